@@ -1,0 +1,309 @@
+//! The claims an actor carries, and the compact JWS that holds them, byte-compatible with
+//! wasmCloud's `wascap` 0.16.
+//!
+//! wascap writes the non-standard header `{"typ":"jwt","alg":"Ed25519"}`, which `jsonwebtoken`
+//! cannot read, so the JWS layer is here: base64url without padding, the header exactly as
+//! wascap writes it, an ed25519 signature by the issuer over `header "." claims`, verified with
+//! `verify_strict`. Field order in the JSON follows the struct order below, which is wascap's.
+
+use data_encoding::BASE64URL_NOPAD;
+use ed25519_dalek::{Signature, VerifyingKey};
+use serde::{Deserialize, Deserializer, Serialize};
+
+use crate::keys::{self, Key, KeyRole};
+
+/// The header wzt writes, byte for byte what wascap writes.
+pub const HEADER_JSON: &str = r#"{"typ":"jwt","alg":"Ed25519"}"#;
+/// The `alg` values accepted on read: wascap's and RFC 8037's.
+pub const ACCEPTED_ALGS: [&str; 2] = ["Ed25519", "EdDSA"];
+/// The claims revision wzt writes (wascap's current one).
+pub const WASCAP_REVISION: u32 = 3;
+
+/// The registered JWT claims plus wascap's actor metadata.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Claims {
+    #[serde(
+        rename = "exp",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "strict_time"
+    )]
+    pub expires: Option<u64>,
+    #[serde(rename = "jti")]
+    pub id: String,
+    #[serde(rename = "iat")]
+    pub issued_at: u64,
+    #[serde(rename = "iss")]
+    pub issuer: String,
+    #[serde(rename = "sub")]
+    pub subject: String,
+    #[serde(
+        rename = "nbf",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "strict_time"
+    )]
+    pub not_before: Option<u64>,
+    #[serde(rename = "wascap")]
+    pub metadata: ActorMetadata,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wascap_revision: Option<u32>,
+}
+
+/// The `wascap` object of an actor's claims.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ActorMetadata {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Module hash: upper-case hex SHA-256 of the artifact without signature sections.
+    #[serde(rename = "hash")]
+    pub module_hash: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<String>>,
+    /// Granted capability contract ids. wascap 0.16 ignores it; older wash prints it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub caps: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rev: Option<i32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ver: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub call_alias: Option<String>,
+    #[serde(rename = "prov", default)]
+    pub provider: bool,
+}
+
+/// A time field that is present must be a non-negative integer: a string, a float, a negative
+/// number or `null` is an error, never "absent" (an absent field is handled by `default`).
+fn strict_time<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
+    u64::deserialize(d).map(Some)
+}
+
+impl Claims {
+    /// Names the capability contract ids granted (empty when none).
+    pub fn caps(&self) -> &[String] {
+        self.metadata.caps.as_deref().unwrap_or(&[])
+    }
+}
+
+/// A fresh unique token id: 128 random bits, base32.
+pub fn new_token_id() -> String {
+    let bytes: [u8; 16] = rand::random();
+    data_encoding::BASE32_NOPAD.encode(&bytes)
+}
+
+/// Why a token cannot be read or does not verify. `code()` is the stable name used in JSON.
+#[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]
+pub enum TokenError {
+    #[error("the token is malformed: {0}")]
+    Malformed(String),
+    #[error("the token's header is not accepted: {0}")]
+    BadHeader(String),
+    #[error("the token uses algorithm '{0}'; only Ed25519 (or EdDSA) is accepted")]
+    BadAlgorithm(String),
+    #[error("the token's claims are malformed: {0}")]
+    MalformedClaims(String),
+    #[error("the issuer '{0}' is not a valid public key")]
+    InvalidIssuer(String),
+    #[error("the issuer must be an account key (A…), but it is a {0} key")]
+    IssuerNotAccount(KeyRole),
+    #[error("the subject must be a module or service key (M… or V…): {0}")]
+    SubjectNotModule(String),
+    #[error(
+        "the signature does not verify under the issuer's key: the token was altered or signed by another key"
+    )]
+    BadSignature,
+}
+
+impl TokenError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            TokenError::Malformed(_) => "malformed_token",
+            TokenError::BadHeader(_) => "bad_header",
+            TokenError::BadAlgorithm(_) => "bad_algorithm",
+            TokenError::MalformedClaims(_) => "malformed_claims",
+            TokenError::InvalidIssuer(_) => "invalid_issuer",
+            TokenError::IssuerNotAccount(_) => "issuer_not_account",
+            TokenError::SubjectNotModule(_) => "subject_not_module",
+            TokenError::BadSignature => "bad_signature",
+        }
+    }
+}
+
+/// Signs `claims` with `issuer` into a compact JWS. The issuer key must match `claims.issuer`.
+pub fn encode(claims: &Claims, issuer: &Key) -> Result<String, keys::KeyUseError> {
+    let header = BASE64URL_NOPAD.encode(HEADER_JSON.as_bytes());
+    let body = serde_json::to_vec(claims).expect("claims always serialize");
+    let signing_input = format!("{header}.{}", BASE64URL_NOPAD.encode(&body));
+    let signature = issuer.sign(signing_input.as_bytes())?;
+    Ok(format!(
+        "{signing_input}.{}",
+        BASE64URL_NOPAD.encode(&signature)
+    ))
+}
+
+/// A parsed token whose signature has not been checked yet.
+#[derive(Debug, Clone)]
+pub struct Token {
+    pub raw: String,
+    pub alg: String,
+    pub claims: Claims,
+    signature: Vec<u8>,
+}
+
+#[derive(Deserialize)]
+struct Header {
+    #[serde(default)]
+    typ: Option<String>,
+    alg: String,
+}
+
+impl Token {
+    /// Parses a compact JWS: three base64url segments, an accepted header, well-formed claims.
+    pub fn parse(raw: &str) -> Result<Token, TokenError> {
+        let segments: Vec<&str> = raw.split('.').collect();
+        if segments.len() != 3 {
+            return Err(TokenError::Malformed(format!(
+                "expected 3 dot-separated segments, found {}",
+                segments.len()
+            )));
+        }
+        let decode = |what: &str, s: &str| {
+            BASE64URL_NOPAD
+                .decode(s.as_bytes())
+                .map_err(|e| TokenError::Malformed(format!("{what} is not base64url: {e}")))
+        };
+        let header_bytes = decode("header", segments[0])?;
+        let header: Header = serde_json::from_slice(&header_bytes)
+            .map_err(|e| TokenError::BadHeader(format!("not a JWS header: {e}")))?;
+        if !ACCEPTED_ALGS.contains(&header.alg.as_str()) {
+            return Err(TokenError::BadAlgorithm(header.alg));
+        }
+        if let Some(typ) = &header.typ
+            && !typ.eq_ignore_ascii_case("jwt")
+        {
+            return Err(TokenError::BadHeader(format!(
+                "typ is '{typ}', expected 'jwt'"
+            )));
+        }
+        let body = decode("claims", segments[1])?;
+        let claims: Claims = serde_json::from_slice(&body)
+            .map_err(|e| TokenError::MalformedClaims(e.to_string()))?;
+        let signature = decode("signature", segments[2])?;
+        Ok(Token {
+            raw: raw.to_string(),
+            alg: header.alg,
+            claims,
+            signature,
+        })
+    }
+
+    /// Checks the issuer is an account key, the subject a module or service key, and the
+    /// signature verifies strictly under the issuer's key.
+    pub fn verify_signature(&self) -> Result<(), TokenError> {
+        let (role, issuer) = keys::parse_public_key(&self.claims.issuer)
+            .map_err(|_| TokenError::InvalidIssuer(self.claims.issuer.clone()))?;
+        if role != KeyRole::Account {
+            return Err(TokenError::IssuerNotAccount(role));
+        }
+        keys::parse_public_key_of(&self.claims.subject, &[KeyRole::Module, KeyRole::Service])
+            .map_err(|e| TokenError::SubjectNotModule(e.to_string()))?;
+        let key = VerifyingKey::from_bytes(&issuer)
+            .map_err(|_| TokenError::InvalidIssuer(self.claims.issuer.clone()))?;
+        let signature =
+            Signature::from_slice(&self.signature).map_err(|_| TokenError::BadSignature)?;
+        let signing_input = &self.raw[..self.raw.rfind('.').expect("three segments")];
+        key.verify_strict(signing_input.as_bytes(), &signature)
+            .map_err(|_| TokenError::BadSignature)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample(issuer: &Key, subject: &Key) -> Claims {
+        Claims {
+            expires: Some(2_000_000_000),
+            id: "JTI".into(),
+            issued_at: 1_700_000_000,
+            issuer: issuer.public_key().into(),
+            subject: subject.public_key().into(),
+            not_before: None,
+            metadata: ActorMetadata {
+                name: Some("echo".into()),
+                module_hash: "AB".into(),
+                tags: None,
+                caps: Some(vec!["wasmcloud:keyvalue".into()]),
+                rev: Some(2),
+                ver: Some("1.0.0".into()),
+                call_alias: None,
+                provider: false,
+            },
+            wascap_revision: Some(WASCAP_REVISION),
+        }
+    }
+
+    #[test]
+    fn json_field_order_is_wascaps() {
+        let a = Key::generate(KeyRole::Account);
+        let m = Key::generate(KeyRole::Module);
+        let json = serde_json::to_string(&sample(&a, &m)).unwrap();
+        let expected = format!(
+            r#"{{"exp":2000000000,"jti":"JTI","iat":1700000000,"iss":"{}","sub":"{}","wascap":{{"name":"echo","hash":"AB","caps":["wasmcloud:keyvalue"],"rev":2,"ver":"1.0.0","prov":false}},"wascap_revision":3}}"#,
+            a.public_key(),
+            m.public_key()
+        );
+        assert_eq!(json, expected);
+    }
+
+    #[test]
+    fn encode_then_parse_and_verify() {
+        let a = Key::generate(KeyRole::Account);
+        let m = Key::generate(KeyRole::Module);
+        let token = encode(&sample(&a, &m), &a).unwrap();
+        assert!(token.starts_with(&BASE64URL_NOPAD.encode(HEADER_JSON.as_bytes())));
+        let parsed = Token::parse(&token).unwrap();
+        assert_eq!(parsed.claims, sample(&a, &m));
+        parsed.verify_signature().unwrap();
+    }
+
+    #[test]
+    fn signature_by_another_key_fails() {
+        let a = Key::generate(KeyRole::Account);
+        let other = Key::generate(KeyRole::Account);
+        let m = Key::generate(KeyRole::Module);
+        let token = encode(&sample(&a, &m), &other).unwrap();
+        assert_eq!(
+            Token::parse(&token).unwrap().verify_signature(),
+            Err(TokenError::BadSignature)
+        );
+    }
+
+    #[test]
+    fn malformed_times_are_errors_not_absent() {
+        for bad in [r#""123""#, "1.5", "-1", "null"] {
+            let json = format!(
+                r#"{{"exp":{bad},"jti":"j","iat":1,"iss":"A","sub":"M","wascap":{{"hash":"X"}}}}"#
+            );
+            assert!(serde_json::from_str::<Claims>(&json).is_err(), "{bad}");
+        }
+        let ok = r#"{"jti":"j","iat":1,"iss":"A","sub":"M","wascap":{"hash":"X"}}"#;
+        let claims: Claims = serde_json::from_str(ok).unwrap();
+        assert_eq!(claims.expires, None);
+        assert!(!claims.metadata.provider);
+    }
+
+    #[test]
+    fn other_algorithms_are_rejected() {
+        for alg in ["none", "HS256", "RS256", "ed25519"] {
+            let header =
+                BASE64URL_NOPAD.encode(format!(r#"{{"typ":"jwt","alg":"{alg}"}}"#).as_bytes());
+            let token = format!("{header}.e30.");
+            assert_eq!(
+                Token::parse(&token).unwrap_err(),
+                TokenError::BadAlgorithm(alg.into())
+            );
+        }
+    }
+}

@@ -1,0 +1,308 @@
+//! `wzt inspect`: show an artifact's claims and what its imports need.
+
+use std::path::PathBuf;
+
+use anyhow::bail;
+use clap::Args;
+use comfy_table::Cell;
+use serde_json::json;
+
+use super::output::{self, escape};
+use super::verify::examine_path;
+use super::{Ctx, Outcome};
+use crate::caps::{self, Direction, InterfaceNeed, Need};
+use crate::claims::Claims;
+use crate::time;
+use crate::verify::Examined;
+
+/// Show the claims of a module or component, and its imports against its grants.
+///
+/// Exit 0 for any readable artifact, signed or not (use `wzt verify` to judge it); 2 when the
+/// file is not readable WebAssembly.
+#[derive(Debug, Args)]
+pub struct Opts {
+    /// The .wasm file.
+    file: PathBuf,
+    /// Print only the raw token (exit 1 when there is none).
+    #[arg(long)]
+    jwt_only: bool,
+}
+
+impl Opts {
+    pub fn run(self, ctx: &Ctx) -> anyhow::Result<Outcome> {
+        let (examined, mut reader) = examine_path(&self.file)?;
+        if self.jwt_only {
+            return jwt_only(ctx, &examined);
+        }
+        let interfaces = examined.layout.imports_and_exports(&mut reader)?;
+        let needs = caps::needs_of(&interfaces);
+        let granted: Vec<String> = examined
+            .claims()
+            .map(|c| c.caps().to_vec())
+            .unwrap_or_default();
+        let (missing, unused) = caps::check_grants(&needs, &granted);
+        let now = time::now();
+        if ctx.json {
+            output::print_json(&inspect_json(
+                &self, &examined, &needs, &granted, &missing, &unused,
+            ));
+        } else {
+            print_human(
+                ctx, &self, &examined, &needs, &granted, &missing, &unused, now,
+            );
+        }
+        Ok(Outcome::Success)
+    }
+}
+
+fn jwt_only(ctx: &Ctx, examined: &Examined) -> anyhow::Result<Outcome> {
+    let raw = match &examined.token {
+        Some(Ok(token)) => token.raw.clone(),
+        Some(Err(e)) => bail!("the signature section does not hold a readable token: {e}"),
+        None => {
+            eprintln!("the artifact is not signed: there is no token");
+            return Ok(Outcome::CheckFailed);
+        }
+    };
+    if ctx.json {
+        output::print_json(&json!({ "jwt": raw }));
+    } else {
+        // A parsed token is base64url and dots only: nothing to escape.
+        println!("{raw}");
+    }
+    Ok(Outcome::Success)
+}
+
+/// How an interface stands against the grants: `always_linked`, `granted`, `missing` or
+/// `unsupported`.
+fn status_of(need: &Need, granted: &[String]) -> &'static str {
+    match need {
+        Need::AlwaysLinked => "always_linked",
+        Need::Unsupported => "unsupported",
+        Need::Grant { any_of } if any_of.iter().any(|c| granted.iter().any(|g| g == c)) => {
+            "granted"
+        }
+        Need::Grant { .. } => "missing",
+    }
+}
+
+fn signature_text(examined: &Examined) -> (String, bool) {
+    match (&examined.token, &examined.signature) {
+        (Some(Err(e)), _) => (format!("unreadable: {e}"), false),
+        (_, Some(Err(e))) => (format!("INVALID: {e}"), false),
+        (_, Some(Ok(()))) => ("valid".to_string(), true),
+        _ => ("none".to_string(), false),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn print_human(
+    ctx: &Ctx,
+    opts: &Opts,
+    examined: &Examined,
+    needs: &[InterfaceNeed],
+    granted: &[String],
+    missing: &[String],
+    unused: &[String],
+    now: u64,
+) {
+    let layout = &examined.layout;
+    let sections = layout.signatures.len();
+    println!(
+        "{}: {}, {}",
+        opts.file.display(),
+        layout.kind,
+        match sections {
+            0 => "unsigned".to_string(),
+            1 => "signed".to_string(),
+            n => format!("{n} signature sections (only one is allowed)"),
+        }
+    );
+    if let Some(nested) = layout.signatures.iter().find(|s| s.depth > 0) {
+        println!(
+            "{}",
+            output::paint(
+                ctx,
+                &format!(
+                    "warning: a signature section is nested at depth {} (offset {}); it does not count",
+                    nested.depth, nested.offset
+                ),
+                false
+            )
+        );
+    }
+    if let Some(claims) = examined.claims() {
+        println!("{}", claims_table(ctx, examined, claims, now));
+    } else if let Some(Err(e)) = &examined.token {
+        println!("{}", output::paint(ctx, &format!("token: {e}"), false));
+    } else {
+        println!("Module hash: {}", examined.module_hash);
+    }
+
+    let gated: Vec<&InterfaceNeed> = needs
+        .iter()
+        .filter(|n| n.need != Need::AlwaysLinked)
+        .collect();
+    if gated.is_empty() {
+        println!("Interfaces: none need a grant");
+    } else {
+        let mut table = output::table(ctx);
+        table.set_header(["Interface", "Direction", "Needs", "Status"]);
+        for n in gated {
+            let status = status_of(&n.need, granted);
+            let needs_text = match &n.need {
+                Need::Grant { any_of } => any_of
+                    .iter()
+                    .map(|c| caps::display_name(c))
+                    .collect::<Vec<_>>()
+                    .join(" or "),
+                _ => "no capability provides it".to_string(),
+            };
+            table.add_row([
+                Cell::new(escape(&n.name)),
+                Cell::new(match n.direction {
+                    Direction::Import => "import",
+                    Direction::Export => "export",
+                }),
+                Cell::new(needs_text),
+                output::status_cell(ctx, status, status == "granted"),
+            ]);
+        }
+        println!("{table}");
+    }
+    if !missing.is_empty() {
+        println!(
+            "{}",
+            output::paint(
+                ctx,
+                &format!(
+                    "missing grants: {} (re-sign with `wzt sign --caps auto` or list them in --caps)",
+                    missing
+                        .iter()
+                        .map(|m| escape(m))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                false
+            )
+        );
+    }
+    if !unused.is_empty() {
+        println!(
+            "unused grants: {} (granted but never imported)",
+            unused
+                .iter()
+                .map(|c| caps::display_name(c))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+}
+
+fn claims_table(ctx: &Ctx, examined: &Examined, claims: &Claims, now: u64) -> comfy_table::Table {
+    let meta = &claims.metadata;
+    let (signature, signature_ok) = signature_text(examined);
+    let hash_ok = examined.hash_matches() == Some(true);
+    let hash = if hash_ok {
+        format!("{} (matches)", examined.module_hash)
+    } else {
+        format!(
+            "MISMATCH: claims {}, artifact {}",
+            escape(&meta.module_hash),
+            examined.module_hash
+        )
+    };
+    let opt = |v: Option<String>| v.unwrap_or_else(|| "-".to_string());
+    let caps_text = if claims.caps().is_empty() {
+        "none".to_string()
+    } else {
+        claims
+            .caps()
+            .iter()
+            .map(|c| escape(&caps::display_name(c)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut table = output::table(ctx);
+    let mut row = |k: &str, v: Cell| {
+        table.add_row([Cell::new(k), v]);
+    };
+    row(
+        "Name",
+        Cell::new(escape(meta.name.as_deref().unwrap_or("-"))),
+    );
+    row("Issuer (account)", Cell::new(escape(&claims.issuer)));
+    row("Subject (module)", Cell::new(escape(&claims.subject)));
+    row("Module hash", output::status_cell(ctx, &hash, hash_ok));
+    row(
+        "Signature",
+        output::status_cell(ctx, &signature, signature_ok),
+    );
+    row("Issued", Cell::new(time::describe(claims.issued_at, now)));
+    row(
+        "Expires",
+        Cell::new(
+            claims
+                .expires
+                .map(|e| time::describe(e, now))
+                .unwrap_or_else(|| "never".into()),
+        ),
+    );
+    row(
+        "Not before",
+        Cell::new(
+            claims
+                .not_before
+                .map(|n| time::describe(n, now))
+                .unwrap_or_else(|| "immediately".into()),
+        ),
+    );
+    row("Version", Cell::new(opt(meta.ver.as_deref().map(escape))));
+    row("Revision", Cell::new(opt(meta.rev.map(|r| r.to_string()))));
+    row(
+        "Call alias",
+        Cell::new(opt(meta.call_alias.as_deref().map(escape))),
+    );
+    row("Capabilities", Cell::new(caps_text));
+    row(
+        "Tags",
+        Cell::new(opt(meta.tags.as_ref().filter(|t| !t.is_empty()).map(|t| {
+            t.iter().map(|s| escape(s)).collect::<Vec<_>>().join(", ")
+        }))),
+    );
+    row("Token id", Cell::new(escape(&claims.id)));
+    table
+}
+
+fn inspect_json(
+    opts: &Opts,
+    examined: &Examined,
+    needs: &[InterfaceNeed],
+    granted: &[String],
+    missing: &[String],
+    unused: &[String],
+) -> serde_json::Value {
+    let claims = examined.claims();
+    let (signature, signature_ok) = signature_text(examined);
+    json!({
+        "file": opts.file,
+        "kind": examined.layout.kind,
+        "signed": examined.is_signed(),
+        "signature_sections": examined.layout.signatures.len(),
+        "nested_signature": examined.layout.signatures.iter().any(|s| s.depth > 0),
+        "module_hash": examined.module_hash,
+        "hash_matches": examined.hash_matches(),
+        "signature_valid": claims.is_some() && signature_ok,
+        "signature_error": (!signature_ok && examined.is_signed()).then_some(signature),
+        "claims": claims,
+        "caps": granted.iter().map(|c| json!({ "id": c, "name": caps::display_name(c) })).collect::<Vec<_>>(),
+        "interfaces": needs.iter().map(|n| json!({
+            "name": n.name,
+            "direction": n.direction,
+            "status": status_of(&n.need, granted),
+            "needs": match &n.need { Need::Grant { any_of } => any_of.clone(), _ => vec![] },
+        })).collect::<Vec<_>>(),
+        "missing_grants": missing,
+        "unused_grants": unused,
+    })
+}

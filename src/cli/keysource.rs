@@ -1,0 +1,54 @@
+//! Where a command gets a key: a name in the store, a seed file, standard input, or the
+//! environment; and how it turns a key name or public key into a trusted issuer.
+
+use std::io::Read;
+use std::path::Path;
+
+use anyhow::{Context as _, bail};
+
+use crate::keys::{self, Key, KeyRole, KeyStore};
+
+/// Reads a seed from standard input (trailing newline allowed).
+pub fn seed_from_stdin() -> anyhow::Result<Key> {
+    let mut text = String::new();
+    std::io::stdin()
+        .read_to_string(&mut text)
+        .context("cannot read a seed from standard input")?;
+    Key::from_seed(&text).context("standard input does not hold a valid seed")
+}
+
+/// Resolves `spec`: `-` is standard input, an existing file is a seed file, anything else is a
+/// key name in `store`.
+pub fn load_key(spec: &str, store: &KeyStore) -> anyhow::Result<Key> {
+    if spec == "-" {
+        return seed_from_stdin();
+    }
+    let path = Path::new(spec);
+    if path.is_file() {
+        return Ok(keys::read_seed_file(path)?);
+    }
+    if spec.contains(std::path::MAIN_SEPARATOR) || spec.ends_with(".nk") {
+        bail!("seed file {spec} does not exist");
+    }
+    Ok(store.load(spec)?)
+}
+
+/// Turns a `trusted_issuers` entry into an account public key: a public key is taken as is
+/// (it must be an account key), anything else is the name of an account key in the store.
+pub fn resolve_issuer(entry: &str, store: &KeyStore) -> anyhow::Result<String> {
+    let entry = entry.trim();
+    if entry.len() == keys::PUBLIC_KEY_LEN {
+        keys::parse_public_key_of(entry, &[KeyRole::Account])?;
+        return Ok(entry.to_string());
+    }
+    let key = store.load(entry).with_context(|| {
+        format!("trusted issuer '{entry}' is neither an account public key nor a stored key name")
+    })?;
+    if key.role() != KeyRole::Account {
+        bail!(
+            "trusted issuer '{entry}' is a {} key; issuers are account keys",
+            key.role()
+        );
+    }
+    Ok(key.public_key().to_string())
+}

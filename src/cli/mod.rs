@@ -1,0 +1,134 @@
+//! The command-line front end: one module per command, each an `Opts` that clap parses and a
+//! `run` that calls into the library and prints. Only this layer prints or decides exit codes.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use anyhow::Context as _;
+use clap::{Args, Parser, Subcommand};
+
+use crate::keys::KeyStore;
+
+pub mod completions;
+pub mod docs;
+pub mod inspect;
+pub mod keys;
+mod keysource;
+mod output;
+pub mod policy;
+pub mod sign;
+pub mod verify;
+
+/// Sign, inspect, verify and run zero-trust WebAssembly actors.
+///
+/// wzt keeps ed25519 keys in the nkeys format, embeds signed claims (issuer, subject, granted
+/// capabilities, name, version, validity) in a module or component, and verifies them against a
+/// trust policy. Its claims are byte-compatible with wasmCloud's wascap.
+#[derive(Debug, Parser)]
+#[command(name = "wzt", version, propagate_version = true, max_term_width = 100)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalOpts,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options every command takes.
+#[derive(Debug, Args)]
+pub struct GlobalOpts {
+    /// Print machine-readable JSON on stdout (field names are stable, see the README).
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// The key store directory [default: $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys].
+    #[arg(long, global = true, env = "WZT_KEYS_DIR", value_name = "DIR")]
+    pub keys_dir: Option<PathBuf>,
+    /// Never color the output (also when NO_COLOR is set, or stdout is not a terminal).
+    #[arg(long, global = true)]
+    pub no_color: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    Keys(keys::Opts),
+    Sign(sign::Opts),
+    Inspect(inspect::Opts),
+    Verify(verify::Opts),
+    Policy(policy::Opts),
+    Completions(completions::Opts),
+}
+
+/// How a command ended, when it did not fail with an error (which exits 2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Exit 0.
+    Success,
+    /// Exit 1: a check failed (invalid signature, policy denied).
+    CheckFailed,
+    /// Exit 2: some input could not be read or used, reported already.
+    InputError,
+}
+
+impl Outcome {
+    pub fn exit_code(self) -> u8 {
+        match self {
+            Outcome::Success => 0,
+            Outcome::CheckFailed => 1,
+            Outcome::InputError => 2,
+        }
+    }
+
+    /// The worse of two outcomes: an input error beats a failed check beats success.
+    pub fn worst(self, other: Outcome) -> Outcome {
+        if self.exit_code() >= other.exit_code() {
+            self
+        } else {
+            other
+        }
+    }
+}
+
+/// What every command needs to know about its environment.
+pub struct Ctx {
+    pub json: bool,
+    pub color: bool,
+    pub stdin_is_terminal: bool,
+    pub stderr_is_terminal: bool,
+    keys_dir: Option<PathBuf>,
+}
+
+impl Ctx {
+    pub fn new(global: &GlobalOpts) -> Ctx {
+        let no_color_env = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        Ctx {
+            json: global.json,
+            color: !global.no_color && !no_color_env && std::io::stdout().is_terminal(),
+            stdin_is_terminal: std::io::stdin().is_terminal(),
+            stderr_is_terminal: std::io::stderr().is_terminal(),
+            keys_dir: global.keys_dir.clone(),
+        }
+    }
+
+    /// The key store; an error only when no directory can be determined at all.
+    pub fn store(&self) -> anyhow::Result<KeyStore> {
+        let dir = match &self.keys_dir {
+            Some(d) => d.clone(),
+            None => KeyStore::default_dir().context(
+                "cannot find a key store directory: set WZT_KEYS_DIR or pass --keys-dir",
+            )?,
+        };
+        Ok(KeyStore::new(dir))
+    }
+}
+
+/// Runs the parsed command line.
+pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
+    let ctx = Ctx::new(&cli.global);
+    match cli.command {
+        Command::Keys(opts) => opts.run(&ctx),
+        Command::Sign(opts) => opts.run(&ctx),
+        Command::Inspect(opts) => opts.run(&ctx),
+        Command::Verify(opts) => opts.run(&ctx),
+        Command::Policy(opts) => opts.run(&ctx),
+        Command::Completions(opts) => opts.run(&ctx),
+    }
+}

@@ -1,0 +1,59 @@
+//! `wzt policy`: trust policy files.
+
+use std::path::PathBuf;
+
+use anyhow::{Context as _, bail};
+use clap::{Args, Subcommand};
+use serde_json::json;
+
+use super::{Ctx, Outcome, output};
+use crate::policy::POLICY_TEMPLATE;
+
+/// Work with trust policy files.
+#[derive(Debug, Args)]
+pub struct Opts {
+    #[command(subcommand)]
+    command: PolicyCommand,
+}
+
+#[derive(Debug, Subcommand)]
+enum PolicyCommand {
+    Init(InitOpts),
+}
+
+/// Write a commented policy file to start from.
+#[derive(Debug, Args)]
+struct InitOpts {
+    /// Where to write it, or - for standard output.
+    #[arg(default_value = "policy.toml")]
+    path: PathBuf,
+    /// Replace an existing file.
+    #[arg(long)]
+    force: bool,
+}
+
+impl Opts {
+    pub fn run(self, ctx: &Ctx) -> anyhow::Result<Outcome> {
+        let PolicyCommand::Init(o) = self.command;
+        if o.path.as_os_str() == "-" {
+            print!("{POLICY_TEMPLATE}");
+            return Ok(Outcome::Success);
+        }
+        if o.path.exists() && !o.force {
+            bail!(
+                "{} already exists; pass --force to replace it",
+                o.path.display()
+            );
+        }
+        crate::fsutil::write_atomically(&o.path, None, |w| {
+            std::io::Write::write_all(w, POLICY_TEMPLATE.as_bytes())
+        })
+        .with_context(|| format!("cannot write {}", o.path.display()))?;
+        if ctx.json {
+            output::print_json(&json!({ "path": o.path }));
+        } else {
+            println!("Wrote {}", o.path.display());
+        }
+        Ok(Outcome::Success)
+    }
+}

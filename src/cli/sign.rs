@@ -1,0 +1,396 @@
+//! `wzt sign`: embed signed claims in one or more modules or components.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, bail};
+use clap::Args;
+use serde_json::json;
+
+use super::output::{self, escape};
+use super::{Ctx, Outcome, keysource};
+use crate::caps;
+use crate::keys::{Key, KeyRole, KeyStore};
+use crate::sign::{ClaimsSpec, Grant, Signed, sign_file};
+
+/// Sign modules or components: embed claims signed by an account key.
+///
+/// The output holds the input without any old signature plus exactly one new signature
+/// section. Without --issuer the store key `account` signs; without --subject each file gets
+/// the store key `<stem>_module`. Missing default keys are generated (see --disable-keygen).
+#[derive(Debug, Args)]
+pub struct Opts {
+    /// The .wasm files to sign.
+    #[arg(required = true, value_name = "FILE")]
+    files: Vec<PathBuf>,
+    /// Capabilities to grant, comma separated, repeatable: aliases (http, httpclient, kv, msg,
+    /// log, blob, config, fs, net, rand), contract ids, or `auto` for exactly what the
+    /// artifact imports.
+    #[arg(long, short = 'c', value_delimiter = ',', value_name = "CAPS")]
+    caps: Vec<String>,
+    /// Actor name [default: the file stem].
+    #[arg(long, short = 'n')]
+    name: Option<String>,
+    /// Human-friendly version, e.g. 1.2.0.
+    #[arg(long, short = 'v')]
+    ver: Option<String>,
+    /// Revision number.
+    #[arg(long, short = 'r', allow_negative_numbers = true)]
+    rev: Option<i32>,
+    /// A tag (repeatable).
+    #[arg(long = "tag", short = 't', value_name = "TAG")]
+    tags: Vec<String>,
+    /// Alias to call the actor by: lower-case letters, digits, '_' and '/'.
+    #[arg(long)]
+    call_alias: Option<String>,
+    /// When the claims expire: a duration from now (90m, 12h, 30d) or an RFC 3339 time.
+    #[arg(long, short = 'x', value_name = "WHEN")]
+    expires: Option<String>,
+    /// When the claims become valid: a duration from now or an RFC 3339 time.
+    #[arg(long, short = 'b', value_name = "WHEN")]
+    not_before: Option<String>,
+    /// Issuer (account) key: a store key name, a seed file, or - for standard input.
+    #[arg(long, short = 'i', value_name = "KEY")]
+    issuer: Option<String>,
+    /// Subject (module) key: a store key name, a seed file, or - for standard input.
+    #[arg(long, short = 's', value_name = "KEY")]
+    subject: Option<String>,
+    /// Fail instead of generating a missing default key.
+    #[arg(long)]
+    disable_keygen: bool,
+    /// Output file (one input only) [default: <stem>_s.wasm beside the input].
+    #[arg(long, short = 'o', value_name = "FILE", conflicts_with_all = ["out_dir", "in_place"])]
+    output: Option<PathBuf>,
+    /// Write outputs to this directory, as <stem>_s.wasm.
+    #[arg(long, value_name = "DIR", conflicts_with = "in_place")]
+    out_dir: Option<PathBuf>,
+    /// Replace each input with its signed version.
+    #[arg(long)]
+    in_place: bool,
+}
+
+/// Environment variables holding seeds, for CI.
+const ISSUER_SEED_ENV: &str = "WZT_ISSUER_SEED";
+const SUBJECT_SEED_ENV: &str = "WZT_SUBJECT_SEED";
+
+impl Opts {
+    pub fn run(self, ctx: &Ctx) -> anyhow::Result<Outcome> {
+        if self.output.is_some() && self.files.len() > 1 {
+            bail!("-o/--output takes one input; use --out-dir for several");
+        }
+        if self.issuer.as_deref() == Some("-") && self.subject.as_deref() == Some("-") {
+            bail!("--issuer and --subject cannot both read standard input");
+        }
+        let store = ctx.store()?;
+        let now = crate::time::now();
+        let spec = self.claims_spec(now)?;
+        let issuer = self.issuer_key(&store)?;
+        let explicit_subject = self.explicit_subject(&store)?;
+        if let Some(dir) = &self.out_dir {
+            std::fs::create_dir_all(dir)
+                .with_context(|| format!("cannot create output directory {}", dir.display()))?;
+        }
+
+        let progress = (ctx.stderr_is_terminal && self.files.len() > 1).then(|| {
+            let bar = indicatif::ProgressBar::new(self.files.len() as u64);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} {msg}")
+                    .expect("a valid template"),
+            );
+            bar
+        });
+        let mut outcome = Outcome::Success;
+        let mut results = Vec::new();
+        for input in &self.files {
+            if let Some(bar) = &progress {
+                bar.set_message(input.display().to_string());
+            }
+            let result = self.sign_one(&store, input, &spec, &issuer, explicit_subject.as_ref());
+            let report = match result {
+                Ok((output, signed)) => {
+                    if let Some(bar) = &progress {
+                        bar.suspend(|| print_human(ctx, input, &output, &signed));
+                    } else {
+                        print_human(ctx, input, &output, &signed);
+                    }
+                    signed_json(input, &output, &signed)
+                }
+                Err(e) => {
+                    outcome = Outcome::InputError;
+                    let message = format!("{e:#}");
+                    let line = format!("error: {}: {message}", input.display());
+                    match &progress {
+                        Some(bar) => bar.suspend(|| eprintln!("{line}")),
+                        None => eprintln!("{line}"),
+                    }
+                    json!({ "input": input, "ok": false, "error": message })
+                }
+            };
+            results.push(report);
+            if let Some(bar) = &progress {
+                bar.inc(1);
+            }
+        }
+        if let Some(bar) = progress {
+            bar.finish_and_clear();
+        }
+        if ctx.json {
+            output::print_json(&serde_json::Value::Array(results));
+        }
+        Ok(outcome)
+    }
+
+    fn claims_spec(&self, now: u64) -> anyhow::Result<ClaimsSpec> {
+        let grant = if self.caps.iter().any(|c| c.trim() == "auto") {
+            if self.caps.len() > 1 {
+                bail!(
+                    "--caps auto grants exactly what the artifact imports; do not combine it with other capabilities"
+                );
+            }
+            Grant::Auto
+        } else {
+            let mut ids = Vec::new();
+            for word in self.caps.iter().filter(|c| !c.trim().is_empty()) {
+                let id = caps::resolve(word)?;
+                if !ids.contains(&id) {
+                    ids.push(id);
+                }
+            }
+            Grant::List(ids)
+        };
+        let time = |flag: &str, value: &Option<String>| {
+            value
+                .as_deref()
+                .map(|v| crate::time::parse_time(v, now))
+                .transpose()
+                .map_err(|e| anyhow::anyhow!("{flag}: {e}"))
+        };
+        if let Some(alias) = &self.call_alias {
+            crate::sign::validate_call_alias(alias)?;
+        }
+        if self.tags.iter().any(|t| t.is_empty()) {
+            bail!("--tag: a tag cannot be empty");
+        }
+        Ok(ClaimsSpec {
+            name: self.name.clone(),
+            ver: self.ver.clone(),
+            rev: self.rev,
+            tags: self.tags.clone(),
+            grant,
+            call_alias: self.call_alias.clone(),
+            expires: time("--expires", &self.expires)?,
+            not_before: time("--not-before", &self.not_before)?,
+            issued_at: now,
+        })
+    }
+
+    fn issuer_key(&self, store: &KeyStore) -> anyhow::Result<Key> {
+        let key = if let Some(spec) = &self.issuer {
+            keysource::load_key(spec, store).context("--issuer")?
+        } else if let Ok(seed) = std::env::var(ISSUER_SEED_ENV) {
+            Key::from_seed(&seed).context(ISSUER_SEED_ENV)?
+        } else {
+            default_key(store, "account", KeyRole::Account, self.disable_keygen)?
+        };
+        if key.role() != KeyRole::Account {
+            bail!(
+                "the issuer must be an account key (SA…), but {} is a {} key",
+                self.issuer.as_deref().unwrap_or(ISSUER_SEED_ENV),
+                key.role()
+            );
+        }
+        Ok(key)
+    }
+
+    fn explicit_subject(&self, store: &KeyStore) -> anyhow::Result<Option<Key>> {
+        let key = if let Some(spec) = &self.subject {
+            keysource::load_key(spec, store).context("--subject")?
+        } else if let Ok(seed) = std::env::var(SUBJECT_SEED_ENV) {
+            Key::from_seed(&seed).context(SUBJECT_SEED_ENV)?
+        } else {
+            return Ok(None);
+        };
+        if key.role() != KeyRole::Module {
+            bail!(
+                "the subject must be a module key (SM…), but {} is a {} key",
+                self.subject.as_deref().unwrap_or(SUBJECT_SEED_ENV),
+                key.role()
+            );
+        }
+        Ok(Some(key))
+    }
+
+    fn sign_one(
+        &self,
+        store: &KeyStore,
+        input: &Path,
+        spec: &ClaimsSpec,
+        issuer: &Key,
+        explicit_subject: Option<&Key>,
+    ) -> anyhow::Result<(PathBuf, Signed)> {
+        if !input.is_file() {
+            bail!("no such file");
+        }
+        let stem = input
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .context("the file name is not valid UTF-8")?;
+        let output = self.output_for(input, stem)?;
+        let generated;
+        let subject = match explicit_subject {
+            Some(k) => k,
+            None => {
+                let name = format!("{}_module", key_name_of(stem));
+                generated = default_key(store, &name, KeyRole::Module, self.disable_keygen)?;
+                &generated
+            }
+        };
+        let mut spec = spec.clone();
+        if spec.name.is_none() {
+            spec.name = Some(stem.to_string());
+        }
+        let signed = sign_file(input, &output, &spec, issuer, subject)?;
+        Ok((output, signed))
+    }
+
+    fn output_for(&self, input: &Path, stem: &str) -> anyhow::Result<PathBuf> {
+        let output = if self.in_place {
+            return Ok(input.to_path_buf());
+        } else if let Some(o) = &self.output {
+            o.clone()
+        } else {
+            let file = format!("{stem}_s.wasm");
+            match &self.out_dir {
+                Some(dir) => dir.join(file),
+                None => input.with_file_name(file),
+            }
+        };
+        if same_file(input, &output) {
+            bail!(
+                "the output {} is the input; pass --in-place to replace the input",
+                output.display()
+            );
+        }
+        Ok(output)
+    }
+}
+
+/// A store key name derived from a file stem (`my actor` → `my_actor`).
+fn key_name_of(stem: &str) -> String {
+    stem.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect::<String>()
+        .trim_start_matches('.')
+        .to_string()
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
+}
+
+/// Loads a default store key, generating and saving it (with a notice on stderr) when missing.
+fn default_key(
+    store: &KeyStore,
+    name: &str,
+    role: KeyRole,
+    disable_keygen: bool,
+) -> anyhow::Result<Key> {
+    if store.contains(name)? {
+        return Ok(store.load(name)?);
+    }
+    if disable_keygen {
+        bail!(
+            "no {role} key '{name}' in {} and --disable-keygen is set; create it with `wzt keys gen {role} --name {name}`",
+            store.dir().display()
+        );
+    }
+    let key = Key::generate(role);
+    match store.save(name, &key, false) {
+        Ok(path) => {
+            eprintln!(
+                "note: generated {role} key '{name}' ({}) in {}",
+                key.public_key(),
+                path.display()
+            );
+            Ok(key)
+        }
+        // Another wzt generated it at the same moment: use theirs.
+        Err(crate::keys::StoreError::Exists { .. }) => Ok(store.load(name)?),
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn print_human(ctx: &Ctx, input: &Path, output: &Path, signed: &Signed) {
+    if ctx.json {
+        return;
+    }
+    let caps: Vec<String> = signed
+        .claims
+        .caps()
+        .iter()
+        .map(|c| caps::display_name(c))
+        .collect();
+    println!(
+        "Signed {} ({}) -> {}",
+        input.display(),
+        signed.kind,
+        output.display()
+    );
+    println!(
+        "  name {}, issuer {}, subject {}",
+        escape(signed.claims.metadata.name.as_deref().unwrap_or("-")),
+        signed.claims.issuer,
+        signed.claims.subject
+    );
+    println!(
+        "  capabilities: {}",
+        if caps.is_empty() {
+            "none".to_string()
+        } else {
+            caps.join(", ")
+        }
+    );
+    if signed.replaced_signatures > 0 {
+        println!(
+            "  replaced {} earlier signature section{}",
+            signed.replaced_signatures,
+            if signed.replaced_signatures == 1 {
+                ""
+            } else {
+                "s"
+            }
+        );
+    }
+}
+
+fn signed_json(input: &Path, output: &Path, signed: &Signed) -> serde_json::Value {
+    let c = &signed.claims;
+    json!({
+        "input": input,
+        "ok": true,
+        "output": output,
+        "kind": signed.kind,
+        "module_hash": c.metadata.module_hash,
+        "issuer": c.issuer,
+        "subject": c.subject,
+        "jti": c.id,
+        "name": c.metadata.name,
+        "ver": c.metadata.ver,
+        "rev": c.metadata.rev,
+        "tags": c.metadata.tags.clone().unwrap_or_default(),
+        "caps": c.caps(),
+        "call_alias": c.metadata.call_alias,
+        "issued_at": c.issued_at,
+        "expires": c.expires,
+        "not_before": c.not_before,
+        "replaced_signatures": signed.replaced_signatures,
+    })
+}

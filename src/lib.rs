@@ -1,0 +1,15 @@
+//! wzt: keys, signed claims, verification and a local host for zero-trust WebAssembly actors.
+//!
+//! The domain modules (`keys`, `claims`, `wasm`, `caps`, `policy`, `verify`, `sign`) never
+//! print or exit; `cli` is the command-line front end built on them.
+
+pub mod caps;
+pub mod claims;
+pub mod cli;
+pub mod fsutil;
+pub mod keys;
+pub mod policy;
+pub mod sign;
+pub mod time;
+pub mod verify;
+pub mod wasm;

@@ -1,0 +1,213 @@
+//! The trust policy (DESIGN.md §4): a TOML file whose knobs the CLI also takes as flags.
+
+use std::path::Path;
+use std::time::Duration;
+
+use serde::Deserialize;
+
+use crate::caps;
+
+/// The policy as written in the file. Unknown keys are an error: a misspelt knob must not
+/// silently weaken a policy.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PolicyFile {
+    /// Account public keys, or names of keys in the local store.
+    pub trusted_issuers: Option<Vec<String>>,
+    #[serde(default)]
+    pub allow_unsigned: bool,
+    #[serde(default)]
+    pub required_caps: Vec<String>,
+    pub allowed_caps: Option<Vec<String>>,
+    pub max_age: Option<String>,
+    #[serde(default)]
+    pub require_expiry: bool,
+    pub leeway: Option<String>,
+    #[serde(default)]
+    pub revoked: Vec<String>,
+    #[serde(default)]
+    pub require_name_version: bool,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum PolicyError {
+    #[error("cannot read policy file {path}: {source}")]
+    Read {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("policy file {path} is not valid: {message}")]
+    Parse { path: String, message: String },
+    #[error("policy field {field}: {message}")]
+    Field {
+        field: &'static str,
+        message: String,
+    },
+}
+
+impl PolicyFile {
+    pub fn load(path: &Path) -> Result<PolicyFile, PolicyError> {
+        let text = std::fs::read_to_string(path).map_err(|source| PolicyError::Read {
+            path: path.display().to_string(),
+            source,
+        })?;
+        toml::from_str(&text).map_err(|e| PolicyError::Parse {
+            path: path.display().to_string(),
+            message: e.to_string(),
+        })
+    }
+}
+
+/// A policy ready to apply: capabilities resolved to contract ids, durations in seconds,
+/// issuers as public keys.
+#[derive(Debug, Clone, Default)]
+pub struct Policy {
+    pub trusted_issuers: Vec<String>,
+    pub allow_unsigned: bool,
+    pub required_caps: Vec<String>,
+    pub allowed_caps: Option<Vec<String>>,
+    pub max_age: Option<u64>,
+    pub require_expiry: bool,
+    pub leeway: u64,
+    pub revoked: Vec<String>,
+    pub require_name_version: bool,
+}
+
+impl Policy {
+    /// Resolves a policy file. `trusted_issuers` entries go through `resolve_issuer` (key names
+    /// become public keys). Default trust, when nobody names an issuer, is the caller's choice.
+    pub fn from_file<E: std::fmt::Display>(
+        file: PolicyFile,
+        resolve_issuer: impl Fn(&str) -> Result<String, E>,
+    ) -> Result<Policy, PolicyError> {
+        let field =
+            |field: &'static str| move |message: String| PolicyError::Field { field, message };
+        let resolve_caps = |list: &[String], name: &'static str| {
+            list.iter()
+                .map(|c| caps::resolve(c).map_err(|e| field(name)(e.to_string())))
+                .collect::<Result<Vec<_>, _>>()
+        };
+        Ok(Policy {
+            trusted_issuers: file
+                .trusted_issuers
+                .unwrap_or_default()
+                .iter()
+                .map(|i| resolve_issuer(i).map_err(|e| field("trusted_issuers")(e.to_string())))
+                .collect::<Result<_, _>>()?,
+            allow_unsigned: file.allow_unsigned,
+            required_caps: resolve_caps(&file.required_caps, "required_caps")?,
+            allowed_caps: file
+                .allowed_caps
+                .as_deref()
+                .map(|l| resolve_caps(l, "allowed_caps"))
+                .transpose()?,
+            max_age: file
+                .max_age
+                .as_deref()
+                .map(|d| parse_duration(d).map_err(field("max_age")))
+                .transpose()?,
+            require_expiry: file.require_expiry,
+            leeway: file
+                .leeway
+                .as_deref()
+                .map(|d| parse_duration(d).map_err(field("leeway")))
+                .transpose()?
+                .unwrap_or(0),
+            revoked: file.revoked,
+            require_name_version: file.require_name_version,
+        })
+    }
+}
+
+/// Parses a duration such as `30s`, `90m`, `12h`, `30d` into seconds.
+pub fn parse_duration(text: &str) -> Result<u64, String> {
+    humantime::parse_duration(text.trim())
+        .map(|d: Duration| d.as_secs())
+        .map_err(|e| format!("'{text}' is not a duration ({e}); use e.g. 30s, 90m, 12h, 30d"))
+}
+
+/// The commented policy file `wzt policy init` writes.
+pub const POLICY_TEMPLATE: &str = r#"# wzt trust policy. Every field is optional; the values shown are the defaults unless noted.
+# Use it with: wzt verify --policy policy.toml FILE...   and   wzt run --policy policy.toml ACTOR
+
+# Account public keys (A...) or names of keys in your wzt key store whose signatures you trust.
+# When no policy lists issuers and no --trusted-issuer is given, the account keys in your key
+# store are trusted. Listing issuers here replaces that default.
+# trusted_issuers = ["ACCOUNTPUBLICKEY...", "account"]
+
+# Accept artifacts that carry no signature at all.
+allow_unsigned = false
+
+# Capabilities (aliases such as http, kv, log, or contract ids) every artifact must be granted.
+required_caps = []
+
+# When set, an artifact granted anything outside this list is rejected.
+# allowed_caps = ["http", "kv", "log"]
+
+# Reject tokens issued longer ago than this (s, m, h, d).
+# max_age = "90d"
+
+# Reject tokens that never expire.
+require_expiry = false
+
+# Clock skew tolerated for expiry and not-before.
+leeway = "0s"
+
+# Revoked token ids (jti) or subject (module) public keys.
+revoked = []
+
+# Reject artifacts whose claims carry no name or no version.
+require_name_version = false
+"#;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ok(name: &str) -> Result<String, String> {
+        Ok(format!("resolved-{name}"))
+    }
+
+    #[test]
+    fn the_template_parses_to_the_defaults() {
+        let file: PolicyFile = toml::from_str(POLICY_TEMPLATE).unwrap();
+        let policy = Policy::from_file(file, ok).unwrap();
+        assert!(policy.trusted_issuers.is_empty());
+        assert!(!policy.allow_unsigned);
+        assert_eq!(policy.leeway, 0);
+        assert_eq!(policy.allowed_caps, None);
+    }
+
+    #[test]
+    fn fields_are_resolved() {
+        let file: PolicyFile = toml::from_str(
+            r#"trusted_issuers = ["account"]
+required_caps = ["kv"]
+allowed_caps = ["http", "wasmcloud:keyvalue"]
+max_age = "90d"
+leeway = "30s"
+"#,
+        )
+        .unwrap();
+        let policy = Policy::from_file(file, ok).unwrap();
+        assert_eq!(policy.trusted_issuers, vec!["resolved-account"]);
+        assert_eq!(policy.required_caps, vec!["wasmcloud:keyvalue"]);
+        assert_eq!(
+            policy.allowed_caps.unwrap(),
+            vec!["wasmcloud:httpserver", "wasmcloud:keyvalue"]
+        );
+        assert_eq!(policy.max_age, Some(90 * 86400));
+        assert_eq!(policy.leeway, 30);
+    }
+
+    #[test]
+    fn typos_and_bad_values_are_errors() {
+        assert!(toml::from_str::<PolicyFile>("alow_unsigned = true").is_err());
+        let file: PolicyFile = toml::from_str(r#"max_age = "soon""#).unwrap();
+        let err = Policy::from_file(file, ok).unwrap_err().to_string();
+        assert!(err.starts_with("policy field max_age:"), "{err}");
+        let file: PolicyFile = toml::from_str(r#"required_caps = ["keyvalue"]"#).unwrap();
+        assert!(Policy::from_file(file, ok).is_err());
+    }
+}

@@ -1,0 +1,154 @@
+//! Signing: claims about an artifact, embedded as its one signature section.
+
+use std::fs::File;
+use std::io::{BufReader, Write};
+use std::path::Path;
+
+use crate::caps;
+use crate::claims::{self, ActorMetadata, Claims, WASCAP_REVISION};
+use crate::fsutil;
+use crate::keys::{Key, KeyRole};
+use crate::wasm::{self, Layout, WasmError};
+
+/// Which capabilities to grant.
+#[derive(Debug, Clone)]
+pub enum Grant {
+    /// Exactly these contract ids.
+    List(Vec<String>),
+    /// Exactly what the artifact's imports and exports need (least privilege).
+    Auto,
+}
+
+/// Everything that goes into the claims except the hash, which is computed.
+#[derive(Debug, Clone)]
+pub struct ClaimsSpec {
+    pub name: Option<String>,
+    pub ver: Option<String>,
+    pub rev: Option<i32>,
+    pub tags: Vec<String>,
+    pub grant: Grant,
+    pub call_alias: Option<String>,
+    pub expires: Option<u64>,
+    pub not_before: Option<u64>,
+    pub issued_at: u64,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SignError {
+    #[error("the issuer must be an account key (SA…), but this is a {0} key")]
+    IssuerNotAccount(KeyRole),
+    #[error("the subject must be a module key (SM…), but this is a {0} key")]
+    SubjectNotModule(KeyRole),
+    #[error("invalid call alias '{0}': {1}")]
+    BadCallAlias(String, &'static str),
+    #[error("the expiry is not after the not-before time: the token would never be valid")]
+    EmptyValidity,
+    #[error(
+        "--caps auto: {0} needs a capability the host cannot provide; list the capabilities explicitly instead"
+    )]
+    UnsupportedImport(String),
+    #[error(transparent)]
+    Wasm(#[from] WasmError),
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// Checks a call alias: non-empty, `[a-z0-9_/]` only, not a public key.
+pub fn validate_call_alias(alias: &str) -> Result<(), SignError> {
+    let bad = |why| Err(SignError::BadCallAlias(alias.to_string(), why));
+    if alias.is_empty() {
+        return bad("it is empty");
+    }
+    if crate::keys::parse_public_key(alias).is_ok() {
+        return bad("it is a public key; an alias is a name that stands in for one");
+    }
+    if !alias
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'/')
+    {
+        return bad("use lower-case letters, digits, '_' and '/' only");
+    }
+    Ok(())
+}
+
+/// The result of signing one artifact.
+#[derive(Debug)]
+pub struct Signed {
+    pub claims: Claims,
+    pub token: String,
+    pub kind: wasm::ArtifactKind,
+    /// Signature sections the input had (all replaced by the new one).
+    pub replaced_signatures: usize,
+}
+
+/// Signs `input` into `output` (which may be `input` itself: the file is replaced atomically).
+/// The output is the input without any old signature section, plus one new section at the end.
+pub fn sign_file(
+    input: &Path,
+    output: &Path,
+    spec: &ClaimsSpec,
+    issuer: &Key,
+    subject: &Key,
+) -> Result<Signed, SignError> {
+    if issuer.role() != KeyRole::Account {
+        return Err(SignError::IssuerNotAccount(issuer.role()));
+    }
+    if subject.role() != KeyRole::Module {
+        return Err(SignError::SubjectNotModule(subject.role()));
+    }
+    if let Some(alias) = &spec.call_alias {
+        validate_call_alias(alias)?;
+    }
+    if let (Some(nbf), Some(exp)) = (spec.not_before, spec.expires)
+        && exp <= nbf
+    {
+        return Err(SignError::EmptyValidity);
+    }
+
+    let file = File::open(input)?;
+    let len = file.metadata()?.len();
+    let mut src = BufReader::with_capacity(64 << 10, file);
+    let layout = Layout::scan(&mut src, len)?;
+    let caps = match &spec.grant {
+        Grant::List(list) => list.clone(),
+        Grant::Auto => {
+            let needs = caps::needs_of(&layout.imports_and_exports(&mut src)?);
+            if let Some(n) = needs.iter().find(|n| n.need == caps::Need::Unsupported) {
+                return Err(SignError::UnsupportedImport(n.name.clone()));
+            }
+            caps::least_privilege(&needs)
+        }
+    };
+
+    let signed = fsutil::write_atomically(output, Some(input), |out| {
+        let module_hash = layout.write_stripped(&mut src, out)?;
+        let claims = Claims {
+            expires: spec.expires,
+            id: claims::new_token_id(),
+            issued_at: spec.issued_at,
+            issuer: issuer.public_key().to_string(),
+            subject: subject.public_key().to_string(),
+            not_before: spec.not_before,
+            metadata: ActorMetadata {
+                name: spec.name.clone(),
+                module_hash,
+                tags: (!spec.tags.is_empty()).then(|| spec.tags.clone()),
+                caps: Some(caps.clone()),
+                rev: spec.rev,
+                ver: spec.ver.clone(),
+                call_alias: spec.call_alias.clone(),
+                provider: false,
+            },
+            wascap_revision: Some(WASCAP_REVISION),
+        };
+        let token = claims::encode(&claims, issuer).map_err(std::io::Error::other)?;
+        out.write_all(&wasm::signature_section(&token))?;
+        Ok(Signed {
+            claims,
+            token,
+            kind: layout.kind,
+            replaced_signatures: layout.signatures.len(),
+        })
+    })?;
+    Ok(signed)
+}

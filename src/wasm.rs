@@ -1,0 +1,697 @@
+//! The framing of WebAssembly modules and components: where the signature sections are, the
+//! module hash, and writing a signed copy.
+//!
+//! Signing and verifying only need the section framing (id, size, custom-section name), never
+//! the contents, so this module walks the framing itself over a `Read + Seek` source and keeps
+//! only byte ranges: memory does not grow with the artifact, and the hash and the signed copy
+//! are streamed. `wasmparser` needs a whole section in memory before it reports it (a 50 MiB
+//! data section would be read whole), so it is used only for the small import and export
+//! sections (`imports_and_exports`).
+//!
+//! The module hash is defined by wascap: SHA-256 of the artifact re-encoded without any `jwt` or
+//! `wasmcloud_jwt` custom section, at any nesting depth, with every section size in minimal
+//! LEB128. For ordinary input (minimal sizes, no nested signatures) that is exactly the file
+//! minus its signature section, which the pieces below reduce to one or two byte ranges.
+
+use std::io::{self, Read, Seek, SeekFrom, Write};
+use std::ops::Range;
+
+use sha2::{Digest, Sha256};
+
+/// The section wzt writes.
+pub const SIGNATURE_SECTION: &str = "wasmcloud_jwt";
+/// The section name wascap used before 0.9; read, never written.
+pub const LEGACY_SIGNATURE_SECTION: &str = "jwt";
+
+const MAGIC: [u8; 4] = *b"\0asm";
+const MODULE_VERSION: [u8; 4] = [1, 0, 0, 0];
+const COMPONENT_VERSION: [u8; 4] = [0x0d, 0, 1, 0];
+
+/// Component-model section ids that hold a nested binary.
+const COMPONENT_CORE_MODULE_SECTION: u8 = 1;
+const COMPONENT_COMPONENT_SECTION: u8 = 4;
+const COMPONENT_IMPORT_SECTION: u8 = 10;
+const COMPONENT_EXPORT_SECTION: u8 = 11;
+const MODULE_IMPORT_SECTION: u8 = 2;
+const MODULE_EXPORT_SECTION: u8 = 7;
+
+/// The largest signature section read into memory; real tokens are well under 4 KiB.
+pub const MAX_TOKEN_LEN: u64 = 1 << 20;
+/// The largest import or export section parsed for `inspect` and `--caps auto`.
+const MAX_INTERFACE_SECTION_LEN: u64 = 64 << 20;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ArtifactKind {
+    Module,
+    Component,
+}
+
+impl std::fmt::Display for ArtifactKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            ArtifactKind::Module => "core module",
+            ArtifactKind::Component => "component",
+        })
+    }
+}
+
+/// Why bytes are not a readable WebAssembly binary.
+#[derive(Debug, thiserror::Error)]
+pub enum WasmError {
+    #[error("not a WebAssembly module or component (the file does not start with \\0asm)")]
+    NotWasm,
+    #[error("unsupported WebAssembly binary version {0:02x?} at offset {1}")]
+    UnsupportedVersion([u8; 4], u64),
+    #[error("{what} at offset {offset} is malformed: {reason}")]
+    Malformed {
+        what: &'static str,
+        offset: u64,
+        reason: &'static str,
+    },
+    #[error(
+        "the file is truncated or corrupt: the section at offset {offset} declares {declared} bytes but only {available} remain"
+    )]
+    Truncated {
+        offset: u64,
+        declared: u64,
+        available: u64,
+    },
+    #[error(
+        "the signature section at offset {offset} is {len} bytes, larger than any token (limit {MAX_TOKEN_LEN})"
+    )]
+    TokenTooLarge { offset: u64, len: u64 },
+    #[error("the {what} section at offset {offset} is not valid: {message}")]
+    BadSection {
+        what: &'static str,
+        offset: u64,
+        message: String,
+    },
+    #[error(transparent)]
+    Io(#[from] io::Error),
+}
+
+/// A `jwt` or `wasmcloud_jwt` custom section found anywhere in the artifact.
+#[derive(Debug, Clone)]
+pub struct SignatureSection {
+    pub name: String,
+    /// 0 for the top level, 1 inside a nested module or component, and so on.
+    pub depth: u32,
+    /// File offset of the section's id byte.
+    pub offset: u64,
+    /// File range of the section's data (the token).
+    pub data: Range<u64>,
+}
+
+/// A piece of the artifact as re-encoded without signature sections.
+#[derive(Debug, Clone)]
+enum Piece {
+    Input(Range<u64>),
+    Bytes(Vec<u8>),
+}
+
+/// The framing of one artifact: what it is, where its signature sections are, and how to
+/// produce its signature-free encoding.
+#[derive(Debug, Clone)]
+pub struct Layout {
+    pub kind: ArtifactKind,
+    /// Length of the scanned file.
+    pub len: u64,
+    pub signatures: Vec<SignatureSection>,
+    /// Top-level import sections (a component may have several).
+    pub import_sections: Vec<Range<u64>>,
+    pub export_sections: Vec<Range<u64>>,
+    stripped: Vec<Piece>,
+    stripped_len: u64,
+}
+
+impl Layout {
+    /// Walks the framing of `src` (`len` bytes long), recursing into nested modules and
+    /// components. Reads section headers only.
+    pub fn scan<R: Read + Seek>(src: &mut R, len: u64) -> Result<Layout, WasmError> {
+        let mut scanner = Scanner {
+            src,
+            signatures: Vec::new(),
+            import_sections: Vec::new(),
+            export_sections: Vec::new(),
+        };
+        let (kind, stripped, stripped_len) = scanner.binary(0..len, 0, None)?;
+        Ok(Layout {
+            kind,
+            len,
+            signatures: scanner.signatures,
+            import_sections: scanner.import_sections,
+            export_sections: scanner.export_sections,
+            stripped,
+            stripped_len,
+        })
+    }
+
+    /// Length of the signature-free encoding (the bytes the module hash covers).
+    pub fn stripped_len(&self) -> u64 {
+        self.stripped_len
+    }
+
+    /// Streams the signature-free encoding to `sink`, in chunks.
+    pub fn for_each_stripped_chunk<R: Read + Seek>(
+        &self,
+        src: &mut R,
+        mut sink: impl FnMut(&[u8]) -> io::Result<()>,
+    ) -> io::Result<()> {
+        const CHUNK: usize = 1 << 20;
+        let mut buf = vec![0u8; CHUNK.min(self.len as usize).max(1)];
+        for piece in &self.stripped {
+            match piece {
+                Piece::Bytes(b) => sink(b)?,
+                Piece::Input(range) => {
+                    src.seek(SeekFrom::Start(range.start))?;
+                    let mut left = range.end - range.start;
+                    while left > 0 {
+                        let n = (buf.len() as u64).min(left) as usize;
+                        src.read_exact(&mut buf[..n])?;
+                        sink(&buf[..n])?;
+                        left -= n as u64;
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The module hash: upper-case hex SHA-256 of the signature-free encoding.
+    pub fn module_hash<R: Read + Seek>(&self, src: &mut R) -> io::Result<String> {
+        let mut hasher = Sha256::new();
+        self.for_each_stripped_chunk(src, |chunk| {
+            hasher.update(chunk);
+            Ok(())
+        })?;
+        Ok(data_encoding::HEXUPPER.encode(&hasher.finalize()))
+    }
+
+    /// Writes the signature-free encoding to `out` and returns its module hash, in one pass.
+    pub fn write_stripped<R: Read + Seek, W: Write>(
+        &self,
+        src: &mut R,
+        out: &mut W,
+    ) -> io::Result<String> {
+        let mut hasher = Sha256::new();
+        self.for_each_stripped_chunk(src, |chunk| {
+            hasher.update(chunk);
+            out.write_all(chunk)
+        })?;
+        Ok(data_encoding::HEXUPPER.encode(&hasher.finalize()))
+    }
+
+    /// Reads the token of one signature section.
+    pub fn read_token<R: Read + Seek>(
+        &self,
+        src: &mut R,
+        section: &SignatureSection,
+    ) -> Result<Vec<u8>, WasmError> {
+        let len = section.data.end - section.data.start;
+        if len > MAX_TOKEN_LEN {
+            return Err(WasmError::TokenTooLarge {
+                offset: section.offset,
+                len,
+            });
+        }
+        read_range(src, section.data.clone())
+    }
+
+    /// The top-level imports and exports, as the host will see them.
+    pub fn imports_and_exports<R: Read + Seek>(
+        &self,
+        src: &mut R,
+    ) -> Result<Interfaces, WasmError> {
+        let mut interfaces = Interfaces::default();
+        for range in &self.import_sections {
+            let data = read_interface_section(src, range.clone())?;
+            let bad = |e: wasmparser::BinaryReaderError| WasmError::BadSection {
+                what: "import",
+                offset: range.start,
+                message: e.message().to_string(),
+            };
+            let reader = wasmparser::BinaryReader::new(&data, range.start as usize);
+            match self.kind {
+                ArtifactKind::Module => {
+                    let section = wasmparser::ImportSectionReader::new(reader).map_err(bad)?;
+                    for import in section.into_imports() {
+                        let import = import.map_err(bad)?;
+                        interfaces.imports.push(Import::Core {
+                            module: import.module.to_string(),
+                            name: import.name.to_string(),
+                        });
+                    }
+                }
+                ArtifactKind::Component => {
+                    let section =
+                        wasmparser::ComponentImportSectionReader::new(reader).map_err(bad)?;
+                    for import in section {
+                        let import = import.map_err(bad)?;
+                        interfaces
+                            .imports
+                            .push(Import::Component(import.name.name.to_string()));
+                    }
+                }
+            }
+        }
+        for range in &self.export_sections {
+            let data = read_interface_section(src, range.clone())?;
+            let bad = |e: wasmparser::BinaryReaderError| WasmError::BadSection {
+                what: "export",
+                offset: range.start,
+                message: e.message().to_string(),
+            };
+            let reader = wasmparser::BinaryReader::new(&data, range.start as usize);
+            match self.kind {
+                ArtifactKind::Module => {
+                    for export in wasmparser::ExportSectionReader::new(reader).map_err(bad)? {
+                        interfaces
+                            .exports
+                            .push(export.map_err(bad)?.name.to_string());
+                    }
+                }
+                ArtifactKind::Component => {
+                    for export in
+                        wasmparser::ComponentExportSectionReader::new(reader).map_err(bad)?
+                    {
+                        interfaces
+                            .exports
+                            .push(export.map_err(bad)?.name.name.to_string());
+                    }
+                }
+            }
+        }
+        Ok(interfaces)
+    }
+}
+
+/// One import of an artifact.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Import {
+    /// A component import, e.g. `wasi:http/outgoing-handler@0.2.2`.
+    Component(String),
+    /// A core module import, e.g. `wasi_snapshot_preview1` / `fd_write`.
+    Core { module: String, name: String },
+}
+
+impl std::fmt::Display for Import {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Import::Component(name) => f.write_str(name),
+            Import::Core { module, name } => write!(f, "{module}::{name}"),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Interfaces {
+    pub imports: Vec<Import>,
+    pub exports: Vec<String>,
+}
+
+fn read_interface_section<R: Read + Seek>(
+    src: &mut R,
+    range: Range<u64>,
+) -> Result<Vec<u8>, WasmError> {
+    if range.end - range.start > MAX_INTERFACE_SECTION_LEN {
+        return Err(WasmError::BadSection {
+            what: "import/export",
+            offset: range.start,
+            message: "larger than 64 MiB".into(),
+        });
+    }
+    read_range(src, range)
+}
+
+fn read_range<R: Read + Seek>(src: &mut R, range: Range<u64>) -> Result<Vec<u8>, WasmError> {
+    src.seek(SeekFrom::Start(range.start))?;
+    let mut data = vec![0; (range.end - range.start) as usize];
+    src.read_exact(&mut data)?;
+    Ok(data)
+}
+
+struct Scanner<'a, R> {
+    src: &'a mut R,
+    signatures: Vec<SignatureSection>,
+    import_sections: Vec<Range<u64>>,
+    export_sections: Vec<Range<u64>>,
+}
+
+impl<R: Read + Seek> Scanner<'_, R> {
+    /// Scans one module or component occupying `range`; returns its kind and its
+    /// signature-free encoding as pieces, with the encoding's length.
+    fn binary(
+        &mut self,
+        range: Range<u64>,
+        depth: u32,
+        expected: Option<ArtifactKind>,
+    ) -> Result<(ArtifactKind, Vec<Piece>, u64), WasmError> {
+        let mut header = [0u8; 8];
+        if range.end - range.start < 8 {
+            if depth == 0 {
+                return Err(WasmError::NotWasm);
+            }
+            return Err(WasmError::Malformed {
+                what: "nested binary",
+                offset: range.start,
+                reason: "shorter than a header",
+            });
+        }
+        self.read_exact_at(range.start, &mut header)?;
+        if header[..4] != MAGIC {
+            if depth == 0 {
+                return Err(WasmError::NotWasm);
+            }
+            return Err(WasmError::Malformed {
+                what: "nested binary",
+                offset: range.start,
+                reason: "no \\0asm magic",
+            });
+        }
+        let version: [u8; 4] = header[4..].try_into().expect("4 bytes");
+        let kind = match version {
+            MODULE_VERSION => ArtifactKind::Module,
+            COMPONENT_VERSION => ArtifactKind::Component,
+            other => return Err(WasmError::UnsupportedVersion(other, range.start + 4)),
+        };
+        if expected.is_some_and(|e| e != kind) {
+            return Err(WasmError::Malformed {
+                what: "nested binary",
+                offset: range.start,
+                reason: "a module section holds a component, or the reverse",
+            });
+        }
+
+        let mut pieces = Vec::new();
+        let mut len = 0u64;
+        push_input(&mut pieces, &mut len, range.start..range.start + 8);
+        let mut pos = range.start + 8;
+        while pos < range.end {
+            let mut id = [0u8; 1];
+            self.read_exact_at(pos, &mut id)?;
+            let id = id[0];
+            let (size, size_len) = self.leb_u32(pos + 1, range.end, "section size")?;
+            let content = pos + 1 + size_len..pos + 1 + size_len + u64::from(size);
+            if content.end > range.end {
+                return Err(WasmError::Truncated {
+                    offset: pos,
+                    declared: u64::from(size),
+                    available: range.end.saturating_sub(content.start),
+                });
+            }
+            let minimal = size_len == leb_len(size);
+
+            if id == 0 {
+                let (name_len, name_len_len) =
+                    self.leb_u32(content.start, content.end, "custom section name")?;
+                let name_start = content.start + name_len_len;
+                if name_start + u64::from(name_len) > content.end {
+                    return Err(WasmError::Malformed {
+                        what: "custom section",
+                        offset: pos,
+                        reason: "its name is longer than the section",
+                    });
+                }
+                // Only names of the two signature lengths need reading.
+                if name_len as usize == SIGNATURE_SECTION.len()
+                    || name_len as usize == LEGACY_SIGNATURE_SECTION.len()
+                {
+                    let mut name = vec![0u8; name_len as usize];
+                    self.read_exact_at(name_start, &mut name)?;
+                    if name == SIGNATURE_SECTION.as_bytes()
+                        || name == LEGACY_SIGNATURE_SECTION.as_bytes()
+                    {
+                        self.signatures.push(SignatureSection {
+                            name: String::from_utf8(name).expect("ascii"),
+                            depth,
+                            offset: pos,
+                            data: name_start + u64::from(name_len)..content.end,
+                        });
+                        pos = content.end;
+                        continue;
+                    }
+                }
+            }
+
+            let nested = match (kind, id) {
+                (ArtifactKind::Component, COMPONENT_CORE_MODULE_SECTION) => {
+                    Some(ArtifactKind::Module)
+                }
+                (ArtifactKind::Component, COMPONENT_COMPONENT_SECTION) => {
+                    Some(ArtifactKind::Component)
+                }
+                _ => None,
+            };
+            if let Some(nested_kind) = nested {
+                let (_, inner, inner_len) =
+                    self.binary(content.clone(), depth + 1, Some(nested_kind))?;
+                let inner_size = u32::try_from(inner_len).map_err(|_| WasmError::Malformed {
+                    what: "nested binary",
+                    offset: pos,
+                    reason: "larger than 4 GiB",
+                })?;
+                if inner_size == size && minimal {
+                    // Nothing stripped inside: keep the bytes as they are.
+                    push_input(&mut pieces, &mut len, pos..content.end);
+                } else {
+                    push_bytes(&mut pieces, &mut len, section_header(id, inner_size));
+                    for piece in inner {
+                        match piece {
+                            Piece::Input(r) => push_input(&mut pieces, &mut len, r),
+                            Piece::Bytes(b) => push_bytes(&mut pieces, &mut len, b),
+                        }
+                    }
+                }
+            } else if minimal {
+                push_input(&mut pieces, &mut len, pos..content.end);
+            } else {
+                push_bytes(&mut pieces, &mut len, section_header(id, size));
+                push_input(&mut pieces, &mut len, content.clone());
+            }
+
+            if depth == 0 {
+                match (kind, id) {
+                    (ArtifactKind::Module, MODULE_IMPORT_SECTION)
+                    | (ArtifactKind::Component, COMPONENT_IMPORT_SECTION) => {
+                        self.import_sections.push(content.clone())
+                    }
+                    (ArtifactKind::Module, MODULE_EXPORT_SECTION)
+                    | (ArtifactKind::Component, COMPONENT_EXPORT_SECTION) => {
+                        self.export_sections.push(content.clone())
+                    }
+                    _ => {}
+                }
+            }
+            pos = content.end;
+        }
+        Ok((kind, pieces, len))
+    }
+
+    fn read_exact_at(&mut self, pos: u64, buf: &mut [u8]) -> Result<(), WasmError> {
+        self.src.seek(SeekFrom::Start(pos))?;
+        self.src.read_exact(buf).map_err(|e| {
+            if e.kind() == io::ErrorKind::UnexpectedEof {
+                WasmError::Truncated {
+                    offset: pos,
+                    declared: buf.len() as u64,
+                    available: 0,
+                }
+            } else {
+                WasmError::Io(e)
+            }
+        })
+    }
+
+    /// Reads an unsigned LEB128 u32 at `pos` that must end before `end`; returns it and its length.
+    fn leb_u32(&mut self, pos: u64, end: u64, what: &'static str) -> Result<(u32, u64), WasmError> {
+        let avail = end.saturating_sub(pos).min(5) as usize;
+        let mut buf = [0u8; 5];
+        self.read_exact_at(pos, &mut buf[..avail])?;
+        let mut value: u64 = 0;
+        for (i, byte) in buf[..avail].iter().enumerate() {
+            value |= u64::from(byte & 0x7f) << (7 * i);
+            if byte & 0x80 == 0 {
+                let value = u32::try_from(value).map_err(|_| WasmError::Malformed {
+                    what,
+                    offset: pos,
+                    reason: "LEB128 value does not fit in 32 bits",
+                })?;
+                return Ok((value, i as u64 + 1));
+            }
+        }
+        Err(WasmError::Malformed {
+            what,
+            offset: pos,
+            reason: if avail < 5 {
+                "LEB128 runs past the end"
+            } else {
+                "LEB128 is longer than 5 bytes"
+            },
+        })
+    }
+}
+
+fn push_input(pieces: &mut Vec<Piece>, len: &mut u64, range: Range<u64>) {
+    *len += range.end - range.start;
+    if let Some(Piece::Input(last)) = pieces.last_mut()
+        && last.end == range.start
+    {
+        last.end = range.end;
+        return;
+    }
+    pieces.push(Piece::Input(range));
+}
+
+fn push_bytes(pieces: &mut Vec<Piece>, len: &mut u64, bytes: Vec<u8>) {
+    *len += bytes.len() as u64;
+    pieces.push(Piece::Bytes(bytes));
+}
+
+fn leb_len(mut value: u32) -> u64 {
+    let mut n = 1;
+    while value >= 0x80 {
+        value >>= 7;
+        n += 1;
+    }
+    n
+}
+
+fn write_leb_u32(out: &mut Vec<u8>, mut value: u32) {
+    loop {
+        let byte = (value & 0x7f) as u8;
+        value >>= 7;
+        if value == 0 {
+            out.push(byte);
+            return;
+        }
+        out.push(byte | 0x80);
+    }
+}
+
+fn section_header(id: u8, size: u32) -> Vec<u8> {
+    let mut header = vec![id];
+    write_leb_u32(&mut header, size);
+    header
+}
+
+/// Encodes a custom section named [`SIGNATURE_SECTION`] holding `token`.
+pub fn signature_section(token: &str) -> Vec<u8> {
+    let mut name = Vec::new();
+    write_leb_u32(&mut name, SIGNATURE_SECTION.len() as u32);
+    name.extend_from_slice(SIGNATURE_SECTION.as_bytes());
+    let size = u32::try_from(name.len() + token.len()).expect("a token is far below 4 GiB");
+    let mut section = section_header(0, size);
+    section.extend_from_slice(&name);
+    section.extend_from_slice(token.as_bytes());
+    section
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Cursor;
+
+    fn custom(name: &str, data: &[u8]) -> Vec<u8> {
+        let mut content = Vec::new();
+        write_leb_u32(&mut content, name.len() as u32);
+        content.extend_from_slice(name.as_bytes());
+        content.extend_from_slice(data);
+        let mut s = section_header(0, content.len() as u32);
+        s.extend(content);
+        s
+    }
+
+    fn scan(bytes: &[u8]) -> Result<Layout, WasmError> {
+        Layout::scan(&mut Cursor::new(bytes), bytes.len() as u64)
+    }
+
+    fn stripped(bytes: &[u8]) -> Vec<u8> {
+        let layout = scan(bytes).unwrap();
+        let mut out = Vec::new();
+        layout
+            .write_stripped(&mut Cursor::new(bytes), &mut out)
+            .unwrap();
+        assert_eq!(out.len() as u64, layout.stripped_len());
+        out
+    }
+
+    const EMPTY_MODULE: [u8; 8] = [0, b'a', b's', b'm', 1, 0, 0, 0];
+
+    #[test]
+    fn stripping_removes_only_signature_sections() {
+        let mut m = EMPTY_MODULE.to_vec();
+        m.extend(custom("keep", b"1"));
+        let plain = m.clone();
+        m.extend(custom("wasmcloud_jwt", b"a.b.c"));
+        m.extend(custom("jwt", b"x.y.z"));
+        let layout = scan(&m).unwrap();
+        assert_eq!(layout.kind, ArtifactKind::Module);
+        assert_eq!(layout.signatures.len(), 2);
+        assert_eq!(stripped(&m), plain);
+    }
+
+    #[test]
+    fn non_minimal_sizes_are_re_encoded_minimally() {
+        let mut m = EMPTY_MODULE.to_vec();
+        // A type section with a padded 5-byte size of 1, holding zero types.
+        m.extend([1, 0x81, 0x80, 0x80, 0x80, 0x00, 0x00]);
+        let mut want = EMPTY_MODULE.to_vec();
+        want.extend([1, 1, 0]);
+        assert_eq!(stripped(&m), want);
+    }
+
+    #[test]
+    fn nested_signatures_are_found_and_stripped_with_sizes_fixed() {
+        let mut inner = EMPTY_MODULE.to_vec();
+        inner.extend(custom("jwt", b"old"));
+        let mut c = vec![0, b'a', b's', b'm', 0x0d, 0, 1, 0];
+        c.extend(section_header(
+            COMPONENT_CORE_MODULE_SECTION,
+            inner.len() as u32,
+        ));
+        c.extend(&inner);
+        let layout = scan(&c).unwrap();
+        assert_eq!(layout.kind, ArtifactKind::Component);
+        assert_eq!(layout.signatures.len(), 1);
+        assert_eq!(layout.signatures[0].depth, 1);
+        let mut want = vec![0, b'a', b's', b'm', 0x0d, 0, 1, 0];
+        want.extend(section_header(COMPONENT_CORE_MODULE_SECTION, 8));
+        want.extend(EMPTY_MODULE);
+        assert_eq!(stripped(&c), want);
+    }
+
+    #[test]
+    fn hostile_framing_is_an_error_not_a_panic() {
+        assert!(matches!(scan(b"hello world"), Err(WasmError::NotWasm)));
+        assert!(matches!(scan(b"\0as"), Err(WasmError::NotWasm)));
+        let mut v = EMPTY_MODULE.to_vec();
+        v[4] = 2;
+        assert!(matches!(scan(&v), Err(WasmError::UnsupportedVersion(..))));
+        // A section that claims 4 GiB in a tiny file.
+        let mut big = EMPTY_MODULE.to_vec();
+        big.extend([0, 0xff, 0xff, 0xff, 0xff, 0x0f, 0]);
+        assert!(matches!(scan(&big), Err(WasmError::Truncated { .. })));
+        // A LEB128 that never ends.
+        let mut leb = EMPTY_MODULE.to_vec();
+        leb.extend([1, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80]);
+        assert!(matches!(scan(&leb), Err(WasmError::Malformed { .. })));
+        // A custom section whose name is longer than itself.
+        let mut name = EMPTY_MODULE.to_vec();
+        name.extend([0, 2, 10, b'a']);
+        assert!(matches!(scan(&name), Err(WasmError::Malformed { .. })));
+    }
+
+    #[test]
+    fn signature_section_round_trips() {
+        let mut m = EMPTY_MODULE.to_vec();
+        m.extend(signature_section("h.c.s"));
+        let layout = scan(&m).unwrap();
+        let sig = &layout.signatures[0];
+        assert_eq!(sig.name, SIGNATURE_SECTION);
+        assert_eq!(
+            layout.read_token(&mut Cursor::new(&m), sig).unwrap(),
+            b"h.c.s"
+        );
+    }
+}
