@@ -170,6 +170,27 @@ fn print_human(
         }
         println!("{table}");
     }
+    let always: Vec<&InterfaceNeed> = needs
+        .iter()
+        .filter(|n| n.need == Need::AlwaysLinked && n.direction == Direction::Import)
+        .collect();
+    if !always.is_empty() {
+        // The package (`wasi:io`) or core module (`wasi_snapshot_preview1`) of each import.
+        let packages: std::collections::BTreeSet<String> = always
+            .iter()
+            .map(|n| match n.name.split_once("::") {
+                Some((module, _)) => escape(module),
+                None => escape(n.name.split('/').next().unwrap_or(&n.name)),
+            })
+            .collect();
+        let packages: Vec<String> = packages.into_iter().collect();
+        println!(
+            "Always linked (no grant needed): {} import{} from {}",
+            always.len(),
+            if always.len() == 1 { "" } else { "s" },
+            packages.join(", ")
+        );
+    }
     if !missing.is_empty() {
         println!(
             "{}",

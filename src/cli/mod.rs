@@ -40,7 +40,13 @@ pub struct GlobalOpts {
     #[arg(long, global = true)]
     pub json: bool,
     /// The key store directory [default: $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys].
-    #[arg(long, global = true, env = "WZT_KEYS_DIR", value_name = "DIR")]
+    #[arg(
+        long,
+        global = true,
+        env = "WZT_KEYS_DIR",
+        hide_env_values = true,
+        value_name = "DIR"
+    )]
     pub keys_dir: Option<PathBuf>,
     /// Never color the output (also when NO_COLOR is set, or stdout is not a terminal).
     #[arg(long, global = true)]

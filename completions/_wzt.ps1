@@ -1,0 +1,312 @@
+
+using namespace System.Management.Automation
+using namespace System.Management.Automation.Language
+
+Register-ArgumentCompleter -Native -CommandName 'wzt' -ScriptBlock {
+    param($wordToComplete, $commandAst, $cursorPosition)
+
+    $commandElements = $commandAst.CommandElements
+    $command = @(
+        'wzt'
+        for ($i = 1; $i -lt $commandElements.Count; $i++) {
+            $element = $commandElements[$i]
+            if ($element -isnot [StringConstantExpressionAst] -or
+                $element.StringConstantType -ne [StringConstantType]::BareWord -or
+                $element.Value.StartsWith('-') -or
+                $element.Value -eq $wordToComplete) {
+                break
+        }
+        $element.Value
+    }) -join ';'
+
+    $completions = @(switch ($command) {
+        'wzt' {
+            [CompletionResult]::new('--keys-dir', '--keys-dir', [CompletionResultType]::ParameterName, 'The key store directory [default: $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON on stdout (field names are stable, see the README)')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('keys', 'keys', [CompletionResultType]::ParameterValue, 'Manage ed25519 keys (nkeys format) in the key store')
+            [CompletionResult]::new('sign', 'sign', [CompletionResultType]::ParameterValue, 'Sign modules or components: embed claims signed by an account key')
+            [CompletionResult]::new('inspect', 'inspect', [CompletionResultType]::ParameterValue, 'Show the claims of a module or component, and its imports against its grants')
+            [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Verify signatures and claims against a trust policy')
+            [CompletionResult]::new('policy', 'policy', [CompletionResultType]::ParameterValue, 'Work with trust policy files')
+            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print the completion script for a shell')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'wzt;keys' {
+            [CompletionResult]::new('--keys-dir', '--keys-dir', [CompletionResultType]::ParameterName, 'The key store directory [default: $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON on stdout (field names are stable, see the README)')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('gen', 'gen', [CompletionResultType]::ParameterValue, 'Generate a key pair and save its seed as <NAME>.nk')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the stored keys')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show a stored key''s public key and role')
+            [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Store an existing seed under NAME')
+            [CompletionResult]::new('rm', 'rm', [CompletionResultType]::ParameterValue, 'Remove a stored key (asks first; without a terminal, requires --yes)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'wzt;keys;gen' {
+            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'Name to save the key under [default: the role]')
+            [CompletionResult]::new('--keys-dir', '--keys-dir', [CompletionResultType]::ParameterName, 'The key store directory [default: $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]')
+            [CompletionResult]::new('--no-save', '--no-save', [CompletionResultType]::ParameterName, 'Print the seed instead of saving it; nothing is stored')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace an existing key of the same name (asks first on a terminal)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Do not ask for confirmation')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Do not ask for confirmation')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON on stdout (field names are stable, see the README)')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'wzt;keys;list' {
+            [CompletionResult]::new('--keys-dir', '--keys-dir', [CompletionResultType]::ParameterName, 'The key store directory [default: $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON on stdout (field names are stable, see the README)')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'wzt;keys;show' {
+            [CompletionResult]::new('--keys-dir', '--keys-dir', [CompletionResultType]::ParameterName, 'The key store directory [default: $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]')
+            [CompletionResult]::new('--seed', '--seed', [CompletionResultType]::ParameterName, 'Also print the seed (the secret)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON on stdout (field names are stable, see the README)')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'wzt;keys;import' {
+            [CompletionResult]::new('--keys-dir', '--keys-dir', [CompletionResultType]::ParameterName, 'The key store directory [default: $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace an existing key of the same name (asks first on a terminal)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Do not ask for confirmation')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Do not ask for confirmation')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON on stdout (field names are stable, see the README)')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'wzt;keys;rm' {
+            [CompletionResult]::new('--keys-dir', '--keys-dir', [CompletionResultType]::ParameterName, 'The key store directory [default: $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Do not ask for confirmation')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Do not ask for confirmation')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON on stdout (field names are stable, see the README)')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'wzt;keys;help' {
+            [CompletionResult]::new('gen', 'gen', [CompletionResultType]::ParameterValue, 'Generate a key pair and save its seed as <NAME>.nk')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the stored keys')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show a stored key''s public key and role')
+            [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Store an existing seed under NAME')
+            [CompletionResult]::new('rm', 'rm', [CompletionResultType]::ParameterValue, 'Remove a stored key (asks first; without a terminal, requires --yes)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'wzt;keys;help;gen' {
+            break
+        }
+        'wzt;keys;help;list' {
+            break
+        }
+        'wzt;keys;help;show' {
+            break
+        }
+        'wzt;keys;help;import' {
+            break
+        }
+        'wzt;keys;help;rm' {
+            break
+        }
+        'wzt;keys;help;help' {
+            break
+        }
+        'wzt;sign' {
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Capabilities to grant, comma separated, repeatable: aliases (http, httpclient, kv, msg, log, blob, config, fs, net, rand), contract ids, or `auto` for exactly what the artifact imports')
+            [CompletionResult]::new('--caps', '--caps', [CompletionResultType]::ParameterName, 'Capabilities to grant, comma separated, repeatable: aliases (http, httpclient, kv, msg, log, blob, config, fs, net, rand), contract ids, or `auto` for exactly what the artifact imports')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Actor name [default: the file stem]')
+            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'Actor name [default: the file stem]')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Human-friendly version, e.g. 1.2.0')
+            [CompletionResult]::new('--ver', '--ver', [CompletionResultType]::ParameterName, 'Human-friendly version, e.g. 1.2.0')
+            [CompletionResult]::new('-r', '-r', [CompletionResultType]::ParameterName, 'Revision number')
+            [CompletionResult]::new('--rev', '--rev', [CompletionResultType]::ParameterName, 'Revision number')
+            [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'A tag (repeatable)')
+            [CompletionResult]::new('--tag', '--tag', [CompletionResultType]::ParameterName, 'A tag (repeatable)')
+            [CompletionResult]::new('--call-alias', '--call-alias', [CompletionResultType]::ParameterName, 'Alias to call the actor by: lower-case letters, digits, ''_'' and ''/''')
+            [CompletionResult]::new('-x', '-x', [CompletionResultType]::ParameterName, 'When the claims expire: a duration from now (90m, 12h, 30d) or an RFC 3339 time')
+            [CompletionResult]::new('--expires', '--expires', [CompletionResultType]::ParameterName, 'When the claims expire: a duration from now (90m, 12h, 30d) or an RFC 3339 time')
+            [CompletionResult]::new('-b', '-b', [CompletionResultType]::ParameterName, 'When the claims become valid: a duration from now or an RFC 3339 time')
+            [CompletionResult]::new('--not-before', '--not-before', [CompletionResultType]::ParameterName, 'When the claims become valid: a duration from now or an RFC 3339 time')
+            [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Issuer (account) key: a store key name, a seed file, or - for standard input')
+            [CompletionResult]::new('--issuer', '--issuer', [CompletionResultType]::ParameterName, 'Issuer (account) key: a store key name, a seed file, or - for standard input')
+            [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'Subject (module) key: a store key name, a seed file, or - for standard input')
+            [CompletionResult]::new('--subject', '--subject', [CompletionResultType]::ParameterName, 'Subject (module) key: a store key name, a seed file, or - for standard input')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output file (one input only) [default: <stem>_s.wasm beside the input]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output file (one input only) [default: <stem>_s.wasm beside the input]')
+            [CompletionResult]::new('--out-dir', '--out-dir', [CompletionResultType]::ParameterName, 'Write outputs to this directory, as <stem>_s.wasm')
+            [CompletionResult]::new('--keys-dir', '--keys-dir', [CompletionResultType]::ParameterName, 'The key store directory [default: $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]')
+            [CompletionResult]::new('--disable-keygen', '--disable-keygen', [CompletionResultType]::ParameterName, 'Fail instead of generating a missing default key')
+            [CompletionResult]::new('--in-place', '--in-place', [CompletionResultType]::ParameterName, 'Replace each input with its signed version')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON on stdout (field names are stable, see the README)')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'wzt;inspect' {
+            [CompletionResult]::new('--keys-dir', '--keys-dir', [CompletionResultType]::ParameterName, 'The key store directory [default: $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]')
+            [CompletionResult]::new('--jwt-only', '--jwt-only', [CompletionResultType]::ParameterName, 'Print only the raw token (exit 1 when there is none)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON on stdout (field names are stable, see the README)')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'wzt;verify' {
+            [CompletionResult]::new('--policy', '--policy', [CompletionResultType]::ParameterName, 'A TOML trust policy (`wzt policy init` writes one to start from)')
+            [CompletionResult]::new('--trusted-issuer', '--trusted-issuer', [CompletionResultType]::ParameterName, 'Trust this issuer: an account public key or a store key name (repeatable)')
+            [CompletionResult]::new('--leeway', '--leeway', [CompletionResultType]::ParameterName, 'Clock skew tolerated for expiry and not-before, e.g. 30s [default: 0s]')
+            [CompletionResult]::new('--require-cap', '--require-cap', [CompletionResultType]::ParameterName, 'Require this capability to be granted (repeatable)')
+            [CompletionResult]::new('--allow-cap', '--allow-cap', [CompletionResultType]::ParameterName, 'Reject grants outside these capabilities (repeatable)')
+            [CompletionResult]::new('--max-age', '--max-age', [CompletionResultType]::ParameterName, 'Reject tokens issued longer ago than this, e.g. 90d')
+            [CompletionResult]::new('--revoke', '--revoke', [CompletionResultType]::ParameterName, 'Reject this token id (jti) or subject key (repeatable)')
+            [CompletionResult]::new('--keys-dir', '--keys-dir', [CompletionResultType]::ParameterName, 'The key store directory [default: $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]')
+            [CompletionResult]::new('--allow-unsigned', '--allow-unsigned', [CompletionResultType]::ParameterName, 'Accept artifacts that carry no signature')
+            [CompletionResult]::new('--require-expiry', '--require-expiry', [CompletionResultType]::ParameterName, 'Reject tokens that never expire')
+            [CompletionResult]::new('--require-name-version', '--require-name-version', [CompletionResultType]::ParameterName, 'Reject claims without a name and a version')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON on stdout (field names are stable, see the README)')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'wzt;policy' {
+            [CompletionResult]::new('--keys-dir', '--keys-dir', [CompletionResultType]::ParameterName, 'The key store directory [default: $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON on stdout (field names are stable, see the README)')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Write a commented policy file to start from')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'wzt;policy;init' {
+            [CompletionResult]::new('--keys-dir', '--keys-dir', [CompletionResultType]::ParameterName, 'The key store directory [default: $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace an existing file')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON on stdout (field names are stable, see the README)')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'wzt;policy;help' {
+            [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Write a commented policy file to start from')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'wzt;policy;help;init' {
+            break
+        }
+        'wzt;policy;help;help' {
+            break
+        }
+        'wzt;completions' {
+            [CompletionResult]::new('--keys-dir', '--keys-dir', [CompletionResultType]::ParameterName, 'The key store directory [default: $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON on stdout (field names are stable, see the README)')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'wzt;help' {
+            [CompletionResult]::new('keys', 'keys', [CompletionResultType]::ParameterValue, 'Manage ed25519 keys (nkeys format) in the key store')
+            [CompletionResult]::new('sign', 'sign', [CompletionResultType]::ParameterValue, 'Sign modules or components: embed claims signed by an account key')
+            [CompletionResult]::new('inspect', 'inspect', [CompletionResultType]::ParameterValue, 'Show the claims of a module or component, and its imports against its grants')
+            [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Verify signatures and claims against a trust policy')
+            [CompletionResult]::new('policy', 'policy', [CompletionResultType]::ParameterValue, 'Work with trust policy files')
+            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print the completion script for a shell')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'wzt;help;keys' {
+            [CompletionResult]::new('gen', 'gen', [CompletionResultType]::ParameterValue, 'Generate a key pair and save its seed as <NAME>.nk')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the stored keys')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show a stored key''s public key and role')
+            [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Store an existing seed under NAME')
+            [CompletionResult]::new('rm', 'rm', [CompletionResultType]::ParameterValue, 'Remove a stored key (asks first; without a terminal, requires --yes)')
+            break
+        }
+        'wzt;help;keys;gen' {
+            break
+        }
+        'wzt;help;keys;list' {
+            break
+        }
+        'wzt;help;keys;show' {
+            break
+        }
+        'wzt;help;keys;import' {
+            break
+        }
+        'wzt;help;keys;rm' {
+            break
+        }
+        'wzt;help;sign' {
+            break
+        }
+        'wzt;help;inspect' {
+            break
+        }
+        'wzt;help;verify' {
+            break
+        }
+        'wzt;help;policy' {
+            [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Write a commented policy file to start from')
+            break
+        }
+        'wzt;help;policy;init' {
+            break
+        }
+        'wzt;help;completions' {
+            break
+        }
+        'wzt;help;help' {
+            break
+        }
+    })
+
+    $completions.Where{ $_.CompletionText -like "$wordToComplete*" } |
+        Sort-Object -Property ListItemText
+}

@@ -1,0 +1,270 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[wzt] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'wzt'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'wzt'= {
+            cand --keys-dir 'The key store directory [default: $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]'
+            cand --json 'Print machine-readable JSON on stdout (field names are stable, see the README)'
+            cand --no-color 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand keys 'Manage ed25519 keys (nkeys format) in the key store'
+            cand sign 'Sign modules or components: embed claims signed by an account key'
+            cand inspect 'Show the claims of a module or component, and its imports against its grants'
+            cand verify 'Verify signatures and claims against a trust policy'
+            cand policy 'Work with trust policy files'
+            cand completions 'Print the completion script for a shell'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'wzt;keys'= {
+            cand --keys-dir 'The key store directory [default: $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]'
+            cand --json 'Print machine-readable JSON on stdout (field names are stable, see the README)'
+            cand --no-color 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand gen 'Generate a key pair and save its seed as <NAME>.nk'
+            cand list 'List the stored keys'
+            cand show 'Show a stored key''s public key and role'
+            cand import 'Store an existing seed under NAME'
+            cand rm 'Remove a stored key (asks first; without a terminal, requires --yes)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'wzt;keys;gen'= {
+            cand --name 'Name to save the key under [default: the role]'
+            cand --keys-dir 'The key store directory [default: $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]'
+            cand --no-save 'Print the seed instead of saving it; nothing is stored'
+            cand --force 'Replace an existing key of the same name (asks first on a terminal)'
+            cand -y 'Do not ask for confirmation'
+            cand --yes 'Do not ask for confirmation'
+            cand --json 'Print machine-readable JSON on stdout (field names are stable, see the README)'
+            cand --no-color 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'wzt;keys;list'= {
+            cand --keys-dir 'The key store directory [default: $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]'
+            cand --json 'Print machine-readable JSON on stdout (field names are stable, see the README)'
+            cand --no-color 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'wzt;keys;show'= {
+            cand --keys-dir 'The key store directory [default: $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]'
+            cand --seed 'Also print the seed (the secret)'
+            cand --json 'Print machine-readable JSON on stdout (field names are stable, see the README)'
+            cand --no-color 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'wzt;keys;import'= {
+            cand --keys-dir 'The key store directory [default: $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]'
+            cand --force 'Replace an existing key of the same name (asks first on a terminal)'
+            cand -y 'Do not ask for confirmation'
+            cand --yes 'Do not ask for confirmation'
+            cand --json 'Print machine-readable JSON on stdout (field names are stable, see the README)'
+            cand --no-color 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'wzt;keys;rm'= {
+            cand --keys-dir 'The key store directory [default: $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]'
+            cand -y 'Do not ask for confirmation'
+            cand --yes 'Do not ask for confirmation'
+            cand --json 'Print machine-readable JSON on stdout (field names are stable, see the README)'
+            cand --no-color 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'wzt;keys;help'= {
+            cand gen 'Generate a key pair and save its seed as <NAME>.nk'
+            cand list 'List the stored keys'
+            cand show 'Show a stored key''s public key and role'
+            cand import 'Store an existing seed under NAME'
+            cand rm 'Remove a stored key (asks first; without a terminal, requires --yes)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'wzt;keys;help;gen'= {
+        }
+        &'wzt;keys;help;list'= {
+        }
+        &'wzt;keys;help;show'= {
+        }
+        &'wzt;keys;help;import'= {
+        }
+        &'wzt;keys;help;rm'= {
+        }
+        &'wzt;keys;help;help'= {
+        }
+        &'wzt;sign'= {
+            cand -c 'Capabilities to grant, comma separated, repeatable: aliases (http, httpclient, kv, msg, log, blob, config, fs, net, rand), contract ids, or `auto` for exactly what the artifact imports'
+            cand --caps 'Capabilities to grant, comma separated, repeatable: aliases (http, httpclient, kv, msg, log, blob, config, fs, net, rand), contract ids, or `auto` for exactly what the artifact imports'
+            cand -n 'Actor name [default: the file stem]'
+            cand --name 'Actor name [default: the file stem]'
+            cand -v 'Human-friendly version, e.g. 1.2.0'
+            cand --ver 'Human-friendly version, e.g. 1.2.0'
+            cand -r 'Revision number'
+            cand --rev 'Revision number'
+            cand -t 'A tag (repeatable)'
+            cand --tag 'A tag (repeatable)'
+            cand --call-alias 'Alias to call the actor by: lower-case letters, digits, ''_'' and ''/'''
+            cand -x 'When the claims expire: a duration from now (90m, 12h, 30d) or an RFC 3339 time'
+            cand --expires 'When the claims expire: a duration from now (90m, 12h, 30d) or an RFC 3339 time'
+            cand -b 'When the claims become valid: a duration from now or an RFC 3339 time'
+            cand --not-before 'When the claims become valid: a duration from now or an RFC 3339 time'
+            cand -i 'Issuer (account) key: a store key name, a seed file, or - for standard input'
+            cand --issuer 'Issuer (account) key: a store key name, a seed file, or - for standard input'
+            cand -s 'Subject (module) key: a store key name, a seed file, or - for standard input'
+            cand --subject 'Subject (module) key: a store key name, a seed file, or - for standard input'
+            cand -o 'Output file (one input only) [default: <stem>_s.wasm beside the input]'
+            cand --output 'Output file (one input only) [default: <stem>_s.wasm beside the input]'
+            cand --out-dir 'Write outputs to this directory, as <stem>_s.wasm'
+            cand --keys-dir 'The key store directory [default: $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]'
+            cand --disable-keygen 'Fail instead of generating a missing default key'
+            cand --in-place 'Replace each input with its signed version'
+            cand --json 'Print machine-readable JSON on stdout (field names are stable, see the README)'
+            cand --no-color 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'wzt;inspect'= {
+            cand --keys-dir 'The key store directory [default: $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]'
+            cand --jwt-only 'Print only the raw token (exit 1 when there is none)'
+            cand --json 'Print machine-readable JSON on stdout (field names are stable, see the README)'
+            cand --no-color 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'wzt;verify'= {
+            cand --policy 'A TOML trust policy (`wzt policy init` writes one to start from)'
+            cand --trusted-issuer 'Trust this issuer: an account public key or a store key name (repeatable)'
+            cand --leeway 'Clock skew tolerated for expiry and not-before, e.g. 30s [default: 0s]'
+            cand --require-cap 'Require this capability to be granted (repeatable)'
+            cand --allow-cap 'Reject grants outside these capabilities (repeatable)'
+            cand --max-age 'Reject tokens issued longer ago than this, e.g. 90d'
+            cand --revoke 'Reject this token id (jti) or subject key (repeatable)'
+            cand --keys-dir 'The key store directory [default: $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]'
+            cand --allow-unsigned 'Accept artifacts that carry no signature'
+            cand --require-expiry 'Reject tokens that never expire'
+            cand --require-name-version 'Reject claims without a name and a version'
+            cand --json 'Print machine-readable JSON on stdout (field names are stable, see the README)'
+            cand --no-color 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'wzt;policy'= {
+            cand --keys-dir 'The key store directory [default: $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]'
+            cand --json 'Print machine-readable JSON on stdout (field names are stable, see the README)'
+            cand --no-color 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand init 'Write a commented policy file to start from'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'wzt;policy;init'= {
+            cand --keys-dir 'The key store directory [default: $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]'
+            cand --force 'Replace an existing file'
+            cand --json 'Print machine-readable JSON on stdout (field names are stable, see the README)'
+            cand --no-color 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'wzt;policy;help'= {
+            cand init 'Write a commented policy file to start from'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'wzt;policy;help;init'= {
+        }
+        &'wzt;policy;help;help'= {
+        }
+        &'wzt;completions'= {
+            cand --keys-dir 'The key store directory [default: $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]'
+            cand --json 'Print machine-readable JSON on stdout (field names are stable, see the README)'
+            cand --no-color 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'wzt;help'= {
+            cand keys 'Manage ed25519 keys (nkeys format) in the key store'
+            cand sign 'Sign modules or components: embed claims signed by an account key'
+            cand inspect 'Show the claims of a module or component, and its imports against its grants'
+            cand verify 'Verify signatures and claims against a trust policy'
+            cand policy 'Work with trust policy files'
+            cand completions 'Print the completion script for a shell'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'wzt;help;keys'= {
+            cand gen 'Generate a key pair and save its seed as <NAME>.nk'
+            cand list 'List the stored keys'
+            cand show 'Show a stored key''s public key and role'
+            cand import 'Store an existing seed under NAME'
+            cand rm 'Remove a stored key (asks first; without a terminal, requires --yes)'
+        }
+        &'wzt;help;keys;gen'= {
+        }
+        &'wzt;help;keys;list'= {
+        }
+        &'wzt;help;keys;show'= {
+        }
+        &'wzt;help;keys;import'= {
+        }
+        &'wzt;help;keys;rm'= {
+        }
+        &'wzt;help;sign'= {
+        }
+        &'wzt;help;inspect'= {
+        }
+        &'wzt;help;verify'= {
+        }
+        &'wzt;help;policy'= {
+            cand init 'Write a commented policy file to start from'
+        }
+        &'wzt;help;policy;init'= {
+        }
+        &'wzt;help;completions'= {
+        }
+        &'wzt;help;help'= {
+        }
+    ]
+    $completions[$command]
+}

@@ -1,0 +1,161 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_wzt_global_optspecs
+    string join \n json keys-dir= no-color h/help V/version
+end
+
+function __fish_wzt_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_wzt_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_wzt_using_subcommand
+    set -l cmd (__fish_wzt_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c wzt -n "__fish_wzt_needs_command" -l keys-dir -d 'The key store directory [default: $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]' -r -F
+complete -c wzt -n "__fish_wzt_needs_command" -l json -d 'Print machine-readable JSON on stdout (field names are stable, see the README)'
+complete -c wzt -n "__fish_wzt_needs_command" -l no-color -d 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)'
+complete -c wzt -n "__fish_wzt_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c wzt -n "__fish_wzt_needs_command" -s V -l version -d 'Print version'
+complete -c wzt -n "__fish_wzt_needs_command" -f -a "keys" -d 'Manage ed25519 keys (nkeys format) in the key store'
+complete -c wzt -n "__fish_wzt_needs_command" -f -a "sign" -d 'Sign modules or components: embed claims signed by an account key'
+complete -c wzt -n "__fish_wzt_needs_command" -f -a "inspect" -d 'Show the claims of a module or component, and its imports against its grants'
+complete -c wzt -n "__fish_wzt_needs_command" -f -a "verify" -d 'Verify signatures and claims against a trust policy'
+complete -c wzt -n "__fish_wzt_needs_command" -f -a "policy" -d 'Work with trust policy files'
+complete -c wzt -n "__fish_wzt_needs_command" -f -a "completions" -d 'Print the completion script for a shell'
+complete -c wzt -n "__fish_wzt_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c wzt -n "__fish_wzt_using_subcommand keys; and not __fish_seen_subcommand_from gen list show import rm help" -l keys-dir -d 'The key store directory [default: $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]' -r -F
+complete -c wzt -n "__fish_wzt_using_subcommand keys; and not __fish_seen_subcommand_from gen list show import rm help" -l json -d 'Print machine-readable JSON on stdout (field names are stable, see the README)'
+complete -c wzt -n "__fish_wzt_using_subcommand keys; and not __fish_seen_subcommand_from gen list show import rm help" -l no-color -d 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)'
+complete -c wzt -n "__fish_wzt_using_subcommand keys; and not __fish_seen_subcommand_from gen list show import rm help" -s h -l help -d 'Print help'
+complete -c wzt -n "__fish_wzt_using_subcommand keys; and not __fish_seen_subcommand_from gen list show import rm help" -s V -l version -d 'Print version'
+complete -c wzt -n "__fish_wzt_using_subcommand keys; and not __fish_seen_subcommand_from gen list show import rm help" -f -a "gen" -d 'Generate a key pair and save its seed as <NAME>.nk'
+complete -c wzt -n "__fish_wzt_using_subcommand keys; and not __fish_seen_subcommand_from gen list show import rm help" -f -a "list" -d 'List the stored keys'
+complete -c wzt -n "__fish_wzt_using_subcommand keys; and not __fish_seen_subcommand_from gen list show import rm help" -f -a "show" -d 'Show a stored key\'s public key and role'
+complete -c wzt -n "__fish_wzt_using_subcommand keys; and not __fish_seen_subcommand_from gen list show import rm help" -f -a "import" -d 'Store an existing seed under NAME'
+complete -c wzt -n "__fish_wzt_using_subcommand keys; and not __fish_seen_subcommand_from gen list show import rm help" -f -a "rm" -d 'Remove a stored key (asks first; without a terminal, requires --yes)'
+complete -c wzt -n "__fish_wzt_using_subcommand keys; and not __fish_seen_subcommand_from gen list show import rm help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c wzt -n "__fish_wzt_using_subcommand keys; and __fish_seen_subcommand_from gen" -l name -d 'Name to save the key under [default: the role]' -r
+complete -c wzt -n "__fish_wzt_using_subcommand keys; and __fish_seen_subcommand_from gen" -l keys-dir -d 'The key store directory [default: $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]' -r -F
+complete -c wzt -n "__fish_wzt_using_subcommand keys; and __fish_seen_subcommand_from gen" -l no-save -d 'Print the seed instead of saving it; nothing is stored'
+complete -c wzt -n "__fish_wzt_using_subcommand keys; and __fish_seen_subcommand_from gen" -l force -d 'Replace an existing key of the same name (asks first on a terminal)'
+complete -c wzt -n "__fish_wzt_using_subcommand keys; and __fish_seen_subcommand_from gen" -s y -l yes -d 'Do not ask for confirmation'
+complete -c wzt -n "__fish_wzt_using_subcommand keys; and __fish_seen_subcommand_from gen" -l json -d 'Print machine-readable JSON on stdout (field names are stable, see the README)'
+complete -c wzt -n "__fish_wzt_using_subcommand keys; and __fish_seen_subcommand_from gen" -l no-color -d 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)'
+complete -c wzt -n "__fish_wzt_using_subcommand keys; and __fish_seen_subcommand_from gen" -s h -l help -d 'Print help'
+complete -c wzt -n "__fish_wzt_using_subcommand keys; and __fish_seen_subcommand_from gen" -s V -l version -d 'Print version'
+complete -c wzt -n "__fish_wzt_using_subcommand keys; and __fish_seen_subcommand_from list" -l keys-dir -d 'The key store directory [default: $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]' -r -F
+complete -c wzt -n "__fish_wzt_using_subcommand keys; and __fish_seen_subcommand_from list" -l json -d 'Print machine-readable JSON on stdout (field names are stable, see the README)'
+complete -c wzt -n "__fish_wzt_using_subcommand keys; and __fish_seen_subcommand_from list" -l no-color -d 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)'
+complete -c wzt -n "__fish_wzt_using_subcommand keys; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c wzt -n "__fish_wzt_using_subcommand keys; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c wzt -n "__fish_wzt_using_subcommand keys; and __fish_seen_subcommand_from show" -l keys-dir -d 'The key store directory [default: $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]' -r -F
+complete -c wzt -n "__fish_wzt_using_subcommand keys; and __fish_seen_subcommand_from show" -l seed -d 'Also print the seed (the secret)'
+complete -c wzt -n "__fish_wzt_using_subcommand keys; and __fish_seen_subcommand_from show" -l json -d 'Print machine-readable JSON on stdout (field names are stable, see the README)'
+complete -c wzt -n "__fish_wzt_using_subcommand keys; and __fish_seen_subcommand_from show" -l no-color -d 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)'
+complete -c wzt -n "__fish_wzt_using_subcommand keys; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c wzt -n "__fish_wzt_using_subcommand keys; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c wzt -n "__fish_wzt_using_subcommand keys; and __fish_seen_subcommand_from import" -l keys-dir -d 'The key store directory [default: $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]' -r -F
+complete -c wzt -n "__fish_wzt_using_subcommand keys; and __fish_seen_subcommand_from import" -l force -d 'Replace an existing key of the same name (asks first on a terminal)'
+complete -c wzt -n "__fish_wzt_using_subcommand keys; and __fish_seen_subcommand_from import" -s y -l yes -d 'Do not ask for confirmation'
+complete -c wzt -n "__fish_wzt_using_subcommand keys; and __fish_seen_subcommand_from import" -l json -d 'Print machine-readable JSON on stdout (field names are stable, see the README)'
+complete -c wzt -n "__fish_wzt_using_subcommand keys; and __fish_seen_subcommand_from import" -l no-color -d 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)'
+complete -c wzt -n "__fish_wzt_using_subcommand keys; and __fish_seen_subcommand_from import" -s h -l help -d 'Print help'
+complete -c wzt -n "__fish_wzt_using_subcommand keys; and __fish_seen_subcommand_from import" -s V -l version -d 'Print version'
+complete -c wzt -n "__fish_wzt_using_subcommand keys; and __fish_seen_subcommand_from rm" -l keys-dir -d 'The key store directory [default: $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]' -r -F
+complete -c wzt -n "__fish_wzt_using_subcommand keys; and __fish_seen_subcommand_from rm" -s y -l yes -d 'Do not ask for confirmation'
+complete -c wzt -n "__fish_wzt_using_subcommand keys; and __fish_seen_subcommand_from rm" -l json -d 'Print machine-readable JSON on stdout (field names are stable, see the README)'
+complete -c wzt -n "__fish_wzt_using_subcommand keys; and __fish_seen_subcommand_from rm" -l no-color -d 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)'
+complete -c wzt -n "__fish_wzt_using_subcommand keys; and __fish_seen_subcommand_from rm" -s h -l help -d 'Print help'
+complete -c wzt -n "__fish_wzt_using_subcommand keys; and __fish_seen_subcommand_from rm" -s V -l version -d 'Print version'
+complete -c wzt -n "__fish_wzt_using_subcommand keys; and __fish_seen_subcommand_from help" -f -a "gen" -d 'Generate a key pair and save its seed as <NAME>.nk'
+complete -c wzt -n "__fish_wzt_using_subcommand keys; and __fish_seen_subcommand_from help" -f -a "list" -d 'List the stored keys'
+complete -c wzt -n "__fish_wzt_using_subcommand keys; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show a stored key\'s public key and role'
+complete -c wzt -n "__fish_wzt_using_subcommand keys; and __fish_seen_subcommand_from help" -f -a "import" -d 'Store an existing seed under NAME'
+complete -c wzt -n "__fish_wzt_using_subcommand keys; and __fish_seen_subcommand_from help" -f -a "rm" -d 'Remove a stored key (asks first; without a terminal, requires --yes)'
+complete -c wzt -n "__fish_wzt_using_subcommand keys; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c wzt -n "__fish_wzt_using_subcommand sign" -s c -l caps -d 'Capabilities to grant, comma separated, repeatable: aliases (http, httpclient, kv, msg, log, blob, config, fs, net, rand), contract ids, or `auto` for exactly what the artifact imports' -r
+complete -c wzt -n "__fish_wzt_using_subcommand sign" -s n -l name -d 'Actor name [default: the file stem]' -r
+complete -c wzt -n "__fish_wzt_using_subcommand sign" -s v -l ver -d 'Human-friendly version, e.g. 1.2.0' -r
+complete -c wzt -n "__fish_wzt_using_subcommand sign" -s r -l rev -d 'Revision number' -r
+complete -c wzt -n "__fish_wzt_using_subcommand sign" -s t -l tag -d 'A tag (repeatable)' -r
+complete -c wzt -n "__fish_wzt_using_subcommand sign" -l call-alias -d 'Alias to call the actor by: lower-case letters, digits, \'_\' and \'/\'' -r
+complete -c wzt -n "__fish_wzt_using_subcommand sign" -s x -l expires -d 'When the claims expire: a duration from now (90m, 12h, 30d) or an RFC 3339 time' -r
+complete -c wzt -n "__fish_wzt_using_subcommand sign" -s b -l not-before -d 'When the claims become valid: a duration from now or an RFC 3339 time' -r
+complete -c wzt -n "__fish_wzt_using_subcommand sign" -s i -l issuer -d 'Issuer (account) key: a store key name, a seed file, or - for standard input' -r
+complete -c wzt -n "__fish_wzt_using_subcommand sign" -s s -l subject -d 'Subject (module) key: a store key name, a seed file, or - for standard input' -r
+complete -c wzt -n "__fish_wzt_using_subcommand sign" -s o -l output -d 'Output file (one input only) [default: <stem>_s.wasm beside the input]' -r -F
+complete -c wzt -n "__fish_wzt_using_subcommand sign" -l out-dir -d 'Write outputs to this directory, as <stem>_s.wasm' -r -F
+complete -c wzt -n "__fish_wzt_using_subcommand sign" -l keys-dir -d 'The key store directory [default: $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]' -r -F
+complete -c wzt -n "__fish_wzt_using_subcommand sign" -l disable-keygen -d 'Fail instead of generating a missing default key'
+complete -c wzt -n "__fish_wzt_using_subcommand sign" -l in-place -d 'Replace each input with its signed version'
+complete -c wzt -n "__fish_wzt_using_subcommand sign" -l json -d 'Print machine-readable JSON on stdout (field names are stable, see the README)'
+complete -c wzt -n "__fish_wzt_using_subcommand sign" -l no-color -d 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)'
+complete -c wzt -n "__fish_wzt_using_subcommand sign" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c wzt -n "__fish_wzt_using_subcommand sign" -s V -l version -d 'Print version'
+complete -c wzt -n "__fish_wzt_using_subcommand inspect" -l keys-dir -d 'The key store directory [default: $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]' -r -F
+complete -c wzt -n "__fish_wzt_using_subcommand inspect" -l jwt-only -d 'Print only the raw token (exit 1 when there is none)'
+complete -c wzt -n "__fish_wzt_using_subcommand inspect" -l json -d 'Print machine-readable JSON on stdout (field names are stable, see the README)'
+complete -c wzt -n "__fish_wzt_using_subcommand inspect" -l no-color -d 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)'
+complete -c wzt -n "__fish_wzt_using_subcommand inspect" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c wzt -n "__fish_wzt_using_subcommand inspect" -s V -l version -d 'Print version'
+complete -c wzt -n "__fish_wzt_using_subcommand verify" -l policy -d 'A TOML trust policy (`wzt policy init` writes one to start from)' -r -F
+complete -c wzt -n "__fish_wzt_using_subcommand verify" -l trusted-issuer -d 'Trust this issuer: an account public key or a store key name (repeatable)' -r
+complete -c wzt -n "__fish_wzt_using_subcommand verify" -l leeway -d 'Clock skew tolerated for expiry and not-before, e.g. 30s [default: 0s]' -r
+complete -c wzt -n "__fish_wzt_using_subcommand verify" -l require-cap -d 'Require this capability to be granted (repeatable)' -r
+complete -c wzt -n "__fish_wzt_using_subcommand verify" -l allow-cap -d 'Reject grants outside these capabilities (repeatable)' -r
+complete -c wzt -n "__fish_wzt_using_subcommand verify" -l max-age -d 'Reject tokens issued longer ago than this, e.g. 90d' -r
+complete -c wzt -n "__fish_wzt_using_subcommand verify" -l revoke -d 'Reject this token id (jti) or subject key (repeatable)' -r
+complete -c wzt -n "__fish_wzt_using_subcommand verify" -l keys-dir -d 'The key store directory [default: $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]' -r -F
+complete -c wzt -n "__fish_wzt_using_subcommand verify" -l allow-unsigned -d 'Accept artifacts that carry no signature'
+complete -c wzt -n "__fish_wzt_using_subcommand verify" -l require-expiry -d 'Reject tokens that never expire'
+complete -c wzt -n "__fish_wzt_using_subcommand verify" -l require-name-version -d 'Reject claims without a name and a version'
+complete -c wzt -n "__fish_wzt_using_subcommand verify" -l json -d 'Print machine-readable JSON on stdout (field names are stable, see the README)'
+complete -c wzt -n "__fish_wzt_using_subcommand verify" -l no-color -d 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)'
+complete -c wzt -n "__fish_wzt_using_subcommand verify" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c wzt -n "__fish_wzt_using_subcommand verify" -s V -l version -d 'Print version'
+complete -c wzt -n "__fish_wzt_using_subcommand policy; and not __fish_seen_subcommand_from init help" -l keys-dir -d 'The key store directory [default: $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]' -r -F
+complete -c wzt -n "__fish_wzt_using_subcommand policy; and not __fish_seen_subcommand_from init help" -l json -d 'Print machine-readable JSON on stdout (field names are stable, see the README)'
+complete -c wzt -n "__fish_wzt_using_subcommand policy; and not __fish_seen_subcommand_from init help" -l no-color -d 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)'
+complete -c wzt -n "__fish_wzt_using_subcommand policy; and not __fish_seen_subcommand_from init help" -s h -l help -d 'Print help'
+complete -c wzt -n "__fish_wzt_using_subcommand policy; and not __fish_seen_subcommand_from init help" -s V -l version -d 'Print version'
+complete -c wzt -n "__fish_wzt_using_subcommand policy; and not __fish_seen_subcommand_from init help" -f -a "init" -d 'Write a commented policy file to start from'
+complete -c wzt -n "__fish_wzt_using_subcommand policy; and not __fish_seen_subcommand_from init help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c wzt -n "__fish_wzt_using_subcommand policy; and __fish_seen_subcommand_from init" -l keys-dir -d 'The key store directory [default: $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]' -r -F
+complete -c wzt -n "__fish_wzt_using_subcommand policy; and __fish_seen_subcommand_from init" -l force -d 'Replace an existing file'
+complete -c wzt -n "__fish_wzt_using_subcommand policy; and __fish_seen_subcommand_from init" -l json -d 'Print machine-readable JSON on stdout (field names are stable, see the README)'
+complete -c wzt -n "__fish_wzt_using_subcommand policy; and __fish_seen_subcommand_from init" -l no-color -d 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)'
+complete -c wzt -n "__fish_wzt_using_subcommand policy; and __fish_seen_subcommand_from init" -s h -l help -d 'Print help'
+complete -c wzt -n "__fish_wzt_using_subcommand policy; and __fish_seen_subcommand_from init" -s V -l version -d 'Print version'
+complete -c wzt -n "__fish_wzt_using_subcommand policy; and __fish_seen_subcommand_from help" -f -a "init" -d 'Write a commented policy file to start from'
+complete -c wzt -n "__fish_wzt_using_subcommand policy; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c wzt -n "__fish_wzt_using_subcommand completions" -l keys-dir -d 'The key store directory [default: $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]' -r -F
+complete -c wzt -n "__fish_wzt_using_subcommand completions" -l json -d 'Print machine-readable JSON on stdout (field names are stable, see the README)'
+complete -c wzt -n "__fish_wzt_using_subcommand completions" -l no-color -d 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)'
+complete -c wzt -n "__fish_wzt_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c wzt -n "__fish_wzt_using_subcommand completions" -s V -l version -d 'Print version'
+complete -c wzt -n "__fish_wzt_using_subcommand help; and not __fish_seen_subcommand_from keys sign inspect verify policy completions help" -f -a "keys" -d 'Manage ed25519 keys (nkeys format) in the key store'
+complete -c wzt -n "__fish_wzt_using_subcommand help; and not __fish_seen_subcommand_from keys sign inspect verify policy completions help" -f -a "sign" -d 'Sign modules or components: embed claims signed by an account key'
+complete -c wzt -n "__fish_wzt_using_subcommand help; and not __fish_seen_subcommand_from keys sign inspect verify policy completions help" -f -a "inspect" -d 'Show the claims of a module or component, and its imports against its grants'
+complete -c wzt -n "__fish_wzt_using_subcommand help; and not __fish_seen_subcommand_from keys sign inspect verify policy completions help" -f -a "verify" -d 'Verify signatures and claims against a trust policy'
+complete -c wzt -n "__fish_wzt_using_subcommand help; and not __fish_seen_subcommand_from keys sign inspect verify policy completions help" -f -a "policy" -d 'Work with trust policy files'
+complete -c wzt -n "__fish_wzt_using_subcommand help; and not __fish_seen_subcommand_from keys sign inspect verify policy completions help" -f -a "completions" -d 'Print the completion script for a shell'
+complete -c wzt -n "__fish_wzt_using_subcommand help; and not __fish_seen_subcommand_from keys sign inspect verify policy completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c wzt -n "__fish_wzt_using_subcommand help; and __fish_seen_subcommand_from keys" -f -a "gen" -d 'Generate a key pair and save its seed as <NAME>.nk'
+complete -c wzt -n "__fish_wzt_using_subcommand help; and __fish_seen_subcommand_from keys" -f -a "list" -d 'List the stored keys'
+complete -c wzt -n "__fish_wzt_using_subcommand help; and __fish_seen_subcommand_from keys" -f -a "show" -d 'Show a stored key\'s public key and role'
+complete -c wzt -n "__fish_wzt_using_subcommand help; and __fish_seen_subcommand_from keys" -f -a "import" -d 'Store an existing seed under NAME'
+complete -c wzt -n "__fish_wzt_using_subcommand help; and __fish_seen_subcommand_from keys" -f -a "rm" -d 'Remove a stored key (asks first; without a terminal, requires --yes)'
+complete -c wzt -n "__fish_wzt_using_subcommand help; and __fish_seen_subcommand_from policy" -f -a "init" -d 'Write a commented policy file to start from'

@@ -1,0 +1,50 @@
+//! The checked-in shell completions and man pages must match what the current CLI generates.
+//! Regenerate them with `WZT_BLESS=1 cargo test --test generated`.
+
+use std::path::Path;
+
+#[test]
+fn completions_and_man_pages_are_up_to_date() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let bless = std::env::var_os("WZT_BLESS").is_some();
+    let files = wzt::cli::docs::generated_files();
+    assert!(
+        files
+            .iter()
+            .any(|(p, _)| p == Path::new("man/wzt-keys-gen.1"))
+    );
+    assert!(
+        files
+            .iter()
+            .any(|(p, _)| p == Path::new("completions/wzt.bash"))
+    );
+    let mut stale = Vec::new();
+    for (relative, contents) in &files {
+        let path = root.join(relative);
+        if std::fs::read(&path).ok().as_deref() != Some(contents.as_slice()) {
+            if bless {
+                std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+                std::fs::write(&path, contents).unwrap();
+            } else {
+                stale.push(relative.display().to_string());
+            }
+        }
+    }
+    // Files for commands that no longer exist are stale too.
+    for dir in ["completions", "man"] {
+        for entry in std::fs::read_dir(root.join(dir)).unwrap() {
+            let relative = Path::new(dir).join(entry.unwrap().file_name());
+            if !files.iter().any(|(p, _)| *p == relative) {
+                if bless {
+                    std::fs::remove_file(root.join(&relative)).unwrap();
+                } else {
+                    stale.push(format!("{} (no longer generated)", relative.display()));
+                }
+            }
+        }
+    }
+    assert!(
+        stale.is_empty(),
+        "stale generated files: {stale:?}; run `WZT_BLESS=1 cargo test --test generated`"
+    );
+}
