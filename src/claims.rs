@@ -105,7 +105,7 @@ pub enum TokenError {
     MalformedClaims(String),
     #[error("the issuer '{0}' is not a valid public key")]
     InvalidIssuer(String),
-    #[error("the issuer must be an account key (A…), but it is a {0} key")]
+    #[error("the issuer must be an account key (A…), but it is {} key", .0.with_article())]
     IssuerNotAccount(KeyRole),
     #[error("the subject must be a module or service key (M… or V…): {0}")]
     SubjectNotModule(String),

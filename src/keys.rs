@@ -76,6 +76,16 @@ impl KeyRole {
         }
     }
 
+    /// The role with its indefinite article: "an account", "a module".
+    pub fn with_article(self) -> String {
+        let article = if self == KeyRole::Account || self == KeyRole::Operator {
+            "an"
+        } else {
+            "a"
+        };
+        format!("{article} {}", self.as_str())
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             KeyRole::Account => "account",
@@ -139,7 +149,8 @@ pub enum SeedError {
     #[error("the seed is empty")]
     Empty,
     #[error(
-        "this is a {0} public key, not a seed: a seed is the secret half, 58 characters starting with 'S'"
+        "this is {} public key, not a seed: a seed is the secret half, 58 characters starting with 'S'",
+        .0.with_article()
     )]
     PublicKeyGiven(KeyRole),
     #[error("a seed is {SEED_LEN} characters long, this one has {0}")]
@@ -165,7 +176,7 @@ pub enum PublicKeyError {
     WrongLength { key: String, len: usize },
     #[error("'{0}' is not a valid public key (bad encoding or checksum)")]
     Invalid(String),
-    #[error("'{key}' is a {found} key, expected a {expected} key")]
+    #[error("'{key}' is {} key, expected {expected} key", found.with_article())]
     WrongRole {
         key: String,
         found: KeyRole,
@@ -202,7 +213,7 @@ pub fn parse_public_key_of(key: &str, expected: &[KeyRole]) -> Result<[u8; 32], 
             found: role,
             expected: expected
                 .iter()
-                .map(|r| r.as_str())
+                .map(|r| r.with_article())
                 .collect::<Vec<_>>()
                 .join(" or "),
         })

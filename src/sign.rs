@@ -35,9 +35,9 @@ pub struct ClaimsSpec {
 
 #[derive(Debug, thiserror::Error)]
 pub enum SignError {
-    #[error("the issuer must be an account key (SA…), but this is a {0} key")]
+    #[error("the issuer must be an account key (SA…), but this is {} key", .0.with_article())]
     IssuerNotAccount(KeyRole),
-    #[error("the subject must be a module key (SM…), but this is a {0} key")]
+    #[error("the subject must be a module key (SM…), but this is {} key", .0.with_article())]
     SubjectNotModule(KeyRole),
     #[error("invalid call alias '{0}': {1}")]
     BadCallAlias(String, &'static str),

@@ -157,7 +157,7 @@ fn import_validates_each_way_a_seed_can_be_wrong() {
     let cases = [
         (flipped.as_str(), "the seed's checksum does not match"),
         (&seed[..50], "a seed is 58 characters long, this one has 50"),
-        (public.as_str(), "this is a account public key, not a seed"),
+        (public.as_str(), "this is an account public key, not a seed"),
         ("SAlower-case-and-symbols!", "a seed is 58 characters long"),
     ];
     for (bad, message) in cases {

@@ -46,8 +46,8 @@ pub fn resolve_issuer(entry: &str, store: &KeyStore) -> anyhow::Result<String> {
     })?;
     if key.role() != KeyRole::Account {
         bail!(
-            "trusted issuer '{entry}' is a {} key; issuers are account keys",
-            key.role()
+            "trusted issuer '{entry}' is {} key; issuers are account keys",
+            key.role().with_article()
         );
     }
     Ok(key.public_key().to_string())

@@ -193,9 +193,9 @@ impl Opts {
         };
         if key.role() != KeyRole::Account {
             bail!(
-                "the issuer must be an account key (SA…), but {} is a {} key",
+                "the issuer must be an account key (SA…), but {} is {} key",
                 self.issuer.as_deref().unwrap_or(ISSUER_SEED_ENV),
-                key.role()
+                key.role().with_article()
             );
         }
         Ok(key)
@@ -211,9 +211,9 @@ impl Opts {
         };
         if key.role() != KeyRole::Module {
             bail!(
-                "the subject must be a module key (SM…), but {} is a {} key",
+                "the subject must be a module key (SM…), but {} is {} key",
                 self.subject.as_deref().unwrap_or(SUBJECT_SEED_ENV),
-                key.role()
+                key.role().with_article()
             );
         }
         Ok(Some(key))

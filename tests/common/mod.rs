@@ -123,3 +123,56 @@ pub fn plain_component() -> Vec<u8> {
 pub fn exists(p: &Path) -> bool {
     p.exists()
 }
+
+/// Generates the store's `account` key through the CLI and loads it.
+pub fn store_account(env: &Env) -> wzt::keys::Key {
+    env.wzt()
+        .args(["keys", "gen", "account"])
+        .assert()
+        .success();
+    wzt::keys::read_seed_file(&env.keys_dir().join("account.nk")).unwrap()
+}
+
+/// The module hash of `bytes` as wzt computes it.
+pub fn module_hash(bytes: &[u8]) -> String {
+    let mut cursor = std::io::Cursor::new(bytes);
+    let layout = wzt::wasm::Layout::scan(&mut cursor, bytes.len() as u64).unwrap();
+    layout.module_hash(&mut cursor).unwrap()
+}
+
+/// Claims for `bytes` issued by `issuer` about a fresh module key, valid now.
+pub fn claims_for(bytes: &[u8], issuer: &wzt::keys::Key) -> wzt::claims::Claims {
+    let subject = wzt::keys::Key::generate(wzt::keys::KeyRole::Module);
+    wzt::claims::Claims {
+        expires: None,
+        id: wzt::claims::new_token_id(),
+        issued_at: wzt::time::now() - 60,
+        issuer: issuer.public_key().to_string(),
+        subject: subject.public_key().to_string(),
+        not_before: None,
+        metadata: wzt::claims::ActorMetadata {
+            name: Some("forged".into()),
+            module_hash: module_hash(bytes),
+            caps: Some(vec!["wasmcloud:httpserver".into()]),
+            ver: Some("1.0.0".into()),
+            ..Default::default()
+        },
+        wascap_revision: Some(wzt::claims::WASCAP_REVISION),
+    }
+}
+
+/// `bytes` with a `wasmcloud_jwt` section holding `token` appended.
+pub fn with_token(bytes: &[u8], token: &str) -> Vec<u8> {
+    let mut out = bytes.to_vec();
+    out.extend(wzt::wasm::signature_section(token));
+    out
+}
+
+/// The number of signature sections, at any depth, in `bytes`.
+pub fn signature_sections(bytes: &[u8]) -> usize {
+    let mut cursor = std::io::Cursor::new(bytes);
+    wzt::wasm::Layout::scan(&mut cursor, bytes.len() as u64)
+        .unwrap()
+        .signatures
+        .len()
+}
