@@ -1,0 +1,541 @@
+//! Hostile artifacts: one for each verification rule (DESIGN.md §3) and each policy field (§4).
+//! Each must be rejected by `wzt verify` with its own failure code (exit 1), or, when the file
+//! itself is unreadable, with exit 2, and never with a panic.
+
+mod common;
+
+use common::{Env, claims_for, core_module, http_component, plain_component, with_token};
+use data_encoding::BASE64URL_NOPAD;
+use wzt::claims::{self, Claims};
+use wzt::keys::{Key, KeyRole};
+
+/// Runs `wzt verify --json` on `bytes` with `extra` flags; returns exit code and failure codes.
+fn verify(env: &Env, bytes: &[u8], extra: &[&str]) -> (i32, Vec<String>) {
+    env.write("hostile.wasm", bytes);
+    let out = env
+        .wzt()
+        .args(["verify", "hostile.wasm", "--json"])
+        .args(extra)
+        .output()
+        .unwrap();
+    let code = out.status.code().expect("exited, not killed by a signal");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let codes = json[0]["failures"]
+        .as_array()
+        .map(|f| {
+            f.iter()
+                .map(|f| f["code"].as_str().unwrap().to_string())
+                .collect()
+        })
+        .unwrap_or_default();
+    (code, codes)
+}
+
+/// Asserts the artifact is rejected (exit 1) with exactly `expected` failure codes.
+fn rejected(env: &Env, bytes: &[u8], extra: &[&str], expected: &[&str]) {
+    let (code, codes) = verify(env, bytes, extra);
+    assert_eq!(codes, expected, "failure codes");
+    assert_eq!(code, 1);
+}
+
+/// Signs `bytes` through the CLI with the store's keys and returns the signed artifact.
+fn signed(env: &Env, bytes: &[u8], args: &[&str]) -> Vec<u8> {
+    env.write("input.wasm", bytes);
+    env.wzt()
+        .args(["sign", "input.wasm", "-o", "signed.wasm"])
+        .args(args)
+        .assert()
+        .success();
+    env.read("signed.wasm")
+}
+
+fn forged(bytes: &[u8], claims: &Claims, signer: &Key) -> Vec<u8> {
+    with_token(bytes, &claims::encode(claims, signer).unwrap())
+}
+
+fn setup() -> (Env, Key) {
+    let env = Env::new();
+    let account = common::store_account(&env);
+    (env, account)
+}
+
+/// Finds `needle` in `haystack`, to flip a byte of a known part of the module.
+fn offset_of(haystack: &[u8], needle: &[u8]) -> usize {
+    haystack
+        .windows(needle.len())
+        .position(|w| w == needle)
+        .expect("needle present")
+}
+
+#[test]
+fn a_valid_artifact_passes_so_the_rejections_below_mean_something() {
+    let (env, account) = setup();
+    let bytes = core_module();
+    let (code, codes) = verify(
+        &env,
+        &forged(&bytes, &claims_for(&bytes, &account), &account),
+        &[],
+    );
+    assert_eq!((code, codes.len()), (0, 0));
+}
+
+#[test]
+fn flipped_bytes_in_code_data_and_custom_sections_break_the_hash() {
+    let (env, _) = setup();
+    let good = signed(&env, &core_module(), &[]);
+    // In the code: the `i32.const 40` operand of `_start`.
+    let code_at = offset_of(&good, &[0x41, 40]) + 1;
+    // In the data segment, and in the unrelated custom section.
+    let data_at = offset_of(&good, b"hello, data segment");
+    let custom_at = offset_of(&good, b"kept as is");
+    for at in [code_at, data_at, custom_at] {
+        let mut bad = good.clone();
+        bad[at] ^= 0x01;
+        rejected(&env, &bad, &[], &["hash_mismatch"]);
+    }
+}
+
+#[test]
+fn a_section_appended_after_signing_breaks_the_hash() {
+    let (env, _) = setup();
+    let mut bad = signed(&env, &plain_component(), &[]);
+    // A custom section named "x" with one byte.
+    bad.extend([0, 3, 1, b'x', 0xff]);
+    rejected(&env, &bad, &[], &["hash_mismatch"]);
+}
+
+#[test]
+fn two_signature_sections_are_rejected() {
+    let (env, account) = setup();
+    let bytes = http_component();
+    let old = claims::encode(&claims_for(&bytes, &account), &account).unwrap();
+    let new = claims::encode(&claims_for(&bytes, &account), &account).unwrap();
+    // Both tokens are valid for these bytes: still, only one section is allowed.
+    let mut bad = with_token(&bytes, &old);
+    bad.extend(wzt::wasm::signature_section(&new));
+    rejected(&env, &bad, &[], &["duplicate_signature"]);
+    // The legacy `jwt` name counts as a signature section too.
+    let mut legacy = with_token(&bytes, &new);
+    let mut section = vec![0u8];
+    let mut content = vec![3, b'j', b'w', b't'];
+    content.extend(old.as_bytes());
+    section.push(content.len() as u8 | 0x80);
+    section.push((content.len() >> 7) as u8);
+    section.extend(content);
+    legacy.extend(section);
+    rejected(&env, &legacy, &[], &["duplicate_signature"]);
+}
+
+/// A component whose inner core module carries a signature section holding `token`.
+fn component_with_nested_token(token: &str) -> Vec<u8> {
+    let inner = with_token(
+        &wat::parse_str("(module (func (export \"f\")))").unwrap(),
+        token,
+    );
+    let mut component = vec![0, b'a', b's', b'm', 0x0d, 0, 1, 0];
+    component.push(1); // core module section
+    let mut len = inner.len();
+    loop {
+        let byte = (len & 0x7f) as u8;
+        len >>= 7;
+        if len == 0 {
+            component.push(byte);
+            break;
+        }
+        component.push(byte | 0x80);
+    }
+    component.extend(inner);
+    component
+}
+
+#[test]
+fn a_signature_nested_in_an_inner_module_is_rejected() {
+    let (env, account) = setup();
+    // Hash the component as if unsigned (nested sections are excluded from the hash), then
+    // hide a perfectly valid token inside the inner module.
+    let unsigned = component_with_nested_token("any.token.here");
+    let claims = claims_for(&unsigned, &account);
+    let token = claims::encode(&claims, &account).unwrap();
+    let bad = component_with_nested_token(&token);
+    rejected(&env, &bad, &[], &["nested_signature"]);
+    // A nested old token beside a new top-level one (wascap would read the first it finds).
+    let both = with_token(
+        &bad,
+        &claims::encode(&claims_for(&bad, &account), &account).unwrap(),
+    );
+    rejected(
+        &env,
+        &both,
+        &[],
+        &["duplicate_signature", "nested_signature"],
+    );
+}
+
+#[test]
+fn a_signature_moved_from_another_module_is_rejected() {
+    let (env, _) = setup();
+    signed(&env, &core_module(), &[]);
+    let token = {
+        let out = env
+            .wzt()
+            .args(["inspect", "signed.wasm", "--jwt-only"])
+            .output()
+            .unwrap();
+        String::from_utf8(out.stdout).unwrap().trim().to_string()
+    };
+    let bad = with_token(&plain_component(), &token);
+    rejected(&env, &bad, &[], &["hash_mismatch"]);
+}
+
+/// A token with the given header JSON over valid claims, signed by `signer` (or unsigned).
+fn token_with_header(header: &str, claims: &Claims, signer: Option<&Key>) -> String {
+    let input = format!(
+        "{}.{}",
+        BASE64URL_NOPAD.encode(header.as_bytes()),
+        BASE64URL_NOPAD.encode(&serde_json::to_vec(claims).unwrap())
+    );
+    let signature = signer
+        .map(|k| BASE64URL_NOPAD.encode(&k.sign(input.as_bytes()).unwrap()))
+        .unwrap_or_default();
+    format!("{input}.{signature}")
+}
+
+#[test]
+fn algorithms_other_than_ed25519_are_rejected() {
+    let (env, account) = setup();
+    let bytes = plain_component();
+    let claims = claims_for(&bytes, &account);
+    for (header, signer) in [
+        (r#"{"typ":"jwt","alg":"none"}"#, None),
+        (r#"{"typ":"jwt","alg":"HS256"}"#, Some(&account)),
+        (r#"{"alg":"RS256"}"#, Some(&account)),
+    ] {
+        let bad = with_token(&bytes, &token_with_header(header, &claims, signer));
+        rejected(&env, &bad, &[], &["bad_algorithm"]);
+    }
+    // RFC 8037's EdDSA is accepted on read.
+    let eddsa = with_token(
+        &bytes,
+        &token_with_header(r#"{"typ":"JWT","alg":"EdDSA"}"#, &claims, Some(&account)),
+    );
+    let (code, codes) = verify(&env, &eddsa, &[]);
+    assert_eq!((code, codes), (0, vec![]));
+    let bad_typ = with_token(
+        &bytes,
+        &token_with_header(
+            r#"{"typ":"JOSE+JSON","alg":"Ed25519"}"#,
+            &claims,
+            Some(&account),
+        ),
+    );
+    rejected(&env, &bad_typ, &[], &["bad_header"]);
+}
+
+#[test]
+fn malformed_tokens_are_rejected() {
+    let (env, account) = setup();
+    let bytes = plain_component();
+    rejected(
+        &env,
+        &with_token(&bytes, "not-a-jwt"),
+        &[],
+        &["malformed_token"],
+    );
+    rejected(
+        &env,
+        &with_token(&bytes, "a.b!.c"),
+        &[],
+        &["malformed_token"],
+    );
+    // A signature that does not verify: the claims were edited after signing.
+    let good = claims::encode(&claims_for(&bytes, &account), &account).unwrap();
+    let parts: Vec<&str> = good.split('.').collect();
+    let mut claims: serde_json::Value =
+        serde_json::from_slice(&BASE64URL_NOPAD.decode(parts[1].as_bytes()).unwrap()).unwrap();
+    claims["wascap"]["caps"] = serde_json::json!(["wasi:filesystem", "wasi:sockets"]);
+    let edited = format!(
+        "{}.{}.{}",
+        parts[0],
+        BASE64URL_NOPAD.encode(&serde_json::to_vec(&claims).unwrap()),
+        parts[2]
+    );
+    rejected(&env, &with_token(&bytes, &edited), &[], &["bad_signature"]);
+}
+
+#[test]
+fn an_issuer_that_is_not_an_account_key_is_rejected() {
+    let (env, account) = setup();
+    let bytes = plain_component();
+    let module_key = Key::generate(KeyRole::Module);
+    let mut claims = claims_for(&bytes, &account);
+    claims.issuer = module_key.public_key().to_string();
+    let bad = forged(&bytes, &claims, &module_key);
+    // Trusting it explicitly does not help: the role is checked before trust.
+    rejected(&env, &bad, &[], &["issuer_not_account", "untrusted_issuer"]);
+    let mut claims = claims_for(&bytes, &account);
+    claims.issuer = "ANOTAKEY".into();
+    rejected(
+        &env,
+        &forged(&bytes, &claims, &account),
+        &[],
+        &["invalid_issuer", "untrusted_issuer"],
+    );
+    // The subject must be a module (or service) key.
+    let mut claims = claims_for(&bytes, &account);
+    claims.subject = account.public_key().to_string();
+    rejected(
+        &env,
+        &forged(&bytes, &claims, &account),
+        &[],
+        &["subject_not_module"],
+    );
+}
+
+#[test]
+fn malformed_time_fields_are_errors_not_absent() {
+    let (env, account) = setup();
+    let bytes = plain_component();
+    let claims = claims_for(&bytes, &account);
+    for bad_exp in [r#""9999999999""#, "1.5e10", "-1", "null"] {
+        let mut json = serde_json::to_value(&claims).unwrap();
+        json.as_object_mut()
+            .unwrap()
+            .insert("exp".into(), serde_json::from_str(bad_exp).unwrap());
+        let input = format!(
+            "{}.{}",
+            BASE64URL_NOPAD.encode(claims::HEADER_JSON.as_bytes()),
+            BASE64URL_NOPAD.encode(&serde_json::to_vec(&json).unwrap())
+        );
+        let sig = BASE64URL_NOPAD.encode(&account.sign(input.as_bytes()).unwrap());
+        rejected(
+            &env,
+            &with_token(&bytes, &format!("{input}.{sig}")),
+            &[],
+            &["malformed_claims"],
+        );
+    }
+}
+
+#[test]
+fn expiry_and_not_before_are_enforced_with_leeway() {
+    let (env, account) = setup();
+    let bytes = plain_component();
+    let now = wzt::time::now();
+    let mut claims = claims_for(&bytes, &account);
+    claims.expires = Some(now - 10);
+    let expired = forged(&bytes, &claims, &account);
+    rejected(&env, &expired, &[], &["expired"]);
+    let (code, _) = verify(&env, &expired, &["--leeway", "1m"]);
+    assert_eq!(
+        code, 0,
+        "a minute of leeway accepts a token expired 10 s ago"
+    );
+
+    let mut claims = claims_for(&bytes, &account);
+    claims.not_before = Some(now + 3600);
+    let early = forged(&bytes, &claims, &account);
+    rejected(&env, &early, &[], &["not_yet_valid"]);
+    rejected(&env, &early, &["--leeway", "30s"], &["not_yet_valid"]);
+    let (code, _) = verify(&env, &early, &["--leeway", "2h"]);
+    assert_eq!(code, 0);
+
+    // Through the CLI: --expires in the past.
+    let past = signed(&env, &bytes, &["--expires", "2001-01-01T00:00:00Z"]);
+    rejected(&env, &past, &[], &["expired"]);
+}
+
+#[test]
+fn an_untrusted_issuer_is_rejected_with_how_to_trust_it() {
+    let (env, _) = setup();
+    let stranger = Key::generate(KeyRole::Account);
+    let bytes = plain_component();
+    let bad = forged(&bytes, &claims_for(&bytes, &stranger), &stranger);
+    rejected(&env, &bad, &[], &["untrusted_issuer"]);
+    env.write("hostile.wasm", &bad);
+    let out = env.wzt().args(["verify", "hostile.wasm"]).output().unwrap();
+    let key = stranger.public_key();
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        format!(
+            "FAIL hostile.wasm\n  [untrusted_issuer] issuer {key} is not trusted; trust it with `--trusted-issuer {key}` or add it to trusted_issuers in the policy file\n"
+        )
+    );
+    let (code, _) = verify(&env, &bad, &["--trusted-issuer", key]);
+    assert_eq!(code, 0);
+    // Naming issuers replaces the default trust in the store's account keys.
+    let own = signed(&env, &bytes, &[]);
+    rejected(
+        &env,
+        &own,
+        &["--trusted-issuer", key],
+        &["untrusted_issuer"],
+    );
+    // A policy file does the same.
+    std::fs::write(
+        env.path("policy.toml"),
+        format!("trusted_issuers = [\"{key}\", \"account\"]\n"),
+    )
+    .unwrap();
+    assert_eq!(verify(&env, &bad, &["--policy", "policy.toml"]).0, 0);
+    assert_eq!(verify(&env, &own, &["--policy", "policy.toml"]).0, 0);
+    // A trusted issuer that is not an account key is a usage error.
+    let out = env
+        .wzt()
+        .args(["verify", "hostile.wasm", "--trusted-issuer"])
+        .arg(Key::generate(KeyRole::Module).public_key())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn revoked_tokens_and_subjects_are_rejected() {
+    let (env, account) = setup();
+    let bytes = plain_component();
+    let claims = claims_for(&bytes, &account);
+    let artifact = forged(&bytes, &claims, &account);
+    rejected(&env, &artifact, &["--revoke", &claims.id], &["revoked"]);
+    rejected(
+        &env,
+        &artifact,
+        &["--revoke", &claims.subject],
+        &["revoked"],
+    );
+    std::fs::write(
+        env.path("policy.toml"),
+        format!("revoked = [\"{}\"]\n", claims.id),
+    )
+    .unwrap();
+    rejected(&env, &artifact, &["--policy", "policy.toml"], &["revoked"]);
+}
+
+#[test]
+fn capability_policies_are_enforced() {
+    let (env, _) = setup();
+    let artifact = signed(&env, &http_component(), &["--caps", "http,kv"]);
+    rejected(
+        &env,
+        &artifact,
+        &["--require-cap", "msg"],
+        &["missing_required_cap"],
+    );
+    assert_eq!(verify(&env, &artifact, &["--require-cap", "kv"]).0, 0);
+    rejected(
+        &env,
+        &artifact,
+        &["--allow-cap", "http"],
+        &["cap_not_allowed"],
+    );
+    assert_eq!(
+        verify(
+            &env,
+            &artifact,
+            &["--allow-cap", "http", "--allow-cap", "kv"]
+        )
+        .0,
+        0
+    );
+    std::fs::write(
+        env.path("policy.toml"),
+        "required_caps = [\"wasmcloud:messaging\"]\nallowed_caps = [\"http\"]\n",
+    )
+    .unwrap();
+    rejected(
+        &env,
+        &artifact,
+        &["--policy", "policy.toml"],
+        &["missing_required_cap", "cap_not_allowed"],
+    );
+}
+
+#[test]
+fn age_expiry_and_name_policies_are_enforced() {
+    let (env, account) = setup();
+    let bytes = plain_component();
+    let mut claims = claims_for(&bytes, &account);
+    claims.issued_at = wzt::time::now() - 100 * 86400;
+    claims.metadata.ver = None;
+    let old = forged(&bytes, &claims, &account);
+    rejected(&env, &old, &["--max-age", "90d"], &["too_old"]);
+    assert_eq!(verify(&env, &old, &["--max-age", "120d"]).0, 0);
+    rejected(&env, &old, &["--require-expiry"], &["no_expiry"]);
+    rejected(
+        &env,
+        &old,
+        &["--require-name-version"],
+        &["missing_name_version"],
+    );
+    std::fs::write(
+        env.path("policy.toml"),
+        "max_age = \"30d\"\nrequire_expiry = true\nrequire_name_version = true\n",
+    )
+    .unwrap();
+    rejected(
+        &env,
+        &old,
+        &["--policy", "policy.toml"],
+        &["too_old", "no_expiry", "missing_name_version"],
+    );
+}
+
+#[test]
+fn unsigned_artifacts_fail_unless_the_policy_allows_them() {
+    let (env, _) = setup();
+    rejected(&env, &plain_component(), &[], &["unsigned"]);
+    assert_eq!(verify(&env, &plain_component(), &["--allow-unsigned"]).0, 0);
+    std::fs::write(env.path("policy.toml"), "allow_unsigned = true\n").unwrap();
+    assert_eq!(
+        verify(&env, &plain_component(), &["--policy", "policy.toml"]).0,
+        0
+    );
+}
+
+#[test]
+fn a_policy_file_with_a_typo_is_an_error() {
+    let (env, _) = setup();
+    std::fs::write(env.path("policy.toml"), "alow_unsigned = true\n").unwrap();
+    env.write("p.wasm", &plain_component());
+    let out = env
+        .wzt()
+        .args(["verify", "p.wasm", "--policy", "policy.toml"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("unknown field `alow_unsigned`"), "{err}");
+}
+
+#[test]
+fn truncated_and_oversized_files_are_input_errors_not_panics() {
+    let (env, _) = setup();
+    let good = signed(&env, &core_module(), &[]);
+    // (Cut at 8 would leave a valid empty module: unsigned, exit 1.)
+    for cut in [3, 7, 9, good.len() / 2, good.len() - 1] {
+        env.write("hostile.wasm", &good[..cut]);
+        let out = env.wzt().args(["verify", "hostile.wasm"]).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "cut at {cut}");
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert!(!err.contains("panicked"), "{err}");
+        assert!(err.starts_with("error: cannot read hostile.wasm"), "{err}");
+    }
+    // A section claiming 4 GiB in a 14-byte file.
+    let mut tiny = vec![0, b'a', b's', b'm', 1, 0, 0, 0];
+    tiny.extend([0, 0xff, 0xff, 0xff, 0xff, 0x0f]);
+    env.write("hostile.wasm", &tiny);
+    let out = env.wzt().args(["verify", "hostile.wasm"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8(out.stderr).unwrap(),
+        "error: cannot read hostile.wasm\n  caused by: the file is truncated or corrupt: the section at offset 8 declares 4294967295 bytes but only 0 remain\n"
+    );
+    // The same through inspect and sign.
+    for cmd in [
+        &["inspect", "hostile.wasm"][..],
+        &["sign", "hostile.wasm"][..],
+    ] {
+        let out = env.wzt().args(cmd).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{cmd:?}");
+    }
+}
