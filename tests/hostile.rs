@@ -528,7 +528,7 @@ fn truncated_and_oversized_files_are_input_errors_not_panics() {
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(
         String::from_utf8(out.stderr).unwrap(),
-        "error: cannot read hostile.wasm\n  caused by: the file is truncated or corrupt: the section at offset 8 declares 4294967295 bytes but only 0 remain\n"
+        "error: cannot read hostile.wasm: the file is truncated or corrupt: the section at offset 8 declares 4294967295 bytes but only 0 remain\n"
     );
     // The same through inspect and sign.
     for cmd in [
