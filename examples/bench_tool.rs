@@ -64,7 +64,12 @@ fn generate(mib: usize) -> Vec<u8> {
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+    match args
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .as_slice()
+    {
         ["gen", out, mib] => {
             std::fs::write(out, generate(mib.parse().expect("MiB"))).expect("write");
         }
