@@ -30,6 +30,7 @@ set edit:completion:arg-completer[wzt] = {|@words|
             cand inspect 'Show the claims of a module or component, and its imports against its grants'
             cand verify 'Verify signatures and claims against a trust policy'
             cand policy 'Work with trust policy files'
+            cand run 'Verify an actor and run it: serve an HTTP actor, or run a command once'
             cand completions 'Print the completion script for a shell'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -215,6 +216,41 @@ set edit:completion:arg-completer[wzt] = {|@words|
         }
         &'wzt;policy;help;help'= {
         }
+        &'wzt;run'= {
+            cand --listen 'Address to serve an HTTP actor on'
+            cand --request 'Send one request in-process instead of listening, e.g. ''GET /'' or ''POST /items''; print the response body; exit 0 for 2xx/3xx, 1 otherwise'
+            cand -H 'A request header, K:V (repeatable)'
+            cand --header 'A request header, K:V (repeatable)'
+            cand -d 'The request body: text, or @FILE to read it from a file'
+            cand --data 'The request body: text, or @FILE to read it from a file'
+            cand -e 'An environment variable for the actor, K=V (repeatable)'
+            cand --env 'An environment variable for the actor, K=V (repeatable)'
+            cand --caps 'Capabilities granted to an unsigned actor run with --allow-unsigned (none by default); a signed actor''s grants are its claims'
+            cand --dir 'Preopen a host directory for the guest, HOST[::GUEST] (needs the fs capability)'
+            cand --max-memory 'Linear memory per instance, e.g. 512MiB'
+            cand --timeout 'Wall-clock deadline per invocation, e.g. 30s'
+            cand --max-concurrent 'Invocations running at once; more wait'
+            cand --policy 'A TOML trust policy (`wzt policy init` writes one to start from)'
+            cand --trusted-issuer 'Trust this issuer: an account public key or a store key name (repeatable)'
+            cand --leeway 'Clock skew tolerated for expiry and not-before, e.g. 30s [default: 0s]'
+            cand --require-cap 'Require this capability to be granted (repeatable)'
+            cand --allow-cap 'Reject grants outside these capabilities (repeatable)'
+            cand --max-age 'Reject tokens issued longer ago than this, e.g. 90d'
+            cand --revoke 'Reject this token id (jti) or subject key (repeatable)'
+            cand --keys-dir 'The key store directory [default: $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]'
+            cand -i 'Print the response status line and headers before the body'
+            cand --include 'Print the response status line and headers before the body'
+            cand --no-cache 'Compile without reading or writing the compile cache ($XDG_CACHE_HOME/wzt)'
+            cand --allow-unsigned 'Accept artifacts that carry no signature'
+            cand --require-expiry 'Reject tokens that never expire'
+            cand --require-name-version 'Reject claims without a name and a version'
+            cand --json 'Print machine-readable JSON on stdout (field names are stable, see the README)'
+            cand --no-color 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'wzt;completions'= {
             cand --keys-dir 'The key store directory [default: $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]'
             cand --json 'Print machine-readable JSON on stdout (field names are stable, see the README)'
@@ -230,6 +266,7 @@ set edit:completion:arg-completer[wzt] = {|@words|
             cand inspect 'Show the claims of a module or component, and its imports against its grants'
             cand verify 'Verify signatures and claims against a trust policy'
             cand policy 'Work with trust policy files'
+            cand run 'Verify an actor and run it: serve an HTTP actor, or run a command once'
             cand completions 'Print the completion script for a shell'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -260,6 +297,8 @@ set edit:completion:arg-completer[wzt] = {|@words|
             cand init 'Write a commented policy file to start from'
         }
         &'wzt;help;policy;init'= {
+        }
+        &'wzt;help;run'= {
         }
         &'wzt;help;completions'= {
         }

@@ -34,6 +34,7 @@ complete -c wzt -n "__fish_wzt_needs_command" -f -a "sign" -d 'Sign modules or c
 complete -c wzt -n "__fish_wzt_needs_command" -f -a "inspect" -d 'Show the claims of a module or component, and its imports against its grants'
 complete -c wzt -n "__fish_wzt_needs_command" -f -a "verify" -d 'Verify signatures and claims against a trust policy'
 complete -c wzt -n "__fish_wzt_needs_command" -f -a "policy" -d 'Work with trust policy files'
+complete -c wzt -n "__fish_wzt_needs_command" -f -a "run" -d 'Verify an actor and run it: serve an HTTP actor, or run a command once'
 complete -c wzt -n "__fish_wzt_needs_command" -f -a "completions" -d 'Print the completion script for a shell'
 complete -c wzt -n "__fish_wzt_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c wzt -n "__fish_wzt_using_subcommand keys; and not __fish_seen_subcommand_from gen list show import rm help" -l keys-dir -d 'The key store directory [default: $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]' -r -F
@@ -141,18 +142,46 @@ complete -c wzt -n "__fish_wzt_using_subcommand policy; and __fish_seen_subcomma
 complete -c wzt -n "__fish_wzt_using_subcommand policy; and __fish_seen_subcommand_from init" -s V -l version -d 'Print version'
 complete -c wzt -n "__fish_wzt_using_subcommand policy; and __fish_seen_subcommand_from help" -f -a "init" -d 'Write a commented policy file to start from'
 complete -c wzt -n "__fish_wzt_using_subcommand policy; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c wzt -n "__fish_wzt_using_subcommand run" -l listen -d 'Address to serve an HTTP actor on' -r
+complete -c wzt -n "__fish_wzt_using_subcommand run" -l request -d 'Send one request in-process instead of listening, e.g. \'GET /\' or \'POST /items\'; print the response body; exit 0 for 2xx/3xx, 1 otherwise' -r
+complete -c wzt -n "__fish_wzt_using_subcommand run" -s H -l header -d 'A request header, K:V (repeatable)' -r
+complete -c wzt -n "__fish_wzt_using_subcommand run" -s d -l data -d 'The request body: text, or @FILE to read it from a file' -r
+complete -c wzt -n "__fish_wzt_using_subcommand run" -s e -l env -d 'An environment variable for the actor, K=V (repeatable)' -r
+complete -c wzt -n "__fish_wzt_using_subcommand run" -l caps -d 'Capabilities granted to an unsigned actor run with --allow-unsigned (none by default); a signed actor\'s grants are its claims' -r
+complete -c wzt -n "__fish_wzt_using_subcommand run" -l dir -d 'Preopen a host directory for the guest, HOST[::GUEST] (needs the fs capability)' -r
+complete -c wzt -n "__fish_wzt_using_subcommand run" -l max-memory -d 'Linear memory per instance, e.g. 512MiB' -r
+complete -c wzt -n "__fish_wzt_using_subcommand run" -l timeout -d 'Wall-clock deadline per invocation, e.g. 30s' -r
+complete -c wzt -n "__fish_wzt_using_subcommand run" -l max-concurrent -d 'Invocations running at once; more wait' -r
+complete -c wzt -n "__fish_wzt_using_subcommand run" -l policy -d 'A TOML trust policy (`wzt policy init` writes one to start from)' -r -F
+complete -c wzt -n "__fish_wzt_using_subcommand run" -l trusted-issuer -d 'Trust this issuer: an account public key or a store key name (repeatable)' -r
+complete -c wzt -n "__fish_wzt_using_subcommand run" -l leeway -d 'Clock skew tolerated for expiry and not-before, e.g. 30s [default: 0s]' -r
+complete -c wzt -n "__fish_wzt_using_subcommand run" -l require-cap -d 'Require this capability to be granted (repeatable)' -r
+complete -c wzt -n "__fish_wzt_using_subcommand run" -l allow-cap -d 'Reject grants outside these capabilities (repeatable)' -r
+complete -c wzt -n "__fish_wzt_using_subcommand run" -l max-age -d 'Reject tokens issued longer ago than this, e.g. 90d' -r
+complete -c wzt -n "__fish_wzt_using_subcommand run" -l revoke -d 'Reject this token id (jti) or subject key (repeatable)' -r
+complete -c wzt -n "__fish_wzt_using_subcommand run" -l keys-dir -d 'The key store directory [default: $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]' -r -F
+complete -c wzt -n "__fish_wzt_using_subcommand run" -s i -l include -d 'Print the response status line and headers before the body'
+complete -c wzt -n "__fish_wzt_using_subcommand run" -l no-cache -d 'Compile without reading or writing the compile cache ($XDG_CACHE_HOME/wzt)'
+complete -c wzt -n "__fish_wzt_using_subcommand run" -l allow-unsigned -d 'Accept artifacts that carry no signature'
+complete -c wzt -n "__fish_wzt_using_subcommand run" -l require-expiry -d 'Reject tokens that never expire'
+complete -c wzt -n "__fish_wzt_using_subcommand run" -l require-name-version -d 'Reject claims without a name and a version'
+complete -c wzt -n "__fish_wzt_using_subcommand run" -l json -d 'Print machine-readable JSON on stdout (field names are stable, see the README)'
+complete -c wzt -n "__fish_wzt_using_subcommand run" -l no-color -d 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)'
+complete -c wzt -n "__fish_wzt_using_subcommand run" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c wzt -n "__fish_wzt_using_subcommand run" -s V -l version -d 'Print version'
 complete -c wzt -n "__fish_wzt_using_subcommand completions" -l keys-dir -d 'The key store directory [default: $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]' -r -F
 complete -c wzt -n "__fish_wzt_using_subcommand completions" -l json -d 'Print machine-readable JSON on stdout (field names are stable, see the README)'
 complete -c wzt -n "__fish_wzt_using_subcommand completions" -l no-color -d 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)'
 complete -c wzt -n "__fish_wzt_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c wzt -n "__fish_wzt_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c wzt -n "__fish_wzt_using_subcommand help; and not __fish_seen_subcommand_from keys sign inspect verify policy completions help" -f -a "keys" -d 'Manage ed25519 keys (nkeys format) in the key store'
-complete -c wzt -n "__fish_wzt_using_subcommand help; and not __fish_seen_subcommand_from keys sign inspect verify policy completions help" -f -a "sign" -d 'Sign modules or components: embed claims signed by an account key'
-complete -c wzt -n "__fish_wzt_using_subcommand help; and not __fish_seen_subcommand_from keys sign inspect verify policy completions help" -f -a "inspect" -d 'Show the claims of a module or component, and its imports against its grants'
-complete -c wzt -n "__fish_wzt_using_subcommand help; and not __fish_seen_subcommand_from keys sign inspect verify policy completions help" -f -a "verify" -d 'Verify signatures and claims against a trust policy'
-complete -c wzt -n "__fish_wzt_using_subcommand help; and not __fish_seen_subcommand_from keys sign inspect verify policy completions help" -f -a "policy" -d 'Work with trust policy files'
-complete -c wzt -n "__fish_wzt_using_subcommand help; and not __fish_seen_subcommand_from keys sign inspect verify policy completions help" -f -a "completions" -d 'Print the completion script for a shell'
-complete -c wzt -n "__fish_wzt_using_subcommand help; and not __fish_seen_subcommand_from keys sign inspect verify policy completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c wzt -n "__fish_wzt_using_subcommand help; and not __fish_seen_subcommand_from keys sign inspect verify policy run completions help" -f -a "keys" -d 'Manage ed25519 keys (nkeys format) in the key store'
+complete -c wzt -n "__fish_wzt_using_subcommand help; and not __fish_seen_subcommand_from keys sign inspect verify policy run completions help" -f -a "sign" -d 'Sign modules or components: embed claims signed by an account key'
+complete -c wzt -n "__fish_wzt_using_subcommand help; and not __fish_seen_subcommand_from keys sign inspect verify policy run completions help" -f -a "inspect" -d 'Show the claims of a module or component, and its imports against its grants'
+complete -c wzt -n "__fish_wzt_using_subcommand help; and not __fish_seen_subcommand_from keys sign inspect verify policy run completions help" -f -a "verify" -d 'Verify signatures and claims against a trust policy'
+complete -c wzt -n "__fish_wzt_using_subcommand help; and not __fish_seen_subcommand_from keys sign inspect verify policy run completions help" -f -a "policy" -d 'Work with trust policy files'
+complete -c wzt -n "__fish_wzt_using_subcommand help; and not __fish_seen_subcommand_from keys sign inspect verify policy run completions help" -f -a "run" -d 'Verify an actor and run it: serve an HTTP actor, or run a command once'
+complete -c wzt -n "__fish_wzt_using_subcommand help; and not __fish_seen_subcommand_from keys sign inspect verify policy run completions help" -f -a "completions" -d 'Print the completion script for a shell'
+complete -c wzt -n "__fish_wzt_using_subcommand help; and not __fish_seen_subcommand_from keys sign inspect verify policy run completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c wzt -n "__fish_wzt_using_subcommand help; and __fish_seen_subcommand_from keys" -f -a "gen" -d 'Generate a key pair and save its seed as <NAME>.nk'
 complete -c wzt -n "__fish_wzt_using_subcommand help; and __fish_seen_subcommand_from keys" -f -a "list" -d 'List the stored keys'
 complete -c wzt -n "__fish_wzt_using_subcommand help; and __fish_seen_subcommand_from keys" -f -a "show" -d 'Show a stored key\'s public key and role'

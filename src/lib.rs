@@ -7,6 +7,7 @@ pub mod caps;
 pub mod claims;
 pub mod cli;
 pub mod fsutil;
+pub mod host;
 pub mod keys;
 pub mod policy;
 pub mod sign;

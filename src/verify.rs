@@ -77,7 +77,7 @@ pub fn examine<R: Read + Seek>(src: &mut R, len: u64) -> Result<Examined, WasmEr
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Failure {
     #[error(
-        "the artifact is not signed; sign it with `wzt sign`, or accept unsigned artifacts with `allow_unsigned = true` in the policy"
+        "the artifact is not signed; sign it with `wzt sign`, or accept unsigned artifacts with `--allow-unsigned` or `allow_unsigned = true` in the policy"
     )]
     Unsigned,
     #[error(

@@ -559,7 +559,7 @@ fn verify_reports_each_file_and_the_worst_exit_code() {
     assert_eq!(
         stdout_of(&out),
         format!(
-            "PASS p_s.wasm (p, issuer {account})\nFAIL p.wasm\n  [unsigned] the artifact is not signed; sign it with `wzt sign`, or accept unsigned artifacts with `allow_unsigned = true` in the policy\n"
+            "PASS p_s.wasm (p, issuer {account})\nFAIL p.wasm\n  [unsigned] the artifact is not signed; sign it with `wzt sign`, or accept unsigned artifacts with `--allow-unsigned` or `allow_unsigned = true` in the policy\n"
         )
     );
     let out = env

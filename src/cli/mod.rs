@@ -16,6 +16,7 @@ pub mod keys;
 mod keysource;
 mod output;
 pub mod policy;
+pub mod run;
 pub mod sign;
 pub mod verify;
 
@@ -60,6 +61,7 @@ pub enum Command {
     Inspect(inspect::Opts),
     Verify(verify::Opts),
     Policy(policy::Opts),
+    Run(run::Opts),
     Completions(completions::Opts),
 }
 
@@ -72,6 +74,8 @@ pub enum Outcome {
     CheckFailed,
     /// Exit 2: some input could not be read or used, reported already.
     InputError,
+    /// A command actor's own exit code.
+    Code(u8),
 }
 
 impl Outcome {
@@ -80,6 +84,7 @@ impl Outcome {
             Outcome::Success => 0,
             Outcome::CheckFailed => 1,
             Outcome::InputError => 2,
+            Outcome::Code(code) => code,
         }
     }
 
@@ -135,6 +140,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Inspect(opts) => opts.run(&ctx),
         Command::Verify(opts) => opts.run(&ctx),
         Command::Policy(opts) => opts.run(&ctx),
+        Command::Run(opts) => opts.run(&ctx),
         Command::Completions(opts) => opts.run(&ctx),
     }
 }

@@ -37,6 +37,7 @@ impl Env {
         let mut cmd = Command::cargo_bin("wzt").expect("wzt binary");
         cmd.current_dir(self.work())
             .env("WZT_KEYS_DIR", self.keys_dir())
+            .env("XDG_CACHE_HOME", self.root.path().join("cache"))
             .env_remove("WZT_ISSUER_SEED")
             .env_remove("WZT_SUBJECT_SEED")
             .env_remove("NO_COLOR");
@@ -175,4 +176,45 @@ pub fn signature_sections(bytes: &[u8]) -> usize {
         .unwrap()
         .signatures
         .len()
+}
+
+/// Builds a fixture crate under `tests/fixtures/NAME` for `target` (once per test process; cargo
+/// itself serialises builds across processes) and returns the artifact's path.
+pub fn fixture(name: &str, target: &str) -> PathBuf {
+    use std::collections::BTreeSet;
+    use std::sync::Mutex;
+    static BUILT: Mutex<BTreeSet<(String, String)>> = Mutex::new(BTreeSet::new());
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let target_dir = root.join("target").join("fixtures");
+    let mut built = BUILT.lock().unwrap_or_else(|e| e.into_inner());
+    if built.insert((name.to_string(), target.to_string())) {
+        let status = std::process::Command::new(env!("CARGO"))
+            .args([
+                "build",
+                "--release",
+                "--quiet",
+                "--locked",
+                "--target",
+                target,
+            ])
+            .arg("--target-dir")
+            .arg(&target_dir)
+            .arg("--manifest-path")
+            .arg(root.join("tests/fixtures").join(name).join("Cargo.toml"))
+            .status()
+            .expect("cargo runs");
+        assert!(
+            status.success(),
+            "building fixture {name} for {target} failed"
+        );
+    }
+    let artifact = if name == "hello-cli" {
+        name.to_string()
+    } else {
+        name.replace('-', "_")
+    };
+    target_dir
+        .join(target)
+        .join("release")
+        .join(format!("{artifact}.wasm"))
 }

@@ -1,0 +1,397 @@
+//! `wzt run`: verify an actor, then run it in the embedded host with only its granted
+//! capabilities linked.
+
+use std::io::{Cursor, Write};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::{Context as _, bail};
+use clap::Args;
+use serde_json::json;
+
+use super::output::{self, escape};
+use super::verify::PolicyOpts;
+use super::{Ctx, Outcome};
+use crate::caps;
+use crate::host::{self, Actor, EnforcementError, EntryPoint, Host, HostEvent, HostOptions};
+use crate::verify::{evaluate, examine};
+
+/// Verify an actor and run it: serve an HTTP actor, or run a command once.
+///
+/// The actor is verified first, with the same rules and policy options as `wzt verify`; only
+/// the always-linked interfaces and those of granted capabilities are linked, and an import of
+/// anything else refuses to start. An HTTP actor is served on --listen until Ctrl-C (in-flight
+/// requests finish), or answers one --request in-process. A command (wasi:cli/run, or a
+/// preview 1 module's _start) runs once and its exit code is wzt's.
+#[derive(Debug, Args)]
+pub struct Opts {
+    /// The actor (.wasm component or preview 1 module).
+    actor: PathBuf,
+    /// Address to serve an HTTP actor on.
+    #[arg(long, default_value = "127.0.0.1:8080", value_name = "ADDR")]
+    listen: SocketAddr,
+    /// Send one request in-process instead of listening, e.g. 'GET /' or 'POST /items';
+    /// print the response body; exit 0 for 2xx/3xx, 1 otherwise.
+    #[arg(long, value_name = "'METHOD /PATH'")]
+    request: Option<String>,
+    /// A request header, K:V (repeatable).
+    #[arg(long = "header", short = 'H', value_name = "K:V", requires = "request")]
+    headers: Vec<String>,
+    /// The request body: text, or @FILE to read it from a file.
+    #[arg(long, short = 'd', value_name = "TEXT|@FILE", requires = "request")]
+    data: Option<String>,
+    /// Print the response status line and headers before the body.
+    #[arg(long, short = 'i', requires = "request")]
+    include: bool,
+    /// An environment variable for the actor, K=V (repeatable).
+    #[arg(long = "env", short = 'e', value_name = "K=V")]
+    env: Vec<String>,
+    /// Capabilities granted to an unsigned actor run with --allow-unsigned (none by default);
+    /// a signed actor's grants are its claims.
+    #[arg(long, value_delimiter = ',', value_name = "CAPS")]
+    caps: Vec<String>,
+    /// Preopen a host directory for the guest, HOST[::GUEST] (needs the fs capability).
+    #[arg(long = "dir", value_name = "HOST[::GUEST]")]
+    dirs: Vec<String>,
+    /// Linear memory per instance, e.g. 512MiB.
+    #[arg(long, default_value = "512MiB", value_name = "SIZE")]
+    max_memory: String,
+    /// Wall-clock deadline per invocation, e.g. 30s.
+    #[arg(long, default_value = "30s", value_name = "DURATION")]
+    timeout: String,
+    /// Invocations running at once; more wait.
+    #[arg(long, default_value_t = 64, value_name = "N")]
+    max_concurrent: usize,
+    /// Compile without reading or writing the compile cache ($XDG_CACHE_HOME/wzt).
+    #[arg(long)]
+    no_cache: bool,
+    #[command(flatten)]
+    policy: PolicyOpts,
+    /// Arguments for a command actor, after `--`.
+    #[arg(last = true, value_name = "ARGS")]
+    args: Vec<String>,
+}
+
+impl Opts {
+    pub fn run(self, ctx: &Ctx) -> anyhow::Result<Outcome> {
+        let bytes = std::fs::read(&self.actor)
+            .with_context(|| format!("cannot read {}", self.actor.display()))?;
+        // Verify the very bytes that will be compiled: no window to swap the file.
+        let examined = examine(&mut Cursor::new(&bytes), bytes.len() as u64)
+            .with_context(|| format!("cannot read {}", self.actor.display()))?;
+        let policy = self.policy.build(ctx)?;
+        let failures = evaluate(&examined, &policy, crate::time::now());
+        if !failures.is_empty() {
+            eprintln!("refusing to run {}:", self.actor.display());
+            for f in &failures {
+                eprintln!("  [{}] {f}", f.code());
+            }
+            return Ok(Outcome::CheckFailed);
+        }
+        let claims = examined.claims();
+        let granted: Vec<String> = match claims {
+            Some(c) => {
+                if !self.caps.is_empty() {
+                    bail!(
+                        "--caps grants capabilities to unsigned actors only; a signed actor's grants are in its claims (re-sign it to change them)"
+                    );
+                }
+                c.caps().to_vec()
+            }
+            None => self
+                .caps
+                .iter()
+                .filter(|c| !c.trim().is_empty())
+                .map(|c| caps::resolve(c))
+                .collect::<Result<_, _>>()?,
+        };
+        let options = self.host_options(&granted)?;
+        let host = Arc::new(Host::new(options)?);
+        let name = claims
+            .and_then(|c| c.metadata.name.clone())
+            .or_else(|| {
+                self.actor
+                    .file_stem()
+                    .map(|s| s.to_string_lossy().into_owned())
+            })
+            .unwrap_or_else(|| "actor".into());
+        let sink: host::EventSink = Arc::new(print_event);
+        let actor = match Actor::load(
+            Arc::clone(&host),
+            &bytes,
+            &examined.module_hash,
+            &granted,
+            &name,
+            sink,
+        ) {
+            Ok(actor) => Arc::new(actor),
+            Err(e) => {
+                if let Some(refusal) = e.downcast_ref::<EnforcementError>() {
+                    eprintln!("refusing to run {}: {refusal}", self.actor.display());
+                    return Ok(Outcome::CheckFailed);
+                }
+                return Err(e);
+            }
+        };
+        drop(bytes);
+
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+            .context("cannot start the async runtime")?;
+        match (actor.entry_point(), &self.request) {
+            (EntryPoint::Http, Some(request)) => {
+                self.startup(ctx, &host, &actor, &examined, &granted, None);
+                runtime.block_on(self.one_request(ctx, &actor, request))
+            }
+            (EntryPoint::Http, None) => runtime.block_on(async {
+                let listener = host::http::bind(self.listen).await?;
+                let addr = listener.local_addr()?;
+                self.startup(ctx, &host, &actor, &examined, &granted, Some(addr));
+                let shutdown = async {
+                    let _ = tokio::signal::ctrl_c().await;
+                    eprintln!("wzt: shutting down; waiting for in-flight requests");
+                };
+                let clean = host::http::serve(Arc::clone(&actor), listener, shutdown).await?;
+                if !clean {
+                    eprintln!(
+                        "wzt: some requests were still running after {:?}",
+                        host::http::SHUTDOWN_GRACE
+                    );
+                }
+                Ok(Outcome::Success)
+            }),
+            (_, Some(_)) => bail!("--request needs an HTTP actor; this one is a command"),
+            (_, None) => {
+                self.startup(ctx, &host, &actor, &examined, &granted, None);
+                match runtime.block_on(actor.run_command()) {
+                    Ok(code) => Ok(Outcome::Code(code.clamp(0, 255) as u8)),
+                    Err(e) => {
+                        eprintln!("wzt: {e:#}");
+                        Ok(Outcome::CheckFailed)
+                    }
+                }
+            }
+        }
+    }
+
+    fn host_options(&self, granted: &[String]) -> anyhow::Result<HostOptions> {
+        let env = self
+            .env
+            .iter()
+            .map(|kv| {
+                kv.split_once('=')
+                    .map(|(k, v)| (k.to_string(), v.to_string()))
+                    .with_context(|| format!("--env {kv}: expected K=V"))
+            })
+            .collect::<anyhow::Result<_>>()?;
+        let dirs: Vec<(PathBuf, String)> = self
+            .dirs
+            .iter()
+            .map(|d| match d.split_once("::") {
+                Some((host, guest)) => (PathBuf::from(host), guest.to_string()),
+                None => (PathBuf::from(d), d.clone()),
+            })
+            .collect();
+        if !dirs.is_empty() && !granted.iter().any(|g| g == "wasi:filesystem") {
+            bail!("--dir needs the fs capability, which this actor is not granted");
+        }
+        Ok(HostOptions {
+            max_memory: host::parse_size(&self.max_memory)
+                .map_err(|e| anyhow::anyhow!("--max-memory: {e}"))?,
+            timeout: std::time::Duration::from_secs(
+                crate::policy::parse_duration(&self.timeout)
+                    .map_err(|e| anyhow::anyhow!("--timeout: {e}"))?
+                    .max(1),
+            ),
+            max_concurrent: self.max_concurrent.max(1),
+            cache_dir: if self.no_cache {
+                None
+            } else {
+                host::default_cache_dir()
+            },
+            args: self.args.clone(),
+            env,
+            dirs,
+        })
+    }
+
+    /// The one block printed at startup (on stderr, so stdout carries only the actor's output).
+    fn startup(
+        &self,
+        ctx: &Ctx,
+        host: &Host,
+        actor: &Actor,
+        examined: &crate::verify::Examined,
+        granted: &[String],
+        listening: Option<SocketAddr>,
+    ) {
+        let claims = examined.claims();
+        let kind = match actor.entry_point() {
+            EntryPoint::Http => "HTTP component",
+            EntryPoint::Command => "command component",
+            EntryPoint::Preview1 => "preview 1 module",
+        };
+        let version = claims
+            .and_then(|c| c.metadata.ver.as_deref())
+            .map(|v| format!(" {}", escape(v)))
+            .unwrap_or_default();
+        let grants: Vec<String> = granted.iter().map(|g| caps::display_name(g)).collect();
+        let compile = match (&host.options().cache_dir, actor.cache_hit) {
+            (None, _) => "compiled (cache off)",
+            (Some(_), true) => "loaded from the compile cache",
+            (Some(_), false) => "compiled (now cached)",
+        };
+        if ctx.json && listening.is_some() {
+            output::print_json(&json!({
+                "actor": actor.name,
+                "version": claims.and_then(|c| c.metadata.ver.as_deref()),
+                "kind": kind,
+                "issuer": claims.map(|c| &c.issuer),
+                "caps": granted,
+                "listen": listening.map(|a| format!("http://{a}")),
+                "pooling": host.pooling(),
+                "cache_hit": actor.cache_hit,
+            }));
+            let _ = std::io::stdout().flush();
+        }
+        eprintln!("wzt: running {}{version} ({kind})", escape(&actor.name));
+        eprintln!(
+            "  issuer    {}",
+            claims
+                .map(|c| c.issuer.clone())
+                .unwrap_or_else(|| "unsigned (--allow-unsigned)".into())
+        );
+        eprintln!(
+            "  grants    {}",
+            if grants.is_empty() {
+                "none".to_string()
+            } else {
+                grants.join(", ")
+            }
+        );
+        let o = host.options();
+        eprintln!(
+            "  engine    {} allocator, {compile}; limits: {} MiB memory, {:?} per invocation, {} concurrent",
+            if host.pooling() {
+                "pooling"
+            } else {
+                "on-demand"
+            },
+            o.max_memory >> 20,
+            o.timeout,
+            o.max_concurrent
+        );
+        if let Some(addr) = listening {
+            eprintln!("  listening on http://{addr}");
+        }
+    }
+
+    async fn one_request(
+        &self,
+        ctx: &Ctx,
+        actor: &Arc<Actor>,
+        request: &str,
+    ) -> anyhow::Result<Outcome> {
+        let mut words = request.split_whitespace();
+        let (method, path) = match (words.next(), words.next(), words.next()) {
+            (Some(path), None, None) if path.starts_with('/') => ("GET", path),
+            (Some(method), Some(path), None) if path.starts_with('/') => (method, path),
+            _ => bail!("--request '{request}': expected 'METHOD /PATH', e.g. 'GET /'"),
+        };
+        let headers = self
+            .headers
+            .iter()
+            .map(|h| {
+                h.split_once(':')
+                    .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+                    .with_context(|| format!("--header {h}: expected K:V"))
+            })
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        let body = match self.data.as_deref() {
+            Some(d) if d.starts_with('@') => std::fs::read(&d[1..])
+                .with_context(|| format!("--data: cannot read {}", &d[1..]))?
+                .into(),
+            Some(d) => bytes::Bytes::from(d.to_string()),
+            None => bytes::Bytes::new(),
+        };
+        let response =
+            host::http::request_once(actor, &method.to_ascii_uppercase(), path, &headers, body)
+                .await?;
+        let ok = (200..400).contains(&response.status);
+        if ctx.json {
+            output::print_json(&json!({
+                "status": response.status,
+                "headers": response.headers.iter().map(|(k, v)| json!([k, v])).collect::<Vec<_>>(),
+                "body": String::from_utf8_lossy(&response.body),
+            }));
+        } else {
+            let mut out = std::io::stdout().lock();
+            if self.include {
+                writeln!(out, "HTTP/1.1 {}", status_line(response.status))?;
+                for (k, v) in &response.headers {
+                    writeln!(out, "{k}: {v}")?;
+                }
+                writeln!(out)?;
+            }
+            out.write_all(&response.body)?;
+            out.flush()?;
+            if !ok && !self.include {
+                eprintln!("wzt: HTTP {}", status_line(response.status));
+            }
+        }
+        Ok(if ok {
+            Outcome::Success
+        } else {
+            Outcome::CheckFailed
+        })
+    }
+}
+
+fn status_line(status: u16) -> String {
+    match hyper::StatusCode::from_u16(status)
+        .ok()
+        .and_then(|s| s.canonical_reason())
+    {
+        Some(reason) => format!("{status} {reason}"),
+        None => status.to_string(),
+    }
+}
+
+/// Prints host events on stderr.
+fn print_event(event: HostEvent) {
+    match event {
+        HostEvent::GuestOutput { stream, line } => eprintln!("[{stream}] {}", escape(&line)),
+        HostEvent::Trap {
+            invocation,
+            error,
+            stderr_tail,
+        } => {
+            eprintln!("wzt: {invocation} trapped (answered 500; still serving):");
+            for line in error.lines() {
+                eprintln!("    {line}");
+            }
+            print_tail(&stderr_tail);
+        }
+        HostEvent::Timeout {
+            invocation,
+            after,
+            stderr_tail,
+        } => {
+            eprintln!(
+                "wzt: {invocation} stopped after {after:.1?}: it ran past --timeout (answered 500; still serving)"
+            );
+            print_tail(&stderr_tail);
+        }
+    }
+}
+
+fn print_tail(lines: &[String]) {
+    if !lines.is_empty() {
+        eprintln!("  last stderr lines of the actor:");
+        for line in lines {
+            eprintln!("    {}", escape(line));
+        }
+    }
+}

@@ -1,0 +1,475 @@
+//! One actor: compiled (or loaded from the cache), checked against its grants, and
+//! pre-instantiated; then invoked with a new `Store` each time.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use anyhow::{Context as _, anyhow, bail};
+use tokio::sync::Semaphore;
+use wasmtime::component::{Component, InstancePre, ResourceTable};
+use wasmtime::{Module, Store, StoreLimitsBuilder};
+use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
+use wasmtime_wasi::{I32Exit, WasiCtxBuilder};
+use wasmtime_wasi_http::WasiHttpCtx;
+use wasmtime_wasi_http::p2::bindings::ProxyPre;
+
+use super::engine::{Host, write_cache};
+use super::link;
+use super::state::{ComponentState, ModuleState};
+use super::{EventSink, HostEvent};
+
+/// How much guest stdout/stderr an HTTP invocation keeps (the rest is dropped).
+const CAPTURE_LIMIT: usize = 1 << 20;
+/// Stderr lines shown with a trap.
+const STDERR_TAIL_LINES: usize = 20;
+
+/// What the actor offers the host.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EntryPoint {
+    /// A component exporting `wasi:http/incoming-handler`.
+    Http,
+    /// A component exporting `wasi:cli/run`.
+    Command,
+    /// A WASI preview 1 core module with `_start`.
+    Preview1,
+}
+
+enum Prepared {
+    Http(ProxyPre<ComponentState>),
+    Command(InstancePre<ComponentState>),
+    Preview1(wasmtime::InstancePre<ModuleState>),
+}
+
+/// A checked, pre-instantiated actor. Cheap to share across invocations.
+pub struct Actor {
+    host: Arc<Host>,
+    prepared: Prepared,
+    slots: Arc<Semaphore>,
+    events: EventSink,
+    /// Whether the compiled code came from the cache.
+    pub cache_hit: bool,
+    /// Program name given to commands as argv[0].
+    pub name: String,
+}
+
+impl Actor {
+    /// Compiles `bytes` (or loads it from the cache by `module_hash`), checks every import
+    /// against `granted`, and pre-instantiates it. Nothing runs yet.
+    pub fn load(
+        host: Arc<Host>,
+        bytes: &[u8],
+        module_hash: &str,
+        granted: &[String],
+        name: &str,
+        events: EventSink,
+    ) -> anyhow::Result<Actor> {
+        let is_component = wasmparser::Parser::is_component(bytes);
+        let (prepared, cache_hit) = if is_component {
+            let (component, hit) = compile(
+                &host,
+                bytes,
+                module_hash,
+                "component",
+                Component::from_binary,
+                |e, p| unsafe {
+                    // SAFETY: the file is one this host compiled and wrote to its private cache
+                    // directory, keyed by the module hash and the engine's compatibility hash.
+                    Component::deserialize_file(e, p)
+                },
+                |c| c.serialize(),
+            )?;
+            (prepare_component(&host, &component, granted)?, hit)
+        } else {
+            let (module, hit) = compile(
+                &host,
+                bytes,
+                module_hash,
+                "module",
+                Module::from_binary,
+                |e, p| unsafe {
+                    // SAFETY: as above, a file this host wrote to its private cache directory.
+                    Module::deserialize_file(e, p)
+                },
+                |m| m.serialize(),
+            )?;
+            (prepare_module(&host, &module, granted)?, hit)
+        };
+        let slots = Arc::new(Semaphore::new(host.options.max_concurrent.max(1)));
+        Ok(Actor {
+            host,
+            prepared,
+            slots,
+            events,
+            cache_hit,
+            name: name.to_string(),
+        })
+    }
+
+    pub fn entry_point(&self) -> EntryPoint {
+        match self.prepared {
+            Prepared::Http(_) => EntryPoint::Http,
+            Prepared::Command(_) => EntryPoint::Command,
+            Prepared::Preview1(_) => EntryPoint::Preview1,
+        }
+    }
+
+    fn limits(&self) -> wasmtime::StoreLimits {
+        StoreLimitsBuilder::new()
+            .memory_size(self.host.options.max_memory as usize)
+            .trap_on_grow_failure(false)
+            .build()
+    }
+
+    fn wasi_builder(&self) -> anyhow::Result<WasiCtxBuilder> {
+        let mut builder = WasiCtxBuilder::new();
+        builder.arg(&self.name);
+        builder.args(&self.host.options.args);
+        builder.envs(&self.host.options.env);
+        for (host_path, guest_path) in &self.host.options.dirs {
+            builder
+                .preopened_dir(host_path, guest_path, wasmtime_wasi::FsPerms::ReadWrite)
+                .map_err(anyhow::Error::from)
+                .with_context(|| format!("cannot preopen {}", host_path.display()))?;
+        }
+        Ok(builder)
+    }
+
+    /// Runs a command (`wasi:cli/run` or preview 1 `_start`) once with the process's stdio;
+    /// returns its exit code. A trap is an error (with the guest backtrace).
+    pub async fn run_command(&self) -> anyhow::Result<i32> {
+        let ticks = self.host.deadline_ticks();
+        let result: wasmtime::Result<i32> = match &self.prepared {
+            Prepared::Command(pre) => {
+                let mut builder = self.wasi_builder()?;
+                builder.inherit_stdio();
+                let mut store = Store::new(
+                    &self.host.engine,
+                    ComponentState {
+                        wasi: builder.build(),
+                        http: WasiHttpCtx::new(),
+                        table: ResourceTable::new(),
+                        limits: self.limits(),
+                    },
+                );
+                store.limiter(|s| &mut s.limits);
+                store.set_epoch_deadline(ticks);
+                store.epoch_deadline_trap();
+                let command = wasmtime_wasi::p2::bindings::CommandPre::new(pre.clone())?
+                    .instantiate_async(&mut store)
+                    .await?;
+                command
+                    .wasi_cli_run()
+                    .call_run(&mut store)
+                    .await
+                    .map(|r| if r.is_ok() { 0 } else { 1 })
+            }
+            Prepared::Preview1(pre) => {
+                let mut builder = self.wasi_builder()?;
+                builder.inherit_stdio();
+                let mut store = Store::new(
+                    &self.host.engine,
+                    ModuleState {
+                        wasi: builder.build_p1(),
+                        limits: self.limits(),
+                    },
+                );
+                store.limiter(|s| &mut s.limits);
+                store.set_epoch_deadline(ticks);
+                store.epoch_deadline_trap();
+                let instance = pre.instantiate_async(&mut store).await?;
+                let start = instance.get_typed_func::<(), ()>(&mut store, "_start")?;
+                start.call_async(&mut store, ()).await.map(|()| 0)
+            }
+            Prepared::Http(_) => bail!("this actor serves HTTP; it is not a command"),
+        };
+        match result {
+            Ok(code) => Ok(code),
+            Err(e) => match e.downcast_ref::<I32Exit>() {
+                Some(exit) => Ok(exit.0),
+                None => Err(anyhow!("{e:?}").context(if is_interrupt(&e) {
+                    "the command ran past its deadline (--timeout)"
+                } else {
+                    "the command trapped"
+                })),
+            },
+        }
+    }
+
+    /// Handles one HTTP request in a fresh store. Never fails: a trap, a timeout or memory
+    /// exhaustion answers 500 and is reported as an event; the actor keeps serving.
+    pub async fn handle<B>(
+        self: &Arc<Self>,
+        request: hyper::Request<B>,
+    ) -> hyper::Response<wasmtime_wasi_http::p2::body::HyperOutgoingBody>
+    where
+        B: hyper::body::Body<Data = bytes::Bytes> + Send + 'static,
+        B::Error: Into<wasmtime_wasi_http::Error>,
+    {
+        let invocation = format!("{} {}", request.method(), request.uri());
+        match self.try_handle(request, &invocation).await {
+            Ok(response) => response,
+            Err(message) => error_response(500, &message),
+        }
+    }
+
+    async fn try_handle<B>(
+        self: &Arc<Self>,
+        request: hyper::Request<B>,
+        invocation: &str,
+    ) -> Result<hyper::Response<wasmtime_wasi_http::p2::body::HyperOutgoingBody>, String>
+    where
+        B: hyper::body::Body<Data = bytes::Bytes> + Send + 'static,
+        B::Error: Into<wasmtime_wasi_http::Error>,
+    {
+        use wasmtime_wasi_http::WasiHttpView;
+        use wasmtime_wasi_http::p2::bindings::http::types::Scheme;
+
+        let Prepared::Http(pre) = &self.prepared else {
+            return Err("this actor does not serve HTTP".into());
+        };
+        let permit = self
+            .slots
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(|_| "the host is shutting down".to_string())?;
+        let started = Instant::now();
+        let stdout = MemoryOutputPipe::new(CAPTURE_LIMIT);
+        let stderr = MemoryOutputPipe::new(CAPTURE_LIMIT);
+        let mut builder = self.wasi_builder().map_err(|e| format!("{e:#}"))?;
+        builder.stdout(stdout.clone()).stderr(stderr.clone());
+        let mut store = Store::new(
+            &self.host.engine,
+            ComponentState {
+                wasi: builder.build(),
+                http: WasiHttpCtx::new(),
+                table: ResourceTable::new(),
+                limits: self.limits(),
+            },
+        );
+        store.limiter(|s| &mut s.limits);
+        store.set_epoch_deadline(self.host.deadline_ticks());
+        store.epoch_deadline_trap();
+
+        let (sender, receiver) = tokio::sync::oneshot::channel();
+        let req = store
+            .data_mut()
+            .http()
+            .new_incoming_request(Scheme::Http, request)
+            .map_err(|e| format!("{e:#}"))?;
+        let out = store
+            .data_mut()
+            .http()
+            .new_response_outparam(sender)
+            .map_err(|e| format!("{e:#}"))?;
+        let pre = pre.clone();
+        let task = tokio::spawn(async move {
+            let _permit = permit;
+            let proxy = pre.instantiate_async(&mut store).await?;
+            proxy
+                .wasi_http_incoming_handler()
+                .call_handle(&mut store, req, out)
+                .await
+        });
+
+        let timeout = self.host.options.timeout;
+        let outcome = tokio::time::timeout(timeout, receiver).await;
+        let this = Arc::clone(self);
+        let invocation = invocation.to_string();
+        match outcome {
+            Ok(Ok(Ok(response))) => {
+                // The body may still be streaming; report what the guest printed when done.
+                tokio::spawn(async move {
+                    let result = task.await;
+                    this.finish(&invocation, started, result, &stdout, &stderr);
+                });
+                Ok(response)
+            }
+            Ok(Ok(Err(code))) => {
+                let result = task.await;
+                this.finish(&invocation, started, result, &stdout, &stderr);
+                Err(format!("the actor answered with an error: {code:?}"))
+            }
+            Ok(Err(_)) => {
+                let result = task.await;
+                let reported = this.finish(&invocation, started, result, &stdout, &stderr);
+                Err(reported.unwrap_or_else(|| "the actor did not send a response".into()))
+            }
+            Err(_) => {
+                task.abort();
+                self.forward_output(&stdout, &MemoryOutputPipe::new(0));
+                (self.events)(HostEvent::Timeout {
+                    invocation,
+                    after: started.elapsed(),
+                    stderr_tail: tail(&stderr),
+                });
+                Err(format!("the actor ran past its deadline of {timeout:?}"))
+            }
+        }
+    }
+
+    /// Forwards guest output and reports a failed invocation; returns the failure's summary.
+    fn finish(
+        &self,
+        invocation: &str,
+        started: Instant,
+        result: Result<wasmtime::Result<()>, tokio::task::JoinError>,
+        stdout: &MemoryOutputPipe,
+        stderr: &MemoryOutputPipe,
+    ) -> Option<String> {
+        let error = match result {
+            Ok(Ok(())) => {
+                self.forward_output(stdout, stderr);
+                return None;
+            }
+            Ok(Err(e)) => e,
+            Err(join) => wasmtime::Error::msg(join.to_string()),
+        };
+        // A failure's event carries the stderr tail; forward stdout only.
+        self.forward_output(stdout, &MemoryOutputPipe::new(0));
+        if is_interrupt(&error) {
+            (self.events)(HostEvent::Timeout {
+                invocation: invocation.to_string(),
+                after: started.elapsed(),
+                stderr_tail: tail(stderr),
+            });
+            return Some(format!(
+                "the actor ran past its deadline of {:?}",
+                self.host.options.timeout
+            ));
+        }
+        (self.events)(HostEvent::Trap {
+            invocation: invocation.to_string(),
+            error: format!("{error:?}"),
+            stderr_tail: tail(stderr),
+        });
+        Some("the actor trapped".to_string())
+    }
+
+    fn forward_output(&self, stdout: &MemoryOutputPipe, stderr: &MemoryOutputPipe) {
+        for (stream, pipe) in [("stdout", stdout), ("stderr", stderr)] {
+            for line in String::from_utf8_lossy(&pipe.contents()).lines() {
+                (self.events)(HostEvent::GuestOutput {
+                    stream,
+                    line: line.to_string(),
+                });
+            }
+        }
+    }
+}
+
+fn tail(pipe: &MemoryOutputPipe) -> Vec<String> {
+    let text = String::from_utf8_lossy(&pipe.contents()).into_owned();
+    let lines: Vec<String> = text.lines().map(str::to_string).collect();
+    lines[lines.len().saturating_sub(STDERR_TAIL_LINES)..].to_vec()
+}
+
+fn is_interrupt(error: &wasmtime::Error) -> bool {
+    error.downcast_ref::<wasmtime::Trap>() == Some(&wasmtime::Trap::Interrupt)
+}
+
+/// A plain-text error response.
+pub fn error_response(
+    status: u16,
+    message: &str,
+) -> hyper::Response<wasmtime_wasi_http::p2::body::HyperOutgoingBody> {
+    use http_body_util::BodyExt;
+    let body = http_body_util::Full::new(bytes::Bytes::from(format!("{message}\n")))
+        .map_err(|never| match never {})
+        .boxed_unsync();
+    hyper::Response::builder()
+        .status(status)
+        .header("content-type", "text/plain")
+        .body(body)
+        .expect("a valid response")
+}
+
+/// Compiles an artifact, or loads its compiled form from the cache; returns whether it hit.
+fn compile<T>(
+    host: &Host,
+    bytes: &[u8],
+    module_hash: &str,
+    kind: &str,
+    from_binary: impl FnOnce(&wasmtime::Engine, &[u8]) -> wasmtime::Result<T>,
+    deserialize: impl FnOnce(&wasmtime::Engine, &std::path::Path) -> wasmtime::Result<T>,
+    serialize: impl FnOnce(&T) -> wasmtime::Result<Vec<u8>>,
+) -> anyhow::Result<(T, bool)> {
+    let cache = host.cache_path(kind, module_hash);
+    if let Some(path) = &cache
+        && path.exists()
+        && let Ok(compiled) = deserialize(&host.engine, path)
+    {
+        return Ok((compiled, true));
+    }
+    let compiled = from_binary(&host.engine, bytes)
+        .map_err(|e| anyhow!("{e:?}"))
+        .context("the actor does not compile (it is not valid WebAssembly for this host)")?;
+    if let Some(path) = &cache {
+        // A cache that cannot be written only costs the next start a compile.
+        if let Ok(serialized) = serialize(&compiled) {
+            let _ = write_cache(path, &serialized);
+        }
+    }
+    Ok((compiled, false))
+}
+
+fn prepare_component(
+    host: &Host,
+    component: &Component,
+    granted: &[String],
+) -> anyhow::Result<Prepared> {
+    let engine = &host.engine;
+    let ty = component.component_type();
+    for (import, _) in ty.imports(engine) {
+        link::check_component_import(import, granted)?;
+    }
+    let exports: Vec<String> = ty
+        .exports(engine)
+        .map(|(name, _)| name.to_string())
+        .collect();
+    let is = |prefix: &str| {
+        exports
+            .iter()
+            .find(|e| e.split('@').next() == Some(prefix))
+            .cloned()
+    };
+    let linker = link::component_linker(engine, granted).map_err(|e| anyhow!("{e:?}"))?;
+    let pre = linker
+        .instantiate_pre(component)
+        .map_err(|e| anyhow!("{e:?}"))
+        .context("the actor cannot be linked")?;
+    if let Some(export) = is("wasi:http/incoming-handler") {
+        link::check_export(&export, granted)?;
+        return Ok(Prepared::Http(
+            ProxyPre::new(pre).map_err(|e| anyhow!("{e:?}"))?,
+        ));
+    }
+    if is("wasi:cli/run").is_some() {
+        return Ok(Prepared::Command(pre));
+    }
+    bail!(
+        "the component exports neither wasi:http/incoming-handler nor wasi:cli/run; it exports: {}",
+        if exports.is_empty() {
+            "nothing".to_string()
+        } else {
+            exports.join(", ")
+        }
+    )
+}
+
+fn prepare_module(host: &Host, module: &Module, granted: &[String]) -> anyhow::Result<Prepared> {
+    for import in module.imports() {
+        link::check_core_import(import.module(), import.name(), granted)?;
+    }
+    if module.get_export("_start").is_none() {
+        bail!("the core module has no _start export: wzt runs preview 1 commands only");
+    }
+    let mut linker = wasmtime::Linker::<ModuleState>::new(&host.engine);
+    wasmtime_wasi::p1::add_to_linker_async(&mut linker, |s| &mut s.wasi)
+        .map_err(|e| anyhow!("{e:?}"))?;
+    let pre = linker
+        .instantiate_pre(module)
+        .map_err(|e| anyhow!("{e:?}"))
+        .context("the module cannot be linked")?;
+    Ok(Prepared::Preview1(pre))
+}

@@ -1,0 +1,116 @@
+//! Serving an HTTP actor: on a listener until shutdown, or one request in-process.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context as _;
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use hyper::server::conn::http1;
+use hyper_util::rt::TokioIo;
+use tokio::net::TcpListener;
+
+use super::Actor;
+
+/// How long in-flight requests may take to finish once shutdown starts.
+pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(30);
+
+/// Binds `addr` (so the caller can report the bound address before serving).
+pub async fn bind(addr: SocketAddr) -> anyhow::Result<TcpListener> {
+    TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("cannot listen on {addr}"))
+}
+
+/// Serves `actor` on `listener` until `shutdown` completes; then stops accepting and lets
+/// in-flight requests finish (up to [`SHUTDOWN_GRACE`]). Returns whether all finished.
+pub async fn serve(
+    actor: Arc<Actor>,
+    listener: TcpListener,
+    shutdown: impl Future<Output = ()>,
+) -> anyhow::Result<bool> {
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    tokio::pin!(shutdown);
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => {
+                let (stream, _) = match accepted {
+                    Ok(conn) => conn,
+                    // Running out of file descriptors and the like: keep serving.
+                    Err(_) => continue,
+                };
+                let actor = Arc::clone(&actor);
+                let service = hyper::service::service_fn(move |req: hyper::Request<hyper::body::Incoming>| {
+                    let actor = Arc::clone(&actor);
+                    async move { Ok::<_, std::convert::Infallible>(actor.handle(req).await) }
+                });
+                let conn = http1::Builder::new()
+                    .keep_alive(true)
+                    .serve_connection(TokioIo::new(stream), service);
+                let conn = graceful.watch(conn);
+                tokio::spawn(async move {
+                    let _ = conn.await;
+                });
+            }
+            () = &mut shutdown => break,
+        }
+    }
+    drop(listener);
+    Ok(tokio::time::timeout(SHUTDOWN_GRACE, graceful.shutdown())
+        .await
+        .is_ok())
+}
+
+/// A response read whole.
+#[derive(Debug)]
+pub struct CollectedResponse {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: Bytes,
+}
+
+/// Sends one request to `actor` in-process and reads the whole response.
+pub async fn request_once(
+    actor: &Arc<Actor>,
+    method: &str,
+    path: &str,
+    headers: &[(String, String)],
+    body: Bytes,
+) -> anyhow::Result<CollectedResponse> {
+    let mut builder = hyper::Request::builder()
+        .method(method)
+        .uri(format!("http://localhost{path}"));
+    for (k, v) in headers {
+        builder = builder.header(k, v);
+    }
+    let request = builder
+        .body(Full::new(body).map_err(
+            |never: std::convert::Infallible| -> wasmtime_wasi_http::Error { match never {} },
+        ))
+        .context("invalid request")?;
+    let response = actor.handle(request).await;
+    let status = response.status().as_u16();
+    let headers = response
+        .headers()
+        .iter()
+        .map(|(k, v)| {
+            (
+                k.to_string(),
+                String::from_utf8_lossy(v.as_bytes()).into_owned(),
+            )
+        })
+        .collect();
+    let body = response
+        .into_body()
+        .collect()
+        .await
+        .map_err(|e| anyhow::anyhow!("reading the response body: {e:?}"))?
+        .to_bytes();
+    Ok(CollectedResponse {
+        status,
+        headers,
+        body,
+    })
+}

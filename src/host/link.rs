@@ -1,0 +1,268 @@
+//! What the linker holds, and the check that every import is granted and provided before
+//! anything is instantiated (DESIGN.md §5).
+
+use wasmtime::component::Linker;
+use wasmtime_wasi::cli::{WasiCli, WasiCliView};
+use wasmtime_wasi::clocks::{WasiClocks, WasiClocksView};
+use wasmtime_wasi::filesystem::{WasiFilesystem, WasiFilesystemView};
+use wasmtime_wasi::p2::bindings::{cli, clocks, filesystem, random, sockets};
+use wasmtime_wasi::random::{WasiRandom, WasiRandomView};
+use wasmtime_wasi::sockets::{WasiSockets, WasiSocketsView};
+use wasmtime_wasi_http::{WasiHttp, WasiHttpView};
+
+use super::state::ComponentState;
+use crate::caps::{self, Need};
+
+pub const HTTP_SERVER: &str = "wasmcloud:httpserver";
+pub const HTTP_CLIENT: &str = "wasmcloud:httpclient";
+pub const FILESYSTEM: &str = "wasi:filesystem";
+pub const SOCKETS: &str = "wasi:sockets";
+
+/// Interfaces this host links, per capability (`None`: always linked). Versions are resolved by
+/// wasmtime's linker: an import of any `0.2.x` matches the `0.2` release wasmtime provides.
+const PROVIDED: &[(Option<&str>, &str, &[&str])] = &[
+    (None, "wasi:io", &["error", "poll", "streams"]),
+    (None, "wasi:clocks", &["wall-clock", "monotonic-clock"]),
+    (
+        None,
+        "wasi:random",
+        &["random", "insecure", "insecure-seed"],
+    ),
+    (
+        None,
+        "wasi:cli",
+        &[
+            "environment",
+            "exit",
+            "stdin",
+            "stdout",
+            "stderr",
+            "terminal-input",
+            "terminal-output",
+            "terminal-stdin",
+            "terminal-stdout",
+            "terminal-stderr",
+        ],
+    ),
+    (Some(HTTP_SERVER), "wasi:http", &["types"]),
+    (Some(HTTP_CLIENT), "wasi:http", &["types"]),
+    (Some(FILESYSTEM), "wasi:filesystem", &["types", "preopens"]),
+    (
+        Some(SOCKETS),
+        "wasi:sockets",
+        &[
+            "tcp",
+            "udp",
+            "udp-create-socket",
+            "tcp-create-socket",
+            "instance-network",
+            "network",
+            "ip-name-lookup",
+        ],
+    ),
+];
+
+/// Why an actor may not start. Each names the import and what to do.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum EnforcementError {
+    #[error(
+        "the actor imports {import}, which needs the {name} capability ({alias}); it is not granted: re-sign with `wzt sign --caps {alias}` (or, for an unsigned actor, `--caps {alias}`)"
+    )]
+    NotGranted {
+        import: String,
+        name: &'static str,
+        alias: &'static str,
+    },
+    #[error("the actor imports {import}, which no capability provides; this host cannot run it")]
+    Unsupported { import: String },
+    #[error(
+        "the actor imports {import}: the {name} capability is granted, but this wzt host does not provide that interface"
+    )]
+    NotProvided { import: String, name: &'static str },
+    #[error(
+        "the actor exports {export}, which needs the {name} capability ({alias}) to be served; it is not granted: re-sign with `wzt sign --caps {alias}`"
+    )]
+    ExportNotGranted {
+        export: String,
+        name: &'static str,
+        alias: &'static str,
+    },
+}
+
+fn split(name: &str) -> Option<(&str, &str)> {
+    name.split('@').next().unwrap_or(name).split_once('/')
+}
+
+fn provided(import: &str, granted: &[String]) -> bool {
+    let Some((package, iface)) = split(import) else {
+        return false;
+    };
+    PROVIDED.iter().any(|(cap, p, ifaces)| {
+        *p == package
+            && ifaces.contains(&iface)
+            && cap.is_none_or(|c| granted.iter().any(|g| g == c))
+    })
+}
+
+fn not_granted(import: &str, any_of: &[&'static str]) -> EnforcementError {
+    let cap = caps::by_contract_id(any_of[0]).expect("table ids");
+    EnforcementError::NotGranted {
+        import: import.to_string(),
+        name: cap.friendly_name,
+        alias: cap.alias,
+    }
+}
+
+/// Checks one component import against the grants and what this host links.
+pub fn check_component_import(import: &str, granted: &[String]) -> Result<(), EnforcementError> {
+    match caps::need_of_component_import(import) {
+        Need::Unsupported => Err(EnforcementError::Unsupported {
+            import: import.to_string(),
+        }),
+        Need::Grant { any_of } if !any_of.iter().any(|c| granted.iter().any(|g| g == c)) => {
+            Err(not_granted(import, &any_of))
+        }
+        need => {
+            if provided(import, granted) {
+                Ok(())
+            } else {
+                let name = match need {
+                    Need::Grant { any_of } => caps::by_contract_id(any_of[0])
+                        .map(|c| c.friendly_name)
+                        .unwrap_or("required"),
+                    _ => "always-linked",
+                };
+                Err(EnforcementError::NotProvided {
+                    import: import.to_string(),
+                    name,
+                })
+            }
+        }
+    }
+}
+
+/// Checks that serving `export` (e.g. `wasi:http/incoming-handler`) is granted.
+pub fn check_export(export: &str, granted: &[String]) -> Result<(), EnforcementError> {
+    match caps::need_of_component_export(export) {
+        Need::Grant { any_of } if !any_of.iter().any(|c| granted.iter().any(|g| g == c)) => {
+            let cap = caps::by_contract_id(any_of[0]).expect("table ids");
+            Err(EnforcementError::ExportNotGranted {
+                export: export.to_string(),
+                name: cap.friendly_name,
+                alias: cap.alias,
+            })
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Checks one preview 1 import (`module`, `name`) against the grants.
+pub fn check_core_import(
+    module: &str,
+    name: &str,
+    granted: &[String],
+) -> Result<(), EnforcementError> {
+    let import = format!("{module}::{name}");
+    match caps::need_of_core_import(module, name) {
+        Need::Unsupported => Err(EnforcementError::Unsupported { import }),
+        Need::Grant { any_of } if !any_of.iter().any(|c| granted.iter().any(|g| g == c)) => {
+            Err(not_granted(&import, &any_of))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// A linker with the always-linked interfaces and those of the granted capabilities: nothing
+/// else is reachable from the guest.
+pub fn component_linker(
+    engine: &wasmtime::Engine,
+    granted: &[String],
+) -> wasmtime::Result<Linker<ComponentState>> {
+    type T = ComponentState;
+    let has = |id: &str| granted.iter().any(|g| g == id);
+    let mut l = Linker::<T>::new(engine);
+    wasmtime_wasi_io::add_to_linker_async(&mut l)?;
+    clocks::wall_clock::add_to_linker::<T, WasiClocks>(&mut l, T::clocks)?;
+    clocks::monotonic_clock::add_to_linker::<T, WasiClocks>(&mut l, T::clocks)?;
+    random::random::add_to_linker::<T, WasiRandom>(&mut l, T::random)?;
+    random::insecure::add_to_linker::<T, WasiRandom>(&mut l, T::random)?;
+    random::insecure_seed::add_to_linker::<T, WasiRandom>(&mut l, T::random)?;
+    cli::exit::add_to_linker::<T, WasiCli>(&mut l, T::cli)?;
+    cli::environment::add_to_linker::<T, WasiCli>(&mut l, T::cli)?;
+    cli::stdin::add_to_linker::<T, WasiCli>(&mut l, T::cli)?;
+    cli::stdout::add_to_linker::<T, WasiCli>(&mut l, T::cli)?;
+    cli::stderr::add_to_linker::<T, WasiCli>(&mut l, T::cli)?;
+    cli::terminal_input::add_to_linker::<T, WasiCli>(&mut l, T::cli)?;
+    cli::terminal_output::add_to_linker::<T, WasiCli>(&mut l, T::cli)?;
+    cli::terminal_stdin::add_to_linker::<T, WasiCli>(&mut l, T::cli)?;
+    cli::terminal_stdout::add_to_linker::<T, WasiCli>(&mut l, T::cli)?;
+    cli::terminal_stderr::add_to_linker::<T, WasiCli>(&mut l, T::cli)?;
+    if has(FILESYSTEM) {
+        filesystem::types::add_to_linker::<T, WasiFilesystem>(&mut l, T::filesystem)?;
+        filesystem::preopens::add_to_linker::<T, WasiFilesystem>(&mut l, T::filesystem)?;
+    }
+    if has(SOCKETS) {
+        let options = sockets::network::LinkOptions::default();
+        sockets::tcp::add_to_linker::<T, WasiSockets>(&mut l, T::sockets)?;
+        sockets::udp::add_to_linker::<T, WasiSockets>(&mut l, T::sockets)?;
+        sockets::udp_create_socket::add_to_linker::<T, WasiSockets>(&mut l, T::sockets)?;
+        sockets::tcp_create_socket::add_to_linker::<T, WasiSockets>(&mut l, T::sockets)?;
+        sockets::instance_network::add_to_linker::<T, WasiSockets>(&mut l, T::sockets)?;
+        sockets::network::add_to_linker::<T, WasiSockets>(&mut l, &options, T::sockets)?;
+        sockets::ip_name_lookup::add_to_linker::<T, WasiSockets>(&mut l, T::sockets)?;
+    }
+    if has(HTTP_SERVER) || has(HTTP_CLIENT) {
+        let options = wasmtime_wasi_http::p2::bindings::LinkOptions::default();
+        wasmtime_wasi_http::p2::bindings::http::types::add_to_linker::<T, WasiHttp>(
+            &mut l,
+            &options.into(),
+            T::http,
+        )?;
+    }
+    Ok(l)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn grants(ids: &[&str]) -> Vec<String> {
+        ids.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn imports_need_a_grant_and_a_provider() {
+        let none = grants(&[]);
+        assert_eq!(
+            check_component_import("wasi:io/streams@0.2.12", &none),
+            Ok(())
+        );
+        assert_eq!(
+            check_component_import("wasi:filesystem/preopens@0.2.0", &none),
+            Err(EnforcementError::NotGranted {
+                import: "wasi:filesystem/preopens@0.2.0".into(),
+                name: "Filesystem",
+                alias: "fs"
+            })
+        );
+        assert_eq!(
+            check_component_import("wasi:filesystem/preopens@0.2.0", &grants(&[FILESYSTEM])),
+            Ok(())
+        );
+        assert!(matches!(
+            check_component_import("acme:x/y", &none),
+            Err(EnforcementError::Unsupported { .. })
+        ));
+        assert_eq!(
+            check_component_import("wasi:http/types@0.2.0", &grants(&[HTTP_SERVER])),
+            Ok(())
+        );
+        assert!(matches!(
+            check_export("wasi:http/incoming-handler@0.2.0", &none),
+            Err(EnforcementError::ExportNotGranted { .. })
+        ));
+        assert!(check_core_import("wasi_snapshot_preview1", "fd_write", &none).is_ok());
+        assert!(check_core_import("wasi_snapshot_preview1", "path_open", &none).is_err());
+        assert!(check_core_import("env", "whatever", &none).is_err());
+    }
+}

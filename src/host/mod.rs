@@ -1,0 +1,126 @@
+//! The local host (`wzt run`, DESIGN.md §6): one wasmtime `Engine`, an actor pre-instantiated
+//! with a linker that holds only the always-linked interfaces and those of granted
+//! capabilities, and a new `Store` per invocation with memory and time limits.
+//!
+//! The host never prints: what happens (traps, timeouts, guest output) is reported as
+//! [`HostEvent`]s to the sink the caller passes in.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+mod actor;
+mod engine;
+pub mod http;
+mod link;
+mod state;
+
+pub use actor::{Actor, EntryPoint};
+pub use engine::Host;
+pub use link::EnforcementError;
+
+/// How to run actors.
+#[derive(Debug, Clone)]
+pub struct HostOptions {
+    /// Linear memory per instance, in bytes.
+    pub max_memory: u64,
+    /// Wall-clock deadline of one invocation.
+    pub timeout: Duration,
+    /// Invocations running at once; more wait for a slot.
+    pub max_concurrent: usize,
+    /// Directory of the compiled-artifact cache; `None` disables it.
+    pub cache_dir: Option<PathBuf>,
+    /// Arguments after the program name, for commands.
+    pub args: Vec<String>,
+    pub env: Vec<(String, String)>,
+    /// Host directories preopened for the guest (host path, guest path), with the `fs` grant.
+    pub dirs: Vec<(PathBuf, String)>,
+}
+
+impl Default for HostOptions {
+    fn default() -> Self {
+        HostOptions {
+            max_memory: 512 << 20,
+            timeout: Duration::from_secs(30),
+            max_concurrent: 64,
+            cache_dir: None,
+            args: Vec::new(),
+            env: Vec::new(),
+            dirs: Vec::new(),
+        }
+    }
+}
+
+/// Something the host reports while it runs an actor.
+#[derive(Debug, Clone)]
+pub enum HostEvent {
+    /// The guest trapped (or failed) during an invocation; the host keeps serving.
+    Trap {
+        invocation: String,
+        /// The error with the guest's backtrace (function names when the name section is there).
+        error: String,
+        /// The last lines the guest wrote to stderr.
+        stderr_tail: Vec<String>,
+    },
+    /// The invocation ran past the deadline and was stopped.
+    Timeout {
+        invocation: String,
+        after: Duration,
+        stderr_tail: Vec<String>,
+    },
+    /// A line the guest wrote to stdout or stderr during an HTTP invocation.
+    GuestOutput { stream: &'static str, line: String },
+}
+
+/// Where host events go.
+pub type EventSink = Arc<dyn Fn(HostEvent) + Send + Sync>;
+
+/// The compile-cache directory: `$XDG_CACHE_HOME/wzt`, else `~/.cache/wzt`.
+pub fn default_cache_dir() -> Option<PathBuf> {
+    if let Some(d) = std::env::var_os("XDG_CACHE_HOME").filter(|d| !d.is_empty()) {
+        return Some(PathBuf::from(d).join("wzt"));
+    }
+    std::env::var_os("HOME")
+        .filter(|d| !d.is_empty())
+        .map(|h| PathBuf::from(h).join(".cache/wzt"))
+}
+
+/// Parses a size such as `512MiB`, `1GiB`, `64M`, `4096` (bytes).
+pub fn parse_size(text: &str) -> Result<u64, String> {
+    let text = text.trim();
+    let split = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let number: u64 = number
+        .parse()
+        .map_err(|_| format!("'{text}' is not a size; use e.g. 512MiB, 1GiB, 65536"))?;
+    let multiplier: u64 = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "k" | "kb" | "kib" => 1 << 10,
+        "m" | "mb" | "mib" => 1 << 20,
+        "g" | "gb" | "gib" => 1 << 30,
+        other => {
+            return Err(format!(
+                "unknown size unit '{other}' in '{text}'; use KiB, MiB or GiB"
+            ));
+        }
+    };
+    number
+        .checked_mul(multiplier)
+        .ok_or_else(|| format!("'{text}' is too large"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_parse() {
+        assert_eq!(parse_size("512MiB"), Ok(512 << 20));
+        assert_eq!(parse_size("1g"), Ok(1 << 30));
+        assert_eq!(parse_size("4096"), Ok(4096));
+        assert!(parse_size("lots").is_err());
+        assert!(parse_size("5TB").is_err());
+    }
+}

@@ -1,0 +1,534 @@
+//! `wzt run` with fixture actors built from `tests/fixtures` for wasm32-wasip2 / wasip1.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Child, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use common::{Env, fixture};
+
+const P2: &str = "wasm32-wasip2";
+const P1: &str = "wasm32-wasip1";
+
+fn stderr_of(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn stdout_of(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Signs the fixture with the store's account key, granting `caps`; returns the signed file name.
+fn signed_fixture(env: &Env, name: &str, target: &str, caps: &str) -> String {
+    let input = fixture(name, target);
+    let output = format!("{name}-{target}_s.wasm");
+    env.wzt()
+        .arg("sign")
+        .arg(&input)
+        .args(["--caps", caps, "-o", &output])
+        .assert()
+        .success();
+    output
+}
+
+fn setup() -> Env {
+    let env = Env::new();
+    common::store_account(&env);
+    env
+}
+
+#[test]
+fn an_http_actor_answers_one_request_in_process() {
+    let env = setup();
+    let actor = signed_fixture(&env, "http-actor", P2, "http");
+    let out = env
+        .wzt()
+        .args(["run", &actor, "--request", "GET /"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    assert_eq!(stdout_of(&out), "hello from wzt\n");
+    let err = stderr_of(&out);
+    assert!(
+        err.starts_with("wzt: running http_actor (HTTP component)\n"),
+        "{err}"
+    );
+    assert!(err.contains(&format!("  issuer    {}\n", env.public_key("account"))));
+    assert!(err.contains("  grants    HTTP Server\n"));
+
+    let out = env
+        .wzt()
+        .args([
+            "run",
+            &actor,
+            "--request",
+            "POST /echo",
+            "-H",
+            "x-fixture: abc",
+        ])
+        .args(["--data", "the body", "-i"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        stdout_of(&out),
+        "HTTP/1.1 200 OK\ncontent-type: text/plain\n\nPOST /echo x-fixture=abc\nthe body"
+    );
+
+    // A body from a file, and JSON output.
+    std::fs::write(env.path("body.txt"), "from a file").unwrap();
+    let json = env.json(
+        &[
+            "run",
+            &actor,
+            "--request",
+            "PUT /echo",
+            "--data",
+            "@body.txt",
+        ],
+        0,
+    );
+    assert_eq!(json["status"], 200);
+    assert_eq!(json["body"], "PUT /echo x-fixture=\nfrom a file");
+
+    // Non-2xx/3xx exits 1 and still prints the body.
+    let out = env
+        .wzt()
+        .args(["run", &actor, "--request", "GET /teapot"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(stdout_of(&out), "short and stout\n");
+    assert!(stderr_of(&out).ends_with("wzt: HTTP 418 I'm a teapot\n"));
+}
+
+#[test]
+fn refusals_say_why_in_verify_words() {
+    let env = setup();
+    let unsigned = fixture("http-actor", P2);
+
+    let out = env
+        .wzt()
+        .arg("run")
+        .arg(&unsigned)
+        .args(["--request", "GET /"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr_of(&out)
+            .contains("  [unsigned] the artifact is not signed; sign it with `wzt sign`")
+    );
+    assert!(stdout_of(&out).is_empty());
+
+    // Dev mode still enforces grants: no --caps, no HTTP.
+    let out = env
+        .wzt()
+        .arg("run")
+        .arg(&unsigned)
+        .args(["--allow-unsigned", "--request", "GET /"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr_of(&out).contains("the actor imports wasi:http/types@0.2.12, which needs the HTTP Server capability (http); it is not granted"));
+    let out = env
+        .wzt()
+        .arg("run")
+        .arg(&unsigned)
+        .args(["--allow-unsigned", "--caps", "http", "--request", "GET /"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    assert_eq!(stdout_of(&out), "hello from wzt\n");
+
+    // Tampered after signing.
+    let actor = signed_fixture(&env, "http-actor", P2, "http");
+    let mut bytes = env.read(&actor);
+    let at = bytes
+        .windows(14)
+        .position(|w| w == b"hello from wzt")
+        .unwrap();
+    bytes[at] = b'j';
+    env.write("tampered.wasm", &bytes);
+    let out = env
+        .wzt()
+        .args(["run", "tampered.wasm", "--request", "GET /"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr_of(&out).contains("  [hash_mismatch] the module hash does not match"));
+
+    // Signed by an issuer nobody trusts.
+    let stranger = wzt::keys::Key::generate(wzt::keys::KeyRole::Account);
+    let out = env
+        .wzt()
+        .arg("sign")
+        .arg(fixture("http-actor", P2))
+        .args(["--caps", "http", "-o", "foreign.wasm", "--issuer", "-"])
+        .write_stdin(stranger.seed())
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let out = env
+        .wzt()
+        .args(["run", "foreign.wasm", "--request", "GET /"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let key = stranger.public_key();
+    assert!(stderr_of(&out).contains(&format!(
+        "  [untrusted_issuer] issuer {key} is not trusted; trust it with `--trusted-issuer {key}`"
+    )));
+    let out = env
+        .wzt()
+        .args([
+            "run",
+            "foreign.wasm",
+            "--request",
+            "GET /",
+            "--trusted-issuer",
+            key,
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+
+    // An import without its grant.
+    let fs_actor = signed_fixture(&env, "fs-actor", P2, "http");
+    let out = env
+        .wzt()
+        .args(["run", &fs_actor, "--request", "GET /"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stderr_of(&out),
+        format!(
+            "refusing to run {fs_actor}: the actor imports wasi:filesystem/types@0.2.12, which needs the Filesystem capability (fs); it is not granted: re-sign with `wzt sign --caps fs` (or, for an unsigned actor, `--caps fs`)\n"
+        )
+    );
+    // Granted, it runs, and sees exactly the directories given with --dir.
+    let fs_actor = signed_fixture(&env, "fs-actor", P2, "http,fs");
+    let out = env
+        .wzt()
+        .args(["run", &fs_actor, "--request", "GET /"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        stdout_of(&out),
+        "0 preopened directories\n",
+        "{}",
+        stderr_of(&out)
+    );
+    std::fs::create_dir(env.path("data")).unwrap();
+    let out = env
+        .wzt()
+        .args([
+            "run",
+            &fs_actor,
+            "--request",
+            "GET /",
+            "--dir",
+            "data::/data",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        stdout_of(&out),
+        "1 preopened directories\n",
+        "{}",
+        stderr_of(&out)
+    );
+
+    // --caps does not widen a signed actor's grants.
+    let out = env
+        .wzt()
+        .args(["run", &actor, "--caps", "fs", "--request", "GET /"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn commands_run_once_with_args_env_and_exit_code() {
+    let env = setup();
+    for target in [P2, P1] {
+        let actor = signed_fixture(&env, "hello-cli", target, "auto");
+        let out = env
+            .wzt()
+            .args(["run", &actor, "--", "Ada"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{target}: {}", stderr_of(&out));
+        assert_eq!(stdout_of(&out), "hello, Ada!\n");
+        let kind = if target == P2 {
+            "command component"
+        } else {
+            "preview 1 module"
+        };
+        assert!(stderr_of(&out).starts_with(&format!("wzt: running hello-cli ({kind})\n")));
+
+        let out = env
+            .wzt()
+            .args(["run", &actor, "--env", "GREETING_NAME=env"])
+            .output()
+            .unwrap();
+        assert_eq!(stdout_of(&out), "hello, env!\n");
+
+        let out = env
+            .wzt()
+            .args(["run", &actor, "--", "fail"])
+            .output()
+            .unwrap();
+        // Preview 1 carries the exit code; WASI 0.2's `exit` carries only success or failure.
+        let expected = if target == P2 { 1 } else { 3 };
+        assert_eq!(out.status.code(), Some(expected), "{target}");
+        assert!(stderr_of(&out).contains("hello-cli: failing as asked"));
+
+        let out = env
+            .wzt()
+            .args(["run", &actor, "--request", "GET /"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        assert!(stderr_of(&out).contains("--request needs an HTTP actor"));
+    }
+}
+
+#[test]
+fn the_compile_cache_is_used_on_the_second_start() {
+    let env = setup();
+    let actor = signed_fixture(&env, "hello-cli", P2, "auto");
+    let runs = [
+        (vec![], "compiled (now cached)"),
+        (vec![], "loaded from the compile cache"),
+        (vec!["--no-cache"], "compiled (cache off)"),
+    ];
+    for (extra, expected) in runs {
+        let out = env
+            .wzt()
+            .args(["run", &actor])
+            .args(&extra)
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        assert!(
+            stderr_of(&out).contains(expected),
+            "{expected}: {}",
+            stderr_of(&out)
+        );
+    }
+    let cache = std::fs::read_dir(env.root.path().join("cache/wzt"))
+        .unwrap()
+        .count();
+    assert_eq!(cache, 1);
+}
+
+/// A `wzt run` serving on a free port, with its stderr collected.
+struct Server {
+    child: Child,
+    addr: String,
+    stderr: Arc<Mutex<Vec<String>>>,
+}
+
+impl Server {
+    fn start(env: &Env, actor: &str, extra: &[&str]) -> Server {
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("wzt"))
+            .current_dir(env.work())
+            .env("WZT_KEYS_DIR", env.keys_dir())
+            .env("XDG_CACHE_HOME", env.root.path().join("cache"))
+            .args(["run", actor, "--listen", "127.0.0.1:0"])
+            .args(extra)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let stderr = Arc::new(Mutex::new(Vec::new()));
+        let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+        let addr = loop {
+            let line = lines
+                .next()
+                .expect("wzt run exited before listening")
+                .unwrap();
+            stderr.lock().unwrap().push(line.clone());
+            if let Some(addr) = line.strip_prefix("  listening on http://") {
+                break addr.to_string();
+            }
+        };
+        let sink = Arc::clone(&stderr);
+        std::thread::spawn(move || {
+            for line in lines.map_while(Result::ok) {
+                sink.lock().unwrap().push(line);
+            }
+        });
+        Server {
+            child,
+            addr,
+            stderr,
+        }
+    }
+
+    /// GET `path` over a new connection; returns the status and the raw body.
+    fn get(&self, path: &str) -> (u16, String) {
+        let mut stream = TcpStream::connect(&self.addr).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(30)))
+            .unwrap();
+        write!(
+            stream,
+            "GET {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
+            self.addr
+        )
+        .unwrap();
+        let mut response = String::new();
+        stream.read_to_string(&mut response).unwrap();
+        let status = response[9..12].parse().unwrap();
+        let body = response
+            .split_once("\r\n\r\n")
+            .map(|(_, b)| b.to_string())
+            .unwrap_or_default();
+        (status, body)
+    }
+
+    fn stderr(&self) -> String {
+        self.stderr.lock().unwrap().join("\n")
+    }
+
+    fn interrupt(&self) {
+        let status = std::process::Command::new("kill")
+            .args(["-INT", &self.child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+
+    fn wait(mut self, within: Duration) -> std::process::ExitStatus {
+        let deadline = Instant::now() + within;
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status;
+            }
+            if Instant::now() > deadline {
+                let _ = self.child.kill();
+                panic!(
+                    "wzt run did not exit in {within:?}; stderr:\n{}",
+                    self.stderr()
+                );
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+    }
+}
+
+#[test]
+fn the_host_survives_trap_timeout_and_memory_exhaustion() {
+    let env = setup();
+    let actor = signed_fixture(&env, "http-actor", P2, "http");
+    let server = Server::start(&env, &actor, &["--timeout", "1s", "--max-memory", "32MiB"]);
+    assert!(server.get("/").1.contains("hello from wzt"));
+
+    let (status, body) = server.get("/trap");
+    assert_eq!(status, 500);
+    assert!(body.contains("the actor trapped"));
+    assert_eq!(server.get("/").0, 200);
+
+    let started = Instant::now();
+    let (status, body) = server.get("/loop");
+    assert_eq!(status, 500);
+    assert!(
+        body.contains("the actor ran past its deadline of 1s"),
+        "{body}"
+    );
+    assert!(started.elapsed() < Duration::from_secs(10));
+    assert_eq!(server.get("/").0, 200);
+
+    let (status, _) = server.get("/hog");
+    assert_eq!(status, 500);
+    assert_eq!(server.get("/").0, 200);
+
+    let log = server.stderr();
+    // The trap report: the guest backtrace with function names, and its last stderr lines.
+    assert!(
+        log.contains("wzt: GET /trap trapped (answered 500; still serving):"),
+        "{log}"
+    );
+    assert!(
+        log.contains("http_actor.wasm!wasi:http/incoming-handler@0.2.12#handle"),
+        "{log}"
+    );
+    assert!(
+        log.contains("  last stderr lines of the actor:\n    fixture: about to trap"),
+        "{log}"
+    );
+    assert!(log.contains("wzt: GET /loop stopped after"), "{log}");
+    assert!(
+        log.contains("memory allocation of 1048576 bytes failed"),
+        "{log}"
+    );
+}
+
+#[test]
+fn ctrl_c_lets_in_flight_requests_finish() {
+    let env = setup();
+    let actor = signed_fixture(&env, "http-actor", P2, "http");
+    let server = Server::start(&env, &actor, &[]);
+    let addr = server.addr.clone();
+    let slow = std::thread::spawn(move || {
+        let mut stream = TcpStream::connect(&addr).unwrap();
+        write!(
+            stream,
+            "GET /slow HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
+        let mut response = String::new();
+        stream.read_to_string(&mut response).unwrap();
+        response
+    });
+    std::thread::sleep(Duration::from_millis(300));
+    server.interrupt();
+    let response = slow.join().unwrap();
+    assert!(response.starts_with("HTTP/1.1 200 OK"), "{response}");
+    assert!(response.contains("slow but done"));
+    let addr = server.addr.clone();
+    let stderr = Arc::clone(&server.stderr);
+    let status = server.wait(Duration::from_secs(10));
+    assert!(status.success());
+    assert!(
+        stderr
+            .lock()
+            .unwrap()
+            .iter()
+            .any(|l| l == "wzt: shutting down; waiting for in-flight requests")
+    );
+    assert!(
+        TcpStream::connect(&addr).is_err(),
+        "still accepting after shutdown"
+    );
+}
+
+#[test]
+fn not_an_actor_is_an_input_error() {
+    let env = setup();
+    env.write("x.wasm", b"\0asm\x01\0\0\0\x01\x05garbage");
+    let out = env
+        .wzt()
+        .args(["run", "x.wasm", "--allow-unsigned"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!stderr_of(&out).contains("panicked"));
+    let out = env.wzt().args(["run", "missing.wasm"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(Path::new(&env.path("x.wasm")).exists());
+}
