@@ -1,5 +1,5 @@
-//! The README's `console` examples run as written. Each `$ ` line runs in a fresh directory
-//! holding `actor.wasm` (a component that exports an HTTP handler and imports key-value), with
+//! The README's `console` examples run as written. Each `$ ` line runs through `sh` in one
+//! directory holding `actor.wasm` (the `http-actor` fixture: a wasi:http component), with
 //! its own key store, and exits 0 unless the line ends in `# exit code N`; every output line shown under a command must appear in its output, where
 //! `…` stands for any text (keys and hashes differ per run).
 
@@ -11,7 +11,20 @@ use common::Env;
 fn readme_console_examples_run_as_documented() {
     let readme = include_str!("../README.md");
     let env = Env::new();
-    env.write("actor.wasm", &common::http_component());
+    std::fs::copy(
+        common::fixture("http-actor", "wasm32-wasip2"),
+        env.path("actor.wasm"),
+    )
+    .unwrap();
+    let bin_dir = assert_cmd::cargo::cargo_bin("wzt")
+        .parent()
+        .unwrap()
+        .to_path_buf();
+    let path = format!(
+        "{}:{}",
+        bin_dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
     let mut in_console = false;
     let mut commands = 0;
     let mut last_output: Option<String> = None;
@@ -33,12 +46,22 @@ fn readme_console_examples_run_as_documented() {
                 Some((c, code)) => (c.trim_end(), code.trim().parse::<i32>().unwrap()),
                 None => (command, 0),
             };
-            let args: Vec<&str> = command.split_whitespace().collect();
-            assert_eq!(
-                args[0], "wzt",
+            assert!(
+                command.starts_with("wzt "),
                 "README example is not a wzt command: {command}"
             );
-            let out = env.wzt().args(&args[1..]).output().unwrap();
+            // Through `sh`, so quoting works as it does for a reader.
+            let out = std::process::Command::new("sh")
+                .args(["-c", command])
+                .current_dir(env.work())
+                .env("PATH", &path)
+                .env("WZT_KEYS_DIR", env.keys_dir())
+                .env("XDG_CACHE_HOME", env.root.path().join("cache"))
+                .env_remove("WZT_ISSUER_SEED")
+                .env_remove("WZT_SUBJECT_SEED")
+                .stdin(std::process::Stdio::null())
+                .output()
+                .unwrap();
             let text = format!(
                 "{}{}",
                 String::from_utf8_lossy(&out.stdout),
