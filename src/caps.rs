@@ -117,11 +117,11 @@ pub const CAPABILITIES: &[Capability] = &[
     },
 ];
 
-/// Interfaces linked for every actor, granted or not.
-const ALWAYS_LINKED: &[(&str, &[&str])] = &[
-    ("wasi:io", &[]),
-    ("wasi:clocks", &[]),
-    ("wasi:random", &[]),
+/// Interfaces linked for every actor, granted or not (the host links exactly these).
+pub const ALWAYS_LINKED: &[(&str, &[&str])] = &[
+    ("wasi:io", &["error", "poll", "streams"]),
+    ("wasi:clocks", &["wall-clock", "monotonic-clock"]),
+    ("wasi:random", &["random", "insecure", "insecure-seed"]),
     (
         "wasi:cli",
         &[

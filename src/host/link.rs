@@ -18,37 +18,14 @@ pub const HTTP_CLIENT: &str = "wasmcloud:httpclient";
 pub const FILESYSTEM: &str = "wasi:filesystem";
 pub const SOCKETS: &str = "wasi:sockets";
 
-/// Interfaces this host links, per capability (`None`: always linked). Versions are resolved by
-/// wasmtime's linker: an import of any `0.2.x` matches the `0.2` release wasmtime provides.
-const PROVIDED: &[(Option<&str>, &str, &[&str])] = &[
-    (None, "wasi:io", &["error", "poll", "streams"]),
-    (None, "wasi:clocks", &["wall-clock", "monotonic-clock"]),
+/// Interfaces this host links for each capability, beyond `caps::ALWAYS_LINKED`. Versions are
+/// resolved by wasmtime's linker: an import of any `0.2.x` matches the `0.2` release it provides.
+const PROVIDED: &[(&str, &str, &[&str])] = &[
+    (HTTP_SERVER, "wasi:http", &["types"]),
+    (HTTP_CLIENT, "wasi:http", &["types"]),
+    (FILESYSTEM, "wasi:filesystem", &["types", "preopens"]),
     (
-        None,
-        "wasi:random",
-        &["random", "insecure", "insecure-seed"],
-    ),
-    (
-        None,
-        "wasi:cli",
-        &[
-            "environment",
-            "exit",
-            "stdin",
-            "stdout",
-            "stderr",
-            "terminal-input",
-            "terminal-output",
-            "terminal-stdin",
-            "terminal-stdout",
-            "terminal-stderr",
-        ],
-    ),
-    (Some(HTTP_SERVER), "wasi:http", &["types"]),
-    (Some(HTTP_CLIENT), "wasi:http", &["types"]),
-    (Some(FILESYSTEM), "wasi:filesystem", &["types", "preopens"]),
-    (
-        Some(SOCKETS),
+        SOCKETS,
         "wasi:sockets",
         &[
             "tcp",
@@ -97,11 +74,13 @@ fn provided(import: &str, granted: &[String]) -> bool {
     let Some((package, iface)) = split(import) else {
         return false;
     };
-    PROVIDED.iter().any(|(cap, p, ifaces)| {
-        *p == package
-            && ifaces.contains(&iface)
-            && cap.is_none_or(|c| granted.iter().any(|g| g == c))
-    })
+    let always = caps::ALWAYS_LINKED
+        .iter()
+        .any(|(p, ifaces)| *p == package && ifaces.contains(&iface));
+    always
+        || PROVIDED.iter().any(|(cap, p, ifaces)| {
+            *p == package && ifaces.contains(&iface) && granted.iter().any(|g| g == cap)
+        })
 }
 
 fn not_granted(import: &str, any_of: &[&'static str]) -> EnforcementError {
