@@ -24,7 +24,8 @@ pub mod verify;
 ///
 /// wzt keeps ed25519 keys in the nkeys format, embeds signed claims (issuer, subject, granted
 /// capabilities, name, version, validity) in a module or component, and verifies them against a
-/// trust policy. Its claims are byte-compatible with wasmCloud's wascap.
+/// trust policy, and runs actors in an embedded wasmtime host that links only the capabilities
+/// their claims grant. Its claims are byte-compatible with wasmCloud's wascap.
 #[derive(Debug, Parser)]
 #[command(name = "wzt", version, propagate_version = true, max_term_width = 100)]
 pub struct Cli {
