@@ -62,7 +62,7 @@ pub enum Command {
     Inspect(inspect::Opts),
     Verify(verify::Opts),
     Policy(policy::Opts),
-    Run(run::Opts),
+    Run(Box<run::Opts>),
     Completions(completions::Opts),
 }
 

@@ -15,6 +15,8 @@ use wasmtime_wasi_http::p2::bindings::ProxyPre;
 
 use super::engine::{Host, write_cache};
 use super::link;
+use super::providers::Providers;
+use super::providers::http_client::HttpClientHooks;
 use super::state::{ComponentState, ModuleState};
 use super::{EventSink, HostEvent};
 
@@ -32,13 +34,18 @@ pub enum EntryPoint {
     Command,
     /// A WASI preview 1 core module with `_start`.
     Preview1,
+    /// A component exporting only `wasmcloud:messaging/handler`.
+    Messaging,
 }
 
 enum Prepared {
     Http(ProxyPre<ComponentState>),
     Command(InstancePre<ComponentState>),
     Preview1(wasmtime::InstancePre<ModuleState>),
+    Messaging,
 }
+
+type MessagingPre = super::providers::messaging::bindings::MessagingPre<ComponentState>;
 
 /// A checked, pre-instantiated actor. Cheap to share across invocations.
 pub struct Actor {
@@ -46,6 +53,9 @@ pub struct Actor {
     prepared: Prepared,
     slots: Arc<Semaphore>,
     events: EventSink,
+    providers: Arc<Providers>,
+    /// The `wasmcloud:messaging/handler` export, when the actor has one.
+    messaging: Option<MessagingPre>,
     /// Whether the compiled code came from the cache.
     pub cache_hit: bool,
     /// Program name given to commands as argv[0].
@@ -60,11 +70,12 @@ impl Actor {
         bytes: &[u8],
         module_hash: &str,
         granted: &[String],
-        name: &str,
-        events: EventSink,
+        providers: Arc<Providers>,
     ) -> anyhow::Result<Actor> {
+        let events = Arc::clone(&providers.events);
+        let name = providers.actor.clone();
         let is_component = wasmparser::Parser::is_component(bytes);
-        let (prepared, cache_hit) = if is_component {
+        let (prepared, messaging, cache_hit) = if is_component {
             let (component, hit) = compile(
                 &host,
                 bytes,
@@ -78,7 +89,8 @@ impl Actor {
                 },
                 |c| c.serialize(),
             )?;
-            (prepare_component(&host, &component, granted)?, hit)
+            let (prepared, messaging) = prepare_component(&host, &component, granted)?;
+            (prepared, messaging, hit)
         } else {
             let (module, hit) = compile(
                 &host,
@@ -92,7 +104,7 @@ impl Actor {
                 },
                 |m| m.serialize(),
             )?;
-            (prepare_module(&host, &module, granted)?, hit)
+            (prepare_module(&host, &module, granted)?, None, hit)
         };
         let slots = Arc::new(Semaphore::new(host.options.max_concurrent.max(1)));
         Ok(Actor {
@@ -100,8 +112,10 @@ impl Actor {
             prepared,
             slots,
             events,
+            providers,
+            messaging,
             cache_hit,
-            name: name.to_string(),
+            name,
         })
     }
 
@@ -110,6 +124,68 @@ impl Actor {
             Prepared::Http(_) => EntryPoint::Http,
             Prepared::Command(_) => EntryPoint::Command,
             Prepared::Preview1(_) => EntryPoint::Preview1,
+            Prepared::Messaging => EntryPoint::Messaging,
+        }
+    }
+
+    /// Whether the actor exports `wasmcloud:messaging/handler`.
+    pub fn handles_messages(&self) -> bool {
+        self.messaging.is_some()
+    }
+
+    /// Delivers one message to the actor's handler in a fresh store. `Ok(Err(_))` is the
+    /// handler's own error; `Err(_)` a trap or timeout (reported as an event too).
+    pub async fn deliver(&self, subject: &str, body: &[u8]) -> anyhow::Result<Result<(), String>> {
+        let Some(pre) = &self.messaging else {
+            bail!("the actor does not export wasmcloud:messaging/handler");
+        };
+        let stdout = MemoryOutputPipe::new(CAPTURE_LIMIT);
+        let stderr = MemoryOutputPipe::new(CAPTURE_LIMIT);
+        let mut builder = self.wasi_builder()?;
+        builder.stdout(stdout.clone()).stderr(stderr.clone());
+        let mut store = Store::new(
+            &self.host.engine,
+            ComponentState {
+                wasi: builder.build(),
+                http: WasiHttpCtx::new(),
+                table: ResourceTable::new(),
+                limits: self.limits(),
+                providers: Arc::clone(&self.providers),
+                hooks: HttpClientHooks {
+                    providers: Arc::clone(&self.providers),
+                },
+            },
+        );
+        store.limiter(|s| &mut s.limits);
+        store.set_epoch_deadline(self.host.deadline_ticks());
+        store.epoch_deadline_trap();
+        let started = Instant::now();
+        let message =
+            super::providers::messaging::bindings::wasmcloud::messaging::types::BrokerMessage {
+                subject: subject.to_string(),
+                body: body.to_vec(),
+                reply_to: None,
+            };
+        let result = async {
+            let instance = pre.instantiate_async(&mut store).await?;
+            instance
+                .wasmcloud_messaging_handler()
+                .call_handle_message(&mut store, &message)
+                .await
+        }
+        .await;
+        let invocation = format!("message on {subject}");
+        match result {
+            Ok(handled) => {
+                self.finish(&invocation, started, Ok(Ok(())), &stdout, &stderr);
+                Ok(handled)
+            }
+            Err(e) => {
+                let summary = self
+                    .finish(&invocation, started, Ok(Err(e)), &stdout, &stderr)
+                    .unwrap_or_default();
+                bail!("{summary}")
+            }
         }
     }
 
@@ -149,6 +225,10 @@ impl Actor {
                         http: WasiHttpCtx::new(),
                         table: ResourceTable::new(),
                         limits: self.limits(),
+                        providers: Arc::clone(&self.providers),
+                        hooks: HttpClientHooks {
+                            providers: Arc::clone(&self.providers),
+                        },
                     },
                 );
                 store.limiter(|s| &mut s.limits);
@@ -180,7 +260,9 @@ impl Actor {
                 let start = instance.get_typed_func::<(), ()>(&mut store, "_start")?;
                 start.call_async(&mut store, ()).await.map(|()| 0)
             }
-            Prepared::Http(_) => bail!("this actor serves HTTP; it is not a command"),
+            Prepared::Http(_) | Prepared::Messaging => {
+                bail!("this actor is not a command")
+            }
         };
         match result {
             Ok(code) => Ok(code),
@@ -245,6 +327,10 @@ impl Actor {
                 http: WasiHttpCtx::new(),
                 table: ResourceTable::new(),
                 limits: self.limits(),
+                providers: Arc::clone(&self.providers),
+                hooks: HttpClientHooks {
+                    providers: Arc::clone(&self.providers),
+                },
             },
         );
         store.limiter(|s| &mut s.limits);
@@ -417,7 +503,7 @@ fn prepare_component(
     host: &Host,
     component: &Component,
     granted: &[String],
-) -> anyhow::Result<Prepared> {
+) -> anyhow::Result<(Prepared, Option<MessagingPre>)> {
     let engine = &host.engine;
     let ty = component.component_type();
     for (import, _) in ty.imports(engine) {
@@ -438,17 +524,26 @@ fn prepare_component(
         .instantiate_pre(component)
         .map_err(|e| anyhow!("{e:?}"))
         .context("the actor cannot be linked")?;
+    let messaging = match is("wasmcloud:messaging/handler") {
+        Some(export) => {
+            link::check_export(&export, granted)?;
+            Some(MessagingPre::new(pre.clone()).map_err(|e| anyhow!("{e:?}"))?)
+        }
+        None => None,
+    };
     if let Some(export) = is("wasi:http/incoming-handler") {
         link::check_export(&export, granted)?;
-        return Ok(Prepared::Http(
-            ProxyPre::new(pre).map_err(|e| anyhow!("{e:?}"))?,
-        ));
+        let proxy = ProxyPre::new(pre).map_err(|e| anyhow!("{e:?}"))?;
+        return Ok((Prepared::Http(proxy), messaging));
     }
     if is("wasi:cli/run").is_some() {
-        return Ok(Prepared::Command(pre));
+        return Ok((Prepared::Command(pre), messaging));
+    }
+    if messaging.is_some() {
+        return Ok((Prepared::Messaging, messaging));
     }
     bail!(
-        "the component exports neither wasi:http/incoming-handler nor wasi:cli/run; it exports: {}",
+        "the component exports none of wasi:http/incoming-handler, wasi:cli/run or wasmcloud:messaging/handler; it exports: {}",
         if exports.is_empty() {
             "nothing".to_string()
         } else {

@@ -10,6 +10,7 @@ use wasmtime_wasi::random::{WasiRandom, WasiRandomView};
 use wasmtime_wasi::sockets::{WasiSockets, WasiSocketsView};
 use wasmtime_wasi_http::{WasiHttp, WasiHttpView};
 
+use super::providers;
 use super::state::ComponentState;
 use crate::caps::{self, Need};
 
@@ -21,8 +22,20 @@ pub const SOCKETS: &str = "wasi:sockets";
 /// Interfaces this host links for each capability, beyond `caps::ALWAYS_LINKED`. Versions are
 /// resolved by wasmtime's linker: an import of any `0.2.x` matches the `0.2` release it provides.
 const PROVIDED: &[(&str, &str, &[&str])] = &[
+    (
+        providers::KEYVALUE,
+        "wasi:keyvalue",
+        &["store", "atomics", "batch"],
+    ),
+    (providers::LOGGING, "wasi:logging", &["logging"]),
+    (providers::CONFIG, "wasi:config", &["store"]),
+    (
+        providers::MESSAGING,
+        "wasmcloud:messaging",
+        &["consumer", "types"],
+    ),
     (HTTP_SERVER, "wasi:http", &["types"]),
-    (HTTP_CLIENT, "wasi:http", &["types"]),
+    (HTTP_CLIENT, "wasi:http", &["types", "outgoing-handler"]),
     (FILESYSTEM, "wasi:filesystem", &["types", "preopens"]),
     (
         SOCKETS,
@@ -190,11 +203,18 @@ pub fn component_linker(
         sockets::network::add_to_linker::<T, WasiSockets>(&mut l, &options, T::sockets)?;
         sockets::ip_name_lookup::add_to_linker::<T, WasiSockets>(&mut l, T::sockets)?;
     }
+    providers::add_to_linker(&mut l, granted, T::providers)?;
     if has(HTTP_SERVER) || has(HTTP_CLIENT) {
         let options = wasmtime_wasi_http::p2::bindings::LinkOptions::default();
         wasmtime_wasi_http::p2::bindings::http::types::add_to_linker::<T, WasiHttp>(
             &mut l,
             &options.into(),
+            T::http,
+        )?;
+    }
+    if has(HTTP_CLIENT) {
+        wasmtime_wasi_http::p2::bindings::http::outgoing_handler::add_to_linker::<T, WasiHttp>(
+            &mut l,
             T::http,
         )?;
     }

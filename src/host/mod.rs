@@ -13,6 +13,7 @@ mod actor;
 mod engine;
 pub mod http;
 mod link;
+pub mod providers;
 mod state;
 
 pub use actor::{Actor, EntryPoint};
@@ -70,6 +71,27 @@ pub enum HostEvent {
     },
     /// A line the guest wrote to stdout or stderr during an HTTP invocation.
     GuestOutput { stream: &'static str, line: String },
+    /// A `wasi:logging` line at or above the configured level.
+    Log {
+        level: providers::LogLevel,
+        actor: String,
+        context: String,
+        message: String,
+    },
+    /// The actor published a message (recorded; there is no broker).
+    Published {
+        actor: String,
+        subject: String,
+        body: String,
+    },
+    /// A capability call the provider refused (a host not allowed, no matching fixture).
+    Denied {
+        actor: String,
+        what: String,
+        why: String,
+    },
+    /// A traced capability call (`--trace-caps`).
+    CapCall(providers::CapCall),
 }
 
 /// Where host events go.

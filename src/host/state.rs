@@ -1,5 +1,7 @@
 //! Per-invocation store state.
 
+use std::sync::Arc;
+
 use wasmtime::StoreLimits;
 use wasmtime::component::ResourceTable;
 use wasmtime_wasi::p1::WasiP1Ctx;
@@ -13,6 +15,17 @@ pub struct ComponentState {
     pub http: WasiHttpCtx,
     pub table: ResourceTable,
     pub limits: StoreLimits,
+    pub providers: Arc<super::providers::Providers>,
+    pub hooks: super::providers::http_client::HttpClientHooks,
+}
+
+impl ComponentState {
+    pub fn providers(&mut self) -> super::providers::ProviderView<'_> {
+        super::providers::ProviderView {
+            table: &mut self.table,
+            providers: &self.providers,
+        }
+    }
 }
 
 impl WasiView for ComponentState {
@@ -29,7 +42,7 @@ impl WasiHttpView for ComponentState {
         WasiHttpCtxView {
             ctx: &mut self.http,
             table: &mut self.table,
-            hooks: Default::default(),
+            hooks: &mut self.hooks,
         }
     }
 }

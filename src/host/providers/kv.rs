@@ -1,0 +1,365 @@
+//! Key-value backends for `wasi:keyvalue`: SQLite (local, persisted) and memory (mock, seedable).
+//!
+//! One backend is shared by every request and instance of a run; buckets are namespaces.
+//! Counters (`atomics.increment`) are stored as decimal ASCII, as Redis-backed wasmCloud
+//! providers store them, so `get` on a counter reads `b"42"`.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use rusqlite::{OptionalExtension, params};
+use serde_json::Value;
+
+/// Keys per `list-keys` page.
+pub const PAGE: usize = 100;
+
+/// Why a key-value operation failed; maps to `wasi:keyvalue/store.error`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum KvError {
+    #[error("no such bucket")]
+    NoSuchStore,
+    #[error("{0}")]
+    Other(String),
+}
+
+/// A key-value store shared by all invocations.
+pub trait KvBackend: Send + Sync {
+    /// Checks that `bucket` may be opened.
+    fn open(&self, bucket: &str) -> Result<(), KvError>;
+    fn get(&self, bucket: &str, key: &str) -> Result<Option<Vec<u8>>, KvError>;
+    fn set(&self, bucket: &str, key: &str, value: &[u8]) -> Result<(), KvError>;
+    fn delete(&self, bucket: &str, key: &str) -> Result<(), KvError>;
+    /// Keys in order, `PAGE` at a time from offset `cursor`; the next cursor when more remain.
+    fn list_keys(&self, bucket: &str, cursor: u64) -> Result<(Vec<String>, Option<u64>), KvError>;
+    /// Adds `delta` to the counter at `key` (0 when absent), atomically; returns the new value.
+    fn increment(&self, bucket: &str, key: &str, delta: u64) -> Result<u64, KvError>;
+}
+
+fn add(current: Option<&[u8]>, delta: u64) -> Result<u64, KvError> {
+    let current = match current {
+        None => 0,
+        Some(bytes) => std::str::from_utf8(bytes)
+            .ok()
+            .and_then(|s| s.trim().parse::<u64>().ok())
+            .ok_or_else(|| KvError::Other("the value is not a decimal counter".into()))?,
+    };
+    current
+        .checked_add(delta)
+        .ok_or_else(|| KvError::Other("the counter would overflow u64".into()))
+}
+
+/// In-memory store for `--mock-caps`: seeded from JSON, dumped to JSON, never persisted.
+pub struct MemoryKv {
+    data: Mutex<BTreeMap<String, BTreeMap<String, Vec<u8>>>>,
+    /// With a seed file, only its buckets exist; without one, any bucket opens (empty).
+    fixed_buckets: bool,
+}
+
+impl MemoryKv {
+    pub fn new() -> MemoryKv {
+        MemoryKv {
+            data: Mutex::new(BTreeMap::new()),
+            fixed_buckets: false,
+        }
+    }
+
+    /// Loads `{"bucket": {"key": "text" | {"base64": "..."}}}`.
+    pub fn seeded(path: &Path) -> anyhow::Result<MemoryKv> {
+        let text = std::fs::read_to_string(path)?;
+        let json: Value = serde_json::from_str(&text)?;
+        let Value::Object(buckets) = json else {
+            anyhow::bail!(
+                "expected an object of buckets, like {{\"bucket\": {{\"key\": \"value\"}}}}"
+            );
+        };
+        let mut data = BTreeMap::new();
+        for (bucket, entries) in buckets {
+            let Value::Object(entries) = entries else {
+                anyhow::bail!("bucket '{bucket}': expected an object of keys");
+            };
+            let mut map = BTreeMap::new();
+            for (key, value) in entries {
+                let bytes = match value {
+                    Value::String(s) => s.into_bytes(),
+                    Value::Object(o)
+                        if o.len() == 1 && o.get("base64").is_some_and(Value::is_string) =>
+                    {
+                        data_encoding::BASE64
+                            .decode(o["base64"].as_str().unwrap_or_default().as_bytes())
+                            .map_err(|e| anyhow::anyhow!("bucket '{bucket}', key '{key}': {e}"))?
+                    }
+                    _ => anyhow::bail!(
+                        "bucket '{bucket}', key '{key}': a value is a string or {{\"base64\": \"...\"}}"
+                    ),
+                };
+                map.insert(key, bytes);
+            }
+            data.insert(bucket, map);
+        }
+        Ok(MemoryKv {
+            data: Mutex::new(data),
+            fixed_buckets: true,
+        })
+    }
+
+    /// The contents in the seed format (UTF-8 values as strings, others as base64).
+    pub fn dump(&self) -> Value {
+        let data = self.data.lock().unwrap_or_else(|e| e.into_inner());
+        let mut out = serde_json::Map::new();
+        for (bucket, entries) in data.iter() {
+            let mut map = serde_json::Map::new();
+            for (key, value) in entries {
+                let v = match std::str::from_utf8(value) {
+                    Ok(s) => Value::String(s.to_string()),
+                    Err(_) => serde_json::json!({ "base64": data_encoding::BASE64.encode(value) }),
+                };
+                map.insert(key.clone(), v);
+            }
+            out.insert(bucket.clone(), Value::Object(map));
+        }
+        Value::Object(out)
+    }
+
+    fn with<T>(
+        &self,
+        bucket: &str,
+        f: impl FnOnce(&mut BTreeMap<String, Vec<u8>>) -> Result<T, KvError>,
+    ) -> Result<T, KvError> {
+        let mut data = self.data.lock().unwrap_or_else(|e| e.into_inner());
+        if self.fixed_buckets && !data.contains_key(bucket) {
+            return Err(KvError::NoSuchStore);
+        }
+        f(data.entry(bucket.to_string()).or_default())
+    }
+}
+
+impl Default for MemoryKv {
+    fn default() -> Self {
+        MemoryKv::new()
+    }
+}
+
+impl KvBackend for MemoryKv {
+    fn open(&self, bucket: &str) -> Result<(), KvError> {
+        self.with(bucket, |_| Ok(()))
+    }
+
+    fn get(&self, bucket: &str, key: &str) -> Result<Option<Vec<u8>>, KvError> {
+        self.with(bucket, |m| Ok(m.get(key).cloned()))
+    }
+
+    fn set(&self, bucket: &str, key: &str, value: &[u8]) -> Result<(), KvError> {
+        self.with(bucket, |m| {
+            m.insert(key.to_string(), value.to_vec());
+            Ok(())
+        })
+    }
+
+    fn delete(&self, bucket: &str, key: &str) -> Result<(), KvError> {
+        self.with(bucket, |m| {
+            m.remove(key);
+            Ok(())
+        })
+    }
+
+    fn list_keys(&self, bucket: &str, cursor: u64) -> Result<(Vec<String>, Option<u64>), KvError> {
+        self.with(bucket, |m| {
+            let start = usize::try_from(cursor).unwrap_or(usize::MAX);
+            let keys: Vec<String> = m.keys().skip(start).take(PAGE + 1).cloned().collect();
+            Ok(page(keys, cursor))
+        })
+    }
+
+    fn increment(&self, bucket: &str, key: &str, delta: u64) -> Result<u64, KvError> {
+        self.with(bucket, |m| {
+            let value = add(m.get(key).map(Vec::as_slice), delta)?;
+            m.insert(key.to_string(), value.to_string().into_bytes());
+            Ok(value)
+        })
+    }
+}
+
+/// Up to `PAGE` keys, and the next cursor when a `PAGE + 1`th was found.
+fn page(mut keys: Vec<String>, cursor: u64) -> (Vec<String>, Option<u64>) {
+    let more = keys.len() > PAGE;
+    keys.truncate(PAGE);
+    let next = more.then(|| cursor + PAGE as u64);
+    (keys, next)
+}
+
+/// The local store: an embedded SQLite file that persists across runs.
+pub struct SqliteKv {
+    conn: Mutex<rusqlite::Connection>,
+    pub path: PathBuf,
+}
+
+impl SqliteKv {
+    pub fn open(path: &Path) -> anyhow::Result<SqliteKv> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)?;
+        }
+        let conn = rusqlite::Connection::open(path)?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.execute(
+            "CREATE TABLE IF NOT EXISTS kv (
+                bucket TEXT NOT NULL,
+                key TEXT NOT NULL,
+                value BLOB NOT NULL,
+                PRIMARY KEY (bucket, key)
+            )",
+            [],
+        )?;
+        Ok(SqliteKv {
+            conn: Mutex::new(conn),
+            path: path.to_path_buf(),
+        })
+    }
+
+    fn with<T>(
+        &self,
+        f: impl FnOnce(&mut rusqlite::Connection) -> rusqlite::Result<T>,
+    ) -> Result<T, KvError> {
+        let mut conn = self.conn.lock().unwrap_or_else(|e| e.into_inner());
+        f(&mut conn).map_err(|e| KvError::Other(format!("sqlite: {e}")))
+    }
+}
+
+impl KvBackend for SqliteKv {
+    fn open(&self, _bucket: &str) -> Result<(), KvError> {
+        Ok(())
+    }
+
+    fn get(&self, bucket: &str, key: &str) -> Result<Option<Vec<u8>>, KvError> {
+        self.with(|c| {
+            c.query_row(
+                "SELECT value FROM kv WHERE bucket = ?1 AND key = ?2",
+                params![bucket, key],
+                |row| row.get(0),
+            )
+            .optional()
+        })
+    }
+
+    fn set(&self, bucket: &str, key: &str, value: &[u8]) -> Result<(), KvError> {
+        self.with(|c| {
+            c.execute(
+                "INSERT INTO kv (bucket, key, value) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (bucket, key) DO UPDATE SET value = excluded.value",
+                params![bucket, key, value],
+            )
+            .map(|_| ())
+        })
+    }
+
+    fn delete(&self, bucket: &str, key: &str) -> Result<(), KvError> {
+        self.with(|c| {
+            c.execute(
+                "DELETE FROM kv WHERE bucket = ?1 AND key = ?2",
+                params![bucket, key],
+            )
+            .map(|_| ())
+        })
+    }
+
+    fn list_keys(&self, bucket: &str, cursor: u64) -> Result<(Vec<String>, Option<u64>), KvError> {
+        let keys = self.with(|c| {
+            let mut stmt =
+                c.prepare("SELECT key FROM kv WHERE bucket = ?1 ORDER BY key LIMIT ?2 OFFSET ?3")?;
+            let rows = stmt.query_map(
+                params![
+                    bucket,
+                    (PAGE + 1) as i64,
+                    i64::try_from(cursor).unwrap_or(i64::MAX)
+                ],
+                |row| row.get::<_, String>(0),
+            )?;
+            rows.collect::<rusqlite::Result<Vec<_>>>()
+        })?;
+        Ok(page(keys, cursor))
+    }
+
+    fn increment(&self, bucket: &str, key: &str, delta: u64) -> Result<u64, KvError> {
+        let mut conn = self.conn.lock().unwrap_or_else(|e| e.into_inner());
+        let sql = |e: rusqlite::Error| KvError::Other(format!("sqlite: {e}"));
+        // IMMEDIATE takes the write lock up front: concurrent wzt processes serialise here too.
+        let tx = conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(sql)?;
+        let current: Option<Vec<u8>> = tx
+            .query_row(
+                "SELECT value FROM kv WHERE bucket = ?1 AND key = ?2",
+                params![bucket, key],
+                |row| row.get(0),
+            )
+            .optional()
+            .map_err(sql)?;
+        let value = add(current.as_deref(), delta)?;
+        tx.execute(
+            "INSERT INTO kv (bucket, key, value) VALUES (?1, ?2, ?3)
+             ON CONFLICT (bucket, key) DO UPDATE SET value = excluded.value",
+            params![bucket, key, value.to_string().into_bytes()],
+        )
+        .map_err(sql)?;
+        tx.commit().map_err(sql)?;
+        Ok(value)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn exercise(kv: &dyn KvBackend) {
+        kv.open("b").unwrap();
+        assert_eq!(kv.get("b", "k").unwrap(), None);
+        kv.set("b", "k", b"v").unwrap();
+        assert_eq!(kv.get("b", "k").unwrap(), Some(b"v".to_vec()));
+        assert_eq!(
+            kv.get("other", "k").unwrap(),
+            None,
+            "buckets are namespaces"
+        );
+        assert_eq!(kv.increment("b", "n", 2).unwrap(), 2);
+        assert_eq!(kv.increment("b", "n", 40).unwrap(), 42);
+        assert_eq!(kv.get("b", "n").unwrap(), Some(b"42".to_vec()));
+        assert!(kv.increment("b", "k", 1).is_err(), "not a counter");
+        for i in 0..150 {
+            kv.set("many", &format!("k{i:03}"), b"x").unwrap();
+        }
+        let (first, next) = kv.list_keys("many", 0).unwrap();
+        assert_eq!((first.len(), next), (100, Some(100)));
+        let (rest, next) = kv.list_keys("many", 100).unwrap();
+        assert_eq!((rest.len(), next), (50, None));
+        assert_eq!(rest[0], "k100");
+        kv.delete("b", "k").unwrap();
+        assert_eq!(kv.get("b", "k").unwrap(), None);
+    }
+
+    #[test]
+    fn memory_and_sqlite_behave_alike() {
+        exercise(&MemoryKv::new());
+        let dir = tempfile::tempdir().unwrap();
+        exercise(&SqliteKv::open(&dir.path().join("kv.sqlite")).unwrap());
+    }
+
+    #[test]
+    fn a_seeded_memory_store_has_only_its_buckets() {
+        let dir = tempfile::tempdir().unwrap();
+        let seed = dir.path().join("seed.json");
+        std::fs::write(
+            &seed,
+            r#"{"app": {"greeting": "hi", "raw": {"base64": "AAE="}}}"#,
+        )
+        .unwrap();
+        let kv = MemoryKv::seeded(&seed).unwrap();
+        assert_eq!(kv.get("app", "greeting").unwrap(), Some(b"hi".to_vec()));
+        assert_eq!(kv.get("app", "raw").unwrap(), Some(vec![0, 1]));
+        assert_eq!(kv.open("nope"), Err(KvError::NoSuchStore));
+        assert_eq!(
+            kv.dump(),
+            serde_json::json!({"app": {"greeting": "hi", "raw": {"base64": "AAE="}}})
+        );
+    }
+}
