@@ -399,6 +399,20 @@ impl Server {
         self.stderr.lock().unwrap().join("\n")
     }
 
+    /// The collected stderr once it contains every one of `expected` (another thread reads it,
+    /// so it may lag the responses); fails after 10 s.
+    fn stderr_containing(&self, expected: &[&str]) -> String {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let log = self.stderr();
+            if expected.iter().all(|e| log.contains(e)) {
+                return log;
+            }
+            assert!(Instant::now() < deadline, "missing {expected:?} in:\n{log}");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
     fn interrupt(&self) {
         let status = std::process::Command::new("kill")
             .args(["-INT", &self.child.id().to_string()])
@@ -457,25 +471,14 @@ fn the_host_survives_trap_timeout_and_memory_exhaustion() {
     assert_eq!(status, 500);
     assert_eq!(server.get("/").0, 200);
 
-    let log = server.stderr();
     // The trap report: the guest backtrace with function names, and its last stderr lines.
-    assert!(
-        log.contains("wzt: GET /trap trapped (answered 500; still serving):"),
-        "{log}"
-    );
-    assert!(
-        log.contains("http_actor.wasm!wasi:http/incoming-handler@0.2.12#handle"),
-        "{log}"
-    );
-    assert!(
-        log.contains("  last stderr lines of the actor:\n    fixture: about to trap"),
-        "{log}"
-    );
-    assert!(log.contains("wzt: GET /loop stopped after"), "{log}");
-    assert!(
-        log.contains("memory allocation of 1048576 bytes failed"),
-        "{log}"
-    );
+    server.stderr_containing(&[
+        "wzt: GET /trap trapped (answered 500; still serving):",
+        "http_actor.wasm!wasi:http/incoming-handler@0.2.12#handle",
+        "  last stderr lines of the actor:\n    fixture: about to trap",
+        "wzt: GET /loop stopped after",
+        "memory allocation of 1048576 bytes failed",
+    ]);
 }
 
 #[test]
@@ -500,17 +503,10 @@ fn ctrl_c_lets_in_flight_requests_finish() {
     let response = slow.join().unwrap();
     assert!(response.starts_with("HTTP/1.1 200 OK"), "{response}");
     assert!(response.contains("slow but done"));
+    server.stderr_containing(&["wzt: shutting down; waiting for in-flight requests"]);
     let addr = server.addr.clone();
-    let stderr = Arc::clone(&server.stderr);
     let status = server.wait(Duration::from_secs(10));
     assert!(status.success());
-    assert!(
-        stderr
-            .lock()
-            .unwrap()
-            .iter()
-            .any(|l| l == "wzt: shutting down; waiting for in-flight requests")
-    );
     assert!(
         TcpStream::connect(&addr).is_err(),
         "still accepting after shutdown"
