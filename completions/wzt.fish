@@ -152,6 +152,18 @@ complete -c wzt -n "__fish_wzt_using_subcommand run" -l dir -d 'Preopen a host d
 complete -c wzt -n "__fish_wzt_using_subcommand run" -l max-memory -d 'Linear memory per instance, e.g. 512MiB' -r
 complete -c wzt -n "__fish_wzt_using_subcommand run" -l timeout -d 'Wall-clock deadline per invocation, e.g. 30s' -r
 complete -c wzt -n "__fish_wzt_using_subcommand run" -l max-concurrent -d 'Invocations running at once; more wait' -r
+complete -c wzt -n "__fish_wzt_using_subcommand run" -l provider -d 'Choose a provider for one capability, CAP=KIND: kv=sqlite or kv=memory (repeatable)' -r
+complete -c wzt -n "__fish_wzt_using_subcommand run" -l kv-path -d 'The local key-value SQLite file' -r -F
+complete -c wzt -n "__fish_wzt_using_subcommand run" -l kv-seed -d 'Seed the in-memory key-value store from JSON: {"bucket": {"key": "value"}}; only these buckets exist then' -r -F
+complete -c wzt -n "__fish_wzt_using_subcommand run" -l kv-dump -d 'Write the in-memory key-value store to this JSON file when the run ends' -r -F
+complete -c wzt -n "__fish_wzt_using_subcommand run" -l log-level -d 'Show wasi:logging lines at this level and above: trace, debug, info, warn, error, critical' -r
+complete -c wzt -n "__fish_wzt_using_subcommand run" -l config -d 'A wasi:config value, K=V (repeatable; overrides --config-file)' -r
+complete -c wzt -n "__fish_wzt_using_subcommand run" -l config-file -d 'wasi:config values from a TOML file of `key = "value"` lines' -r -F
+complete -c wzt -n "__fish_wzt_using_subcommand run" -l allow-host -d 'Allow outgoing HTTP to this host: api.example.com, *.example.com, host:port (repeatable)' -r
+complete -c wzt -n "__fish_wzt_using_subcommand run" -l http-fixtures -d 'Answer outgoing HTTP from this TOML file of [[response]] entries (method, url with `*`, status, headers, body) instead of the network; implies the mock HTTP client' -r -F
+complete -c wzt -n "__fish_wzt_using_subcommand run" -l message -d 'Deliver a message to the actor\'s wasmcloud:messaging handler before anything else, SUBJECT=PAYLOAD (repeatable)' -r
+complete -c wzt -n "__fish_wzt_using_subcommand run" -l msg-replies -d 'Answer the actor\'s messaging requests from this TOML file of [[reply]] entries (subject, with NATS `*` and `>` wildcards, and body)' -r -F
+complete -c wzt -n "__fish_wzt_using_subcommand run" -l trace-file -d 'Write every capability call to this file as JSON lines' -r -F
 complete -c wzt -n "__fish_wzt_using_subcommand run" -l policy -d 'A TOML trust policy (`wzt policy init` writes one to start from)' -r -F
 complete -c wzt -n "__fish_wzt_using_subcommand run" -l trusted-issuer -d 'Trust this issuer: an account public key or a store key name (repeatable)' -r
 complete -c wzt -n "__fish_wzt_using_subcommand run" -l leeway -d 'Clock skew tolerated for expiry and not-before, e.g. 30s [default: 0s]' -r
@@ -162,6 +174,8 @@ complete -c wzt -n "__fish_wzt_using_subcommand run" -l revoke -d 'Reject this t
 complete -c wzt -n "__fish_wzt_using_subcommand run" -l keys-dir -d 'The key store directory [default: $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]' -r -F
 complete -c wzt -n "__fish_wzt_using_subcommand run" -s i -l include -d 'Print the response status line and headers before the body'
 complete -c wzt -n "__fish_wzt_using_subcommand run" -l no-cache -d 'Compile without reading or writing the compile cache ($XDG_CACHE_HOME/wzt)'
+complete -c wzt -n "__fish_wzt_using_subcommand run" -l mock-caps -d 'Use mock providers: in-memory key-value (seed with --kv-seed, dump with --kv-dump), nothing persisted'
+complete -c wzt -n "__fish_wzt_using_subcommand run" -l trace-caps -d 'Print every capability call on stderr: actor, interface.function, arguments, result, duration'
 complete -c wzt -n "__fish_wzt_using_subcommand run" -l allow-unsigned -d 'Accept artifacts that carry no signature'
 complete -c wzt -n "__fish_wzt_using_subcommand run" -l require-expiry -d 'Reject tokens that never expire'
 complete -c wzt -n "__fish_wzt_using_subcommand run" -l require-name-version -d 'Reject claims without a name and a version'

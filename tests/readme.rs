@@ -1,5 +1,6 @@
 //! The README's `console` examples run as written. Each `$ ` line runs through `sh` in one
-//! directory holding `actor.wasm` (the `http-actor` fixture: a wasi:http component), with
+//! directory holding `actor.wasm` (the `http-actor` fixture: a wasi:http component),
+//! `kv-actor.wasm` (the `kv-actor` fixture) and a `seed.json`, with
 //! its own key store, and exits 0 unless the line ends in `# exit code N`; every output line shown under a command must appear in its output, where
 //! `…` stands for any text (keys and hashes differ per run).
 
@@ -16,6 +17,12 @@ fn readme_console_examples_run_as_documented() {
         env.path("actor.wasm"),
     )
     .unwrap();
+    std::fs::copy(
+        common::fixture("kv-actor", "wasm32-wasip2"),
+        env.path("kv-actor.wasm"),
+    )
+    .unwrap();
+    std::fs::write(env.path("seed.json"), r#"{"app": {"greeting": "hello\n"}}"#).unwrap();
     let bin_dir = assert_cmd::cargo::cargo_bin("wzt")
         .parent()
         .unwrap()
