@@ -143,22 +143,7 @@ impl Actor {
         let stderr = MemoryOutputPipe::new(CAPTURE_LIMIT);
         let mut builder = self.wasi_builder()?;
         builder.stdout(stdout.clone()).stderr(stderr.clone());
-        let mut store = Store::new(
-            &self.host.engine,
-            ComponentState {
-                wasi: builder.build(),
-                http: WasiHttpCtx::new(),
-                table: ResourceTable::new(),
-                limits: self.limits(),
-                providers: Arc::clone(&self.providers),
-                hooks: HttpClientHooks {
-                    providers: Arc::clone(&self.providers),
-                },
-            },
-        );
-        store.limiter(|s| &mut s.limits);
-        store.set_epoch_deadline(self.host.deadline_ticks());
-        store.epoch_deadline_trap();
+        let mut store = self.component_store(builder.build());
         let started = Instant::now();
         let message =
             super::providers::messaging::bindings::wasmcloud::messaging::types::BrokerMessage {
@@ -187,6 +172,27 @@ impl Actor {
                 bail!("{summary}")
             }
         }
+    }
+
+    /// A fresh store for one component invocation: memory limiter and epoch deadline set.
+    fn component_store(&self, wasi: wasmtime_wasi::WasiCtx) -> Store<ComponentState> {
+        let mut store = Store::new(
+            &self.host.engine,
+            ComponentState {
+                wasi,
+                http: WasiHttpCtx::new(),
+                table: ResourceTable::new(),
+                limits: self.limits(),
+                providers: Arc::clone(&self.providers),
+                hooks: HttpClientHooks {
+                    providers: Arc::clone(&self.providers),
+                },
+            },
+        );
+        store.limiter(|s| &mut s.limits);
+        store.set_epoch_deadline(self.host.deadline_ticks());
+        store.epoch_deadline_trap();
+        store
     }
 
     fn limits(&self) -> wasmtime::StoreLimits {
@@ -218,22 +224,7 @@ impl Actor {
             Prepared::Command(pre) => {
                 let mut builder = self.wasi_builder()?;
                 builder.inherit_stdio();
-                let mut store = Store::new(
-                    &self.host.engine,
-                    ComponentState {
-                        wasi: builder.build(),
-                        http: WasiHttpCtx::new(),
-                        table: ResourceTable::new(),
-                        limits: self.limits(),
-                        providers: Arc::clone(&self.providers),
-                        hooks: HttpClientHooks {
-                            providers: Arc::clone(&self.providers),
-                        },
-                    },
-                );
-                store.limiter(|s| &mut s.limits);
-                store.set_epoch_deadline(ticks);
-                store.epoch_deadline_trap();
+                let mut store = self.component_store(builder.build());
                 let command = wasmtime_wasi::p2::bindings::CommandPre::new(pre.clone())?
                     .instantiate_async(&mut store)
                     .await?;
@@ -320,22 +311,7 @@ impl Actor {
         let stderr = MemoryOutputPipe::new(CAPTURE_LIMIT);
         let mut builder = self.wasi_builder().map_err(|e| format!("{e:#}"))?;
         builder.stdout(stdout.clone()).stderr(stderr.clone());
-        let mut store = Store::new(
-            &self.host.engine,
-            ComponentState {
-                wasi: builder.build(),
-                http: WasiHttpCtx::new(),
-                table: ResourceTable::new(),
-                limits: self.limits(),
-                providers: Arc::clone(&self.providers),
-                hooks: HttpClientHooks {
-                    providers: Arc::clone(&self.providers),
-                },
-            },
-        );
-        store.limiter(|s| &mut s.limits);
-        store.set_epoch_deadline(self.host.deadline_ticks());
-        store.epoch_deadline_trap();
+        let mut store = self.component_store(builder.build());
 
         let (sender, receiver) = tokio::sync::oneshot::channel();
         let req = store
