@@ -242,15 +242,16 @@ Register-ArgumentCompleter -Native -CommandName 'wzt' -ScriptBlock {
             break
         }
         'wzt;run' {
-            [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'Address to serve an HTTP actor on')
             [CompletionResult]::new('--request', '--request', [CompletionResultType]::ParameterName, 'Send one request in-process instead of listening, e.g. ''GET /'' or ''POST /items''; print the response body; exit 0 for 2xx/3xx, 1 otherwise')
             [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'A request header, K:V (repeatable)')
             [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'A request header, K:V (repeatable)')
             [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'The request body: text, or @FILE to read it from a file')
             [CompletionResult]::new('--data', '--data', [CompletionResultType]::ParameterName, 'The request body: text, or @FILE to read it from a file')
+            [CompletionResult]::new('--caps', '--caps', [CompletionResultType]::ParameterName, 'Capabilities granted to an unsigned actor run with --allow-unsigned (none by default); a signed actor''s grants are its claims')
+            [CompletionResult]::new('--message', '--message', [CompletionResultType]::ParameterName, 'Deliver a message to the actor''s wasmcloud:messaging handler before anything else, SUBJECT=PAYLOAD (repeatable)')
+            [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'Address to serve an HTTP actor on')
             [CompletionResult]::new('-e', '-e', [CompletionResultType]::ParameterName, 'An environment variable for the actor, K=V (repeatable)')
             [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'An environment variable for the actor, K=V (repeatable)')
-            [CompletionResult]::new('--caps', '--caps', [CompletionResultType]::ParameterName, 'Capabilities granted to an unsigned actor run with --allow-unsigned (none by default); a signed actor''s grants are its claims')
             [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Preopen a host directory for the guest, HOST[::GUEST] (needs the fs capability)')
             [CompletionResult]::new('--max-memory', '--max-memory', [CompletionResultType]::ParameterName, 'Linear memory per instance, e.g. 512MiB')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Wall-clock deadline per invocation, e.g. 30s')
@@ -264,7 +265,6 @@ Register-ArgumentCompleter -Native -CommandName 'wzt' -ScriptBlock {
             [CompletionResult]::new('--config-file', '--config-file', [CompletionResultType]::ParameterName, 'wasi:config values from a TOML file of `key = "value"` lines')
             [CompletionResult]::new('--allow-host', '--allow-host', [CompletionResultType]::ParameterName, 'Allow outgoing HTTP to this host: api.example.com, *.example.com, host:port (repeatable)')
             [CompletionResult]::new('--http-fixtures', '--http-fixtures', [CompletionResultType]::ParameterName, 'Answer outgoing HTTP from this TOML file of [[response]] entries (method, url with `*`, status, headers, body) instead of the network; implies the mock HTTP client')
-            [CompletionResult]::new('--message', '--message', [CompletionResultType]::ParameterName, 'Deliver a message to the actor''s wasmcloud:messaging handler before anything else, SUBJECT=PAYLOAD (repeatable)')
             [CompletionResult]::new('--msg-replies', '--msg-replies', [CompletionResultType]::ParameterName, 'Answer the actor''s messaging requests from this TOML file of [[reply]] entries (subject, with NATS `*` and `>` wildcards, and body)')
             [CompletionResult]::new('--trace-file', '--trace-file', [CompletionResultType]::ParameterName, 'Write every capability call to this file as JSON lines')
             [CompletionResult]::new('--policy', '--policy', [CompletionResultType]::ParameterName, 'A TOML trust policy (`wzt policy init` writes one to start from)')

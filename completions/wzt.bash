@@ -689,16 +689,12 @@ _wzt() {
             return 0
             ;;
         wzt__subcmd__run)
-            opts="-H -d -i -e -h -V --listen --request --header --data --include --env --caps --dir --max-memory --timeout --max-concurrent --no-cache --mock-caps --provider --kv-path --kv-seed --kv-dump --log-level --config --config-file --trace-caps --allow-host --http-fixtures --message --msg-replies --trace-file --policy --trusted-issuer --leeway --allow-unsigned --require-cap --allow-cap --max-age --require-expiry --revoke --require-name-version --json --keys-dir --no-color --help --version"
+            opts="-H -d -i -e -h -V --request --header --data --include --caps --message --listen --env --dir --max-memory --timeout --max-concurrent --no-cache --mock-caps --provider --kv-path --kv-seed --kv-dump --log-level --config --config-file --trace-caps --allow-host --http-fixtures --msg-replies --trace-file --policy --trusted-issuer --leeway --allow-unsigned --require-cap --allow-cap --max-age --require-expiry --revoke --require-name-version --json --keys-dir --no-color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --listen)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --request)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -719,15 +715,23 @@ _wzt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --caps)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --message)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --listen)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --env)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 -e)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --caps)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -780,10 +784,6 @@ _wzt() {
                     return 0
                     ;;
                 --http-fixtures)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --message)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -217,15 +217,16 @@ set edit:completion:arg-completer[wzt] = {|@words|
         &'wzt;policy;help;help'= {
         }
         &'wzt;run'= {
-            cand --listen 'Address to serve an HTTP actor on'
             cand --request 'Send one request in-process instead of listening, e.g. ''GET /'' or ''POST /items''; print the response body; exit 0 for 2xx/3xx, 1 otherwise'
             cand -H 'A request header, K:V (repeatable)'
             cand --header 'A request header, K:V (repeatable)'
             cand -d 'The request body: text, or @FILE to read it from a file'
             cand --data 'The request body: text, or @FILE to read it from a file'
+            cand --caps 'Capabilities granted to an unsigned actor run with --allow-unsigned (none by default); a signed actor''s grants are its claims'
+            cand --message 'Deliver a message to the actor''s wasmcloud:messaging handler before anything else, SUBJECT=PAYLOAD (repeatable)'
+            cand --listen 'Address to serve an HTTP actor on'
             cand -e 'An environment variable for the actor, K=V (repeatable)'
             cand --env 'An environment variable for the actor, K=V (repeatable)'
-            cand --caps 'Capabilities granted to an unsigned actor run with --allow-unsigned (none by default); a signed actor''s grants are its claims'
             cand --dir 'Preopen a host directory for the guest, HOST[::GUEST] (needs the fs capability)'
             cand --max-memory 'Linear memory per instance, e.g. 512MiB'
             cand --timeout 'Wall-clock deadline per invocation, e.g. 30s'
@@ -239,7 +240,6 @@ set edit:completion:arg-completer[wzt] = {|@words|
             cand --config-file 'wasi:config values from a TOML file of `key = "value"` lines'
             cand --allow-host 'Allow outgoing HTTP to this host: api.example.com, *.example.com, host:port (repeatable)'
             cand --http-fixtures 'Answer outgoing HTTP from this TOML file of [[response]] entries (method, url with `*`, status, headers, body) instead of the network; implies the mock HTTP client'
-            cand --message 'Deliver a message to the actor''s wasmcloud:messaging handler before anything else, SUBJECT=PAYLOAD (repeatable)'
             cand --msg-replies 'Answer the actor''s messaging requests from this TOML file of [[reply]] entries (subject, with NATS `*` and `>` wildcards, and body)'
             cand --trace-file 'Write every capability call to this file as JSON lines'
             cand --policy 'A TOML trust policy (`wzt policy init` writes one to start from)'

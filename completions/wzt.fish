@@ -142,12 +142,13 @@ complete -c wzt -n "__fish_wzt_using_subcommand policy; and __fish_seen_subcomma
 complete -c wzt -n "__fish_wzt_using_subcommand policy; and __fish_seen_subcommand_from init" -s V -l version -d 'Print version'
 complete -c wzt -n "__fish_wzt_using_subcommand policy; and __fish_seen_subcommand_from help" -f -a "init" -d 'Write a commented policy file to start from'
 complete -c wzt -n "__fish_wzt_using_subcommand policy; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c wzt -n "__fish_wzt_using_subcommand run" -l listen -d 'Address to serve an HTTP actor on' -r
 complete -c wzt -n "__fish_wzt_using_subcommand run" -l request -d 'Send one request in-process instead of listening, e.g. \'GET /\' or \'POST /items\'; print the response body; exit 0 for 2xx/3xx, 1 otherwise' -r
 complete -c wzt -n "__fish_wzt_using_subcommand run" -s H -l header -d 'A request header, K:V (repeatable)' -r
 complete -c wzt -n "__fish_wzt_using_subcommand run" -s d -l data -d 'The request body: text, or @FILE to read it from a file' -r
-complete -c wzt -n "__fish_wzt_using_subcommand run" -s e -l env -d 'An environment variable for the actor, K=V (repeatable)' -r
 complete -c wzt -n "__fish_wzt_using_subcommand run" -l caps -d 'Capabilities granted to an unsigned actor run with --allow-unsigned (none by default); a signed actor\'s grants are its claims' -r
+complete -c wzt -n "__fish_wzt_using_subcommand run" -l message -d 'Deliver a message to the actor\'s wasmcloud:messaging handler before anything else, SUBJECT=PAYLOAD (repeatable)' -r
+complete -c wzt -n "__fish_wzt_using_subcommand run" -l listen -d 'Address to serve an HTTP actor on' -r
+complete -c wzt -n "__fish_wzt_using_subcommand run" -s e -l env -d 'An environment variable for the actor, K=V (repeatable)' -r
 complete -c wzt -n "__fish_wzt_using_subcommand run" -l dir -d 'Preopen a host directory for the guest, HOST[::GUEST] (needs the fs capability)' -r
 complete -c wzt -n "__fish_wzt_using_subcommand run" -l max-memory -d 'Linear memory per instance, e.g. 512MiB' -r
 complete -c wzt -n "__fish_wzt_using_subcommand run" -l timeout -d 'Wall-clock deadline per invocation, e.g. 30s' -r
@@ -161,7 +162,6 @@ complete -c wzt -n "__fish_wzt_using_subcommand run" -l config -d 'A wasi:config
 complete -c wzt -n "__fish_wzt_using_subcommand run" -l config-file -d 'wasi:config values from a TOML file of `key = "value"` lines' -r -F
 complete -c wzt -n "__fish_wzt_using_subcommand run" -l allow-host -d 'Allow outgoing HTTP to this host: api.example.com, *.example.com, host:port (repeatable)' -r
 complete -c wzt -n "__fish_wzt_using_subcommand run" -l http-fixtures -d 'Answer outgoing HTTP from this TOML file of [[response]] entries (method, url with `*`, status, headers, body) instead of the network; implies the mock HTTP client' -r -F
-complete -c wzt -n "__fish_wzt_using_subcommand run" -l message -d 'Deliver a message to the actor\'s wasmcloud:messaging handler before anything else, SUBJECT=PAYLOAD (repeatable)' -r
 complete -c wzt -n "__fish_wzt_using_subcommand run" -l msg-replies -d 'Answer the actor\'s messaging requests from this TOML file of [[reply]] entries (subject, with NATS `*` and `>` wildcards, and body)' -r -F
 complete -c wzt -n "__fish_wzt_using_subcommand run" -l trace-file -d 'Write every capability call to this file as JSON lines' -r -F
 complete -c wzt -n "__fish_wzt_using_subcommand run" -l policy -d 'A TOML trust policy (`wzt policy init` writes one to start from)' -r -F

@@ -11,6 +11,7 @@ use crate::keys::KeyStore;
 
 pub mod completions;
 pub mod docs;
+pub mod host_args;
 pub mod inspect;
 pub mod keys;
 mod keysource;

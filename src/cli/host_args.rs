@@ -1,0 +1,381 @@
+//! The host options `wzt run` and `wzt dev` share: limits, compile cache, providers and
+//! tracing, and how host events are printed.
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::{Context as _, bail};
+use clap::Args;
+
+use super::output::escape;
+use crate::host::providers::http_client::{HostPattern, HttpClientMode, load_fixtures};
+use crate::host::providers::kv::{MemoryKv, SqliteKv};
+use crate::host::providers::{self, LogLevel, Providers};
+use crate::host::{self, HostEvent, HostOptions};
+
+/// Options of the embedded host and its capability providers.
+#[derive(Debug, Args)]
+pub struct HostArgs {
+    /// Address to serve an HTTP actor on.
+    #[arg(long, default_value = "127.0.0.1:8080", value_name = "ADDR")]
+    pub listen: SocketAddr,
+    /// An environment variable for the actor, K=V (repeatable).
+    #[arg(long = "env", short = 'e', value_name = "K=V")]
+    pub env: Vec<String>,
+    /// Preopen a host directory for the guest, HOST[::GUEST] (needs the fs capability).
+    #[arg(long = "dir", value_name = "HOST[::GUEST]")]
+    pub dirs: Vec<String>,
+    /// Linear memory per instance, e.g. 512MiB.
+    #[arg(long, default_value = "512MiB", value_name = "SIZE")]
+    pub max_memory: String,
+    /// Wall-clock deadline per invocation, e.g. 30s.
+    #[arg(long, default_value = "30s", value_name = "DURATION")]
+    pub timeout: String,
+    /// Invocations running at once; more wait.
+    #[arg(long, default_value_t = 64, value_name = "N")]
+    pub max_concurrent: usize,
+    /// Compile without reading or writing the compile cache ($XDG_CACHE_HOME/wzt).
+    #[arg(long)]
+    pub no_cache: bool,
+    /// Use mock providers: in-memory key-value (seed with --kv-seed, dump with --kv-dump),
+    /// nothing persisted.
+    #[arg(long)]
+    pub mock_caps: bool,
+    /// Choose a provider for one capability, CAP=KIND: kv=sqlite or kv=memory (repeatable).
+    #[arg(long = "provider", value_name = "CAP=KIND")]
+    pub provider: Vec<String>,
+    /// The local key-value SQLite file.
+    #[arg(long, default_value = ".wzt/kv.sqlite", value_name = "FILE")]
+    pub kv_path: PathBuf,
+    /// Seed the in-memory key-value store from JSON: {"bucket": {"key": "value"}}; only these
+    /// buckets exist then.
+    #[arg(long, value_name = "FILE")]
+    pub kv_seed: Option<PathBuf>,
+    /// Write the in-memory key-value store to this JSON file when the run ends.
+    #[arg(long, value_name = "FILE")]
+    pub kv_dump: Option<PathBuf>,
+    /// Show wasi:logging lines at this level and above: trace, debug, info, warn, error, critical.
+    #[arg(long, default_value = "info", value_name = "LEVEL")]
+    pub log_level: LogLevel,
+    /// A wasi:config value, K=V (repeatable; overrides --config-file).
+    #[arg(long = "config", value_name = "K=V")]
+    pub config: Vec<String>,
+    /// wasi:config values from a TOML file of `key = "value"` lines.
+    #[arg(long, value_name = "FILE")]
+    pub config_file: Option<PathBuf>,
+    /// Print every capability call on stderr: actor, interface.function, arguments, result,
+    /// duration.
+    #[arg(long)]
+    pub trace_caps: bool,
+    /// Allow outgoing HTTP to this host: api.example.com, *.example.com, host:port (repeatable).
+    #[arg(long = "allow-host", value_name = "PATTERN")]
+    pub allow_hosts: Vec<HostPattern>,
+    /// Answer outgoing HTTP from this TOML file of [[response]] entries (method, url with `*`,
+    /// status, headers, body) instead of the network; implies the mock HTTP client.
+    #[arg(long, value_name = "FILE")]
+    pub http_fixtures: Option<PathBuf>,
+    /// Answer the actor's messaging requests from this TOML file of [[reply]] entries
+    /// (subject, with NATS `*` and `>` wildcards, and body).
+    #[arg(long, value_name = "FILE")]
+    pub msg_replies: Option<PathBuf>,
+    /// Write every capability call to this file as JSON lines.
+    #[arg(long, value_name = "FILE")]
+    pub trace_file: Option<PathBuf>,
+}
+
+impl HostArgs {
+    /// The providers of this run; the key-value backend is built only when `kv` is granted.
+    pub fn providers(
+        &self,
+        actor: String,
+        granted: &[String],
+        events: host::EventSink,
+    ) -> anyhow::Result<(Arc<Providers>, KvChoice)> {
+        let mut kind = if self.mock_caps { "memory" } else { "sqlite" };
+        let mut http_mock = self.mock_caps || self.http_fixtures.is_some();
+        for p in &self.provider {
+            match p.split_once('=') {
+                Some(("kv", k @ ("memory" | "sqlite"))) => kind = k,
+                Some(("httpclient", "mock")) => http_mock = true,
+                Some(("httpclient", "local")) => http_mock = false,
+                _ => bail!(
+                    "--provider {p}: expected kv=memory, kv=sqlite, httpclient=local or httpclient=mock"
+                ),
+            }
+        }
+        let http_client = if http_mock {
+            if !self.allow_hosts.is_empty() {
+                bail!(
+                    "--allow-host applies to the local HTTP client; the mock one never uses the network"
+                );
+            }
+            HttpClientMode::Mock {
+                fixtures: match &self.http_fixtures {
+                    Some(path) => load_fixtures(path)
+                        .with_context(|| format!("--http-fixtures {}", path.display()))?,
+                    None => Vec::new(),
+                },
+            }
+        } else {
+            if self.http_fixtures.is_some() {
+                bail!(
+                    "--http-fixtures applies to the mock HTTP client; drop --provider httpclient=local"
+                );
+            }
+            HttpClientMode::Local {
+                allow: self.allow_hosts.clone(),
+            }
+        };
+        if kind == "sqlite" && (self.kv_seed.is_some() || self.kv_dump.is_some()) {
+            bail!(
+                "--kv-seed and --kv-dump apply to the in-memory store: add --mock-caps or --provider kv=memory"
+            );
+        }
+        let kv_granted = granted.iter().any(|g| g == providers::KEYVALUE);
+        let kv = match (kv_granted, kind) {
+            (false, _) => KvChoice::Unused(Arc::new(MemoryKv::new())),
+            (true, "sqlite") => {
+                KvChoice::Sqlite(Arc::new(SqliteKv::open(&self.kv_path).with_context(
+                    || format!("cannot open the key-value store {}", self.kv_path.display()),
+                )?))
+            }
+            (true, _) => KvChoice::Memory(Arc::new(match &self.kv_seed {
+                Some(seed) => MemoryKv::seeded(seed)
+                    .with_context(|| format!("--kv-seed {}", seed.display()))?,
+                None => MemoryKv::new(),
+            })),
+        };
+        let mut config = BTreeMap::new();
+        if let Some(path) = &self.config_file {
+            config = read_config_file(path)?;
+        }
+        for kv in &self.config {
+            let (k, v) = kv
+                .split_once('=')
+                .with_context(|| format!("--config {kv}: expected K=V"))?;
+            config.insert(k.to_string(), v.to_string());
+        }
+        let trace_file = match &self.trace_file {
+            Some(path) => Some(std::sync::Mutex::new(std::io::BufWriter::new(
+                std::fs::File::create(path)
+                    .with_context(|| format!("--trace-file: cannot create {}", path.display()))?,
+            ))),
+            None => None,
+        };
+        let providers = Providers {
+            actor,
+            kv: kv.backend(),
+            log_level: self.log_level,
+            config,
+            http_client,
+            messaging: providers::messaging::Messaging {
+                replies: match &self.msg_replies {
+                    Some(path) => providers::messaging::load_replies(path)
+                        .with_context(|| format!("--msg-replies {}", path.display()))?,
+                    None => Vec::new(),
+                },
+                published: Default::default(),
+            },
+            tracer: providers::Tracer {
+                to_events: self.trace_caps,
+                file: trace_file,
+            },
+            events,
+        };
+        Ok((Arc::new(providers), kv))
+    }
+
+    pub fn host_options(&self, granted: &[String], args: &[String]) -> anyhow::Result<HostOptions> {
+        let env = self
+            .env
+            .iter()
+            .map(|kv| {
+                kv.split_once('=')
+                    .map(|(k, v)| (k.to_string(), v.to_string()))
+                    .with_context(|| format!("--env {kv}: expected K=V"))
+            })
+            .collect::<anyhow::Result<_>>()?;
+        let dirs: Vec<(PathBuf, String)> = self
+            .dirs
+            .iter()
+            .map(|d| match d.split_once("::") {
+                Some((host, guest)) => (PathBuf::from(host), guest.to_string()),
+                None => (PathBuf::from(d), d.clone()),
+            })
+            .collect();
+        if !dirs.is_empty() && !granted.iter().any(|g| g == "wasi:filesystem") {
+            bail!("--dir needs the fs capability, which this actor is not granted");
+        }
+        Ok(HostOptions {
+            max_memory: host::parse_size(&self.max_memory)
+                .map_err(|e| anyhow::anyhow!("--max-memory: {e}"))?,
+            timeout: std::time::Duration::from_secs(
+                crate::policy::parse_duration(&self.timeout)
+                    .map_err(|e| anyhow::anyhow!("--timeout: {e}"))?
+                    .max(1),
+            ),
+            max_concurrent: self.max_concurrent.max(1),
+            cache_dir: if self.no_cache {
+                None
+            } else {
+                host::default_cache_dir()
+            },
+            args: args.to_vec(),
+            env,
+            dirs,
+        })
+    }
+
+    /// Writes the in-memory key-value store to `--kv-dump`, when asked.
+    pub fn dump_kv(&self, kv: &KvChoice) -> anyhow::Result<()> {
+        if let (Some(path), KvChoice::Memory(memory)) = (&self.kv_dump, kv) {
+            let dump = serde_json::to_vec_pretty(&memory.dump())?;
+            crate::fsutil::write_atomically(path, None, |w| std::io::Write::write_all(w, &dump))
+                .with_context(|| format!("--kv-dump: cannot write {}", path.display()))?;
+        }
+        Ok(())
+    }
+
+    /// The provider lines of the startup block.
+    pub fn describe_providers(&self, kv: &KvChoice, granted: &[String]) {
+        match kv {
+            KvChoice::Sqlite(s) => eprintln!(
+                "  kv        sqlite {} (persists across runs)",
+                s.path.display()
+            ),
+            KvChoice::Memory(_) => eprintln!(
+                "  kv        in memory{}, not persisted",
+                self.kv_seed
+                    .as_ref()
+                    .map(|s| format!(", seeded from {}", s.display()))
+                    .unwrap_or_default()
+            ),
+            KvChoice::Unused(_) => {}
+        }
+        if granted.iter().any(|g| g == providers::LOGGING) {
+            eprintln!(
+                "  log       level {}",
+                self.log_level.as_str().to_ascii_lowercase()
+            );
+        }
+    }
+}
+
+/// The key-value backend of a run.
+pub enum KvChoice {
+    Sqlite(Arc<SqliteKv>),
+    Memory(Arc<MemoryKv>),
+    /// `kv` is not granted: nothing is opened or created.
+    Unused(Arc<MemoryKv>),
+}
+
+impl KvChoice {
+    fn backend(&self) -> Arc<dyn providers::kv::KvBackend> {
+        match self {
+            KvChoice::Sqlite(s) => Arc::clone(s) as _,
+            KvChoice::Memory(m) | KvChoice::Unused(m) => Arc::clone(m) as _,
+        }
+    }
+}
+
+/// Reads a TOML file of `key = value` lines (strings, numbers and booleans) as config values.
+fn read_config_file(path: &std::path::Path) -> anyhow::Result<BTreeMap<String, String>> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("--config-file: cannot read {}", path.display()))?;
+    let table: toml::Table = toml::from_str(&text)
+        .with_context(|| format!("--config-file {} is not valid TOML", path.display()))?;
+    table
+        .into_iter()
+        .map(|(k, v)| {
+            let value = match v {
+                toml::Value::String(s) => s,
+                toml::Value::Integer(_) | toml::Value::Float(_) | toml::Value::Boolean(_) => {
+                    v.to_string()
+                }
+                _ => bail!(
+                    "--config-file {}: `{k}` must be a string, number or boolean",
+                    path.display()
+                ),
+            };
+            Ok((k, value))
+        })
+        .collect()
+}
+
+/// Prints host events on stderr.
+pub fn print_event(event: HostEvent) {
+    match event {
+        HostEvent::Log {
+            level,
+            actor,
+            context,
+            message,
+        } => eprintln!(
+            "[log] {} {} {}: {}",
+            level.as_str(),
+            escape(&actor),
+            escape(&context),
+            escape(&message)
+        ),
+        HostEvent::Published {
+            actor,
+            subject,
+            body,
+        } => eprintln!(
+            "[msg] {} published on {}: {}",
+            escape(&actor),
+            escape(&subject),
+            escape(&body)
+        ),
+        HostEvent::Denied { actor, what, why } => {
+            eprintln!(
+                "wzt: denied {} {}: {}",
+                escape(&actor),
+                escape(&what),
+                escape(&why)
+            )
+        }
+        HostEvent::CapCall(call) => eprintln!(
+            "[trace] {} {}({}) -> {} ({} µs){}",
+            escape(&call.actor),
+            call.call,
+            escape(&call.args),
+            escape(&call.result),
+            call.duration_us,
+            if call.denied { " DENIED" } else { "" }
+        ),
+        HostEvent::GuestOutput { stream, line } => eprintln!("[{stream}] {}", escape(&line)),
+        HostEvent::Trap {
+            invocation,
+            error,
+            stderr_tail,
+        } => {
+            eprintln!("wzt: {invocation} trapped (answered 500; still serving):");
+            for line in error.lines() {
+                eprintln!("    {line}");
+            }
+            print_tail(&stderr_tail);
+        }
+        HostEvent::Timeout {
+            invocation,
+            after,
+            stderr_tail,
+        } => {
+            eprintln!(
+                "wzt: {invocation} stopped after {after:.1?}: it ran past --timeout (answered 500; still serving)"
+            );
+            print_tail(&stderr_tail);
+        }
+    }
+}
+
+fn print_tail(lines: &[String]) {
+    if !lines.is_empty() {
+        eprintln!("  last stderr lines of the actor:");
+        for line in lines {
+            eprintln!("    {}", escape(line));
+        }
+    }
+}
