@@ -28,14 +28,28 @@ Register-ArgumentCompleter -Native -CommandName 'wzt' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('new', 'new', [CompletionResultType]::ParameterValue, 'Create an actor project from a template: http-hello, kv-counter or command')
             [CompletionResult]::new('keys', 'keys', [CompletionResultType]::ParameterValue, 'Manage ed25519 keys (nkeys format) in the key store')
             [CompletionResult]::new('sign', 'sign', [CompletionResultType]::ParameterValue, 'Sign modules or components: embed claims signed by an account key')
             [CompletionResult]::new('inspect', 'inspect', [CompletionResultType]::ParameterValue, 'Show the claims of a module or component, and its imports against its grants')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Verify signatures and claims against a trust policy')
             [CompletionResult]::new('policy', 'policy', [CompletionResultType]::ParameterValue, 'Work with trust policy files')
             [CompletionResult]::new('run', 'run', [CompletionResultType]::ParameterValue, 'Verify an actor and run it: serve an HTTP actor, or run a command once')
+            [CompletionResult]::new('dev', 'dev', [CompletionResultType]::ParameterValue, 'Build, sign and serve the project in this directory, and reload it when its sources change')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print the completion script for a shell')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'wzt;new' {
+            [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'The template [default: ask on a terminal, else http-hello]')
+            [CompletionResult]::new('--template', '--template', [CompletionResultType]::ParameterName, 'The template [default: ask on a terminal, else http-hello]')
+            [CompletionResult]::new('--keys-dir', '--keys-dir', [CompletionResultType]::ParameterName, 'The key store directory [default: $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON on stdout (field names are stable, see the README)')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
         'wzt;keys' {
@@ -291,6 +305,38 @@ Register-ArgumentCompleter -Native -CommandName 'wzt' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'wzt;dev' {
+            [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'Address to serve an HTTP actor on')
+            [CompletionResult]::new('-e', '-e', [CompletionResultType]::ParameterName, 'An environment variable for the actor, K=V (repeatable)')
+            [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'An environment variable for the actor, K=V (repeatable)')
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Preopen a host directory for the guest, HOST[::GUEST] (needs the fs capability)')
+            [CompletionResult]::new('--max-memory', '--max-memory', [CompletionResultType]::ParameterName, 'Linear memory per instance, e.g. 512MiB')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Wall-clock deadline per invocation, e.g. 30s')
+            [CompletionResult]::new('--max-concurrent', '--max-concurrent', [CompletionResultType]::ParameterName, 'Invocations running at once; more wait')
+            [CompletionResult]::new('--provider', '--provider', [CompletionResultType]::ParameterName, 'Choose a provider for one capability, CAP=KIND: kv=sqlite or kv=memory (repeatable)')
+            [CompletionResult]::new('--kv-path', '--kv-path', [CompletionResultType]::ParameterName, 'The local key-value SQLite file')
+            [CompletionResult]::new('--kv-seed', '--kv-seed', [CompletionResultType]::ParameterName, 'Seed the in-memory key-value store from JSON: {"bucket": {"key": "value"}}; only these buckets exist then')
+            [CompletionResult]::new('--kv-dump', '--kv-dump', [CompletionResultType]::ParameterName, 'Write the in-memory key-value store to this JSON file when the run ends')
+            [CompletionResult]::new('--log-level', '--log-level', [CompletionResultType]::ParameterName, 'Show wasi:logging lines at this level and above: trace, debug, info, warn, error, critical')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'A wasi:config value, K=V (repeatable; overrides --config-file)')
+            [CompletionResult]::new('--config-file', '--config-file', [CompletionResultType]::ParameterName, 'wasi:config values from a TOML file of `key = "value"` lines')
+            [CompletionResult]::new('--allow-host', '--allow-host', [CompletionResultType]::ParameterName, 'Allow outgoing HTTP to this host: api.example.com, *.example.com, host:port (repeatable)')
+            [CompletionResult]::new('--http-fixtures', '--http-fixtures', [CompletionResultType]::ParameterName, 'Answer outgoing HTTP from this TOML file of [[response]] entries (method, url with `*`, status, headers, body) instead of the network; implies the mock HTTP client')
+            [CompletionResult]::new('--msg-replies', '--msg-replies', [CompletionResultType]::ParameterName, 'Answer the actor''s messaging requests from this TOML file of [[reply]] entries (subject, with NATS `*` and `>` wildcards, and body)')
+            [CompletionResult]::new('--trace-file', '--trace-file', [CompletionResultType]::ParameterName, 'Write every capability call to this file as JSON lines')
+            [CompletionResult]::new('--debounce', '--debounce', [CompletionResultType]::ParameterName, 'How long changes must settle before a rebuild starts')
+            [CompletionResult]::new('--keys-dir', '--keys-dir', [CompletionResultType]::ParameterName, 'The key store directory [default: $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]')
+            [CompletionResult]::new('--no-cache', '--no-cache', [CompletionResultType]::ParameterName, 'Compile without reading or writing the compile cache ($XDG_CACHE_HOME/wzt)')
+            [CompletionResult]::new('--mock-caps', '--mock-caps', [CompletionResultType]::ParameterName, 'Use mock providers: in-memory key-value (seed with --kv-seed, dump with --kv-dump), nothing persisted')
+            [CompletionResult]::new('--trace-caps', '--trace-caps', [CompletionResultType]::ParameterName, 'Print every capability call on stderr: actor, interface.function, arguments, result, duration')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON on stdout (field names are stable, see the README)')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'wzt;completions' {
             [CompletionResult]::new('--keys-dir', '--keys-dir', [CompletionResultType]::ParameterName, 'The key store directory [default: $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON on stdout (field names are stable, see the README)')
@@ -302,14 +348,19 @@ Register-ArgumentCompleter -Native -CommandName 'wzt' -ScriptBlock {
             break
         }
         'wzt;help' {
+            [CompletionResult]::new('new', 'new', [CompletionResultType]::ParameterValue, 'Create an actor project from a template: http-hello, kv-counter or command')
             [CompletionResult]::new('keys', 'keys', [CompletionResultType]::ParameterValue, 'Manage ed25519 keys (nkeys format) in the key store')
             [CompletionResult]::new('sign', 'sign', [CompletionResultType]::ParameterValue, 'Sign modules or components: embed claims signed by an account key')
             [CompletionResult]::new('inspect', 'inspect', [CompletionResultType]::ParameterValue, 'Show the claims of a module or component, and its imports against its grants')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Verify signatures and claims against a trust policy')
             [CompletionResult]::new('policy', 'policy', [CompletionResultType]::ParameterValue, 'Work with trust policy files')
             [CompletionResult]::new('run', 'run', [CompletionResultType]::ParameterValue, 'Verify an actor and run it: serve an HTTP actor, or run a command once')
+            [CompletionResult]::new('dev', 'dev', [CompletionResultType]::ParameterValue, 'Build, sign and serve the project in this directory, and reload it when its sources change')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print the completion script for a shell')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'wzt;help;new' {
             break
         }
         'wzt;help;keys' {
@@ -352,6 +403,9 @@ Register-ArgumentCompleter -Native -CommandName 'wzt' -ScriptBlock {
             break
         }
         'wzt;help;run' {
+            break
+        }
+        'wzt;help;dev' {
             break
         }
         'wzt;help;completions' {

@@ -25,14 +25,27 @@ set edit:completion:arg-completer[wzt] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
+            cand new 'Create an actor project from a template: http-hello, kv-counter or command'
             cand keys 'Manage ed25519 keys (nkeys format) in the key store'
             cand sign 'Sign modules or components: embed claims signed by an account key'
             cand inspect 'Show the claims of a module or component, and its imports against its grants'
             cand verify 'Verify signatures and claims against a trust policy'
             cand policy 'Work with trust policy files'
             cand run 'Verify an actor and run it: serve an HTTP actor, or run a command once'
+            cand dev 'Build, sign and serve the project in this directory, and reload it when its sources change'
             cand completions 'Print the completion script for a shell'
             cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'wzt;new'= {
+            cand -t 'The template [default: ask on a terminal, else http-hello]'
+            cand --template 'The template [default: ask on a terminal, else http-hello]'
+            cand --keys-dir 'The key store directory [default: $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]'
+            cand --json 'Print machine-readable JSON on stdout (field names are stable, see the README)'
+            cand --no-color 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
         }
         &'wzt;keys'= {
             cand --keys-dir 'The key store directory [default: $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]'
@@ -265,6 +278,37 @@ set edit:completion:arg-completer[wzt] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'wzt;dev'= {
+            cand --listen 'Address to serve an HTTP actor on'
+            cand -e 'An environment variable for the actor, K=V (repeatable)'
+            cand --env 'An environment variable for the actor, K=V (repeatable)'
+            cand --dir 'Preopen a host directory for the guest, HOST[::GUEST] (needs the fs capability)'
+            cand --max-memory 'Linear memory per instance, e.g. 512MiB'
+            cand --timeout 'Wall-clock deadline per invocation, e.g. 30s'
+            cand --max-concurrent 'Invocations running at once; more wait'
+            cand --provider 'Choose a provider for one capability, CAP=KIND: kv=sqlite or kv=memory (repeatable)'
+            cand --kv-path 'The local key-value SQLite file'
+            cand --kv-seed 'Seed the in-memory key-value store from JSON: {"bucket": {"key": "value"}}; only these buckets exist then'
+            cand --kv-dump 'Write the in-memory key-value store to this JSON file when the run ends'
+            cand --log-level 'Show wasi:logging lines at this level and above: trace, debug, info, warn, error, critical'
+            cand --config 'A wasi:config value, K=V (repeatable; overrides --config-file)'
+            cand --config-file 'wasi:config values from a TOML file of `key = "value"` lines'
+            cand --allow-host 'Allow outgoing HTTP to this host: api.example.com, *.example.com, host:port (repeatable)'
+            cand --http-fixtures 'Answer outgoing HTTP from this TOML file of [[response]] entries (method, url with `*`, status, headers, body) instead of the network; implies the mock HTTP client'
+            cand --msg-replies 'Answer the actor''s messaging requests from this TOML file of [[reply]] entries (subject, with NATS `*` and `>` wildcards, and body)'
+            cand --trace-file 'Write every capability call to this file as JSON lines'
+            cand --debounce 'How long changes must settle before a rebuild starts'
+            cand --keys-dir 'The key store directory [default: $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]'
+            cand --no-cache 'Compile without reading or writing the compile cache ($XDG_CACHE_HOME/wzt)'
+            cand --mock-caps 'Use mock providers: in-memory key-value (seed with --kv-seed, dump with --kv-dump), nothing persisted'
+            cand --trace-caps 'Print every capability call on stderr: actor, interface.function, arguments, result, duration'
+            cand --json 'Print machine-readable JSON on stdout (field names are stable, see the README)'
+            cand --no-color 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'wzt;completions'= {
             cand --keys-dir 'The key store directory [default: $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]'
             cand --json 'Print machine-readable JSON on stdout (field names are stable, see the README)'
@@ -275,14 +319,18 @@ set edit:completion:arg-completer[wzt] = {|@words|
             cand --version 'Print version'
         }
         &'wzt;help'= {
+            cand new 'Create an actor project from a template: http-hello, kv-counter or command'
             cand keys 'Manage ed25519 keys (nkeys format) in the key store'
             cand sign 'Sign modules or components: embed claims signed by an account key'
             cand inspect 'Show the claims of a module or component, and its imports against its grants'
             cand verify 'Verify signatures and claims against a trust policy'
             cand policy 'Work with trust policy files'
             cand run 'Verify an actor and run it: serve an HTTP actor, or run a command once'
+            cand dev 'Build, sign and serve the project in this directory, and reload it when its sources change'
             cand completions 'Print the completion script for a shell'
             cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'wzt;help;new'= {
         }
         &'wzt;help;keys'= {
             cand gen 'Generate a key pair and save its seed as <NAME>.nk'
@@ -313,6 +361,8 @@ set edit:completion:arg-completer[wzt] = {|@words|
         &'wzt;help;policy;init'= {
         }
         &'wzt;help;run'= {
+        }
+        &'wzt;help;dev'= {
         }
         &'wzt;help;completions'= {
         }

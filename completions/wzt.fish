@@ -29,14 +29,22 @@ complete -c wzt -n "__fish_wzt_needs_command" -l json -d 'Print machine-readable
 complete -c wzt -n "__fish_wzt_needs_command" -l no-color -d 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)'
 complete -c wzt -n "__fish_wzt_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c wzt -n "__fish_wzt_needs_command" -s V -l version -d 'Print version'
+complete -c wzt -n "__fish_wzt_needs_command" -f -a "new" -d 'Create an actor project from a template: http-hello, kv-counter or command'
 complete -c wzt -n "__fish_wzt_needs_command" -f -a "keys" -d 'Manage ed25519 keys (nkeys format) in the key store'
 complete -c wzt -n "__fish_wzt_needs_command" -f -a "sign" -d 'Sign modules or components: embed claims signed by an account key'
 complete -c wzt -n "__fish_wzt_needs_command" -f -a "inspect" -d 'Show the claims of a module or component, and its imports against its grants'
 complete -c wzt -n "__fish_wzt_needs_command" -f -a "verify" -d 'Verify signatures and claims against a trust policy'
 complete -c wzt -n "__fish_wzt_needs_command" -f -a "policy" -d 'Work with trust policy files'
 complete -c wzt -n "__fish_wzt_needs_command" -f -a "run" -d 'Verify an actor and run it: serve an HTTP actor, or run a command once'
+complete -c wzt -n "__fish_wzt_needs_command" -f -a "dev" -d 'Build, sign and serve the project in this directory, and reload it when its sources change'
 complete -c wzt -n "__fish_wzt_needs_command" -f -a "completions" -d 'Print the completion script for a shell'
 complete -c wzt -n "__fish_wzt_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c wzt -n "__fish_wzt_using_subcommand new" -s t -l template -d 'The template [default: ask on a terminal, else http-hello]' -r
+complete -c wzt -n "__fish_wzt_using_subcommand new" -l keys-dir -d 'The key store directory [default: $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]' -r -F
+complete -c wzt -n "__fish_wzt_using_subcommand new" -l json -d 'Print machine-readable JSON on stdout (field names are stable, see the README)'
+complete -c wzt -n "__fish_wzt_using_subcommand new" -l no-color -d 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)'
+complete -c wzt -n "__fish_wzt_using_subcommand new" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c wzt -n "__fish_wzt_using_subcommand new" -s V -l version -d 'Print version'
 complete -c wzt -n "__fish_wzt_using_subcommand keys; and not __fish_seen_subcommand_from gen list show import rm help" -l keys-dir -d 'The key store directory [default: $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]' -r -F
 complete -c wzt -n "__fish_wzt_using_subcommand keys; and not __fish_seen_subcommand_from gen list show import rm help" -l json -d 'Print machine-readable JSON on stdout (field names are stable, see the README)'
 complete -c wzt -n "__fish_wzt_using_subcommand keys; and not __fish_seen_subcommand_from gen list show import rm help" -l no-color -d 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)'
@@ -183,19 +191,47 @@ complete -c wzt -n "__fish_wzt_using_subcommand run" -l json -d 'Print machine-r
 complete -c wzt -n "__fish_wzt_using_subcommand run" -l no-color -d 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)'
 complete -c wzt -n "__fish_wzt_using_subcommand run" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c wzt -n "__fish_wzt_using_subcommand run" -s V -l version -d 'Print version'
+complete -c wzt -n "__fish_wzt_using_subcommand dev" -l listen -d 'Address to serve an HTTP actor on' -r
+complete -c wzt -n "__fish_wzt_using_subcommand dev" -s e -l env -d 'An environment variable for the actor, K=V (repeatable)' -r
+complete -c wzt -n "__fish_wzt_using_subcommand dev" -l dir -d 'Preopen a host directory for the guest, HOST[::GUEST] (needs the fs capability)' -r
+complete -c wzt -n "__fish_wzt_using_subcommand dev" -l max-memory -d 'Linear memory per instance, e.g. 512MiB' -r
+complete -c wzt -n "__fish_wzt_using_subcommand dev" -l timeout -d 'Wall-clock deadline per invocation, e.g. 30s' -r
+complete -c wzt -n "__fish_wzt_using_subcommand dev" -l max-concurrent -d 'Invocations running at once; more wait' -r
+complete -c wzt -n "__fish_wzt_using_subcommand dev" -l provider -d 'Choose a provider for one capability, CAP=KIND: kv=sqlite or kv=memory (repeatable)' -r
+complete -c wzt -n "__fish_wzt_using_subcommand dev" -l kv-path -d 'The local key-value SQLite file' -r -F
+complete -c wzt -n "__fish_wzt_using_subcommand dev" -l kv-seed -d 'Seed the in-memory key-value store from JSON: {"bucket": {"key": "value"}}; only these buckets exist then' -r -F
+complete -c wzt -n "__fish_wzt_using_subcommand dev" -l kv-dump -d 'Write the in-memory key-value store to this JSON file when the run ends' -r -F
+complete -c wzt -n "__fish_wzt_using_subcommand dev" -l log-level -d 'Show wasi:logging lines at this level and above: trace, debug, info, warn, error, critical' -r
+complete -c wzt -n "__fish_wzt_using_subcommand dev" -l config -d 'A wasi:config value, K=V (repeatable; overrides --config-file)' -r
+complete -c wzt -n "__fish_wzt_using_subcommand dev" -l config-file -d 'wasi:config values from a TOML file of `key = "value"` lines' -r -F
+complete -c wzt -n "__fish_wzt_using_subcommand dev" -l allow-host -d 'Allow outgoing HTTP to this host: api.example.com, *.example.com, host:port (repeatable)' -r
+complete -c wzt -n "__fish_wzt_using_subcommand dev" -l http-fixtures -d 'Answer outgoing HTTP from this TOML file of [[response]] entries (method, url with `*`, status, headers, body) instead of the network; implies the mock HTTP client' -r -F
+complete -c wzt -n "__fish_wzt_using_subcommand dev" -l msg-replies -d 'Answer the actor\'s messaging requests from this TOML file of [[reply]] entries (subject, with NATS `*` and `>` wildcards, and body)' -r -F
+complete -c wzt -n "__fish_wzt_using_subcommand dev" -l trace-file -d 'Write every capability call to this file as JSON lines' -r -F
+complete -c wzt -n "__fish_wzt_using_subcommand dev" -l debounce -d 'How long changes must settle before a rebuild starts' -r
+complete -c wzt -n "__fish_wzt_using_subcommand dev" -l keys-dir -d 'The key store directory [default: $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]' -r -F
+complete -c wzt -n "__fish_wzt_using_subcommand dev" -l no-cache -d 'Compile without reading or writing the compile cache ($XDG_CACHE_HOME/wzt)'
+complete -c wzt -n "__fish_wzt_using_subcommand dev" -l mock-caps -d 'Use mock providers: in-memory key-value (seed with --kv-seed, dump with --kv-dump), nothing persisted'
+complete -c wzt -n "__fish_wzt_using_subcommand dev" -l trace-caps -d 'Print every capability call on stderr: actor, interface.function, arguments, result, duration'
+complete -c wzt -n "__fish_wzt_using_subcommand dev" -l json -d 'Print machine-readable JSON on stdout (field names are stable, see the README)'
+complete -c wzt -n "__fish_wzt_using_subcommand dev" -l no-color -d 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)'
+complete -c wzt -n "__fish_wzt_using_subcommand dev" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c wzt -n "__fish_wzt_using_subcommand dev" -s V -l version -d 'Print version'
 complete -c wzt -n "__fish_wzt_using_subcommand completions" -l keys-dir -d 'The key store directory [default: $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]' -r -F
 complete -c wzt -n "__fish_wzt_using_subcommand completions" -l json -d 'Print machine-readable JSON on stdout (field names are stable, see the README)'
 complete -c wzt -n "__fish_wzt_using_subcommand completions" -l no-color -d 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)'
 complete -c wzt -n "__fish_wzt_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c wzt -n "__fish_wzt_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c wzt -n "__fish_wzt_using_subcommand help; and not __fish_seen_subcommand_from keys sign inspect verify policy run completions help" -f -a "keys" -d 'Manage ed25519 keys (nkeys format) in the key store'
-complete -c wzt -n "__fish_wzt_using_subcommand help; and not __fish_seen_subcommand_from keys sign inspect verify policy run completions help" -f -a "sign" -d 'Sign modules or components: embed claims signed by an account key'
-complete -c wzt -n "__fish_wzt_using_subcommand help; and not __fish_seen_subcommand_from keys sign inspect verify policy run completions help" -f -a "inspect" -d 'Show the claims of a module or component, and its imports against its grants'
-complete -c wzt -n "__fish_wzt_using_subcommand help; and not __fish_seen_subcommand_from keys sign inspect verify policy run completions help" -f -a "verify" -d 'Verify signatures and claims against a trust policy'
-complete -c wzt -n "__fish_wzt_using_subcommand help; and not __fish_seen_subcommand_from keys sign inspect verify policy run completions help" -f -a "policy" -d 'Work with trust policy files'
-complete -c wzt -n "__fish_wzt_using_subcommand help; and not __fish_seen_subcommand_from keys sign inspect verify policy run completions help" -f -a "run" -d 'Verify an actor and run it: serve an HTTP actor, or run a command once'
-complete -c wzt -n "__fish_wzt_using_subcommand help; and not __fish_seen_subcommand_from keys sign inspect verify policy run completions help" -f -a "completions" -d 'Print the completion script for a shell'
-complete -c wzt -n "__fish_wzt_using_subcommand help; and not __fish_seen_subcommand_from keys sign inspect verify policy run completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c wzt -n "__fish_wzt_using_subcommand help; and not __fish_seen_subcommand_from new keys sign inspect verify policy run dev completions help" -f -a "new" -d 'Create an actor project from a template: http-hello, kv-counter or command'
+complete -c wzt -n "__fish_wzt_using_subcommand help; and not __fish_seen_subcommand_from new keys sign inspect verify policy run dev completions help" -f -a "keys" -d 'Manage ed25519 keys (nkeys format) in the key store'
+complete -c wzt -n "__fish_wzt_using_subcommand help; and not __fish_seen_subcommand_from new keys sign inspect verify policy run dev completions help" -f -a "sign" -d 'Sign modules or components: embed claims signed by an account key'
+complete -c wzt -n "__fish_wzt_using_subcommand help; and not __fish_seen_subcommand_from new keys sign inspect verify policy run dev completions help" -f -a "inspect" -d 'Show the claims of a module or component, and its imports against its grants'
+complete -c wzt -n "__fish_wzt_using_subcommand help; and not __fish_seen_subcommand_from new keys sign inspect verify policy run dev completions help" -f -a "verify" -d 'Verify signatures and claims against a trust policy'
+complete -c wzt -n "__fish_wzt_using_subcommand help; and not __fish_seen_subcommand_from new keys sign inspect verify policy run dev completions help" -f -a "policy" -d 'Work with trust policy files'
+complete -c wzt -n "__fish_wzt_using_subcommand help; and not __fish_seen_subcommand_from new keys sign inspect verify policy run dev completions help" -f -a "run" -d 'Verify an actor and run it: serve an HTTP actor, or run a command once'
+complete -c wzt -n "__fish_wzt_using_subcommand help; and not __fish_seen_subcommand_from new keys sign inspect verify policy run dev completions help" -f -a "dev" -d 'Build, sign and serve the project in this directory, and reload it when its sources change'
+complete -c wzt -n "__fish_wzt_using_subcommand help; and not __fish_seen_subcommand_from new keys sign inspect verify policy run dev completions help" -f -a "completions" -d 'Print the completion script for a shell'
+complete -c wzt -n "__fish_wzt_using_subcommand help; and not __fish_seen_subcommand_from new keys sign inspect verify policy run dev completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c wzt -n "__fish_wzt_using_subcommand help; and __fish_seen_subcommand_from keys" -f -a "gen" -d 'Generate a key pair and save its seed as <NAME>.nk'
 complete -c wzt -n "__fish_wzt_using_subcommand help; and __fish_seen_subcommand_from keys" -f -a "list" -d 'List the stored keys'
 complete -c wzt -n "__fish_wzt_using_subcommand help; and __fish_seen_subcommand_from keys" -f -a "show" -d 'Show a stored key\'s public key and role'

@@ -10,6 +10,7 @@ pub mod fsutil;
 pub mod host;
 pub mod keys;
 pub mod policy;
+pub mod project;
 pub mod sign;
 pub mod time;
 pub mod verify;

@@ -10,11 +10,13 @@ use clap::{Args, Parser, Subcommand};
 use crate::keys::KeyStore;
 
 pub mod completions;
+pub mod dev;
 pub mod docs;
 pub mod host_args;
 pub mod inspect;
 pub mod keys;
 mod keysource;
+pub mod new;
 mod output;
 pub mod policy;
 pub mod run;
@@ -58,12 +60,14 @@ pub struct GlobalOpts {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    New(new::Opts),
     Keys(keys::Opts),
     Sign(sign::Opts),
     Inspect(inspect::Opts),
     Verify(verify::Opts),
     Policy(policy::Opts),
     Run(Box<run::Opts>),
+    Dev(Box<dev::Opts>),
     Completions(completions::Opts),
 }
 
@@ -137,12 +141,14 @@ impl Ctx {
 pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
     let ctx = Ctx::new(&cli.global);
     match cli.command {
+        Command::New(opts) => opts.run(&ctx),
         Command::Keys(opts) => opts.run(&ctx),
         Command::Sign(opts) => opts.run(&ctx),
         Command::Inspect(opts) => opts.run(&ctx),
         Command::Verify(opts) => opts.run(&ctx),
         Command::Policy(opts) => opts.run(&ctx),
         Command::Run(opts) => opts.run(&ctx),
+        Command::Dev(opts) => opts.run(&ctx),
         Command::Completions(opts) => opts.run(&ctx),
     }
 }

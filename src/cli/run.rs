@@ -195,7 +195,12 @@ impl Opts {
                     let _ = tokio::signal::ctrl_c().await;
                     eprintln!("wzt: shutting down; waiting for in-flight requests");
                 };
-                let clean = host::http::serve(Arc::clone(actor), listener, shutdown).await?;
+                let clean = host::http::serve(
+                    Arc::new(host::http::ActorSlot::new(Arc::clone(actor))),
+                    listener,
+                    shutdown,
+                )
+                .await?;
                 if !clean {
                     eprintln!(
                         "wzt: some requests were still running after {:?}",

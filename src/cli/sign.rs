@@ -10,6 +10,7 @@ use super::output::{self, escape};
 use super::{Ctx, Outcome, keysource};
 use crate::caps;
 use crate::keys::{Key, KeyRole, KeyStore};
+use crate::project::Project;
 use crate::sign::{ClaimsSpec, Grant, Signed, sign_file};
 
 /// Sign modules or components: embed claims signed by an account key.
@@ -17,10 +18,12 @@ use crate::sign::{ClaimsSpec, Grant, Signed, sign_file};
 /// The output holds the input without any old signature plus exactly one new signature
 /// section. Without --issuer the store key `account` signs; without --subject each file gets
 /// the store key `<stem>_module`. Missing default keys are generated (see --disable-keygen).
-#[derive(Debug, Args)]
+/// Without FILE, inside a project, the artifact and values of `wzt.toml` are used (flags
+/// override them).
+#[derive(Debug, Clone, Args)]
 pub struct Opts {
-    /// The .wasm files to sign.
-    #[arg(required = true, value_name = "FILE")]
+    /// The .wasm files to sign [default: the artifact of the wzt.toml project here].
+    #[arg(value_name = "FILE")]
     files: Vec<PathBuf>,
     /// Capabilities to grant, comma separated, repeatable: aliases (http, httpclient, kv, msg,
     /// log, blob, config, fs, net, rand), contract ids, or `auto` for exactly what the
@@ -66,6 +69,9 @@ pub struct Opts {
     /// Replace each input with its signed version.
     #[arg(long)]
     in_place: bool,
+    /// The store key that signs when --issuer is not given: the project's issuer, or `account`.
+    #[arg(skip)]
+    default_issuer: Option<String>,
 }
 
 /// Environment variables holding seeds, for CI.
@@ -73,7 +79,14 @@ const ISSUER_SEED_ENV: &str = "WZT_ISSUER_SEED";
 const SUBJECT_SEED_ENV: &str = "WZT_SUBJECT_SEED";
 
 impl Opts {
-    pub fn run(self, ctx: &Ctx) -> anyhow::Result<Outcome> {
+    pub fn run(mut self, ctx: &Ctx) -> anyhow::Result<Outcome> {
+        if self.files.is_empty() {
+            let cwd = std::env::current_dir()?;
+            let project = Project::find(&cwd)?.context(
+                "no FILE given and no wzt.toml in this directory or above: name the .wasm to sign, or run inside a project (`wzt new`)",
+            )?;
+            self.apply_project(&project)?;
+        }
         if self.output.is_some() && self.files.len() > 1 {
             bail!("-o/--output takes one input; use --out-dir for several");
         }
@@ -139,6 +152,32 @@ impl Opts {
         Ok(outcome)
     }
 
+    /// Fills what the flags leave open from the project file.
+    fn apply_project(&mut self, project: &Project) -> anyhow::Result<()> {
+        let artifact = project.artifact();
+        if !artifact.is_file() {
+            bail!(
+                "the project's artifact {} does not exist; build it first: {}",
+                artifact.display(),
+                project.file.build.command
+            );
+        }
+        let actor = &project.file.actor;
+        self.files = vec![artifact];
+        self.name = self.name.take().or_else(|| Some(actor.name.clone()));
+        self.ver = self.ver.take().or_else(|| actor.version.clone());
+        self.rev = self.rev.or(actor.revision);
+        if self.caps.is_empty() {
+            self.caps = actor.caps.clone();
+        }
+        self.call_alias = self.call_alias.take().or_else(|| actor.call_alias.clone());
+        if self.tags.is_empty() {
+            self.tags = actor.tags.clone();
+        }
+        self.default_issuer = Some(project.issuer().to_string());
+        Ok(())
+    }
+
     fn claims_spec(&self, now: u64) -> anyhow::Result<ClaimsSpec> {
         let grant = if self.caps.iter().any(|c| c.trim() == "auto") {
             if self.caps.len() > 1 {
@@ -189,7 +228,8 @@ impl Opts {
         } else if let Ok(seed) = std::env::var(ISSUER_SEED_ENV) {
             Key::from_seed(&seed).context(ISSUER_SEED_ENV)?
         } else {
-            default_key(store, "account", KeyRole::Account, self.disable_keygen)?
+            let name = self.default_issuer.as_deref().unwrap_or("account");
+            default_key(store, name, KeyRole::Account, self.disable_keygen)?
         };
         if key.role() != KeyRole::Account {
             bail!(
@@ -275,7 +315,7 @@ impl Opts {
 }
 
 /// A store key name derived from a file stem (`my actor` → `my_actor`).
-fn key_name_of(stem: &str) -> String {
+pub(super) fn key_name_of(stem: &str) -> String {
     stem.chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') {
@@ -297,7 +337,7 @@ fn same_file(a: &Path, b: &Path) -> bool {
 }
 
 /// Loads a default store key, generating and saving it (with a notice on stderr) when missing.
-fn default_key(
+pub(super) fn default_key(
     store: &KeyStore,
     name: &str,
     role: KeyRole,

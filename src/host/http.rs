@@ -24,10 +24,28 @@ pub async fn bind(addr: SocketAddr) -> anyhow::Result<TcpListener> {
         .with_context(|| format!("cannot listen on {addr}"))
 }
 
-/// Serves `actor` on `listener` until `shutdown` completes; then stops accepting and lets
-/// in-flight requests finish (up to [`SHUTDOWN_GRACE`]). Returns whether all finished.
+/// The actor a server answers with; `wzt dev` swaps it without dropping the listener.
+/// Requests that started keep the actor they started with.
+pub struct ActorSlot(std::sync::RwLock<Arc<Actor>>);
+
+impl ActorSlot {
+    pub fn new(actor: Arc<Actor>) -> ActorSlot {
+        ActorSlot(std::sync::RwLock::new(actor))
+    }
+
+    pub fn current(&self) -> Arc<Actor> {
+        Arc::clone(&self.0.read().unwrap_or_else(|e| e.into_inner()))
+    }
+
+    pub fn replace(&self, actor: Arc<Actor>) {
+        *self.0.write().unwrap_or_else(|e| e.into_inner()) = actor;
+    }
+}
+
+/// Serves the actor in `slot` on `listener` until `shutdown` completes; then stops accepting
+/// and lets in-flight requests finish (up to [`SHUTDOWN_GRACE`]). Returns whether all finished.
 pub async fn serve(
-    actor: Arc<Actor>,
+    slot: Arc<ActorSlot>,
     listener: TcpListener,
     shutdown: impl Future<Output = ()>,
 ) -> anyhow::Result<bool> {
@@ -41,9 +59,9 @@ pub async fn serve(
                     // Running out of file descriptors and the like: keep serving.
                     Err(_) => continue,
                 };
-                let actor = Arc::clone(&actor);
+                let slot = Arc::clone(&slot);
                 let service = hyper::service::service_fn(move |req: hyper::Request<hyper::body::Incoming>| {
-                    let actor = Arc::clone(&actor);
+                    let actor = slot.current();
                     async move { Ok::<_, std::convert::Infallible>(actor.handle(req).await) }
                 });
                 let conn = http1::Builder::new()

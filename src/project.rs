@@ -1,0 +1,232 @@
+//! Actor projects: the `wzt.toml` project file and the templates `wzt new` creates projects
+//! from (embedded in the binary).
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+/// The file name of a project file.
+pub const PROJECT_FILE: &str = "wzt.toml";
+
+/// `wzt.toml`. Unknown keys are an error, so a typo does not silently change what is signed.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProjectFile {
+    pub actor: ActorSection,
+    pub build: BuildSection,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ActorSection {
+    pub name: String,
+    pub version: Option<String>,
+    pub revision: Option<i32>,
+    /// Capability aliases or contract ids, or `["auto"]`.
+    #[serde(default)]
+    pub caps: Vec<String>,
+    pub call_alias: Option<String>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// The account key (a store key name) that signs the actor; `account` when absent.
+    pub issuer: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BuildSection {
+    /// Run with `sh -c` in the project directory.
+    pub command: String,
+    /// The built artifact, relative to the project directory.
+    pub artifact: PathBuf,
+}
+
+/// A project: its directory and its parsed project file.
+#[derive(Debug, Clone)]
+pub struct Project {
+    pub dir: PathBuf,
+    pub file: ProjectFile,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ProjectError {
+    #[error("cannot read {path}: {source}")]
+    Read {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{path} is not a valid project file: {message}")]
+    Parse { path: String, message: String },
+}
+
+impl Project {
+    /// The project containing `start`: the nearest `wzt.toml` in it or an ancestor.
+    pub fn find(start: &Path) -> Result<Option<Project>, ProjectError> {
+        for dir in start.ancestors() {
+            let path = dir.join(PROJECT_FILE);
+            if path.is_file() {
+                return Project::load(dir).map(Some);
+            }
+        }
+        Ok(None)
+    }
+
+    pub fn load(dir: &Path) -> Result<Project, ProjectError> {
+        let path = dir.join(PROJECT_FILE);
+        let text = std::fs::read_to_string(&path).map_err(|source| ProjectError::Read {
+            path: path.display().to_string(),
+            source,
+        })?;
+        let file = toml::from_str(&text).map_err(|e: toml::de::Error| ProjectError::Parse {
+            path: path.display().to_string(),
+            message: e.to_string(),
+        })?;
+        Ok(Project {
+            dir: dir.to_path_buf(),
+            file,
+        })
+    }
+
+    pub fn artifact(&self) -> PathBuf {
+        self.dir.join(&self.file.build.artifact)
+    }
+
+    /// The issuer key name: the project's, else `account`.
+    pub fn issuer(&self) -> &str {
+        self.file.actor.issuer.as_deref().unwrap_or("account")
+    }
+}
+
+/// A project template embedded in the binary.
+pub struct Template {
+    pub name: &'static str,
+    pub description: &'static str,
+    /// Relative path and contents, with `{{name}}`, `{{crate}}` and `{{crate_wit}}` to fill.
+    pub files: &'static [(&'static str, &'static str)],
+}
+
+macro_rules! template_file {
+    ($template:literal, $path:literal) => {
+        (
+            $path,
+            include_str!(concat!("../templates/", $template, "/", $path)),
+        )
+    };
+}
+
+pub const TEMPLATES: &[Template] = &[
+    Template {
+        name: "http-hello",
+        description: "an HTTP actor that answers with a greeting (wasi:http)",
+        files: &[
+            template_file!("http-hello", "Cargo.toml"),
+            template_file!("http-hello", "src/lib.rs"),
+            template_file!("http-hello", "wzt.toml"),
+            template_file!("http-hello", "README.md"),
+            template_file!("http-hello", ".gitignore"),
+        ],
+    },
+    Template {
+        name: "kv-counter",
+        description: "an HTTP actor that counts visits in key-value storage and logs them",
+        files: &[
+            template_file!("kv-counter", "Cargo.toml"),
+            template_file!("kv-counter", "src/lib.rs"),
+            template_file!("kv-counter", "wit/world.wit"),
+            template_file!("kv-counter", "wzt.toml"),
+            template_file!("kv-counter", "README.md"),
+            template_file!("kv-counter", ".gitignore"),
+            // The WIT packages it imports: one copy, the one the host is built from.
+            (
+                "wit/deps/keyvalue/store.wit",
+                include_str!("../wit/keyvalue/store.wit"),
+            ),
+            (
+                "wit/deps/logging/logging.wit",
+                include_str!("../wit/logging/logging.wit"),
+            ),
+        ],
+    },
+    Template {
+        name: "command",
+        description: "a command actor (wasi:cli) that greets its arguments",
+        files: &[
+            template_file!("command", "Cargo.toml"),
+            template_file!("command", "src/main.rs"),
+            template_file!("command", "wzt.toml"),
+            template_file!("command", "README.md"),
+            template_file!("command", ".gitignore"),
+        ],
+    },
+];
+
+pub fn template(name: &str) -> Option<&'static Template> {
+    TEMPLATES.iter().find(|t| t.name == name)
+}
+
+/// Checks a new project's name: it becomes the crate name, so lower-case ASCII letters, digits,
+/// `-` and `_`, starting with a letter.
+pub fn validate_name(name: &str) -> Result<(), String> {
+    let ok = name.starts_with(|c: char| c.is_ascii_lowercase())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "'{name}' cannot name a project: use lower-case letters, digits, '-' and '_', starting with a letter"
+        ))
+    }
+}
+
+/// The files of `template` for a project called `name`.
+pub fn render(template: &Template, name: &str) -> Vec<(PathBuf, String)> {
+    let crate_name = name.replace('-', "_");
+    let wit_name = name.replace('_', "-");
+    template
+        .files
+        .iter()
+        .map(|(path, text)| {
+            let text = text
+                .replace("{{name}}", name)
+                .replace("{{crate}}", &crate_name)
+                .replace("{{crate_wit}}", &wit_name);
+            (PathBuf::from(path), text)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_template_renders_a_valid_project_file() {
+        for t in TEMPLATES {
+            let files = render(t, "my-actor");
+            let wzt = &files
+                .iter()
+                .find(|(p, _)| p == Path::new("wzt.toml"))
+                .unwrap()
+                .1;
+            let file: ProjectFile = toml::from_str(wzt).unwrap();
+            assert_eq!(file.actor.name, "my-actor");
+            assert!(file.build.artifact.ends_with("my_actor.wasm"), "{}", t.name);
+            assert!(
+                files.iter().all(|(_, text)| !text.contains("{{")),
+                "{}",
+                t.name
+            );
+        }
+    }
+
+    #[test]
+    fn names_are_checked() {
+        assert!(validate_name("hello-world_2").is_ok());
+        assert!(validate_name("Hello").is_err());
+        assert!(validate_name("2x").is_err());
+        assert!(validate_name("a/b").is_err());
+    }
+}

@@ -1,0 +1,280 @@
+//! `wzt new` and the templates: every template is generated, built for wasm32-wasip2, signed
+//! through its wzt.toml, and run with `wzt run --request` (or as a command). Then `wzt dev`:
+//! serve, change the source, see the reload; break it, see the last good version answer.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use common::Env;
+
+fn stderr_of(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn stdout_of(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// `wzt new NAME --template T`, then `cargo build` in the project.
+fn generate_and_build(env: &Env, name: &str, template: &str) -> std::path::PathBuf {
+    let out = env
+        .wzt()
+        .args(["new", name, "--template", template])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert_eq!(
+        stdout_of(&out).lines().next().unwrap(),
+        format!(
+            "Created {name} from the {template} template: {}",
+            wzt::project::template(template).unwrap().description
+        )
+    );
+    let dir = env.path(name);
+    let build = Command::new(env!("CARGO"))
+        .args(["build", "--quiet", "--target", "wasm32-wasip2", "--release"])
+        .current_dir(&dir)
+        .env_remove("CARGO_TARGET_DIR")
+        .status()
+        .unwrap();
+    assert!(build.success(), "building the {template} template");
+    dir
+}
+
+fn in_project(env: &Env, dir: &Path) -> assert_cmd::Command {
+    let mut cmd = env.wzt();
+    cmd.current_dir(dir);
+    cmd
+}
+
+#[test]
+fn every_template_builds_signs_through_its_project_file_and_runs() {
+    let env = Env::new();
+
+    let dir = generate_and_build(&env, "hello-http", "http-hello");
+    let out = in_project(&env, &dir)
+        .args(["sign", "--json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let signed: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(signed[0]["name"], "hello-http");
+    assert_eq!(signed[0]["ver"], "0.1.0");
+    assert_eq!(signed[0]["rev"], 1);
+    assert_eq!(
+        signed[0]["caps"],
+        serde_json::json!(["wasmcloud:httpserver"])
+    );
+    let actor = "target/wasm32-wasip2/release/hello_http_s.wasm";
+    let out = in_project(&env, &dir)
+        .args(["run", actor, "--request", "GET /there"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    assert_eq!(
+        stdout_of(&out),
+        "Hello from hello-http! You asked for /there\n"
+    );
+
+    let dir = generate_and_build(&env, "counter", "kv-counter");
+    in_project(&env, &dir).arg("sign").assert().success();
+    let actor = "target/wasm32-wasip2/release/counter_s.wasm";
+    for n in 1..=2 {
+        let out = in_project(&env, &dir)
+            .args(["run", actor, "--request", "GET /"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+        assert_eq!(
+            stdout_of(&out),
+            format!("Hello from counter, visitor number {n}!\n")
+        );
+        assert!(stderr_of(&out).contains(&format!("[log] INFO counter counter: visit number {n}")));
+    }
+    let out = in_project(&env, &dir)
+        .args(["run", actor, "--request", "GET /", "--mock-caps"])
+        .output()
+        .unwrap();
+    assert_eq!(stdout_of(&out), "Hello from counter, visitor number 1!\n");
+
+    let dir = generate_and_build(&env, "greeter", "command");
+    in_project(&env, &dir).arg("sign").assert().success();
+    let out = in_project(&env, &dir)
+        .args([
+            "run",
+            "target/wasm32-wasip2/release/greeter_s.wasm",
+            "--",
+            "Ada",
+            "Grace",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    assert_eq!(
+        stdout_of(&out),
+        "Hello, Ada, from greeter!\nHello, Grace, from greeter!\n"
+    );
+}
+
+#[test]
+fn new_refuses_what_it_cannot_do_cleanly() {
+    let env = Env::new();
+    std::fs::create_dir(env.path("taken")).unwrap();
+    std::fs::write(env.path("taken/keep.txt"), "mine").unwrap();
+    let out = env
+        .wzt()
+        .args(["new", "taken", "-t", "command"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        stderr_of(&out),
+        "error: taken exists and is not empty; choose a new directory\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(env.path("taken/keep.txt")).unwrap(),
+        "mine"
+    );
+
+    let out = env
+        .wzt()
+        .args(["new", "x", "-t", "rust-web"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr_of(&out).contains(
+            "unknown template 'rust-web'; choose one of: http-hello, kv-counter, command"
+        )
+    );
+    let out = env.wzt().args(["new", "Bad Name"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr_of(&out).contains("cannot name a project"));
+
+    // Without a terminal and without --template: http-hello.
+    let out = env.wzt().args(["new", "plain"]).output().unwrap();
+    assert!(out.status.success());
+    assert!(env.path("plain/wzt.toml").exists());
+    assert!(env.path("plain/src/lib.rs").exists());
+    // `wzt sign` in a project whose artifact is not built says how to build it.
+    let out = env
+        .wzt()
+        .current_dir(env.path("plain"))
+        .arg("sign")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr_of(&out).contains(
+            "does not exist; build it first: cargo build --target wasm32-wasip2 --release"
+        )
+    );
+    // And outside a project, sign needs a file.
+    let out = env.wzt().arg("sign").output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr_of(&out).contains("no FILE given and no wzt.toml"));
+}
+
+fn get(addr: &str, path: &str) -> Option<String> {
+    let mut s = TcpStream::connect(addr).ok()?;
+    s.set_read_timeout(Some(Duration::from_secs(10))).ok()?;
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+    )
+    .ok()?;
+    let mut r = String::new();
+    s.read_to_string(&mut r).ok()?;
+    Some(r)
+}
+
+/// Polls until `f` returns true or `within` passes.
+fn eventually(within: Duration, mut f: impl FnMut() -> bool) -> bool {
+    let deadline = Instant::now() + within;
+    while Instant::now() < deadline {
+        if f() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    false
+}
+
+#[test]
+fn dev_reloads_on_change_and_keeps_the_last_good_version() {
+    let env = Env::new();
+    let dir = generate_and_build(&env, "devhello", "http-hello");
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin("wzt"))
+        .current_dir(&dir)
+        .env("WZT_KEYS_DIR", env.keys_dir())
+        .env("XDG_CACHE_HOME", env.root.path().join("cache"))
+        .env_remove("CARGO_TARGET_DIR")
+        .args(["dev", "--listen", "127.0.0.1:0", "--debounce", "200ms"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let log = Arc::new(Mutex::new(String::new()));
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let addr = loop {
+        let line = lines
+            .next()
+            .expect("wzt dev exited before serving")
+            .unwrap();
+        log.lock().unwrap().push_str(&format!("{line}\n"));
+        if let Some(rest) = line.strip_prefix("wzt dev: serving devhello on http://") {
+            break rest.split(';').next().unwrap().to_string();
+        }
+    };
+    let sink = Arc::clone(&log);
+    std::thread::spawn(move || {
+        for line in lines.map_while(Result::ok) {
+            sink.lock().unwrap().push_str(&format!("{line}\n"));
+        }
+    });
+    let body = |path: &str| get(&addr, path).unwrap_or_default();
+    assert!(body("/one").contains("Hello from devhello! You asked for /one\n"));
+
+    let source = dir.join("src/lib.rs");
+    let text = std::fs::read_to_string(&source).unwrap();
+    std::fs::write(&source, text.replace("Hello from", "Howdy from")).unwrap();
+    assert!(
+        eventually(Duration::from_secs(120), || body("/two")
+            .contains("Howdy from devhello! You asked for /two")),
+        "no reload; log:\n{}",
+        log.lock().unwrap()
+    );
+
+    std::fs::write(&source, format!("{}\nthis does not compile\n", text)).unwrap();
+    assert!(
+        eventually(Duration::from_secs(120), || log
+            .lock()
+            .unwrap()
+            .contains("wzt dev: still running the last good version")),
+        "no failed build reported; log:\n{}",
+        log.lock().unwrap()
+    );
+    assert!(log.lock().unwrap().contains("error: expected"));
+    assert!(body("/three").contains("Howdy from devhello! You asked for /three"));
+
+    Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(Instant::now() < deadline, "wzt dev did not stop");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(status.success());
+}
