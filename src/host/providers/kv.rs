@@ -103,16 +103,21 @@ impl MemoryKv {
         })
     }
 
-    /// The contents in the seed format (UTF-8 values as strings, others as base64).
+    /// The contents in the seed format: text values as strings, binary ones (not UTF-8, or with
+    /// control characters other than newlines and tabs) as base64.
     pub fn dump(&self) -> Value {
         let data = self.data.lock().unwrap_or_else(|e| e.into_inner());
         let mut out = serde_json::Map::new();
         for (bucket, entries) in data.iter() {
             let mut map = serde_json::Map::new();
             for (key, value) in entries {
-                let v = match std::str::from_utf8(value) {
-                    Ok(s) => Value::String(s.to_string()),
-                    Err(_) => serde_json::json!({ "base64": data_encoding::BASE64.encode(value) }),
+                let text = std::str::from_utf8(value).ok().filter(|s| {
+                    s.chars()
+                        .all(|c| !c.is_control() || matches!(c, '\n' | '\r' | '\t'))
+                });
+                let v = match text {
+                    Some(s) => Value::String(s.to_string()),
+                    None => serde_json::json!({ "base64": data_encoding::BASE64.encode(value) }),
                 };
                 map.insert(key.clone(), v);
             }
