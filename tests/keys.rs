@@ -4,12 +4,8 @@ mod common;
 
 use std::os::unix::fs::PermissionsExt;
 
-use common::Env;
+use common::{Env, stderr_of};
 use nkeys::{KeyPair, KeyPairType, XKey};
-
-fn stderr_of(out: &std::process::Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
 
 #[test]
 fn gen_saves_every_role_in_a_form_nkeys_reads_as_that_role() {

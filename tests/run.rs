@@ -9,18 +9,10 @@ use std::process::{Child, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use common::{Env, fixture};
+use common::{Env, fixture, stderr_of, stdout_of};
 
 const P2: &str = "wasm32-wasip2";
 const P1: &str = "wasm32-wasip1";
-
-fn stderr_of(out: &std::process::Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-fn stdout_of(out: &std::process::Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
 
 /// Signs the fixture with the store's account key, granting `caps`; returns the signed file name.
 fn signed_fixture(env: &Env, name: &str, target: &str, caps: &str) -> String {

@@ -4,15 +4,9 @@ mod common;
 
 use std::os::unix::fs::PermissionsExt;
 
-use common::{Env, core_module, http_component, plain_component, signature_sections};
-
-fn stderr_of(out: &std::process::Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-fn stdout_of(out: &std::process::Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
+use common::{
+    Env, core_module, http_component, plain_component, signature_sections, stderr_of, stdout_of,
+};
 
 #[test]
 fn sign_writes_input_plus_one_section_and_leaves_the_input_alone() {

@@ -11,15 +11,7 @@ use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use common::Env;
-
-fn stderr_of(out: &std::process::Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-fn stdout_of(out: &std::process::Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
+use common::{Env, stderr_of, stdout_of};
 
 /// `wzt new NAME --template T`, then `cargo build` in the project.
 fn generate_and_build(env: &Env, name: &str, template: &str) -> std::path::PathBuf {

@@ -218,3 +218,11 @@ pub fn fixture(name: &str, target: &str) -> PathBuf {
         .join("release")
         .join(format!("{artifact}.wasm"))
 }
+
+pub fn stderr_of(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+pub fn stdout_of(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
