@@ -142,29 +142,37 @@ fn logs_are_filtered_by_level() {
             .map(str::to_string)
             .collect()
     };
-    assert_eq!(
-        logs(&["--log-level", "warn"]),
-        vec![
-            "[log] WARN kv_actor levels: a warn line",
-            "[log] ERROR kv_actor levels: a error line",
-            "[log] CRITICAL kv_actor levels: a critical line",
-        ]
-    );
-    assert_eq!(logs(&[]).len(), 4, "info and above by default");
-    assert_eq!(logs(&["--log-level", "trace"]).len(), 6);
+    // Logging behaves the same in local and mock mode.
+    for mode in [&[][..], &["--mock-caps"][..]] {
+        let with = |flags: &[&str]| {
+            let mut all = flags.to_vec();
+            all.extend(mode);
+            logs(&all)
+        };
+        assert_eq!(
+            with(&["--log-level", "warn"]),
+            vec![
+                "[log] WARN kv_actor levels: a warn line",
+                "[log] ERROR kv_actor levels: a error line",
+                "[log] CRITICAL kv_actor levels: a critical line",
+            ]
+        );
+        assert_eq!(with(&[]).len(), 4, "info and above by default");
+        assert_eq!(with(&["--log-level", "trace"]).len(), 6);
+    }
 }
 
 #[test]
 fn config_values_arrive_under_both_versions() {
     let env = setup();
     let actor = signed(&env, "config-actor", "http,config");
-    let (code, out, err) = request(
-        &env,
-        &actor,
-        "/get?key=greeting",
-        &["--config", "greeting=hi"],
-    );
-    assert_eq!((code, out.as_str()), (0, "draft=hi rc=hi\n"), "{err}");
+    // Config behaves the same in local and mock mode.
+    for mode in [&[][..], &["--mock-caps"][..]] {
+        let mut flags = vec!["--config", "greeting=hi"];
+        flags.extend(mode);
+        let (code, out, err) = request(&env, &actor, "/get?key=greeting", &flags);
+        assert_eq!((code, out.as_str()), (0, "draft=hi rc=hi\n"), "{err}");
+    }
     let (_, out, _) = request(&env, &actor, "/get?key=missing", &[]);
     assert_eq!(out, "draft=- rc=-\n");
     std::fs::write(
