@@ -51,8 +51,9 @@ struct Builder {
 }
 
 impl Builder {
-    /// Builds, signs, verifies and loads the actor; the error is what to show the developer.
-    fn build(&self) -> anyhow::Result<Arc<Actor>> {
+    /// Builds, signs, verifies and loads the actor; returns it with its grants. The error is
+    /// what to show the developer.
+    fn build(&self) -> anyhow::Result<(Arc<Actor>, Vec<String>)> {
         let command = &self.project.file.build.command;
         let output = Command::new("sh")
             .args(["-c", command])
@@ -116,7 +117,7 @@ impl Builder {
             &granted,
             Arc::clone(&self.providers),
         )?;
-        Ok(Arc::new(actor))
+        Ok((Arc::new(actor), granted))
     }
 }
 
@@ -220,8 +221,8 @@ impl Opts {
         );
         let started = Instant::now();
         let first = builder.build();
-        let actor = match first {
-            Ok(actor) => actor,
+        let (actor, granted) = match first {
+            Ok(built) => built,
             Err(e) => {
                 eprintln!("wzt dev: {e:#}");
                 return Ok(Outcome::CheckFailed);
@@ -286,7 +287,7 @@ impl Opts {
                 );
                 let started = Instant::now();
                 match watch_builder.build() {
-                    Ok(actor) => {
+                    Ok((actor, _)) => {
                         let is_http = actor.entry_point() == EntryPoint::Http;
                         watch_slot.replace(Arc::clone(&actor));
                         eprintln!("wzt dev: reloaded in {:.1?}", started.elapsed());
@@ -310,8 +311,7 @@ impl Opts {
                     listener.local_addr()?,
                     builder.project.dir.display()
                 );
-                self.host
-                    .describe_providers(&kv, &[providers::KEYVALUE.to_string()]);
+                self.host.describe_providers(&kv, &granted);
                 let shutdown = async {
                     let _ = tokio::signal::ctrl_c().await;
                     eprintln!("wzt dev: stopping");
