@@ -240,7 +240,9 @@ impl HostArgs {
 
     /// The provider lines of the startup block.
     pub fn describe_providers(&self, kv: &KvChoice, granted: &[String]) {
+        let kv_granted = granted.iter().any(|g| g == providers::KEYVALUE);
         match kv {
+            _ if !kv_granted => {}
             KvChoice::Sqlite(s) => eprintln!(
                 "  kv        sqlite {} (persists across runs)",
                 s.path.display()
