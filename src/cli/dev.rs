@@ -229,10 +229,7 @@ impl Opts {
             }
         };
         eprintln!("wzt dev: built and signed in {:.1?}", started.elapsed());
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .enable_all()
-            .build()
-            .context("cannot start the async runtime")?;
+        let runtime = host_args::runtime()?;
         let entry = actor.entry_point();
         if !matches!(
             entry,

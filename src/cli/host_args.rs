@@ -15,6 +15,14 @@ use crate::host::providers::kv::{MemoryKv, SqliteKv};
 use crate::host::providers::{self, LogLevel, Providers};
 use crate::host::{self, HostEvent, HostOptions};
 
+/// The async runtime the host serves and runs actors on.
+pub fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")
+}
+
 /// Options of the embedded host and its capability providers.
 #[derive(Debug, Args)]
 pub struct HostArgs {

@@ -122,10 +122,7 @@ impl Opts {
         };
         drop(bytes);
 
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .enable_all()
-            .build()
-            .context("cannot start the async runtime")?;
+        let runtime = host_args::runtime()?;
         let outcome = self.dispatch(ctx, &runtime, &host, &actor, &examined, &granted, &kv);
         self.host.dump_kv(&kv)?;
         outcome
