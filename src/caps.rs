@@ -1,121 +1,426 @@
-//! The capability table (DESIGN.md §5): aliases, contract ids, and which interfaces each grants.
+//! The capability table (docs/design.md §5) and the types that carry grants.
 //!
-//! The host (`wzt run`) links by this table; `sign --caps auto` and `inspect` use it to tell what
-//! an artifact's imports need. Matching here is by package and interface name; which versions
-//! actually link is the host's business.
+//! [`Capability`] names one row of the one table below: its alias, contract id, friendly name,
+//! the WIT interfaces it covers and those the host links for it. [`CapabilityId`] is what a
+//! claim or a flag names (a row, or a contract id wzt does not know, kept raw), and [`Grants`]
+//! is the ordered set of them an actor holds. Everything else (signing with `--caps auto`,
+//! `inspect`, the policy, the host's linker) asks these types; no other module compares
+//! contract-id strings.
 
-use std::collections::BTreeSet;
+use std::fmt;
 
 use crate::wasm::{Import, Interfaces};
 
-/// One row of the capability table.
-#[derive(Debug)]
-pub struct Capability {
-    pub alias: &'static str,
-    pub contract_id: &'static str,
-    pub friendly_name: &'static str,
-    /// WIT package, e.g. `wasi:http`.
-    pub package: &'static str,
-    /// Interfaces of that package the host imports for the guest; empty means all of them.
-    pub imports: &'static [&'static str],
-    /// Interfaces of that package the guest exports for the host to call.
-    pub exports: &'static [&'static str],
-    /// WASI preview 1 functions (core modules) this capability grants.
-    pub preview1_prefixes: &'static [&'static str],
+/// A capability wzt knows: one row of the table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Capability {
+    HttpServer,
+    HttpClient,
+    KeyValue,
+    Messaging,
+    Logging,
+    Blobstore,
+    Config,
+    Filesystem,
+    Sockets,
+    NumberGen,
 }
 
-pub const CAPABILITIES: &[Capability] = &[
-    Capability {
+/// One row of the capability table.
+struct Row {
+    capability: Capability,
+    alias: &'static str,
+    contract_id: &'static str,
+    friendly_name: &'static str,
+    /// WIT package, e.g. `wasi:http`.
+    package: &'static str,
+    /// Interfaces of that package the guest imports under this grant; empty means all of them.
+    imports: &'static [&'static str],
+    /// Interfaces of that package the guest exports for the host to call.
+    exports: &'static [&'static str],
+    /// Interfaces of `package` this host links when the capability is granted (a subset of
+    /// what `imports` covers; the rest is "granted but not provided").
+    linked: &'static [&'static str],
+    /// WASI preview 1 functions (core modules) this capability grants.
+    preview1_prefixes: &'static [&'static str],
+}
+
+/// The table, in `Capability` order.
+const TABLE: [Row; 10] = [
+    Row {
+        capability: Capability::HttpServer,
         alias: "http",
         contract_id: "wasmcloud:httpserver",
         friendly_name: "HTTP Server",
         package: "wasi:http",
         imports: &["types"],
         exports: &["incoming-handler"],
+        linked: &["types"],
         preview1_prefixes: &[],
     },
-    Capability {
+    Row {
+        capability: Capability::HttpClient,
         alias: "httpclient",
         contract_id: "wasmcloud:httpclient",
         friendly_name: "HTTP Client",
         package: "wasi:http",
         imports: &["outgoing-handler", "types"],
         exports: &[],
+        linked: &["outgoing-handler", "types"],
         preview1_prefixes: &[],
     },
-    Capability {
+    Row {
+        capability: Capability::KeyValue,
         alias: "kv",
         contract_id: "wasmcloud:keyvalue",
         friendly_name: "K/V Store",
         package: "wasi:keyvalue",
         imports: &["store", "atomics", "batch"],
         exports: &[],
+        linked: &["store", "atomics", "batch"],
         preview1_prefixes: &[],
     },
-    Capability {
+    Row {
+        capability: Capability::Messaging,
         alias: "msg",
         contract_id: "wasmcloud:messaging",
         friendly_name: "Messaging",
         package: "wasmcloud:messaging",
         imports: &["consumer", "types"],
         exports: &["handler"],
+        linked: &["consumer", "types"],
         preview1_prefixes: &[],
     },
-    Capability {
+    Row {
+        capability: Capability::Logging,
         alias: "log",
         contract_id: "wasmcloud:builtin:logging",
         friendly_name: "Logging",
         package: "wasi:logging",
         imports: &["logging"],
         exports: &[],
+        linked: &["logging"],
         preview1_prefixes: &[],
     },
-    Capability {
+    Row {
+        capability: Capability::Blobstore,
         alias: "blob",
         contract_id: "wasmcloud:blobstore",
         friendly_name: "Blob Store",
         package: "wasi:blobstore",
         imports: &[],
         exports: &[],
+        linked: &[],
         preview1_prefixes: &[],
     },
-    Capability {
+    Row {
+        capability: Capability::Config,
         alias: "config",
         contract_id: "wasi:config",
         friendly_name: "Runtime Config",
         package: "wasi:config",
         imports: &["store"],
         exports: &[],
+        linked: &["store"],
         preview1_prefixes: &[],
     },
-    Capability {
+    Row {
+        capability: Capability::Filesystem,
         alias: "fs",
         contract_id: "wasi:filesystem",
         friendly_name: "Filesystem",
         package: "wasi:filesystem",
         imports: &[],
         exports: &[],
+        linked: &["types", "preopens"],
         preview1_prefixes: &["path_", "fd_readdir", "fd_prestat_"],
     },
-    Capability {
+    Row {
+        capability: Capability::Sockets,
         alias: "net",
         contract_id: "wasi:sockets",
         friendly_name: "Sockets",
         package: "wasi:sockets",
         imports: &[],
         exports: &[],
+        linked: &[
+            "tcp",
+            "udp",
+            "udp-create-socket",
+            "tcp-create-socket",
+            "instance-network",
+            "network",
+            "ip-name-lookup",
+        ],
         preview1_prefixes: &["sock_"],
     },
-    Capability {
+    Row {
+        capability: Capability::NumberGen,
         alias: "rand",
         contract_id: "wasmcloud:builtin:numbergen",
         friendly_name: "Number Generation",
         package: "wasi:random",
         imports: &[],
         exports: &[],
+        // `wasi:random` is always linked.
+        linked: &[],
         preview1_prefixes: &[],
     },
 ];
+
+impl Capability {
+    /// Every capability, in table order.
+    pub const ALL: [Capability; 10] = [
+        Capability::HttpServer,
+        Capability::HttpClient,
+        Capability::KeyValue,
+        Capability::Messaging,
+        Capability::Logging,
+        Capability::Blobstore,
+        Capability::Config,
+        Capability::Filesystem,
+        Capability::Sockets,
+        Capability::NumberGen,
+    ];
+
+    fn row(self) -> &'static Row {
+        let row = &TABLE[self as usize];
+        debug_assert_eq!(row.capability, self);
+        row
+    }
+
+    /// The short name the CLI takes (`kv`).
+    pub fn alias(self) -> &'static str {
+        self.row().alias
+    }
+
+    /// The contract id claims carry (`wasmcloud:keyvalue`).
+    pub fn contract_id(self) -> &'static str {
+        self.row().contract_id
+    }
+
+    /// The name people read (`K/V Store`).
+    pub fn friendly_name(self) -> &'static str {
+        self.row().friendly_name
+    }
+
+    /// The WIT package whose interfaces this capability covers.
+    pub fn package(self) -> &'static str {
+        self.row().package
+    }
+
+    /// Interfaces of [`Self::package`] the host links when this capability is granted.
+    pub fn linked_interfaces(self) -> &'static [&'static str] {
+        self.row().linked
+    }
+
+    pub fn by_alias(alias: &str) -> Option<Capability> {
+        Capability::ALL.into_iter().find(|c| c.alias() == alias)
+    }
+
+    pub fn by_contract_id(id: &str) -> Option<Capability> {
+        Capability::ALL.into_iter().find(|c| c.contract_id() == id)
+    }
+}
+
+impl fmt::Display for Capability {
+    /// The contract id.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.contract_id())
+    }
+}
+
+impl serde::Serialize for Capability {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.contract_id())
+    }
+}
+
+/// What a claim or a flag grants: a capability from the table, or a contract id wzt does not
+/// know, kept as given (shown raw, never linked).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum CapabilityId {
+    Known(Capability),
+    Unknown(String),
+}
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[error(
+    "unknown capability '{0}': use an alias ({aliases}), a contract id with a ':' (e.g. wasmcloud:keyvalue), or 'auto'",
+    aliases = Capability::ALL.iter().map(|c| c.alias()).collect::<Vec<_>>().join(", ")
+)]
+pub struct UnknownCapability(pub String);
+
+impl CapabilityId {
+    /// Reads what a user typed after `--caps` or in a policy: an alias or a contract id. Ids
+    /// not in the table are kept, but must look like one (`namespace:name`).
+    pub fn parse(word: &str) -> Result<CapabilityId, UnknownCapability> {
+        let word = word.trim();
+        if let Some(cap) = Capability::by_alias(word) {
+            return Ok(CapabilityId::Known(cap));
+        }
+        if word.contains(':')
+            && !word.starts_with(':')
+            && !word.ends_with(':')
+            && word
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b':' | b'-' | b'_' | b'.' | b'/'))
+        {
+            return Ok(CapabilityId::from_contract_id(word));
+        }
+        Err(UnknownCapability(word.to_string()))
+    }
+
+    /// A contract id as a token carries it.
+    pub fn from_contract_id(id: &str) -> CapabilityId {
+        match Capability::by_contract_id(id) {
+            Some(cap) => CapabilityId::Known(cap),
+            None => CapabilityId::Unknown(id.to_string()),
+        }
+    }
+
+    pub fn contract_id(&self) -> &str {
+        match self {
+            CapabilityId::Known(cap) => cap.contract_id(),
+            CapabilityId::Unknown(id) => id,
+        }
+    }
+
+    /// The friendly name, or the raw id when it is not in the table.
+    pub fn display_name(&self) -> &str {
+        match self {
+            CapabilityId::Known(cap) => cap.friendly_name(),
+            CapabilityId::Unknown(id) => id,
+        }
+    }
+
+    pub fn known(&self) -> Option<Capability> {
+        match self {
+            CapabilityId::Known(cap) => Some(*cap),
+            CapabilityId::Unknown(_) => None,
+        }
+    }
+}
+
+impl fmt::Display for CapabilityId {
+    /// The contract id (raw for unknown ids: callers that print it to a terminal escape it).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.contract_id())
+    }
+}
+
+impl serde::Serialize for CapabilityId {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.contract_id())
+    }
+}
+
+impl From<Capability> for CapabilityId {
+    fn from(cap: Capability) -> CapabilityId {
+        CapabilityId::Known(cap)
+    }
+}
+
+/// The capabilities an actor holds, in the order they were granted, without duplicates.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Grants(Vec<CapabilityId>);
+
+impl Grants {
+    /// No grants at all.
+    pub fn none() -> Grants {
+        Grants(Vec::new())
+    }
+
+    /// The grants a token's `caps` field names.
+    pub fn from_contract_ids<S: AsRef<str>>(ids: &[S]) -> Grants {
+        ids.iter()
+            .map(|id| CapabilityId::from_contract_id(id.as_ref()))
+            .collect()
+    }
+
+    /// Parses words as `--caps` takes them (aliases or contract ids; empty words skipped).
+    pub fn parse<S: AsRef<str>>(words: &[S]) -> Result<Grants, UnknownCapability> {
+        words
+            .iter()
+            .map(AsRef::as_ref)
+            .filter(|w| !w.trim().is_empty())
+            .map(CapabilityId::parse)
+            .collect()
+    }
+
+    pub fn insert(&mut self, id: impl Into<CapabilityId>) {
+        let id = id.into();
+        if !self.0.contains(&id) {
+            self.0.push(id);
+        }
+    }
+
+    pub fn contains(&self, cap: Capability) -> bool {
+        self.0.contains(&CapabilityId::Known(cap))
+    }
+
+    pub fn contains_id(&self, id: &CapabilityId) -> bool {
+        self.0.contains(id)
+    }
+
+    /// Whether any of `caps` is granted.
+    pub fn any_of(&self, caps: &[Capability]) -> bool {
+        caps.iter().any(|c| self.contains(*c))
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &CapabilityId> {
+        self.0.iter()
+    }
+
+    /// The granted capabilities wzt knows.
+    pub fn known(&self) -> impl Iterator<Item = Capability> + '_ {
+        self.0.iter().filter_map(CapabilityId::known)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// The contract ids, as a token's `caps` field holds them.
+    pub fn contract_ids(&self) -> Vec<String> {
+        self.0.iter().map(|c| c.contract_id().to_string()).collect()
+    }
+}
+
+impl FromIterator<CapabilityId> for Grants {
+    fn from_iter<I: IntoIterator<Item = CapabilityId>>(iter: I) -> Grants {
+        let mut grants = Grants::none();
+        for id in iter {
+            grants.insert(id);
+        }
+        grants
+    }
+}
+
+impl FromIterator<Capability> for Grants {
+    fn from_iter<I: IntoIterator<Item = Capability>>(iter: I) -> Grants {
+        iter.into_iter().map(CapabilityId::Known).collect()
+    }
+}
+
+impl<'a> IntoIterator for &'a Grants {
+    type Item = &'a CapabilityId;
+    type IntoIter = std::slice::Iter<'a, CapabilityId>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
+    }
+}
+
+impl serde::Serialize for Grants {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(&self.0)
+    }
+}
 
 /// Interfaces linked for every actor, granted or not (the host links exactly these).
 pub const ALWAYS_LINKED: &[(&str, &[&str])] = &[
@@ -145,47 +450,6 @@ const UNGATED_EXPORTS: &[(&str, &[&str])] = &[("wasi:cli", &["run"])];
 /// Preview 1 modules whose functions are WASI.
 const PREVIEW1_MODULES: &[&str] = &["wasi_snapshot_preview1", "wasi_unstable"];
 
-pub fn by_alias(alias: &str) -> Option<&'static Capability> {
-    CAPABILITIES.iter().find(|c| c.alias == alias)
-}
-
-pub fn by_contract_id(id: &str) -> Option<&'static Capability> {
-    CAPABILITIES.iter().find(|c| c.contract_id == id)
-}
-
-/// The friendly name of a contract id, or the id itself when it is not in the table.
-pub fn display_name(contract_id: &str) -> String {
-    by_contract_id(contract_id)
-        .map(|c| c.friendly_name.to_string())
-        .unwrap_or_else(|| contract_id.to_string())
-}
-
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
-#[error(
-    "unknown capability '{0}': use an alias ({aliases}), a contract id with a ':' (e.g. wasmcloud:keyvalue), or 'auto'",
-    aliases = CAPABILITIES.iter().map(|c| c.alias).collect::<Vec<_>>().join(", ")
-)]
-pub struct UnknownCapability(pub String);
-
-/// Resolves what a user typed after `--caps`: an alias or a contract id. Ids not in the table
-/// are kept as given (they are shown raw), but must look like one (`namespace:name`).
-pub fn resolve(word: &str) -> Result<String, UnknownCapability> {
-    let word = word.trim();
-    if let Some(cap) = by_alias(word) {
-        return Ok(cap.contract_id.to_string());
-    }
-    if word.contains(':')
-        && !word.starts_with(':')
-        && !word.ends_with(':')
-        && word
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b':' | b'-' | b'_' | b'.' | b'/'))
-    {
-        return Ok(word.to_string());
-    }
-    Err(UnknownCapability(word.to_string()))
-}
-
 /// `ns:pkg/iface@ver` split into package `ns:pkg` and interface `iface` (no version).
 fn split_interface(name: &str) -> Option<(&str, &str)> {
     let unversioned = name.split('@').next().unwrap_or(name);
@@ -209,10 +473,21 @@ fn in_table(table: &[(&str, &[&str])], package: &str, iface: &str) -> bool {
 pub enum Need {
     /// Linked for every actor.
     AlwaysLinked,
-    /// Needs one of these capabilities (contract ids) granted.
-    Grant { any_of: Vec<&'static str> },
+    /// Needs one of these capabilities granted (never empty; the first is the one to suggest).
+    Grant { any_of: Vec<Capability> },
     /// Nothing in the capability table provides it: the host cannot link it.
     Unsupported,
+}
+
+impl Need {
+    /// Whether `grants` satisfy this need (an unsupported one never is).
+    pub fn met_by(&self, grants: &Grants) -> bool {
+        match self {
+            Need::AlwaysLinked => true,
+            Need::Grant { any_of } => grants.any_of(any_of),
+            Need::Unsupported => false,
+        }
+    }
 }
 
 /// Classifies a component import.
@@ -224,10 +499,10 @@ pub fn need_of_component_import(name: &str) -> Need {
     if in_table(ALWAYS_LINKED, package, iface) {
         return Need::AlwaysLinked;
     }
-    grant_need(CAPABILITIES.iter().filter(|c| {
+    grant_need(TABLE.iter().filter(|r| {
         // An empty import list (and no exports) means the whole package.
-        c.package == package
-            && (c.imports.contains(&iface) || (c.imports.is_empty() && c.exports.is_empty()))
+        r.package == package
+            && (r.imports.contains(&iface) || (r.imports.is_empty() && r.exports.is_empty()))
     }))
 }
 
@@ -240,9 +515,9 @@ pub fn need_of_component_export(name: &str) -> Need {
         return Need::AlwaysLinked;
     }
     let need = grant_need(
-        CAPABILITIES
+        TABLE
             .iter()
-            .filter(|c| c.package == package && c.exports.contains(&iface)),
+            .filter(|r| r.package == package && r.exports.contains(&iface)),
     );
     // Exports no capability names are not host-called entry points; they need nothing.
     if need == Need::Unsupported {
@@ -258,9 +533,9 @@ pub fn need_of_core_import(module: &str, name: &str) -> Need {
         return Need::Unsupported;
     }
     let need = grant_need(
-        CAPABILITIES
+        TABLE
             .iter()
-            .filter(|c| c.preview1_prefixes.iter().any(|p| name.starts_with(p))),
+            .filter(|r| r.preview1_prefixes.iter().any(|p| name.starts_with(p))),
     );
     if need == Need::Unsupported {
         Need::AlwaysLinked
@@ -269,13 +544,28 @@ pub fn need_of_core_import(module: &str, name: &str) -> Need {
     }
 }
 
-fn grant_need<'a>(caps: impl Iterator<Item = &'a Capability>) -> Need {
-    let any_of: Vec<&'static str> = caps.map(|c| c.contract_id).collect();
+fn grant_need<'a>(rows: impl Iterator<Item = &'a Row>) -> Need {
+    let any_of: Vec<Capability> = rows.map(|r| r.capability).collect();
     if any_of.is_empty() {
         Need::Unsupported
     } else {
         Need::Grant { any_of }
     }
+}
+
+/// Whether this host links the component import `name` for an actor holding `grants`: it is
+/// always linked, or a granted capability's row lists it among the linked interfaces.
+pub fn is_linked(name: &str, grants: &Grants) -> bool {
+    let Some((package, iface)) = split_interface(name) else {
+        return false;
+    };
+    let always = ALWAYS_LINKED
+        .iter()
+        .any(|(p, ifaces)| *p == package && ifaces.contains(&iface));
+    always
+        || grants
+            .known()
+            .any(|c| c.package() == package && c.linked_interfaces().contains(&iface))
 }
 
 /// One import or export and what it needs, for `inspect`.
@@ -326,10 +616,10 @@ pub fn needs_of(interfaces: &Interfaces) -> Vec<InterfaceNeed> {
     out
 }
 
-/// The least-privilege grant for `sign --caps auto`: for each interface that needs a grant, the
-/// first capability that provides it unless one already chosen does. Sorted, no duplicates.
-pub fn least_privilege(needs: &[InterfaceNeed]) -> Vec<String> {
-    let mut chosen: BTreeSet<&'static str> = BTreeSet::new();
+/// The least-privilege grant for `--caps auto`: for each interface that needs a grant, the
+/// first capability that provides it unless one already chosen does. In table order.
+pub fn least_privilege(needs: &[InterfaceNeed]) -> Grants {
+    let mut chosen: std::collections::BTreeSet<Capability> = Default::default();
     // Exports first: an HTTP server's `wasi:http/types` import is then covered by `http`
     // rather than pulling in the HTTP client.
     let mut ordered: Vec<&InterfaceNeed> = needs.iter().collect();
@@ -346,35 +636,25 @@ pub fn least_privilege(needs: &[InterfaceNeed]) -> Vec<String> {
             chosen.insert(any_of[0]);
         }
     }
-    chosen.into_iter().map(str::to_string).collect()
+    chosen.into_iter().collect()
 }
 
 /// For `inspect`: the needs whose grant is missing, and the granted capabilities nothing uses.
-pub fn check_grants(needs: &[InterfaceNeed], granted: &[String]) -> (Vec<String>, Vec<String>) {
+pub fn check_grants(needs: &[InterfaceNeed], grants: &Grants) -> (Vec<String>, Vec<Capability>) {
     let missing = needs
         .iter()
-        .filter(|n| match &n.need {
-            Need::Grant { any_of } => !any_of.iter().any(|c| granted.iter().any(|g| g == c)),
-            _ => false,
-        })
+        .filter(|n| matches!(n.need, Need::Grant { .. }) && !n.need.met_by(grants))
         .map(|n| n.name.clone())
         .collect();
-    let unused = granted
-        .iter()
-        .filter(|g| {
-            // Only capabilities the table knows can be judged; `rand` is always linked anyway.
-            let Some(cap) = by_contract_id(g) else {
-                return false;
-            };
-            if cap.alias == "rand" {
-                return false;
-            }
-            !needs.iter().any(|n| match &n.need {
-                Need::Grant { any_of } => any_of.contains(&cap.contract_id),
-                _ => false,
-            })
+    let unused = grants
+        .known()
+        // `rand` is always linked anyway; unknown ids cannot be judged.
+        .filter(|cap| *cap != Capability::NumberGen)
+        .filter(|cap| {
+            !needs
+                .iter()
+                .any(|n| matches!(&n.need, Need::Grant { any_of } if any_of.contains(cap)))
         })
-        .cloned()
         .collect();
     (missing, unused)
 }
@@ -384,16 +664,34 @@ mod tests {
     use super::*;
 
     #[test]
-    fn aliases_and_ids_resolve() {
-        assert_eq!(resolve("kv").unwrap(), "wasmcloud:keyvalue");
-        assert_eq!(resolve("wasmcloud:keyvalue").unwrap(), "wasmcloud:keyvalue");
-        assert_eq!(resolve("acme:custom").unwrap(), "acme:custom");
-        assert!(resolve("keyvalue").is_err());
-        assert!(resolve("a b:c").is_err());
+    fn the_table_is_in_enum_order() {
+        for (i, cap) in Capability::ALL.iter().enumerate() {
+            assert_eq!(TABLE[i].capability, *cap);
+            assert_eq!(Capability::by_alias(cap.alias()), Some(*cap));
+            assert_eq!(Capability::by_contract_id(cap.contract_id()), Some(*cap));
+        }
+    }
+
+    #[test]
+    fn aliases_and_ids_parse() {
+        let kv = CapabilityId::Known(Capability::KeyValue);
+        assert_eq!(CapabilityId::parse("kv").unwrap(), kv);
+        assert_eq!(CapabilityId::parse("wasmcloud:keyvalue").unwrap(), kv);
+        assert_eq!(
+            CapabilityId::parse("acme:custom").unwrap(),
+            CapabilityId::Unknown("acme:custom".into())
+        );
+        assert!(CapabilityId::parse("keyvalue").is_err());
+        assert!(CapabilityId::parse("a b:c").is_err());
+        let grants = Grants::parse(&["kv", "", "wasmcloud:keyvalue", "acme:x"]).unwrap();
+        assert_eq!(grants.contract_ids(), vec!["wasmcloud:keyvalue", "acme:x"]);
+        assert!(grants.contains(Capability::KeyValue));
+        assert!(!grants.contains(Capability::HttpServer));
     }
 
     #[test]
     fn imports_are_classified() {
+        use Capability::*;
         assert_eq!(
             need_of_component_import("wasi:io/streams@0.2.0"),
             Need::AlwaysLinked
@@ -401,19 +699,19 @@ mod tests {
         assert_eq!(
             need_of_component_import("wasi:keyvalue/atomics@0.2.0-draft"),
             Need::Grant {
-                any_of: vec!["wasmcloud:keyvalue"]
+                any_of: vec![KeyValue]
             }
         );
         assert_eq!(
             need_of_component_import("wasi:http/types@0.2.2"),
             Need::Grant {
-                any_of: vec!["wasmcloud:httpserver", "wasmcloud:httpclient"]
+                any_of: vec![HttpServer, HttpClient]
             }
         );
         assert_eq!(
             need_of_component_import("wasi:filesystem/preopens@0.2.0"),
             Need::Grant {
-                any_of: vec!["wasi:filesystem"]
+                any_of: vec![Filesystem]
             }
         );
         assert_eq!(
@@ -423,13 +721,13 @@ mod tests {
         assert_eq!(
             need_of_component_export("wasi:http/incoming-handler@0.2.0"),
             Need::Grant {
-                any_of: vec!["wasmcloud:httpserver"]
+                any_of: vec![HttpServer]
             }
         );
         assert_eq!(
             need_of_core_import("wasi_snapshot_preview1", "path_open"),
             Need::Grant {
-                any_of: vec!["wasi:filesystem"]
+                any_of: vec![Filesystem]
             }
         );
         assert_eq!(
@@ -437,6 +735,17 @@ mod tests {
             Need::AlwaysLinked
         );
         assert_eq!(need_of_core_import("env", "f"), Need::Unsupported);
+    }
+
+    #[test]
+    fn linked_interfaces_follow_the_grants() {
+        let none = Grants::none();
+        assert!(is_linked("wasi:io/streams@0.2.3", &none));
+        assert!(!is_linked("wasi:keyvalue/store@0.2.0-draft", &none));
+        let kv: Grants = [Capability::KeyValue].into_iter().collect();
+        assert!(is_linked("wasi:keyvalue/store@0.2.0-draft", &kv));
+        let blob: Grants = [Capability::Blobstore].into_iter().collect();
+        assert!(!is_linked("wasi:blobstore/blobstore@0.2.0-draft", &blob));
     }
 
     #[test]
@@ -450,14 +759,12 @@ mod tests {
         };
         let needs = needs_of(&interfaces);
         assert_eq!(
-            least_privilege(&needs),
+            least_privilege(&needs).contract_ids(),
             vec!["wasmcloud:httpserver", "wasmcloud:keyvalue"]
         );
-        let (missing, unused) = check_grants(
-            &needs,
-            &["wasmcloud:httpserver".into(), "wasmcloud:messaging".into()],
-        );
+        let grants = Grants::parse(&["http", "msg"]).unwrap();
+        let (missing, unused) = check_grants(&needs, &grants);
         assert_eq!(missing, vec!["wasi:keyvalue/store@0.2.0-draft"]);
-        assert_eq!(unused, vec!["wasmcloud:messaging"]);
+        assert_eq!(unused, vec![Capability::Messaging]);
     }
 }

@@ -84,6 +84,11 @@ impl Claims {
     pub fn caps(&self) -> &[String] {
         self.metadata.caps.as_deref().unwrap_or(&[])
     }
+
+    /// The grants the claims carry, as the capability types the host and policy use.
+    pub fn grants(&self) -> crate::caps::Grants {
+        crate::caps::Grants::from_contract_ids(self.caps())
+    }
 }
 
 /// A fresh unique token id: 128 random bits, base32.

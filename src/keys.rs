@@ -407,6 +407,30 @@ fn check_private(_path: &Path, _meta: &fs::Metadata) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// A key from [`KeyStore::load_or_generate`].
+#[derive(Debug)]
+pub struct LoadedKey {
+    pub key: Key,
+    /// Where the key was saved, when it was generated just now.
+    pub generated: Option<PathBuf>,
+}
+
+/// The store name of the module (subject) key for an artifact with this file stem:
+/// `<stem>_module`, with characters a key name cannot hold replaced by `_`.
+pub fn module_key_name(stem: &str) -> String {
+    let base: String = stem
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    format!("{}_module", base.trim_start_matches('.'))
+}
+
 /// One entry of [`KeyStore::list`]: a stored key, or the reason a file is not one.
 pub struct StoredKey {
     pub name: String,
@@ -515,6 +539,31 @@ impl KeyStore {
             });
         }
         read_seed_file(&path)
+    }
+
+    /// Loads the key `name`, or, when the store has none, generates one of `role` and saves it.
+    /// `generated` is where a new key was saved (callers say so: a key nobody asked for must
+    /// not appear silently). When another process generates the same name at the same moment,
+    /// its key is loaded instead, so both use one key.
+    pub fn load_or_generate(&self, name: &str, role: KeyRole) -> Result<LoadedKey, StoreError> {
+        if self.contains(name)? {
+            return Ok(LoadedKey {
+                key: self.load(name)?,
+                generated: None,
+            });
+        }
+        let key = Key::generate(role);
+        match self.save(name, &key, false) {
+            Ok(path) => Ok(LoadedKey {
+                key,
+                generated: Some(path),
+            }),
+            Err(StoreError::Exists { .. }) => Ok(LoadedKey {
+                key: self.load(name)?,
+                generated: None,
+            }),
+            Err(e) => Err(e),
+        }
     }
 
     pub fn remove(&self, name: &str) -> Result<PathBuf, StoreError> {

@@ -1,11 +1,14 @@
 //! wzt: keys, signed claims, verification and a local host for zero-trust WebAssembly actors.
 //!
-//! The domain modules (`keys`, `claims`, `wasm`, `caps`, `policy`, `verify`, `sign`) never
-//! print or exit; `cli` is the command-line front end built on them.
+//! The domain modules (`keys`, `claims`, `wasm`, `caps`, `policy`, `verify`, `sign`, `project`,
+//! `devloop`, `host`) never print or exit; `cli` is the command-line front end built on them
+//! and the only place that prints. docs/design.md is the map.
+#![deny(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod caps;
 pub mod claims;
 pub mod cli;
+pub mod devloop;
 pub mod fsutil;
 pub mod host;
 pub mod keys;

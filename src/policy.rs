@@ -1,11 +1,11 @@
-//! The trust policy (DESIGN.md §4): a TOML file whose knobs the CLI also takes as flags.
+//! The trust policy (docs/design.md §4): a TOML file whose knobs the CLI also takes as flags.
 
 use std::path::Path;
-use std::time::Duration;
 
 use serde::Deserialize;
 
-use crate::caps;
+use crate::caps::{CapabilityId, Grants};
+use crate::time::parse_duration;
 
 /// The policy as written in the file. Unknown keys are an error: a misspelt knob must not
 /// silently weaken a policy.
@@ -65,8 +65,9 @@ impl PolicyFile {
 pub struct Policy {
     pub trusted_issuers: Vec<String>,
     pub allow_unsigned: bool,
-    pub required_caps: Vec<String>,
-    pub allowed_caps: Option<Vec<String>>,
+    pub required_caps: Vec<CapabilityId>,
+    /// When set, a grant outside it fails (signed or unsigned).
+    pub allowed_caps: Option<Grants>,
     pub max_age: Option<u64>,
     pub require_expiry: bool,
     pub leeway: u64,
@@ -85,7 +86,7 @@ impl Policy {
             |field: &'static str| move |message: String| PolicyError::Field { field, message };
         let resolve_caps = |list: &[String], name: &'static str| {
             list.iter()
-                .map(|c| caps::resolve(c).map_err(|e| field(name)(e.to_string())))
+                .map(|c| CapabilityId::parse(c).map_err(|e| field(name)(e.to_string())))
                 .collect::<Result<Vec<_>, _>>()
         };
         Ok(Policy {
@@ -100,7 +101,7 @@ impl Policy {
             allowed_caps: file
                 .allowed_caps
                 .as_deref()
-                .map(|l| resolve_caps(l, "allowed_caps"))
+                .map(|l| resolve_caps(l, "allowed_caps").map(Grants::from_iter))
                 .transpose()?,
             max_age: file
                 .max_age
@@ -118,13 +119,6 @@ impl Policy {
             require_name_version: file.require_name_version,
         })
     }
-}
-
-/// Parses a duration such as `30s`, `90m`, `12h`, `30d` into seconds.
-pub fn parse_duration(text: &str) -> Result<u64, String> {
-    humantime::parse_duration(text.trim())
-        .map(|d: Duration| d.as_secs())
-        .map_err(|e| format!("'{text}' is not a duration ({e}); use e.g. 30s, 90m, 12h, 30d"))
 }
 
 /// The commented policy file `wzt policy init` writes.
@@ -192,9 +186,12 @@ leeway = "30s"
         .unwrap();
         let policy = Policy::from_file(file, ok).unwrap();
         assert_eq!(policy.trusted_issuers, vec!["resolved-account"]);
-        assert_eq!(policy.required_caps, vec!["wasmcloud:keyvalue"]);
         assert_eq!(
-            policy.allowed_caps.unwrap(),
+            policy.required_caps,
+            vec![CapabilityId::Known(crate::caps::Capability::KeyValue)]
+        );
+        assert_eq!(
+            policy.allowed_caps.unwrap().contract_ids(),
             vec!["wasmcloud:httpserver", "wasmcloud:keyvalue"]
         );
         assert_eq!(policy.max_age, Some(90 * 86400));

@@ -5,6 +5,8 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use crate::sign::{ClaimsSpec, Grant, SignError};
+
 /// The file name of a project file.
 pub const PROJECT_FILE: &str = "wzt.toml";
 
@@ -95,6 +97,44 @@ impl Project {
     /// The issuer key name: the project's, else `account`.
     pub fn issuer(&self) -> &str {
         self.file.actor.issuer.as_deref().unwrap_or("account")
+    }
+
+    /// The artifact's file stem, which names the signed output and the subject key.
+    pub fn artifact_stem(&self) -> Result<&str, ProjectError> {
+        self.file
+            .build
+            .artifact
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .ok_or_else(|| ProjectError::Parse {
+                path: self.dir.join(PROJECT_FILE).display().to_string(),
+                message: "build.artifact has no file name (or one that is not UTF-8)".into(),
+            })
+    }
+
+    /// The store name of the subject (module) key: `<artifact stem>_module`.
+    pub fn subject_key_name(&self) -> Result<String, ProjectError> {
+        Ok(crate::keys::module_key_name(self.artifact_stem()?))
+    }
+
+    /// The claims the project file asks for, issued at `now` (no validity window: flags add
+    /// one).
+    pub fn claims_spec(&self, now: u64) -> Result<ClaimsSpec, SignError> {
+        let actor = &self.file.actor;
+        if let Some(alias) = &actor.call_alias {
+            crate::sign::validate_call_alias(alias)?;
+        }
+        Ok(ClaimsSpec {
+            name: Some(actor.name.clone()),
+            ver: actor.version.clone(),
+            rev: actor.revision,
+            tags: actor.tags.clone(),
+            grant: Grant::from_words(&actor.caps)?,
+            call_alias: actor.call_alias.clone(),
+            expires: None,
+            not_before: None,
+            issued_at: now,
+        })
     }
 }
 

@@ -4,7 +4,7 @@ use std::fs::File;
 use std::io::{BufReader, Write};
 use std::path::Path;
 
-use crate::caps;
+use crate::caps::{self, Grants};
 use crate::claims::{self, ActorMetadata, Claims, WASCAP_REVISION};
 use crate::fsutil;
 use crate::keys::{Key, KeyRole};
@@ -13,10 +13,23 @@ use crate::wasm::{self, Layout, WasmError};
 /// Which capabilities to grant.
 #[derive(Debug, Clone)]
 pub enum Grant {
-    /// Exactly these contract ids.
-    List(Vec<String>),
+    /// Exactly these.
+    List(Grants),
     /// Exactly what the artifact's imports and exports need (least privilege).
     Auto,
+}
+
+impl Grant {
+    /// Reads `--caps` words (or a project's `caps`): aliases and contract ids, or `auto` alone.
+    pub fn from_words<S: AsRef<str>>(words: &[S]) -> Result<Grant, SignError> {
+        if words.iter().any(|w| w.as_ref().trim() == "auto") {
+            if words.len() > 1 {
+                return Err(SignError::AutoCombined);
+            }
+            return Ok(Grant::Auto);
+        }
+        Ok(Grant::List(Grants::parse(words)?))
+    }
 }
 
 /// Everything that goes into the claims except the hash, which is computed.
@@ -47,6 +60,12 @@ pub enum SignError {
         "--caps auto: {0} needs a capability the host cannot provide; list the capabilities explicitly instead"
     )]
     UnsupportedImport(String),
+    #[error(
+        "--caps auto grants exactly what the artifact imports; do not combine it with other capabilities"
+    )]
+    AutoCombined,
+    #[error(transparent)]
+    UnknownCapability(#[from] caps::UnknownCapability),
     #[error(transparent)]
     Wasm(#[from] WasmError),
     #[error("{0}")]
@@ -133,7 +152,7 @@ pub fn sign_file(
                 name: spec.name.clone(),
                 module_hash,
                 tags: (!spec.tags.is_empty()).then(|| spec.tags.clone()),
-                caps: Some(caps.clone()),
+                caps: Some(caps.contract_ids()),
                 rev: spec.rev,
                 ver: spec.ver.clone(),
                 call_alias: spec.call_alias.clone(),

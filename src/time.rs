@@ -58,6 +58,10 @@ pub fn parse_time(text: &str, now: u64) -> Result<u64, String> {
 
 fn parse_rfc3339(text: &str) -> Option<u64> {
     // humantime reads UTC (`Z`) only; a numeric offset is applied here.
+    // Only ASCII is sliced by byte index: anything else is not an RFC 3339 time anyway.
+    if !text.is_ascii() {
+        return None;
+    }
     let (base, offset) = match text.len().checked_sub(6).map(|i| text.split_at(i)) {
         Some((base, off))
             if (off.starts_with('+') || off.starts_with('-')) && off.as_bytes()[3] == b':' =>
@@ -74,9 +78,30 @@ fn parse_rfc3339(text: &str) -> Option<u64> {
     u64::try_from(secs - offset).ok()
 }
 
+/// Parses a duration such as `30s`, `90m`, `12h`, `30d` into whole seconds (policy ages and
+/// leeways, which claims count in seconds).
+pub fn parse_duration(text: &str) -> Result<u64, String> {
+    parse_std_duration(text).map(|d| d.as_secs())
+}
+
+/// Parses a duration such as `300ms`, `30s`, `5m` (runtime limits, debounce intervals).
+pub fn parse_std_duration(text: &str) -> Result<Duration, String> {
+    humantime::parse_duration(text.trim()).map_err(|e| {
+        format!("'{text}' is not a duration ({e}); use e.g. 500ms, 30s, 90m, 12h, 30d")
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn non_ascii_times_are_errors_not_panics() {
+        assert!(parse_time("2027-01-01T00:00:00+0é:00", 0).is_err());
+        assert!(parse_time("ééééééé", 0).is_err());
+        assert_eq!(parse_duration("90m"), Ok(5400));
+        assert!(parse_std_duration("soon").is_err());
+    }
 
     #[test]
     fn durations_and_times_parse() {

@@ -1,37 +1,130 @@
-//! Verification (DESIGN.md §3): examining an artifact, then judging it against a policy.
+//! Verification (docs/design.md §3, §8): examining an artifact, judging it against a policy,
+//! and admitting it to the host.
 //!
-//! `examine` gathers the facts (framing, token, signature, recomputed hash) once; `evaluate`
-//! applies the rules and the policy and returns every failure, each with a stable code. An
-//! artifact passes only when the list is empty (fail closed).
+//! `examine` gathers the facts (framing, token, seal, recomputed hash) once; `evaluate` applies
+//! the rules and the policy and returns every failure, each with a stable code; `admit` does
+//! both on the exact bytes the host will compile and is the only way to obtain an [`Admitted`],
+//! the one thing the host accepts. An artifact passes only when the failure list is empty
+//! (fail closed).
 
-use std::io::{Read, Seek};
+use std::io::{Cursor, Read, Seek};
+use std::sync::Arc;
 
-use crate::claims::{Token, TokenError};
+use crate::caps::{CapabilityId, Grants};
+use crate::claims::{Claims, Token, TokenError};
 use crate::policy::Policy;
-use crate::wasm::{Layout, WasmError};
+use crate::wasm::{ArtifactKind, Layout, WasmError};
 
-/// The facts about one artifact that verification and `inspect` need.
+/// A token whose issuer, subject and signature have been checked and hold.
+#[derive(Debug, Clone)]
+pub struct VerifiedToken {
+    token: Token,
+}
+
+impl VerifiedToken {
+    pub fn claims(&self) -> &Claims {
+        &self.token.claims
+    }
+
+    /// The compact JWS as it was in the artifact.
+    pub fn raw(&self) -> &str {
+        &self.token.raw
+    }
+}
+
+/// A token that parsed, but whose issuer, subject or signature does not verify.
+#[derive(Debug, Clone)]
+pub struct InvalidToken {
+    token: Token,
+    error: TokenError,
+}
+
+impl InvalidToken {
+    /// The claims as written: readable, but nobody vouches for them.
+    pub fn claims(&self) -> &Claims {
+        &self.token.claims
+    }
+
+    pub fn raw(&self) -> &str {
+        &self.token.raw
+    }
+
+    pub fn error(&self) -> &TokenError {
+        &self.error
+    }
+}
+
+/// What the signature of an artifact amounts to. A token that was parsed is always checked
+/// too: "parsed, signature not checked" is not one of these states.
+#[derive(Debug, Clone)]
+pub enum Seal {
+    /// No signature section.
+    Unsigned,
+    /// A signature section whose token cannot be read (not UTF-8, not a JWS, a refused
+    /// header, malformed claims).
+    Unreadable(TokenError),
+    /// A readable token that does not verify.
+    Invalid(InvalidToken),
+    /// A token whose signature verifies under its issuer.
+    Valid(VerifiedToken),
+}
+
+/// The facts about one artifact that verification and `inspect` need. Built only by
+/// [`examine`].
 #[derive(Debug)]
 pub struct Examined {
-    pub layout: Layout,
-    /// The module hash recomputed from the artifact.
-    pub module_hash: String,
-    /// The first top-level signature's token (what wascap reads), parsed; `None` when unsigned.
-    pub token: Option<Result<Token, TokenError>>,
-    /// Issuer, subject and signature check of `token`, when it parsed.
-    pub signature: Option<Result<(), TokenError>>,
+    layout: Layout,
+    module_hash: String,
+    seal: Seal,
 }
 
 impl Examined {
+    pub fn layout(&self) -> &Layout {
+        &self.layout
+    }
+
+    pub fn kind(&self) -> ArtifactKind {
+        self.layout.kind
+    }
+
+    /// The module hash recomputed from the artifact.
+    pub fn module_hash(&self) -> &str {
+        &self.module_hash
+    }
+
+    /// The seal of the first top-level signature section (what wascap reads).
+    pub fn seal(&self) -> &Seal {
+        &self.seal
+    }
+
     pub fn is_signed(&self) -> bool {
         !self.layout.signatures.is_empty()
     }
 
-    /// The claims, when a token parsed (whether or not its signature is valid).
-    pub fn claims(&self) -> Option<&crate::claims::Claims> {
-        match &self.token {
-            Some(Ok(t)) => Some(&t.claims),
+    /// The claims as written, when a token could be read, whether or not it verifies (for
+    /// showing them); [`Examined::verified_claims`] is the one to trust.
+    pub fn claims(&self) -> Option<&Claims> {
+        match &self.seal {
+            Seal::Valid(t) => Some(t.claims()),
+            Seal::Invalid(t) => Some(t.claims()),
+            Seal::Unsigned | Seal::Unreadable(_) => None,
+        }
+    }
+
+    /// The claims, when their signature verifies.
+    pub fn verified_claims(&self) -> Option<&Claims> {
+        match &self.seal {
+            Seal::Valid(t) => Some(t.claims()),
             _ => None,
+        }
+    }
+
+    /// The raw token, when one could be decoded as text.
+    pub fn raw_token(&self) -> Option<&str> {
+        match &self.seal {
+            Seal::Valid(t) => Some(t.raw()),
+            Seal::Invalid(t) => Some(t.raw()),
+            Seal::Unsigned | Seal::Unreadable(_) => None,
         }
     }
 
@@ -51,25 +144,27 @@ pub fn examine<R: Read + Seek>(src: &mut R, len: u64) -> Result<Examined, WasmEr
         .iter()
         .find(|s| s.depth == 0)
         .or(layout.signatures.first());
-    let token = match first {
-        None => None,
+    let seal = match first {
+        None => Seal::Unsigned,
         Some(section) => {
             let bytes = layout.read_token(src, section)?;
-            Some(match String::from_utf8(bytes) {
+            let parsed = match String::from_utf8(bytes) {
                 Ok(text) => Token::parse(text.trim()),
                 Err(_) => Err(TokenError::Malformed("the token is not UTF-8".into())),
-            })
+            };
+            match parsed {
+                Err(e) => Seal::Unreadable(e),
+                Ok(token) => match token.verify_signature() {
+                    Ok(()) => Seal::Valid(VerifiedToken { token }),
+                    Err(error) => Seal::Invalid(InvalidToken { token, error }),
+                },
+            }
         }
-    };
-    let signature = match &token {
-        Some(Ok(t)) => Some(t.verify_signature()),
-        _ => None,
     };
     Ok(Examined {
         layout,
         module_hash,
-        token,
-        signature,
+        seal,
     })
 }
 
@@ -104,12 +199,10 @@ pub enum Failure {
     UntrustedIssuer { issuer: String },
     #[error("the token is revoked by the policy ({what} {value})")]
     Revoked { what: &'static str, value: String },
-    #[error(
-        "the policy requires capability {0}, which the claims do not grant; re-sign with `wzt sign --caps …`"
-    )]
-    MissingRequiredCap(String),
+    #[error("{}", missing_required_cap(cap, *signed))]
+    MissingRequiredCap { cap: CapabilityId, signed: bool },
     #[error("capability {0} is granted but the policy's allowed_caps does not allow it")]
-    CapNotAllowed(String),
+    CapNotAllowed(CapabilityId),
     #[error("the token was issued {}, longer ago than the policy's max_age of {max_age}s", crate::time::describe(*issued_at, *now))]
     TooOld {
         issued_at: u64,
@@ -124,6 +217,18 @@ pub enum Failure {
     MissingNameVersion(&'static str),
 }
 
+fn missing_required_cap(cap: &CapabilityId, signed: bool) -> String {
+    if signed {
+        format!(
+            "the policy requires capability {cap}, which the claims do not grant; re-sign with `wzt sign --caps …`"
+        )
+    } else {
+        format!(
+            "the policy requires capability {cap}, which this unsigned actor is not granted; grant it with `--caps`"
+        )
+    }
+}
+
 impl Failure {
     pub fn code(&self) -> &'static str {
         match self {
@@ -136,7 +241,7 @@ impl Failure {
             Failure::Expired { .. } => "expired",
             Failure::UntrustedIssuer { .. } => "untrusted_issuer",
             Failure::Revoked { .. } => "revoked",
-            Failure::MissingRequiredCap(_) => "missing_required_cap",
+            Failure::MissingRequiredCap { .. } => "missing_required_cap",
             Failure::CapNotAllowed(_) => "cap_not_allowed",
             Failure::TooOld { .. } => "too_old",
             Failure::NoExpiry => "no_expiry",
@@ -146,14 +251,22 @@ impl Failure {
 }
 
 /// Applies §3 and the policy to an examined artifact at time `now` (seconds since the epoch).
-/// Returns every failure; an empty list means the artifact may run.
-pub fn evaluate(examined: &Examined, policy: &Policy, now: u64) -> Vec<Failure> {
+/// The capability rules apply to the grants the actor would hold: the claims' for a signed
+/// artifact, `unsigned_grants` for an unsigned one. Returns every failure; an empty list means
+/// the artifact may run.
+pub fn evaluate(
+    examined: &Examined,
+    policy: &Policy,
+    now: u64,
+    unsigned_grants: &Grants,
+) -> Vec<Failure> {
     let mut failures = Vec::new();
     let sections = &examined.layout.signatures;
     if sections.is_empty() {
         if !policy.allow_unsigned {
             failures.push(Failure::Unsigned);
         }
+        check_caps(policy, unsigned_grants, false, &mut failures);
         return failures;
     }
     if sections.len() > 1 {
@@ -166,18 +279,18 @@ pub fn evaluate(examined: &Examined, policy: &Policy, now: u64) -> Vec<Failure> 
             offset: nested.offset,
         });
     }
-    let token = match &examined.token {
-        Some(Ok(token)) => token,
-        Some(Err(e)) => {
+    let claims = match &examined.seal {
+        Seal::Valid(token) => token.claims(),
+        Seal::Invalid(token) => {
+            failures.push(Failure::Token(token.error.clone()));
+            token.claims()
+        }
+        Seal::Unreadable(e) => {
             failures.push(Failure::Token(e.clone()));
             return failures;
         }
-        None => return failures,
+        Seal::Unsigned => unreachable!("a signature section was found"),
     };
-    if let Some(Err(e)) = &examined.signature {
-        failures.push(Failure::Token(e.clone()));
-    }
-    let claims = &token.claims;
     if claims.metadata.module_hash != examined.module_hash {
         failures.push(Failure::HashMismatch {
             claimed: claims.metadata.module_hash.clone(),
@@ -215,19 +328,7 @@ pub fn evaluate(examined: &Examined, policy: &Policy, now: u64) -> Vec<Failure> 
             value: claims.subject.clone(),
         });
     }
-    let granted = claims.caps();
-    for required in &policy.required_caps {
-        if !granted.contains(required) {
-            failures.push(Failure::MissingRequiredCap(required.clone()));
-        }
-    }
-    if let Some(allowed) = &policy.allowed_caps {
-        for cap in granted {
-            if !allowed.contains(cap) {
-                failures.push(Failure::CapNotAllowed(cap.clone()));
-            }
-        }
-    }
+    check_caps(policy, &claims.grants(), true, &mut failures);
     if let Some(max_age) = policy.max_age
         && now.saturating_sub(claims.issued_at) > max_age
     {
@@ -249,4 +350,206 @@ pub fn evaluate(examined: &Examined, policy: &Policy, now: u64) -> Vec<Failure> 
         }
     }
     failures
+}
+
+/// `required_caps` and `allowed_caps` against the grants an actor would hold.
+fn check_caps(policy: &Policy, grants: &Grants, signed: bool, failures: &mut Vec<Failure>) {
+    for required in &policy.required_caps {
+        if !grants.contains_id(required) {
+            failures.push(Failure::MissingRequiredCap {
+                cap: required.clone(),
+                signed,
+            });
+        }
+    }
+    if let Some(allowed) = &policy.allowed_caps {
+        for cap in grants {
+            if !allowed.contains_id(cap) {
+                failures.push(Failure::CapNotAllowed(cap.clone()));
+            }
+        }
+    }
+}
+
+/// Why an artifact was not admitted.
+#[derive(Debug, thiserror::Error)]
+pub enum Rejection {
+    /// The bytes are not a readable module or component (an input error).
+    #[error(transparent)]
+    Unreadable(#[from] WasmError),
+    /// Grants were offered for a signed artifact, whose grants are its claims (an input error).
+    #[error(
+        "--caps grants capabilities to unsigned actors only; a signed actor's grants are in its claims (re-sign it to change them)"
+    )]
+    GrantsForSignedActor,
+    /// The artifact breaks these rules (a failed check).
+    #[error("{}", .0.iter().map(|f| format!("[{}] {f}", f.code())).collect::<Vec<_>>().join("; "))]
+    Failed(Vec<Failure>),
+}
+
+/// An actor that passed verification: the exact bytes that were verified, the module hash
+/// computed from them, its claims (none when admitted unsigned under `allow_unsigned`) and
+/// the grants it holds. Fields are private and [`admit`] is the only constructor, so holding
+/// an `Admitted` proves the check was made; the host takes nothing else.
+///
+/// ```
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use wzt::{caps::Grants, policy::Policy, verify};
+/// let unsigned = wat::parse_str("(module)")?;
+/// let policy = Policy { allow_unsigned: true, ..Policy::default() };
+/// let admitted = verify::admit(unsigned, &policy, wzt::time::now(), Grants::none())?;
+/// assert!(admitted.claims().is_none());
+/// # Ok(()) }
+/// ```
+///
+/// Nothing outside verification can make one, not even with bytes and a hash in hand:
+///
+/// ```compile_fail
+/// let forged = wzt::verify::Admitted {
+///     bytes: std::sync::Arc::from(vec![0u8; 8]),
+///     module_hash: String::new(),
+///     kind: wzt::wasm::ArtifactKind::Module,
+///     claims: None,
+///     grants: wzt::caps::Grants::none(),
+/// };
+/// ```
+#[derive(Debug, Clone)]
+pub struct Admitted {
+    bytes: Arc<[u8]>,
+    module_hash: String,
+    kind: ArtifactKind,
+    claims: Option<Claims>,
+    grants: Grants,
+}
+
+impl Admitted {
+    /// The verified bytes: what the host compiles.
+    pub fn bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+
+    /// The module hash computed from [`Admitted::bytes`] (the compile cache's key).
+    pub fn module_hash(&self) -> &str {
+        &self.module_hash
+    }
+
+    pub fn kind(&self) -> ArtifactKind {
+        self.kind
+    }
+
+    /// The verified claims; `None` for an unsigned actor admitted under `allow_unsigned`.
+    pub fn claims(&self) -> Option<&Claims> {
+        self.claims.as_ref()
+    }
+
+    /// What the actor may use: its claims' grants, or the grants given for an unsigned actor.
+    pub fn grants(&self) -> &Grants {
+        &self.grants
+    }
+}
+
+/// Verifies `bytes` under `policy` at `now` and, when every rule holds, admits them.
+/// `unsigned_grants` are the capabilities an unsigned actor gets (under `allow_unsigned`);
+/// they are checked against the policy's capability rules as signed grants are, and offering
+/// any for a signed artifact is refused.
+pub fn admit(
+    bytes: impl Into<Arc<[u8]>>,
+    policy: &Policy,
+    now: u64,
+    unsigned_grants: Grants,
+) -> Result<Admitted, Rejection> {
+    let bytes: Arc<[u8]> = bytes.into();
+    let examined = examine(&mut Cursor::new(&bytes[..]), bytes.len() as u64)?;
+    let failures = evaluate(&examined, policy, now, &unsigned_grants);
+    if !failures.is_empty() {
+        return Err(Rejection::Failed(failures));
+    }
+    let (claims, grants) = match examined.seal {
+        Seal::Unsigned => (None, unsigned_grants),
+        Seal::Valid(token) if unsigned_grants.is_empty() => {
+            let grants = token.claims().grants();
+            (Some(token.token.claims), grants)
+        }
+        Seal::Valid(_) => return Err(Rejection::GrantsForSignedActor),
+        // `evaluate` reports both as failures; never admitted.
+        Seal::Unreadable(_) | Seal::Invalid(_) => {
+            unreachable!("an unverified token always fails evaluation")
+        }
+    };
+    Ok(Admitted {
+        bytes,
+        module_hash: examined.module_hash,
+        kind: examined.layout.kind,
+        claims,
+        grants,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::caps::{Capability, CapabilityId};
+
+    fn unsigned_policy() -> Policy {
+        Policy {
+            allow_unsigned: true,
+            ..Policy::default()
+        }
+    }
+
+    fn empty_module() -> Vec<u8> {
+        b"\0asm\x01\0\0\0".to_vec()
+    }
+
+    #[test]
+    fn unsigned_grants_obey_allowed_caps() {
+        let policy = Policy {
+            allowed_caps: Some(Grants::parse(&["http"]).unwrap()),
+            ..unsigned_policy()
+        };
+        let kv = Grants::parse(&["kv"]).unwrap();
+        match admit(empty_module(), &policy, 0, kv) {
+            Err(Rejection::Failed(f)) => assert_eq!(
+                f,
+                vec![Failure::CapNotAllowed(CapabilityId::Known(
+                    Capability::KeyValue
+                ))]
+            ),
+            other => panic!("admitted or wrong rejection: {other:?}"),
+        }
+        let http = Grants::parse(&["http"]).unwrap();
+        let admitted = admit(empty_module(), &policy, 0, http.clone()).unwrap();
+        assert_eq!(admitted.grants(), &http);
+        assert_eq!(admitted.bytes(), &empty_module()[..]);
+    }
+
+    #[test]
+    fn unsigned_grants_obey_required_caps() {
+        let policy = Policy {
+            required_caps: vec![CapabilityId::Known(Capability::Logging)],
+            ..unsigned_policy()
+        };
+        let failures = match admit(empty_module(), &policy, 0, Grants::none()) {
+            Err(Rejection::Failed(f)) => f,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(failures[0].code(), "missing_required_cap");
+        assert!(failures[0].to_string().contains("unsigned"));
+    }
+
+    #[test]
+    fn unsigned_is_refused_without_allow_unsigned() {
+        assert!(matches!(
+            admit(empty_module(), &Policy::default(), 0, Grants::none()),
+            Err(Rejection::Failed(f)) if f == vec![Failure::Unsigned]
+        ));
+    }
+
+    #[test]
+    fn unreadable_bytes_are_an_input_error() {
+        assert!(matches!(
+            admit(b"not wasm".to_vec(), &unsigned_policy(), 0, Grants::none()),
+            Err(Rejection::Unreadable(_))
+        ));
+    }
 }

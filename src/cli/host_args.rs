@@ -10,10 +10,11 @@ use anyhow::{Context as _, bail};
 use clap::Args;
 
 use super::output::escape;
+use crate::caps::{Capability, Grants};
 use crate::host::providers::http_client::{HostPattern, HttpClientMode, load_fixtures};
 use crate::host::providers::kv::{MemoryKv, SqliteKv};
 use crate::host::providers::{self, LogLevel, Providers};
-use crate::host::{self, HostEvent, HostOptions};
+use crate::host::{self, HostEvent, HostOptions, Preopen};
 
 /// The async runtime the host serves and runs actors on.
 pub fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
@@ -30,17 +31,17 @@ pub struct HostArgs {
     #[arg(long, default_value = "127.0.0.1:8080", value_name = "ADDR")]
     pub listen: SocketAddr,
     /// An environment variable for the actor, K=V (repeatable).
-    #[arg(long = "env", short = 'e', value_name = "K=V")]
-    pub env: Vec<String>,
+    #[arg(long = "env", short = 'e', value_name = "K=V", value_parser = parse_key_value)]
+    pub env: Vec<(String, String)>,
     /// Preopen a host directory for the guest, HOST[::GUEST] (needs the fs capability).
     #[arg(long = "dir", value_name = "HOST[::GUEST]")]
-    pub dirs: Vec<String>,
+    pub dirs: Vec<Preopen>,
     /// Linear memory per instance, e.g. 512MiB.
-    #[arg(long, default_value = "512MiB", value_name = "SIZE")]
-    pub max_memory: String,
-    /// Wall-clock deadline per invocation, e.g. 30s.
-    #[arg(long, default_value = "30s", value_name = "DURATION")]
-    pub timeout: String,
+    #[arg(long, default_value = "512MiB", value_name = "SIZE", value_parser = host::parse_size)]
+    pub max_memory: u64,
+    /// Wall-clock deadline per invocation, e.g. 30s or 500ms.
+    #[arg(long, default_value = "30s", value_name = "DURATION", value_parser = parse_timeout)]
+    pub timeout: std::time::Duration,
     /// Invocations running at once; more wait.
     #[arg(long, default_value_t = 64, value_name = "N")]
     pub max_concurrent: usize,
@@ -51,9 +52,10 @@ pub struct HostArgs {
     /// nothing persisted.
     #[arg(long)]
     pub mock_caps: bool,
-    /// Choose a provider for one capability, CAP=KIND: kv=sqlite or kv=memory (repeatable).
+    /// Choose a provider for one capability, CAP=KIND: kv=sqlite, kv=memory, httpclient=local
+    /// or httpclient=mock (repeatable).
     #[arg(long = "provider", value_name = "CAP=KIND")]
-    pub provider: Vec<String>,
+    pub provider: Vec<ProviderChoice>,
     /// The local key-value SQLite file.
     #[arg(long, default_value = ".wzt/kv.sqlite", value_name = "FILE")]
     pub kv_path: PathBuf,
@@ -68,8 +70,8 @@ pub struct HostArgs {
     #[arg(long, default_value = "info", value_name = "LEVEL")]
     pub log_level: LogLevel,
     /// A wasi:config value, K=V (repeatable; overrides --config-file).
-    #[arg(long = "config", value_name = "K=V")]
-    pub config: Vec<String>,
+    #[arg(long = "config", value_name = "K=V", value_parser = parse_key_value)]
+    pub config: Vec<(String, String)>,
     /// wasi:config values from a TOML file of `key = "value"` lines.
     #[arg(long, value_name = "FILE")]
     pub config_file: Option<PathBuf>,
@@ -98,19 +100,17 @@ impl HostArgs {
     pub fn providers(
         &self,
         actor: String,
-        granted: &[String],
+        granted: &Grants,
         events: host::EventSink,
     ) -> anyhow::Result<(Arc<Providers>, KvChoice)> {
         let mut kind = if self.mock_caps { "memory" } else { "sqlite" };
         let mut http_mock = self.mock_caps || self.http_fixtures.is_some();
         for p in &self.provider {
-            match p.split_once('=') {
-                Some(("kv", k @ ("memory" | "sqlite"))) => kind = k,
-                Some(("httpclient", "mock")) => http_mock = true,
-                Some(("httpclient", "local")) => http_mock = false,
-                _ => bail!(
-                    "--provider {p}: expected kv=memory, kv=sqlite, httpclient=local or httpclient=mock"
-                ),
+            match p {
+                ProviderChoice::KvMemory => kind = "memory",
+                ProviderChoice::KvSqlite => kind = "sqlite",
+                ProviderChoice::HttpClientMock => http_mock = true,
+                ProviderChoice::HttpClientLocal => http_mock = false,
             }
         }
         let http_client = if http_mock {
@@ -141,7 +141,7 @@ impl HostArgs {
                 "--kv-seed and --kv-dump apply to the in-memory store: add --mock-caps or --provider kv=memory"
             );
         }
-        let kv_granted = granted.iter().any(|g| g == providers::KEYVALUE);
+        let kv_granted = granted.contains(Capability::KeyValue);
         let kv = match (kv_granted, kind) {
             (false, _) => KvChoice::Unused(Arc::new(MemoryKv::new())),
             (true, "sqlite") => {
@@ -159,12 +159,7 @@ impl HostArgs {
         if let Some(path) = &self.config_file {
             config = read_config_file(path)?;
         }
-        for kv in &self.config {
-            let (k, v) = kv
-                .split_once('=')
-                .with_context(|| format!("--config {kv}: expected K=V"))?;
-            config.insert(k.to_string(), v.to_string());
-        }
+        config.extend(self.config.iter().cloned());
         let trace_file = match &self.trace_file {
             Some(path) => Some(std::sync::Mutex::new(std::io::BufWriter::new(
                 std::fs::File::create(path)
@@ -195,35 +190,13 @@ impl HostArgs {
         Ok((Arc::new(providers), kv))
     }
 
-    pub fn host_options(&self, granted: &[String], args: &[String]) -> anyhow::Result<HostOptions> {
-        let env = self
-            .env
-            .iter()
-            .map(|kv| {
-                kv.split_once('=')
-                    .map(|(k, v)| (k.to_string(), v.to_string()))
-                    .with_context(|| format!("--env {kv}: expected K=V"))
-            })
-            .collect::<anyhow::Result<_>>()?;
-        let dirs: Vec<(PathBuf, String)> = self
-            .dirs
-            .iter()
-            .map(|d| match d.split_once("::") {
-                Some((host, guest)) => (PathBuf::from(host), guest.to_string()),
-                None => (PathBuf::from(d), d.clone()),
-            })
-            .collect();
-        if !dirs.is_empty() && !granted.iter().any(|g| g == "wasi:filesystem") {
+    pub fn host_options(&self, granted: &Grants, args: &[String]) -> anyhow::Result<HostOptions> {
+        if !self.dirs.is_empty() && !granted.contains(Capability::Filesystem) {
             bail!("--dir needs the fs capability, which this actor is not granted");
         }
         Ok(HostOptions {
-            max_memory: host::parse_size(&self.max_memory)
-                .map_err(|e| anyhow::anyhow!("--max-memory: {e}"))?,
-            timeout: std::time::Duration::from_secs(
-                crate::policy::parse_duration(&self.timeout)
-                    .map_err(|e| anyhow::anyhow!("--timeout: {e}"))?
-                    .max(1),
-            ),
+            max_memory: self.max_memory,
+            timeout: self.timeout,
             max_concurrent: self.max_concurrent.max(1),
             cache_dir: if self.no_cache {
                 None
@@ -231,8 +204,8 @@ impl HostArgs {
                 host::default_cache_dir()
             },
             args: args.to_vec(),
-            env,
-            dirs,
+            env: self.env.clone(),
+            dirs: self.dirs.clone(),
         })
     }
 
@@ -247,8 +220,8 @@ impl HostArgs {
     }
 
     /// The provider lines of the startup block.
-    pub fn describe_providers(&self, kv: &KvChoice, granted: &[String]) {
-        let kv_granted = granted.iter().any(|g| g == providers::KEYVALUE);
+    pub fn describe_providers(&self, kv: &KvChoice, granted: &Grants) {
+        let kv_granted = granted.contains(Capability::KeyValue);
         match kv {
             _ if !kv_granted => {}
             KvChoice::Sqlite(s) => eprintln!(
@@ -264,13 +237,57 @@ impl HostArgs {
             ),
             KvChoice::Unused(_) => {}
         }
-        if granted.iter().any(|g| g == providers::LOGGING) {
+        if granted.contains(Capability::Logging) {
             eprintln!(
                 "  log       level {}",
                 self.log_level.as_str().to_ascii_lowercase()
             );
         }
     }
+}
+
+/// A `--provider` choice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProviderChoice {
+    KvSqlite,
+    KvMemory,
+    HttpClientLocal,
+    HttpClientMock,
+}
+
+impl std::str::FromStr for ProviderChoice {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(match s.trim() {
+            "kv=sqlite" => ProviderChoice::KvSqlite,
+            "kv=memory" => ProviderChoice::KvMemory,
+            "httpclient=local" => ProviderChoice::HttpClientLocal,
+            "httpclient=mock" => ProviderChoice::HttpClientMock,
+            _ => {
+                return Err(
+                    "expected kv=memory, kv=sqlite, httpclient=local or httpclient=mock".into(),
+                );
+            }
+        })
+    }
+}
+
+/// `K=V` as a pair (the value may hold further `=`).
+fn parse_key_value(text: &str) -> Result<(String, String), String> {
+    text.split_once('=')
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .filter(|(k, _)| !k.is_empty())
+        .ok_or_else(|| "expected K=V".to_string())
+}
+
+/// A positive duration.
+fn parse_timeout(text: &str) -> Result<std::time::Duration, String> {
+    let d = crate::time::parse_std_duration(text)?;
+    if d.is_zero() {
+        return Err("the deadline must be longer than 0s".into());
+    }
+    Ok(d)
 }
 
 /// The key-value backend of a run.

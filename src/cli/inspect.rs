@@ -7,13 +7,13 @@ use clap::Args;
 use comfy_table::Cell;
 use serde_json::json;
 
+use super::artifact::examine_path;
 use super::output::{self, escape};
-use super::verify::examine_path;
 use super::{Ctx, Outcome};
-use crate::caps::{self, Direction, InterfaceNeed, Need};
+use crate::caps::{self, Capability, Direction, Grants, InterfaceNeed, Need};
 use crate::claims::Claims;
 use crate::time;
-use crate::verify::Examined;
+use crate::verify::{Examined, Seal};
 
 /// Show the claims of a module or component, and its imports against its grants.
 ///
@@ -34,12 +34,10 @@ impl Opts {
         if self.jwt_only {
             return jwt_only(ctx, &examined);
         }
-        let interfaces = examined.layout.imports_and_exports(&mut reader)?;
+        let interfaces = examined.layout().imports_and_exports(&mut reader)?;
         let needs = caps::needs_of(&interfaces);
-        let granted: Vec<String> = examined
-            .claims()
-            .map(|c| c.caps().to_vec())
-            .unwrap_or_default();
+        // The grants as written, whether or not the signature verifies (`verify` judges).
+        let granted = examined.claims().map(|c| c.grants()).unwrap_or_default();
         let (missing, unused) = caps::check_grants(&needs, &granted);
         let now = time::now();
         if ctx.json {
@@ -56,10 +54,11 @@ impl Opts {
 }
 
 fn jwt_only(ctx: &Ctx, examined: &Examined) -> anyhow::Result<Outcome> {
-    let raw = match &examined.token {
-        Some(Ok(token)) => token.raw.clone(),
-        Some(Err(e)) => bail!("the signature section does not hold a readable token: {e}"),
-        None => {
+    let raw = match examined.seal() {
+        Seal::Valid(token) => token.raw().to_string(),
+        Seal::Invalid(token) => token.raw().to_string(),
+        Seal::Unreadable(e) => bail!("the signature section does not hold a readable token: {e}"),
+        Seal::Unsigned => {
             eprintln!("the artifact is not signed: there is no token");
             return Ok(Outcome::CheckFailed);
         }
@@ -75,23 +74,21 @@ fn jwt_only(ctx: &Ctx, examined: &Examined) -> anyhow::Result<Outcome> {
 
 /// How an interface stands against the grants: `always_linked`, `granted`, `missing` or
 /// `unsupported`.
-fn status_of(need: &Need, granted: &[String]) -> &'static str {
+fn status_of(need: &Need, granted: &Grants) -> &'static str {
     match need {
         Need::AlwaysLinked => "always_linked",
         Need::Unsupported => "unsupported",
-        Need::Grant { any_of } if any_of.iter().any(|c| granted.iter().any(|g| g == c)) => {
-            "granted"
-        }
+        Need::Grant { .. } if need.met_by(granted) => "granted",
         Need::Grant { .. } => "missing",
     }
 }
 
 fn signature_text(examined: &Examined) -> (String, bool) {
-    match (&examined.token, &examined.signature) {
-        (Some(Err(e)), _) => (format!("unreadable: {e}"), false),
-        (_, Some(Err(e))) => (format!("INVALID: {e}"), false),
-        (_, Some(Ok(()))) => ("valid".to_string(), true),
-        _ => ("none".to_string(), false),
+    match examined.seal() {
+        Seal::Unreadable(e) => (format!("unreadable: {e}"), false),
+        Seal::Invalid(token) => (format!("INVALID: {}", token.error()), false),
+        Seal::Valid(_) => ("valid".to_string(), true),
+        Seal::Unsigned => ("none".to_string(), false),
     }
 }
 
@@ -101,12 +98,12 @@ fn print_human(
     opts: &Opts,
     examined: &Examined,
     needs: &[InterfaceNeed],
-    granted: &[String],
+    granted: &Grants,
     missing: &[String],
-    unused: &[String],
+    unused: &[Capability],
     now: u64,
 ) {
-    let layout = &examined.layout;
+    let layout = examined.layout();
     let sections = layout.signatures.len();
     println!(
         "{}: {}, {}",
@@ -133,10 +130,10 @@ fn print_human(
     }
     if let Some(claims) = examined.claims() {
         println!("{}", claims_table(ctx, examined, claims, now));
-    } else if let Some(Err(e)) = &examined.token {
+    } else if let Seal::Unreadable(e) = examined.seal() {
         println!("{}", output::paint(ctx, &format!("token: {e}"), false));
     } else {
-        println!("Module hash: {}", examined.module_hash);
+        println!("Module hash: {}", examined.module_hash());
     }
 
     let gated: Vec<&InterfaceNeed> = needs
@@ -153,7 +150,7 @@ fn print_human(
             let needs_text = match &n.need {
                 Need::Grant { any_of } => any_of
                     .iter()
-                    .map(|c| caps::display_name(c))
+                    .map(|c| c.friendly_name())
                     .collect::<Vec<_>>()
                     .join(" or "),
                 _ => "no capability provides it".to_string(),
@@ -213,7 +210,7 @@ fn print_human(
             "unused grants: {} (granted but never imported)",
             unused
                 .iter()
-                .map(|c| caps::display_name(c))
+                .map(|c| c.friendly_name())
                 .collect::<Vec<_>>()
                 .join(", ")
         );
@@ -225,22 +222,22 @@ fn claims_table(ctx: &Ctx, examined: &Examined, claims: &Claims, now: u64) -> co
     let (signature, signature_ok) = signature_text(examined);
     let hash_ok = examined.hash_matches() == Some(true);
     let hash = if hash_ok {
-        format!("{} (matches)", examined.module_hash)
+        format!("{} (matches)", examined.module_hash())
     } else {
         format!(
             "MISMATCH: claims {}, artifact {}",
             escape(&meta.module_hash),
-            examined.module_hash
+            examined.module_hash()
         )
     };
     let opt = |v: Option<String>| v.unwrap_or_else(|| "-".to_string());
-    let caps_text = if claims.caps().is_empty() {
+    let grants = claims.grants();
+    let caps_text = if grants.is_empty() {
         "none".to_string()
     } else {
-        claims
-            .caps()
+        grants
             .iter()
-            .map(|c| escape(&caps::display_name(c)))
+            .map(|c| escape(c.display_name()))
             .collect::<Vec<_>>()
             .join(", ")
     };
@@ -299,24 +296,24 @@ fn inspect_json(
     opts: &Opts,
     examined: &Examined,
     needs: &[InterfaceNeed],
-    granted: &[String],
+    granted: &Grants,
     missing: &[String],
-    unused: &[String],
+    unused: &[Capability],
 ) -> serde_json::Value {
     let claims = examined.claims();
     let (signature, signature_ok) = signature_text(examined);
     json!({
         "file": opts.file,
-        "kind": examined.layout.kind,
+        "kind": examined.kind(),
         "signed": examined.is_signed(),
-        "signature_sections": examined.layout.signatures.len(),
-        "nested_signature": examined.layout.signatures.iter().any(|s| s.depth > 0),
-        "module_hash": examined.module_hash,
+        "signature_sections": examined.layout().signatures.len(),
+        "nested_signature": examined.layout().signatures.iter().any(|s| s.depth > 0),
+        "module_hash": examined.module_hash(),
         "hash_matches": examined.hash_matches(),
         "signature_valid": claims.is_some() && signature_ok,
         "signature_error": (!signature_ok && examined.is_signed()).then_some(signature),
         "claims": claims,
-        "caps": granted.iter().map(|c| json!({ "id": c, "name": caps::display_name(c) })).collect::<Vec<_>>(),
+        "caps": granted.iter().map(|c| json!({ "id": c, "name": c.display_name() })).collect::<Vec<_>>(),
         "interfaces": needs.iter().map(|n| json!({
             "name": n.name,
             "direction": n.direction,

@@ -52,3 +52,28 @@ pub fn resolve_issuer(entry: &str, store: &KeyStore) -> anyhow::Result<String> {
     }
     Ok(key.public_key().to_string())
 }
+
+/// Loads a default store key (`account`, `<stem>_module`), generating and saving it with a
+/// notice on stderr when missing, unless `disable_keygen` says to fail instead.
+pub fn default_key(
+    store: &KeyStore,
+    name: &str,
+    role: KeyRole,
+    disable_keygen: bool,
+) -> anyhow::Result<Key> {
+    if disable_keygen && !store.contains(name)? {
+        bail!(
+            "no {role} key '{name}' in {} and --disable-keygen is set; create it with `wzt keys gen {role} --name {name}`",
+            store.dir().display()
+        );
+    }
+    let loaded = store.load_or_generate(name, role)?;
+    if let Some(path) = &loaded.generated {
+        eprintln!(
+            "note: generated {role} key '{name}' ({}) in {}",
+            loaded.key.public_key(),
+            path.display()
+        );
+    }
+    Ok(loaded.key)
+}

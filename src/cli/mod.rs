@@ -1,5 +1,6 @@
 //! The command-line front end: one module per command, each an `Opts` that clap parses and a
 //! `run` that calls into the library and prints. Only this layer prints or decides exit codes.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -9,6 +10,7 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::keys::KeyStore;
 
+mod artifact;
 pub mod completions;
 pub mod dev;
 pub mod docs;
@@ -19,6 +21,7 @@ mod keysource;
 pub mod new;
 mod output;
 pub mod policy;
+mod policy_args;
 pub mod run;
 pub mod sign;
 pub mod verify;

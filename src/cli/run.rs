@@ -1,7 +1,7 @@
 //! `wzt run`: verify an actor, then run it in the embedded host with only its granted
 //! capabilities linked.
 
-use std::io::{Cursor, Write};
+use std::io::Write;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -12,11 +12,11 @@ use serde_json::json;
 
 use super::host_args::{self, HostArgs, KvChoice};
 use super::output::{self, escape};
-use super::verify::PolicyOpts;
+use super::policy_args::PolicyOpts;
 use super::{Ctx, Outcome};
-use crate::caps;
+use crate::caps::Grants;
 use crate::host::{self, Actor, EnforcementError, EntryPoint, Host};
-use crate::verify::{evaluate, examine};
+use crate::verify::{Admitted, Rejection, admit};
 
 /// Verify an actor and run it: serve an HTTP actor, or run a command once.
 ///
@@ -63,38 +63,30 @@ impl Opts {
     pub fn run(self, ctx: &Ctx) -> anyhow::Result<Outcome> {
         let bytes = std::fs::read(&self.actor)
             .with_context(|| format!("cannot read {}", self.actor.display()))?;
-        // Verify the very bytes that will be compiled: no window to swap the file.
-        let examined = examine(&mut Cursor::new(&bytes), bytes.len() as u64)
-            .with_context(|| format!("cannot read {}", self.actor.display()))?;
         let policy = self.policy.build(ctx)?;
-        let failures = evaluate(&examined, &policy, crate::time::now());
-        if !failures.is_empty() {
-            eprintln!("refusing to run {}:", self.actor.display());
-            for f in &failures {
-                eprintln!("  [{}] {f}", f.code());
-            }
-            return Ok(Outcome::CheckFailed);
-        }
-        let claims = examined.claims();
-        let granted: Vec<String> = match claims {
-            Some(c) => {
-                if !self.caps.is_empty() {
-                    bail!(
-                        "--caps grants capabilities to unsigned actors only; a signed actor's grants are in its claims (re-sign it to change them)"
-                    );
+        let unsigned_grants = Grants::parse(&self.caps)?;
+        // Admission verifies the very bytes the host compiles: no window to swap the file.
+        let admitted = match admit(bytes, &policy, crate::time::now(), unsigned_grants) {
+            Ok(admitted) => admitted,
+            Err(Rejection::Failed(failures)) => {
+                eprintln!("refusing to run {}:", self.actor.display());
+                for f in &failures {
+                    eprintln!("  [{}] {f}", f.code());
                 }
-                c.caps().to_vec()
+                return Ok(Outcome::CheckFailed);
             }
-            None => self
-                .caps
-                .iter()
-                .filter(|c| !c.trim().is_empty())
-                .map(|c| caps::resolve(c))
-                .collect::<Result<_, _>>()?,
+            Err(e @ Rejection::GrantsForSignedActor) => return Err(e.into()),
+            Err(Rejection::Unreadable(e)) => {
+                return Err(
+                    anyhow::Error::new(e).context(format!("cannot read {}", self.actor.display()))
+                );
+            }
         };
-        let options = self.host.host_options(&granted, &self.args)?;
+        let granted = admitted.grants();
+        let options = self.host.host_options(granted, &self.args)?;
         let host = Arc::new(Host::new(options)?);
-        let actor_name = claims
+        let actor_name = admitted
+            .claims()
             .and_then(|c| c.metadata.name.clone())
             .or_else(|| {
                 self.actor
@@ -103,14 +95,8 @@ impl Opts {
             })
             .unwrap_or_else(|| "actor".into());
         let sink: host::EventSink = Arc::new(host_args::print_event);
-        let (providers, kv) = self.host.providers(actor_name, &granted, sink)?;
-        let actor = match Actor::load(
-            Arc::clone(&host),
-            &bytes,
-            &examined.module_hash,
-            &granted,
-            Arc::clone(&providers),
-        ) {
+        let (providers, kv) = self.host.providers(actor_name, granted, sink)?;
+        let actor = match Actor::load(&host, &admitted, Arc::clone(&providers)) {
             Ok(actor) => Arc::new(actor),
             Err(e) => {
                 if let Some(refusal) = e.downcast_ref::<EnforcementError>() {
@@ -120,26 +106,23 @@ impl Opts {
                 return Err(e);
             }
         };
-        drop(bytes);
 
         let runtime = host_args::runtime()?;
-        let outcome = self.dispatch(ctx, &runtime, &host, &actor, &examined, &granted, &kv);
+        let outcome = self.dispatch(ctx, &runtime, &host, &actor, &admitted, &kv);
         self.host.dump_kv(&kv)?;
         outcome
     }
 
-    #[allow(clippy::too_many_arguments)]
     fn dispatch(
         &self,
         ctx: &Ctx,
         runtime: &tokio::runtime::Runtime,
         host: &Arc<Host>,
         actor: &Arc<Actor>,
-        examined: &crate::verify::Examined,
-        granted: &[String],
+        admitted: &Admitted,
         kv: &KvChoice,
     ) -> anyhow::Result<Outcome> {
-        let startup = |listening| self.startup(ctx, host, actor, examined, granted, kv, listening);
+        let startup = |listening| self.startup(ctx, host, actor, admitted, kv, listening);
         if !self.messages.is_empty() && !actor.handles_messages() {
             bail!("--message needs an actor that exports wasmcloud:messaging/handler");
         }
@@ -221,18 +204,17 @@ impl Opts {
     }
 
     /// The one block printed at startup (on stderr, so stdout carries only the actor's output).
-    #[allow(clippy::too_many_arguments)]
     fn startup(
         &self,
         ctx: &Ctx,
         host: &Host,
         actor: &Actor,
-        examined: &crate::verify::Examined,
-        granted: &[String],
+        admitted: &Admitted,
         kv: &KvChoice,
         listening: Option<SocketAddr>,
     ) {
-        let claims = examined.claims();
+        let claims = admitted.claims();
+        let granted = admitted.grants();
         let kind = match actor.entry_point() {
             EntryPoint::Http => "HTTP component",
             EntryPoint::Command => "command component",
@@ -243,7 +225,7 @@ impl Opts {
             .and_then(|c| c.metadata.ver.as_deref())
             .map(|v| format!(" {}", escape(v)))
             .unwrap_or_default();
-        let grants: Vec<String> = granted.iter().map(|g| caps::display_name(g)).collect();
+        let grants: Vec<String> = granted.iter().map(|g| escape(g.display_name())).collect();
         let compile = match (&host.options().cache_dir, actor.cache_hit) {
             (None, _) => "compiled (cache off)",
             (Some(_), true) => "loaded from the compile cache",

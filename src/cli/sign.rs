@@ -8,8 +8,7 @@ use serde_json::json;
 
 use super::output::{self, escape};
 use super::{Ctx, Outcome, keysource};
-use crate::caps;
-use crate::keys::{Key, KeyRole, KeyStore};
+use crate::keys::{self, Key, KeyRole, KeyStore};
 use crate::project::Project;
 use crate::sign::{ClaimsSpec, Grant, Signed, sign_file};
 
@@ -69,9 +68,6 @@ pub struct Opts {
     /// Replace each input with its signed version.
     #[arg(long)]
     in_place: bool,
-    /// The store key that signs when --issuer is not given: the project's issuer, or `account`.
-    #[arg(skip)]
-    default_issuer: Option<String>,
 }
 
 /// Environment variables holding seeds, for CI.
@@ -80,13 +76,29 @@ const SUBJECT_SEED_ENV: &str = "WZT_SUBJECT_SEED";
 
 impl Opts {
     pub fn run(mut self, ctx: &Ctx) -> anyhow::Result<Outcome> {
-        if self.files.is_empty() {
+        let now = crate::time::now();
+        // Inside a project and without FILE: its artifact, claims and issuer; flags override.
+        let (project_spec, default_issuer) = if self.files.is_empty() {
             let cwd = std::env::current_dir()?;
             let project = Project::find(&cwd)?.context(
                 "no FILE given and no wzt.toml in this directory or above: name the .wasm to sign, or run inside a project (`wzt new`)",
             )?;
-            self.apply_project(&project)?;
-        }
+            let artifact = project.artifact();
+            if !artifact.is_file() {
+                bail!(
+                    "the project's artifact {} does not exist; build it first: {}",
+                    artifact.display(),
+                    project.file.build.command
+                );
+            }
+            self.files = vec![artifact];
+            (
+                Some(project.claims_spec(now)?),
+                project.issuer().to_string(),
+            )
+        } else {
+            (None, "account".to_string())
+        };
         if self.output.is_some() && self.files.len() > 1 {
             bail!("-o/--output takes one input; use --out-dir for several");
         }
@@ -94,9 +106,8 @@ impl Opts {
             bail!("--issuer and --subject cannot both read standard input");
         }
         let store = ctx.store()?;
-        let now = crate::time::now();
-        let spec = self.claims_spec(now)?;
-        let issuer = self.issuer_key(&store)?;
+        let spec = self.claims_spec(now, project_spec)?;
+        let issuer = self.issuer_key(&store, &default_issuer)?;
         let explicit_subject = self.explicit_subject(&store)?;
         if let Some(dir) = &self.out_dir {
             std::fs::create_dir_all(dir)
@@ -152,50 +163,22 @@ impl Opts {
         Ok(outcome)
     }
 
-    /// Fills what the flags leave open from the project file.
-    fn apply_project(&mut self, project: &Project) -> anyhow::Result<()> {
-        let artifact = project.artifact();
-        if !artifact.is_file() {
-            bail!(
-                "the project's artifact {} does not exist; build it first: {}",
-                artifact.display(),
-                project.file.build.command
-            );
+    /// The claims the flags ask for, on top of the project's when there is one.
+    fn claims_spec(&self, now: u64, base: Option<ClaimsSpec>) -> anyhow::Result<ClaimsSpec> {
+        let mut spec = base.unwrap_or(ClaimsSpec {
+            name: None,
+            ver: None,
+            rev: None,
+            tags: Vec::new(),
+            grant: Grant::List(Default::default()),
+            call_alias: None,
+            expires: None,
+            not_before: None,
+            issued_at: now,
+        });
+        if !self.caps.is_empty() {
+            spec.grant = Grant::from_words(&self.caps)?;
         }
-        let actor = &project.file.actor;
-        self.files = vec![artifact];
-        self.name = self.name.take().or_else(|| Some(actor.name.clone()));
-        self.ver = self.ver.take().or_else(|| actor.version.clone());
-        self.rev = self.rev.or(actor.revision);
-        if self.caps.is_empty() {
-            self.caps = actor.caps.clone();
-        }
-        self.call_alias = self.call_alias.take().or_else(|| actor.call_alias.clone());
-        if self.tags.is_empty() {
-            self.tags = actor.tags.clone();
-        }
-        self.default_issuer = Some(project.issuer().to_string());
-        Ok(())
-    }
-
-    fn claims_spec(&self, now: u64) -> anyhow::Result<ClaimsSpec> {
-        let grant = if self.caps.iter().any(|c| c.trim() == "auto") {
-            if self.caps.len() > 1 {
-                bail!(
-                    "--caps auto grants exactly what the artifact imports; do not combine it with other capabilities"
-                );
-            }
-            Grant::Auto
-        } else {
-            let mut ids = Vec::new();
-            for word in self.caps.iter().filter(|c| !c.trim().is_empty()) {
-                let id = caps::resolve(word)?;
-                if !ids.contains(&id) {
-                    ids.push(id);
-                }
-            }
-            Grant::List(ids)
-        };
         let time = |flag: &str, value: &Option<String>| {
             value
                 .as_deref()
@@ -205,31 +188,29 @@ impl Opts {
         };
         if let Some(alias) = &self.call_alias {
             crate::sign::validate_call_alias(alias)?;
+            spec.call_alias = Some(alias.clone());
         }
         if self.tags.iter().any(|t| t.is_empty()) {
             bail!("--tag: a tag cannot be empty");
         }
-        Ok(ClaimsSpec {
-            name: self.name.clone(),
-            ver: self.ver.clone(),
-            rev: self.rev,
-            tags: self.tags.clone(),
-            grant,
-            call_alias: self.call_alias.clone(),
-            expires: time("--expires", &self.expires)?,
-            not_before: time("--not-before", &self.not_before)?,
-            issued_at: now,
-        })
+        if !self.tags.is_empty() {
+            spec.tags = self.tags.clone();
+        }
+        spec.name = self.name.clone().or(spec.name);
+        spec.ver = self.ver.clone().or(spec.ver);
+        spec.rev = self.rev.or(spec.rev);
+        spec.expires = time("--expires", &self.expires)?;
+        spec.not_before = time("--not-before", &self.not_before)?;
+        Ok(spec)
     }
 
-    fn issuer_key(&self, store: &KeyStore) -> anyhow::Result<Key> {
+    fn issuer_key(&self, store: &KeyStore, default_name: &str) -> anyhow::Result<Key> {
         let key = if let Some(spec) = &self.issuer {
             keysource::load_key(spec, store).context("--issuer")?
         } else if let Ok(seed) = std::env::var(ISSUER_SEED_ENV) {
             Key::from_seed(&seed).context(ISSUER_SEED_ENV)?
         } else {
-            let name = self.default_issuer.as_deref().unwrap_or("account");
-            default_key(store, name, KeyRole::Account, self.disable_keygen)?
+            keysource::default_key(store, default_name, KeyRole::Account, self.disable_keygen)?
         };
         if key.role() != KeyRole::Account {
             bail!(
@@ -279,8 +260,9 @@ impl Opts {
         let subject = match explicit_subject {
             Some(k) => k,
             None => {
-                let name = format!("{}_module", key_name_of(stem));
-                generated = default_key(store, &name, KeyRole::Module, self.disable_keygen)?;
+                let name = keys::module_key_name(stem);
+                generated =
+                    keysource::default_key(store, &name, KeyRole::Module, self.disable_keygen)?;
                 &generated
             }
         };
@@ -314,57 +296,10 @@ impl Opts {
     }
 }
 
-/// A store key name derived from a file stem (`my actor` → `my_actor`).
-pub(super) fn key_name_of(stem: &str) -> String {
-    stem.chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect::<String>()
-        .trim_start_matches('.')
-        .to_string()
-}
-
 fn same_file(a: &Path, b: &Path) -> bool {
     match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
         (Ok(a), Ok(b)) => a == b,
         _ => false,
-    }
-}
-
-/// Loads a default store key, generating and saving it (with a notice on stderr) when missing.
-pub(super) fn default_key(
-    store: &KeyStore,
-    name: &str,
-    role: KeyRole,
-    disable_keygen: bool,
-) -> anyhow::Result<Key> {
-    if store.contains(name)? {
-        return Ok(store.load(name)?);
-    }
-    if disable_keygen {
-        bail!(
-            "no {role} key '{name}' in {} and --disable-keygen is set; create it with `wzt keys gen {role} --name {name}`",
-            store.dir().display()
-        );
-    }
-    let key = Key::generate(role);
-    match store.save(name, &key, false) {
-        Ok(path) => {
-            eprintln!(
-                "note: generated {role} key '{name}' ({}) in {}",
-                key.public_key(),
-                path.display()
-            );
-            Ok(key)
-        }
-        // Another wzt generated it at the same moment: use theirs.
-        Err(crate::keys::StoreError::Exists { .. }) => Ok(store.load(name)?),
-        Err(e) => Err(e.into()),
     }
 }
 
@@ -374,9 +309,9 @@ fn print_human(ctx: &Ctx, input: &Path, output: &Path, signed: &Signed) {
     }
     let caps: Vec<String> = signed
         .claims
-        .caps()
+        .grants()
         .iter()
-        .map(|c| caps::display_name(c))
+        .map(|c| escape(c.display_name()))
         .collect();
     println!(
         "Signed {} ({}) -> {}",

@@ -19,6 +19,9 @@ use super::providers::Providers;
 use super::providers::http_client::HttpClientHooks;
 use super::state::{ComponentState, ModuleState};
 use super::{EventSink, HostEvent};
+use crate::caps::Grants;
+use crate::verify::Admitted;
+use crate::wasm::ArtifactKind;
 
 /// How much guest stdout/stderr an HTTP invocation keeps (the rest is dropped).
 const CAPTURE_LIMIT: usize = 1 << 20;
@@ -63,19 +66,22 @@ pub struct Actor {
 }
 
 impl Actor {
-    /// Compiles `bytes` (or loads it from the cache by `module_hash`), checks every import
-    /// against `granted`, and pre-instantiates it. Nothing runs yet.
+    /// Compiles an admitted actor (or loads its compiled form from the cache, keyed by the
+    /// module hash verification computed), checks every import against its grants, and
+    /// pre-instantiates it. Nothing runs yet. This is the host's only way in: the bytes, the
+    /// hash and the grants all come from the [`Admitted`], never from the caller.
     pub fn load(
-        host: Arc<Host>,
-        bytes: &[u8],
-        module_hash: &str,
-        granted: &[String],
+        host: &Arc<Host>,
+        admitted: &Admitted,
         providers: Arc<Providers>,
     ) -> anyhow::Result<Actor> {
+        let host = Arc::clone(host);
+        let bytes = admitted.bytes();
+        let module_hash = admitted.module_hash();
+        let granted = admitted.grants();
         let events = Arc::clone(&providers.events);
         let name = providers.actor.clone();
-        let is_component = wasmparser::Parser::is_component(bytes);
-        let (prepared, messaging, cache_hit) = if is_component {
+        let (prepared, messaging, cache_hit) = if admitted.kind() == ArtifactKind::Component {
             let (component, hit) = compile(
                 &host,
                 bytes,
@@ -207,11 +213,11 @@ impl Actor {
         builder.arg(&self.name);
         builder.args(&self.host.options.args);
         builder.envs(&self.host.options.env);
-        for (host_path, guest_path) in &self.host.options.dirs {
+        for dir in &self.host.options.dirs {
             builder
-                .preopened_dir(host_path, guest_path, wasmtime_wasi::FsPerms::ReadWrite)
+                .preopened_dir(&dir.host, &dir.guest, wasmtime_wasi::FsPerms::ReadWrite)
                 .map_err(anyhow::Error::from)
-                .with_context(|| format!("cannot preopen {}", host_path.display()))?;
+                .with_context(|| format!("cannot preopen {}", dir.host.display()))?;
         }
         Ok(builder)
     }
@@ -478,7 +484,7 @@ fn compile<T>(
 fn prepare_component(
     host: &Host,
     component: &Component,
-    granted: &[String],
+    granted: &Grants,
 ) -> anyhow::Result<(Prepared, Option<MessagingPre>)> {
     let engine = &host.engine;
     let ty = component.component_type();
@@ -528,7 +534,7 @@ fn prepare_component(
     )
 }
 
-fn prepare_module(host: &Host, module: &Module, granted: &[String]) -> anyhow::Result<Prepared> {
+fn prepare_module(host: &Host, module: &Module, granted: &Grants) -> anyhow::Result<Prepared> {
     for import in module.imports() {
         link::check_core_import(import.module(), import.name(), granted)?;
     }

@@ -1,5 +1,5 @@
 //! What the linker holds, and the check that every import is granted and provided before
-//! anything is instantiated (DESIGN.md §5).
+//! anything is instantiated (docs/design.md §5).
 
 use wasmtime::component::Linker;
 use wasmtime_wasi::cli::{WasiCli, WasiCliView};
@@ -12,45 +12,7 @@ use wasmtime_wasi_http::{WasiHttp, WasiHttpView};
 
 use super::providers;
 use super::state::ComponentState;
-use crate::caps::{self, Need};
-
-pub const HTTP_SERVER: &str = "wasmcloud:httpserver";
-pub const HTTP_CLIENT: &str = "wasmcloud:httpclient";
-pub const FILESYSTEM: &str = "wasi:filesystem";
-pub const SOCKETS: &str = "wasi:sockets";
-
-/// Interfaces this host links for each capability, beyond `caps::ALWAYS_LINKED`. Versions are
-/// resolved by wasmtime's linker: an import of any `0.2.x` matches the `0.2` release it provides.
-const PROVIDED: &[(&str, &str, &[&str])] = &[
-    (
-        providers::KEYVALUE,
-        "wasi:keyvalue",
-        &["store", "atomics", "batch"],
-    ),
-    (providers::LOGGING, "wasi:logging", &["logging"]),
-    (providers::CONFIG, "wasi:config", &["store"]),
-    (
-        providers::MESSAGING,
-        "wasmcloud:messaging",
-        &["consumer", "types"],
-    ),
-    (HTTP_SERVER, "wasi:http", &["types"]),
-    (HTTP_CLIENT, "wasi:http", &["types", "outgoing-handler"]),
-    (FILESYSTEM, "wasi:filesystem", &["types", "preopens"]),
-    (
-        SOCKETS,
-        "wasi:sockets",
-        &[
-            "tcp",
-            "udp",
-            "udp-create-socket",
-            "tcp-create-socket",
-            "instance-network",
-            "network",
-            "ip-name-lookup",
-        ],
-    ),
-];
+use crate::caps::{self, Capability, Grants, Need};
 
 /// Why an actor may not start. Each names the import and what to do.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -79,49 +41,27 @@ pub enum EnforcementError {
     },
 }
 
-fn split(name: &str) -> Option<(&str, &str)> {
-    name.split('@').next().unwrap_or(name).split_once('/')
-}
-
-fn provided(import: &str, granted: &[String]) -> bool {
-    let Some((package, iface)) = split(import) else {
-        return false;
-    };
-    let always = caps::ALWAYS_LINKED
-        .iter()
-        .any(|(p, ifaces)| *p == package && ifaces.contains(&iface));
-    always
-        || PROVIDED.iter().any(|(cap, p, ifaces)| {
-            *p == package && ifaces.contains(&iface) && granted.iter().any(|g| g == cap)
-        })
-}
-
-fn not_granted(import: &str, any_of: &[&'static str]) -> EnforcementError {
-    let cap = caps::by_contract_id(any_of[0]).expect("table ids");
+fn not_granted(import: &str, any_of: &[Capability]) -> EnforcementError {
     EnforcementError::NotGranted {
         import: import.to_string(),
-        name: cap.friendly_name,
-        alias: cap.alias,
+        name: any_of[0].friendly_name(),
+        alias: any_of[0].alias(),
     }
 }
 
 /// Checks one component import against the grants and what this host links.
-pub fn check_component_import(import: &str, granted: &[String]) -> Result<(), EnforcementError> {
+pub fn check_component_import(import: &str, grants: &Grants) -> Result<(), EnforcementError> {
     match caps::need_of_component_import(import) {
         Need::Unsupported => Err(EnforcementError::Unsupported {
             import: import.to_string(),
         }),
-        Need::Grant { any_of } if !any_of.iter().any(|c| granted.iter().any(|g| g == c)) => {
-            Err(not_granted(import, &any_of))
-        }
+        Need::Grant { any_of } if !grants.any_of(&any_of) => Err(not_granted(import, &any_of)),
         need => {
-            if provided(import, granted) {
+            if caps::is_linked(import, grants) {
                 Ok(())
             } else {
                 let name = match need {
-                    Need::Grant { any_of } => caps::by_contract_id(any_of[0])
-                        .map(|c| c.friendly_name)
-                        .unwrap_or("required"),
+                    Need::Grant { any_of } => any_of[0].friendly_name(),
                     _ => "always-linked",
                 };
                 Err(EnforcementError::NotProvided {
@@ -134,14 +74,13 @@ pub fn check_component_import(import: &str, granted: &[String]) -> Result<(), En
 }
 
 /// Checks that serving `export` (e.g. `wasi:http/incoming-handler`) is granted.
-pub fn check_export(export: &str, granted: &[String]) -> Result<(), EnforcementError> {
+pub fn check_export(export: &str, grants: &Grants) -> Result<(), EnforcementError> {
     match caps::need_of_component_export(export) {
-        Need::Grant { any_of } if !any_of.iter().any(|c| granted.iter().any(|g| g == c)) => {
-            let cap = caps::by_contract_id(any_of[0]).expect("table ids");
+        Need::Grant { any_of } if !grants.any_of(&any_of) => {
             Err(EnforcementError::ExportNotGranted {
                 export: export.to_string(),
-                name: cap.friendly_name,
-                alias: cap.alias,
+                name: any_of[0].friendly_name(),
+                alias: any_of[0].alias(),
             })
         }
         _ => Ok(()),
@@ -152,14 +91,12 @@ pub fn check_export(export: &str, granted: &[String]) -> Result<(), EnforcementE
 pub fn check_core_import(
     module: &str,
     name: &str,
-    granted: &[String],
+    grants: &Grants,
 ) -> Result<(), EnforcementError> {
     let import = format!("{module}::{name}");
     match caps::need_of_core_import(module, name) {
         Need::Unsupported => Err(EnforcementError::Unsupported { import }),
-        Need::Grant { any_of } if !any_of.iter().any(|c| granted.iter().any(|g| g == c)) => {
-            Err(not_granted(&import, &any_of))
-        }
+        Need::Grant { any_of } if !grants.any_of(&any_of) => Err(not_granted(&import, &any_of)),
         _ => Ok(()),
     }
 }
@@ -168,10 +105,10 @@ pub fn check_core_import(
 /// else is reachable from the guest.
 pub fn component_linker(
     engine: &wasmtime::Engine,
-    granted: &[String],
+    grants: &Grants,
 ) -> wasmtime::Result<Linker<ComponentState>> {
     type T = ComponentState;
-    let has = |id: &str| granted.iter().any(|g| g == id);
+    let has = |cap: Capability| grants.contains(cap);
     let mut l = Linker::<T>::new(engine);
     wasmtime_wasi_io::add_to_linker_async(&mut l)?;
     clocks::wall_clock::add_to_linker::<T, WasiClocks>(&mut l, T::clocks)?;
@@ -189,11 +126,11 @@ pub fn component_linker(
     cli::terminal_stdin::add_to_linker::<T, WasiCli>(&mut l, T::cli)?;
     cli::terminal_stdout::add_to_linker::<T, WasiCli>(&mut l, T::cli)?;
     cli::terminal_stderr::add_to_linker::<T, WasiCli>(&mut l, T::cli)?;
-    if has(FILESYSTEM) {
+    if has(Capability::Filesystem) {
         filesystem::types::add_to_linker::<T, WasiFilesystem>(&mut l, T::filesystem)?;
         filesystem::preopens::add_to_linker::<T, WasiFilesystem>(&mut l, T::filesystem)?;
     }
-    if has(SOCKETS) {
+    if has(Capability::Sockets) {
         let options = sockets::network::LinkOptions::default();
         sockets::tcp::add_to_linker::<T, WasiSockets>(&mut l, T::sockets)?;
         sockets::udp::add_to_linker::<T, WasiSockets>(&mut l, T::sockets)?;
@@ -203,8 +140,8 @@ pub fn component_linker(
         sockets::network::add_to_linker::<T, WasiSockets>(&mut l, &options, T::sockets)?;
         sockets::ip_name_lookup::add_to_linker::<T, WasiSockets>(&mut l, T::sockets)?;
     }
-    providers::add_to_linker(&mut l, granted, T::providers)?;
-    if has(HTTP_SERVER) || has(HTTP_CLIENT) {
+    providers::add_to_linker(&mut l, &grants.contract_ids(), T::providers)?;
+    if has(Capability::HttpServer) || has(Capability::HttpClient) {
         let options = wasmtime_wasi_http::p2::bindings::LinkOptions::default();
         wasmtime_wasi_http::p2::bindings::http::types::add_to_linker::<T, WasiHttp>(
             &mut l,
@@ -212,7 +149,7 @@ pub fn component_linker(
             T::http,
         )?;
     }
-    if has(HTTP_CLIENT) {
+    if has(Capability::HttpClient) {
         wasmtime_wasi_http::p2::bindings::http::outgoing_handler::add_to_linker::<T, WasiHttp>(
             &mut l,
             T::http,
@@ -225,13 +162,10 @@ pub fn component_linker(
 mod tests {
     use super::*;
 
-    fn grants(ids: &[&str]) -> Vec<String> {
-        ids.iter().map(|s| s.to_string()).collect()
-    }
-
     #[test]
     fn imports_need_a_grant_and_a_provider() {
-        let none = grants(&[]);
+        let none = Grants::none();
+        let only = |cap: Capability| -> Grants { [cap].into_iter().collect() };
         assert_eq!(
             check_component_import("wasi:io/streams@0.2.12", &none),
             Ok(())
@@ -245,7 +179,10 @@ mod tests {
             })
         );
         assert_eq!(
-            check_component_import("wasi:filesystem/preopens@0.2.0", &grants(&[FILESYSTEM])),
+            check_component_import(
+                "wasi:filesystem/preopens@0.2.0",
+                &only(Capability::Filesystem)
+            ),
             Ok(())
         );
         assert!(matches!(
@@ -253,9 +190,16 @@ mod tests {
             Err(EnforcementError::Unsupported { .. })
         ));
         assert_eq!(
-            check_component_import("wasi:http/types@0.2.0", &grants(&[HTTP_SERVER])),
+            check_component_import("wasi:http/types@0.2.0", &only(Capability::HttpServer)),
             Ok(())
         );
+        assert!(matches!(
+            check_component_import(
+                "wasi:blobstore/blobstore@0.2.0-draft",
+                &only(Capability::Blobstore)
+            ),
+            Err(EnforcementError::NotProvided { .. })
+        ));
         assert!(matches!(
             check_export("wasi:http/incoming-handler@0.2.0", &none),
             Err(EnforcementError::ExportNotGranted { .. })

@@ -1,4 +1,4 @@
-//! The local host (`wzt run`, DESIGN.md §6): one wasmtime `Engine`, an actor pre-instantiated
+//! The local host (`wzt run`, docs/design.md §6): one wasmtime `Engine`, an actor pre-instantiated
 //! with a linker that holds only the always-linked interfaces and those of granted
 //! capabilities, and a new `Store` per invocation with memory and time limits.
 //!
@@ -34,8 +34,31 @@ pub struct HostOptions {
     /// Arguments after the program name, for commands.
     pub args: Vec<String>,
     pub env: Vec<(String, String)>,
-    /// Host directories preopened for the guest (host path, guest path), with the `fs` grant.
-    pub dirs: Vec<(PathBuf, String)>,
+    /// Host directories preopened for the guest, with the `fs` grant.
+    pub dirs: Vec<Preopen>,
+}
+
+/// A host directory the guest sees at `guest`: `HOST[::GUEST]` on the command line (the guest
+/// path defaults to the host path as written).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Preopen {
+    pub host: PathBuf,
+    pub guest: String,
+}
+
+impl std::str::FromStr for Preopen {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let (host, guest) = s.split_once("::").unwrap_or((s, s));
+        if host.is_empty() || guest.is_empty() {
+            return Err("expected HOST[::GUEST], e.g. ./data::/data".into());
+        }
+        Ok(Preopen {
+            host: PathBuf::from(host),
+            guest: guest.to_string(),
+        })
+    }
 }
 
 impl Default for HostOptions {
@@ -144,5 +167,17 @@ mod tests {
         assert_eq!(parse_size("4096"), Ok(4096));
         assert!(parse_size("lots").is_err());
         assert!(parse_size("5TB").is_err());
+    }
+
+    #[test]
+    fn preopens_parse() {
+        let p: Preopen = "./data::/data".parse().unwrap();
+        assert_eq!(
+            (p.host, p.guest.as_str()),
+            (PathBuf::from("./data"), "/data")
+        );
+        let p: Preopen = "data".parse().unwrap();
+        assert_eq!(p.guest, "data");
+        assert!("::/x".parse::<Preopen>().is_err());
     }
 }
