@@ -159,9 +159,9 @@ complete -c wzt -n "__fish_wzt_using_subcommand run" -l listen -d 'Address to se
 complete -c wzt -n "__fish_wzt_using_subcommand run" -s e -l env -d 'An environment variable for the actor, K=V (repeatable)' -r
 complete -c wzt -n "__fish_wzt_using_subcommand run" -l dir -d 'Preopen a host directory for the guest, HOST[::GUEST] (needs the fs capability)' -r
 complete -c wzt -n "__fish_wzt_using_subcommand run" -l max-memory -d 'Linear memory per instance, e.g. 512MiB' -r
-complete -c wzt -n "__fish_wzt_using_subcommand run" -l timeout -d 'Wall-clock deadline per invocation, e.g. 30s' -r
+complete -c wzt -n "__fish_wzt_using_subcommand run" -l timeout -d 'Wall-clock deadline per invocation, e.g. 30s or 500ms' -r
 complete -c wzt -n "__fish_wzt_using_subcommand run" -l max-concurrent -d 'Invocations running at once; more wait' -r
-complete -c wzt -n "__fish_wzt_using_subcommand run" -l provider -d 'Choose a provider for one capability, CAP=KIND: kv=sqlite or kv=memory (repeatable)' -r
+complete -c wzt -n "__fish_wzt_using_subcommand run" -l provider -d 'Choose a provider for one capability, CAP=KIND: kv=sqlite, kv=memory, httpclient=local or httpclient=mock (repeatable)' -r
 complete -c wzt -n "__fish_wzt_using_subcommand run" -l kv-path -d 'The local key-value SQLite file' -r -F
 complete -c wzt -n "__fish_wzt_using_subcommand run" -l kv-seed -d 'Seed the in-memory key-value store from JSON: {"bucket": {"key": "value"}}; only these buckets exist then' -r -F
 complete -c wzt -n "__fish_wzt_using_subcommand run" -l kv-dump -d 'Write the in-memory key-value store to this JSON file when the run ends' -r -F
@@ -195,9 +195,9 @@ complete -c wzt -n "__fish_wzt_using_subcommand dev" -l listen -d 'Address to se
 complete -c wzt -n "__fish_wzt_using_subcommand dev" -s e -l env -d 'An environment variable for the actor, K=V (repeatable)' -r
 complete -c wzt -n "__fish_wzt_using_subcommand dev" -l dir -d 'Preopen a host directory for the guest, HOST[::GUEST] (needs the fs capability)' -r
 complete -c wzt -n "__fish_wzt_using_subcommand dev" -l max-memory -d 'Linear memory per instance, e.g. 512MiB' -r
-complete -c wzt -n "__fish_wzt_using_subcommand dev" -l timeout -d 'Wall-clock deadline per invocation, e.g. 30s' -r
+complete -c wzt -n "__fish_wzt_using_subcommand dev" -l timeout -d 'Wall-clock deadline per invocation, e.g. 30s or 500ms' -r
 complete -c wzt -n "__fish_wzt_using_subcommand dev" -l max-concurrent -d 'Invocations running at once; more wait' -r
-complete -c wzt -n "__fish_wzt_using_subcommand dev" -l provider -d 'Choose a provider for one capability, CAP=KIND: kv=sqlite or kv=memory (repeatable)' -r
+complete -c wzt -n "__fish_wzt_using_subcommand dev" -l provider -d 'Choose a provider for one capability, CAP=KIND: kv=sqlite, kv=memory, httpclient=local or httpclient=mock (repeatable)' -r
 complete -c wzt -n "__fish_wzt_using_subcommand dev" -l kv-path -d 'The local key-value SQLite file' -r -F
 complete -c wzt -n "__fish_wzt_using_subcommand dev" -l kv-seed -d 'Seed the in-memory key-value store from JSON: {"bucket": {"key": "value"}}; only these buckets exist then' -r -F
 complete -c wzt -n "__fish_wzt_using_subcommand dev" -l kv-dump -d 'Write the in-memory key-value store to this JSON file when the run ends' -r -F
