@@ -28,8 +28,12 @@ use crate::verify::{Admitted, admit};
 pub enum DevEvent {
     /// A source changed (the first changed path); a rebuild starts.
     Changed(PathBuf),
-    /// The new version was built, signed, admitted and swapped in.
-    Reloaded { elapsed: Duration },
+    /// The new version was built, signed, admitted and swapped in; where its compiled code
+    /// came from.
+    Reloaded {
+        elapsed: Duration,
+        cache: crate::host::CacheStatus,
+    },
     /// The rebuild failed; the last good version keeps running. The text is what to show.
     BuildFailed(String),
     /// A command actor ran after a good build and exited with this code.
@@ -82,6 +86,10 @@ impl DevLoop {
 
     pub fn project(&self) -> &Project {
         &self.project
+    }
+
+    pub fn host(&self) -> &Host {
+        &self.host
     }
 
     /// Builds with the project's build command, signs, admits and loads the actor. The error
@@ -165,6 +173,7 @@ impl DevLoop {
                             slot.replace(Arc::clone(&actor));
                             report(DevEvent::Reloaded {
                                 elapsed: started.elapsed(),
+                                cache: actor.cache.clone(),
                             });
                             if actor.entry_point() != EntryPoint::Http {
                                 report(run_command(&runtime, &actor));

@@ -67,6 +67,7 @@ impl Opts {
             }
         };
         eprintln!("wzt dev: built and signed in {:.1?}", started.elapsed());
+        host_args::report_cache(dev.host(), &built.actor);
         let granted = built.admitted.grants().clone();
         let runtime = host_args::runtime()?;
         let entry = built.actor.entry_point();
@@ -133,7 +134,14 @@ fn print_dev_event(event: DevEvent) {
                 escape(&path.display().to_string())
             )
         }
-        DevEvent::Reloaded { elapsed } => eprintln!("wzt dev: reloaded in {elapsed:.1?}"),
+        DevEvent::Reloaded { elapsed, cache } => {
+            if let crate::host::CacheStatus::Replaced(why) = cache {
+                eprintln!(
+                    "wzt dev: refused the compile cache entry ({why}); compiled again and replaced it"
+                );
+            }
+            eprintln!("wzt dev: reloaded in {elapsed:.1?}")
+        }
         DevEvent::BuildFailed(e) => {
             eprintln!("wzt dev: {e}\nwzt dev: still running the last good version")
         }

@@ -198,10 +198,10 @@ impl HostArgs {
             max_memory: self.max_memory,
             timeout: self.timeout,
             max_concurrent: self.max_concurrent.max(1),
-            cache_dir: if self.no_cache {
+            cache: if self.no_cache {
                 None
             } else {
-                host::default_cache_dir()
+                host::CacheLocation::default_for_user()
             },
             args: args.to_vec(),
             env: self.env.clone(),
@@ -329,6 +329,18 @@ fn read_config_file(path: &std::path::Path) -> anyhow::Result<BTreeMap<String, S
             Ok((k, value))
         })
         .collect()
+}
+
+/// Says on stderr when the compile cache is not used, or when an entry was refused.
+pub fn report_cache(host: &host::Host, actor: &host::Actor) {
+    if let Some(e) = host.cache_error() {
+        eprintln!("wzt: {e}; compiling without the cache");
+    }
+    if let host::CacheStatus::Replaced(why) = &actor.cache {
+        eprintln!(
+            "wzt: refused the compile cache entry for this actor ({why}); compiled it again and replaced the entry"
+        );
+    }
 }
 
 /// Prints host events on stderr.

@@ -15,7 +15,7 @@ use super::output::{self, escape};
 use super::policy_args::PolicyOpts;
 use super::{Ctx, Outcome};
 use crate::caps::Grants;
-use crate::host::{self, Actor, EnforcementError, EntryPoint, Host};
+use crate::host::{self, Actor, CacheStatus, EnforcementError, EntryPoint, Host};
 use crate::verify::{Admitted, Rejection, admit};
 
 /// Verify an actor and run it: serve an HTTP actor, or run a command once.
@@ -106,6 +106,7 @@ impl Opts {
                 return Err(e);
             }
         };
+        host_args::report_cache(&host, &actor);
 
         let runtime = host_args::runtime()?;
         let outcome = self.dispatch(ctx, &runtime, &host, &actor, &admitted, &kv);
@@ -226,10 +227,10 @@ impl Opts {
             .map(|v| format!(" {}", escape(v)))
             .unwrap_or_default();
         let grants: Vec<String> = granted.iter().map(|g| escape(g.display_name())).collect();
-        let compile = match (&host.options().cache_dir, actor.cache_hit) {
-            (None, _) => "compiled (cache off)",
-            (Some(_), true) => "loaded from the compile cache",
-            (Some(_), false) => "compiled (now cached)",
+        let compile = match &actor.cache {
+            CacheStatus::Off => "compiled (cache off)",
+            CacheStatus::Hit => "loaded from the compile cache",
+            CacheStatus::Compiled | CacheStatus::Replaced(_) => "compiled (now cached)",
         };
         if ctx.json && listening.is_some() {
             output::print_json(&json!({
@@ -240,7 +241,7 @@ impl Opts {
                 "caps": granted,
                 "listen": listening.map(|a| format!("http://{a}")),
                 "pooling": host.pooling(),
-                "cache_hit": actor.cache_hit,
+                "cache_hit": actor.cache == CacheStatus::Hit,
             }));
             let _ = std::io::stdout().flush();
         }

@@ -1,6 +1,7 @@
 //! One actor: compiled (or loaded from the cache), checked against its grants, and
 //! pre-instantiated; then invoked with a new `Store` each time.
 
+use std::future::Future as _;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -13,7 +14,8 @@ use wasmtime_wasi::{I32Exit, WasiCtxBuilder};
 use wasmtime_wasi_http::WasiHttpCtx;
 use wasmtime_wasi_http::p2::bindings::ProxyPre;
 
-use super::engine::{Host, write_cache};
+use super::cache::{EntryName, Lookup};
+use super::engine::Host;
 use super::link;
 use super::providers::Providers;
 use super::providers::http_client::HttpClientHooks;
@@ -59,8 +61,8 @@ pub struct Actor {
     providers: Arc<Providers>,
     /// The `wasmcloud:messaging/handler` export, when the actor has one.
     messaging: Option<MessagingPre>,
-    /// Whether the compiled code came from the cache.
-    pub cache_hit: bool,
+    /// Where the compiled code came from.
+    pub cache: CacheStatus,
     /// Program name given to commands as argv[0].
     pub name: String,
 }
@@ -81,36 +83,36 @@ impl Actor {
         let granted = admitted.grants();
         let events = Arc::clone(&providers.events);
         let name = providers.actor.clone();
-        let (prepared, messaging, cache_hit) = if admitted.kind() == ArtifactKind::Component {
-            let (component, hit) = compile(
+        let (prepared, messaging, cache) = if admitted.kind() == ArtifactKind::Component {
+            let (component, cache) = compile(
                 &host,
                 bytes,
                 module_hash,
                 "component",
                 Component::from_binary,
-                |e, p| unsafe {
-                    // SAFETY: the file is one this host compiled and wrote to its private cache
-                    // directory, keyed by the module hash and the engine's compatibility hash.
-                    Component::deserialize_file(e, p)
+                |e, b| unsafe {
+                    // SAFETY: the bytes carry a valid tag under this user's cache secret for
+                    // this module hash, kind and engine: this host serialized them.
+                    Component::deserialize(e, b)
                 },
                 |c| c.serialize(),
             )?;
             let (prepared, messaging) = prepare_component(&host, &component, granted)?;
-            (prepared, messaging, hit)
+            (prepared, messaging, cache)
         } else {
-            let (module, hit) = compile(
+            let (module, cache) = compile(
                 &host,
                 bytes,
                 module_hash,
                 "module",
                 Module::from_binary,
-                |e, p| unsafe {
-                    // SAFETY: as above, a file this host wrote to its private cache directory.
-                    Module::deserialize_file(e, p)
+                |e, b| unsafe {
+                    // SAFETY: as above, authenticated bytes this host serialized.
+                    Module::deserialize(e, b)
                 },
                 |m| m.serialize(),
             )?;
-            (prepare_module(&host, &module, granted)?, None, hit)
+            (prepare_module(&host, &module, granted)?, None, cache)
         };
         let slots = Arc::new(Semaphore::new(host.options.max_concurrent.max(1)));
         Ok(Actor {
@@ -120,7 +122,7 @@ impl Actor {
             events,
             providers,
             messaging,
-            cache_hit,
+            cache,
             name,
         })
     }
@@ -157,14 +159,17 @@ impl Actor {
                 body: body.to_vec(),
                 reply_to: None,
             };
-        let result = async {
+        let work = async {
             let instance = pre.instantiate_async(&mut store).await?;
             instance
                 .wasmcloud_messaging_handler()
                 .call_handle_message(&mut store, &message)
                 .await
-        }
-        .await;
+        };
+        let result = match tokio::time::timeout(self.host.options.timeout, work).await {
+            Ok(result) => result,
+            Err(_) => Err(wasmtime::Error::new(DeadlineExceeded)),
+        };
         let invocation = format!("message on {subject}");
         match result {
             Ok(handled) => {
@@ -226,40 +231,48 @@ impl Actor {
     /// returns its exit code. A trap is an error (with the guest backtrace).
     pub async fn run_command(&self) -> anyhow::Result<i32> {
         let ticks = self.host.deadline_ticks();
-        let result: wasmtime::Result<i32> = match &self.prepared {
-            Prepared::Command(pre) => {
-                let mut builder = self.wasi_builder()?;
-                builder.inherit_stdio();
-                let mut store = self.component_store(builder.build());
-                let command = wasmtime_wasi::p2::bindings::CommandPre::new(pre.clone())?
-                    .instantiate_async(&mut store)
-                    .await?;
-                command
-                    .wasi_cli_run()
-                    .call_run(&mut store)
-                    .await
-                    .map(|r| if r.is_ok() { 0 } else { 1 })
-            }
-            Prepared::Preview1(pre) => {
-                let mut builder = self.wasi_builder()?;
-                builder.inherit_stdio();
-                let mut store = Store::new(
-                    &self.host.engine,
-                    ModuleState {
-                        wasi: builder.build_p1(),
-                        limits: self.limits(),
-                    },
-                );
-                store.limiter(|s| &mut s.limits);
-                store.set_epoch_deadline(ticks);
-                store.epoch_deadline_trap();
-                let instance = pre.instantiate_async(&mut store).await?;
-                let start = instance.get_typed_func::<(), ()>(&mut store, "_start")?;
-                start.call_async(&mut store, ()).await.map(|()| 0)
-            }
-            Prepared::Http(_) | Prepared::Messaging => {
-                bail!("this actor is not a command")
-            }
+        let timeout = self.host.options.timeout;
+        let work = async {
+            anyhow::Ok(match &self.prepared {
+                Prepared::Command(pre) => {
+                    let mut builder = self.wasi_builder()?;
+                    builder.inherit_stdio();
+                    let mut store = self.component_store(builder.build());
+                    let command = wasmtime_wasi::p2::bindings::CommandPre::new(pre.clone())?
+                        .instantiate_async(&mut store)
+                        .await?;
+                    command
+                        .wasi_cli_run()
+                        .call_run(&mut store)
+                        .await
+                        .map(|r| if r.is_ok() { 0 } else { 1 })
+                }
+                Prepared::Preview1(pre) => {
+                    let mut builder = self.wasi_builder()?;
+                    builder.inherit_stdio();
+                    let mut store = Store::new(
+                        &self.host.engine,
+                        ModuleState {
+                            wasi: builder.build_p1(),
+                            limits: self.limits(),
+                        },
+                    );
+                    store.limiter(|s| &mut s.limits);
+                    store.set_epoch_deadline(ticks);
+                    store.epoch_deadline_trap();
+                    let instance = pre.instantiate_async(&mut store).await?;
+                    let start = instance.get_typed_func::<(), ()>(&mut store, "_start")?;
+                    start.call_async(&mut store, ()).await.map(|()| 0)
+                }
+                Prepared::Http(_) | Prepared::Messaging => {
+                    bail!("this actor is not a command")
+                }
+            })
+        };
+        // The deadline is wall-clock: it also stops a command blocked in a host call.
+        let result: wasmtime::Result<i32> = match tokio::time::timeout(timeout, work).await {
+            Ok(result) => result?,
+            Err(_) => Err(wasmtime::Error::new(DeadlineExceeded)),
         };
         match result {
             Ok(code) => Ok(code),
@@ -331,17 +344,27 @@ impl Actor {
             .new_response_outparam(sender)
             .map_err(|e| format!("{e:#}"))?;
         let pre = pre.clone();
+        let timeout = self.host.options.timeout;
+        // One deadline for the whole invocation: the head, a body still streaming after it,
+        // and host calls the guest blocks in (which the epoch deadline cannot interrupt).
+        let deadline = tokio::time::Instant::now() + timeout;
         let task = tokio::spawn(async move {
             let _permit = permit;
-            let proxy = pre.instantiate_async(&mut store).await?;
-            proxy
-                .wasi_http_incoming_handler()
-                .call_handle(&mut store, req, out)
-                .await
+            let work = async {
+                let proxy = pre.instantiate_async(&mut store).await?;
+                proxy
+                    .wasi_http_incoming_handler()
+                    .call_handle(&mut store, req, out)
+                    .await
+            };
+            match tokio::time::timeout_at(deadline, work).await {
+                Ok(result) => result,
+                // Dropping the work drops the store: the instance and its slot are released.
+                Err(_) => Err(wasmtime::Error::new(DeadlineExceeded)),
+            }
         });
 
-        let timeout = self.host.options.timeout;
-        let outcome = tokio::time::timeout(timeout, receiver).await;
+        let outcome = tokio::time::timeout_at(deadline, receiver).await;
         let this = Arc::clone(self);
         let invocation = invocation.to_string();
         match outcome {
@@ -351,7 +374,14 @@ impl Actor {
                     let result = task.await;
                     this.finish(&invocation, started, result, &stdout, &stderr);
                 });
-                Ok(response)
+                // A body not finished by the deadline ends in an error, so the server closes
+                // the connection and the client sees a truncated response, not a complete one.
+                Ok(response.map(|body| {
+                    http_body_util::BodyExt::boxed_unsync(DeadlineBody {
+                        inner: body,
+                        deadline: Box::pin(tokio::time::sleep_until(deadline)),
+                    })
+                }))
             }
             Ok(Ok(Err(code))) => {
                 let result = task.await;
@@ -432,8 +462,59 @@ fn tail(pipe: &MemoryOutputPipe) -> Vec<String> {
     lines[lines.len().saturating_sub(STDERR_TAIL_LINES)..].to_vec()
 }
 
+/// Whether the invocation ended because it ran past its deadline: the epoch interrupted the
+/// guest, or the wall-clock deadline dropped it while it waited in a host call.
 fn is_interrupt(error: &wasmtime::Error) -> bool {
     error.downcast_ref::<wasmtime::Trap>() == Some(&wasmtime::Trap::Interrupt)
+        || error.downcast_ref::<DeadlineExceeded>().is_some()
+}
+
+/// The wall-clock deadline of an invocation passed.
+#[derive(Debug)]
+struct DeadlineExceeded;
+
+impl std::fmt::Display for DeadlineExceeded {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("the invocation ran past its deadline (--timeout)")
+    }
+}
+
+impl std::error::Error for DeadlineExceeded {}
+
+/// A response body that fails once the invocation's deadline passes.
+struct DeadlineBody {
+    inner: wasmtime_wasi_http::p2::body::HyperOutgoingBody,
+    deadline: std::pin::Pin<Box<tokio::time::Sleep>>,
+}
+
+impl hyper::body::Body for DeadlineBody {
+    type Data = bytes::Bytes;
+    type Error = wasmtime_wasi_http::Error;
+
+    fn poll_frame(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<hyper::body::Frame<Self::Data>, Self::Error>>> {
+        use std::task::Poll;
+        if let Poll::Ready(frame) = std::pin::Pin::new(&mut self.inner).poll_frame(cx) {
+            return Poll::Ready(frame);
+        }
+        match self.deadline.as_mut().poll(cx) {
+            Poll::Ready(()) => Poll::Ready(Some(Err(
+                wasmtime_wasi_http::p2::bindings::http::types::ErrorCode::HttpResponseTimeout
+                    .into(),
+            ))),
+            Poll::Pending => Poll::Pending,
+        }
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.inner.is_end_stream()
+    }
+
+    fn size_hint(&self) -> hyper::body::SizeHint {
+        self.inner.size_hint()
+    }
 }
 
 /// A plain-text error response.
@@ -452,33 +533,56 @@ pub fn error_response(
         .expect("a valid response")
 }
 
-/// Compiles an artifact, or loads its compiled form from the cache; returns whether it hit.
+/// Where an actor's compiled code came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CacheStatus {
+    /// No cache configured (or it is unusable: see `Host::cache_error`).
+    Off,
+    /// Loaded from an authenticated cache entry.
+    Hit,
+    /// Compiled now; the result is cached.
+    Compiled,
+    /// A cache entry was there but refused (the reason); compiled now and replaced.
+    Replaced(String),
+}
+
+/// Compiles an artifact, or loads its compiled form from the cache when the entry
+/// authenticates (docs/design.md §8); a refused entry is recompiled and replaced.
 fn compile<T>(
     host: &Host,
     bytes: &[u8],
     module_hash: &str,
     kind: &str,
     from_binary: impl FnOnce(&wasmtime::Engine, &[u8]) -> wasmtime::Result<T>,
-    deserialize: impl FnOnce(&wasmtime::Engine, &std::path::Path) -> wasmtime::Result<T>,
+    deserialize: impl FnOnce(&wasmtime::Engine, &[u8]) -> wasmtime::Result<T>,
     serialize: impl FnOnce(&T) -> wasmtime::Result<Vec<u8>>,
-) -> anyhow::Result<(T, bool)> {
-    let cache = host.cache_path(kind, module_hash);
-    if let Some(path) = &cache
-        && path.exists()
-        && let Ok(compiled) = deserialize(&host.engine, path)
-    {
-        return Ok((compiled, true));
+) -> anyhow::Result<(T, CacheStatus)> {
+    let name = EntryName {
+        kind,
+        module_hash,
+        engine: &host.engine_hash,
+    };
+    let mut status = CacheStatus::Off;
+    if let Some(cache) = &host.cache {
+        status = match cache.read(&name) {
+            Lookup::Hit(compiled) => match deserialize(&host.engine, &compiled) {
+                Ok(loaded) => return Ok((loaded, CacheStatus::Hit)),
+                Err(e) => CacheStatus::Replaced(format!("it does not load: {e}")),
+            },
+            Lookup::Miss => CacheStatus::Compiled,
+            Lookup::Rejected(why) => CacheStatus::Replaced(why),
+        };
     }
     let compiled = from_binary(&host.engine, bytes)
         .map_err(|e| anyhow!("{e:?}"))
         .context("the actor does not compile (it is not valid WebAssembly for this host)")?;
-    if let Some(path) = &cache {
+    if let Some(cache) = &host.cache {
         // A cache that cannot be written only costs the next start a compile.
         if let Ok(serialized) = serialize(&compiled) {
-            let _ = write_cache(path, &serialized);
+            let _ = cache.write(&name, &serialized);
         }
     }
-    Ok((compiled, false))
+    Ok((compiled, status))
 }
 
 fn prepare_component(

@@ -1,8 +1,7 @@
 //! The engine: configuration, the epoch ticker behind invocation deadlines, and the
-//! compiled-artifact cache.
+//! compiled-artifact cache it opens.
 
 use std::hash::Hasher;
-use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use anyhow::Context as _;
@@ -10,6 +9,7 @@ use sha2::{Digest, Sha256};
 use wasmtime::{Config, Engine, InstanceAllocationStrategy, PoolingAllocationConfig};
 
 use super::HostOptions;
+use super::cache::{CacheError, CompileCache};
 
 /// How often the epoch advances; deadlines are counted in these ticks.
 pub const EPOCH_TICK: Duration = Duration::from_millis(10);
@@ -19,6 +19,12 @@ pub struct Host {
     pub(crate) engine: Engine,
     pub(crate) options: HostOptions,
     pooling: bool,
+    /// The compile cache, when configured and safe to use.
+    pub(crate) cache: Option<CompileCache>,
+    /// Why a configured cache is not used.
+    cache_error: Option<CacheError>,
+    /// Hex of (a SHA-256 of) the engine's compatibility hash: part of every cache key.
+    pub(crate) engine_hash: String,
 }
 
 impl Host {
@@ -45,11 +51,32 @@ impl Host {
                 }
             })
             .context("cannot start the epoch thread")?;
+        let (cache, cache_error) = match options.cache.as_ref().map(CompileCache::open) {
+            None => (None, None),
+            Some(Ok(cache)) => (Some(cache), None),
+            Some(Err(e)) => (None, Some(e)),
+        };
+        let mut hasher = HashToSha256(Sha256::new());
+        std::hash::Hash::hash(&engine.precompile_compatibility_hash(), &mut hasher);
+        let engine_hash = data_encoding::HEXLOWER.encode(&hasher.0.finalize()[..12]);
         Ok(Host {
             engine,
             options,
             pooling,
+            cache,
+            cache_error,
+            engine_hash,
         })
+    }
+
+    /// Whether compiled code is cached (configured, and the directory passed its checks).
+    pub fn cache_enabled(&self) -> bool {
+        self.cache.is_some()
+    }
+
+    /// Why the configured compile cache is not used, if it is not.
+    pub fn cache_error(&self) -> Option<&CacheError> {
+        self.cache_error.as_ref()
     }
 
     /// Whether the pooling allocator is in use.
@@ -64,15 +91,6 @@ impl Host {
     /// Deadline of one invocation, in epoch ticks.
     pub(crate) fn deadline_ticks(&self) -> u64 {
         (self.options.timeout.as_millis() / EPOCH_TICK.as_millis()).max(1) as u64
-    }
-
-    /// Where the compiled form of an artifact with this module hash is cached, if caching is on.
-    pub(crate) fn cache_path(&self, kind: &str, module_hash: &str) -> Option<PathBuf> {
-        let dir = self.options.cache_dir.as_ref()?;
-        let mut hasher = HashToSha256(Sha256::new());
-        std::hash::Hash::hash(&self.engine.precompile_compatibility_hash(), &mut hasher);
-        let engine_hash = data_encoding::HEXLOWER.encode(&hasher.0.finalize()[..12]);
-        Some(dir.join(format!("{kind}-{module_hash}-{engine_hash}.cwasm")))
     }
 }
 
@@ -106,23 +124,4 @@ fn config(options: &HostOptions, pooling: bool) -> Config {
         config.allocation_strategy(InstanceAllocationStrategy::Pooling(pool));
     }
     config
-}
-
-/// Writes `bytes` to `path` atomically, creating the cache directory private (0700).
-pub(crate) fn write_cache(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path.parent().expect("cache paths have a directory");
-    let mut builder = std::fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::DirBuilderExt;
-        builder.mode(0o700);
-    }
-    builder.create(dir)?;
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".wzt-cache-")
-        .tempfile_in(dir)?;
-    std::io::Write::write_all(&mut tmp, bytes)?;
-    tmp.persist(path).map_err(|e| e.error)?;
-    Ok(())
 }

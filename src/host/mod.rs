@@ -10,13 +10,15 @@ use std::sync::Arc;
 use std::time::Duration;
 
 mod actor;
+pub mod cache;
 mod engine;
 pub mod http;
 mod link;
 pub mod providers;
 mod state;
 
-pub use actor::{Actor, EntryPoint};
+pub use actor::{Actor, CacheStatus, EntryPoint};
+pub use cache::CacheLocation;
 pub use engine::Host;
 pub use link::EnforcementError;
 
@@ -29,8 +31,8 @@ pub struct HostOptions {
     pub timeout: Duration,
     /// Invocations running at once; more wait for a slot.
     pub max_concurrent: usize,
-    /// Directory of the compiled-artifact cache; `None` disables it.
-    pub cache_dir: Option<PathBuf>,
+    /// Where the compiled-artifact cache and its secret live; `None` disables it.
+    pub cache: Option<CacheLocation>,
     /// Arguments after the program name, for commands.
     pub args: Vec<String>,
     pub env: Vec<(String, String)>,
@@ -67,7 +69,7 @@ impl Default for HostOptions {
             max_memory: 512 << 20,
             timeout: Duration::from_secs(30),
             max_concurrent: 64,
-            cache_dir: None,
+            cache: None,
             args: Vec::new(),
             env: Vec::new(),
             dirs: Vec::new(),
@@ -119,16 +121,6 @@ pub enum HostEvent {
 
 /// Where host events go.
 pub type EventSink = Arc<dyn Fn(HostEvent) + Send + Sync>;
-
-/// The compile-cache directory: `$XDG_CACHE_HOME/wzt`, else `~/.cache/wzt`.
-pub fn default_cache_dir() -> Option<PathBuf> {
-    if let Some(d) = std::env::var_os("XDG_CACHE_HOME").filter(|d| !d.is_empty()) {
-        return Some(PathBuf::from(d).join("wzt"));
-    }
-    std::env::var_os("HOME")
-        .filter(|d| !d.is_empty())
-        .map(|h| PathBuf::from(h).join(".cache/wzt"))
-}
 
 /// Parses a size such as `512MiB`, `1GiB`, `64M`, `4096` (bytes).
 pub fn parse_size(text: &str) -> Result<u64, String> {

@@ -1,0 +1,431 @@
+//! The compiled-artifact cache (docs/design.md §8).
+//!
+//! A cache entry is native code: loading one runs it outside the wasm sandbox. So an entry is
+//! used only when it is authenticated as what this user's wzt wrote for that exact module hash,
+//! artifact kind and engine: each file starts with an HMAC-SHA256 tag, keyed by a per-user
+//! secret kept outside the cache directory (0600), over those three names and the compiled
+//! bytes. The directory must be a real directory owned by this user and writable by nobody
+//! else; files are opened without following symlinks and must be regular files owned by this
+//! user. Anything else is not loaded: the actor is compiled again and the entry replaced.
+
+use std::fs::{self, File};
+use std::io::{self, Read, Write};
+use std::path::{Path, PathBuf};
+
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+
+type HmacSha256 = Hmac<Sha256>;
+
+/// Length of the authentication tag that starts every entry.
+const TAG_LEN: usize = 32;
+/// Length of the per-user secret.
+const SECRET_LEN: usize = 32;
+/// What the tag covers besides the bytes, so a tag cannot be moved between formats.
+const DOMAIN: &[u8] = b"wzt compile cache v1\0";
+
+/// Where the cache lives: its directory and the file holding the secret (outside it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CacheLocation {
+    pub dir: PathBuf,
+    pub secret: PathBuf,
+}
+
+impl CacheLocation {
+    /// `$XDG_CACHE_HOME/wzt` (else `~/.cache/wzt`) with the secret at
+    /// `$XDG_DATA_HOME/wzt/cache.key` (else `~/.local/share/wzt/cache.key`).
+    pub fn default_for_user() -> Option<CacheLocation> {
+        let home = || {
+            std::env::var_os("HOME")
+                .filter(|d| !d.is_empty())
+                .map(PathBuf::from)
+        };
+        let xdg = |var: &str| {
+            std::env::var_os(var)
+                .filter(|d| !d.is_empty())
+                .map(PathBuf::from)
+        };
+        let cache = xdg("XDG_CACHE_HOME").or_else(|| home().map(|h| h.join(".cache")))?;
+        let data = xdg("XDG_DATA_HOME").or_else(|| home().map(|h| h.join(".local/share")))?;
+        Some(CacheLocation {
+            dir: cache.join("wzt"),
+            secret: data.join("wzt").join("cache.key"),
+        })
+    }
+}
+
+/// Why the cache cannot be used at all (the host then compiles every time).
+#[derive(Debug, thiserror::Error)]
+pub enum CacheError {
+    #[error(
+        "the compile cache directory {} is {problem}; wzt will not load native code from it. Fix it with `chmod 700 {}` (and make sure you own it), or remove it",
+        dir.display(), dir.display()
+    )]
+    UnsafeDir { dir: PathBuf, problem: String },
+    #[error(
+        "the compile cache secret {} is {problem}; fix it with `chmod 600 {}`, or remove it to make a new one",
+        path.display(), path.display()
+    )]
+    UnsafeSecret { path: PathBuf, problem: String },
+    #[error("cannot use the compile cache at {}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+}
+
+/// The result of looking an entry up.
+pub enum Lookup {
+    /// An authenticated entry: the compiled bytes (without the tag).
+    Hit(Vec<u8>),
+    /// No entry.
+    Miss,
+    /// An entry that is there but not to be trusted; says why.
+    Rejected(String),
+}
+
+/// An opened, checked cache.
+pub struct CompileCache {
+    dir: PathBuf,
+    secret: [u8; SECRET_LEN],
+}
+
+impl std::fmt::Debug for CompileCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CompileCache")
+            .field("dir", &self.dir)
+            .finish_non_exhaustive()
+    }
+}
+
+impl CompileCache {
+    /// Creates or checks the directory and loads or creates the secret.
+    pub fn open(location: &CacheLocation) -> Result<CompileCache, CacheError> {
+        ensure_private_dir(&location.dir)?;
+        let secret = load_or_create_secret(&location.secret)?;
+        Ok(CompileCache {
+            dir: location.dir.clone(),
+            secret,
+        })
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    fn path(&self, name: &EntryName) -> PathBuf {
+        self.dir.join(format!(
+            "{}-{}-{}.cwasm",
+            name.kind, name.module_hash, name.engine
+        ))
+    }
+
+    fn tag(&self, name: &EntryName, bytes: &[u8]) -> HmacSha256 {
+        let mut mac = HmacSha256::new_from_slice(&self.secret).expect("any key length works");
+        mac.update(DOMAIN);
+        for part in [name.kind, name.module_hash, name.engine] {
+            mac.update(part.as_bytes());
+            mac.update(b"\0");
+        }
+        mac.update(bytes);
+        mac
+    }
+
+    /// Reads and authenticates the entry for `name`.
+    pub fn read(&self, name: &EntryName) -> Lookup {
+        let path = self.path(name);
+        let mut file = match open_private_file(&path) {
+            Ok(Some(file)) => file,
+            Ok(None) => return Lookup::Miss,
+            Err(why) => return Lookup::Rejected(why),
+        };
+        let mut data = Vec::new();
+        if let Err(e) = file.read_to_end(&mut data) {
+            return Lookup::Rejected(format!("it cannot be read: {e}"));
+        }
+        if data.len() < TAG_LEN {
+            return Lookup::Rejected("it is too short to hold an authentication tag".into());
+        }
+        let compiled = data.split_off(TAG_LEN);
+        match self.tag(name, &compiled).verify_slice(&data) {
+            Ok(()) => Lookup::Hit(compiled),
+            Err(_) => Lookup::Rejected(
+                "its authentication tag does not match (it was not written by this user's wzt for this module)"
+                    .into(),
+            ),
+        }
+    }
+
+    /// Writes the entry for `name` atomically (a file there, or a symlink, is replaced).
+    pub fn write(&self, name: &EntryName, compiled: &[u8]) -> io::Result<()> {
+        let tag = self.tag(name, compiled).finalize().into_bytes();
+        let mut tmp = tempfile::Builder::new()
+            .prefix(".wzt-cache-")
+            .tempfile_in(&self.dir)?;
+        tmp.write_all(&tag)?;
+        tmp.write_all(compiled)?;
+        tmp.persist(self.path(name)).map_err(|e| e.error)?;
+        Ok(())
+    }
+}
+
+/// What an entry is for: the artifact kind, its module hash (computed by verification) and
+/// the engine's compatibility hash.
+pub struct EntryName<'a> {
+    pub kind: &'a str,
+    pub module_hash: &'a str,
+    pub engine: &'a str,
+}
+
+#[cfg(unix)]
+fn euid() -> u32 {
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    unsafe { libc::geteuid() }
+}
+
+/// Creates `dir` (0700) or checks an existing one: a directory, not a symlink, owned by this
+/// user, writable by nobody else.
+fn ensure_private_dir(dir: &Path) -> Result<(), CacheError> {
+    let io_err = |source| CacheError::Io {
+        path: dir.to_path_buf(),
+        source,
+    };
+    let mut builder = fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder.create(dir).map_err(io_err)?;
+    let meta = fs::symlink_metadata(dir).map_err(io_err)?;
+    let unsafe_dir = |problem: &str| CacheError::UnsafeDir {
+        dir: dir.to_path_buf(),
+        problem: problem.to_string(),
+    };
+    if meta.file_type().is_symlink() {
+        return Err(unsafe_dir("a symbolic link"));
+    }
+    if !meta.is_dir() {
+        return Err(unsafe_dir("not a directory"));
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if meta.uid() != euid() {
+            return Err(unsafe_dir(&format!(
+                "owned by another user (uid {})",
+                meta.uid()
+            )));
+        }
+        if meta.mode() & 0o022 != 0 {
+            return Err(unsafe_dir(&format!(
+                "writable by other users (mode {:03o})",
+                meta.mode() & 0o777
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Opens `path` for reading without following a symlink and without blocking on a FIFO, and
+/// checks it is a regular file owned by this user that nobody else can write. `Ok(None)` when
+/// there is no file.
+fn open_private_file(path: &Path) -> Result<Option<File>, String> {
+    let mut options = fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
+    }
+    let file = match options.open(path) {
+        Ok(file) => file,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+        #[cfg(unix)]
+        Err(e) if e.raw_os_error() == Some(libc::ELOOP) => {
+            return Err("it is a symbolic link".into());
+        }
+        Err(e) => return Err(format!("it cannot be opened: {e}")),
+    };
+    let meta = file
+        .metadata()
+        .map_err(|e| format!("it cannot be examined: {e}"))?;
+    if !meta.is_file() {
+        return Err("it is not a regular file".into());
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if meta.uid() != euid() {
+            return Err(format!("it is owned by another user (uid {})", meta.uid()));
+        }
+        if meta.mode() & 0o022 != 0 {
+            return Err(format!(
+                "it is writable by other users (mode {:03o})",
+                meta.mode() & 0o777
+            ));
+        }
+    }
+    Ok(Some(file))
+}
+
+/// Loads the per-user secret, creating it (0600, never replacing one) when missing.
+fn load_or_create_secret(path: &Path) -> Result<[u8; SECRET_LEN], CacheError> {
+    let io_err = |source| CacheError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let unsafe_secret = |problem: String| CacheError::UnsafeSecret {
+        path: path.to_path_buf(),
+        problem,
+    };
+    let read = |mut file: File| -> Result<[u8; SECRET_LEN], CacheError> {
+        let mut secret = [0u8; SECRET_LEN];
+        let mut rest = Vec::new();
+        file.read_exact(&mut secret).map_err(io_err)?;
+        file.read_to_end(&mut rest).map_err(io_err)?;
+        if !rest.is_empty() {
+            return Err(unsafe_secret(format!(
+                "not a wzt cache secret (longer than {SECRET_LEN} bytes)"
+            )));
+        }
+        Ok(secret)
+    };
+    if let Some(file) = open_private_file(path).map_err(unsafe_secret)? {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            let mode = file.metadata().map_err(io_err)?.mode();
+            if mode & 0o077 != 0 {
+                return Err(unsafe_secret(format!(
+                    "readable by other users (mode {:03o})",
+                    mode & 0o777
+                )));
+            }
+        }
+        return read(file);
+    }
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let mut builder = fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder.create(dir).map_err(io_err)?;
+    let secret: [u8; SECRET_LEN] = rand::random();
+    // tempfile creates the file 0600 with O_EXCL; persist_noclobber never replaces a secret
+    // another wzt created at the same moment (then that one is used).
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".cache.key.")
+        .tempfile_in(dir)
+        .map_err(io_err)?;
+    tmp.write_all(&secret)
+        .and_then(|_| tmp.as_file().sync_all())
+        .map_err(io_err)?;
+    match tmp.persist_noclobber(path) {
+        Ok(_) => Ok(secret),
+        Err(e) if e.error.kind() == io::ErrorKind::AlreadyExists => {
+            match open_private_file(path).map_err(unsafe_secret)? {
+                Some(file) => read(file),
+                None => Err(io_err(e.error)),
+            }
+        }
+        Err(e) => Err(io_err(e.error)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn name() -> EntryName<'static> {
+        EntryName {
+            kind: "component",
+            module_hash: "AB",
+            engine: "e1",
+        }
+    }
+
+    fn location(root: &Path) -> CacheLocation {
+        CacheLocation {
+            dir: root.join("cache"),
+            secret: root.join("data/cache.key"),
+        }
+    }
+
+    #[test]
+    fn entries_round_trip_and_forgeries_are_rejected() {
+        let root = tempfile::tempdir().unwrap();
+        let cache = CompileCache::open(&location(root.path())).unwrap();
+        assert!(matches!(cache.read(&name()), Lookup::Miss));
+        cache.write(&name(), b"compiled").unwrap();
+        assert!(matches!(cache.read(&name()), Lookup::Hit(b) if b == b"compiled"));
+
+        // The same bytes under another module hash do not authenticate.
+        let other = EntryName {
+            module_hash: "CD",
+            ..name()
+        };
+        fs::copy(cache.path(&name()), cache.path(&other)).unwrap();
+        assert!(matches!(cache.read(&other), Lookup::Rejected(_)));
+
+        // A flipped byte does not either.
+        let path = cache.path(&name());
+        let mut data = fs::read(&path).unwrap();
+        *data.last_mut().unwrap() ^= 1;
+        fs::write(&path, data).unwrap();
+        assert!(matches!(cache.read(&name()), Lookup::Rejected(_)));
+
+        // Reopening keeps the secret: a fresh write reads back.
+        let again = CompileCache::open(&location(root.path())).unwrap();
+        again.write(&name(), b"again").unwrap();
+        assert!(matches!(cache.read(&name()), Lookup::Hit(b) if b == b"again"));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn unsafe_places_are_refused() {
+        use std::os::unix::fs::PermissionsExt;
+        let root = tempfile::tempdir().unwrap();
+        let loc = location(root.path());
+        let cache = CompileCache::open(&loc).unwrap();
+        // A symlink in place of an entry is not followed.
+        cache.write(&name(), b"real").unwrap();
+        let target = cache.path(&name());
+        let other = EntryName {
+            kind: "module",
+            ..name()
+        };
+        std::os::unix::fs::symlink(&target, cache.path(&other)).unwrap();
+        assert!(matches!(cache.read(&other), Lookup::Rejected(w) if w.contains("symbolic link")));
+        // A FIFO is reported, not waited on.
+        let fifo = cache.path(&EntryName {
+            kind: "fifo",
+            ..name()
+        });
+        let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+        // SAFETY: a valid NUL-terminated path.
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+        assert!(matches!(
+            cache.read(&EntryName { kind: "fifo", ..name() }),
+            Lookup::Rejected(w) if w.contains("not a regular file")
+        ));
+        // A world-writable directory is not used.
+        fs::set_permissions(&loc.dir, fs::Permissions::from_mode(0o777)).unwrap();
+        assert!(matches!(
+            CompileCache::open(&loc),
+            Err(CacheError::UnsafeDir { .. })
+        ));
+        fs::set_permissions(&loc.dir, fs::Permissions::from_mode(0o700)).unwrap();
+        // A readable secret is refused.
+        fs::set_permissions(&loc.secret, fs::Permissions::from_mode(0o644)).unwrap();
+        assert!(matches!(
+            CompileCache::open(&loc),
+            Err(CacheError::UnsafeSecret { .. })
+        ));
+    }
+}
