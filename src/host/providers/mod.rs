@@ -7,14 +7,16 @@ use std::time::Instant;
 
 use wasmtime::component::{HasData, Linker, Resource, ResourceTable};
 
-use super::{EventSink, HostEvent};
+use super::EventSink;
 
 pub mod http_client;
 pub mod kv;
+mod logging;
 pub mod messaging;
 mod tracer;
 
 use kv::{KvBackend, KvError};
+pub use logging::LogLevel;
 pub use tracer::{CapCall, Tracer};
 
 mod kv_bindings {
@@ -23,14 +25,6 @@ mod kv_bindings {
         world: "wasi:keyvalue/imports",
         imports: { default: trappable },
         with: { "wasi:keyvalue/store.bucket": super::BucketHandle },
-    });
-}
-
-mod log_bindings {
-    wasmtime::component::bindgen!({
-        path: "wit/logging",
-        world: "wasi:logging/imports",
-        imports: { default: trappable },
     });
 }
 
@@ -53,55 +47,10 @@ mod config_rc_bindings {
 use config_draft_bindings::wasi::config::store as config_draft;
 use config_rc_bindings::wasi::config::store as config_rc;
 use kv_bindings::wasi::keyvalue::{atomics, batch, store};
-use log_bindings::wasi::logging::logging;
 
 /// An open bucket, as the guest holds it.
 pub struct BucketHandle {
     name: String,
-}
-
-/// Log levels, lowest first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum LogLevel {
-    Trace,
-    Debug,
-    Info,
-    Warn,
-    Error,
-    Critical,
-}
-
-impl LogLevel {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            LogLevel::Trace => "TRACE",
-            LogLevel::Debug => "DEBUG",
-            LogLevel::Info => "INFO",
-            LogLevel::Warn => "WARN",
-            LogLevel::Error => "ERROR",
-            LogLevel::Critical => "CRITICAL",
-        }
-    }
-}
-
-impl std::str::FromStr for LogLevel {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(match s.to_ascii_lowercase().as_str() {
-            "trace" => LogLevel::Trace,
-            "debug" => LogLevel::Debug,
-            "info" => LogLevel::Info,
-            "warn" | "warning" => LogLevel::Warn,
-            "error" => LogLevel::Error,
-            "critical" => LogLevel::Critical,
-            _ => {
-                return Err(format!(
-                    "unknown log level '{s}'; use trace, debug, info, warn, error or critical"
-                ));
-            }
-        })
-    }
 }
 
 /// The providers of one run, shared by every invocation.
@@ -365,43 +314,6 @@ impl batch::Host for ProviderView<'_> {
     }
 }
 
-impl logging::Host for ProviderView<'_> {
-    fn log(&mut self, level: logging::Level, context: String, message: String) -> Wt<()> {
-        let level = match level {
-            logging::Level::Trace => LogLevel::Trace,
-            logging::Level::Debug => LogLevel::Debug,
-            logging::Level::Info => LogLevel::Info,
-            logging::Level::Warn => LogLevel::Warn,
-            logging::Level::Error => LogLevel::Error,
-            logging::Level::Critical => LogLevel::Critical,
-        };
-        let p = self.providers;
-        let shown = level >= p.log_level;
-        p.traced(
-            "wasi:logging/logging.log",
-            || {
-                format!(
-                    "{} {context:?} {}",
-                    level.as_str(),
-                    short(message.as_bytes())
-                )
-            },
-            || {
-                if shown {
-                    (p.events)(HostEvent::Log {
-                        level,
-                        actor: p.actor.clone(),
-                        context: context.clone(),
-                        message: message.clone(),
-                    });
-                }
-            },
-            |_| (if shown { "logged" } else { "filtered" }.to_string(), false),
-        );
-        Ok(())
-    }
-}
-
 macro_rules! config_host {
     ($module:ident, $interface:literal) => {
         impl $module::Host for ProviderView<'_> {
@@ -459,7 +371,7 @@ pub fn add_to_linker<T: 'static>(
         batch::add_to_linker::<T, ProviderData>(l, view)?;
     }
     if has(LOGGING) {
-        logging::add_to_linker::<T, ProviderData>(l, view)?;
+        logging::add_to_linker(l, view)?;
     }
     if has(MESSAGING) {
         messaging::bindings::wasmcloud::messaging::types::add_to_linker::<T, ProviderData>(
