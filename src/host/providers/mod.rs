@@ -9,6 +9,7 @@ use wasmtime::component::{HasData, Linker, Resource, ResourceTable};
 
 use super::EventSink;
 
+mod config;
 pub mod http_client;
 pub mod kv;
 mod logging;
@@ -28,24 +29,6 @@ mod kv_bindings {
     });
 }
 
-mod config_draft_bindings {
-    wasmtime::component::bindgen!({
-        path: "wit/config-draft",
-        world: "wasi:config/imports",
-        imports: { default: trappable },
-    });
-}
-
-mod config_rc_bindings {
-    wasmtime::component::bindgen!({
-        path: "wit/config-rc",
-        world: "wasi:config/imports",
-        imports: { default: trappable },
-    });
-}
-
-use config_draft_bindings::wasi::config::store as config_draft;
-use config_rc_bindings::wasi::config::store as config_rc;
 use kv_bindings::wasi::keyvalue::{atomics, batch, store};
 
 /// An open bucket, as the guest holds it.
@@ -314,49 +297,6 @@ impl batch::Host for ProviderView<'_> {
     }
 }
 
-macro_rules! config_host {
-    ($module:ident, $interface:literal) => {
-        impl $module::Host for ProviderView<'_> {
-            fn get(&mut self, key: String) -> Wt<Result<Option<String>, $module::Error>> {
-                let p = self.providers;
-                let value = p.traced(
-                    concat!($interface, ".get"),
-                    || format!("{key:?}"),
-                    || p.config.get(&key).cloned(),
-                    |v| {
-                        (
-                            v.as_deref()
-                                .map(|s| short(s.as_bytes()))
-                                .unwrap_or_else(|| "none".into()),
-                            false,
-                        )
-                    },
-                );
-                Ok(Ok(value))
-            }
-
-            fn get_all(&mut self) -> Wt<Result<Vec<(String, String)>, $module::Error>> {
-                let p = self.providers;
-                let all = p.traced(
-                    concat!($interface, ".get-all"),
-                    String::new,
-                    || {
-                        p.config
-                            .iter()
-                            .map(|(k, v)| (k.clone(), v.clone()))
-                            .collect::<Vec<_>>()
-                    },
-                    |v| (format!("{} values", v.len()), false),
-                );
-                Ok(Ok(all))
-            }
-        }
-    };
-}
-
-config_host!(config_draft, "wasi:config/store@0.2.0-draft");
-config_host!(config_rc, "wasi:config/store@0.2.0-rc.1");
-
 /// Links the providers of the granted capabilities. `view` projects a store's data to the
 /// providers' view.
 pub fn add_to_linker<T: 'static>(
@@ -382,8 +322,7 @@ pub fn add_to_linker<T: 'static>(
         )?;
     }
     if has(CONFIG) {
-        config_draft::add_to_linker::<T, ProviderData>(l, view)?;
-        config_rc::add_to_linker::<T, ProviderData>(l, view)?;
+        config::add_to_linker(l, view)?;
     }
     Ok(())
 }
