@@ -314,12 +314,7 @@ pub fn add_to_linker<T: 'static>(
         logging::add_to_linker(l, view)?;
     }
     if has(MESSAGING) {
-        messaging::bindings::wasmcloud::messaging::types::add_to_linker::<T, ProviderData>(
-            l, view,
-        )?;
-        messaging::bindings::wasmcloud::messaging::consumer::add_to_linker::<T, ProviderData>(
-            l, view,
-        )?;
+        messaging::add_to_linker(l, view)?;
     }
     if has(CONFIG) {
         config::add_to_linker(l, view)?;
