@@ -11,12 +11,12 @@ use super::EventSink;
 
 mod config;
 pub mod http_client;
-pub mod kv;
+pub mod keyvalue;
 mod logging;
 pub mod messaging;
 mod tracer;
 
-use kv::{KvBackend, KvError};
+use keyvalue::{KvBackend, KvError};
 pub use logging::LogLevel;
 pub use tracer::{CapCall, Tracer};
 
