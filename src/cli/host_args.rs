@@ -12,7 +12,7 @@ use clap::Args;
 use super::output::escape;
 use crate::caps::{Capability, Grants};
 use crate::host::providers::http_client::{HostPattern, HttpClientMode, load_fixtures};
-use crate::host::providers::kv::{MemoryKv, SqliteKv};
+use crate::host::providers::keyvalue::{MemoryKv, SqliteKv};
 use crate::host::providers::{self, LogLevel, Providers};
 use crate::host::{self, HostEvent, HostOptions, Preopen};
 
@@ -299,7 +299,7 @@ pub enum KvChoice {
 }
 
 impl KvChoice {
-    fn backend(&self) -> Arc<dyn providers::kv::KvBackend> {
+    fn backend(&self) -> Arc<dyn providers::keyvalue::KvBackend> {
         match self {
             KvChoice::Sqlite(s) => Arc::clone(s) as _,
             KvChoice::Memory(m) | KvChoice::Unused(m) => Arc::clone(m) as _,

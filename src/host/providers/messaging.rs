@@ -5,7 +5,9 @@
 use std::path::Path;
 use std::sync::Mutex;
 
-use super::{ProviderView, short};
+use wasmtime::component::Linker;
+
+use super::{ProviderData, ProviderView, short};
 use crate::host::HostEvent;
 
 pub(crate) mod bindings {
@@ -128,6 +130,16 @@ impl consumer::Host for ProviderView<'_> {
 }
 
 impl bindings::wasmcloud::messaging::types::Host for ProviderView<'_> {}
+
+/// Links `wasmcloud:messaging/types` and `wasmcloud:messaging/consumer`.
+pub fn add_to_linker<T: 'static>(
+    l: &mut Linker<T>,
+    view: fn(&mut T) -> ProviderView<'_>,
+) -> wasmtime::Result<()> {
+    bindings::wasmcloud::messaging::types::add_to_linker::<T, ProviderData>(l, view)?;
+    consumer::add_to_linker::<T, ProviderData>(l, view)?;
+    Ok(())
+}
 
 #[cfg(test)]
 mod tests {

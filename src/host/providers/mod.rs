@@ -2,144 +2,23 @@
 //! each linked only when its capability is granted, with a trace of every call.
 
 use std::collections::BTreeMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Instant;
 
-use wasmtime::component::{HasData, Linker, Resource, ResourceTable};
+use wasmtime::component::{HasData, Linker, ResourceTable};
 
-use super::{EventSink, HostEvent};
+use super::EventSink;
 
+mod config;
 pub mod http_client;
-pub mod kv;
+pub mod keyvalue;
+mod logging;
 pub mod messaging;
+mod tracer;
 
-use kv::{KvBackend, KvError};
-
-mod kv_bindings {
-    wasmtime::component::bindgen!({
-        path: "wit/keyvalue",
-        world: "wasi:keyvalue/imports",
-        imports: { default: trappable },
-        with: { "wasi:keyvalue/store.bucket": super::BucketHandle },
-    });
-}
-
-mod log_bindings {
-    wasmtime::component::bindgen!({
-        path: "wit/logging",
-        world: "wasi:logging/imports",
-        imports: { default: trappable },
-    });
-}
-
-mod config_draft_bindings {
-    wasmtime::component::bindgen!({
-        path: "wit/config-draft",
-        world: "wasi:config/imports",
-        imports: { default: trappable },
-    });
-}
-
-mod config_rc_bindings {
-    wasmtime::component::bindgen!({
-        path: "wit/config-rc",
-        world: "wasi:config/imports",
-        imports: { default: trappable },
-    });
-}
-
-use config_draft_bindings::wasi::config::store as config_draft;
-use config_rc_bindings::wasi::config::store as config_rc;
-use kv_bindings::wasi::keyvalue::{atomics, batch, store};
-use log_bindings::wasi::logging::logging;
-
-/// An open bucket, as the guest holds it.
-pub struct BucketHandle {
-    name: String,
-}
-
-/// Log levels, lowest first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum LogLevel {
-    Trace,
-    Debug,
-    Info,
-    Warn,
-    Error,
-    Critical,
-}
-
-impl LogLevel {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            LogLevel::Trace => "TRACE",
-            LogLevel::Debug => "DEBUG",
-            LogLevel::Info => "INFO",
-            LogLevel::Warn => "WARN",
-            LogLevel::Error => "ERROR",
-            LogLevel::Critical => "CRITICAL",
-        }
-    }
-}
-
-impl std::str::FromStr for LogLevel {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(match s.to_ascii_lowercase().as_str() {
-            "trace" => LogLevel::Trace,
-            "debug" => LogLevel::Debug,
-            "info" => LogLevel::Info,
-            "warn" | "warning" => LogLevel::Warn,
-            "error" => LogLevel::Error,
-            "critical" => LogLevel::Critical,
-            _ => {
-                return Err(format!(
-                    "unknown log level '{s}'; use trace, debug, info, warn, error or critical"
-                ));
-            }
-        })
-    }
-}
-
-/// One traced capability call.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct CapCall {
-    pub actor: String,
-    /// `interface.function`, e.g. `wasi:keyvalue/atomics.increment`.
-    pub call: String,
-    pub args: String,
-    pub result: String,
-    pub duration_us: u64,
-    /// The provider refused the call (a bucket that does not exist in mock mode, …).
-    pub denied: bool,
-}
-
-/// Where traced calls go: host events (for `--trace-caps`) and a JSON-lines file.
-#[derive(Default)]
-pub struct Tracer {
-    pub to_events: bool,
-    pub file: Option<Mutex<std::io::BufWriter<std::fs::File>>>,
-}
-
-impl Tracer {
-    fn enabled(&self) -> bool {
-        self.to_events || self.file.is_some()
-    }
-
-    fn record(&self, events: &EventSink, call: CapCall) {
-        if let Some(file) = &self.file {
-            let mut file = file.lock().unwrap_or_else(|e| e.into_inner());
-            let line = serde_json::to_string(&call).expect("a call serializes");
-            let _ = std::io::Write::write_all(&mut *file, line.as_bytes())
-                .and_then(|_| std::io::Write::write_all(&mut *file, b"\n"))
-                .and_then(|_| std::io::Write::flush(&mut *file));
-        }
-        if self.to_events {
-            events(HostEvent::CapCall(call));
-        }
-    }
-}
+use keyvalue::KvBackend;
+pub use logging::LogLevel;
+pub use tracer::{CapCall, Tracer};
 
 /// The providers of one run, shared by every invocation.
 pub struct Providers {
@@ -197,21 +76,6 @@ fn short(bytes: &[u8]) -> String {
     }
 }
 
-fn kv_summary<T>(r: &Result<T, KvError>, ok: impl FnOnce(&T) -> String) -> (String, bool) {
-    match r {
-        Ok(v) => (ok(v), false),
-        Err(KvError::NoSuchStore) => ("error: no such bucket".into(), true),
-        Err(KvError::Other(e)) => (format!("error: {e}"), false),
-    }
-}
-
-fn to_wit(e: KvError) -> store::Error {
-    match e {
-        KvError::NoSuchStore => store::Error::NoSuchStore,
-        KvError::Other(s) => store::Error::Other(s),
-    }
-}
-
 /// What the provider host functions see of a store: its resource table and the providers.
 pub struct ProviderView<'a> {
     pub table: &'a mut ResourceTable,
@@ -227,261 +91,6 @@ impl HasData for ProviderData {
 
 type Wt<T> = wasmtime::Result<T>;
 
-impl ProviderView<'_> {
-    fn bucket(&self, handle: &Resource<BucketHandle>) -> Wt<String> {
-        Ok(self.table.get(handle)?.name.clone())
-    }
-}
-
-impl store::Host for ProviderView<'_> {
-    fn open(&mut self, identifier: String) -> Wt<Result<Resource<BucketHandle>, store::Error>> {
-        let p = self.providers;
-        let opened = p.traced(
-            "wasi:keyvalue/store.open",
-            || format!("bucket {identifier:?}"),
-            || p.kv.open(&identifier),
-            |r| kv_summary(r, |_| "ok".into()),
-        );
-        match opened {
-            Ok(()) => Ok(Ok(self.table.push(BucketHandle { name: identifier })?)),
-            Err(e) => Ok(Err(to_wit(e))),
-        }
-    }
-}
-
-impl store::HostBucket for ProviderView<'_> {
-    fn get(
-        &mut self,
-        b: Resource<BucketHandle>,
-        key: String,
-    ) -> Wt<Result<Option<Vec<u8>>, store::Error>> {
-        let (bucket, p) = (self.bucket(&b)?, self.providers);
-        let r = p.traced(
-            "wasi:keyvalue/store.get",
-            || format!("{bucket}/{key}"),
-            || p.kv.get(&bucket, &key),
-            |r| {
-                kv_summary(r, |v| {
-                    v.as_deref().map(short).unwrap_or_else(|| "none".into())
-                })
-            },
-        );
-        Ok(r.map_err(to_wit))
-    }
-
-    fn set(
-        &mut self,
-        b: Resource<BucketHandle>,
-        key: String,
-        value: Vec<u8>,
-    ) -> Wt<Result<(), store::Error>> {
-        let (bucket, p) = (self.bucket(&b)?, self.providers);
-        let r = p.traced(
-            "wasi:keyvalue/store.set",
-            || format!("{bucket}/{key} = {}", short(&value)),
-            || p.kv.set(&bucket, &key, &value),
-            |r| kv_summary(r, |_| "ok".into()),
-        );
-        Ok(r.map_err(to_wit))
-    }
-
-    fn delete(&mut self, b: Resource<BucketHandle>, key: String) -> Wt<Result<(), store::Error>> {
-        let (bucket, p) = (self.bucket(&b)?, self.providers);
-        let r = p.traced(
-            "wasi:keyvalue/store.delete",
-            || format!("{bucket}/{key}"),
-            || p.kv.delete(&bucket, &key),
-            |r| kv_summary(r, |_| "ok".into()),
-        );
-        Ok(r.map_err(to_wit))
-    }
-
-    fn exists(&mut self, b: Resource<BucketHandle>, key: String) -> Wt<Result<bool, store::Error>> {
-        let (bucket, p) = (self.bucket(&b)?, self.providers);
-        let r = p.traced(
-            "wasi:keyvalue/store.exists",
-            || format!("{bucket}/{key}"),
-            || p.kv.get(&bucket, &key).map(|v| v.is_some()),
-            |r| kv_summary(r, |v| v.to_string()),
-        );
-        Ok(r.map_err(to_wit))
-    }
-
-    fn list_keys(
-        &mut self,
-        b: Resource<BucketHandle>,
-        cursor: Option<u64>,
-    ) -> Wt<Result<store::KeyResponse, store::Error>> {
-        let (bucket, p) = (self.bucket(&b)?, self.providers);
-        let r = p.traced(
-            "wasi:keyvalue/store.list-keys",
-            || format!("{bucket} from {}", cursor.unwrap_or(0)),
-            || p.kv.list_keys(&bucket, cursor.unwrap_or(0)),
-            |r| kv_summary(r, |(keys, _)| format!("{} keys", keys.len())),
-        );
-        Ok(r.map(|(keys, cursor)| store::KeyResponse { keys, cursor })
-            .map_err(to_wit))
-    }
-
-    fn drop(&mut self, b: Resource<BucketHandle>) -> Wt<()> {
-        self.table.delete(b)?;
-        Ok(())
-    }
-}
-
-impl atomics::Host for ProviderView<'_> {
-    fn increment(
-        &mut self,
-        b: Resource<BucketHandle>,
-        key: String,
-        delta: u64,
-    ) -> Wt<Result<u64, store::Error>> {
-        let (bucket, p) = (self.bucket(&b)?, self.providers);
-        let r = p.traced(
-            "wasi:keyvalue/atomics.increment",
-            || format!("{bucket}/{key} by {delta}"),
-            || p.kv.increment(&bucket, &key, delta),
-            |r| kv_summary(r, |v| v.to_string()),
-        );
-        Ok(r.map_err(to_wit))
-    }
-}
-
-impl batch::Host for ProviderView<'_> {
-    fn get_many(
-        &mut self,
-        b: Resource<BucketHandle>,
-        keys: Vec<String>,
-    ) -> Wt<Result<Vec<Option<(String, Vec<u8>)>>, store::Error>> {
-        let (bucket, p) = (self.bucket(&b)?, self.providers);
-        let r = p.traced(
-            "wasi:keyvalue/batch.get-many",
-            || format!("{bucket}: {} keys", keys.len()),
-            || {
-                keys.iter()
-                    .map(|k| Ok(p.kv.get(&bucket, k)?.map(|v| (k.clone(), v))))
-                    .collect::<Result<Vec<_>, KvError>>()
-            },
-            |r| kv_summary(r, |v| format!("{} found", v.iter().flatten().count())),
-        );
-        Ok(r.map_err(to_wit))
-    }
-
-    fn set_many(
-        &mut self,
-        b: Resource<BucketHandle>,
-        key_values: Vec<(String, Vec<u8>)>,
-    ) -> Wt<Result<(), store::Error>> {
-        let (bucket, p) = (self.bucket(&b)?, self.providers);
-        let r = p.traced(
-            "wasi:keyvalue/batch.set-many",
-            || format!("{bucket}: {} keys", key_values.len()),
-            || {
-                key_values
-                    .iter()
-                    .try_for_each(|(k, v)| p.kv.set(&bucket, k, v))
-            },
-            |r| kv_summary(r, |_| "ok".into()),
-        );
-        Ok(r.map_err(to_wit))
-    }
-
-    fn delete_many(
-        &mut self,
-        b: Resource<BucketHandle>,
-        keys: Vec<String>,
-    ) -> Wt<Result<(), store::Error>> {
-        let (bucket, p) = (self.bucket(&b)?, self.providers);
-        let r = p.traced(
-            "wasi:keyvalue/batch.delete-many",
-            || format!("{bucket}: {} keys", keys.len()),
-            || keys.iter().try_for_each(|k| p.kv.delete(&bucket, k)),
-            |r| kv_summary(r, |_| "ok".into()),
-        );
-        Ok(r.map_err(to_wit))
-    }
-}
-
-impl logging::Host for ProviderView<'_> {
-    fn log(&mut self, level: logging::Level, context: String, message: String) -> Wt<()> {
-        let level = match level {
-            logging::Level::Trace => LogLevel::Trace,
-            logging::Level::Debug => LogLevel::Debug,
-            logging::Level::Info => LogLevel::Info,
-            logging::Level::Warn => LogLevel::Warn,
-            logging::Level::Error => LogLevel::Error,
-            logging::Level::Critical => LogLevel::Critical,
-        };
-        let p = self.providers;
-        let shown = level >= p.log_level;
-        p.traced(
-            "wasi:logging/logging.log",
-            || {
-                format!(
-                    "{} {context:?} {}",
-                    level.as_str(),
-                    short(message.as_bytes())
-                )
-            },
-            || {
-                if shown {
-                    (p.events)(HostEvent::Log {
-                        level,
-                        actor: p.actor.clone(),
-                        context: context.clone(),
-                        message: message.clone(),
-                    });
-                }
-            },
-            |_| (if shown { "logged" } else { "filtered" }.to_string(), false),
-        );
-        Ok(())
-    }
-}
-
-macro_rules! config_host {
-    ($module:ident, $interface:literal) => {
-        impl $module::Host for ProviderView<'_> {
-            fn get(&mut self, key: String) -> Wt<Result<Option<String>, $module::Error>> {
-                let p = self.providers;
-                let value = p.traced(
-                    concat!($interface, ".get"),
-                    || format!("{key:?}"),
-                    || p.config.get(&key).cloned(),
-                    |v| {
-                        (
-                            v.as_deref()
-                                .map(|s| short(s.as_bytes()))
-                                .unwrap_or_else(|| "none".into()),
-                            false,
-                        )
-                    },
-                );
-                Ok(Ok(value))
-            }
-
-            fn get_all(&mut self) -> Wt<Result<Vec<(String, String)>, $module::Error>> {
-                let p = self.providers;
-                let all = p.traced(
-                    concat!($interface, ".get-all"),
-                    String::new,
-                    || {
-                        p.config
-                            .iter()
-                            .map(|(k, v)| (k.clone(), v.clone()))
-                            .collect::<Vec<_>>()
-                    },
-                    |v| (format!("{} values", v.len()), false),
-                );
-                Ok(Ok(all))
-            }
-        }
-    };
-}
-
-config_host!(config_draft, "wasi:config/store@0.2.0-draft");
-config_host!(config_rc, "wasi:config/store@0.2.0-rc.1");
-
 /// Links the providers of the granted capabilities. `view` projects a store's data to the
 /// providers' view.
 pub fn add_to_linker<T: 'static>(
@@ -491,24 +100,16 @@ pub fn add_to_linker<T: 'static>(
 ) -> wasmtime::Result<()> {
     let has = |id: &str| granted.iter().any(|g| g == id);
     if has(KEYVALUE) {
-        store::add_to_linker::<T, ProviderData>(l, view)?;
-        atomics::add_to_linker::<T, ProviderData>(l, view)?;
-        batch::add_to_linker::<T, ProviderData>(l, view)?;
+        keyvalue::add_to_linker(l, view)?;
     }
     if has(LOGGING) {
-        logging::add_to_linker::<T, ProviderData>(l, view)?;
+        logging::add_to_linker(l, view)?;
     }
     if has(MESSAGING) {
-        messaging::bindings::wasmcloud::messaging::types::add_to_linker::<T, ProviderData>(
-            l, view,
-        )?;
-        messaging::bindings::wasmcloud::messaging::consumer::add_to_linker::<T, ProviderData>(
-            l, view,
-        )?;
+        messaging::add_to_linker(l, view)?;
     }
     if has(CONFIG) {
-        config_draft::add_to_linker::<T, ProviderData>(l, view)?;
-        config_rc::add_to_linker::<T, ProviderData>(l, view)?;
+        config::add_to_linker(l, view)?;
     }
     Ok(())
 }

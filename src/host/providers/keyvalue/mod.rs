@@ -1,0 +1,226 @@
+//! The `keyvalue` provider: `wasi:keyvalue` store, atomics and batch over a shared backend.
+
+use wasmtime::component::{Linker, Resource};
+
+use super::{ProviderData, ProviderView, Wt, short};
+
+pub mod backends;
+
+pub use backends::{KvBackend, KvError, MemoryKv, SqliteKv};
+
+mod kv_bindings {
+    wasmtime::component::bindgen!({
+        path: "wit/keyvalue",
+        world: "wasi:keyvalue/imports",
+        imports: { default: trappable },
+        with: { "wasi:keyvalue/store.bucket": super::BucketHandle },
+    });
+}
+
+use kv_bindings::wasi::keyvalue::{atomics, batch, store};
+
+/// An open bucket, as the guest holds it.
+pub struct BucketHandle {
+    name: String,
+}
+
+fn kv_summary<T>(r: &Result<T, KvError>, ok: impl FnOnce(&T) -> String) -> (String, bool) {
+    match r {
+        Ok(v) => (ok(v), false),
+        Err(KvError::NoSuchStore) => ("error: no such bucket".into(), true),
+        Err(KvError::Other(e)) => (format!("error: {e}"), false),
+    }
+}
+
+fn to_wit(e: KvError) -> store::Error {
+    match e {
+        KvError::NoSuchStore => store::Error::NoSuchStore,
+        KvError::Other(s) => store::Error::Other(s),
+    }
+}
+
+impl ProviderView<'_> {
+    fn bucket(&self, handle: &Resource<BucketHandle>) -> Wt<String> {
+        Ok(self.table.get(handle)?.name.clone())
+    }
+}
+
+impl store::Host for ProviderView<'_> {
+    fn open(&mut self, identifier: String) -> Wt<Result<Resource<BucketHandle>, store::Error>> {
+        let p = self.providers;
+        let opened = p.traced(
+            "wasi:keyvalue/store.open",
+            || format!("bucket {identifier:?}"),
+            || p.kv.open(&identifier),
+            |r| kv_summary(r, |_| "ok".into()),
+        );
+        match opened {
+            Ok(()) => Ok(Ok(self.table.push(BucketHandle { name: identifier })?)),
+            Err(e) => Ok(Err(to_wit(e))),
+        }
+    }
+}
+
+impl store::HostBucket for ProviderView<'_> {
+    fn get(
+        &mut self,
+        b: Resource<BucketHandle>,
+        key: String,
+    ) -> Wt<Result<Option<Vec<u8>>, store::Error>> {
+        let (bucket, p) = (self.bucket(&b)?, self.providers);
+        let r = p.traced(
+            "wasi:keyvalue/store.get",
+            || format!("{bucket}/{key}"),
+            || p.kv.get(&bucket, &key),
+            |r| {
+                kv_summary(r, |v| {
+                    v.as_deref().map(short).unwrap_or_else(|| "none".into())
+                })
+            },
+        );
+        Ok(r.map_err(to_wit))
+    }
+
+    fn set(
+        &mut self,
+        b: Resource<BucketHandle>,
+        key: String,
+        value: Vec<u8>,
+    ) -> Wt<Result<(), store::Error>> {
+        let (bucket, p) = (self.bucket(&b)?, self.providers);
+        let r = p.traced(
+            "wasi:keyvalue/store.set",
+            || format!("{bucket}/{key} = {}", short(&value)),
+            || p.kv.set(&bucket, &key, &value),
+            |r| kv_summary(r, |_| "ok".into()),
+        );
+        Ok(r.map_err(to_wit))
+    }
+
+    fn delete(&mut self, b: Resource<BucketHandle>, key: String) -> Wt<Result<(), store::Error>> {
+        let (bucket, p) = (self.bucket(&b)?, self.providers);
+        let r = p.traced(
+            "wasi:keyvalue/store.delete",
+            || format!("{bucket}/{key}"),
+            || p.kv.delete(&bucket, &key),
+            |r| kv_summary(r, |_| "ok".into()),
+        );
+        Ok(r.map_err(to_wit))
+    }
+
+    fn exists(&mut self, b: Resource<BucketHandle>, key: String) -> Wt<Result<bool, store::Error>> {
+        let (bucket, p) = (self.bucket(&b)?, self.providers);
+        let r = p.traced(
+            "wasi:keyvalue/store.exists",
+            || format!("{bucket}/{key}"),
+            || p.kv.get(&bucket, &key).map(|v| v.is_some()),
+            |r| kv_summary(r, |v| v.to_string()),
+        );
+        Ok(r.map_err(to_wit))
+    }
+
+    fn list_keys(
+        &mut self,
+        b: Resource<BucketHandle>,
+        cursor: Option<u64>,
+    ) -> Wt<Result<store::KeyResponse, store::Error>> {
+        let (bucket, p) = (self.bucket(&b)?, self.providers);
+        let r = p.traced(
+            "wasi:keyvalue/store.list-keys",
+            || format!("{bucket} from {}", cursor.unwrap_or(0)),
+            || p.kv.list_keys(&bucket, cursor.unwrap_or(0)),
+            |r| kv_summary(r, |(keys, _)| format!("{} keys", keys.len())),
+        );
+        Ok(r.map(|(keys, cursor)| store::KeyResponse { keys, cursor })
+            .map_err(to_wit))
+    }
+
+    fn drop(&mut self, b: Resource<BucketHandle>) -> Wt<()> {
+        self.table.delete(b)?;
+        Ok(())
+    }
+}
+
+impl atomics::Host for ProviderView<'_> {
+    fn increment(
+        &mut self,
+        b: Resource<BucketHandle>,
+        key: String,
+        delta: u64,
+    ) -> Wt<Result<u64, store::Error>> {
+        let (bucket, p) = (self.bucket(&b)?, self.providers);
+        let r = p.traced(
+            "wasi:keyvalue/atomics.increment",
+            || format!("{bucket}/{key} by {delta}"),
+            || p.kv.increment(&bucket, &key, delta),
+            |r| kv_summary(r, |v| v.to_string()),
+        );
+        Ok(r.map_err(to_wit))
+    }
+}
+
+impl batch::Host for ProviderView<'_> {
+    fn get_many(
+        &mut self,
+        b: Resource<BucketHandle>,
+        keys: Vec<String>,
+    ) -> Wt<Result<Vec<Option<(String, Vec<u8>)>>, store::Error>> {
+        let (bucket, p) = (self.bucket(&b)?, self.providers);
+        let r = p.traced(
+            "wasi:keyvalue/batch.get-many",
+            || format!("{bucket}: {} keys", keys.len()),
+            || {
+                keys.iter()
+                    .map(|k| Ok(p.kv.get(&bucket, k)?.map(|v| (k.clone(), v))))
+                    .collect::<Result<Vec<_>, KvError>>()
+            },
+            |r| kv_summary(r, |v| format!("{} found", v.iter().flatten().count())),
+        );
+        Ok(r.map_err(to_wit))
+    }
+
+    fn set_many(
+        &mut self,
+        b: Resource<BucketHandle>,
+        key_values: Vec<(String, Vec<u8>)>,
+    ) -> Wt<Result<(), store::Error>> {
+        let (bucket, p) = (self.bucket(&b)?, self.providers);
+        let r = p.traced(
+            "wasi:keyvalue/batch.set-many",
+            || format!("{bucket}: {} keys", key_values.len()),
+            || {
+                key_values
+                    .iter()
+                    .try_for_each(|(k, v)| p.kv.set(&bucket, k, v))
+            },
+            |r| kv_summary(r, |_| "ok".into()),
+        );
+        Ok(r.map_err(to_wit))
+    }
+
+    fn delete_many(
+        &mut self,
+        b: Resource<BucketHandle>,
+        keys: Vec<String>,
+    ) -> Wt<Result<(), store::Error>> {
+        let (bucket, p) = (self.bucket(&b)?, self.providers);
+        let r = p.traced(
+            "wasi:keyvalue/batch.delete-many",
+            || format!("{bucket}: {} keys", keys.len()),
+            || keys.iter().try_for_each(|k| p.kv.delete(&bucket, k)),
+            |r| kv_summary(r, |_| "ok".into()),
+        );
+        Ok(r.map_err(to_wit))
+    }
+}
+
+/// Links `wasi:keyvalue/store`, `atomics` and `batch`.
+pub fn add_to_linker<T: 'static>(
+    l: &mut Linker<T>,
+    view: fn(&mut T) -> ProviderView<'_>,
+) -> wasmtime::Result<()> {
+    store::add_to_linker::<T, ProviderData>(l, view)?;
+    atomics::add_to_linker::<T, ProviderData>(l, view)?;
+    batch::add_to_linker::<T, ProviderData>(l, view)?;
+    Ok(())
+}
