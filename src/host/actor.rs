@@ -8,7 +8,7 @@ use std::time::Instant;
 use anyhow::{Context as _, anyhow, bail};
 use tokio::sync::Semaphore;
 use wasmtime::component::{Component, InstancePre, ResourceTable};
-use wasmtime::{Module, Store, StoreLimitsBuilder};
+use wasmtime::{Module, Store};
 use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
 use wasmtime_wasi::{I32Exit, WasiCtxBuilder};
 use wasmtime_wasi_http::WasiHttpCtx;
@@ -206,11 +206,8 @@ impl Actor {
         store
     }
 
-    fn limits(&self) -> wasmtime::StoreLimits {
-        StoreLimitsBuilder::new()
-            .memory_size(self.host.options.max_memory as usize)
-            .trap_on_grow_failure(false)
-            .build()
+    fn limits(&self) -> super::limits::InstanceLimits {
+        super::limits::InstanceLimits::new(self.host.options.max_memory)
     }
 
     fn wasi_builder(&self) -> anyhow::Result<WasiCtxBuilder> {

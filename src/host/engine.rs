@@ -8,7 +8,7 @@ use anyhow::Context as _;
 use sha2::{Digest, Sha256};
 use wasmtime::{Config, Engine, InstanceAllocationStrategy, PoolingAllocationConfig};
 
-use super::HostOptions;
+use super::{HostOptions, limits};
 use super::cache::{CacheError, CompileCache};
 
 /// How often the epoch advances; deadlines are counted in these ticks.
@@ -120,7 +120,11 @@ fn config(options: &HostOptions, pooling: bool) -> Config {
             .total_memories(slots * 4)
             .total_tables(slots * 8)
             .total_stacks(slots)
-            .max_memory_size(options.max_memory as usize);
+            .max_memory_size(options.max_memory as usize)
+            .max_core_instances_per_component(limits::MAX_INSTANCES as u32)
+            .max_memories_per_component(limits::MAX_MEMORIES as u32)
+            .max_tables_per_component(limits::MAX_TABLES as u32)
+            .table_elements(limits::MAX_TABLE_ELEMENTS);
         config.allocation_strategy(InstanceAllocationStrategy::Pooling(pool));
     }
     config

@@ -140,7 +140,7 @@ pub fn component_linker(
         sockets::network::add_to_linker::<T, WasiSockets>(&mut l, &options, T::sockets)?;
         sockets::ip_name_lookup::add_to_linker::<T, WasiSockets>(&mut l, T::sockets)?;
     }
-    providers::add_to_linker(&mut l, &grants.contract_ids(), T::providers)?;
+    providers::add_to_linker(&mut l, grants, T::providers)?;
     if has(Capability::HttpServer) || has(Capability::HttpClient) {
         let options = wasmtime_wasi_http::p2::bindings::LinkOptions::default();
         wasmtime_wasi_http::p2::bindings::http::types::add_to_linker::<T, WasiHttp>(

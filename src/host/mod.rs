@@ -12,6 +12,7 @@ use std::time::Duration;
 mod actor;
 pub mod cache;
 mod engine;
+pub mod limits;
 pub mod http;
 mod link;
 pub mod providers;
@@ -25,7 +26,7 @@ pub use link::EnforcementError;
 /// How to run actors.
 #[derive(Debug, Clone)]
 pub struct HostOptions {
-    /// Linear memory per instance, in bytes.
+    /// Memory per invocation, in bytes: every linear memory and table of its instance together.
     pub max_memory: u64,
     /// Wall-clock deadline of one invocation.
     pub timeout: Duration,

@@ -2,7 +2,6 @@
 
 use std::sync::Arc;
 
-use wasmtime::StoreLimits;
 use wasmtime::component::ResourceTable;
 use wasmtime_wasi::p1::WasiP1Ctx;
 use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
@@ -14,7 +13,7 @@ pub struct ComponentState {
     pub wasi: WasiCtx,
     pub http: WasiHttpCtx,
     pub table: ResourceTable,
-    pub limits: StoreLimits,
+    pub limits: super::limits::InstanceLimits,
     pub providers: Arc<super::providers::Providers>,
     pub hooks: super::providers::http_client::HttpClientHooks,
 }
@@ -56,5 +55,5 @@ impl wasmtime_wasi_io::IoView for ComponentState {
 /// What a preview 1 core module's `Store` holds.
 pub struct ModuleState {
     pub wasi: WasiP1Ctx,
-    pub limits: StoreLimits,
+    pub limits: super::limits::InstanceLimits,
 }

@@ -1,5 +1,6 @@
-//! Capability providers: the host side of `wasi:keyvalue`, `wasi:logging` and `wasi:config`,
-//! each linked only when its capability is granted, with a trace of every call.
+//! Capability providers: the host side of the capabilities wzt provides itself (key-value,
+//! logging, config, messaging, outgoing HTTP hooks), one module each, each linked only when
+//! its capability is granted, with a trace of every call.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -8,6 +9,7 @@ use std::time::Instant;
 use wasmtime::component::{HasData, Linker, ResourceTable};
 
 use super::EventSink;
+use crate::caps::{Capability, Grants};
 
 mod config;
 pub mod http_client;
@@ -92,29 +94,24 @@ impl HasData for ProviderData {
 type Wt<T> = wasmtime::Result<T>;
 
 /// Links the providers of the granted capabilities. `view` projects a store's data to the
-/// providers' view.
+/// Links the providers of the granted capabilities (each provider module links its own
+/// interfaces). `view` projects a store's data to the providers' view.
 pub fn add_to_linker<T: 'static>(
     l: &mut Linker<T>,
-    granted: &[String],
+    grants: &Grants,
     view: fn(&mut T) -> ProviderView<'_>,
 ) -> wasmtime::Result<()> {
-    let has = |id: &str| granted.iter().any(|g| g == id);
-    if has(KEYVALUE) {
+    if grants.contains(Capability::KeyValue) {
         keyvalue::add_to_linker(l, view)?;
     }
-    if has(LOGGING) {
+    if grants.contains(Capability::Logging) {
         logging::add_to_linker(l, view)?;
     }
-    if has(MESSAGING) {
+    if grants.contains(Capability::Messaging) {
         messaging::add_to_linker(l, view)?;
     }
-    if has(CONFIG) {
+    if grants.contains(Capability::Config) {
         config::add_to_linker(l, view)?;
     }
     Ok(())
 }
-
-pub const KEYVALUE: &str = "wasmcloud:keyvalue";
-pub const LOGGING: &str = "wasmcloud:builtin:logging";
-pub const CONFIG: &str = "wasi:config";
-pub const MESSAGING: &str = "wasmcloud:messaging";
