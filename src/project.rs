@@ -60,15 +60,77 @@ pub enum ProjectError {
     },
     #[error("{path} is not a valid project file: {message}")]
     Parse { path: String, message: String },
+    #[error(
+        "{path} is not trusted: {why}. A project file names a build command and what to sign, so wzt uses only one that you own and nobody else can change; fix it with `{fix}` if it is yours"
+    )]
+    Untrusted {
+        path: String,
+        why: String,
+        fix: String,
+    },
+    #[error(
+        "{path}: build.artifact '{artifact}' is outside the project; name a file inside the project directory"
+    )]
+    ArtifactOutside { path: String, artifact: String },
+}
+
+/// Refuses a project file (or its directory) that another user owns or that group or others
+/// can write.
+fn check_trusted(path: &Path) -> Result<(), ProjectError> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        // SAFETY: geteuid has no preconditions.
+        let me = unsafe { libc::geteuid() };
+        let dir = path.parent().unwrap_or(Path::new("."));
+        for (what, p) in [("the file", path), ("its directory", dir)] {
+            let meta = std::fs::metadata(p).map_err(|source| ProjectError::Read {
+                path: p.display().to_string(),
+                source,
+            })?;
+            let untrusted = |why: String, fix: String| ProjectError::Untrusted {
+                path: path.display().to_string(),
+                why,
+                fix,
+            };
+            if meta.uid() != me {
+                return Err(untrusted(
+                    format!("{what} is owned by another user (uid {})", meta.uid()),
+                    format!("chown {me} {}", p.display()),
+                ));
+            }
+            if meta.mode() & 0o022 != 0 {
+                return Err(untrusted(
+                    format!(
+                        "{what} is writable by other users (mode {:03o})",
+                        meta.mode() & 0o777
+                    ),
+                    format!("chmod go-w {}", p.display()),
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 impl Project {
-    /// The project containing `start`: the nearest `wzt.toml` in it or an ancestor.
+    /// The project containing `start`: the nearest `wzt.toml` in it or an ancestor, searching
+    /// no higher than the repository root (a directory with `.git`) or `$HOME`, so a
+    /// `wzt.toml` planted above them (in `/tmp`, say) is never picked up. A project file that
+    /// another user owns or could have written is refused (it names a build command to run
+    /// and what to sign).
     pub fn find(start: &Path) -> Result<Option<Project>, ProjectError> {
+        let home = std::env::var_os("HOME")
+            .filter(|h| !h.is_empty())
+            .map(PathBuf::from);
         for dir in start.ancestors() {
             let path = dir.join(PROJECT_FILE);
             if path.is_file() {
+                check_trusted(&path)?;
                 return Project::load(dir).map(Some);
+            }
+            if dir.join(".git").exists() || home.as_deref() == Some(dir) {
+                break;
             }
         }
         Ok(None)
@@ -84,10 +146,43 @@ impl Project {
             path: path.display().to_string(),
             message: e.to_string(),
         })?;
-        Ok(Project {
+        let project = Project {
             dir: dir.to_path_buf(),
             file,
-        })
+        };
+        project.check_artifact_inside()?;
+        Ok(project)
+    }
+
+    /// `build.artifact` must name a file inside the project: relative, never climbing out with
+    /// `..`, and (when it exists) not a symlink to somewhere else.
+    fn check_artifact_inside(&self) -> Result<(), ProjectError> {
+        let artifact = &self.file.build.artifact;
+        let outside = || ProjectError::ArtifactOutside {
+            path: self.dir.join(PROJECT_FILE).display().to_string(),
+            artifact: artifact.display().to_string(),
+        };
+        let mut depth = 0usize;
+        for part in artifact.components() {
+            match part {
+                std::path::Component::Normal(_) => depth += 1,
+                std::path::Component::CurDir => {}
+                std::path::Component::ParentDir => {
+                    depth = depth.checked_sub(1).ok_or_else(outside)?;
+                }
+                std::path::Component::RootDir | std::path::Component::Prefix(_) => {
+                    return Err(outside());
+                }
+            }
+        }
+        if let (Ok(dir), Ok(real)) = (
+            std::fs::canonicalize(&self.dir),
+            std::fs::canonicalize(self.dir.join(artifact)),
+        ) && !real.starts_with(dir)
+        {
+            return Err(outside());
+        }
+        Ok(())
     }
 
     pub fn artifact(&self) -> PathBuf {
@@ -260,6 +355,65 @@ mod tests {
                 t.name
             );
         }
+    }
+
+    fn write_project(dir: &Path, artifact: &str) {
+        std::fs::create_dir_all(dir).unwrap();
+        std::fs::write(
+            dir.join(PROJECT_FILE),
+            format!(
+                "[actor]\nname = \"a\"\n[build]\ncommand = \"true\"\nartifact = \"{artifact}\"\n"
+            ),
+        )
+        .unwrap();
+    }
+
+    #[test]
+    fn the_search_stops_at_the_repository_root() {
+        let root = tempfile::tempdir().unwrap();
+        write_project(root.path(), "a.wasm");
+        let repo = root.path().join("repo");
+        std::fs::create_dir_all(repo.join(".git")).unwrap();
+        std::fs::create_dir_all(repo.join("sub")).unwrap();
+        assert!(Project::find(&repo.join("sub")).unwrap().is_none());
+        assert!(Project::find(root.path()).unwrap().is_some());
+    }
+
+    #[test]
+    fn artifacts_outside_the_project_are_refused() {
+        let root = tempfile::tempdir().unwrap();
+        for bad in ["../elsewhere.wasm", "/etc/passwd", "target/../../x.wasm"] {
+            write_project(root.path(), bad);
+            let err = Project::load(root.path()).unwrap_err();
+            assert!(
+                matches!(err, ProjectError::ArtifactOutside { .. }),
+                "{bad}: {err}"
+            );
+        }
+        write_project(root.path(), "target/../a.wasm");
+        assert!(Project::load(root.path()).is_ok());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn writable_project_files_are_refused() {
+        use std::os::unix::fs::PermissionsExt;
+        let root = tempfile::tempdir().unwrap();
+        write_project(root.path(), "a.wasm");
+        let file = root.path().join(PROJECT_FILE);
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o666)).unwrap();
+        let err = Project::find(root.path()).unwrap_err().to_string();
+        assert!(err.contains("writable by other users (mode 666)"), "{err}");
+        assert!(
+            err.contains(&format!("chmod go-w {}", file.display())),
+            "{err}"
+        );
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
+        std::fs::set_permissions(root.path(), std::fs::Permissions::from_mode(0o777)).unwrap();
+        let err = Project::find(root.path()).unwrap_err().to_string();
+        assert!(err.contains("its directory is writable"), "{err}");
+        std::fs::set_permissions(root.path(), std::fs::Permissions::from_mode(0o700)).unwrap();
+        assert!(Project::find(root.path()).unwrap().is_some());
     }
 
     #[test]

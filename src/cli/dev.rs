@@ -50,7 +50,11 @@ impl Opts {
         // The key-value store is opened up front: a reload may add the grant.
         let kv_grant: Grants = [Capability::KeyValue].into_iter().collect();
         let (providers, kv) = self.host.providers(name.clone(), &kv_grant, sink)?;
-        let host = Arc::new(Host::new(self.host.host_options(&kv_grant, &[])?)?);
+        let host = Arc::new(Host::new(self.host.host_options(
+            &kv_grant,
+            &[],
+            store.dir(),
+        )?)?);
         let dev = Arc::new(DevLoop::new(project, issuer, subject, host, providers)?);
 
         eprintln!(

@@ -190,19 +190,43 @@ impl HostArgs {
         Ok((Arc::new(providers), kv))
     }
 
-    pub fn host_options(&self, granted: &Grants, args: &[String]) -> anyhow::Result<HostOptions> {
+    /// The host's options. `key_store` is the key store directory: a `--dir` that holds it (or
+    /// the compile cache, its secret, or the key-value store) is refused, since an actor with
+    /// `fs` could read the signing keys or plant native code.
+    pub fn host_options(
+        &self,
+        granted: &Grants,
+        args: &[String],
+        key_store: &std::path::Path,
+    ) -> anyhow::Result<HostOptions> {
         if !self.dirs.is_empty() && !granted.contains(Capability::Filesystem) {
             bail!("--dir needs the fs capability, which this actor is not granted");
+        }
+        let cache = host::CacheLocation::default_for_user();
+        let mut protected = vec![("the key store", key_store.to_path_buf())];
+        if let Some(cache) = &cache {
+            protected.push(("the compile cache", cache.dir.clone()));
+            protected.push(("the compile cache secret", cache.secret.clone()));
+        }
+        protected.push(("the key-value store", self.kv_path.clone()));
+        for dir in &self.dirs {
+            let shared = resolve_path(&dir.host);
+            for (what, path) in &protected {
+                let path = resolve_path(path);
+                if path.starts_with(&shared) || shared.starts_with(&path) {
+                    bail!(
+                        "--dir {}: it would give the actor {what} ({}); preopen a directory that holds none of the key store, the compile cache or the key-value store",
+                        dir.host.display(),
+                        path.display()
+                    );
+                }
+            }
         }
         Ok(HostOptions {
             max_memory: self.max_memory,
             timeout: self.timeout,
             max_concurrent: self.max_concurrent.max(1),
-            cache: if self.no_cache {
-                None
-            } else {
-                host::CacheLocation::default_for_user()
-            },
+            cache: if self.no_cache { None } else { cache },
             args: args.to_vec(),
             env: self.env.clone(),
             dirs: self.dirs.clone(),
@@ -242,6 +266,26 @@ impl HostArgs {
                 "  log       level {}",
                 self.log_level.as_str().to_ascii_lowercase()
             );
+        }
+    }
+}
+
+/// `path` made absolute with symlinks resolved, as far as it exists (the rest appended), so
+/// paths can be compared for containment before everything in them exists.
+fn resolve_path(path: &std::path::Path) -> PathBuf {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut existing = absolute.as_path();
+    let mut rest = Vec::new();
+    loop {
+        if let Ok(real) = std::fs::canonicalize(existing) {
+            return rest.iter().rev().fold(real, |p, c| p.join(c));
+        }
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_os_string());
+                existing = parent;
+            }
+            _ => return absolute,
         }
     }
 }

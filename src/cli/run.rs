@@ -83,7 +83,9 @@ impl Opts {
             }
         };
         let granted = admitted.grants();
-        let options = self.host.host_options(granted, &self.args)?;
+        let options = self
+            .host
+            .host_options(granted, &self.args, ctx.store()?.dir())?;
         let host = Arc::new(Host::new(options)?);
         let actor_name = admitted
             .claims()

@@ -8,8 +8,8 @@ use anyhow::Context as _;
 use sha2::{Digest, Sha256};
 use wasmtime::{Config, Engine, InstanceAllocationStrategy, PoolingAllocationConfig};
 
-use super::{HostOptions, limits};
 use super::cache::{CacheError, CompileCache};
+use super::{HostOptions, limits};
 
 /// How often the epoch advances; deadlines are counted in these ticks.
 pub const EPOCH_TICK: Duration = Duration::from_millis(10);

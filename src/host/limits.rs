@@ -70,7 +70,11 @@ impl ResourceLimiter for InstanceLimits {
         if desired > MAX_TABLE_ELEMENTS {
             return Ok(false);
         }
-        Ok(self.take(desired.saturating_sub(current).saturating_mul(TABLE_ELEMENT_BYTES)))
+        Ok(self.take(
+            desired
+                .saturating_sub(current)
+                .saturating_mul(TABLE_ELEMENT_BYTES),
+        ))
     }
 
     fn instances(&self) -> usize {
@@ -98,7 +102,11 @@ mod tests {
         assert!(!limits.memory_growing(0, 600 << 10, None).unwrap());
         assert!(limits.memory_growing(0, 300 << 10, None).unwrap());
         assert!(limits.table_growing(0, 1000, None).unwrap());
-        assert!(!limits.table_growing(0, MAX_TABLE_ELEMENTS + 1, None).unwrap());
+        assert!(
+            !limits
+                .table_growing(0, MAX_TABLE_ELEMENTS + 1, None)
+                .unwrap()
+        );
         assert!(limits.used() <= 1 << 20);
     }
 }
