@@ -40,6 +40,8 @@ pub enum DevEvent {
     CommandExited(i32),
     /// A command actor trapped or ran past its deadline.
     CommandFailed(String),
+    /// The rebuild produced the same code (same module hash): nothing was swapped.
+    Unchanged,
 }
 
 /// A built, signed and admitted version of the project.
@@ -95,6 +97,13 @@ impl DevLoop {
     /// Builds with the project's build command, signs, admits and loads the actor. The error
     /// is what to show the developer (the compiler's output for a failed build).
     pub fn build(&self) -> anyhow::Result<Built> {
+        self.build_unless_unchanged(None)
+            .map(|built| built.expect("no hash to compare with"))
+    }
+
+    /// As [`DevLoop::build`], but `Ok(None)` when the new artifact's module hash is `current`:
+    /// the code did not change, so there is nothing to swap.
+    pub fn build_unless_unchanged(&self, current: Option<&str>) -> anyhow::Result<Option<Built>> {
         let command = &self.project.file.build.command;
         let output = Command::new("sh")
             .args(["-c", command])
@@ -117,23 +126,31 @@ impl DevLoop {
         let bytes = std::fs::read(&self.signed)?;
         let admitted = admit(bytes, &self.policy, crate::time::now(), Grants::none())
             .context("the signed actor is not admitted")?;
+        if current == Some(admitted.module_hash()) {
+            return Ok(None);
+        }
         let actor = Actor::load(&self.host, &admitted, Arc::clone(&self.providers))?;
-        Ok(Built {
+        Ok(Some(Built {
             actor: Arc::new(actor),
             admitted,
-        })
+        }))
     }
 
-    /// Watches the project directory; after each change to a source file (and a `debounce`
-    /// quiet period) rebuilds and swaps the actor in `slot`, running a command actor again on
-    /// `runtime`. Watching stops when the returned guard is dropped.
+    /// Watches the project directory; after each change to a watched file (and a `debounce`
+    /// quiet period) rebuilds and swaps the actor in `slot` (`current` is the running
+    /// version's module hash), running a command actor again on `runtime`. Watched: the
+    /// project's sources (everything not ignored by `.gitignore`/`.ignore`, hidden files and
+    /// `target/`, `.wzt/`, `.git/` aside) plus the `[build] watch` globs; never wzt's own
+    /// output files. Watching stops when the returned guard is dropped.
     pub fn watch(
         self: &Arc<Self>,
         slot: Arc<ActorSlot>,
+        current: String,
         debounce: Duration,
         runtime: tokio::runtime::Handle,
         report: impl Fn(DevEvent) + Send + 'static,
     ) -> anyhow::Result<Watching> {
+        let watched = Watched::new(&self.project)?;
         let (tx, rx) = std::sync::mpsc::channel();
         let mut debouncer = notify_debouncer_mini::new_debouncer(debounce, tx)
             .context("cannot watch the project directory")?;
@@ -146,13 +163,14 @@ impl DevLoop {
             .name("wzt-dev-watch".into())
             .spawn(move || {
                 let dir = &this.project.dir;
-                let mut last = snapshot(dir);
+                let mut current = current;
+                let mut last = watched.snapshot();
                 for events in rx {
                     let Ok(events) = events else { continue };
-                    if !events.iter().any(|e| is_source(dir, &e.path)) {
+                    if !events.iter().any(|e| is_candidate(dir, &e.path)) {
                         continue;
                     }
-                    let now = snapshot(dir);
+                    let now = watched.snapshot();
                     if now == last {
                         continue;
                     }
@@ -162,13 +180,15 @@ impl DevLoop {
                         .map(|(p, _)| p.clone())
                         .or_else(|| last.keys().find(|p| !now.contains_key(*p)).cloned())
                         .unwrap_or_default();
+                    // Edits made while the build runs show up against this and rebuild again.
                     last = now;
                     report(DevEvent::Changed(
                         changed.strip_prefix(dir).unwrap_or(&changed).to_path_buf(),
                     ));
                     let started = Instant::now();
-                    match this.build() {
-                        Ok(built) => {
+                    match this.build_unless_unchanged(Some(&current)) {
+                        Ok(Some(built)) => {
+                            current = built.admitted.module_hash().to_string();
                             let actor = built.actor;
                             slot.replace(Arc::clone(&actor));
                             report(DevEvent::Reloaded {
@@ -179,6 +199,7 @@ impl DevLoop {
                                 report(run_command(&runtime, &actor));
                             }
                         }
+                        Ok(None) => report(DevEvent::Unchanged),
                         Err(e) => report(DevEvent::BuildFailed(format!("{e:#}"))),
                     }
                 }
@@ -203,9 +224,9 @@ pub fn run_command(runtime: &tokio::runtime::Handle, actor: &Arc<Actor>) -> DevE
     }
 }
 
-/// Whether a change at `path` should rebuild: anything in the project but build output,
-/// wzt's own state, version control and editor droppings.
-fn is_source(project_dir: &Path, path: &Path) -> bool {
+/// Whether an event at `path` may concern a watched file (a cheap first filter; the
+/// snapshot decides).
+fn is_candidate(project_dir: &Path, path: &Path) -> bool {
     let Ok(relative) = path.strip_prefix(project_dir) else {
         return false;
     };
@@ -214,51 +235,168 @@ fn is_source(project_dir: &Path, path: &Path) -> bool {
         .next()
         .map(|c| c.as_os_str().to_string_lossy().into_owned())
         .unwrap_or_default();
-    let name = relative.to_string_lossy();
     !matches!(first.as_str(), "target" | ".wzt" | ".git")
-        && !name.ends_with('~')
-        && !name.ends_with(".swp")
 }
 
-/// Size and modification time of every source file: a rebuild happens only when this changes
-/// (reads by the build itself, and saves that change nothing, are events too).
-fn snapshot(project_dir: &Path) -> BTreeMap<PathBuf, (u64, Option<SystemTime>)> {
-    let mut files = BTreeMap::new();
-    let mut dirs = vec![project_dir.to_path_buf()];
-    while let Some(dir) = dirs.pop() {
-        let Ok(entries) = std::fs::read_dir(&dir) else {
-            continue;
+/// Size and modification time of every watched file.
+type Snapshot = BTreeMap<PathBuf, (u64, Option<SystemTime>)>;
+
+/// Which files the dev loop watches.
+struct Watched {
+    dir: PathBuf,
+    /// The `[build] watch` globs, as a whitelist walk.
+    extra: Option<ignore::overrides::Override>,
+    /// Files wzt itself writes to (its stdout and stderr, when redirected into the project),
+    /// by device and inode.
+    own_output: Vec<(u64, u64)>,
+}
+
+impl Watched {
+    fn new(project: &Project) -> anyhow::Result<Watched> {
+        let extra = if project.file.build.watch.is_empty() {
+            None
+        } else {
+            let mut builder = ignore::overrides::OverrideBuilder::new(&project.dir);
+            for glob in &project.file.build.watch {
+                builder
+                    .add(glob)
+                    .with_context(|| format!("[build] watch: '{glob}' is not a valid glob"))?;
+            }
+            Some(builder.build().context("[build] watch")?)
         };
-        for entry in entries.flatten() {
-            let path = entry.path();
-            if !is_source(project_dir, &path) {
+        Ok(Watched {
+            dir: project.dir.clone(),
+            extra,
+            own_output: own_output_files(),
+        })
+    }
+
+    fn snapshot(&self) -> Snapshot {
+        let mut files = BTreeMap::new();
+        let skip_state = |entry: &ignore::DirEntry| {
+            entry.depth() != 1
+                || !matches!(entry.file_name().to_str(), Some("target" | ".wzt" | ".git"))
+        };
+        let sources = ignore::WalkBuilder::new(&self.dir)
+            .require_git(false)
+            .filter_entry(skip_state)
+            .build();
+        let extra = self.extra.as_ref().map(|overrides| {
+            ignore::WalkBuilder::new(&self.dir)
+                .standard_filters(false)
+                .overrides(overrides.clone())
+                .filter_entry(skip_state)
+                .build()
+        });
+        for entry in sources.chain(extra.into_iter().flatten()).flatten() {
+            let Ok(meta) = entry.metadata() else { continue };
+            if !meta.is_file() || self.is_own_output(&meta) {
                 continue;
             }
-            match entry.metadata() {
-                Ok(m) if m.is_dir() => dirs.push(path),
-                Ok(m) => {
-                    files.insert(path, (m.len(), m.modified().ok()));
-                }
-                Err(_) => {}
-            }
+            files.insert(
+                entry.path().to_path_buf(),
+                (meta.len(), meta.modified().ok()),
+            );
         }
+        files
     }
-    files
+
+    #[cfg(unix)]
+    fn is_own_output(&self, meta: &std::fs::Metadata) -> bool {
+        use std::os::unix::fs::MetadataExt;
+        self.own_output.contains(&(meta.dev(), meta.ino()))
+    }
+
+    #[cfg(not(unix))]
+    fn is_own_output(&self, _meta: &std::fs::Metadata) -> bool {
+        false
+    }
+}
+
+/// Device and inode of the regular files this process's stdout and stderr write to.
+#[cfg(unix)]
+fn own_output_files() -> Vec<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    [
+        "/dev/stdout",
+        "/proc/self/fd/1",
+        "/dev/stderr",
+        "/proc/self/fd/2",
+    ]
+    .iter()
+    .filter_map(|p| std::fs::metadata(p).ok())
+    .filter(|m| m.is_file())
+    .map(|m| (m.dev(), m.ino()))
+    .collect()
+}
+
+#[cfg(not(unix))]
+fn own_output_files() -> Vec<(u64, u64)> {
+    Vec::new()
 }
 
 #[cfg(test)]
 mod tests {
-    use super::is_source;
-    use std::path::Path;
+    use super::*;
+
+    fn project(dir: &Path, watch: &[&str]) -> Project {
+        Project {
+            dir: dir.to_path_buf(),
+            file: crate::project::ProjectFile {
+                actor: crate::project::ActorSection {
+                    name: "a".into(),
+                    version: None,
+                    revision: None,
+                    caps: vec![],
+                    call_alias: None,
+                    tags: vec![],
+                    issuer: None,
+                },
+                build: crate::project::BuildSection {
+                    command: "true".into(),
+                    artifact: "a.wasm".into(),
+                    watch: watch.iter().map(|s| s.to_string()).collect(),
+                },
+            },
+        }
+    }
 
     #[test]
-    fn build_output_and_state_do_not_trigger_rebuilds() {
-        let dir = Path::new("/p");
-        assert!(is_source(dir, Path::new("/p/src/lib.rs")));
-        assert!(is_source(dir, Path::new("/p/wzt.toml")));
-        assert!(!is_source(dir, Path::new("/p/target/x.wasm")));
-        assert!(!is_source(dir, Path::new("/p/.wzt/dev/x_s.wasm")));
-        assert!(!is_source(dir, Path::new("/p/src/.lib.rs.swp")));
-        assert!(!is_source(dir, Path::new("/elsewhere/lib.rs")));
+    fn sources_are_watched_and_build_output_and_ignored_files_are_not() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        for file in [
+            "src/lib.rs",
+            "wzt.toml",
+            "target/x.wasm",
+            ".wzt/dev/x_s.wasm",
+            "dev.log",
+            "notes.tmp",
+            "gen/schema.json",
+        ] {
+            std::fs::create_dir_all(root.join(file).parent().unwrap()).unwrap();
+            std::fs::write(root.join(file), "x").unwrap();
+        }
+        std::fs::write(root.join(".gitignore"), "*.tmp\ngen/\n").unwrap();
+        let names = |watched: &Watched| -> Vec<String> {
+            watched
+                .snapshot()
+                .keys()
+                .map(|p| p.strip_prefix(root).unwrap().display().to_string())
+                .collect()
+        };
+        let plain = Watched::new(&project(root, &[])).unwrap();
+        assert_eq!(names(&plain), ["dev.log", "src/lib.rs", "wzt.toml"]);
+        let with_globs = Watched::new(&project(root, &["gen/*.json"])).unwrap();
+        assert_eq!(
+            names(&with_globs),
+            ["dev.log", "gen/schema.json", "src/lib.rs", "wzt.toml"]
+        );
+        assert!(is_candidate(root, &root.join("src/lib.rs")));
+        assert!(!is_candidate(root, &root.join("target/x.wasm")));
+        assert!(!is_candidate(
+            Path::new("/p"),
+            Path::new("/elsewhere/lib.rs")
+        ));
     }
 }

@@ -41,6 +41,10 @@ pub struct BuildSection {
     pub command: String,
     /// The built artifact, relative to the project directory.
     pub artifact: PathBuf,
+    /// Extra files `wzt dev` watches, as globs relative to the project directory (for inputs
+    /// the sources walk skips: ignored or hidden files the build reads).
+    #[serde(default)]
+    pub watch: Vec<String>,
 }
 
 /// A project: its directory and its parsed project file.

@@ -87,6 +87,7 @@ impl Opts {
         }
         let _watching = dev.watch(
             Arc::clone(&slot),
+            built.admitted.module_hash().to_string(),
             self.debounce,
             runtime.handle().clone(),
             print_dev_event,
@@ -151,5 +152,6 @@ fn print_dev_event(event: DevEvent) {
         }
         DevEvent::CommandExited(code) => eprintln!("wzt dev: the command exited with {code}"),
         DevEvent::CommandFailed(e) => eprintln!("wzt dev: {e}"),
+        DevEvent::Unchanged => eprintln!("wzt dev: the rebuilt code is unchanged; kept running"),
     }
 }
