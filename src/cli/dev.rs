@@ -49,7 +49,10 @@ impl Opts {
         let sink: host::EventSink = Arc::new(host_args::print_event);
         // The key-value store is opened up front: a reload may add the grant.
         let kv_grant: Grants = [Capability::KeyValue].into_iter().collect();
-        let (providers, kv) = self.host.providers(name.clone(), &kv_grant, sink)?;
+        let namespace = subject.public_key().to_string();
+        let (providers, kv) = self
+            .host
+            .providers(name.clone(), &namespace, &kv_grant, sink)?;
         let host = Arc::new(Host::new(self.host.host_options(
             &kv_grant,
             &[],

@@ -56,9 +56,16 @@ pub struct HostArgs {
     /// or httpclient=mock (repeatable).
     #[arg(long = "provider", value_name = "CAP=KIND")]
     pub provider: Vec<ProviderChoice>,
-    /// The local key-value SQLite file.
+    /// The local key-value SQLite file (created 0600).
     #[arg(long, default_value = ".wzt/kv.sqlite", value_name = "FILE")]
     pub kv_path: PathBuf,
+    /// The key-value namespace in that file [default: the actor's subject key, so actors do
+    /// not see each other's data]; give two actors the same NAME to share data on purpose.
+    #[arg(long, value_name = "NAME", value_parser = parse_namespace)]
+    pub kv_namespace: Option<String>,
+    /// Refuse key-value writes once the namespace holds this much, e.g. 10MiB.
+    #[arg(long, value_name = "SIZE", value_parser = host::parse_size)]
+    pub kv_quota: Option<u64>,
     /// Seed the in-memory key-value store from JSON: {"bucket": {"key": "value"}}; only these
     /// buckets exist then.
     #[arg(long, value_name = "FILE")]
@@ -97,9 +104,12 @@ pub struct HostArgs {
 
 impl HostArgs {
     /// The providers of this run; the key-value backend is built only when `kv` is granted.
+    /// `namespace` is the actor's own key-value namespace (its subject key), unless
+    /// `--kv-namespace` names another.
     pub fn providers(
         &self,
         actor: String,
+        namespace: &str,
         granted: &Grants,
         events: host::EventSink,
     ) -> anyhow::Result<(Arc<Providers>, KvChoice)> {
@@ -145,9 +155,12 @@ impl HostArgs {
         let kv = match (kv_granted, kind) {
             (false, _) => KvChoice::Unused(Arc::new(MemoryKv::new())),
             (true, "sqlite") => {
-                KvChoice::Sqlite(Arc::new(SqliteKv::open(&self.kv_path).with_context(
-                    || format!("cannot open the key-value store {}", self.kv_path.display()),
-                )?))
+                let namespace = self.kv_namespace.as_deref().unwrap_or(namespace);
+                KvChoice::Sqlite(Arc::new(
+                    SqliteKv::open(&self.kv_path, namespace, self.kv_quota).with_context(|| {
+                        format!("cannot open the key-value store {}", self.kv_path.display())
+                    })?,
+                ))
             }
             (true, _) => KvChoice::Memory(Arc::new(match &self.kv_seed {
                 Some(seed) => MemoryKv::seeded(seed)
@@ -249,8 +262,9 @@ impl HostArgs {
         match kv {
             _ if !kv_granted => {}
             KvChoice::Sqlite(s) => eprintln!(
-                "  kv        sqlite {} (persists across runs)",
-                s.path.display()
+                "  kv        sqlite {} (persists across runs), namespace {}",
+                s.path.display(),
+                s.namespace()
             ),
             KvChoice::Memory(_) => eprintln!(
                 "  kv        in memory{}, not persisted",
@@ -323,6 +337,11 @@ fn parse_key_value(text: &str) -> Result<(String, String), String> {
         .map(|(k, v)| (k.to_string(), v.to_string()))
         .filter(|(k, _)| !k.is_empty())
         .ok_or_else(|| "expected K=V".to_string())
+}
+
+fn parse_namespace(text: &str) -> Result<String, String> {
+    crate::host::providers::keyvalue::validate_namespace(text)?;
+    Ok(text.to_string())
 }
 
 /// A positive duration.

@@ -193,18 +193,57 @@ fn page(mut keys: Vec<String>, cursor: u64) -> (Vec<String>, Option<u64>) {
     (keys, next)
 }
 
-/// The local store: an embedded SQLite file that persists across runs.
+/// The local store: an embedded SQLite file that persists across runs. Every actor sees only
+/// its own namespace (by default its subject key), so actors run from one directory do not
+/// read each other's data.
 pub struct SqliteKv {
     conn: Mutex<rusqlite::Connection>,
     pub path: PathBuf,
+    namespace: String,
+    /// Bytes of keys and values the namespace may hold.
+    quota: Option<u64>,
+}
+
+/// Checks a key-value namespace name: letters, digits, `_`, `.` and `-` (a subject key is one).
+pub fn validate_namespace(name: &str) -> Result<(), String> {
+    if !name.is_empty()
+        && name.len() <= 128
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'))
+    {
+        Ok(())
+    } else {
+        Err(format!(
+            "'{}' cannot name a key-value namespace: use up to 128 letters, digits, '_', '.' and '-'",
+            name.escape_debug()
+        ))
+    }
 }
 
 impl SqliteKv {
-    pub fn open(path: &Path) -> anyhow::Result<SqliteKv> {
+    /// Opens (or creates, 0600) the store at `path` for `namespace`. The file is opened without
+    /// following a symlink and must be a regular file owned by this user.
+    pub fn open(path: &Path, namespace: &str, quota: Option<u64>) -> anyhow::Result<SqliteKv> {
+        validate_namespace(namespace).map_err(anyhow::Error::msg)?;
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir)?;
+            let mut builder = std::fs::DirBuilder::new();
+            builder.recursive(true);
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::DirBuilderExt;
+                builder.mode(0o700);
+            }
+            builder.create(dir)?;
         }
-        let conn = rusqlite::Connection::open(path)?;
+        check_private_file(path)?;
+        let conn = rusqlite::Connection::open_with_flags(
+            path,
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE
+                | rusqlite::OpenFlags::SQLITE_OPEN_CREATE
+                | rusqlite::OpenFlags::SQLITE_OPEN_NOFOLLOW
+                | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.execute(
@@ -219,7 +258,48 @@ impl SqliteKv {
         Ok(SqliteKv {
             conn: Mutex::new(conn),
             path: path.to_path_buf(),
+            namespace: namespace.to_string(),
+            quota,
         })
+    }
+
+    pub fn namespace(&self) -> &str {
+        &self.namespace
+    }
+
+    /// The stored bucket name: `namespace:bucket` (a namespace holds no `:`, so this is
+    /// one-to-one).
+    fn ns(&self, bucket: &str) -> String {
+        format!("{}:{bucket}", self.namespace)
+    }
+
+    /// Refuses to store `adding` bytes at (`bucket`, `key`) (a stored bucket name) when the
+    /// namespace would then hold more than the quota; what the key holds now does not count.
+    fn check_quota(
+        &self,
+        conn: &rusqlite::Connection,
+        bucket: &str,
+        key: &str,
+        adding: usize,
+    ) -> Result<(), KvError> {
+        let Some(quota) = self.quota else {
+            return Ok(());
+        };
+        let prefix = format!("{}:", self.namespace);
+        let used: i64 = conn
+            .query_row(
+                "SELECT COALESCE(SUM(length(CAST(key AS BLOB)) + length(value)), 0) FROM kv
+                 WHERE substr(bucket, 1, ?2) = ?1 AND NOT (bucket = ?3 AND key = ?4)",
+                params![prefix, prefix.chars().count() as i64, bucket, key],
+                |row| row.get(0),
+            )
+            .map_err(|e| KvError::Other(format!("sqlite: {e}")))?;
+        if (used.max(0) as u64).saturating_add(adding as u64) > quota {
+            return Err(KvError::Other(format!(
+                "the key-value quota of {quota} bytes (--kv-quota) is used up"
+            )));
+        }
+        Ok(())
     }
 
     fn with<T>(
@@ -237,6 +317,7 @@ impl KvBackend for SqliteKv {
     }
 
     fn get(&self, bucket: &str, key: &str) -> Result<Option<Vec<u8>>, KvError> {
+        let bucket = &self.ns(bucket);
         self.with(|c| {
             c.query_row(
                 "SELECT value FROM kv WHERE bucket = ?1 AND key = ?2",
@@ -248,6 +329,11 @@ impl KvBackend for SqliteKv {
     }
 
     fn set(&self, bucket: &str, key: &str, value: &[u8]) -> Result<(), KvError> {
+        let bucket = &self.ns(bucket);
+        {
+            let conn = self.conn.lock().unwrap_or_else(|e| e.into_inner());
+            self.check_quota(&conn, bucket, key, key.len() + value.len())?;
+        }
         self.with(|c| {
             c.execute(
                 "INSERT INTO kv (bucket, key, value) VALUES (?1, ?2, ?3)
@@ -259,6 +345,7 @@ impl KvBackend for SqliteKv {
     }
 
     fn delete(&self, bucket: &str, key: &str) -> Result<(), KvError> {
+        let bucket = &self.ns(bucket);
         self.with(|c| {
             c.execute(
                 "DELETE FROM kv WHERE bucket = ?1 AND key = ?2",
@@ -269,6 +356,7 @@ impl KvBackend for SqliteKv {
     }
 
     fn list_keys(&self, bucket: &str, cursor: u64) -> Result<(Vec<String>, Option<u64>), KvError> {
+        let bucket = &self.ns(bucket);
         let keys = self.with(|c| {
             let mut stmt =
                 c.prepare("SELECT key FROM kv WHERE bucket = ?1 ORDER BY key LIMIT ?2 OFFSET ?3")?;
@@ -286,6 +374,7 @@ impl KvBackend for SqliteKv {
     }
 
     fn increment(&self, bucket: &str, key: &str, delta: u64) -> Result<u64, KvError> {
+        let bucket = &self.ns(bucket);
         let mut conn = self.conn.lock().unwrap_or_else(|e| e.into_inner());
         let sql = |e: rusqlite::Error| KvError::Other(format!("sqlite: {e}"));
         // IMMEDIATE takes the write lock up front: concurrent wzt processes serialise here too.
@@ -301,6 +390,7 @@ impl KvBackend for SqliteKv {
             .optional()
             .map_err(sql)?;
         let value = add(current.as_deref(), delta)?;
+        self.check_quota(&tx, bucket, key, key.len() + value.to_string().len())?;
         tx.execute(
             "INSERT INTO kv (bucket, key, value) VALUES (?1, ?2, ?3)
              ON CONFLICT (bucket, key) DO UPDATE SET value = excluded.value",
@@ -312,9 +402,86 @@ impl KvBackend for SqliteKv {
     }
 }
 
+/// Creates `path` 0600 if missing, without following a symlink, and checks it is a regular
+/// file owned by this user that nobody else can read or write.
+fn check_private_file(path: &Path) -> anyhow::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true).write(true).create(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options
+            .mode(0o600)
+            .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
+    }
+    let file = options.open(path).map_err(|e| {
+        #[cfg(unix)]
+        if e.raw_os_error() == Some(libc::ELOOP) {
+            return anyhow::anyhow!(
+                "{} is a symbolic link; wzt does not follow one for its key-value store",
+                path.display()
+            );
+        }
+        anyhow::Error::new(e)
+    })?;
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        anyhow::bail!("{} is not a regular file", path.display());
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        // SAFETY: geteuid has no preconditions.
+        let me = unsafe { libc::geteuid() };
+        if meta.uid() != me {
+            anyhow::bail!(
+                "{} is owned by another user (uid {}); wzt keeps actor data only in files you own",
+                path.display(),
+                meta.uid()
+            );
+        }
+        if meta.mode() & 0o077 != 0 {
+            anyhow::bail!(
+                "{} is accessible to other users (mode {:03o}); fix it with `chmod 600 {}`",
+                path.display(),
+                meta.mode() & 0o777,
+                path.display()
+            );
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn namespaces_do_not_see_each_other_and_quotas_hold() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("kv.sqlite");
+        let a = SqliteKv::open(&path, "MA", None).unwrap();
+        let b = SqliteKv::open(&path, "MB", Some(20)).unwrap();
+        a.set("default", "secret", b"a's").unwrap();
+        assert_eq!(b.get("default", "secret").unwrap(), None);
+        assert_eq!(b.list_keys("default", 0).unwrap().0, Vec::<String>::new());
+        b.set("default", "k", b"0123456789").unwrap();
+        // Overwriting counts the new value only.
+        b.set("default", "k", b"0123456789").unwrap();
+        let err = b.set("default", "k2", b"0123456789").unwrap_err();
+        assert!(err.to_string().contains("quota of 20 bytes"), "{err}");
+        assert!(SqliteKv::open(&path, "no:colons", None).is_err());
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+            let link = dir.path().join("link.sqlite");
+            std::os::unix::fs::symlink(&path, &link).unwrap();
+            let err = SqliteKv::open(&link, "MA", None).err().unwrap().to_string();
+            assert!(err.contains("symbolic link"), "{err}");
+        }
+    }
 
     fn exercise(kv: &dyn KvBackend) {
         kv.open("b").unwrap();
@@ -346,7 +513,7 @@ mod tests {
     fn memory_and_sqlite_behave_alike() {
         exercise(&MemoryKv::new());
         let dir = tempfile::tempdir().unwrap();
-        exercise(&SqliteKv::open(&dir.path().join("kv.sqlite")).unwrap());
+        exercise(&SqliteKv::open(&dir.path().join("kv.sqlite"), "MA", None).unwrap());
     }
 
     #[test]

@@ -6,7 +6,7 @@ use super::{ProviderData, ProviderView, Wt, short};
 
 pub mod backends;
 
-pub use backends::{KvBackend, KvError, MemoryKv, SqliteKv};
+pub use backends::{KvBackend, KvError, MemoryKv, SqliteKv, validate_namespace};
 
 mod kv_bindings {
     wasmtime::component::bindgen!({
