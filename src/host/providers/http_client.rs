@@ -3,6 +3,7 @@
 //! (mock). Everything else gets `HttpRequestDenied` in the guest, a line on stderr, and a trace.
 
 use std::future::Future;
+use std::net::{IpAddr, SocketAddr};
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Instant;
@@ -49,6 +50,12 @@ impl std::str::FromStr for HostPattern {
 }
 
 impl HostPattern {
+    /// Whether this pattern is the IP address `ip` itself (with a matching port, if it has one).
+    pub fn names_address(&self, ip: IpAddr, port: u16) -> bool {
+        let literal = self.host.trim_start_matches('[').trim_end_matches(']');
+        literal.parse::<IpAddr>() == Ok(ip) && self.port.is_none_or(|p| p == port)
+    }
+
     pub fn matches(&self, host: &str, port: u16) -> bool {
         let host = host.to_ascii_lowercase();
         let host_ok = match self.host.strip_prefix("*.") {
@@ -58,6 +65,166 @@ impl HostPattern {
         host_ok && self.port.is_none_or(|p| p == port)
     }
 }
+
+/// Why an address is not reachable through a host-name pattern: the ranges an attacker's DNS
+/// could point an allowed name at to reach this machine or its network.
+fn special_range(ip: IpAddr) -> Option<&'static str> {
+    let ip = match ip {
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => IpAddr::V6(v6),
+        },
+        v4 => v4,
+    };
+    match ip {
+        IpAddr::V4(v4) => {
+            let [a, b, ..] = v4.octets();
+            if v4.is_loopback() {
+                Some("a loopback address")
+            } else if v4.is_link_local() {
+                Some("a link-local address (cloud metadata services live there)")
+            } else if v4.is_private() || (a == 100 && (64..128).contains(&b)) {
+                Some("a private-network address")
+            } else if v4.is_unspecified() || v4.is_broadcast() || v4.is_multicast() || a == 0 {
+                Some("not a unicast address")
+            } else {
+                None
+            }
+        }
+        IpAddr::V6(v6) => {
+            let first = v6.segments()[0];
+            if v6.is_loopback() {
+                Some("a loopback address")
+            } else if first & 0xffc0 == 0xfe80 {
+                Some("a link-local address")
+            } else if first & 0xfe00 == 0xfc00 {
+                Some("a private-network (unique local) address")
+            } else if v6.is_unspecified() || v6.is_multicast() {
+                Some("not a unicast address")
+            } else {
+                None
+            }
+        }
+    }
+}
+
+/// Resolves `host` and returns the first address the allow-list admits: any public address,
+/// and a loopback, link-local or private one only when a pattern names that very address.
+async fn checked_address(
+    host: &str,
+    port: u16,
+    allow: &[HostPattern],
+) -> Result<SocketAddr, String> {
+    let addresses: Vec<SocketAddr> = tokio::net::lookup_host((host, port))
+        .await
+        .map_err(|e| format!("{host} does not resolve: {e}"))?
+        .collect();
+    let mut refused = None;
+    for address in &addresses {
+        match special_range(address.ip()) {
+            None => return Ok(*address),
+            Some(_) if allow.iter().any(|p| p.names_address(address.ip(), port)) => {
+                return Ok(*address);
+            }
+            Some(why) => refused = refused.or(Some((address.ip(), why))),
+        }
+    }
+    Err(match refused {
+        Some((ip, why)) => format!(
+            "{host} resolves to {ip}, {why}; a host name never reaches such an address: allow it by address with --allow-host {}",
+            SocketAddr::new(ip, port)
+        ),
+        None => format!("{host} resolves to no address"),
+    })
+}
+
+/// Sends `request` over a new connection to `address` (TLS for `https`, with `host` as the
+/// name the certificate must carry).
+async fn send_to(
+    mut request: http::Request<WasiBody>,
+    address: SocketAddr,
+    https: bool,
+    host: &str,
+    options: Option<RequestOptions>,
+) -> Result<
+    (
+        http::Response<hyper::body::Incoming>,
+        impl Future<Output = Result<(), Error>> + Send + use<>,
+    ),
+    Error,
+> {
+    use hyper_util::rt::TokioIo;
+    let timeout = |pick: fn(&RequestOptions) -> Option<std::time::Duration>| {
+        options
+            .as_ref()
+            .and_then(pick)
+            .unwrap_or(DEFAULT_NETWORK_TIMEOUT)
+    };
+    let connect_timeout = timeout(|o| o.connect_timeout);
+    let first_byte_timeout = timeout(|o| o.first_byte_timeout);
+    let tcp = tokio::time::timeout(connect_timeout, tokio::net::TcpStream::connect(address))
+        .await
+        .map_err(|_| Error::ConnectionTimeout)?
+        .map_err(Error::Connect)?;
+    // The request line carries only the path; the Host header keeps the name.
+    let path = request
+        .uri()
+        .path_and_query()
+        .map(|p| p.as_str().to_string())
+        .unwrap_or_else(|| "/".into());
+    *request.uri_mut() = path.parse().map_err(|_| Error::HttpRequestUriInvalid)?;
+    let (mut sender, connection) = if https {
+        let roots = rustls::RootCertStore {
+            roots: webpki_roots::TLS_SERVER_ROOTS.into(),
+        };
+        let config = rustls::ClientConfig::builder()
+            .with_root_certificates(roots)
+            .with_no_client_auth();
+        let name = rustls::pki_types::ServerName::try_from(host.to_string())
+            .map_err(|_| Error::HttpRequestUriInvalid)?;
+        let tls = tokio::time::timeout(
+            connect_timeout,
+            tokio_rustls::TlsConnector::from(Arc::new(config)).connect(name, tcp),
+        )
+        .await
+        .map_err(|_| Error::ConnectionTimeout)?
+        .map_err(Error::Tls)?;
+        let (sender, connection) =
+            hyper::client::conn::http1::handshake::<_, WasiBody>(TokioIo::new(tls))
+                .await
+                .map_err(Error::from)?;
+        (sender, Box::pin(connection) as BoxedConnection)
+    } else {
+        let (sender, connection) =
+            hyper::client::conn::http1::handshake::<_, WasiBody>(TokioIo::new(tcp))
+                .await
+                .map_err(Error::from)?;
+        (sender, Box::pin(connection) as BoxedConnection)
+    };
+    let response = tokio::time::timeout(first_byte_timeout, async {
+        let connection = tokio::spawn(connection);
+        let response = sender.send_request(request).await;
+        (response, connection)
+    })
+    .await
+    .map_err(|_| Error::ConnectionReadTimeout)?;
+    let (response, connection) = response;
+    let response = response.map_err(Error::from)?;
+    let io = async move {
+        match connection.await {
+            Ok(result) => result.map_err(Error::from),
+            Err(_) => Err(Error::ConnectionTerminated),
+        }
+    };
+    Ok((response, io))
+}
+
+type BoxedConnection =
+    std::pin::Pin<Box<dyn Future<Output = Result<(), hyper::Error>> + Send + 'static>>;
+
+/// Connect and first-byte timeout when the guest sets none (the invocation deadline bounds
+/// everything anyway).
+const DEFAULT_NETWORK_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// One canned response of the mock provider.
 #[derive(Debug, Clone, serde::Deserialize)]
@@ -189,13 +356,25 @@ impl WasiHttpHooks for HttpClientHooks {
                     );
                     return Box::new(async { Err(Error::HttpRequestDenied) });
                 }
+                let allow = allow.clone();
                 Box::new(async move {
-                    let sent = wasmtime_wasi_http::default_send_request(request, options).await;
+                    // Resolve once, check the addresses, connect to the one checked: a name
+                    // the allow-list admits cannot be pointed at loopback or the metadata
+                    // service by its DNS (rebinding). Redirects are the guest's own new
+                    // requests, so each hop is checked again.
+                    let address = match checked_address(&host, port, &allow).await {
+                        Ok(address) => address,
+                        Err(why) => {
+                            trace(why, true);
+                            return Err(Error::HttpRequestDenied);
+                        }
+                    };
+                    let sent = send_to(request, address, https, &host, options).await;
                     match sent {
                         Ok((response, io)) => {
-                            trace(format!("{}", response.status().as_u16()), false);
+                            trace(format!("{} ({address})", response.status().as_u16()), false);
                             Ok((
-                                response.map(BodyExt::boxed_unsync),
+                                response.map(|body| body.map_err(Error::from).boxed_unsync()),
                                 Box::new(io) as Box<dyn Future<Output = _> + Send>,
                             ))
                         }
@@ -258,6 +437,50 @@ mod tests {
         assert!(!wild.matches("a.example.com.evil.net", 443));
         assert!("*".parse::<HostPattern>().is_err());
         assert!("host:http".parse::<HostPattern>().is_err());
+    }
+
+    #[test]
+    fn special_ranges_need_an_address_pattern() {
+        for (ip, special) in [
+            ("127.0.0.1", true),
+            ("169.254.169.254", true),
+            ("10.1.2.3", true),
+            ("192.168.0.1", true),
+            ("100.64.0.1", true),
+            ("0.0.0.0", true),
+            ("::1", true),
+            ("fe80::1", true),
+            ("fd00::1", true),
+            ("::ffff:127.0.0.1", true),
+            ("93.184.216.34", false),
+            ("2606:2800:220:1::1", false),
+        ] {
+            let ip: IpAddr = ip.parse().unwrap();
+            assert_eq!(special_range(ip).is_some(), special, "{ip}");
+        }
+        let by_address: HostPattern = "127.0.0.1:8080".parse().unwrap();
+        assert!(by_address.names_address("127.0.0.1".parse().unwrap(), 8080));
+        assert!(!by_address.names_address("127.0.0.1".parse().unwrap(), 9090));
+        let by_name: HostPattern = "localhost".parse().unwrap();
+        assert!(!by_name.names_address("127.0.0.1".parse().unwrap(), 80));
+    }
+
+    #[tokio::test]
+    async fn a_name_resolving_to_loopback_is_refused() {
+        let allow = vec!["localhost".parse::<HostPattern>().unwrap()];
+        let why = checked_address("localhost", 8080, &allow)
+            .await
+            .unwrap_err();
+        assert!(why.contains("a loopback address"), "{why}");
+        assert!(
+            why.contains("--allow-host 127.0.0.1:8080") || why.contains("--allow-host [::1]:8080"),
+            "{why}"
+        );
+        let allow = vec!["127.0.0.1:8080".parse::<HostPattern>().unwrap()];
+        assert_eq!(
+            checked_address("127.0.0.1", 8080, &allow).await.unwrap(),
+            "127.0.0.1:8080".parse().unwrap()
+        );
     }
 
     #[test]
