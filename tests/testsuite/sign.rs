@@ -1,11 +1,10 @@
 //! `wzt sign`, `wzt inspect` and `wzt verify` on good input, driven through the binary.
 
-mod common;
-
 use std::os::unix::fs::PermissionsExt;
 
-use common::{
-    Env, core_module, http_component, plain_component, signature_sections, stderr_of, stdout_of,
+use crate::common::{
+    self, Env, core_module, http_component, plain_component, signature_sections, stderr_of,
+    stdout_of,
 };
 
 #[test]

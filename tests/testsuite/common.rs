@@ -1,6 +1,5 @@
 //! Shared helpers for the integration tests: an isolated key store and working directory per
 //! test, the built `wzt` binary, and fixture artifacts built from WebAssembly text.
-#![allow(dead_code)] // Each test file uses a different subset.
 
 use std::path::{Path, PathBuf};
 
@@ -119,10 +118,6 @@ pub fn plain_component() -> Vec<u8> {
         )"#,
     )
     .expect("valid wat")
-}
-
-pub fn exists(p: &Path) -> bool {
-    p.exists()
 }
 
 /// Generates the store's `account` key through the CLI and loads it.

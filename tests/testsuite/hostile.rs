@@ -2,9 +2,9 @@
 //! Each must be rejected by `wzt verify` with its own failure code (exit 1), or, when the file
 //! itself is unreadable, with exit 2, and never with a panic.
 
-mod common;
-
-use common::{Env, claims_for, core_module, http_component, plain_component, with_token};
+use crate::common::{
+    self, Env, claims_for, core_module, http_component, plain_component, with_token,
+};
 use data_encoding::BASE64URL_NOPAD;
 use wzt::claims::{self, Claims};
 use wzt::keys::{Key, KeyRole};

@@ -1,7 +1,5 @@
 //! `wzt run` with fixture actors built from `tests/fixtures` for wasm32-wasip2 / wasip1.
 
-mod common;
-
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
@@ -9,7 +7,7 @@ use std::process::{Child, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use common::{Env, fixture, stderr_of, stdout_of};
+use crate::common::{self, Env, fixture, stderr_of, stdout_of};
 
 const P2: &str = "wasm32-wasip2";
 const P1: &str = "wasm32-wasip1";

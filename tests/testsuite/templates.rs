@@ -2,8 +2,6 @@
 //! through its wzt.toml, and run with `wzt run --request` (or as a command). Then `wzt dev`:
 //! serve, change the source, see the reload; break it, see the last good version answer.
 
-mod common;
-
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
@@ -11,7 +9,7 @@ use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use common::{Env, stderr_of, stdout_of};
+use crate::common::{Env, stderr_of, stdout_of};
 
 /// `wzt new NAME --template T`, then `cargo build` in the project.
 fn generate_and_build(env: &Env, name: &str, template: &str) -> std::path::PathBuf {

@@ -1,14 +1,12 @@
 //! Capability providers under `wzt run --request`, in local and mock mode, with fixture actors
 //! built from `tests/fixtures`.
 
-mod common;
-
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use common::{Env, fixture};
+use crate::common::{self, Env, fixture};
 
 const P2: &str = "wasm32-wasip2";
 

@@ -1,10 +1,8 @@
 //! `wzt keys`, driven through the built binary in a temporary key store.
 
-mod common;
-
 use std::os::unix::fs::PermissionsExt;
 
-use common::{Env, stderr_of};
+use crate::common::{Env, stderr_of};
 use nkeys::{KeyPair, KeyPairType, XKey};
 
 #[test]
