@@ -6,6 +6,9 @@ use std::path::{Path, PathBuf};
 use assert_cmd::Command;
 use tempfile::TempDir;
 
+mod server;
+pub use server::Server;
+
 /// A temporary key store and working directory.
 pub struct Env {
     pub root: TempDir,
@@ -33,7 +36,13 @@ impl Env {
     /// `wzt` running in the work directory with this env's key store and nothing inherited
     /// that would change its behaviour.
     pub fn wzt(&self) -> Command {
-        let mut cmd = Command::cargo_bin("wzt").expect("wzt binary");
+        Command::from_std(self.command())
+    }
+
+    /// The same as [`Env::wzt`], as a plain `std` command, for a process that keeps running
+    /// (see [`Server`]).
+    pub fn command(&self) -> std::process::Command {
+        let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("wzt"));
         cmd.current_dir(self.work())
             .env("WZT_KEYS_DIR", self.keys_dir())
             .env("XDG_CACHE_HOME", self.root.path().join("cache"))
