@@ -230,3 +230,26 @@ pub fn stderr_of(out: &std::process::Output) -> String {
 pub fn stdout_of(out: &std::process::Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
+
+/// Asserts that `actual` matches the snapshot `expected` once each `(placeholder, value)` of
+/// `redactions` has replaced its value in `actual` (keys, hashes, addresses that differ per
+/// run). In `expected`, `[..]` matches any text within a line and a line `...` any lines.
+/// Rewrite the snapshots from the current output with
+/// `SNAPSHOTS=overwrite cargo test --test testsuite`, then review the diff.
+#[track_caller]
+pub fn assert_snapshot(
+    actual: &str,
+    expected: impl snapbox::IntoData,
+    redactions: &[(&'static str, &str)],
+) {
+    let mut redact = snapbox::Redactions::new();
+    for (placeholder, value) in redactions {
+        redact.insert(placeholder, value.to_string()).unwrap();
+    }
+    snapbox::Assert::new()
+        .action_env(snapbox::assert::DEFAULT_ACTION_ENV)
+        // Output escapes control characters as `\u{1b}`: keep backslashes as they are.
+        .normalize_paths(false)
+        .redact_with(redact)
+        .eq(actual.to_string(), expected);
+}

@@ -5,7 +5,9 @@ use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
 use std::time::{Duration, Instant};
 
-use crate::common::{self, Env, Server, fixture};
+use snapbox::str;
+
+use crate::common::{self, Env, Server, assert_snapshot, fixture};
 
 const P2: &str = "wasm32-wasip2";
 
@@ -47,9 +49,20 @@ fn a_kv_counter_persists_locally_and_not_in_mock_mode() {
     let actor = signed(&env, "kv-actor", "http,kv,log");
     let (code, out, err) = request(&env, &actor, "/incr?key=visits", &[]);
     assert_eq!((code, out.as_str()), (0, "visits=1\n"), "{err}");
-    assert!(
-        err.contains("  kv        sqlite .wzt/kv.sqlite (persists across runs)\n"),
-        "{err}"
+    let account = env.public_key("account");
+    assert_snapshot(
+        &err,
+        str![[r#"
+wzt: running kv_actor (HTTP component)
+  issuer    [ACCOUNT]
+  grants    HTTP Server, K/V Store, Logging
+  engine    [..] allocator, compiled (now cached); limits: 512 MiB memory, 30s per invocation, 64 concurrent
+  kv        sqlite .wzt/kv.sqlite (persists across runs)
+  log       level info
+[log] INFO kv_actor kv-actor: visits is now 1
+
+"#]],
+        &[("[ACCOUNT]", &account)],
     );
     assert!(env.path(".wzt/kv.sqlite").exists());
     let (_, out, _) = request(&env, &actor, "/incr?key=visits", &[]);
@@ -297,15 +310,21 @@ fn messages_reach_the_handler_and_publishes_are_recorded() {
         .unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{err}");
-    assert!(
-        err.contains(
-            "[msg] msg_actor published on greetings: hello, Ada\nwzt: delivered message on greet\n"
-        ),
-        "{err}"
-    );
-    assert!(
-        err.contains("[msg] msg_actor published on answers: 42\nwzt: delivered message on ask\n"),
-        "{err}"
+    let account = env.public_key("account");
+    assert_snapshot(
+        &err,
+        str![[r#"
+wzt: running msg_actor (messaging component)
+  issuer    [ACCOUNT]
+  grants    Messaging
+  engine    [..] allocator, compiled (now cached); limits: 512 MiB memory, 30s per invocation, 64 concurrent
+[msg] msg_actor published on greetings: hello, Ada
+wzt: delivered message on greet
+[msg] msg_actor published on answers: 42
+wzt: delivered message on ask
+
+"#]],
+        &[("[ACCOUNT]", &account)],
     );
 
     // A request nobody answers fails clearly; so does a handler error.

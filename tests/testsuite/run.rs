@@ -4,7 +4,9 @@ use std::net::TcpStream;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use crate::common::{self, Env, Server, fixture, stderr_of, stdout_of};
+use snapbox::str;
+
+use crate::common::{self, Env, Server, assert_snapshot, fixture, stderr_of, stdout_of};
 
 const P2: &str = "wasm32-wasip2";
 const P1: &str = "wasm32-wasip1";
@@ -40,12 +42,18 @@ fn an_http_actor_answers_one_request_in_process() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
     assert_eq!(stdout_of(&out), "hello from wzt\n");
     let err = stderr_of(&out);
-    assert!(
-        err.starts_with("wzt: running http_actor (HTTP component)\n"),
-        "{err}"
+    let account = env.public_key("account");
+    assert_snapshot(
+        &err,
+        str![[r#"
+wzt: running http_actor (HTTP component)
+  issuer    [ACCOUNT]
+  grants    HTTP Server
+  engine    [..] allocator, compiled (now cached); limits: 512 MiB memory, 30s per invocation, 64 concurrent
+
+"#]],
+        &[("[ACCOUNT]", &account)],
     );
-    assert!(err.contains(&format!("  issuer    {}\n", env.public_key("account"))));
-    assert!(err.contains("  grants    HTTP Server\n"));
 
     let out = env
         .wzt()
@@ -106,9 +114,15 @@ fn refusals_say_why_in_verify_words() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
-    assert!(
-        stderr_of(&out)
-            .contains("  [unsigned] the artifact is not signed; sign it with `wzt sign`")
+    let unsigned_path = unsigned.display().to_string();
+    assert_snapshot(
+        &stderr_of(&out),
+        str![[r#"
+refusing to run [FIXTURE]:
+  [unsigned] the artifact is not signed; sign it with `wzt sign`, or accept unsigned artifacts with `--allow-unsigned` or `allow_unsigned = true` in the policy
+
+"#]],
+        &[("[FIXTURE]", &unsigned_path)],
     );
     assert!(stdout_of(&out).is_empty());
 
@@ -147,7 +161,17 @@ fn refusals_say_why_in_verify_words() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr_of(&out).contains("  [hash_mismatch] the module hash does not match"));
+    let claimed = common::module_hash(&env.read(&actor));
+    let actual = common::module_hash(&bytes);
+    assert_snapshot(
+        &stderr_of(&out),
+        str![[r#"
+refusing to run tampered.wasm:
+  [hash_mismatch] the module hash does not match: the claims say [CLAIMED], the artifact hashes to [ACTUAL]; the code was changed after signing
+
+"#]],
+        &[("[CLAIMED]", &claimed), ("[ACTUAL]", &actual)],
+    );
 
     // Signed by an issuer nobody trusts.
     let stranger = wzt::keys::Key::generate(wzt::keys::KeyRole::Account);
@@ -167,9 +191,15 @@ fn refusals_say_why_in_verify_words() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let key = stranger.public_key();
-    assert!(stderr_of(&out).contains(&format!(
-        "  [untrusted_issuer] issuer {key} is not trusted; trust it with `--trusted-issuer {key}`"
-    )));
+    assert_snapshot(
+        &stderr_of(&out),
+        str![[r#"
+refusing to run foreign.wasm:
+  [untrusted_issuer] issuer [STRANGER] is not trusted; trust it with `--trusted-issuer [STRANGER]` or add it to trusted_issuers in the policy file
+
+"#]],
+        &[("[STRANGER]", key)],
+    );
     let out = env
         .wzt()
         .args([
@@ -329,6 +359,22 @@ fn the_host_survives_trap_timeout_and_memory_exhaustion() {
     );
     assert_eq!(server.info["issuer"], env.public_key("account"));
     assert_eq!(server.info["listen"], format!("http://{}", server.addr));
+    // The block a person reads when the server starts.
+    assert_snapshot(
+        &server.startup_block(),
+        str![[r#"
+wzt: running http_actor (HTTP component)
+  issuer    [ACCOUNT]
+  grants    HTTP Server
+  engine    [..] allocator, compiled (now cached); limits: 32 MiB memory, 1s per invocation, 64 concurrent
+  listening on http://[ADDR]
+
+"#]],
+        &[
+            ("[ACCOUNT]", &env.public_key("account")),
+            ("[ADDR]", &server.addr),
+        ],
+    );
     assert!(server.get("/").body.contains("hello from wzt"));
     // A request body reaches the actor through the listener too.
     let echo = server.post("/echo", "the body");

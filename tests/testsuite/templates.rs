@@ -6,7 +6,9 @@ use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use crate::common::{Env, Server, stderr_of, stdout_of};
+use snapbox::str;
+
+use crate::common::{Env, Server, assert_snapshot, stderr_of, stdout_of};
 
 /// `wzt new NAME --template T`, then `cargo build` in the project.
 fn generate_and_build(env: &Env, name: &str, template: &str) -> std::path::PathBuf {
@@ -147,6 +149,15 @@ fn new_refuses_what_it_cannot_do_cleanly() {
     // Without a terminal and without --template: http-hello.
     let out = env.wzt().args(["new", "plain"]).output().unwrap();
     assert!(out.status.success());
+    assert_snapshot(
+        &stdout_of(&out),
+        str![[r#"
+Created plain from the http-hello template: an HTTP actor that answers with a greeting (wasi:http)
+Next: cd plain && wzt dev
+
+"#]],
+        &[],
+    );
     assert!(env.path("plain/wzt.toml").exists());
     assert!(env.path("plain/src/lib.rs").exists());
     // `wzt sign` in a project whose artifact is not built says how to build it.

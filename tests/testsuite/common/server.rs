@@ -121,6 +121,14 @@ impl Server {
         self.client().post(path, body)
     }
 
+    /// The startup block `wzt run` prints on stderr, up to its `  listening on` line.
+    pub fn startup_block(&self) -> String {
+        let mut text = self.stderr_containing(&["  listening on http://"]);
+        let end = text.find("  listening on http://").unwrap();
+        text.truncate(text[end..].find('\n').map_or(text.len(), |n| end + n));
+        text + "\n"
+    }
+
     /// Everything collected from stderr so far (another thread reads it, so it may lag the
     /// responses: see the `wait_for` methods).
     pub fn stderr(&self) -> String {
