@@ -1,11 +1,13 @@
 //! Shared helpers for the integration tests: an isolated key store and working directory per
 //! test, the built `wzt` binary, and fixture artifacts built from WebAssembly text.
-#![allow(dead_code)] // Each test file uses a different subset.
 
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 use tempfile::TempDir;
+
+mod server;
+pub use server::Server;
 
 /// A temporary key store and working directory.
 pub struct Env {
@@ -34,7 +36,13 @@ impl Env {
     /// `wzt` running in the work directory with this env's key store and nothing inherited
     /// that would change its behaviour.
     pub fn wzt(&self) -> Command {
-        let mut cmd = Command::cargo_bin("wzt").expect("wzt binary");
+        Command::from_std(self.command())
+    }
+
+    /// The same as [`Env::wzt`], as a plain `std` command, for a process that keeps running
+    /// (see [`Server`]).
+    pub fn command(&self) -> std::process::Command {
+        let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("wzt"));
         cmd.current_dir(self.work())
             .env("WZT_KEYS_DIR", self.keys_dir())
             .env("XDG_CACHE_HOME", self.root.path().join("cache"))
@@ -119,10 +127,6 @@ pub fn plain_component() -> Vec<u8> {
         )"#,
     )
     .expect("valid wat")
-}
-
-pub fn exists(p: &Path) -> bool {
-    p.exists()
 }
 
 /// Generates the store's `account` key through the CLI and loads it.
@@ -225,4 +229,27 @@ pub fn stderr_of(out: &std::process::Output) -> String {
 
 pub fn stdout_of(out: &std::process::Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Asserts that `actual` matches the snapshot `expected` once each `(placeholder, value)` of
+/// `redactions` has replaced its value in `actual` (keys, hashes, addresses that differ per
+/// run). In `expected`, `[..]` matches any text within a line and a line `...` any lines.
+/// Rewrite the snapshots from the current output with
+/// `SNAPSHOTS=overwrite cargo test --test testsuite`, then review the diff.
+#[track_caller]
+pub fn assert_snapshot(
+    actual: &str,
+    expected: impl snapbox::IntoData,
+    redactions: &[(&'static str, &str)],
+) {
+    let mut redact = snapbox::Redactions::new();
+    for (placeholder, value) in redactions {
+        redact.insert(placeholder, value.to_string()).unwrap();
+    }
+    snapbox::Assert::new()
+        .action_env(snapbox::assert::DEFAULT_ACTION_ENV)
+        // Output escapes control characters as `\u{1b}`: keep backslashes as they are.
+        .normalize_paths(false)
+        .redact_with(redact)
+        .eq(actual.to_string(), expected);
 }

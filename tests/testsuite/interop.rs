@@ -1,9 +1,7 @@
 //! Interop with the real thing: wasmCloud's `wascap` (and `nkeys`) read what wzt writes, and wzt
 //! reads and verifies what wascap writes.
 
-mod common;
-
-use common::{Env, core_module, http_component, plain_component};
+use crate::common::{self, Env, core_module, http_component, plain_component};
 use wascap::jwt::{Claims, Component, validate_token};
 use wascap::wasm::{embed_claims, extract_claims};
 

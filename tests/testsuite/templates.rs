@@ -2,16 +2,13 @@
 //! through its wzt.toml, and run with `wzt run --request` (or as a command). Then `wzt dev`:
 //! serve, change the source, see the reload; break it, see the last good version answer.
 
-mod common;
-
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
 use std::path::Path;
-use std::process::{Command, Stdio};
-use std::sync::{Arc, Mutex};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
-use common::{Env, stderr_of, stdout_of};
+use snapbox::str;
+
+use crate::common::{Env, Server, assert_snapshot, stderr_of, stdout_of};
 
 /// `wzt new NAME --template T`, then `cargo build` in the project.
 fn generate_and_build(env: &Env, name: &str, template: &str) -> std::path::PathBuf {
@@ -152,6 +149,15 @@ fn new_refuses_what_it_cannot_do_cleanly() {
     // Without a terminal and without --template: http-hello.
     let out = env.wzt().args(["new", "plain"]).output().unwrap();
     assert!(out.status.success());
+    assert_snapshot(
+        &stdout_of(&out),
+        str![[r#"
+Created plain from the http-hello template: an HTTP actor that answers with a greeting (wasi:http)
+Next: cd plain && wzt dev
+
+"#]],
+        &[],
+    );
     assert!(env.path("plain/wzt.toml").exists());
     assert!(env.path("plain/src/lib.rs").exists());
     // `wzt sign` in a project whose artifact is not built says how to build it.
@@ -173,19 +179,6 @@ fn new_refuses_what_it_cannot_do_cleanly() {
     assert!(stderr_of(&out).contains("no FILE given and no wzt.toml"));
 }
 
-fn get(addr: &str, path: &str) -> Option<String> {
-    let mut s = TcpStream::connect(addr).ok()?;
-    s.set_read_timeout(Some(Duration::from_secs(10))).ok()?;
-    write!(
-        s,
-        "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
-    )
-    .ok()?;
-    let mut r = String::new();
-    s.read_to_string(&mut r).ok()?;
-    Some(r)
-}
-
 /// Polls until `f` returns true or `within` passes.
 fn eventually(within: Duration, mut f: impl FnMut() -> bool) -> bool {
     let deadline = Instant::now() + within;
@@ -202,36 +195,25 @@ fn eventually(within: Duration, mut f: impl FnMut() -> bool) -> bool {
 fn dev_reloads_on_change_and_keeps_the_last_good_version() {
     let env = Env::new();
     let dir = generate_and_build(&env, "devhello", "http-hello");
-    let mut child = Command::new(assert_cmd::cargo::cargo_bin("wzt"))
-        .current_dir(&dir)
-        .env("WZT_KEYS_DIR", env.keys_dir())
-        .env("XDG_CACHE_HOME", env.root.path().join("cache"))
-        .env_remove("CARGO_TARGET_DIR")
-        .args(["dev", "--listen", "127.0.0.1:0", "--debounce", "200ms"])
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let log = Arc::new(Mutex::new(String::new()));
-    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-    let addr = loop {
-        let line = lines
-            .next()
-            .expect("wzt dev exited before serving")
-            .unwrap();
-        log.lock().unwrap().push_str(&format!("{line}\n"));
-        if let Some(rest) = line.strip_prefix("wzt dev: serving devhello on http://") {
-            break rest.split(';').next().unwrap().to_string();
-        }
-    };
-    let sink = Arc::clone(&log);
-    std::thread::spawn(move || {
-        for line in lines.map_while(Result::ok) {
-            sink.lock().unwrap().push_str(&format!("{line}\n"));
-        }
+    let mut dev = env.command();
+    dev.current_dir(&dir).env_remove("CARGO_TARGET_DIR").args([
+        "dev",
+        "--listen",
+        "127.0.0.1:0",
+        "--debounce",
+        "200ms",
+    ]);
+    let server = Server::dev(dev);
+    server.wait_for_line(Duration::from_secs(10), |l| {
+        l.starts_with("wzt dev: serving devhello on http://")
     });
-    let body = |path: &str| get(&addr, path).unwrap_or_default();
+    let client = server.client();
+    let body = |path: &str| {
+        client
+            .request("GET", path, "")
+            .map(|r| r.body)
+            .unwrap_or_default()
+    };
     assert!(body("/one").contains("Hello from devhello! You asked for /one\n"));
 
     let source = dir.join("src/lib.rs");
@@ -241,32 +223,17 @@ fn dev_reloads_on_change_and_keeps_the_last_good_version() {
         eventually(Duration::from_secs(120), || body("/two")
             .contains("Howdy from devhello! You asked for /two")),
         "no reload; log:\n{}",
-        log.lock().unwrap()
+        server.stderr()
     );
 
     std::fs::write(&source, format!("{}\nthis does not compile\n", text)).unwrap();
-    assert!(
-        eventually(Duration::from_secs(120), || log
-            .lock()
-            .unwrap()
-            .contains("wzt dev: still running the last good version")),
-        "no failed build reported; log:\n{}",
-        log.lock().unwrap()
-    );
-    assert!(log.lock().unwrap().contains("error: expected"));
+    server.wait_for_line(Duration::from_secs(120), |l| {
+        l.contains("wzt dev: still running the last good version")
+    });
+    assert!(server.stderr().contains("error: expected"));
     assert!(body("/three").contains("Howdy from devhello! You asked for /three"));
 
-    Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(20);
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        assert!(Instant::now() < deadline, "wzt dev did not stop");
-        std::thread::sleep(Duration::from_millis(50));
-    };
+    server.interrupt();
+    let status = server.wait(Duration::from_secs(20));
     assert!(status.success());
 }

@@ -1,10 +1,10 @@
 //! `wzt keys`, driven through the built binary in a temporary key store.
 
-mod common;
-
 use std::os::unix::fs::PermissionsExt;
 
-use common::{Env, stderr_of};
+use snapbox::str;
+
+use crate::common::{Env, assert_snapshot, stderr_of};
 use nkeys::{KeyPair, KeyPairType, XKey};
 
 #[test]
@@ -274,13 +274,24 @@ fn list_shows_valid_keys_and_flags_invalid_files() {
     assert!(out.status.success());
     let text = String::from_utf8(out.stdout).unwrap();
     let account = env.public_key("account");
-    assert!(
-        text.contains(&format!("| account     | account | {account} |")),
-        "{text}"
-    );
-    assert!(
-        text.contains("| junk        | invalid | a seed is 58 characters long, this one has 10"),
-        "{text}"
+    assert_snapshot(
+        &text,
+        str![[r#"
++-------------+---------+----------------------------------------------------------+
+| Name        | Role    | Public key                                               |
++==================================================================================+
+| account     | account | [ACCOUNT] |
+| echo_module | module  | [MODULE] |
+| junk        | invalid | a seed is 58 characters long, this one has 10            |
++-------------+---------+----------------------------------------------------------+
+Key store: [KEYS]
+
+"#]],
+        &[
+            ("[ACCOUNT]", &account),
+            ("[MODULE]", &env.public_key("echo_module")),
+            ("[KEYS]", &env.keys_dir().display().to_string()),
+        ],
     );
 }
 

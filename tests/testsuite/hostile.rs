@@ -2,10 +2,11 @@
 //! Each must be rejected by `wzt verify` with its own failure code (exit 1), or, when the file
 //! itself is unreadable, with exit 2, and never with a panic.
 
-mod common;
-
-use common::{Env, claims_for, core_module, http_component, plain_component, with_token};
+use crate::common::{
+    self, Env, claims_for, core_module, http_component, plain_component, with_token,
+};
 use data_encoding::BASE64URL_NOPAD;
+use snapbox::str;
 use wzt::claims::{self, Claims};
 use wzt::keys::{Key, KeyRole};
 
@@ -356,11 +357,14 @@ fn an_untrusted_issuer_is_rejected_with_how_to_trust_it() {
     env.write("hostile.wasm", &bad);
     let out = env.wzt().args(["verify", "hostile.wasm"]).output().unwrap();
     let key = stranger.public_key();
-    assert_eq!(
-        String::from_utf8(out.stdout).unwrap(),
-        format!(
-            "FAIL hostile.wasm\n  [untrusted_issuer] issuer {key} is not trusted; trust it with `--trusted-issuer {key}` or add it to trusted_issuers in the policy file\n"
-        )
+    common::assert_snapshot(
+        &String::from_utf8(out.stdout).unwrap(),
+        str![[r#"
+FAIL hostile.wasm
+  [untrusted_issuer] issuer [STRANGER] is not trusted; trust it with `--trusted-issuer [STRANGER]` or add it to trusted_issuers in the policy file
+
+"#]],
+        &[("[STRANGER]", key)],
     );
     let (code, _) = verify(&env, &bad, &["--trusted-issuer", key]);
     assert_eq!(code, 0);

@@ -1,15 +1,12 @@
 //! `wzt run` with fixture actors built from `tests/fixtures` for wasm32-wasip2 / wasip1.
 
-mod common;
-
-use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
-use std::process::{Child, Stdio};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use common::{Env, fixture, stderr_of, stdout_of};
+use snapbox::str;
+
+use crate::common::{self, Env, Server, assert_snapshot, fixture, stderr_of, stdout_of};
 
 const P2: &str = "wasm32-wasip2";
 const P1: &str = "wasm32-wasip1";
@@ -45,12 +42,18 @@ fn an_http_actor_answers_one_request_in_process() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
     assert_eq!(stdout_of(&out), "hello from wzt\n");
     let err = stderr_of(&out);
-    assert!(
-        err.starts_with("wzt: running http_actor (HTTP component)\n"),
-        "{err}"
+    let account = env.public_key("account");
+    assert_snapshot(
+        &err,
+        str![[r#"
+wzt: running http_actor (HTTP component)
+  issuer    [ACCOUNT]
+  grants    HTTP Server
+  engine    [..] allocator, compiled (now cached); limits: 512 MiB memory, 30s per invocation, 64 concurrent
+
+"#]],
+        &[("[ACCOUNT]", &account)],
     );
-    assert!(err.contains(&format!("  issuer    {}\n", env.public_key("account"))));
-    assert!(err.contains("  grants    HTTP Server\n"));
 
     let out = env
         .wzt()
@@ -111,9 +114,15 @@ fn refusals_say_why_in_verify_words() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
-    assert!(
-        stderr_of(&out)
-            .contains("  [unsigned] the artifact is not signed; sign it with `wzt sign`")
+    let unsigned_path = unsigned.display().to_string();
+    assert_snapshot(
+        &stderr_of(&out),
+        str![[r#"
+refusing to run [FIXTURE]:
+  [unsigned] the artifact is not signed; sign it with `wzt sign`, or accept unsigned artifacts with `--allow-unsigned` or `allow_unsigned = true` in the policy
+
+"#]],
+        &[("[FIXTURE]", &unsigned_path)],
     );
     assert!(stdout_of(&out).is_empty());
 
@@ -152,7 +161,17 @@ fn refusals_say_why_in_verify_words() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr_of(&out).contains("  [hash_mismatch] the module hash does not match"));
+    let claimed = common::module_hash(&env.read(&actor));
+    let actual = common::module_hash(&bytes);
+    assert_snapshot(
+        &stderr_of(&out),
+        str![[r#"
+refusing to run tampered.wasm:
+  [hash_mismatch] the module hash does not match: the claims say [CLAIMED], the artifact hashes to [ACTUAL]; the code was changed after signing
+
+"#]],
+        &[("[CLAIMED]", &claimed), ("[ACTUAL]", &actual)],
+    );
 
     // Signed by an issuer nobody trusts.
     let stranger = wzt::keys::Key::generate(wzt::keys::KeyRole::Account);
@@ -172,9 +191,15 @@ fn refusals_say_why_in_verify_words() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let key = stranger.public_key();
-    assert!(stderr_of(&out).contains(&format!(
-        "  [untrusted_issuer] issuer {key} is not trusted; trust it with `--trusted-issuer {key}`"
-    )));
+    assert_snapshot(
+        &stderr_of(&out),
+        str![[r#"
+refusing to run foreign.wasm:
+  [untrusted_issuer] issuer [STRANGER] is not trusted; trust it with `--trusted-issuer [STRANGER]` or add it to trusted_issuers in the policy file
+
+"#]],
+        &[("[STRANGER]", key)],
+    );
     let out = env
         .wzt()
         .args([
@@ -320,148 +345,62 @@ fn the_compile_cache_is_used_on_the_second_start() {
     assert_eq!(cache, 1);
 }
 
-/// A `wzt run` serving on a free port, with its stderr collected.
-struct Server {
-    child: Child,
-    addr: String,
-    stderr: Arc<Mutex<Vec<String>>>,
-}
-
-impl Server {
-    fn start(env: &Env, actor: &str, extra: &[&str]) -> Server {
-        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("wzt"))
-            .current_dir(env.work())
-            .env("WZT_KEYS_DIR", env.keys_dir())
-            .env("XDG_CACHE_HOME", env.root.path().join("cache"))
-            .args(["run", actor, "--listen", "127.0.0.1:0"])
-            .args(extra)
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let stderr = Arc::new(Mutex::new(Vec::new()));
-        let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-        let addr = loop {
-            let line = lines
-                .next()
-                .expect("wzt run exited before listening")
-                .unwrap();
-            stderr.lock().unwrap().push(line.clone());
-            if let Some(addr) = line.strip_prefix("  listening on http://") {
-                break addr.to_string();
-            }
-        };
-        let sink = Arc::clone(&stderr);
-        std::thread::spawn(move || {
-            for line in lines.map_while(Result::ok) {
-                sink.lock().unwrap().push(line);
-            }
-        });
-        Server {
-            child,
-            addr,
-            stderr,
-        }
-    }
-
-    /// GET `path` over a new connection; returns the status and the raw body.
-    fn get(&self, path: &str) -> (u16, String) {
-        let mut stream = TcpStream::connect(&self.addr).unwrap();
-        stream
-            .set_read_timeout(Some(Duration::from_secs(30)))
-            .unwrap();
-        write!(
-            stream,
-            "GET {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
-            self.addr
-        )
-        .unwrap();
-        let mut response = String::new();
-        stream.read_to_string(&mut response).unwrap();
-        let status = response[9..12].parse().unwrap();
-        let body = response
-            .split_once("\r\n\r\n")
-            .map(|(_, b)| b.to_string())
-            .unwrap_or_default();
-        (status, body)
-    }
-
-    fn stderr(&self) -> String {
-        self.stderr.lock().unwrap().join("\n")
-    }
-
-    /// The collected stderr once it contains every one of `expected` (another thread reads it,
-    /// so it may lag the responses); fails after 10 s.
-    fn stderr_containing(&self, expected: &[&str]) -> String {
-        let deadline = Instant::now() + Duration::from_secs(10);
-        loop {
-            let log = self.stderr();
-            if expected.iter().all(|e| log.contains(e)) {
-                return log;
-            }
-            assert!(Instant::now() < deadline, "missing {expected:?} in:\n{log}");
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-
-    fn interrupt(&self) {
-        let status = std::process::Command::new("kill")
-            .args(["-INT", &self.child.id().to_string()])
-            .status()
-            .unwrap();
-        assert!(status.success());
-    }
-
-    fn wait(mut self, within: Duration) -> std::process::ExitStatus {
-        let deadline = Instant::now() + within;
-        loop {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                return status;
-            }
-            if Instant::now() > deadline {
-                let _ = self.child.kill();
-                panic!(
-                    "wzt run did not exit in {within:?}; stderr:\n{}",
-                    self.stderr()
-                );
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-    }
-}
-
 #[test]
 fn the_host_survives_trap_timeout_and_memory_exhaustion() {
     let env = setup();
     let actor = signed_fixture(&env, "http-actor", P2, "http");
-    let server = Server::start(&env, &actor, &["--timeout", "1s", "--max-memory", "32MiB"]);
-    assert!(server.get("/").1.contains("hello from wzt"));
+    let server = Server::run(&env, &actor, &["--timeout", "1s", "--max-memory", "32MiB"]);
+    // The JSON line tools read to find the server.
+    assert_eq!(server.info["actor"], "http_actor");
+    assert_eq!(server.info["kind"], "HTTP component");
+    assert_eq!(
+        server.info["caps"],
+        serde_json::json!(["wasmcloud:httpserver"])
+    );
+    assert_eq!(server.info["issuer"], env.public_key("account"));
+    assert_eq!(server.info["listen"], format!("http://{}", server.addr));
+    // The block a person reads when the server starts.
+    assert_snapshot(
+        &server.startup_block(),
+        str![[r#"
+wzt: running http_actor (HTTP component)
+  issuer    [ACCOUNT]
+  grants    HTTP Server
+  engine    [..] allocator, compiled (now cached); limits: 32 MiB memory, 1s per invocation, 64 concurrent
+  listening on http://[ADDR]
 
-    let (status, body) = server.get("/trap");
-    assert_eq!(status, 500);
-    assert!(body.contains("the actor trapped"));
-    assert_eq!(server.get("/").0, 200);
+"#]],
+        &[
+            ("[ACCOUNT]", &env.public_key("account")),
+            ("[ADDR]", &server.addr),
+        ],
+    );
+    assert!(server.get("/").body.contains("hello from wzt"));
+    // A request body reaches the actor through the listener too.
+    let echo = server.post("/echo", "the body");
+    assert_eq!(
+        (echo.status, echo.body.as_str()),
+        (200, "POST /echo x-fixture=\nthe body")
+    );
+
+    let trap = server.get("/trap");
+    assert_eq!(trap.status, 500);
+    assert!(trap.body.contains("the actor trapped"));
+    assert_eq!(server.get("/").status, 200);
 
     let started = Instant::now();
-    let (status, body) = server.get("/loop");
-    assert_eq!(status, 500);
+    let stuck = server.get("/loop");
+    assert_eq!(stuck.status, 500);
     assert!(
-        body.contains("the actor ran past its deadline of 1s"),
-        "{body}"
+        stuck.body.contains("the actor ran past its deadline of 1s"),
+        "{}",
+        stuck.body
     );
     assert!(started.elapsed() < Duration::from_secs(10));
-    assert_eq!(server.get("/").0, 200);
+    assert_eq!(server.get("/").status, 200);
 
-    let (status, _) = server.get("/hog");
-    assert_eq!(status, 500);
-    assert_eq!(server.get("/").0, 200);
+    assert_eq!(server.get("/hog").status, 500);
+    assert_eq!(server.get("/").status, 200);
 
     // The trap report: the guest backtrace with function names, and its last stderr lines.
     server.stderr_containing(&[
@@ -477,24 +416,14 @@ fn the_host_survives_trap_timeout_and_memory_exhaustion() {
 fn ctrl_c_lets_in_flight_requests_finish() {
     let env = setup();
     let actor = signed_fixture(&env, "http-actor", P2, "http");
-    let server = Server::start(&env, &actor, &[]);
-    let addr = server.addr.clone();
-    let slow = std::thread::spawn(move || {
-        let mut stream = TcpStream::connect(&addr).unwrap();
-        write!(
-            stream,
-            "GET /slow HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
-        )
-        .unwrap();
-        let mut response = String::new();
-        stream.read_to_string(&mut response).unwrap();
-        response
-    });
+    let server = Server::run(&env, &actor, &[]);
+    let client = server.client();
+    let slow = std::thread::spawn(move || client.get("/slow"));
     std::thread::sleep(Duration::from_millis(300));
     server.interrupt();
     let response = slow.join().unwrap();
-    assert!(response.starts_with("HTTP/1.1 200 OK"), "{response}");
-    assert!(response.contains("slow but done"));
+    assert!(response.head.starts_with("HTTP/1.1 200 OK"), "{response:?}");
+    assert!(response.body.contains("slow but done"));
     server.stderr_containing(&["wzt: shutting down; waiting for in-flight requests"]);
     let addr = server.addr.clone();
     let status = server.wait(Duration::from_secs(10));
@@ -519,4 +448,12 @@ fn not_an_actor_is_an_input_error() {
     let out = env.wzt().args(["run", "missing.wasm"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(Path::new(&env.path("x.wasm")).exists());
+}
+
+/// The helper every serving test uses fails with the server's own words when it cannot start.
+#[test]
+#[should_panic(expected = "error: cannot read missing.wasm")]
+fn a_server_that_cannot_start_fails_the_test_with_its_stderr() {
+    let env = setup();
+    Server::run(&env, "missing.wasm", &[]);
 }

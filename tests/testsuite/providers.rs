@@ -1,14 +1,13 @@
 //! Capability providers under `wzt run --request`, in local and mock mode, with fixture actors
 //! built from `tests/fixtures`.
 
-mod common;
-
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
-use std::process::Stdio;
+use std::io::{BufRead, BufReader, Write};
+use std::net::TcpListener;
 use std::time::{Duration, Instant};
 
-use common::{Env, fixture};
+use snapbox::str;
+
+use crate::common::{self, Env, Server, assert_snapshot, fixture};
 
 const P2: &str = "wasm32-wasip2";
 
@@ -50,9 +49,20 @@ fn a_kv_counter_persists_locally_and_not_in_mock_mode() {
     let actor = signed(&env, "kv-actor", "http,kv,log");
     let (code, out, err) = request(&env, &actor, "/incr?key=visits", &[]);
     assert_eq!((code, out.as_str()), (0, "visits=1\n"), "{err}");
-    assert!(
-        err.contains("  kv        sqlite .wzt/kv.sqlite (persists across runs)\n"),
-        "{err}"
+    let account = env.public_key("account");
+    assert_snapshot(
+        &err,
+        str![[r#"
+wzt: running kv_actor (HTTP component)
+  issuer    [ACCOUNT]
+  grants    HTTP Server, K/V Store, Logging
+  engine    [..] allocator, compiled (now cached); limits: 512 MiB memory, 30s per invocation, 64 concurrent
+  kv        sqlite .wzt/kv.sqlite (persists across runs)
+  log       level info
+[log] INFO kv_actor kv-actor: visits is now 1
+
+"#]],
+        &[("[ACCOUNT]", &account)],
     );
     assert!(env.path(".wzt/kv.sqlite").exists());
     let (_, out, _) = request(&env, &actor, "/incr?key=visits", &[]);
@@ -300,15 +310,21 @@ fn messages_reach_the_handler_and_publishes_are_recorded() {
         .unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{err}");
-    assert!(
-        err.contains(
-            "[msg] msg_actor published on greetings: hello, Ada\nwzt: delivered message on greet\n"
-        ),
-        "{err}"
-    );
-    assert!(
-        err.contains("[msg] msg_actor published on answers: 42\nwzt: delivered message on ask\n"),
-        "{err}"
+    let account = env.public_key("account");
+    assert_snapshot(
+        &err,
+        str![[r#"
+wzt: running msg_actor (messaging component)
+  issuer    [ACCOUNT]
+  grants    Messaging
+  engine    [..] allocator, compiled (now cached); limits: 512 MiB memory, 30s per invocation, 64 concurrent
+[msg] msg_actor published on greetings: hello, Ada
+wzt: delivered message on greet
+[msg] msg_actor published on answers: 42
+wzt: delivered message on ask
+
+"#]],
+        &[("[ACCOUNT]", &account)],
     );
 
     // A request nobody answers fails clearly; so does a handler error.
@@ -387,63 +403,26 @@ fn concurrent_increments_give_the_exact_total() {
     let env = setup();
     let actor = signed(&env, "kv-actor", "http,kv,log");
     for mode in [&[][..], &["--mock-caps"][..]] {
-        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("wzt"))
-            .current_dir(env.work())
-            .env("WZT_KEYS_DIR", env.keys_dir())
-            .env("XDG_CACHE_HOME", env.root.path().join("cache"))
-            .args([
-                "run",
-                &actor,
-                "--listen",
-                "127.0.0.1:0",
-                "--log-level",
-                "error",
-            ])
-            .args(mode)
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-        let addr = loop {
-            let line = lines.next().expect("listening").unwrap();
-            if let Some(a) = line.strip_prefix("  listening on http://") {
-                break a.to_string();
-            }
-        };
-        std::thread::spawn(move || lines.for_each(drop));
-        let get = move |path: &str| {
-            let mut s = TcpStream::connect(&addr).unwrap();
-            s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
-            write!(
-                s,
-                "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
-            )
-            .unwrap();
-            let mut r = String::new();
-            s.read_to_string(&mut r).unwrap();
-            r
-        };
+        let server = Server::run(
+            &env,
+            &actor,
+            &[&["--log-level", "error"][..], mode].concat(),
+        );
         let key = format!("c{}", mode.len());
         let started = Instant::now();
         let handles: Vec<_> = (0..50)
             .map(|_| {
-                let get = get.clone();
+                let client = server.client();
                 let path = format!("/incr?key={key}");
-                std::thread::spawn(move || get(&path))
+                std::thread::spawn(move || client.get(&path))
             })
             .collect();
         for h in handles {
-            assert!(h.join().unwrap().starts_with("HTTP/1.1 200"));
+            let response = h.join().unwrap();
+            assert_eq!(response.status, 200, "{response:?}");
         }
         assert!(started.elapsed() < Duration::from_secs(60));
-        let total = get(&format!("/get?key={key}"));
-        assert!(
-            total.ends_with("\r\n\r\n50") || total.contains("\r\n50\r\n"),
-            "{mode:?}: {total}"
-        );
-        let _ = child.kill();
-        let _ = child.wait();
+        let total = server.get(&format!("/get?key={key}"));
+        assert_eq!((total.status, total.body.as_str()), (200, "50"), "{mode:?}");
     }
 }

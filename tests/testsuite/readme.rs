@@ -4,13 +4,11 @@
 //! its own key store, and exits 0 unless the line ends in `# exit code N`; every output line shown under a command must appear in its output, where
 //! `…` stands for any text (keys and hashes differ per run).
 
-mod common;
-
-use common::Env;
+use crate::common::{self, Env};
 
 #[test]
 fn readme_console_examples_run_as_documented() {
-    let readme = include_str!("../README.md");
+    let readme = include_str!("../../README.md");
     let env = Env::new();
     std::fs::copy(
         common::fixture("http-actor", "wasm32-wasip2"),

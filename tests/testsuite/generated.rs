@@ -1,5 +1,5 @@
 //! The checked-in shell completions and man pages must match what the current CLI generates.
-//! Regenerate them with `WZT_BLESS=1 cargo test --test generated`.
+//! Regenerate them with `WZT_BLESS=1 cargo test --test testsuite generated::`.
 
 use std::path::Path;
 
@@ -45,6 +45,6 @@ fn completions_and_man_pages_are_up_to_date() {
     }
     assert!(
         stale.is_empty(),
-        "stale generated files: {stale:?}; run `WZT_BLESS=1 cargo test --test generated`"
+        "stale generated files: {stale:?}; run `WZT_BLESS=1 cargo test --test testsuite generated::`"
     );
 }

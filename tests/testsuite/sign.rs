@@ -1,11 +1,12 @@
 //! `wzt sign`, `wzt inspect` and `wzt verify` on good input, driven through the binary.
 
-mod common;
-
 use std::os::unix::fs::PermissionsExt;
 
-use common::{
-    Env, core_module, http_component, plain_component, signature_sections, stderr_of, stdout_of,
+use snapbox::str;
+
+use crate::common::{
+    self, Env, assert_snapshot, core_module, http_component, plain_component, signature_sections,
+    stderr_of, stdout_of,
 };
 
 #[test]
@@ -61,20 +62,32 @@ fn missing_default_keys_are_generated_with_a_notice_unless_disabled() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(
-        stderr_of(&out).contains("no account key 'account' in ",),
-        "{}",
-        stderr_of(&out)
+    let keys = env.keys_dir().display().to_string();
+    assert_snapshot(
+        &stderr_of(&out),
+        str![[r#"
+error: no account key 'account' in [KEYS] and --disable-keygen is set; create it with `wzt keys gen account --name account`
+
+"#]],
+        &[("[KEYS]", &keys)],
     );
-    assert!(stderr_of(&out).contains("create it with `wzt keys gen account --name account`"));
     assert!(!env.path("actor_s.wasm").exists());
 
     let out = env.wzt().args(["sign", "actor.wasm"]).output().unwrap();
     assert!(out.status.success(), "{}", stderr_of(&out));
-    let notes: Vec<&str> = std::str::from_utf8(&out.stderr).unwrap().lines().collect();
-    assert_eq!(notes.len(), 2, "{notes:?}");
-    assert!(notes[0].starts_with("note: generated account key 'account' (A"));
-    assert!(notes[1].starts_with("note: generated module key 'actor_module' (M"));
+    assert_snapshot(
+        &stderr_of(&out),
+        str![[r#"
+note: generated account key 'account' ([ACCOUNT]) in [KEYS]/account.nk
+note: generated module key 'actor_module' ([MODULE]) in [KEYS]/actor_module.nk
+
+"#]],
+        &[
+            ("[ACCOUNT]", &env.public_key("account")),
+            ("[MODULE]", &env.public_key("actor_module")),
+            ("[KEYS]", &keys),
+        ],
+    );
     // The second run reuses them silently.
     let out = env.wzt().args(["sign", "actor.wasm"]).output().unwrap();
     assert!(out.status.success());
@@ -446,7 +459,17 @@ fn inspect_describes_unsigned_and_rejects_non_wasm() {
     assert_eq!(json["claims"], serde_json::Value::Null);
     let out = env.wzt().args(["inspect", "p.wasm"]).output().unwrap();
     assert!(out.status.success());
-    assert!(stdout_of(&out).starts_with("p.wasm: component, unsigned\n"));
+    let hash = common::module_hash(&plain_component());
+    assert_snapshot(
+        &stdout_of(&out),
+        str![[r#"
+p.wasm: component, unsigned
+Module hash: [HASH]
+Interfaces: none need a grant
+
+"#]],
+        &[("[HASH]", &hash)],
+    );
 
     let out = env
         .wzt()
@@ -490,23 +513,44 @@ fn inspect_shows_the_token_grants_and_escapes_artifact_strings() {
     assert!(out.status.success());
     let text = stdout_of(&out);
     assert!(!text.contains('\x1b') && !text.contains('\x07') && !text.contains('\u{202e}'));
-    assert!(
-        text.contains("| Name             | evil\\u{1b}]0;pwned\\u{7}\\nname"),
-        "{text}"
-    );
-    assert!(
-        text.contains("| Tags             | \\u{202e}gnp.exe"),
-        "{text}"
-    );
-    assert!(text.contains("| wasi:keyvalue/store@0.2.0-draft  | import    | K/V Store                  | missing |"), "{text}");
-    assert!(text.contains("missing grants: wasi:keyvalue/store@0.2.0-draft (re-sign with `wzt sign --caps auto` or list them in --caps)"), "{text}");
-    assert!(
-        text.contains("unused grants: Messaging (granted but never imported)"),
-        "{text}"
-    );
-    assert!(
-        text.contains("Always linked (no grant needed): 1 import from wasi:io"),
-        "{text}"
+    let hash = common::module_hash(&http_component());
+    assert_snapshot(
+        &text,
+        str![[r#"
+c_s.wasm: component, signed
++------------------+----------------------------------------------------------------------------+
+| Name             | evil\u{1b}]0;pwned\u{7}\nname                                              |
+| Issuer (account) | [ACCOUNT]                   |
+| Subject (module) | [MODULE]                   |
+| Module hash      | [HASH] (matches) |
+| Signature        | valid                                                                      |
+| Issued           | [..] |
+| Expires          | never                                                                      |
+| Not before       | immediately                                                                |
+| Version          | -                                                                          |
+| Revision         | -                                                                          |
+| Call alias       | -                                                                          |
+| Capabilities     | HTTP Server, Messaging                                                     |
+| Tags             | \u{202e}gnp.exe                                                            |
+| Token id         | [..] |
++------------------+----------------------------------------------------------------------------+
++----------------------------------+-----------+----------------------------+---------+
+| Interface                        | Direction | Needs                      | Status  |
++=====================================================================================+
+| wasi:http/types@0.2.0            | import    | HTTP Server or HTTP Client | granted |
+| wasi:keyvalue/store@0.2.0-draft  | import    | K/V Store                  | missing |
+| wasi:http/incoming-handler@0.2.0 | export    | HTTP Server                | granted |
++----------------------------------+-----------+----------------------------+---------+
+Always linked (no grant needed): 1 import from wasi:io
+missing grants: wasi:keyvalue/store@0.2.0-draft (re-sign with `wzt sign --caps auto` or list them in --caps)
+unused grants: Messaging (granted but never imported)
+
+"#]],
+        &[
+            ("[ACCOUNT]", &env.public_key("account")),
+            ("[MODULE]", &env.public_key("c_module")),
+            ("[HASH]", &hash),
+        ],
     );
 
     let json = env.json(&["inspect", "c_s.wasm"], 0);
@@ -550,11 +594,15 @@ fn verify_reports_each_file_and_the_worst_exit_code() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let account = env.public_key("account");
-    assert_eq!(
-        stdout_of(&out),
-        format!(
-            "PASS p_s.wasm (p, issuer {account})\nFAIL p.wasm\n  [unsigned] the artifact is not signed; sign it with `wzt sign`, or accept unsigned artifacts with `--allow-unsigned` or `allow_unsigned = true` in the policy\n"
-        )
+    assert_snapshot(
+        &stdout_of(&out),
+        str![[r#"
+PASS p_s.wasm (p, issuer [ACCOUNT])
+FAIL p.wasm
+  [unsigned] the artifact is not signed; sign it with `wzt sign`, or accept unsigned artifacts with `--allow-unsigned` or `allow_unsigned = true` in the policy
+
+"#]],
+        &[("[ACCOUNT]", &account)],
     );
     let out = env
         .wzt()
