@@ -162,7 +162,9 @@ complete -c wzt -n "__fish_wzt_using_subcommand run" -l max-memory -d 'Linear me
 complete -c wzt -n "__fish_wzt_using_subcommand run" -l timeout -d 'Wall-clock deadline per invocation, e.g. 30s or 500ms' -r
 complete -c wzt -n "__fish_wzt_using_subcommand run" -l max-concurrent -d 'Invocations running at once; more wait' -r
 complete -c wzt -n "__fish_wzt_using_subcommand run" -l provider -d 'Choose a provider for one capability, CAP=KIND: kv=sqlite, kv=memory, httpclient=local or httpclient=mock (repeatable)' -r
-complete -c wzt -n "__fish_wzt_using_subcommand run" -l kv-path -d 'The local key-value SQLite file' -r -F
+complete -c wzt -n "__fish_wzt_using_subcommand run" -l kv-path -d 'The local key-value SQLite file (created 0600)' -r -F
+complete -c wzt -n "__fish_wzt_using_subcommand run" -l kv-namespace -d 'The key-value namespace in that file [default: the actor\'s subject key, so actors do not see each other\'s data]; give two actors the same NAME to share data on purpose' -r
+complete -c wzt -n "__fish_wzt_using_subcommand run" -l kv-quota -d 'Refuse key-value writes once the namespace holds this much, e.g. 10MiB' -r
 complete -c wzt -n "__fish_wzt_using_subcommand run" -l kv-seed -d 'Seed the in-memory key-value store from JSON: {"bucket": {"key": "value"}}; only these buckets exist then' -r -F
 complete -c wzt -n "__fish_wzt_using_subcommand run" -l kv-dump -d 'Write the in-memory key-value store to this JSON file when the run ends' -r -F
 complete -c wzt -n "__fish_wzt_using_subcommand run" -l log-level -d 'Show wasi:logging lines at this level and above: trace, debug, info, warn, error, critical' -r
@@ -198,7 +200,9 @@ complete -c wzt -n "__fish_wzt_using_subcommand dev" -l max-memory -d 'Linear me
 complete -c wzt -n "__fish_wzt_using_subcommand dev" -l timeout -d 'Wall-clock deadline per invocation, e.g. 30s or 500ms' -r
 complete -c wzt -n "__fish_wzt_using_subcommand dev" -l max-concurrent -d 'Invocations running at once; more wait' -r
 complete -c wzt -n "__fish_wzt_using_subcommand dev" -l provider -d 'Choose a provider for one capability, CAP=KIND: kv=sqlite, kv=memory, httpclient=local or httpclient=mock (repeatable)' -r
-complete -c wzt -n "__fish_wzt_using_subcommand dev" -l kv-path -d 'The local key-value SQLite file' -r -F
+complete -c wzt -n "__fish_wzt_using_subcommand dev" -l kv-path -d 'The local key-value SQLite file (created 0600)' -r -F
+complete -c wzt -n "__fish_wzt_using_subcommand dev" -l kv-namespace -d 'The key-value namespace in that file [default: the actor\'s subject key, so actors do not see each other\'s data]; give two actors the same NAME to share data on purpose' -r
+complete -c wzt -n "__fish_wzt_using_subcommand dev" -l kv-quota -d 'Refuse key-value writes once the namespace holds this much, e.g. 10MiB' -r
 complete -c wzt -n "__fish_wzt_using_subcommand dev" -l kv-seed -d 'Seed the in-memory key-value store from JSON: {"bucket": {"key": "value"}}; only these buckets exist then' -r -F
 complete -c wzt -n "__fish_wzt_using_subcommand dev" -l kv-dump -d 'Write the in-memory key-value store to this JSON file when the run ends' -r -F
 complete -c wzt -n "__fish_wzt_using_subcommand dev" -l log-level -d 'Show wasi:logging lines at this level and above: trace, debug, info, warn, error, critical' -r

@@ -1,5 +1,5 @@
-//! The generated files checked in under `completions/` and `man/`. `tests/generated.rs` fails
-//! when they are stale; `WZT_BLESS=1 cargo test --test generated` rewrites them.
+//! The generated files checked in under `completions/` and `man/`. The `generated` tests fail
+//! when they are stale; `WZT_BLESS=1 cargo test --test testsuite generated::` rewrites them.
 
 use std::path::PathBuf;
 

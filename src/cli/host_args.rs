@@ -454,7 +454,10 @@ pub fn print_event(event: HostEvent) {
             error,
             stderr_tail,
         } => {
-            eprintln!("wzt: {invocation} trapped (answered 500; still serving):");
+            eprintln!(
+                "wzt: {} trapped (answered 500; still serving):",
+                escape(&invocation)
+            );
             for line in error.lines() {
                 eprintln!("    {line}");
             }
@@ -463,10 +466,17 @@ pub fn print_event(event: HostEvent) {
         HostEvent::Timeout {
             invocation,
             after,
+            response_started,
             stderr_tail,
         } => {
+            let answer = if response_started {
+                "its response was cut off"
+            } else {
+                "answered 500"
+            };
             eprintln!(
-                "wzt: {invocation} stopped after {after:.1?}: it ran past --timeout (answered 500; still serving)"
+                "wzt: {} stopped after {after:.1?}: it ran past --timeout ({answer}; still serving)",
+                escape(&invocation)
             );
             print_tail(&stderr_tail);
         }

@@ -173,12 +173,12 @@ impl Actor {
         let invocation = format!("message on {subject}");
         match result {
             Ok(handled) => {
-                self.finish(&invocation, started, Ok(Ok(())), &stdout, &stderr);
+                self.finish(&invocation, started, false, Ok(Ok(())), &stdout, &stderr);
                 Ok(handled)
             }
             Err(e) => {
                 let summary = self
-                    .finish(&invocation, started, Ok(Err(e)), &stdout, &stderr)
+                    .finish(&invocation, started, false, Ok(Err(e)), &stdout, &stderr)
                     .unwrap_or_default();
                 bail!("{summary}")
             }
@@ -369,7 +369,7 @@ impl Actor {
                 // The body may still be streaming; report what the guest printed when done.
                 tokio::spawn(async move {
                     let result = task.await;
-                    this.finish(&invocation, started, result, &stdout, &stderr);
+                    this.finish(&invocation, started, true, result, &stdout, &stderr);
                 });
                 // A body not finished by the deadline ends in an error, so the server closes
                 // the connection and the client sees a truncated response, not a complete one.
@@ -382,12 +382,12 @@ impl Actor {
             }
             Ok(Ok(Err(code))) => {
                 let result = task.await;
-                this.finish(&invocation, started, result, &stdout, &stderr);
+                this.finish(&invocation, started, false, result, &stdout, &stderr);
                 Err(format!("the actor answered with an error: {code:?}"))
             }
             Ok(Err(_)) => {
                 let result = task.await;
-                let reported = this.finish(&invocation, started, result, &stdout, &stderr);
+                let reported = this.finish(&invocation, started, false, result, &stdout, &stderr);
                 Err(reported.unwrap_or_else(|| "the actor did not send a response".into()))
             }
             Err(_) => {
@@ -396,6 +396,7 @@ impl Actor {
                 (self.events)(HostEvent::Timeout {
                     invocation,
                     after: started.elapsed(),
+                    response_started: false,
                     stderr_tail: tail(&stderr),
                 });
                 Err(format!("the actor ran past its deadline of {timeout:?}"))
@@ -408,6 +409,7 @@ impl Actor {
         &self,
         invocation: &str,
         started: Instant,
+        response_started: bool,
         result: Result<wasmtime::Result<()>, tokio::task::JoinError>,
         stdout: &MemoryOutputPipe,
         stderr: &MemoryOutputPipe,
@@ -426,6 +428,7 @@ impl Actor {
             (self.events)(HostEvent::Timeout {
                 invocation: invocation.to_string(),
                 after: started.elapsed(),
+                response_started,
                 stderr_tail: tail(stderr),
             });
             return Some(format!(

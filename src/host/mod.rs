@@ -93,6 +93,8 @@ pub enum HostEvent {
     Timeout {
         invocation: String,
         after: Duration,
+        /// The response head had been sent: the client sees the body cut off, not a 500.
+        response_started: bool,
         stderr_tail: Vec<String>,
     },
     /// A line the guest wrote to stdout or stderr during an HTTP invocation.

@@ -3,7 +3,7 @@
 //! itself is unreadable, with exit 2, and never with a panic.
 
 use crate::common::{
-    self, Env, claims_for, core_module, http_component, plain_component, with_token,
+    self, Env, claims_for, core_module, http_component, plain_component, stderr_of, with_token,
 };
 use data_encoding::BASE64URL_NOPAD;
 use snapbox::str;
@@ -542,4 +542,33 @@ fn truncated_and_oversized_files_are_input_errors_not_panics() {
         let out = env.wzt().args(cmd).output().unwrap();
         assert_eq!(out.status.code(), Some(2), "{cmd:?}");
     }
+}
+
+#[test]
+fn unsigned_grants_obey_the_policy_capability_rules() {
+    let env = Env::new();
+    env.write("p.wasm", &plain_component());
+    // `--caps` grants an unsigned actor capabilities: the policy's allowed_caps applies to them.
+    let out = env
+        .wzt()
+        .args(["run", "p.wasm", "--allow-unsigned", "--caps", "kv,http"])
+        .args(["--allow-cap", "http"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stderr_of(&out),
+        "refusing to run p.wasm:\n  [cap_not_allowed] capability wasmcloud:keyvalue is granted but the policy's allowed_caps does not allow it\n"
+    );
+    // And required_caps.
+    let out = env
+        .wzt()
+        .args(["run", "p.wasm", "--allow-unsigned", "--require-cap", "log"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stderr_of(&out),
+        "refusing to run p.wasm:\n  [missing_required_cap] the policy requires capability wasmcloud:builtin:logging, which this unsigned actor is not granted; grant it with `--caps`\n"
+    );
 }

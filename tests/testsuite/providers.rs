@@ -57,12 +57,15 @@ wzt: running kv_actor (HTTP component)
   issuer    [ACCOUNT]
   grants    HTTP Server, K/V Store, Logging
   engine    [..] allocator, compiled (now cached); limits: 512 MiB memory, 30s per invocation, 64 concurrent
-  kv        sqlite .wzt/kv.sqlite (persists across runs)
+  kv        sqlite .wzt/kv.sqlite (persists across runs), namespace [SUBJECT]
   log       level info
 [log] INFO kv_actor kv-actor: visits is now 1
 
 "#]],
-        &[("[ACCOUNT]", &account)],
+        &[
+            ("[ACCOUNT]", &account),
+            ("[SUBJECT]", &env.public_key("kv_actor_module")),
+        ],
     );
     assert!(env.path(".wzt/kv.sqlite").exists());
     let (_, out, _) = request(&env, &actor, "/incr?key=visits", &[]);

@@ -237,3 +237,73 @@ fn dev_reloads_on_change_and_keeps_the_last_good_version() {
     let status = server.wait(Duration::from_secs(20));
     assert!(status.success());
 }
+
+#[test]
+fn dev_logging_into_its_own_project_rebuilds_once_per_edit() {
+    let env = Env::new();
+    let dir = generate_and_build(&env, "devlog", "http-hello");
+    // `wzt dev > dev.log 2>&1` inside the project: its own output must not look like an edit.
+    let log_path = dir.join("dev.log");
+    let log = std::fs::File::create(&log_path).unwrap();
+    let mut dev = env.command();
+    dev.current_dir(&dir)
+        .env_remove("CARGO_TARGET_DIR")
+        .args([
+            "dev",
+            "--listen",
+            "127.0.0.1:0",
+            "--debounce",
+            "200ms",
+            "--json",
+        ])
+        .stdin(std::process::Stdio::null())
+        .stdout(log.try_clone().unwrap())
+        .stderr(log);
+    let child = KillOnDrop(dev.spawn().unwrap());
+    let log = || std::fs::read_to_string(&log_path).unwrap_or_default();
+    let rebuilds = || log().matches("changed; rebuilding").count();
+    assert!(
+        eventually(Duration::from_secs(120), || log()
+            .contains("wzt dev: serving devlog")),
+        "never served:\n{}",
+        log()
+    );
+    // Quiet: the lines it writes do not rebuild anything.
+    std::thread::sleep(Duration::from_secs(3));
+    assert_eq!(rebuilds(), 0, "{}", log());
+
+    let source = dir.join("src/lib.rs");
+    let text = std::fs::read_to_string(&source).unwrap();
+    std::fs::write(&source, text.replace("Hello from", "Howdy from")).unwrap();
+    assert!(
+        eventually(Duration::from_secs(180), || log().contains("reloaded in")),
+        "no reload:\n{}",
+        log()
+    );
+    std::thread::sleep(Duration::from_secs(3));
+    assert_eq!(rebuilds(), 1, "{}", log());
+
+    // A change the build does not turn into different code swaps nothing.
+    let readme = dir.join("README.md");
+    let mut notes = std::fs::read_to_string(&readme).unwrap();
+    notes.push_str("\nA note.\n");
+    std::fs::write(&readme, notes).unwrap();
+    assert!(
+        eventually(Duration::from_secs(120), || log()
+            .contains("the rebuilt code is unchanged; kept running")),
+        "{}",
+        log()
+    );
+    assert_eq!(rebuilds(), 2, "{}", log());
+    drop(child);
+}
+
+/// Kills the child when the test ends, passed or not.
+struct KillOnDrop(std::process::Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}

@@ -1,0 +1,348 @@
+//! The host keeps its promises under attack: each test sets up what an attacker would (a
+//! swapped cache file, a stalled response, a guest with many memories, a planted project file,
+//! a rebinding name, a preopen of the key store) and drives the binary.
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use crate::common::{self, Env, Server, fixture, stderr_of, stdout_of};
+
+const P2: &str = "wasm32-wasip2";
+
+fn setup() -> Env {
+    let env = Env::new();
+    common::store_account(&env);
+    env
+}
+
+/// Signs a fixture into `output` granting `caps`, with extra `sign` arguments.
+fn signed(env: &Env, name: &str, caps: &str, output: &str, extra: &[&str]) -> String {
+    env.wzt()
+        .arg("sign")
+        .arg(fixture(name, P2))
+        .args(["--caps", caps, "-o", output])
+        .args(extra)
+        .assert()
+        .success();
+    output.to_string()
+}
+
+/// `wzt run ACTOR --request REQUEST EXTRA…`: exit code, stdout, stderr.
+fn request(env: &Env, actor: &str, req: &str, extra: &[&str]) -> (i32, String, String) {
+    let out = env
+        .wzt()
+        .args(["run", actor, "--request", req])
+        .args(extra)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        stdout_of(&out),
+        stderr_of(&out),
+    )
+}
+
+/// The compile-cache entry of the component in `file` (signed or not: the module hash ignores
+/// the signature).
+fn cache_entry(env: &Env, file: &str) -> PathBuf {
+    let hash = common::module_hash(&env.read(file));
+    let dir = env.root.path().join("cache/wzt");
+    std::fs::read_dir(&dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with(&format!("component-{hash}-")))
+        })
+        .unwrap_or_else(|| panic!("no cache entry for {file} in {}", dir.display()))
+}
+
+#[test]
+fn a_swapped_or_corrupted_cache_entry_never_runs() {
+    let env = setup();
+    let a = signed(&env, "http-actor", "http", "a_s.wasm", &[]);
+    let b = signed(
+        &env,
+        "http-client-actor",
+        "http,httpclient",
+        "b_s.wasm",
+        &[],
+    );
+    assert_eq!(request(&env, &a, "GET /", &[]).1, "hello from wzt\n");
+    request(&env, &b, "GET /", &[]);
+
+    // B's compiled code in A's place: A is verified, then B's code must not be what answers.
+    std::fs::copy(cache_entry(&env, &b), cache_entry(&env, &a)).unwrap();
+    let (code, out, err) = request(&env, &a, "GET /", &[]);
+    assert_eq!((code, out.as_str()), (0, "hello from wzt\n"), "{err}");
+    assert!(
+        err.contains("wzt: refused the compile cache entry for this actor (its authentication tag does not match"),
+        "{err}"
+    );
+    // The entry was replaced: the next start loads it.
+    let (_, out, err) = request(&env, &a, "GET /", &[]);
+    assert_eq!(out, "hello from wzt\n");
+    assert!(err.contains("loaded from the compile cache"), "{err}");
+
+    // One flipped byte is refused the same way.
+    let entry = cache_entry(&env, &a);
+    let mut bytes = std::fs::read(&entry).unwrap();
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0x40;
+    std::fs::write(&entry, bytes).unwrap();
+    let (code, out, err) = request(&env, &a, "GET /", &[]);
+    assert_eq!((code, out.as_str()), (0, "hello from wzt\n"), "{err}");
+    assert!(err.contains("refused the compile cache entry"), "{err}");
+}
+
+#[test]
+fn a_stalled_streaming_response_is_cut_at_the_deadline() {
+    let env = setup();
+    let actor = signed(&env, "http-actor", "http", "a_s.wasm", &[]);
+    let server = Server::run(&env, &actor, &["--timeout", "1s", "--max-concurrent", "1"]);
+    let started = Instant::now();
+    let mut stream = TcpStream::connect(&server.addr).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(20)))
+        .unwrap();
+    write!(
+        stream,
+        "GET /stall HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut raw = Vec::new();
+    let mut buf = [0u8; 4096];
+    loop {
+        match stream.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => raw.extend_from_slice(&buf[..n]),
+            // A reset is a cut connection too.
+            Err(e) if e.kind() != std::io::ErrorKind::WouldBlock => break,
+            Err(e) => panic!("the server hung instead of closing: {e}"),
+        }
+    }
+    let text = String::from_utf8_lossy(&raw);
+    assert!(
+        started.elapsed() < Duration::from_secs(15),
+        "cut only after {:?}",
+        started.elapsed()
+    );
+    assert!(text.starts_with("HTTP/1.1 200"), "{text}");
+    assert!(text.contains("partial body, then nothing"), "{text}");
+    assert!(
+        !text.ends_with("0\r\n\r\n"),
+        "the client must see a truncated response, not a complete one: {text:?}"
+    );
+    // The only slot was released: the next requests are answered.
+    for _ in 0..3 {
+        assert_eq!(server.get("/").body, "hello from wzt\n");
+    }
+    server.stderr_containing(&["GET /stall", "ran past --timeout"]);
+}
+
+#[test]
+fn a_request_blocked_in_a_host_call_stops_at_the_deadline() {
+    let env = setup();
+    let actor = signed(&env, "http-actor", "http", "a_s.wasm", &[]);
+    // /slow sleeps in a host call, where the epoch deadline cannot interrupt the guest.
+    let started = Instant::now();
+    let (code, _, err) = request(&env, &actor, "GET /slow", &["--timeout", "300ms"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("ran past"), "{err}");
+    assert!(started.elapsed() < Duration::from_secs(30));
+}
+
+/// A component with two core instances, each with its own memory, that grows both by
+/// 2.5 MiB; its `wasi:cli/run` fails when a grow fails.
+fn two_memories() -> Vec<u8> {
+    wat::parse_str(
+        r#"(component
+            (core module $m
+                (memory 1)
+                (func (export "grow") (result i32) (memory.grow (i32.const 40))))
+            (core instance $a (instantiate $m))
+            (core instance $b (instantiate $m))
+            (core module $main
+                (import "a" "grow" (func $ga (result i32)))
+                (import "b" "grow" (func $gb (result i32)))
+                (func (export "run") (result i32)
+                    (if (i32.eq (call $ga) (i32.const -1)) (then (return (i32.const 1))))
+                    (if (i32.eq (call $gb) (i32.const -1)) (then (return (i32.const 1))))
+                    (i32.const 0)))
+            (core instance $main (instantiate $main
+                (with "a" (instance $a))
+                (with "b" (instance $b))))
+            (func $run (result (result)) (canon lift (core func $main "run")))
+            (instance $cli (export "run" (func $run)))
+            (export "wasi:cli/run@0.2.0" (instance $cli))
+        )"#,
+    )
+    .expect("valid wat")
+}
+
+#[test]
+fn every_memory_of_an_invocation_counts_against_max_memory() {
+    let env = setup();
+    env.write("two.wasm", &two_memories());
+    let run = |limit: &str| {
+        let out = env
+            .wzt()
+            .args(["run", "two.wasm", "--allow-unsigned", "--max-memory", limit])
+            .output()
+            .unwrap();
+        (out.status.code(), stderr_of(&out))
+    };
+    // 2 × 2.6 MiB: each memory alone fits 4 MiB, both together do not.
+    let (code, err) = run("4MiB");
+    assert_eq!(code, Some(1), "{err}");
+    let (code, err) = run("8MiB");
+    assert_eq!(code, Some(0), "{err}");
+}
+
+#[test]
+fn actors_do_not_see_each_others_key_value_data() {
+    let env = setup();
+    env.wzt()
+        .args(["keys", "gen", "module", "--name", "other_module"])
+        .assert()
+        .success();
+    let a = signed(&env, "kv-actor", "http,kv,log", "a_s.wasm", &[]);
+    let b = signed(
+        &env,
+        "kv-actor",
+        "http,kv,log",
+        "b_s.wasm",
+        &["--subject", "other_module"],
+    );
+    let (code, _, err) = request(&env, &a, "POST /set?key=secret", &["--data", "a's secret"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        request(&env, &a, "GET /get?key=secret", &[]).1,
+        "a's secret"
+    );
+    let (code, out, _) = request(&env, &b, "GET /get?key=secret", &[]);
+    assert_eq!((code, out.as_str()), (1, "secret not found\n"));
+    // Sharing is a decision made on purpose.
+    let a_subject = env.public_key("kv_actor_module");
+    let (code, out, err) = request(
+        &env,
+        &b,
+        "GET /get?key=secret",
+        &["--kv-namespace", &a_subject],
+    );
+    assert_eq!((code, out.as_str()), (0, "a's secret"), "{err}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(env.path(".wzt/kv.sqlite"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+}
+
+#[test]
+fn an_allowed_name_that_resolves_to_loopback_is_denied() {
+    let env = setup();
+    let actor = signed(
+        &env,
+        "http-client-actor",
+        "http,httpclient",
+        "c_s.wasm",
+        &[],
+    );
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    // `localhost` is a name: allowing it does not open loopback (nor would a wildcard whose
+    // DNS an attacker controls).
+    let (code, out, err) = request(
+        &env,
+        &actor,
+        &format!("/fetch?url=http://localhost:{port}/data"),
+        &["--allow-host", &format!("localhost:{port}")],
+    );
+    assert_ne!(code, 0, "{out}");
+    assert!(err.contains("a loopback address"), "{err}");
+    assert!(
+        err.contains("allow it by address with --allow-host"),
+        "{err}"
+    );
+    drop(listener);
+}
+
+#[test]
+fn a_project_file_others_could_write_or_own_is_refused() {
+    let env = setup();
+    env.write("actor.wasm", &common::core_module());
+    env.write(
+        "wzt.toml",
+        b"[actor]\nname = \"planted\"\ncaps = [\"fs\"]\n[build]\ncommand = \"true\"\nartifact = \"actor.wasm\"\n",
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let file = env.path("wzt.toml");
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o666)).unwrap();
+        let out = env.wzt().arg("sign").output().unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        let err = stderr_of(&out);
+        assert!(
+            err.contains("is writable by other users (mode 666)"),
+            "{err}"
+        );
+        assert!(
+            err.contains(&format!("chmod go-w {}", file.display())),
+            "{err}"
+        );
+        assert!(!env.path("actor_s.wasm").exists());
+
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
+        // SAFETY: geteuid has no preconditions.
+        if unsafe { libc::geteuid() } == 0 {
+            std::os::unix::fs::chown(&file, Some(65534), None).unwrap();
+            let out = env.wzt().arg("sign").output().unwrap();
+            assert_eq!(out.status.code(), Some(2));
+            assert!(stderr_of(&out).contains("is owned by another user (uid 65534)"));
+            std::os::unix::fs::chown(&file, Some(0), None).unwrap();
+        }
+    }
+    env.wzt().arg("sign").assert().success();
+    assert!(env.path("actor_s.wasm").exists());
+
+    // An artifact path that leaves the project is refused.
+    env.write(
+        "wzt.toml",
+        b"[actor]\nname = \"a\"\n[build]\ncommand = \"true\"\nartifact = \"../keys/account.nk\"\n",
+    );
+    let out = env.wzt().arg("sign").output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr_of(&out).contains("is outside the project"));
+}
+
+#[test]
+fn a_preopen_of_the_key_store_or_the_cache_is_refused() {
+    let env = setup();
+    let actor = signed(&env, "fs-actor", "http,fs", "fs_s.wasm", &[]);
+    let keys = env.keys_dir();
+    let (code, _, err) = request(&env, &actor, "GET /", &["--dir", keys.to_str().unwrap()]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("it would give the actor the key store"),
+        "{err}"
+    );
+    // The parent of the store holds it too.
+    let root = env.root.path();
+    let (code, _, err) = request(&env, &actor, "GET /", &["--dir", root.to_str().unwrap()]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("would give the actor"), "{err}");
+    let cache = root.join("cache");
+    std::fs::create_dir_all(&cache).unwrap();
+    let (code, _, err) = request(&env, &actor, "GET /", &["--dir", cache.to_str().unwrap()]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("the compile cache"), "{err}");
+}
