@@ -324,12 +324,13 @@ impl Opts {
         let response =
             host::http::request_once(actor, &method.to_ascii_uppercase(), path, &headers, body)
                 .await?;
-        let ok = (200..400).contains(&response.status);
+        let ok = (200..400).contains(&response.status) && response.body_error.is_none();
         if ctx.json {
             output::print_json(&json!({
                 "status": response.status,
                 "headers": response.headers.iter().map(|(k, v)| json!([k, v])).collect::<Vec<_>>(),
                 "body": String::from_utf8_lossy(&response.body),
+                "body_error": response.body_error,
             }));
         } else {
             let mut out = std::io::stdout().lock();
@@ -342,7 +343,9 @@ impl Opts {
             }
             out.write_all(&response.body)?;
             out.flush()?;
-            if !ok && !self.include {
+            if let Some(e) = &response.body_error {
+                eprintln!("wzt: {e}");
+            } else if !ok && !self.include {
                 eprintln!("wzt: HTTP {}", status_line(response.status));
             }
         }

@@ -198,6 +198,7 @@ impl Actor {
                 hooks: HttpClientHooks {
                     providers: Arc::clone(&self.providers),
                 },
+                open_buckets: 0,
             },
         );
         store.limiter(|s| &mut s.limits);
@@ -345,19 +346,27 @@ impl Actor {
         // One deadline for the whole invocation: the head, a body still streaming after it,
         // and host calls the guest blocks in (which the epoch deadline cannot interrupt).
         let deadline = tokio::time::Instant::now() + timeout;
+        // Set before the store is dropped at the deadline, so the response body, which ends
+        // when the store goes, can tell a cut-off from a finished body.
+        let cancelled = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let cancel = Arc::clone(&cancelled);
         let task = tokio::spawn(async move {
             let _permit = permit;
-            let work = async {
+            let mut work = Box::pin(async move {
                 let proxy = pre.instantiate_async(&mut store).await?;
                 proxy
                     .wasi_http_incoming_handler()
                     .call_handle(&mut store, req, out)
                     .await
-            };
-            match tokio::time::timeout_at(deadline, work).await {
-                Ok(result) => result,
-                // Dropping the work drops the store: the instance and its slot are released.
-                Err(_) => Err(wasmtime::Error::new(DeadlineExceeded)),
+            });
+            tokio::select! {
+                result = &mut work => result,
+                () = tokio::time::sleep_until(deadline) => {
+                    cancel.store(true, std::sync::atomic::Ordering::SeqCst);
+                    // Dropping the work drops the store: the instance and its slot are released.
+                    drop(work);
+                    Err(wasmtime::Error::new(DeadlineExceeded))
+                }
             }
         });
 
@@ -377,6 +386,7 @@ impl Actor {
                     http_body_util::BodyExt::boxed_unsync(DeadlineBody {
                         inner: body,
                         deadline: Box::pin(tokio::time::sleep_until(deadline)),
+                        cancelled,
                     })
                 }))
             }
@@ -481,10 +491,12 @@ impl std::fmt::Display for DeadlineExceeded {
 
 impl std::error::Error for DeadlineExceeded {}
 
-/// A response body that fails once the invocation's deadline passes.
+/// A response body that fails once the invocation's deadline passes, including when the body
+/// ends only because the invocation was dropped at the deadline.
 struct DeadlineBody {
     inner: wasmtime_wasi_http::p2::body::HyperOutgoingBody,
     deadline: std::pin::Pin<Box<tokio::time::Sleep>>,
+    cancelled: Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl hyper::body::Body for DeadlineBody {
@@ -496,14 +508,21 @@ impl hyper::body::Body for DeadlineBody {
         cx: &mut std::task::Context<'_>,
     ) -> std::task::Poll<Option<Result<hyper::body::Frame<Self::Data>, Self::Error>>> {
         use std::task::Poll;
-        if let Poll::Ready(frame) = std::pin::Pin::new(&mut self.inner).poll_frame(cx) {
-            return Poll::Ready(frame);
-        }
-        match self.deadline.as_mut().poll(cx) {
-            Poll::Ready(()) => Poll::Ready(Some(Err(
+        let timed_out = || {
+            Poll::Ready(Some(Err(
                 wasmtime_wasi_http::p2::bindings::http::types::ErrorCode::HttpResponseTimeout
                     .into(),
-            ))),
+            )))
+        };
+        match std::pin::Pin::new(&mut self.inner).poll_frame(cx) {
+            Poll::Ready(None) if self.cancelled.load(std::sync::atomic::Ordering::SeqCst) => {
+                return timed_out();
+            }
+            Poll::Ready(frame) => return Poll::Ready(frame),
+            Poll::Pending => {}
+        }
+        match self.deadline.as_mut().poll(cx) {
+            Poll::Ready(()) => timed_out(),
             Poll::Pending => Poll::Pending,
         }
     }

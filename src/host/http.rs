@@ -81,12 +81,18 @@ pub async fn serve(
         .is_ok())
 }
 
+/// The largest response body `request_once` reads.
+pub const MAX_REQUEST_RESPONSE: usize = 64 << 20;
+
 /// A response read whole.
 #[derive(Debug)]
 pub struct CollectedResponse {
     pub status: u16,
     pub headers: Vec<(String, String)>,
     pub body: Bytes,
+    /// Why the body ended early (cut off at the deadline, or over the size limit); `body` holds
+    /// what came before.
+    pub body_error: Option<String>,
 }
 
 /// Sends one request to `actor` in-process and reads the whole response.
@@ -120,15 +126,41 @@ pub async fn request_once(
             )
         })
         .collect();
-    let body = response
-        .into_body()
-        .collect()
-        .await
-        .map_err(|e| anyhow::anyhow!("reading the response body: {e:?}"))?
-        .to_bytes();
+    // Read frame by frame, so a body cut off (by the deadline) keeps what came before.
+    let mut body_in = std::pin::pin!(response.into_body());
+    let mut body = Vec::new();
+    let mut body_error = None;
+    while let Some(frame) = body_in.frame().await {
+        match frame {
+            Ok(frame) => {
+                if let Ok(data) = frame.into_data() {
+                    if body.len() + data.len() > MAX_REQUEST_RESPONSE {
+                        body_error = Some(format!(
+                            "the response body is larger than {} MiB, the most --request reads",
+                            MAX_REQUEST_RESPONSE >> 20
+                        ));
+                        break;
+                    }
+                    body.extend_from_slice(&data);
+                }
+            }
+            Err(wasmtime_wasi_http::Error::HttpResponseTimeout) => {
+                body_error = Some(
+                    "the response body was cut off: the actor ran past its deadline (--timeout) while sending it"
+                        .into(),
+                );
+                break;
+            }
+            Err(e) => {
+                body_error = Some(format!("the response body was cut off: {e}"));
+                break;
+            }
+        }
+    }
     Ok(CollectedResponse {
         status,
         headers,
-        body,
+        body: body.into(),
+        body_error,
     })
 }

@@ -16,6 +16,8 @@ pub struct ComponentState {
     pub limits: super::limits::InstanceLimits,
     pub providers: Arc<super::providers::Providers>,
     pub hooks: super::providers::http_client::HttpClientHooks,
+    /// Key-value buckets the guest holds open.
+    pub open_buckets: usize,
 }
 
 impl ComponentState {
@@ -23,6 +25,7 @@ impl ComponentState {
         super::providers::ProviderView {
             table: &mut self.table,
             providers: &self.providers,
+            open_buckets: &mut self.open_buckets,
         }
     }
 }

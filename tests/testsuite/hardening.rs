@@ -145,6 +145,21 @@ fn a_stalled_streaming_response_is_cut_at_the_deadline() {
 }
 
 #[test]
+fn an_in_process_request_whose_body_stalls_fails_with_what_came() {
+    let env = setup();
+    let actor = signed(&env, "http-actor", "http", "a_s.wasm", &[]);
+    let (code, out, err) = request(&env, &actor, "GET /stall", &["--timeout", "1s"]);
+    assert_eq!(code, 1, "{err}");
+    assert_eq!(out, "partial body, then nothing");
+    assert!(
+        err.contains(
+            "wzt: the response body was cut off: the actor ran past its deadline (--timeout) while sending it"
+        ),
+        "{err}"
+    );
+}
+
+#[test]
 fn a_request_blocked_in_a_host_call_stops_at_the_deadline() {
     let env = setup();
     let actor = signed(&env, "http-actor", "http", "a_s.wasm", &[]);

@@ -61,8 +61,28 @@ fn subject_matches(pattern: &str, subject: &str) -> bool {
 #[derive(Default)]
 pub struct Messaging {
     pub replies: Vec<Reply>,
-    /// Every message the actor published, in order.
-    pub published: Mutex<Vec<(String, Vec<u8>)>>,
+    /// The last messages the actor published (at most [`MAX_RECORDED`]), and how many in all.
+    pub published: Mutex<Recorded>,
+}
+
+/// Published messages kept per run; older ones are dropped (they were printed already).
+pub const MAX_RECORDED: usize = 1000;
+
+/// A bounded record of published messages.
+#[derive(Default)]
+pub struct Recorded {
+    pub last: std::collections::VecDeque<(String, Vec<u8>)>,
+    pub total: u64,
+}
+
+impl Recorded {
+    pub fn push(&mut self, subject: String, body: Vec<u8>) {
+        if self.last.len() == MAX_RECORDED {
+            self.last.pop_front();
+        }
+        self.last.push_back((subject, body));
+        self.total += 1;
+    }
 }
 
 impl consumer::Host for ProviderView<'_> {
@@ -116,7 +136,7 @@ impl consumer::Host for ProviderView<'_> {
                     .published
                     .lock()
                     .unwrap_or_else(|e| e.into_inner())
-                    .push((msg.subject.clone(), msg.body.clone()));
+                    .push(msg.subject.clone(), msg.body.clone());
                 (p.events)(HostEvent::Published {
                     actor: p.actor.clone(),
                     subject: msg.subject.clone(),
@@ -153,5 +173,21 @@ mod tests {
         assert!(subject_matches("orders.>", "orders.new.eu"));
         assert!(!subject_matches("orders.>", "orders"));
         assert!(!subject_matches("orders.new", "orders.old"));
+    }
+}
+
+#[cfg(test)]
+mod recorded_tests {
+    use super::*;
+
+    #[test]
+    fn the_record_of_publishes_is_bounded() {
+        let mut recorded = Recorded::default();
+        for i in 0..(MAX_RECORDED + 5) {
+            recorded.push(format!("s{i}"), vec![]);
+        }
+        assert_eq!(recorded.last.len(), MAX_RECORDED);
+        assert_eq!(recorded.total, (MAX_RECORDED + 5) as u64);
+        assert_eq!(recorded.last.front().unwrap().0, "s5");
     }
 }

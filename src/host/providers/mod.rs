@@ -82,6 +82,8 @@ fn short(bytes: &[u8]) -> String {
 pub struct ProviderView<'a> {
     pub table: &'a mut ResourceTable,
     pub providers: &'a Providers,
+    /// Key-value buckets this invocation holds open (bounded: each keeps its name).
+    pub open_buckets: &'a mut usize,
 }
 
 /// Marker for `add_to_linker`.

@@ -45,9 +45,17 @@ impl ProviderView<'_> {
     }
 }
 
+/// Buckets one invocation may hold open at once.
+pub const MAX_OPEN_BUCKETS: usize = 256;
+
 impl store::Host for ProviderView<'_> {
     fn open(&mut self, identifier: String) -> Wt<Result<Resource<BucketHandle>, store::Error>> {
         let p = self.providers;
+        if *self.open_buckets >= MAX_OPEN_BUCKETS {
+            return Ok(Err(store::Error::Other(format!(
+                "too many open buckets (the limit is {MAX_OPEN_BUCKETS} per invocation): drop buckets before opening more"
+            ))));
+        }
         let opened = p.traced(
             "wasi:keyvalue/store.open",
             || format!("bucket {identifier:?}"),
@@ -55,7 +63,11 @@ impl store::Host for ProviderView<'_> {
             |r| kv_summary(r, |_| "ok".into()),
         );
         match opened {
-            Ok(()) => Ok(Ok(self.table.push(BucketHandle { name: identifier })?)),
+            Ok(()) => {
+                let handle = self.table.push(BucketHandle { name: identifier })?;
+                *self.open_buckets += 1;
+                Ok(Ok(handle))
+            }
             Err(e) => Ok(Err(to_wit(e))),
         }
     }
@@ -137,6 +149,7 @@ impl store::HostBucket for ProviderView<'_> {
 
     fn drop(&mut self, b: Resource<BucketHandle>) -> Wt<()> {
         self.table.delete(b)?;
+        *self.open_buckets = self.open_buckets.saturating_sub(1);
         Ok(())
     }
 }
