@@ -223,6 +223,41 @@ pub fn fixture(name: &str, target: &str) -> PathBuf {
         .join(format!("{artifact}.wasm"))
 }
 
+/// Signs fixture `name` built for `target` with the store's account key, granting `caps`, into
+/// `output` (with `extra` arguments to `wzt sign`); returns `output`.
+pub fn sign_fixture(
+    env: &Env,
+    name: &str,
+    target: &str,
+    caps: &str,
+    output: &str,
+    extra: &[&str],
+) -> String {
+    env.wzt()
+        .arg("sign")
+        .arg(fixture(name, target))
+        .args(["--caps", caps, "-o", output])
+        .args(extra)
+        .assert()
+        .success();
+    output.to_string()
+}
+
+/// `wzt run ACTOR --request REQUEST EXTRA…`: exit code, stdout, stderr.
+pub fn run_request(env: &Env, actor: &str, req: &str, extra: &[&str]) -> (i32, String, String) {
+    let out = env
+        .wzt()
+        .args(["run", actor, "--request", req])
+        .args(extra)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        stdout_of(&out),
+        stderr_of(&out),
+    )
+}
+
 pub fn stderr_of(out: &std::process::Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }

@@ -7,7 +7,7 @@ use std::net::TcpStream;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use crate::common::{self, Env, Server, fixture, stderr_of, stdout_of};
+use crate::common::{self, Env, Server, run_request as request, stderr_of};
 
 const P2: &str = "wasm32-wasip2";
 
@@ -17,31 +17,8 @@ fn setup() -> Env {
     env
 }
 
-/// Signs a fixture into `output` granting `caps`, with extra `sign` arguments.
 fn signed(env: &Env, name: &str, caps: &str, output: &str, extra: &[&str]) -> String {
-    env.wzt()
-        .arg("sign")
-        .arg(fixture(name, P2))
-        .args(["--caps", caps, "-o", output])
-        .args(extra)
-        .assert()
-        .success();
-    output.to_string()
-}
-
-/// `wzt run ACTOR --request REQUEST EXTRA…`: exit code, stdout, stderr.
-fn request(env: &Env, actor: &str, req: &str, extra: &[&str]) -> (i32, String, String) {
-    let out = env
-        .wzt()
-        .args(["run", actor, "--request", req])
-        .args(extra)
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        stdout_of(&out),
-        stderr_of(&out),
-    )
+    common::sign_fixture(env, name, P2, caps, output, extra)
 }
 
 /// The compile-cache entry of the component in `file` (signed or not: the module hash ignores

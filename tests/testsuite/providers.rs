@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use snapbox::str;
 
-use crate::common::{self, Env, Server, assert_snapshot, fixture};
+use crate::common::{self, Env, Server, assert_snapshot, run_request as request};
 
 const P2: &str = "wasm32-wasip2";
 
@@ -18,29 +18,7 @@ fn setup() -> Env {
 }
 
 fn signed(env: &Env, name: &str, caps: &str) -> String {
-    let output = format!("{name}_s.wasm");
-    env.wzt()
-        .arg("sign")
-        .arg(fixture(name, P2))
-        .args(["--caps", caps, "-o", &output])
-        .assert()
-        .success();
-    output
-}
-
-/// Runs `wzt run ACTOR --request REQUEST EXTRA…`; returns exit code, stdout, stderr.
-fn request(env: &Env, actor: &str, req: &str, extra: &[&str]) -> (i32, String, String) {
-    let out = env
-        .wzt()
-        .args(["run", actor, "--request", req])
-        .args(extra)
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    common::sign_fixture(env, name, P2, caps, &format!("{name}_s.wasm"), &[])
 }
 
 #[test]

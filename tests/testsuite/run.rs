@@ -13,15 +13,14 @@ const P1: &str = "wasm32-wasip1";
 
 /// Signs the fixture with the store's account key, granting `caps`; returns the signed file name.
 fn signed_fixture(env: &Env, name: &str, target: &str, caps: &str) -> String {
-    let input = fixture(name, target);
-    let output = format!("{name}-{target}_s.wasm");
-    env.wzt()
-        .arg("sign")
-        .arg(&input)
-        .args(["--caps", caps, "-o", &output])
-        .assert()
-        .success();
-    output
+    common::sign_fixture(
+        env,
+        name,
+        target,
+        caps,
+        &format!("{name}-{target}_s.wasm"),
+        &[],
+    )
 }
 
 fn setup() -> Env {
