@@ -32,10 +32,10 @@ pub struct Opts {
     /// Send one request in-process instead of listening, e.g. 'GET /' or 'POST /items';
     /// print the response body; exit 0 for 2xx/3xx, 1 otherwise.
     #[arg(long, value_name = "'METHOD /PATH'")]
-    request: Option<String>,
+    request: Option<RequestLine>,
     /// A request header, K:V (repeatable).
     #[arg(long = "header", short = 'H', value_name = "K:V", requires = "request")]
-    headers: Vec<String>,
+    headers: Vec<Header>,
     /// The request body: text, or @FILE to read it from a file.
     #[arg(long, short = 'd', value_name = "TEXT|@FILE", requires = "request")]
     data: Option<String>,
@@ -49,7 +49,7 @@ pub struct Opts {
     /// Deliver a message to the actor's wasmcloud:messaging handler before anything else,
     /// SUBJECT=PAYLOAD (repeatable).
     #[arg(long = "message", value_name = "SUBJECT=PAYLOAD")]
-    messages: Vec<String>,
+    messages: Vec<Message>,
     #[command(flatten)]
     host: HostArgs,
     #[command(flatten)]
@@ -150,10 +150,7 @@ impl Opts {
             if actor.entry_point() == EntryPoint::Messaging || self.request.is_some() {
                 startup(None);
             }
-            for m in &self.messages {
-                let (subject, payload) = m
-                    .split_once('=')
-                    .with_context(|| format!("--message {m}: expected SUBJECT=PAYLOAD"))?;
+            for Message { subject, payload } in &self.messages {
                 match runtime.block_on(actor.deliver(subject, payload.as_bytes())) {
                     Ok(Ok(())) => eprintln!("wzt: delivered message on {}", escape(subject)),
                     Ok(Err(e)) => {
@@ -297,23 +294,13 @@ impl Opts {
         &self,
         ctx: &Ctx,
         actor: &Arc<Actor>,
-        request: &str,
+        request: &RequestLine,
     ) -> anyhow::Result<Outcome> {
-        let mut words = request.split_whitespace();
-        let (method, path) = match (words.next(), words.next(), words.next()) {
-            (Some(path), None, None) if path.starts_with('/') => ("GET", path),
-            (Some(method), Some(path), None) if path.starts_with('/') => (method, path),
-            _ => bail!("--request '{request}': expected 'METHOD /PATH', e.g. 'GET /'"),
-        };
-        let headers = self
+        let headers: Vec<(String, String)> = self
             .headers
             .iter()
-            .map(|h| {
-                h.split_once(':')
-                    .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
-                    .with_context(|| format!("--header {h}: expected K:V"))
-            })
-            .collect::<anyhow::Result<Vec<_>>>()?;
+            .map(|h| (h.name.clone(), h.value.clone()))
+            .collect();
         let body = match self.data.as_deref() {
             Some(d) if d.starts_with('@') => std::fs::read(&d[1..])
                 .with_context(|| format!("--data: cannot read {}", &d[1..]))?
@@ -322,7 +309,7 @@ impl Opts {
             None => bytes::Bytes::new(),
         };
         let response =
-            host::http::request_once(actor, &method.to_ascii_uppercase(), path, &headers, body)
+            host::http::request_once(actor, &request.method, &request.path, &headers, body)
                 .await?;
         let ok = (200..400).contains(&response.status) && response.body_error.is_none();
         if ctx.json {
@@ -364,5 +351,71 @@ fn status_line(status: u16) -> String {
     {
         Some(reason) => format!("{status} {reason}"),
         None => status.to_string(),
+    }
+}
+
+/// `--request 'METHOD /PATH'` (or just `/PATH` for GET).
+#[derive(Debug, Clone)]
+struct RequestLine {
+    method: String,
+    path: String,
+}
+
+impl std::str::FromStr for RequestLine {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let mut words = s.split_whitespace();
+        let (method, path) = match (words.next(), words.next(), words.next()) {
+            (Some(path), None, None) if path.starts_with('/') => ("GET", path),
+            (Some(method), Some(path), None) if path.starts_with('/') => (method, path),
+            _ => return Err("expected 'METHOD /PATH', e.g. 'GET /'".into()),
+        };
+        Ok(RequestLine {
+            method: method.to_ascii_uppercase(),
+            path: path.to_string(),
+        })
+    }
+}
+
+/// `--header K:V`.
+#[derive(Debug, Clone)]
+struct Header {
+    name: String,
+    value: String,
+}
+
+impl std::str::FromStr for Header {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.split_once(':') {
+            Some((k, v)) if !k.trim().is_empty() => Ok(Header {
+                name: k.trim().to_string(),
+                value: v.trim().to_string(),
+            }),
+            _ => Err("expected K:V".into()),
+        }
+    }
+}
+
+/// `--message SUBJECT=PAYLOAD`.
+#[derive(Debug, Clone)]
+struct Message {
+    subject: String,
+    payload: String,
+}
+
+impl std::str::FromStr for Message {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.split_once('=') {
+            Some((subject, payload)) if !subject.is_empty() => Ok(Message {
+                subject: subject.to_string(),
+                payload: payload.to_string(),
+            }),
+            _ => Err("expected SUBJECT=PAYLOAD".into()),
+        }
     }
 }
