@@ -419,3 +419,24 @@ impl std::str::FromStr for Message {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn request_headers_and_messages_parse() {
+        let r: RequestLine = "post /items".parse().unwrap();
+        assert_eq!((r.method.as_str(), r.path.as_str()), ("POST", "/items"));
+        let r: RequestLine = "/".parse().unwrap();
+        assert_eq!(r.method, "GET");
+        assert!("GET".parse::<RequestLine>().is_err());
+        assert!("GET / extra".parse::<RequestLine>().is_err());
+        let h: Header = "x-a: b:c".parse().unwrap();
+        assert_eq!((h.name.as_str(), h.value.as_str()), ("x-a", "b:c"));
+        assert!(":v".parse::<Header>().is_err());
+        let m: Message = "greet=hi=there".parse().unwrap();
+        assert_eq!((m.subject.as_str(), m.payload.as_str()), ("greet", "hi=there"));
+        assert!("=x".parse::<Message>().is_err());
+    }
+}
