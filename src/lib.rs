@@ -15,6 +15,7 @@ pub mod keys;
 pub mod policy;
 pub mod project;
 pub mod sign;
+pub mod text;
 pub mod time;
 pub mod verify;
 pub mod wasm;

@@ -9,7 +9,6 @@ use std::sync::Arc;
 use anyhow::{Context as _, bail};
 use clap::Args;
 
-use super::output::escape;
 use crate::caps::{Capability, Grants};
 use crate::host::providers::http_client::{HostPattern, HttpClientMode, load_fixtures};
 use crate::host::providers::kv::{MemoryKv, SqliteKv};
@@ -331,78 +330,7 @@ fn read_config_file(path: &std::path::Path) -> anyhow::Result<BTreeMap<String, S
         .collect()
 }
 
-/// Prints host events on stderr.
+/// Prints host events on stderr (their `Display` escapes what came from the guest).
 pub fn print_event(event: HostEvent) {
-    match event {
-        HostEvent::Log {
-            level,
-            actor,
-            context,
-            message,
-        } => eprintln!(
-            "[log] {} {} {}: {}",
-            level.as_str(),
-            escape(&actor),
-            escape(&context),
-            escape(&message)
-        ),
-        HostEvent::Published {
-            actor,
-            subject,
-            body,
-        } => eprintln!(
-            "[msg] {} published on {}: {}",
-            escape(&actor),
-            escape(&subject),
-            escape(&body)
-        ),
-        HostEvent::Denied { actor, what, why } => {
-            eprintln!(
-                "wzt: denied {} {}: {}",
-                escape(&actor),
-                escape(&what),
-                escape(&why)
-            )
-        }
-        HostEvent::CapCall(call) => eprintln!(
-            "[trace] {} {}({}) -> {} ({} µs){}",
-            escape(&call.actor),
-            call.call,
-            escape(&call.args),
-            escape(&call.result),
-            call.duration_us,
-            if call.denied { " DENIED" } else { "" }
-        ),
-        HostEvent::GuestOutput { stream, line } => eprintln!("[{stream}] {}", escape(&line)),
-        HostEvent::Trap {
-            invocation,
-            error,
-            stderr_tail,
-        } => {
-            eprintln!("wzt: {invocation} trapped (answered 500; still serving):");
-            for line in error.lines() {
-                eprintln!("    {line}");
-            }
-            print_tail(&stderr_tail);
-        }
-        HostEvent::Timeout {
-            invocation,
-            after,
-            stderr_tail,
-        } => {
-            eprintln!(
-                "wzt: {invocation} stopped after {after:.1?}: it ran past --timeout (answered 500; still serving)"
-            );
-            print_tail(&stderr_tail);
-        }
-    }
-}
-
-fn print_tail(lines: &[String]) {
-    if !lines.is_empty() {
-        eprintln!("  last stderr lines of the actor:");
-        for line in lines {
-            eprintln!("    {}", escape(line));
-        }
-    }
+    eprintln!("{event}");
 }
