@@ -11,6 +11,7 @@ use ed25519_dalek::{Signature, VerifyingKey};
 use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::keys::{self, Key, KeyRole};
+use crate::text::Untrusted;
 
 /// The header wzt writes, byte for byte what wascap writes.
 pub const HEADER_JSON: &str = r#"{"typ":"jwt","alg":"Ed25519"}"#;
@@ -98,26 +99,47 @@ pub fn new_token_id() -> String {
 }
 
 /// Why a token cannot be read or does not verify. `code()` is the stable name used in JSON.
+/// The strings are the token's own text, kept raw; `Display` escapes them ([`Untrusted`]).
 #[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]
 pub enum TokenError {
-    #[error("the token is malformed: {0}")]
+    #[error("the token is malformed: {}", Untrusted(.0))]
     Malformed(String),
-    #[error("the token's header is not accepted: {0}")]
+    #[error("the token's header is not accepted: {}", Untrusted(.0))]
     BadHeader(String),
-    #[error("the token uses algorithm '{0}'; only Ed25519 (or EdDSA) is accepted")]
+    #[error(
+        "the token uses algorithm '{}'; only Ed25519 (or EdDSA) is accepted",
+        Untrusted(.0)
+    )]
     BadAlgorithm(String),
-    #[error("the token's claims are malformed: {0}")]
+    #[error("the token's claims are malformed: {}", Untrusted(.0))]
     MalformedClaims(String),
-    #[error("the issuer '{0}' is not a valid public key")]
+    #[error("the issuer '{}' is not a valid public key", Untrusted(.0))]
     InvalidIssuer(String),
     #[error("the issuer must be an account key (A…), but it is {} key", .0.with_article())]
     IssuerNotAccount(KeyRole),
-    #[error("the subject must be a module or service key (M… or V…): {0}")]
+    #[error(
+        "the subject must be a module or service key (M… or V…): {}",
+        Untrusted(.0)
+    )]
     SubjectNotModule(String),
     #[error(
         "the signature does not verify under the issuer's key: the token was altered or signed by another key"
     )]
     BadSignature,
+    /// The header has a member other than `typ` and `alg` (the name is kept raw).
+    #[error("{}", unsupported_header(.0))]
+    UnsupportedHeader(String),
+}
+
+fn unsupported_header(member: &str) -> String {
+    if member == "crit" {
+        "the token's header marks extensions as critical (`crit`); wzt implements none, and RFC 7515 requires refusing a token whose critical extensions are not understood".to_string()
+    } else {
+        format!(
+            "the token's header has the member '{}', which wzt does not understand; only typ and alg are accepted",
+            Untrusted(member)
+        )
+    }
 }
 
 impl TokenError {
@@ -131,6 +153,7 @@ impl TokenError {
             TokenError::IssuerNotAccount(_) => "issuer_not_account",
             TokenError::SubjectNotModule(_) => "subject_not_module",
             TokenError::BadSignature => "bad_signature",
+            TokenError::UnsupportedHeader(_) => "unsupported_header",
         }
     }
 }
@@ -156,11 +179,85 @@ pub struct Token {
     signature: Vec<u8>,
 }
 
-#[derive(Deserialize)]
-struct Header {
-    #[serde(default)]
-    typ: Option<String>,
-    alg: String,
+/// Every member of a JWS header, in order, duplicates included (a derived struct would keep
+/// only one of two `alg`s, or ignore a `crit`).
+struct HeaderMembers(Vec<(String, serde_json::Value)>);
+
+impl<'de> Deserialize<'de> for HeaderMembers {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = HeaderMembers;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<HeaderMembers, A::Error> {
+                let mut members = Vec::new();
+                while let Some(entry) = map.next_entry::<String, serde_json::Value>()? {
+                    members.push(entry);
+                }
+                Ok(HeaderMembers(members))
+            }
+        }
+        d.deserialize_map(Members)
+    }
+}
+
+/// Reads a JWS header: `alg` an accepted algorithm, `typ` absent or `jwt` (any case), and no
+/// other member, each at most once. Anything else is refused, never ignored: a `crit` names
+/// extensions the verifier must understand (RFC 7515 §4.1.11), and other members (`jku`, `x5u`,
+/// `b64`, `kid`) would change how the token is to be checked.
+fn parse_header(bytes: &[u8]) -> Result<String, TokenError> {
+    let HeaderMembers(members) = serde_json::from_slice(bytes)
+        .map_err(|e| TokenError::BadHeader(format!("not a JWS header: {e}")))?;
+    let (mut alg, mut typ) = (None, None);
+    let mut unknown = None;
+    for (name, value) in members {
+        let slot = match name.as_str() {
+            "alg" => &mut alg,
+            "typ" => &mut typ,
+            _ => {
+                unknown.get_or_insert(name);
+                continue;
+            }
+        };
+        if slot.replace(value).is_some() {
+            return Err(TokenError::BadHeader(format!("'{name}' appears twice")));
+        }
+    }
+    let alg = match alg {
+        None => return Err(TokenError::BadHeader("there is no alg".into())),
+        Some(serde_json::Value::String(alg)) => alg,
+        Some(other) => {
+            return Err(TokenError::BadHeader(format!(
+                "alg is not a string: {other}"
+            )));
+        }
+    };
+    if !ACCEPTED_ALGS.contains(&alg.as_str()) {
+        return Err(TokenError::BadAlgorithm(alg));
+    }
+    if let Some(name) = unknown {
+        return Err(TokenError::UnsupportedHeader(name));
+    }
+    match typ {
+        None => {}
+        Some(serde_json::Value::String(typ)) if typ.eq_ignore_ascii_case("jwt") => {}
+        Some(serde_json::Value::String(typ)) => {
+            return Err(TokenError::BadHeader(format!(
+                "typ is '{typ}', expected 'jwt'"
+            )));
+        }
+        Some(other) => {
+            return Err(TokenError::BadHeader(format!(
+                "typ is not a string: {other}"
+            )));
+        }
+    }
+    Ok(alg)
 }
 
 impl Token {
@@ -178,26 +275,14 @@ impl Token {
                 .decode(s.as_bytes())
                 .map_err(|e| TokenError::Malformed(format!("{what} is not base64url: {e}")))
         };
-        let header_bytes = decode("header", segments[0])?;
-        let header: Header = serde_json::from_slice(&header_bytes)
-            .map_err(|e| TokenError::BadHeader(format!("not a JWS header: {e}")))?;
-        if !ACCEPTED_ALGS.contains(&header.alg.as_str()) {
-            return Err(TokenError::BadAlgorithm(header.alg));
-        }
-        if let Some(typ) = &header.typ
-            && !typ.eq_ignore_ascii_case("jwt")
-        {
-            return Err(TokenError::BadHeader(format!(
-                "typ is '{typ}', expected 'jwt'"
-            )));
-        }
+        let alg = parse_header(&decode("header", segments[0])?)?;
         let body = decode("claims", segments[1])?;
         let claims: Claims = serde_json::from_slice(&body)
             .map_err(|e| TokenError::MalformedClaims(e.to_string()))?;
         let signature = decode("signature", segments[2])?;
         Ok(Token {
             raw: raw.to_string(),
-            alg: header.alg,
+            alg,
             claims,
             signature,
         })
@@ -297,6 +382,48 @@ mod tests {
         let claims: Claims = serde_json::from_str(ok).unwrap();
         assert_eq!(claims.expires, None);
         assert!(!claims.metadata.provider);
+    }
+
+    #[test]
+    fn header_members_other_than_typ_and_alg_are_refused() {
+        let code = |header: &str| {
+            let token = format!("{}.e30.", BASE64URL_NOPAD.encode(header.as_bytes()));
+            Token::parse(&token).unwrap_err().code()
+        };
+        assert_eq!(
+            code(r#"{"alg":"Ed25519","crit":["b64"],"b64":false}"#),
+            "unsupported_header"
+        );
+        assert_eq!(
+            code(r#"{"typ":"jwt","alg":"Ed25519","jku":"https://x"}"#),
+            "unsupported_header"
+        );
+        assert_eq!(code(r#"{"alg":"none","alg":"Ed25519"}"#), "bad_header");
+        assert_eq!(
+            code(r#"{"alg":"Ed25519","typ":"jwt","typ":"x"}"#),
+            "bad_header"
+        );
+        assert_eq!(code(r#"{"alg":"Ed25519","typ":null}"#), "bad_header");
+        assert_eq!(code(r#"{"alg":["Ed25519"]}"#), "bad_header");
+        assert_eq!(code(r#"{"typ":"jwt"}"#), "bad_header");
+        assert_eq!(code(r#"["alg","Ed25519"]"#), "bad_header");
+        // A refused algorithm is named as such, whatever else the header holds.
+        assert_eq!(code(r#"{"alg":"none","crit":["x"]}"#), "bad_algorithm");
+        let e = TokenError::UnsupportedHeader("x\u{1b}[2J".into()).to_string();
+        assert!(e.contains("x\\u{1b}[2J"), "{e}");
+        assert!(
+            TokenError::UnsupportedHeader("crit".into())
+                .to_string()
+                .contains("RFC 7515")
+        );
+    }
+
+    #[test]
+    fn token_text_is_escaped_when_shown() {
+        let e = TokenError::BadAlgorithm("\x1b[1A\x1b[2K\rPASS".into()).to_string();
+        assert!(!e.chars().any(crate::text::is_unsafe), "{e}");
+        let e = TokenError::InvalidIssuer("A\u{202e}B".into()).to_string();
+        assert!(e.contains("A\\u{202e}B"), "{e}");
     }
 
     #[test]

@@ -186,7 +186,7 @@ pub enum PublicKeyError {
 
 /// Decodes a public key and tells its role.
 pub fn parse_public_key(key: &str) -> Result<(KeyRole, [u8; 32]), PublicKeyError> {
-    if key.len() == SEED_LEN && key.starts_with('S') {
+    if looks_like_seed(key) {
         return Err(PublicKeyError::SeedGiven(abbreviate(key)));
     }
     if key.len() != PUBLIC_KEY_LEN {
@@ -220,8 +220,24 @@ pub fn parse_public_key_of(key: &str, expected: &[KeyRole]) -> Result<[u8; 32], 
     }
 }
 
+/// The first two characters of a seed-shaped string (`S` and the role letter, which say
+/// nothing secret: the next ones do) and an ellipsis. By characters, never by byte index.
 fn abbreviate(s: &str) -> String {
-    format!("{}…", &s[..s.len().min(4)])
+    let head: String = s.trim().chars().take(2).collect();
+    format!("{head}…")
+}
+
+/// Whether `text` has the shape of a seed, typed or pasted where a name or a public key belongs:
+/// after trimming, `S` (either case) and 47 to 67 more base32 characters, i.e. a seed give or
+/// take a few characters. No key name or public key looks like this (public keys never start
+/// with `S`), so callers refuse such input without echoing it (a seed in an error message
+/// lands in terminals and CI logs).
+pub fn looks_like_seed(text: &str) -> bool {
+    let b = text.trim().as_bytes();
+    (SEED_LEN - 10..=SEED_LEN + 10).contains(&b.len())
+        && b[0].eq_ignore_ascii_case(&b'S')
+        && b.iter()
+            .all(|c| c.is_ascii_alphabetic() || (b'2'..=b'7').contains(c))
 }
 
 /// A key pair with its seed. Signing keys are ed25519; curve keys are X25519 and cannot sign.
@@ -345,6 +361,10 @@ pub enum StoreError {
         "invalid key name '{0}': use letters, digits, '.', '_' and '-' only, not starting with '.'"
     )]
     InvalidName(String),
+    #[error(
+        "a seed was given where a key name belongs (not shown here, it is a secret); pass a key name, a seed file, or `-` to read the seed from standard input"
+    )]
+    SeedAsName,
     #[error("a key named '{name}' already exists at {}; pass --force to replace it", path.display())]
     Exists { name: String, path: PathBuf },
     #[error("no key named '{name}' in {}; `wzt keys list` shows the stored keys", dir.display())]
@@ -625,6 +645,9 @@ impl KeyStore {
 }
 
 fn validate_name(name: &str) -> Result<(), StoreError> {
+    if looks_like_seed(name) {
+        return Err(StoreError::SeedAsName);
+    }
     let ok = !name.is_empty()
         && !name.starts_with('.')
         && name.len() <= 200
@@ -697,6 +720,40 @@ mod tests {
             Key::from_seed(&flipped).unwrap_err(),
             SeedError::BadChecksum
         );
+    }
+
+    #[test]
+    fn seed_shaped_input_is_refused_without_echo() {
+        let seed = Key::generate(KeyRole::Account).seed().to_string();
+        for given in [
+            seed.clone(),
+            format!(" {seed}\n"),
+            seed[..56].to_string(),
+            seed.to_ascii_lowercase(),
+        ] {
+            assert!(looks_like_seed(&given), "{given}");
+            let e = parse_public_key(&given).unwrap_err();
+            assert!(matches!(&e, PublicKeyError::SeedGiven(s) if s.eq_ignore_ascii_case("SA…")));
+            let store = KeyStore::new("/nonexistent");
+            let e = store.load(&given).unwrap_err().to_string();
+            assert!(!e.contains(&seed[2..]), "{e}");
+        }
+        let public = Key::generate(KeyRole::Account).public_key().to_string();
+        assert!(!looks_like_seed(&public));
+        assert!(!looks_like_seed("account"));
+        assert!(!looks_like_seed("STAGING_ACCOUNT"));
+    }
+
+    #[test]
+    fn non_ascii_key_text_is_an_error_not_a_panic() {
+        // 58 and 56 bytes, as long as a seed and a public key, split inside a character.
+        let seed_long = format!("S{}x", "é".repeat(28));
+        let key_long = format!("A{}x", "é".repeat(27));
+        for text in [&seed_long, &key_long, "Sé", "éé"] {
+            assert!(parse_public_key(text).is_err());
+            assert!(Key::from_seed(text).is_err());
+        }
+        assert_eq!(abbreviate("Sé€x"), "Sé…");
     }
 
     #[test]

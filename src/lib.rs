@@ -7,14 +7,20 @@
 
 pub mod caps;
 pub mod claims;
+#[cfg(feature = "runtime")]
 pub mod cli;
+#[cfg(feature = "runtime")]
 pub mod devloop;
 pub mod fsutil;
+#[cfg(any(test, feature = "fuzzing"))]
+pub mod fuzzing;
+#[cfg(feature = "runtime")]
 pub mod host;
 pub mod keys;
 pub mod policy;
 pub mod project;
 pub mod sign;
+pub mod text;
 pub mod time;
 pub mod verify;
 pub mod wasm;

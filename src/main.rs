@@ -1,15 +1,18 @@
 use std::process::ExitCode;
 
 use clap::Parser;
+use wzt::text::escape_lines;
 
 fn main() -> ExitCode {
     let cli = wzt::cli::Cli::parse();
     match wzt::cli::run(cli) {
         Ok(outcome) => ExitCode::from(outcome.exit_code()),
         Err(err) => {
-            eprintln!("error: {err}");
+            // The errors that carry outside text escape it themselves; this catches any other
+            // (a wasmtime message quoting a name, say) before it reaches the terminal.
+            eprintln!("error: {}", escape_lines(&err.to_string(), "  "));
             for cause in err.chain().skip(1) {
-                eprintln!("  caused by: {cause}");
+                eprintln!("  caused by: {}", escape_lines(&cause.to_string(), "    "));
             }
             ExitCode::from(2)
         }

@@ -1,7 +1,7 @@
 //! Signing: claims about an artifact, embedded as its one signature section.
 
 use std::fs::File;
-use std::io::{BufReader, Write};
+use std::io::{BufReader, Cursor, Read, Seek, Write};
 use std::path::Path;
 
 use crate::caps::{self, Grants};
@@ -57,7 +57,8 @@ pub enum SignError {
     #[error("the expiry is not after the not-before time: the token would never be valid")]
     EmptyValidity,
     #[error(
-        "--caps auto: {0} needs a capability the host cannot provide; list the capabilities explicitly instead"
+        "--caps auto: {} needs a capability the host cannot provide; list the capabilities explicitly instead",
+        crate::text::Untrusted(.0)
     )]
     UnsupportedImport(String),
     #[error(
@@ -109,6 +110,34 @@ pub fn sign_file(
     issuer: &Key,
     subject: &Key,
 ) -> Result<Signed, SignError> {
+    check(spec, issuer, subject)?;
+    let file = File::open(input)?;
+    let len = file.metadata()?.len();
+    let mut src = BufReader::with_capacity(64 << 10, file);
+    let (layout, caps) = prepare(&mut src, len, spec)?;
+    let signed = fsutil::write_atomically(output, Some(input), |out| {
+        write_signed(&layout, &caps, &mut src, out, spec, issuer, subject)
+    })?;
+    Ok(signed)
+}
+
+/// [`sign_file`] in memory: the signed artifact and what was signed.
+pub fn sign_bytes(
+    input: &[u8],
+    spec: &ClaimsSpec,
+    issuer: &Key,
+    subject: &Key,
+) -> Result<(Vec<u8>, Signed), SignError> {
+    check(spec, issuer, subject)?;
+    let mut src = Cursor::new(input);
+    let (layout, caps) = prepare(&mut src, input.len() as u64, spec)?;
+    let mut out = Vec::with_capacity(input.len() + 1024);
+    let signed = write_signed(&layout, &caps, &mut src, &mut out, spec, issuer, subject)?;
+    Ok((out, signed))
+}
+
+/// What can be refused before reading the artifact: key roles, the alias, the validity window.
+fn check(spec: &ClaimsSpec, issuer: &Key, subject: &Key) -> Result<(), SignError> {
     if issuer.role() != KeyRole::Account {
         return Err(SignError::IssuerNotAccount(issuer.role()));
     }
@@ -123,51 +152,66 @@ pub fn sign_file(
     {
         return Err(SignError::EmptyValidity);
     }
+    Ok(())
+}
 
-    let file = File::open(input)?;
-    let len = file.metadata()?.len();
-    let mut src = BufReader::with_capacity(64 << 10, file);
-    let layout = Layout::scan(&mut src, len)?;
+/// The artifact's framing and the grants to sign (`auto` resolved from its imports).
+fn prepare<R: Read + Seek>(
+    src: &mut R,
+    len: u64,
+    spec: &ClaimsSpec,
+) -> Result<(Layout, Grants), SignError> {
+    let layout = Layout::scan(src, len)?;
     let caps = match &spec.grant {
         Grant::List(list) => list.clone(),
         Grant::Auto => {
-            let needs = caps::needs_of(&layout.imports_and_exports(&mut src)?);
+            let needs = caps::needs_of(&layout.imports_and_exports(src)?);
             if let Some(n) = needs.iter().find(|n| n.need == caps::Need::Unsupported) {
                 return Err(SignError::UnsupportedImport(n.name.clone()));
             }
             caps::least_privilege(&needs)
         }
     };
+    Ok((layout, caps))
+}
 
-    let signed = fsutil::write_atomically(output, Some(input), |out| {
-        let module_hash = layout.write_stripped(&mut src, out)?;
-        let claims = Claims {
-            expires: spec.expires,
-            id: claims::new_token_id(),
-            issued_at: spec.issued_at,
-            issuer: issuer.public_key().to_string(),
-            subject: subject.public_key().to_string(),
-            not_before: spec.not_before,
-            metadata: ActorMetadata {
-                name: spec.name.clone(),
-                module_hash,
-                tags: (!spec.tags.is_empty()).then(|| spec.tags.clone()),
-                caps: Some(caps.contract_ids()),
-                rev: spec.rev,
-                ver: spec.ver.clone(),
-                call_alias: spec.call_alias.clone(),
-                provider: false,
-            },
-            wascap_revision: Some(WASCAP_REVISION),
-        };
-        let token = claims::encode(&claims, issuer).map_err(std::io::Error::other)?;
-        out.write_all(&wasm::signature_section(&token))?;
-        Ok(Signed {
-            claims,
-            token,
-            kind: layout.kind,
-            replaced_signatures: layout.signatures.len(),
-        })
-    })?;
-    Ok(signed)
+/// Writes the signature-free encoding, then one signature section whose claims carry the hash
+/// computed in the same pass.
+fn write_signed<R: Read + Seek, W: Write>(
+    layout: &Layout,
+    caps: &Grants,
+    src: &mut R,
+    out: &mut W,
+    spec: &ClaimsSpec,
+    issuer: &Key,
+    subject: &Key,
+) -> std::io::Result<Signed> {
+    let module_hash = layout.write_stripped(src, out)?;
+    let claims = Claims {
+        expires: spec.expires,
+        id: claims::new_token_id(),
+        issued_at: spec.issued_at,
+        issuer: issuer.public_key().to_string(),
+        subject: subject.public_key().to_string(),
+        not_before: spec.not_before,
+        metadata: ActorMetadata {
+            name: spec.name.clone(),
+            module_hash,
+            tags: (!spec.tags.is_empty()).then(|| spec.tags.clone()),
+            caps: Some(caps.contract_ids()),
+            rev: spec.rev,
+            ver: spec.ver.clone(),
+            call_alias: spec.call_alias.clone(),
+            provider: false,
+        },
+        wascap_revision: Some(WASCAP_REVISION),
+    };
+    let token = claims::encode(&claims, issuer).map_err(std::io::Error::other)?;
+    out.write_all(&wasm::signature_section(&token))?;
+    Ok(Signed {
+        claims,
+        token,
+        kind: layout.kind,
+        replaced_signatures: layout.signature_count(),
+    })
 }

@@ -10,8 +10,15 @@ pub fn now() -> u64 {
         .unwrap_or(0)
 }
 
-/// RFC 3339 in UTC, e.g. `2026-11-24T10:00:00Z`.
+/// The first second RFC 3339 cannot write (year 10000); humantime refuses it.
+const YEAR_10000: u64 = 253_402_300_800;
+
+/// RFC 3339 in UTC, e.g. `2026-11-24T10:00:00Z`. A time from year 10000 on (a token may say
+/// anything up to `u64::MAX`) is written in seconds instead, never a panic.
 pub fn rfc3339(secs: u64) -> String {
+    if secs >= YEAR_10000 {
+        return format!("{secs} s after 1970-01-01 (after year 9999)");
+    }
     humantime::format_rfc3339_seconds(UNIX_EPOCH + Duration::from_secs(secs)).to_string()
 }
 
@@ -111,6 +118,13 @@ mod tests {
         assert_eq!(parse_time("1970-01-02T09:00:00+09:00", 5), Ok(86400));
         assert_eq!(parse_time("1970-01-01T23:00:00-01:00", 5), Ok(86400));
         assert!(parse_time("tomorrow", 0).is_err());
+    }
+
+    #[test]
+    fn times_past_year_9999_are_shown_not_a_panic() {
+        assert_eq!(rfc3339(YEAR_10000 - 1), "9999-12-31T23:59:59Z");
+        assert!(rfc3339(YEAR_10000).contains("after year 9999"));
+        assert!(describe(u64::MAX, 0).starts_with("18446744073709551615 s"));
     }
 
     #[test]

@@ -13,6 +13,7 @@ use std::sync::Arc;
 use crate::caps::{CapabilityId, Grants};
 use crate::claims::{Claims, Token, TokenError};
 use crate::policy::Policy;
+use crate::text::Untrusted;
 use crate::wasm::{ArtifactKind, Layout, WasmError};
 
 /// A token whose issuer, subject and signature have been checked and hold.
@@ -74,7 +75,8 @@ pub enum Seal {
 #[derive(Debug)]
 pub struct Examined {
     layout: Layout,
-    module_hash: String,
+    /// `None` when the scan stopped early (more signature sections than recorded).
+    module_hash: Option<String>,
     seal: Seal,
 }
 
@@ -87,9 +89,11 @@ impl Examined {
         self.layout.kind
     }
 
-    /// The module hash recomputed from the artifact.
-    pub fn module_hash(&self) -> &str {
-        &self.module_hash
+    /// The module hash recomputed from the artifact; `None` when the scan stopped at a
+    /// signature section past [`crate::wasm::MAX_RECORDED_SIGNATURES`] (the artifact fails
+    /// anyway, and hashing the rest would only cost time).
+    pub fn module_hash(&self) -> Option<&str> {
+        self.module_hash.as_deref()
     }
 
     /// The seal of the first top-level signature section (what wascap reads).
@@ -129,16 +133,20 @@ impl Examined {
     }
 
     pub fn hash_matches(&self) -> Option<bool> {
-        self.claims()
-            .map(|c| c.metadata.module_hash == self.module_hash)
+        let actual = self.module_hash()?;
+        self.claims().map(|c| c.metadata.module_hash == actual)
     }
 }
 
 /// Reads what verification needs from `src` (`len` bytes). Only the framing, the token and a
-/// streaming hash: memory does not grow with the artifact.
+/// streaming hash: memory does not grow with the artifact, and the scan stops once the
+/// signature sections alone decide the verdict ([`Layout::scan_for_verdict`]).
 pub fn examine<R: Read + Seek>(src: &mut R, len: u64) -> Result<Examined, WasmError> {
-    let layout = Layout::scan(src, len)?;
-    let module_hash = layout.module_hash(src)?;
+    let layout = Layout::scan_for_verdict(src, len)?;
+    let module_hash = match layout.is_complete() {
+        true => Some(layout.module_hash(src)?),
+        false => None,
+    };
     let first = layout
         .signatures
         .iter()
@@ -168,7 +176,8 @@ pub fn examine<R: Read + Seek>(src: &mut R, len: u64) -> Result<Examined, WasmEr
     })
 }
 
-/// One broken rule. `code()` is stable and documented in the README.
+/// One broken rule. `code()` is stable and documented in the README. Text from the token is
+/// kept raw in the fields and escaped by `Display` ([`Untrusted`]).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Failure {
     #[error(
@@ -176,9 +185,14 @@ pub enum Failure {
     )]
     Unsigned,
     #[error(
-        "the artifact holds {count} signature sections; exactly one is allowed (an extra one can roll the claims back to an older token); re-sign it with `wzt sign`"
+        "the artifact holds {}{count} signature sections; exactly one is allowed (an extra one can roll the claims back to an older token); re-sign it with `wzt sign`",
+        if *complete { "" } else { "at least " }
     )]
-    DuplicateSignature { count: usize },
+    DuplicateSignature {
+        count: usize,
+        /// False when the scan stopped counting (the verdict was decided).
+        complete: bool,
+    },
     #[error(
         "a signature section is nested inside an inner module or component (offset {offset}); only a top-level signature counts, re-sign it with `wzt sign`"
     )]
@@ -186,7 +200,8 @@ pub enum Failure {
     #[error(transparent)]
     Token(#[from] TokenError),
     #[error(
-        "the module hash does not match: the claims say {claimed}, the artifact hashes to {actual}; the code was changed after signing"
+        "the module hash does not match: the claims say {}, the artifact hashes to {actual}; the code was changed after signing",
+        Untrusted(claimed)
     )]
     HashMismatch { claimed: String, actual: String },
     #[error("the token is not valid yet: not before {}", crate::time::describe(*not_before, *now))]
@@ -194,14 +209,24 @@ pub enum Failure {
     #[error("the token expired {}", crate::time::describe(*expires, *now))]
     Expired { expires: u64, now: u64 },
     #[error(
-        "issuer {issuer} is not trusted; trust it with `--trusted-issuer {issuer}` or add it to trusted_issuers in the policy file"
+        "the token claims to be issued {}, in the future: its age cannot be checked (a clock is wrong, or the token was made to never age)",
+        crate::time::describe(*issued_at, *now)
+    )]
+    IssuedInFuture { issued_at: u64, now: u64 },
+    #[error(
+        "issuer {} is not trusted; trust it with `--trusted-issuer {}` or add it to trusted_issuers in the policy file",
+        Untrusted(issuer),
+        Untrusted(issuer)
     )]
     UntrustedIssuer { issuer: String },
-    #[error("the token is revoked by the policy ({what} {value})")]
+    #[error("the token is revoked by the policy ({what} {})", Untrusted(value))]
     Revoked { what: &'static str, value: String },
     #[error("{}", missing_required_cap(cap, *signed))]
     MissingRequiredCap { cap: CapabilityId, signed: bool },
-    #[error("capability {0} is granted but the policy's allowed_caps does not allow it")]
+    #[error(
+        "capability {} is granted but the policy's allowed_caps does not allow it",
+        Untrusted(.0.contract_id())
+    )]
     CapNotAllowed(CapabilityId),
     #[error("the token was issued {}, longer ago than the policy's max_age of {max_age}s", crate::time::describe(*issued_at, *now))]
     TooOld {
@@ -239,6 +264,7 @@ impl Failure {
             Failure::HashMismatch { .. } => "hash_mismatch",
             Failure::NotYetValid { .. } => "not_yet_valid",
             Failure::Expired { .. } => "expired",
+            Failure::IssuedInFuture { .. } => "issued_in_future",
             Failure::UntrustedIssuer { .. } => "untrusted_issuer",
             Failure::Revoked { .. } => "revoked",
             Failure::MissingRequiredCap { .. } => "missing_required_cap",
@@ -269,9 +295,11 @@ pub fn evaluate(
         check_caps(policy, unsigned_grants, false, &mut failures);
         return failures;
     }
-    if sections.len() > 1 {
+    let count = examined.layout.signature_count();
+    if count > 1 {
         failures.push(Failure::DuplicateSignature {
-            count: sections.len(),
+            count,
+            complete: examined.layout.is_complete(),
         });
     }
     if let Some(nested) = sections.iter().find(|s| s.depth > 0) {
@@ -291,10 +319,12 @@ pub fn evaluate(
         }
         Seal::Unsigned => unreachable!("a signature section was found"),
     };
-    if claims.metadata.module_hash != examined.module_hash {
+    if let Some(actual) = &examined.module_hash
+        && claims.metadata.module_hash != *actual
+    {
         failures.push(Failure::HashMismatch {
             claimed: claims.metadata.module_hash.clone(),
-            actual: examined.module_hash.clone(),
+            actual: actual.clone(),
         });
     }
     let leeway = policy.leeway;
@@ -310,6 +340,13 @@ pub fn evaluate(
         && now >= exp.saturating_add(leeway)
     {
         failures.push(Failure::Expired { expires: exp, now });
+    }
+    // A token issued in the future would never age past `max_age`.
+    if claims.issued_at > now.saturating_add(leeway) {
+        failures.push(Failure::IssuedInFuture {
+            issued_at: claims.issued_at,
+            now,
+        });
     }
     if !policy.trusted_issuers.contains(&claims.issuer) {
         failures.push(Failure::UntrustedIssuer {
@@ -476,9 +513,12 @@ pub fn admit(
             unreachable!("an unverified token always fails evaluation")
         }
     };
+    let module_hash = examined
+        .module_hash
+        .expect("a layout is incomplete only past MAX_RECORDED_SIGNATURES, which fails");
     Ok(Admitted {
         bytes,
-        module_hash: examined.module_hash,
+        module_hash,
         kind: examined.layout.kind,
         claims,
         grants,

@@ -37,6 +37,15 @@ const MODULE_EXPORT_SECTION: u8 = 7;
 
 /// The largest signature section read into memory; real tokens are well under 4 KiB.
 pub const MAX_TOKEN_LEN: u64 = 1 << 20;
+/// How deep modules and components may nest inside a component (the top level is depth 0).
+/// Real components nest a handful of levels; wasmparser caps component type nesting at 100.
+pub const MAX_NESTING_DEPTH: u32 = 100;
+/// How many sections, at all depths together, an artifact may have. Real ones have hundreds;
+/// the limit bounds the scan's time and memory whatever the file holds.
+pub const MAX_SECTIONS: u64 = 100_000;
+/// How many signature sections a layout records. One is allowed; more already fail
+/// (`duplicate_signature`), so [`Layout::scan_for_verdict`] stops at the next one.
+pub const MAX_RECORDED_SIGNATURES: usize = 16;
 /// The largest import or export section parsed for `inspect` and `--caps auto`.
 const MAX_INTERFACE_SECTION_LEN: u64 = 64 << 20;
 
@@ -81,14 +90,42 @@ pub enum WasmError {
         "the signature section at offset {offset} is {len} bytes, larger than any token (limit {MAX_TOKEN_LEN})"
     )]
     TokenTooLarge { offset: u64, len: u64 },
-    #[error("the {what} section at offset {offset} is not valid: {message}")]
+    #[error(
+        "the {what} section at offset {offset} is not valid: {}",
+        crate::text::Untrusted(message)
+    )]
     BadSection {
         what: &'static str,
         offset: u64,
         message: String,
     },
+    #[error(
+        "modules and components nest more than {MAX_NESTING_DEPTH} levels deep (at offset {offset}); the artifact is refused (too deeply nested)"
+    )]
+    TooDeeplyNested { offset: u64 },
+    #[error(
+        "the artifact has more than {MAX_SECTIONS} sections (the last read at offset {offset}); it is refused (too many sections)"
+    )]
+    TooManySections { offset: u64 },
     #[error(transparent)]
     Io(#[from] io::Error),
+}
+
+impl WasmError {
+    /// A stable name for the kind of input error, for JSON output.
+    pub fn code(&self) -> &'static str {
+        match self {
+            WasmError::NotWasm => "not_wasm",
+            WasmError::UnsupportedVersion(..) => "unsupported_version",
+            WasmError::Malformed { .. } => "malformed_wasm",
+            WasmError::Truncated { .. } => "truncated",
+            WasmError::TokenTooLarge { .. } => "token_too_large",
+            WasmError::BadSection { .. } => "bad_section",
+            WasmError::TooDeeplyNested { .. } => "too_deeply_nested",
+            WasmError::TooManySections { .. } => "too_many_sections",
+            WasmError::Io(_) => "io_error",
+        }
+    }
 }
 
 /// A `jwt` or `wasmcloud_jwt` custom section found anywhere in the artifact.
@@ -106,8 +143,10 @@ pub struct SignatureSection {
 /// A piece of the artifact as re-encoded without signature sections.
 #[derive(Debug, Clone)]
 enum Piece {
+    /// Bytes of the input, as they are.
     Input(Range<u64>),
-    Bytes(Vec<u8>),
+    /// A section header re-encoded with a minimal size: id and size.
+    Header(u8, u32),
 }
 
 /// The framing of one artifact: what it is, where its signature sections are, and how to
@@ -117,34 +156,44 @@ pub struct Layout {
     pub kind: ArtifactKind,
     /// Length of the scanned file.
     pub len: u64,
+    /// The signature sections found, in file order; at most [`MAX_RECORDED_SIGNATURES`]
+    /// (see [`Layout::signature_count`]).
     pub signatures: Vec<SignatureSection>,
     /// Top-level import sections (a component may have several).
     pub import_sections: Vec<Range<u64>>,
     pub export_sections: Vec<Range<u64>>,
+    signature_count: usize,
+    complete: bool,
     stripped: Vec<Piece>,
     stripped_len: u64,
 }
 
 impl Layout {
-    /// Walks the framing of `src` (`len` bytes long), recursing into nested modules and
-    /// components. Reads section headers only.
+    /// Walks the framing of `src` (`len` bytes long), into nested modules and components.
+    /// Reads section headers only, through a small window, so the time is linear in the number
+    /// of sections and the bytes of the file are never all read; memory is bounded by
+    /// [`MAX_SECTIONS`] and [`MAX_NESTING_DEPTH`], which are input errors when exceeded.
     pub fn scan<R: Read + Seek>(src: &mut R, len: u64) -> Result<Layout, WasmError> {
-        let mut scanner = Scanner {
-            src,
-            signatures: Vec::new(),
-            import_sections: Vec::new(),
-            export_sections: Vec::new(),
-        };
-        let (kind, stripped, stripped_len) = scanner.binary(0..len, 0, None)?;
-        Ok(Layout {
-            kind,
-            len,
-            signatures: scanner.signatures,
-            import_sections: scanner.import_sections,
-            export_sections: scanner.export_sections,
-            stripped,
-            stripped_len,
-        })
+        Scanner::new(src, len, false).run()
+    }
+
+    /// Like [`Layout::scan`], but stops at the signature section after the
+    /// [`MAX_RECORDED_SIGNATURES`]th: the artifact already fails (`duplicate_signature`), and
+    /// the rest of it cannot change that. Such a layout is not [`complete`](Layout::is_complete):
+    /// it has no signature-free encoding, so no module hash.
+    pub fn scan_for_verdict<R: Read + Seek>(src: &mut R, len: u64) -> Result<Layout, WasmError> {
+        Scanner::new(src, len, true).run()
+    }
+
+    /// False when [`Layout::scan_for_verdict`] stopped early.
+    pub fn is_complete(&self) -> bool {
+        self.complete
+    }
+
+    /// How many signature sections the artifact holds, at any depth; when the layout is not
+    /// complete, how many were seen before the scan stopped (one more than recorded).
+    pub fn signature_count(&self) -> usize {
+        self.signature_count
     }
 
     /// Length of the signature-free encoding (the bytes the module hash covers).
@@ -152,19 +201,42 @@ impl Layout {
         self.stripped_len
     }
 
-    /// Streams the signature-free encoding to `sink`, in chunks.
+    /// Streams the signature-free encoding to `sink`, in chunks. Small gaps between pieces are
+    /// read through rather than sought over, so a buffered source keeps its buffer.
     pub fn for_each_stripped_chunk<R: Read + Seek>(
         &self,
         src: &mut R,
         mut sink: impl FnMut(&[u8]) -> io::Result<()>,
     ) -> io::Result<()> {
         const CHUNK: usize = 1 << 20;
+        const SKIP_BY_READING: u64 = 64 << 10;
+        if !self.complete {
+            return Err(io::Error::other(
+                "the scan stopped early: this layout has no signature-free encoding",
+            ));
+        }
         let mut buf = vec![0u8; CHUNK.min(self.len as usize).max(1)];
+        let mut at: Option<u64> = None;
         for piece in &self.stripped {
             match piece {
-                Piece::Bytes(b) => sink(b)?,
+                Piece::Header(id, size) => {
+                    let mut header = [0u8; 6];
+                    let n = encode_header(&mut header, *id, *size);
+                    sink(&header[..n])?
+                }
                 Piece::Input(range) => {
-                    src.seek(SeekFrom::Start(range.start))?;
+                    match at {
+                        Some(at) if at <= range.start && range.start - at <= SKIP_BY_READING => {
+                            let gap = range.start - at;
+                            let copied = io::copy(&mut src.by_ref().take(gap), &mut io::sink())?;
+                            if copied != gap {
+                                return Err(io::ErrorKind::UnexpectedEof.into());
+                            }
+                        }
+                        _ => {
+                            src.seek(SeekFrom::Start(range.start))?;
+                        }
+                    }
                     let mut left = range.end - range.start;
                     while left > 0 {
                         let n = (buf.len() as u64).min(left) as usize;
@@ -172,6 +244,7 @@ impl Layout {
                         sink(&buf[..n])?;
                         left -= n as u64;
                     }
+                    at = Some(range.end);
                 }
             }
         }
@@ -331,22 +404,102 @@ fn read_range<R: Read + Seek>(src: &mut R, range: Range<u64>) -> Result<Vec<u8>,
     Ok(data)
 }
 
+/// A nested module or component section whose contents are being scanned: what its parent
+/// needs to re-encode it once the inner binary is done.
+struct NestedSection {
+    id: u8,
+    /// File offset of the section's id byte.
+    pos: u64,
+    content_end: u64,
+    size: u32,
+    minimal: bool,
+}
+
+/// One module or component being scanned: the top level, or a nested one.
+struct Frame {
+    kind: ArtifactKind,
+    depth: u32,
+    /// Where the next section starts, and where this binary ends.
+    pos: u64,
+    end: u64,
+    /// The signature-free encoding so far, and its length.
+    pieces: Vec<Piece>,
+    len: u64,
+    /// `None` at the top level.
+    nested: Option<NestedSection>,
+}
+
+/// Walks the framing iteratively (an explicit stack of [`Frame`]s, never recursion, so no
+/// nesting can overflow the call stack) within the limits of [`MAX_NESTING_DEPTH`] and
+/// [`MAX_SECTIONS`].
 struct Scanner<'a, R> {
-    src: &'a mut R,
+    src: Window<'a, R>,
+    len: u64,
+    stop_when_decided: bool,
+    sections: u64,
     signatures: Vec<SignatureSection>,
+    signature_count: usize,
     import_sections: Vec<Range<u64>>,
     export_sections: Vec<Range<u64>>,
 }
 
-impl<R: Read + Seek> Scanner<'_, R> {
-    /// Scans one module or component occupying `range`; returns its kind and its
-    /// signature-free encoding as pieces, with the encoding's length.
-    fn binary(
+impl<'a, R: Read + Seek> Scanner<'a, R> {
+    fn new(src: &'a mut R, len: u64, stop_when_decided: bool) -> Self {
+        Scanner {
+            src: Window::new(src),
+            len,
+            stop_when_decided,
+            sections: 0,
+            signatures: Vec::new(),
+            signature_count: 0,
+            import_sections: Vec::new(),
+            export_sections: Vec::new(),
+        }
+    }
+
+    fn run(mut self) -> Result<Layout, WasmError> {
+        let top = self.header(0..self.len, 0, None)?;
+        let kind = top.kind;
+        let mut stack = vec![top];
+        let (stripped, stripped_len, complete) = loop {
+            let frame = stack.last_mut().expect("the top frame is popped last");
+            if frame.pos >= frame.end {
+                let done = stack.pop().expect("a frame");
+                match done.nested {
+                    None => break (done.pieces, done.len, true),
+                    Some(section) => {
+                        let parent = stack.last_mut().expect("a nested frame has a parent");
+                        close_nested(parent, section, done.pieces, done.len)?;
+                    }
+                }
+                continue;
+            }
+            if let Some(child) = self.section(frame)? {
+                stack.push(child);
+            } else if self.stop_when_decided && self.signature_count > MAX_RECORDED_SIGNATURES {
+                break (Vec::new(), 0, false);
+            }
+        };
+        Ok(Layout {
+            kind,
+            len: self.len,
+            signatures: self.signatures,
+            import_sections: self.import_sections,
+            export_sections: self.export_sections,
+            signature_count: self.signature_count,
+            complete,
+            stripped,
+            stripped_len,
+        })
+    }
+
+    /// Reads the 8-byte header of the binary occupying `range` and starts its frame.
+    fn header(
         &mut self,
         range: Range<u64>,
         depth: u32,
-        expected: Option<ArtifactKind>,
-    ) -> Result<(ArtifactKind, Vec<Piece>, u64), WasmError> {
+        nested: Option<(ArtifactKind, NestedSection)>,
+    ) -> Result<Frame, WasmError> {
         let mut header = [0u8; 8];
         if range.end - range.start < 8 {
             if depth == 0 {
@@ -358,7 +511,7 @@ impl<R: Read + Seek> Scanner<'_, R> {
                 reason: "shorter than a header",
             });
         }
-        self.read_exact_at(range.start, &mut header)?;
+        self.src.read_exact_at(range.start, &mut header)?;
         if header[..4] != MAGIC {
             if depth == 0 {
                 return Err(WasmError::NotWasm);
@@ -375,6 +528,10 @@ impl<R: Read + Seek> Scanner<'_, R> {
             COMPONENT_VERSION => ArtifactKind::Component,
             other => return Err(WasmError::UnsupportedVersion(other, range.start + 4)),
         };
+        let (expected, nested) = match nested {
+            Some((expected, section)) => (Some(expected), Some(section)),
+            None => (None, None),
+        };
         if expected.is_some_and(|e| e != kind) {
             return Err(WasmError::Malformed {
                 what: "nested binary",
@@ -382,132 +539,125 @@ impl<R: Read + Seek> Scanner<'_, R> {
                 reason: "a module section holds a component, or the reverse",
             });
         }
+        let mut frame = Frame {
+            kind,
+            depth,
+            pos: range.start + 8,
+            end: range.end,
+            pieces: Vec::new(),
+            len: 0,
+            nested,
+        };
+        push_input(&mut frame, range.start..range.start + 8);
+        Ok(frame)
+    }
 
-        let mut pieces = Vec::new();
-        let mut len = 0u64;
-        push_input(&mut pieces, &mut len, range.start..range.start + 8);
-        let mut pos = range.start + 8;
-        while pos < range.end {
-            let mut id = [0u8; 1];
-            self.read_exact_at(pos, &mut id)?;
-            let id = id[0];
-            let (size, size_len) = self.leb_u32(pos + 1, range.end, "section size")?;
-            let content = pos + 1 + size_len..pos + 1 + size_len + u64::from(size);
-            if content.end > range.end {
-                return Err(WasmError::Truncated {
+    /// Reads the section at `frame.pos` and moves past it; returns the frame of the binary it
+    /// holds, for a nested module or component (whose section the parent finishes once the
+    /// inner binary is done).
+    fn section(&mut self, frame: &mut Frame) -> Result<Option<Frame>, WasmError> {
+        let pos = frame.pos;
+        self.sections += 1;
+        if self.sections > MAX_SECTIONS {
+            return Err(WasmError::TooManySections { offset: pos });
+        }
+        let mut id = [0u8; 1];
+        self.src.read_exact_at(pos, &mut id)?;
+        let id = id[0];
+        let (size, size_len) = self.leb_u32(pos + 1, frame.end, "section size")?;
+        let content = pos + 1 + size_len..pos + 1 + size_len + u64::from(size);
+        if content.end > frame.end {
+            return Err(WasmError::Truncated {
+                offset: pos,
+                declared: u64::from(size),
+                available: frame.end.saturating_sub(content.start),
+            });
+        }
+        let minimal = size_len == leb_len(size);
+        frame.pos = content.end;
+
+        if id == 0 {
+            let (name_len, name_len_len) =
+                self.leb_u32(content.start, content.end, "custom section name")?;
+            let name_start = content.start + name_len_len;
+            if name_start + u64::from(name_len) > content.end {
+                return Err(WasmError::Malformed {
+                    what: "custom section",
                     offset: pos,
-                    declared: u64::from(size),
-                    available: range.end.saturating_sub(content.start),
+                    reason: "its name is longer than the section",
                 });
             }
-            let minimal = size_len == leb_len(size);
-
-            if id == 0 {
-                let (name_len, name_len_len) =
-                    self.leb_u32(content.start, content.end, "custom section name")?;
-                let name_start = content.start + name_len_len;
-                if name_start + u64::from(name_len) > content.end {
-                    return Err(WasmError::Malformed {
-                        what: "custom section",
-                        offset: pos,
-                        reason: "its name is longer than the section",
-                    });
-                }
-                // Only names of the two signature lengths need reading.
-                if name_len as usize == SIGNATURE_SECTION.len()
-                    || name_len as usize == LEGACY_SIGNATURE_SECTION.len()
+            // Only names of the two signature lengths need reading.
+            let mut name = [0u8; SIGNATURE_SECTION.len()];
+            let name = &mut name[..name_len.min(SIGNATURE_SECTION.len() as u32) as usize];
+            if name_len as usize == SIGNATURE_SECTION.len()
+                || name_len as usize == LEGACY_SIGNATURE_SECTION.len()
+            {
+                self.src.read_exact_at(name_start, name)?;
+                let name = &*name;
+                if name == SIGNATURE_SECTION.as_bytes()
+                    || name == LEGACY_SIGNATURE_SECTION.as_bytes()
                 {
-                    let mut name = vec![0u8; name_len as usize];
-                    self.read_exact_at(name_start, &mut name)?;
-                    if name == SIGNATURE_SECTION.as_bytes()
-                        || name == LEGACY_SIGNATURE_SECTION.as_bytes()
-                    {
+                    self.signature_count += 1;
+                    if self.signatures.len() < MAX_RECORDED_SIGNATURES {
                         self.signatures.push(SignatureSection {
-                            name: String::from_utf8(name).expect("ascii"),
-                            depth,
+                            name: String::from_utf8_lossy(name).into_owned(),
+                            depth: frame.depth,
                             offset: pos,
                             data: name_start + u64::from(name_len)..content.end,
                         });
-                        pos = content.end;
-                        continue;
                     }
+                    return Ok(None);
                 }
             }
-
-            let nested = match (kind, id) {
-                (ArtifactKind::Component, COMPONENT_CORE_MODULE_SECTION) => {
-                    Some(ArtifactKind::Module)
-                }
-                (ArtifactKind::Component, COMPONENT_COMPONENT_SECTION) => {
-                    Some(ArtifactKind::Component)
-                }
-                _ => None,
-            };
-            if let Some(nested_kind) = nested {
-                let (_, inner, inner_len) =
-                    self.binary(content.clone(), depth + 1, Some(nested_kind))?;
-                let inner_size = u32::try_from(inner_len).map_err(|_| WasmError::Malformed {
-                    what: "nested binary",
-                    offset: pos,
-                    reason: "larger than 4 GiB",
-                })?;
-                if inner_size == size && minimal {
-                    // Nothing stripped inside: keep the bytes as they are.
-                    push_input(&mut pieces, &mut len, pos..content.end);
-                } else {
-                    push_bytes(&mut pieces, &mut len, section_header(id, inner_size));
-                    for piece in inner {
-                        match piece {
-                            Piece::Input(r) => push_input(&mut pieces, &mut len, r),
-                            Piece::Bytes(b) => push_bytes(&mut pieces, &mut len, b),
-                        }
-                    }
-                }
-            } else if minimal {
-                push_input(&mut pieces, &mut len, pos..content.end);
-            } else {
-                push_bytes(&mut pieces, &mut len, section_header(id, size));
-                push_input(&mut pieces, &mut len, content.clone());
-            }
-
-            if depth == 0 {
-                match (kind, id) {
-                    (ArtifactKind::Module, MODULE_IMPORT_SECTION)
-                    | (ArtifactKind::Component, COMPONENT_IMPORT_SECTION) => {
-                        self.import_sections.push(content.clone())
-                    }
-                    (ArtifactKind::Module, MODULE_EXPORT_SECTION)
-                    | (ArtifactKind::Component, COMPONENT_EXPORT_SECTION) => {
-                        self.export_sections.push(content.clone())
-                    }
-                    _ => {}
-                }
-            }
-            pos = content.end;
         }
-        Ok((kind, pieces, len))
-    }
 
-    fn read_exact_at(&mut self, pos: u64, buf: &mut [u8]) -> Result<(), WasmError> {
-        self.src.seek(SeekFrom::Start(pos))?;
-        self.src.read_exact(buf).map_err(|e| {
-            if e.kind() == io::ErrorKind::UnexpectedEof {
-                WasmError::Truncated {
-                    offset: pos,
-                    declared: buf.len() as u64,
-                    available: 0,
-                }
-            } else {
-                WasmError::Io(e)
+        let nested = match (frame.kind, id) {
+            (ArtifactKind::Component, COMPONENT_CORE_MODULE_SECTION) => Some(ArtifactKind::Module),
+            (ArtifactKind::Component, COMPONENT_COMPONENT_SECTION) => Some(ArtifactKind::Component),
+            _ => None,
+        };
+        if let Some(nested_kind) = nested {
+            if frame.depth >= MAX_NESTING_DEPTH {
+                return Err(WasmError::TooDeeplyNested { offset: pos });
             }
-        })
+            let section = NestedSection {
+                id,
+                pos,
+                content_end: content.end,
+                size,
+                minimal,
+            };
+            let child = self.header(content, frame.depth + 1, Some((nested_kind, section)))?;
+            return Ok(Some(child));
+        }
+        if minimal {
+            push_input(frame, pos..content.end);
+        } else {
+            push_header(frame, id, size);
+            push_input(frame, content.clone());
+        }
+        if frame.depth == 0 {
+            match (frame.kind, id) {
+                (ArtifactKind::Module, MODULE_IMPORT_SECTION)
+                | (ArtifactKind::Component, COMPONENT_IMPORT_SECTION) => {
+                    self.import_sections.push(content)
+                }
+                (ArtifactKind::Module, MODULE_EXPORT_SECTION)
+                | (ArtifactKind::Component, COMPONENT_EXPORT_SECTION) => {
+                    self.export_sections.push(content)
+                }
+                _ => {}
+            }
+        }
+        Ok(None)
     }
 
     /// Reads an unsigned LEB128 u32 at `pos` that must end before `end`; returns it and its length.
     fn leb_u32(&mut self, pos: u64, end: u64, what: &'static str) -> Result<(u32, u64), WasmError> {
         let avail = end.saturating_sub(pos).min(5) as usize;
         let mut buf = [0u8; 5];
-        self.read_exact_at(pos, &mut buf[..avail])?;
+        self.src.read_exact_at(pos, &mut buf[..avail])?;
         let mut value: u64 = 0;
         for (i, byte) in buf[..avail].iter().enumerate() {
             value |= u64::from(byte & 0x7f) << (7 * i);
@@ -532,20 +682,102 @@ impl<R: Read + Seek> Scanner<'_, R> {
     }
 }
 
-fn push_input(pieces: &mut Vec<Piece>, len: &mut u64, range: Range<u64>) {
-    *len += range.end - range.start;
-    if let Some(Piece::Input(last)) = pieces.last_mut()
+/// Finishes a nested module or component section in its parent: as it is when nothing inside
+/// changed, else re-sized around the inner binary's signature-free encoding.
+fn close_nested(
+    parent: &mut Frame,
+    section: NestedSection,
+    inner: Vec<Piece>,
+    inner_len: u64,
+) -> Result<(), WasmError> {
+    let inner_size = u32::try_from(inner_len).map_err(|_| WasmError::Malformed {
+        what: "nested binary",
+        offset: section.pos,
+        reason: "larger than 4 GiB",
+    })?;
+    if inner_size == section.size && section.minimal {
+        // Nothing stripped inside: keep the bytes as they are.
+        push_input(parent, section.pos..section.content_end);
+    } else {
+        push_header(parent, section.id, inner_size);
+        for piece in inner {
+            match piece {
+                Piece::Input(r) => push_input(parent, r),
+                Piece::Header(id, size) => push_header(parent, id, size),
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Reads of a few bytes at increasing offsets, served from one buffered window of the source:
+/// a file of many small sections is read once, in large reads, and a seek happens only to
+/// jump over a section larger than the window.
+struct Window<'a, R> {
+    src: &'a mut R,
+    buf: Box<[u8]>,
+    /// File offset of `buf[0]`, and how many bytes of `buf` are valid.
+    start: u64,
+    filled: usize,
+}
+
+impl<'a, R: Read + Seek> Window<'a, R> {
+    const SIZE: usize = 64 << 10;
+
+    fn new(src: &'a mut R) -> Self {
+        Window {
+            src,
+            buf: vec![0u8; Self::SIZE].into_boxed_slice(),
+            start: 0,
+            filled: 0,
+        }
+    }
+
+    /// Fills `out` (at most a few bytes) from offset `pos`.
+    fn read_exact_at(&mut self, pos: u64, out: &mut [u8]) -> Result<(), WasmError> {
+        debug_assert!(out.len() <= Self::SIZE);
+        let in_window =
+            pos >= self.start && pos - self.start + out.len() as u64 <= self.filled as u64;
+        if !in_window {
+            self.src.seek(SeekFrom::Start(pos))?;
+            self.start = pos;
+            self.filled = 0;
+            while self.filled < self.buf.len() {
+                match self.src.read(&mut self.buf[self.filled..]) {
+                    Ok(0) => break,
+                    Ok(n) => self.filled += n,
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                    Err(e) => return Err(e.into()),
+                }
+            }
+            if self.filled < out.len() {
+                return Err(WasmError::Truncated {
+                    offset: pos,
+                    declared: out.len() as u64,
+                    available: self.filled as u64,
+                });
+            }
+        }
+        let at = (pos - self.start) as usize;
+        out.copy_from_slice(&self.buf[at..at + out.len()]);
+        Ok(())
+    }
+}
+
+fn push_input(frame: &mut Frame, range: Range<u64>) {
+    frame.len += range.end - range.start;
+    if let Some(Piece::Input(last)) = frame.pieces.last_mut()
         && last.end == range.start
     {
         last.end = range.end;
         return;
     }
-    pieces.push(Piece::Input(range));
+    frame.pieces.push(Piece::Input(range));
 }
 
-fn push_bytes(pieces: &mut Vec<Piece>, len: &mut u64, bytes: Vec<u8>) {
-    *len += bytes.len() as u64;
-    pieces.push(Piece::Bytes(bytes));
+fn push_header(frame: &mut Frame, id: u8, size: u32) {
+    frame.len += 1 + leb_len(size);
+    frame.pieces.push(Piece::Header(id, size));
 }
 
 fn leb_len(mut value: u32) -> u64 {
@@ -570,9 +802,25 @@ fn write_leb_u32(out: &mut Vec<u8>, mut value: u32) {
 }
 
 fn section_header(id: u8, size: u32) -> Vec<u8> {
-    let mut header = vec![id];
-    write_leb_u32(&mut header, size);
-    header
+    let mut header = [0u8; 6];
+    let n = encode_header(&mut header, id, size);
+    header[..n].to_vec()
+}
+
+/// Writes a section header (id, minimal LEB128 size) into `out`; returns its length.
+fn encode_header(out: &mut [u8; 6], id: u8, mut size: u32) -> usize {
+    out[0] = id;
+    let mut n = 1;
+    loop {
+        let byte = (size & 0x7f) as u8;
+        size >>= 7;
+        if size == 0 {
+            out[n] = byte;
+            return n + 1;
+        }
+        out[n] = byte | 0x80;
+        n += 1;
+    }
 }
 
 /// Encodes a custom section named [`SIGNATURE_SECTION`] holding `token`.
@@ -680,6 +928,93 @@ mod tests {
         let mut name = EMPTY_MODULE.to_vec();
         name.extend([0, 2, 10, b'a']);
         assert!(matches!(scan(&name), Err(WasmError::Malformed { .. })));
+    }
+
+    /// A component nested `depth` levels deep (each level one component section), with a
+    /// `jwt` section in the innermost one when `signed`.
+    fn nested_components(depth: usize, signed: bool) -> Vec<u8> {
+        const COMPONENT: [u8; 8] = [0, b'a', b's', b'm', 0x0d, 0, 1, 0];
+        let mut inner = COMPONENT.to_vec();
+        if signed {
+            inner.extend(custom("jwt", b"t"));
+        }
+        for _ in 0..depth {
+            let mut outer = COMPONENT.to_vec();
+            outer.extend(section_header(
+                COMPONENT_COMPONENT_SECTION,
+                inner.len() as u32,
+            ));
+            outer.extend(inner);
+            inner = outer;
+        }
+        inner
+    }
+
+    #[test]
+    fn nesting_is_limited_and_never_recursed() {
+        let ok = nested_components(MAX_NESTING_DEPTH as usize, true);
+        let layout = scan(&ok).unwrap();
+        assert_eq!(layout.signatures[0].depth, MAX_NESTING_DEPTH);
+        // Every level shrinks by the stripped section, sizes re-encoded all the way up.
+        assert_eq!(
+            stripped(&ok),
+            nested_components(MAX_NESTING_DEPTH as usize, false)
+        );
+        let deep = nested_components(MAX_NESTING_DEPTH as usize + 1, false);
+        assert!(matches!(
+            scan(&deep),
+            Err(WasmError::TooDeeplyNested { .. })
+        ));
+        assert_eq!(scan(&deep).unwrap_err().code(), "too_deeply_nested");
+    }
+
+    #[test]
+    fn a_million_sections_are_refused_quickly() {
+        let mut m = EMPTY_MODULE.to_vec();
+        for _ in 0..1_000_000 {
+            m.extend([0, 2, 1, b'x']);
+        }
+        let started = std::time::Instant::now();
+        assert!(matches!(scan(&m), Err(WasmError::TooManySections { .. })));
+        assert!(started.elapsed() < std::time::Duration::from_secs(2));
+        // Empty `jwt` sections: the verdict scan stops after the few it records.
+        let mut j = EMPTY_MODULE.to_vec();
+        for _ in 0..1_000_000 {
+            j.extend(custom("jwt", b""));
+        }
+        let layout = Layout::scan_for_verdict(&mut Cursor::new(&j), j.len() as u64).unwrap();
+        assert!(!layout.is_complete());
+        assert_eq!(layout.signatures.len(), MAX_RECORDED_SIGNATURES);
+        assert_eq!(layout.signature_count(), MAX_RECORDED_SIGNATURES + 1);
+        assert!(layout.module_hash(&mut Cursor::new(&j)).is_err());
+        // The full scan, for signing, counts them all up to the section limit.
+        assert!(matches!(scan(&j), Err(WasmError::TooManySections { .. })));
+    }
+
+    #[test]
+    fn many_removed_sections_hash_as_the_file_without_them() {
+        let mut m = EMPTY_MODULE.to_vec();
+        let mut want = EMPTY_MODULE.to_vec();
+        for i in 0..5000u32 {
+            let keep = custom("k", &i.to_le_bytes());
+            m.extend(&keep);
+            want.extend(&keep);
+            m.extend(custom(
+                if i % 2 == 0 { "jwt" } else { "wasmcloud_jwt" },
+                b"x",
+            ));
+        }
+        let layout = scan(&m).unwrap();
+        assert_eq!(layout.signature_count(), 5000);
+        assert_eq!(layout.signatures.len(), MAX_RECORDED_SIGNATURES);
+        assert_eq!(stripped(&m), want);
+        // Through a buffered file as the CLI reads it.
+        let mut file = tempfile::tempfile().unwrap();
+        file.write_all(&m).unwrap();
+        let mut reader = io::BufReader::new(file);
+        let layout = Layout::scan(&mut reader, m.len() as u64).unwrap();
+        let hash = layout.module_hash(&mut reader).unwrap();
+        assert_eq!(hash, data_encoding::HEXUPPER.encode(&Sha256::digest(&want)));
     }
 
     #[test]

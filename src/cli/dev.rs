@@ -18,6 +18,7 @@ use crate::host::http::ActorSlot;
 use crate::host::{self, EntryPoint, Host};
 use crate::keys::KeyRole;
 use crate::project::Project;
+use crate::text::escape_lines;
 
 /// Build, sign and serve the project in this directory, and reload it when its sources change.
 ///
@@ -154,7 +155,8 @@ fn print_dev_event(event: DevEvent) {
             eprintln!("wzt dev: {e}\nwzt dev: still running the last good version")
         }
         DevEvent::CommandExited(code) => eprintln!("wzt dev: the command exited with {code}"),
-        DevEvent::CommandFailed(e) => eprintln!("wzt dev: {e}"),
+        // A trap, with the guest's backtrace (its function names).
+        DevEvent::CommandFailed(e) => eprintln!("wzt dev: {}", escape_lines(&e, "    ")),
         DevEvent::Unchanged => eprintln!("wzt dev: the rebuilt code is unchanged; kept running"),
     }
 }

@@ -9,7 +9,6 @@ use std::sync::Arc;
 use anyhow::{Context as _, bail};
 use clap::Args;
 
-use super::output::escape;
 use crate::caps::{Capability, Grants};
 use crate::host::providers::http_client::{HostPattern, HttpClientMode, load_fixtures};
 use crate::host::providers::keyvalue::{MemoryKv, SqliteKv};
@@ -406,88 +405,7 @@ pub fn report_cache(host: &host::Host, actor: &host::Actor) {
     }
 }
 
-/// Prints host events on stderr.
+/// Prints host events on stderr (their `Display` escapes what came from the guest).
 pub fn print_event(event: HostEvent) {
-    match event {
-        HostEvent::Log {
-            level,
-            actor,
-            context,
-            message,
-        } => eprintln!(
-            "[log] {} {} {}: {}",
-            level.as_str(),
-            escape(&actor),
-            escape(&context),
-            escape(&message)
-        ),
-        HostEvent::Published {
-            actor,
-            subject,
-            body,
-        } => eprintln!(
-            "[msg] {} published on {}: {}",
-            escape(&actor),
-            escape(&subject),
-            escape(&body)
-        ),
-        HostEvent::Denied { actor, what, why } => {
-            eprintln!(
-                "wzt: denied {} {}: {}",
-                escape(&actor),
-                escape(&what),
-                escape(&why)
-            )
-        }
-        HostEvent::CapCall(call) => eprintln!(
-            "[trace] {} {}({}) -> {} ({} µs){}",
-            escape(&call.actor),
-            call.call,
-            escape(&call.args),
-            escape(&call.result),
-            call.duration_us,
-            if call.denied { " DENIED" } else { "" }
-        ),
-        HostEvent::GuestOutput { stream, line } => eprintln!("[{stream}] {}", escape(&line)),
-        HostEvent::Trap {
-            invocation,
-            error,
-            stderr_tail,
-        } => {
-            eprintln!(
-                "wzt: {} trapped (answered 500; still serving):",
-                escape(&invocation)
-            );
-            for line in error.lines() {
-                eprintln!("    {line}");
-            }
-            print_tail(&stderr_tail);
-        }
-        HostEvent::Timeout {
-            invocation,
-            after,
-            response_started,
-            stderr_tail,
-        } => {
-            let answer = if response_started {
-                "its response was cut off"
-            } else {
-                "answered 500"
-            };
-            eprintln!(
-                "wzt: {} stopped after {after:.1?}: it ran past --timeout ({answer}; still serving)",
-                escape(&invocation)
-            );
-            print_tail(&stderr_tail);
-        }
-    }
-}
-
-fn print_tail(lines: &[String]) {
-    if !lines.is_empty() {
-        eprintln!("  last stderr lines of the actor:");
-        for line in lines {
-            eprintln!("    {}", escape(line));
-        }
-    }
+    eprintln!("{event}");
 }

@@ -104,7 +104,7 @@ fn print_human(
     now: u64,
 ) {
     let layout = examined.layout();
-    let sections = layout.signatures.len();
+    let sections = layout.signature_count();
     println!(
         "{}: {}, {}",
         opts.file.display(),
@@ -112,7 +112,8 @@ fn print_human(
         match sections {
             0 => "unsigned".to_string(),
             1 => "signed".to_string(),
-            n => format!("{n} signature sections (only one is allowed)"),
+            n if layout.is_complete() => format!("{n} signature sections (only one is allowed)"),
+            n => format!("at least {n} signature sections (only one is allowed; not read further)"),
         }
     );
     if let Some(nested) = layout.signatures.iter().find(|s| s.depth > 0) {
@@ -133,7 +134,7 @@ fn print_human(
     } else if let Seal::Unreadable(e) = examined.seal() {
         println!("{}", output::paint(ctx, &format!("token: {e}"), false));
     } else {
-        println!("Module hash: {}", examined.module_hash());
+        println!("Module hash: {}", hash_or_why(examined));
     }
 
     let gated: Vec<&InterfaceNeed> = needs
@@ -217,17 +218,31 @@ fn print_human(
     }
 }
 
+/// The recomputed module hash, or why there is none.
+fn hash_or_why(examined: &Examined) -> String {
+    match examined.module_hash() {
+        Some(hash) => hash.to_string(),
+        None => "not computed (too many signature sections to read further)".to_string(),
+    }
+}
+
 fn claims_table(ctx: &Ctx, examined: &Examined, claims: &Claims, now: u64) -> comfy_table::Table {
     let meta = &claims.metadata;
     let (signature, signature_ok) = signature_text(examined);
     let hash_ok = examined.hash_matches() == Some(true);
     let hash = if hash_ok {
-        format!("{} (matches)", examined.module_hash())
-    } else {
+        format!("{} (matches)", hash_or_why(examined))
+    } else if examined.module_hash().is_some() {
         format!(
             "MISMATCH: claims {}, artifact {}",
             escape(&meta.module_hash),
-            examined.module_hash()
+            hash_or_why(examined)
+        )
+    } else {
+        format!(
+            "claims {}; {}",
+            escape(&meta.module_hash),
+            hash_or_why(examined)
         )
     };
     let opt = |v: Option<String>| v.unwrap_or_else(|| "-".to_string());
@@ -306,7 +321,7 @@ fn inspect_json(
         "file": opts.file,
         "kind": examined.kind(),
         "signed": examined.is_signed(),
-        "signature_sections": examined.layout().signatures.len(),
+        "signature_sections": examined.layout().signature_count(),
         "nested_signature": examined.layout().signatures.iter().any(|s| s.depth > 0),
         "module_hash": examined.module_hash(),
         "hash_matches": examined.hash_matches(),

@@ -37,6 +37,12 @@ pub fn load_key(spec: &str, store: &KeyStore) -> anyhow::Result<Key> {
 /// (it must be an account key), anything else is the name of an account key in the store.
 pub fn resolve_issuer(entry: &str, store: &KeyStore) -> anyhow::Result<String> {
     let entry = entry.trim();
+    if keys::looks_like_seed(entry) {
+        // Never echoed: the message goes to terminals and CI logs.
+        bail!(
+            "a trusted issuer looks like a seed (not shown here, it is a secret): give the account's public key (A…, `wzt keys show NAME` prints it) or the name of a stored account key"
+        );
+    }
     if entry.len() == keys::PUBLIC_KEY_LEN {
         keys::parse_public_key_of(entry, &[KeyRole::Account])?;
         return Ok(entry.to_string());

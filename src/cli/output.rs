@@ -4,20 +4,8 @@ use comfy_table::{Cell, Color, ContentArrangement, Table, presets};
 
 use super::Ctx;
 
-/// Makes a string from an artifact safe for a terminal: control characters (escape sequences,
-/// carriage returns, newlines) and bidirectional overrides are shown escaped, never interpreted.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        let bidi = matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}');
-        if c.is_control() || bidi {
-            out.extend(c.escape_default());
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
+/// Makes a string from an artifact safe for a terminal (see [`crate::text`]).
+pub use crate::text::escape;
 
 /// A table styled for where it goes: box drawing on a terminal, plain ASCII otherwise.
 pub fn table(ctx: &Ctx) -> Table {
@@ -52,11 +40,27 @@ pub fn paint(ctx: &Ctx, text: &str, good: bool) -> String {
     }
 }
 
+/// Prints `value` as pretty JSON. Strings keep their raw values, but every character a
+/// terminal could interpret is written as a `\uXXXX` escape: serde_json escapes C0 controls
+/// only, not DEL, C1 controls or bidirectional overrides.
 pub fn print_json(value: &serde_json::Value) {
-    println!(
-        "{}",
-        serde_json::to_string_pretty(value).expect("JSON values always serialize")
-    );
+    let text = serde_json::to_string_pretty(value).expect("JSON values always serialize");
+    println!("{}", json_escape_unsafe(&text));
+}
+
+/// Rewrites unsafe characters in serialized JSON as `\uXXXX`: they only occur inside strings
+/// (a raw newline is the pretty printer's), where the escape denotes the same character.
+fn json_escape_unsafe(json: &str) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        if c != '\n' && crate::text::is_unsafe(c) {
+            let _ = write!(out, "\\u{:04x}", c as u32);
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// Asks a yes/no question on the terminal; `false` unless the user says yes.
@@ -72,11 +76,16 @@ mod tests {
     use super::*;
 
     #[test]
-    fn escapes_what_a_terminal_would_interpret() {
-        assert_eq!(escape("plain name"), "plain name");
-        assert_eq!(escape("a\x1b[2Jb"), "a\\u{1b}[2Jb");
-        assert_eq!(escape("line\nbreak\r"), "line\\nbreak\\r");
-        assert_eq!(escape("evil\u{202E}txt"), "evil\\u{202e}txt");
-        assert_eq!(escape("ünïcode ✓"), "ünïcode ✓");
+    fn json_output_shows_no_interpretable_character_and_keeps_the_value() {
+        let value = serde_json::json!({ "s": "a\u{202e}b\u{9b}2J\u{7f}\n\u{1b}" });
+        let text = json_escape_unsafe(&serde_json::to_string_pretty(&value).unwrap());
+        assert!(
+            !text.chars().any(|c| c != '\n' && crate::text::is_unsafe(c)),
+            "{text}"
+        );
+        assert_eq!(
+            serde_json::from_str::<serde_json::Value>(&text).unwrap(),
+            value
+        );
     }
 }

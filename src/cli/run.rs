@@ -16,6 +16,7 @@ use super::policy_args::PolicyOpts;
 use super::{Ctx, Outcome};
 use crate::caps::Grants;
 use crate::host::{self, Actor, CacheStatus, EnforcementError, EntryPoint, Host};
+use crate::text::escape_lines;
 use crate::verify::{Admitted, Rejection, admit};
 
 /// Verify an actor and run it: serve an HTTP actor, or run a command once.
@@ -115,7 +116,12 @@ impl Opts {
             Ok(actor) => Arc::new(actor),
             Err(e) => {
                 if let Some(refusal) = e.downcast_ref::<EnforcementError>() {
-                    eprintln!("refusing to run {}: {refusal}", self.actor.display());
+                    // Import and export names are the artifact's: shown escaped.
+                    eprintln!(
+                        "refusing to run {}: {}",
+                        self.actor.display(),
+                        escape(&refusal.to_string())
+                    );
                     return Ok(Outcome::CheckFailed);
                 }
                 return Err(e);
@@ -163,7 +169,11 @@ impl Opts {
                     }
                     Err(e) => {
                         delivered_ok = false;
-                        eprintln!("wzt: message on {}: {e:#}", escape(subject));
+                        eprintln!(
+                            "wzt: message on {}: {}",
+                            escape(subject),
+                            escape_lines(&format!("{e:#}"), "    ")
+                        );
                     }
                 }
             }
@@ -208,7 +218,8 @@ impl Opts {
                 match runtime.block_on(actor.run_command()) {
                     Ok(code) => Ok(Outcome::Code(code.clamp(0, 255) as u8)),
                     Err(e) => {
-                        eprintln!("wzt: {e:#}");
+                        // A trap, with the guest's backtrace (its function names).
+                        eprintln!("wzt: {}", escape_lines(&format!("{e:#}"), "    "));
                         Ok(Outcome::CheckFailed)
                     }
                 }
@@ -261,7 +272,7 @@ impl Opts {
         eprintln!(
             "  issuer    {}",
             claims
-                .map(|c| c.issuer.clone())
+                .map(|c| escape(&c.issuer))
                 .unwrap_or_else(|| "unsigned (--allow-unsigned)".into())
         );
         eprintln!(

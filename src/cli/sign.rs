@@ -141,7 +141,11 @@ impl Opts {
                 Err(e) => {
                     outcome = Outcome::InputError;
                     let message = format!("{e:#}");
-                    let line = format!("error: {}: {message}", input.display());
+                    let line = format!(
+                        "error: {}: {}",
+                        input.display(),
+                        crate::text::escape_lines(&message, "  ")
+                    );
                     match &progress {
                         Some(bar) => bar.suspend(|| eprintln!("{line}")),
                         None => eprintln!("{line}"),

@@ -10,7 +10,9 @@ use super::output::{self, escape};
 use super::policy_args::PolicyOpts;
 use super::{Ctx, Outcome};
 use crate::caps::Grants;
+use crate::text::escape_lines;
 use crate::verify::{Examined, Failure, evaluate};
+use crate::wasm::WasmError;
 
 /// Verify signatures and claims against a trust policy.
 ///
@@ -49,9 +51,15 @@ impl Opts {
                     outcome = outcome.worst(Outcome::InputError);
                     let message = format!("{e:#}");
                     if ctx.json {
-                        results.push(json!({ "file": path, "ok": false, "error": message }));
+                        let code = e.downcast_ref::<WasmError>().map(WasmError::code);
+                        results.push(json!({
+                            "file": path,
+                            "ok": false,
+                            "error": message,
+                            "error_code": code,
+                        }));
                     } else {
-                        eprintln!("error: {message}");
+                        eprintln!("error: {}", escape_lines(&message, "  "));
                     }
                 }
             }
@@ -74,7 +82,7 @@ fn print_human(ctx: &Ctx, path: &Path, examined: &Examined, failures: &[Failure]
                     .as_deref()
                     .map(|v| format!(" {}", escape(v)))
                     .unwrap_or_default(),
-                c.issuer
+                escape(&c.issuer)
             ),
             None => "unsigned, allowed by the policy".to_string(),
         };

@@ -122,6 +122,97 @@ pub enum HostEvent {
     CapCall(providers::CapCall),
 }
 
+impl std::fmt::Display for HostEvent {
+    /// The event as `wzt run` prints it on stderr. Everything that came from the guest or a
+    /// client (names, lines, subjects, backtraces) is escaped ([`crate::text`]); a multi-line
+    /// error keeps its lines, each indented.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use crate::text::{Untrusted as U, escape_lines};
+        fn tail(f: &mut std::fmt::Formatter<'_>, lines: &[String]) -> std::fmt::Result {
+            if !lines.is_empty() {
+                write!(f, "\n  last stderr lines of the actor:")?;
+                for line in lines {
+                    write!(f, "\n    {}", U(line))?;
+                }
+            }
+            Ok(())
+        }
+        match self {
+            HostEvent::Log {
+                level,
+                actor,
+                context,
+                message,
+            } => write!(
+                f,
+                "[log] {} {} {}: {}",
+                level.as_str(),
+                U(actor),
+                U(context),
+                U(message)
+            ),
+            HostEvent::Published {
+                actor,
+                subject,
+                body,
+            } => write!(
+                f,
+                "[msg] {} published on {}: {}",
+                U(actor),
+                U(subject),
+                U(body)
+            ),
+            HostEvent::Denied { actor, what, why } => {
+                write!(f, "wzt: denied {} {}: {}", U(actor), U(what), U(why))
+            }
+            HostEvent::CapCall(call) => write!(
+                f,
+                "[trace] {} {}({}) -> {} ({} µs){}",
+                U(&call.actor),
+                U(&call.call),
+                U(&call.args),
+                U(&call.result),
+                call.duration_us,
+                if call.denied { " DENIED" } else { "" }
+            ),
+            HostEvent::GuestOutput { stream, line } => write!(f, "[{stream}] {}", U(line)),
+            HostEvent::Trap {
+                invocation,
+                error,
+                stderr_tail,
+            } => {
+                write!(
+                    f,
+                    "wzt: {} trapped (answered 500; still serving):",
+                    U(invocation)
+                )?;
+                if !error.is_empty() {
+                    write!(f, "\n    {}", escape_lines(error, "    "))?;
+                }
+                tail(f, stderr_tail)
+            }
+            HostEvent::Timeout {
+                invocation,
+                after,
+                response_started,
+                stderr_tail,
+            } => {
+                let answer = if *response_started {
+                    "its response was cut off"
+                } else {
+                    "answered 500"
+                };
+                write!(
+                    f,
+                    "wzt: {} stopped after {after:.1?}: it ran past --timeout ({answer}; still serving)",
+                    U(invocation)
+                )?;
+                tail(f, stderr_tail)
+            }
+        }
+    }
+}
+
 /// Where host events go.
 pub type EventSink = Arc<dyn Fn(HostEvent) + Send + Sync>;
 

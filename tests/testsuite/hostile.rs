@@ -572,3 +572,386 @@ fn unsigned_grants_obey_the_policy_capability_rules() {
         "refusing to run p.wasm:\n  [missing_required_cap] the policy requires capability wasmcloud:builtin:logging, which this unsigned actor is not granted; grant it with `--caps`\n"
     );
 }
+
+// ---- Issue 10: hostile input never crashes, stalls or fools the verifier ----
+
+/// Runs `wzt ARGS` in `env` and returns (exit code, stdout, stderr), asserting it exited
+/// (no signal) and did not panic.
+fn run_wzt(env: &Env, args: &[&str]) -> (i32, String, String) {
+    let out = env.wzt().args(args).output().unwrap();
+    let code = out.status.code().expect("exited, not killed by a signal");
+    let (stdout, stderr) = (common::stdout_of(&out), common::stderr_of(&out));
+    assert_ne!(code, 101, "wzt {args:?} panicked: {stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    (code, stdout, stderr)
+}
+
+/// Whether `text` holds a character a terminal would interpret (escape sequences, carriage
+/// returns, bidirectional overrides) other than the line breaks between lines.
+fn has_raw_control(text: &str) -> bool {
+    text.chars().any(|c| c != '\n' && wzt::text::is_unsafe(c))
+}
+
+#[test]
+fn non_ascii_key_fields_are_refused_not_a_panic() {
+    let (env, account) = setup();
+    let bytes = plain_component();
+    // 58 and 56 bytes long, the lengths of a seed and a public key, with a multi-byte
+    // character across the byte index an abbreviation would cut at.
+    for issuer in [
+        format!("S{}x", "é".repeat(28)),
+        format!("A{}x", "é".repeat(27)),
+    ] {
+        let mut claims = claims_for(&bytes, &account);
+        claims.issuer = issuer.clone();
+        claims.subject = format!("M{}", "€".repeat(18));
+        let bad = forged(&bytes, &claims, &account);
+        rejected(&env, &bad, &[], &["invalid_issuer", "untrusted_issuer"]);
+        env.write("hostile.wasm", &bad);
+        let (code, stdout, _) = run_wzt(&env, &["inspect", "hostile.wasm"]);
+        assert_eq!(code, 0);
+        assert!(stdout.contains(&issuer), "{stdout}");
+        let (code, _, stderr) = run_wzt(&env, &["run", "hostile.wasm"]);
+        assert_eq!(code, 1, "{stderr}");
+        assert!(stderr.contains("[invalid_issuer]"), "{stderr}");
+    }
+    // A subject that is not a key, with the same trap.
+    let mut claims = claims_for(&bytes, &account);
+    claims.subject = format!("S{}x", "é".repeat(28));
+    rejected(
+        &env,
+        &forged(&bytes, &claims, &account),
+        &[],
+        &["subject_not_module"],
+    );
+    // And a time that is not ASCII where `--expires` expects one.
+    env.write("p.wasm", &bytes);
+    let (code, _, stderr) = run_wzt(
+        &env,
+        &["sign", "p.wasm", "--expires", "2027-01-01T00:00:00+0é:00"],
+    );
+    assert_eq!(code, 2, "{stderr}");
+}
+
+/// A component nested `levels` deep, built in linear time: each level is a component header
+/// and one component section around the next.
+fn deeply_nested_component(levels: usize) -> Vec<u8> {
+    const COMPONENT: [u8; 8] = [0, b'a', b's', b'm', 0x0d, 0, 1, 0];
+    fn leb(mut n: usize, out: &mut Vec<u8>) {
+        loop {
+            let byte = (n & 0x7f) as u8;
+            n >>= 7;
+            if n == 0 {
+                out.push(byte);
+                return;
+            }
+            out.push(byte | 0x80);
+        }
+    }
+    // sizes[k]: the size of the binary at depth k (the innermost is an empty component).
+    let mut sizes = vec![COMPONENT.len(); levels + 1];
+    for k in (0..levels).rev() {
+        let mut header = Vec::new();
+        leb(sizes[k + 1], &mut header);
+        sizes[k] = COMPONENT.len() + 1 + header.len() + sizes[k + 1];
+    }
+    let mut out = Vec::with_capacity(sizes[0]);
+    for size in &sizes[1..] {
+        out.extend(COMPONENT);
+        out.push(4); // a component section
+        leb(*size, &mut out);
+    }
+    out.extend(COMPONENT);
+    assert_eq!(out.len(), sizes[0]);
+    out
+}
+
+#[test]
+fn a_component_nested_hundreds_of_thousands_deep_is_an_input_error() {
+    let (env, _) = setup();
+    let deep = deeply_nested_component(300_000);
+    assert!(deep.len() > 2 << 20, "a 2 MB file");
+    env.write("deep.wasm", &deep);
+    for cmd in ["verify", "inspect", "run"] {
+        let (code, _, stderr) = run_wzt(&env, &[cmd, "deep.wasm"]);
+        assert_eq!(code, 2, "{cmd}: {stderr}");
+        assert!(stderr.contains("too deeply nested"), "{cmd}: {stderr}");
+    }
+    let (code, stdout, _) = run_wzt(&env, &["verify", "deep.wasm", "--json"]);
+    assert_eq!(code, 2);
+    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(json[0]["error_code"], "too_deeply_nested");
+    // At the limit it still reads: an unsigned artifact, exit 1.
+    env.write(
+        "ok.wasm",
+        &deeply_nested_component(wzt::wasm::MAX_NESTING_DEPTH as usize),
+    );
+    assert_eq!(run_wzt(&env, &["verify", "ok.wasm"]).0, 1);
+}
+
+/// `wzt ARGS`, timed, with its peak memory when /usr/bin/time can tell (GNU time's %M, KiB).
+fn timed(env: &Env, args: &[&str]) -> (i32, std::time::Duration, Option<u64>) {
+    let report = env.path("time.txt");
+    let gnu_time = std::path::Path::new("/usr/bin/time").exists();
+    let mut cmd = if gnu_time {
+        let mut cmd = std::process::Command::new("/usr/bin/time");
+        cmd.arg("-f")
+            .arg("%M")
+            .arg("-o")
+            .arg(&report)
+            .arg(env!("CARGO_BIN_EXE_wzt"));
+        cmd
+    } else {
+        std::process::Command::new(env!("CARGO_BIN_EXE_wzt"))
+    };
+    cmd.current_dir(env.work())
+        .env("WZT_KEYS_DIR", env.keys_dir())
+        .args(args);
+    let started = std::time::Instant::now();
+    let out = cmd.output().unwrap();
+    let elapsed = started.elapsed();
+    let code = out.status.code().expect("exited");
+    assert!(!common::stderr_of(&out).contains("panicked"));
+    let peak = gnu_time
+        .then(|| std::fs::read_to_string(&report).ok())
+        .flatten()
+        .and_then(|t| t.lines().last()?.trim().parse().ok());
+    (code, elapsed, peak)
+}
+
+#[test]
+fn a_million_sections_are_rejected_in_well_under_a_second() {
+    let (env, _) = setup();
+    let empty = [0, b'a', b's', b'm', 1, 0, 0, 0];
+    // A million empty `jwt` sections (6 MB): the second signature section decides.
+    let mut jwt = empty.to_vec();
+    let mut other = empty.to_vec();
+    for _ in 0..1_000_000 {
+        jwt.extend([0, 4, 3, b'j', b'w', b't']);
+        other.extend([0, 2, 1, b'x']);
+    }
+    env.write("jwt.wasm", &jwt);
+    env.write("other.wasm", &other);
+    let (code, elapsed, peak) = timed(&env, &["verify", "jwt.wasm"]);
+    assert_eq!(code, 1);
+    assert!(elapsed.as_millis() < 1000, "{elapsed:?}");
+    let small = timed(&env, &["verify", "other.wasm"]);
+    // A million sections that are not signatures: refused at the section limit.
+    assert_eq!(small.0, 2);
+    assert!(small.1.as_millis() < 1000, "{:?}", small.1);
+    // Memory does not follow the section count: both stay near what `wzt` needs to start.
+    for kib in [peak, small.2].into_iter().flatten() {
+        assert!(kib < 64 << 10, "peak memory {kib} KiB");
+    }
+    let (_, stdout, _) = run_wzt(&env, &["verify", "jwt.wasm"]);
+    assert!(stdout.contains("[duplicate_signature]"), "{stdout}");
+    assert!(
+        stdout.contains("at least 17 signature sections"),
+        "{stdout}"
+    );
+    let (code, _, stderr) = run_wzt(&env, &["verify", "other.wasm"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("too many sections"), "{stderr}");
+    // Signing strips every old section within the limit, and refuses beyond it.
+    let (code, _, stderr) = run_wzt(&env, &["sign", "jwt.wasm"]);
+    assert_eq!(code, 2, "{stderr}");
+    let mut few = empty.to_vec();
+    for _ in 0..50_000 {
+        few.extend([0, 4, 3, b'j', b'w', b't']);
+    }
+    env.write("few.wasm", &few);
+    let (code, stdout, _) = run_wzt(&env, &["sign", "few.wasm", "--json"]);
+    assert_eq!(code, 0);
+    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(json[0]["replaced_signatures"], 50_000);
+    assert_eq!(common::signature_sections(&env.read("few_s.wasm")), 1);
+}
+
+#[test]
+fn text_from_the_artifact_never_reaches_the_terminal_raw() {
+    let (env, account) = setup();
+    let bytes = plain_component();
+    let evil = "\x1b[1A\x1b[2K\rPASS app.wasm \u{202e}";
+    let mut artifacts = Vec::new();
+    // The issuer.
+    let mut claims = claims_for(&bytes, &account);
+    claims.issuer = evil.into();
+    artifacts.push(forged(&bytes, &claims, &account));
+    // The claimed hash (a valid signature: the hash mismatch message quotes it).
+    let mut claims = claims_for(&bytes, &account);
+    claims.metadata.module_hash = evil.into();
+    artifacts.push(forged(&bytes, &claims, &account));
+    // The algorithm name, the token id, an unknown header member and capability.
+    let claims = claims_for(&bytes, &account);
+    let header = serde_json::json!({ "typ": "jwt", "alg": evil }).to_string();
+    artifacts.push(with_token(
+        &bytes,
+        &token_with_header(&header, &claims, Some(&account)),
+    ));
+    let header = serde_json::json!({ "alg": "Ed25519", evil: 1 }).to_string();
+    artifacts.push(with_token(
+        &bytes,
+        &token_with_header(&header, &claims, Some(&account)),
+    ));
+    let mut claims = claims_for(&bytes, &account);
+    claims.id = evil.into();
+    claims.metadata.caps = Some(vec![evil.into()]);
+    claims.metadata.name = Some(evil.into());
+    artifacts.push(forged(&bytes, &claims, &account));
+    for (i, artifact) in artifacts.iter().enumerate() {
+        env.write("hostile.wasm", artifact);
+        let args: [&[&str]; 4] = [
+            &["verify", "hostile.wasm"],
+            &[
+                "verify",
+                "hostile.wasm",
+                "--allow-cap",
+                "http",
+                "--revoke",
+                evil,
+            ],
+            &["inspect", "hostile.wasm"],
+            &["run", "hostile.wasm"],
+        ];
+        for args in args {
+            // `run` of the one that verifies exits 2: the component has no entry point.
+            let (code, stdout, stderr) = run_wzt(&env, args);
+            assert!(code <= 2, "#{i} {args:?}: {code} {stderr}");
+            assert!(!has_raw_control(&stdout), "#{i} {args:?}: {stdout:?}");
+            assert!(!has_raw_control(&stderr), "#{i} {args:?}: {stderr:?}");
+        }
+        // JSON keeps the raw value, escaped by JSON itself.
+        let (_, stdout, _) = run_wzt(&env, &["verify", "hostile.wasm", "--json"]);
+        assert!(!has_raw_control(&stdout), "{stdout:?}");
+    }
+}
+
+#[test]
+fn guest_function_names_in_a_trap_are_escaped() {
+    use wasm_encoder::{
+        CodeSection, ExportKind, ExportSection, Function, FunctionSection, Instruction, Module,
+        NameMap, NameSection, TypeSection,
+    };
+    let (env, _) = setup();
+    let mut module = Module::new();
+    let mut types = TypeSection::new();
+    types.ty().function([], []);
+    module.section(&types);
+    let mut functions = FunctionSection::new();
+    functions.function(0).function(0);
+    module.section(&functions);
+    let mut exports = ExportSection::new();
+    exports.export("_start", ExportKind::Func, 0);
+    module.section(&exports);
+    let mut code = CodeSection::new();
+    let mut start = Function::new([]);
+    start
+        .instruction(&Instruction::Call(1))
+        .instruction(&Instruction::End);
+    code.function(&start);
+    let mut evil = Function::new([]);
+    evil.instruction(&Instruction::Unreachable)
+        .instruction(&Instruction::End);
+    code.function(&evil);
+    module.section(&code);
+    let mut names = NameSection::new();
+    let mut functions = NameMap::new();
+    functions.append(0, "_start");
+    functions.append(1, "evil\x1b[2K\rPASS\u{202e}");
+    names.functions(&functions);
+    module.section(&names);
+    env.write("trap.wasm", &module.finish());
+    let (code, stdout, stderr) = run_wzt(&env, &["run", "trap.wasm", "--allow-unsigned"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("evil\\u{1b}[2K\\rPASS"), "{stderr}");
+    assert!(
+        !has_raw_control(&stdout) && !has_raw_control(&stderr),
+        "{stderr:?}"
+    );
+}
+
+#[test]
+fn crit_and_unknown_header_members_are_refused() {
+    let (env, account) = setup();
+    let bytes = plain_component();
+    let claims = claims_for(&bytes, &account);
+    for header in [
+        r#"{"typ":"jwt","alg":"Ed25519","crit":["exp"],"exp":1}"#,
+        r#"{"alg":"EdDSA","crit":["b64"],"b64":false}"#,
+        r#"{"typ":"jwt","alg":"Ed25519","jku":"https://attacker.example/keys"}"#,
+        r#"{"typ":"jwt","alg":"Ed25519","kid":"other"}"#,
+    ] {
+        let bad = with_token(&bytes, &token_with_header(header, &claims, Some(&account)));
+        rejected(&env, &bad, &[], &["unsupported_header"]);
+    }
+    // Two `alg`s: which one a reader takes is not to be guessed.
+    let twice = r#"{"typ":"jwt","alg":"none","alg":"Ed25519"}"#;
+    let bad = with_token(&bytes, &token_with_header(twice, &claims, Some(&account)));
+    rejected(&env, &bad, &[], &["bad_header"]);
+}
+
+#[test]
+fn a_token_issued_in_the_future_never_ages_so_it_is_refused() {
+    let (env, account) = setup();
+    let bytes = plain_component();
+    let mut claims = claims_for(&bytes, &account);
+    claims.issued_at = wzt::time::now() + 10 * 365 * 86400;
+    let future = forged(&bytes, &claims, &account);
+    rejected(&env, &future, &[], &["issued_in_future"]);
+    rejected(&env, &future, &["--max-age", "1d"], &["issued_in_future"]);
+    // Clock skew within the leeway is forgiven.
+    let mut claims = claims_for(&bytes, &account);
+    claims.issued_at = wzt::time::now() + 20;
+    let skewed = forged(&bytes, &claims, &account);
+    rejected(&env, &skewed, &[], &["issued_in_future"]);
+    assert_eq!(verify(&env, &skewed, &["--leeway", "1m"]).0, 0);
+    // Times past year 9999 are shown, not a panic.
+    let mut claims = claims_for(&bytes, &account);
+    claims.issued_at = u64::MAX;
+    claims.not_before = Some(u64::MAX);
+    claims.expires = Some(u64::MAX);
+    let far = forged(&bytes, &claims, &account);
+    rejected(&env, &far, &[], &["not_yet_valid", "issued_in_future"]);
+    env.write("far.wasm", &far);
+    assert_eq!(run_wzt(&env, &["inspect", "far.wasm"]).0, 0);
+}
+
+#[test]
+fn a_seed_where_a_name_or_public_key_belongs_is_refused_and_never_echoed() {
+    let (env, account) = setup();
+    let seed = account.seed().to_string();
+    let secret = &seed[2..];
+    env.write("p.wasm", &plain_component());
+    std::fs::write(
+        env.path("policy.toml"),
+        format!("trusted_issuers = [\"{seed}\"]\n"),
+    )
+    .unwrap();
+    let truncated = &seed[..56];
+    let cases: Vec<Vec<&str>> = vec![
+        vec!["sign", "p.wasm", "--issuer", &seed],
+        vec!["sign", "p.wasm", "--subject", &seed],
+        vec!["verify", "p.wasm", "--trusted-issuer", &seed],
+        vec!["verify", "p.wasm", "--trusted-issuer", truncated],
+        vec!["verify", "p.wasm", "--policy", "policy.toml"],
+        vec!["keys", "show", &seed],
+        vec!["run", "p.wasm", "--trusted-issuer", &seed],
+    ];
+    for args in cases {
+        let (code, stdout, stderr) = run_wzt(&env, &args);
+        assert_eq!(code, 2, "{args:?}: {stderr}");
+        assert!(
+            !stdout.contains(secret),
+            "{args:?} echoes the seed: {stdout}"
+        );
+        assert!(
+            !stderr.contains(secret),
+            "{args:?} echoes the seed: {stderr}"
+        );
+        assert!(!stderr.contains(&truncated[2..]), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("seed"),
+            "{args:?} does not say why: {stderr}"
+        );
+    }
+}

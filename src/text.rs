@@ -1,0 +1,101 @@
+//! Text that came from outside (an artifact, a token, a guest) on its way to a person
+//! (docs/design.md §7, §8).
+//!
+//! Such text may hold terminal escape sequences, carriage returns, newlines or bidirectional
+//! overrides that would rewrite what a person reads (`ESC[1A ESC[2K \r PASS app.wasm` over a
+//! FAIL line). The errors and events that carry it escape it in their `Display` through
+//! [`Untrusted`], so no print site can forget; JSON output keeps the raw value, since JSON
+//! escapes control characters itself.
+
+use std::fmt::{self, Write as _};
+
+/// Whether a terminal could interpret `c` rather than show it: a control character (C0, DEL,
+/// C1), a bidirectional override, embedding, isolate or mark, or a line or paragraph separator.
+pub fn is_unsafe(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{061C}'
+                | '\u{200E}'
+                | '\u{200F}'
+                | '\u{2028}'
+                | '\u{2029}'
+                | '\u{202A}'..='\u{202E}'
+                | '\u{2066}'..='\u{2069}'
+        )
+}
+
+/// Shows outside text safely: every character [`is_unsafe`] calls unsafe is written as a Rust
+/// escape (`\u{1b}`, `\n`, `\r`, `\u{202e}`), everything else as is.
+#[derive(Debug, Clone, Copy)]
+pub struct Untrusted<'a>(pub &'a str);
+
+impl fmt::Display for Untrusted<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut rest = self.0;
+        while let Some(at) = rest.find(is_unsafe) {
+            f.write_str(&rest[..at])?;
+            let c = rest[at..].chars().next().expect("found a char at `at`");
+            for e in c.escape_default() {
+                f.write_char(e)?;
+            }
+            rest = &rest[at + c.len_utf8()..];
+        }
+        f.write_str(rest)
+    }
+}
+
+/// [`Untrusted`] as a `String`.
+pub fn escape(text: &str) -> String {
+    Untrusted(text).to_string()
+}
+
+/// Escapes text made of lines (a guest backtrace, a multi-line error): each line is escaped as
+/// [`Untrusted`] does, and lines after the first are put on their own line indented by
+/// `indent`, so nothing in the text can start a line of its own at the left margin.
+pub fn escape_lines(text: &str, indent: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let text = text.strip_suffix('\n').unwrap_or(text);
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+            out.push_str(indent);
+        }
+        let _ = write!(out, "{}", Untrusted(line));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_what_a_terminal_would_interpret() {
+        assert_eq!(escape("plain name"), "plain name");
+        assert_eq!(escape("a\x1b[2Jb"), "a\\u{1b}[2Jb");
+        assert_eq!(escape("line\nbreak\r"), "line\\nbreak\\r");
+        assert_eq!(escape("evil\u{202E}txt"), "evil\\u{202e}txt");
+        assert_eq!(escape("c1\u{9b}2J"), "c1\\u{9b}2J");
+        assert_eq!(escape("del\x7f"), "del\\u{7f}");
+        assert_eq!(escape("ünïcode ✓"), "ünïcode ✓");
+        assert_eq!(escape(""), "");
+    }
+
+    #[test]
+    fn escaping_twice_changes_nothing() {
+        let once = escape("\x1b[1A\x1b[2K\rPASS app.wasm\u{2066}");
+        assert!(!once.chars().any(is_unsafe));
+        assert_eq!(escape(&once), once);
+    }
+
+    #[test]
+    fn lines_keep_their_breaks_but_not_the_margin() {
+        assert_eq!(
+            escape_lines("trap\n  0: f\x1b[2K\r\nPASS", "    "),
+            "trap\n      0: f\\u{1b}[2K\\r\n    PASS"
+        );
+        assert_eq!(escape_lines("", "  "), "");
+        assert_eq!(escape_lines("one\n", "  "), "one");
+    }
+}
