@@ -320,8 +320,7 @@ impl Opts {
             None => bytes::Bytes::new(),
         };
         let response =
-            host::http::request_once(actor, &request.method, &request.path, &headers, body)
-                .await?;
+            host::http::request_once(actor, &request.method, &request.path, &headers, body).await?;
         let ok = (200..400).contains(&response.status) && response.body_error.is_none();
         if ctx.json {
             output::print_json(&json!({
@@ -447,7 +446,10 @@ mod tests {
         assert_eq!((h.name.as_str(), h.value.as_str()), ("x-a", "b:c"));
         assert!(":v".parse::<Header>().is_err());
         let m: Message = "greet=hi=there".parse().unwrap();
-        assert_eq!((m.subject.as_str(), m.payload.as_str()), ("greet", "hi=there"));
+        assert_eq!(
+            (m.subject.as_str(), m.payload.as_str()),
+            ("greet", "hi=there")
+        );
         assert!("=x".parse::<Message>().is_err());
     }
 }
