@@ -97,19 +97,7 @@ impl Opts {
             })
             .unwrap_or_else(|| "actor".into());
         let sink: host::EventSink = Arc::new(host_args::print_event);
-        // Key-value data belongs to the actor's subject key; an unsigned actor has none, so it
-        // gets a namespace of its own name.
-        let namespace = match admitted.claims() {
-            Some(claims) => claims.subject.clone(),
-            None => format!(
-                "unsigned.{}",
-                actor_name
-                    .chars()
-                    .take(100)
-                    .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
-                    .collect::<String>()
-            ),
-        };
+        let namespace = crate::host::providers::keyvalue::namespace_of(&admitted);
         let (providers, kv) = self.host.providers(actor_name, &namespace, granted, sink)?;
         let actor = match Actor::load(&host, &admitted, Arc::clone(&providers)) {
             Ok(actor) => Arc::new(actor),
@@ -309,8 +297,7 @@ impl Opts {
             None => bytes::Bytes::new(),
         };
         let response =
-            host::http::request_once(actor, &request.method, &request.path, &headers, body)
-                .await?;
+            host::http::request_once(actor, &request.method, &request.path, &headers, body).await?;
         let ok = (200..400).contains(&response.status) && response.body_error.is_none();
         if ctx.json {
             output::print_json(&json!({
@@ -436,7 +423,10 @@ mod tests {
         assert_eq!((h.name.as_str(), h.value.as_str()), ("x-a", "b:c"));
         assert!(":v".parse::<Header>().is_err());
         let m: Message = "greet=hi=there".parse().unwrap();
-        assert_eq!((m.subject.as_str(), m.payload.as_str()), ("greet", "hi=there"));
+        assert_eq!(
+            (m.subject.as_str(), m.payload.as_str()),
+            ("greet", "hi=there")
+        );
         assert!("=x".parse::<Message>().is_err());
     }
 }
