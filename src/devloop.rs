@@ -118,6 +118,8 @@ impl DevLoop {
                 String::from_utf8_lossy(&output.stderr)
             );
         }
+        // The build may have put a symlink where the artifact goes: check again before signing.
+        self.project.check_artifact_inside()?;
         let spec = self.project.claims_spec(crate::time::now())?;
         std::fs::create_dir_all(self.signed.parent().expect("a file in .wzt/dev"))?;
         let artifact = self.project.artifact();
@@ -141,16 +143,25 @@ impl DevLoop {
     /// version's module hash), running a command actor again on `runtime`. Watched: the
     /// project's sources (everything not ignored by `.gitignore`/`.ignore`, hidden files and
     /// `target/`, `.wzt/`, `.git/` aside) plus the `[build] watch` globs; never wzt's own
-    /// output files. Watching stops when the returned guard is dropped.
+    /// output files, the built artifact, or the files in `written` (what this run writes: the
+    /// trace file, the key-value store and its journal files, a dump). Watching stops when the
+    /// returned guard is dropped.
     pub fn watch(
         self: &Arc<Self>,
         slot: Arc<ActorSlot>,
         current: String,
+        written: &[PathBuf],
         debounce: Duration,
         runtime: tokio::runtime::Handle,
         report: impl Fn(DevEvent) + Send + 'static,
     ) -> anyhow::Result<Watching> {
-        let watched = Watched::new(&self.project)?;
+        let mut watched = Watched::new(&self.project)?;
+        watched.written.push(self.project.artifact());
+        watched.written.extend(
+            written
+                .iter()
+                .map(|p| std::path::absolute(p).unwrap_or_else(|_| p.clone())),
+        );
         let (tx, rx) = std::sync::mpsc::channel();
         let mut debouncer = notify_debouncer_mini::new_debouncer(debounce, tx)
             .context("cannot watch the project directory")?;
@@ -249,6 +260,8 @@ struct Watched {
     /// Files wzt itself writes to (its stdout and stderr, when redirected into the project),
     /// by device and inode.
     own_output: Vec<(u64, u64)>,
+    /// Files this run writes (and `FILE-wal`, `FILE-shm`, `FILE-journal` beside them).
+    written: Vec<PathBuf>,
 }
 
 impl Watched {
@@ -268,6 +281,7 @@ impl Watched {
             dir: project.dir.clone(),
             extra,
             own_output: own_output_files(),
+            written: Vec::new(),
         })
     }
 
@@ -290,7 +304,7 @@ impl Watched {
         });
         for entry in sources.chain(extra.into_iter().flatten()).flatten() {
             let Ok(meta) = entry.metadata() else { continue };
-            if !meta.is_file() || self.is_own_output(&meta) {
+            if !meta.is_file() || self.is_own_output(&meta) || self.is_written(entry.path()) {
                 continue;
             }
             files.insert(
@@ -299,6 +313,18 @@ impl Watched {
             );
         }
         files
+    }
+
+    fn is_written(&self, path: &Path) -> bool {
+        let text = path.to_string_lossy();
+        self.written.iter().any(|w| {
+            path == w || {
+                let w = w.to_string_lossy();
+                ["-wal", "-shm", "-journal"]
+                    .iter()
+                    .any(|suffix| text.strip_suffix(suffix) == Some(&*w))
+            }
+        })
     }
 
     #[cfg(unix)]
@@ -387,6 +413,11 @@ mod tests {
         };
         let plain = Watched::new(&project(root, &[])).unwrap();
         assert_eq!(names(&plain), ["dev.log", "src/lib.rs", "wzt.toml"]);
+        let mut writing = Watched::new(&project(root, &[])).unwrap();
+        std::fs::write(root.join("kv.sqlite-wal"), "x").unwrap();
+        writing.written = vec![root.join("dev.log"), root.join("kv.sqlite")];
+        assert_eq!(names(&writing), ["src/lib.rs", "wzt.toml"]);
+        std::fs::remove_file(root.join("kv.sqlite-wal")).unwrap();
         let with_globs = Watched::new(&project(root, &["gen/*.json"])).unwrap();
         assert_eq!(
             names(&with_globs),

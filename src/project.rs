@@ -65,7 +65,7 @@ pub enum ProjectError {
     #[error("{path} is not a valid project file: {message}")]
     Parse { path: String, message: String },
     #[error(
-        "{path} is not trusted: {why}. A project file names a build command and what to sign, so wzt uses only one that you own and nobody else can change; fix it with `{fix}` if it is yours"
+        "{path} is not trusted: {why}. A project file names a build command and what to sign, so wzt uses only one that you own and nobody else can change; {fix}"
     )]
     Untrusted {
         path: String,
@@ -100,7 +100,7 @@ fn check_trusted(path: &Path) -> Result<(), ProjectError> {
             if meta.uid() != me {
                 return Err(untrusted(
                     format!("{what} is owned by another user (uid {})", meta.uid()),
-                    format!("chown {me} {}", p.display()),
+                    "remove it if you did not put it there, or keep your project in a directory of your own".to_string(),
                 ));
             }
             if meta.mode() & 0o022 != 0 {
@@ -109,7 +109,7 @@ fn check_trusted(path: &Path) -> Result<(), ProjectError> {
                         "{what} is writable by other users (mode {:03o})",
                         meta.mode() & 0o777
                     ),
-                    format!("chmod go-w {}", p.display()),
+                    format!("fix it with `chmod go-w {}` if it is yours", p.display()),
                 ));
             }
         }
@@ -124,9 +124,12 @@ impl Project {
     /// another user owns or could have written is refused (it names a build command to run
     /// and what to sign).
     pub fn find(start: &Path) -> Result<Option<Project>, ProjectError> {
+        // Canonical, so a HOME given through a symlink still stops the search.
         let home = std::env::var_os("HOME")
             .filter(|h| !h.is_empty())
-            .map(PathBuf::from);
+            .map(PathBuf::from)
+            .map(|h| std::fs::canonicalize(&h).unwrap_or(h));
+        let start = std::fs::canonicalize(start).unwrap_or_else(|_| start.to_path_buf());
         for dir in start.ancestors() {
             let path = dir.join(PROJECT_FILE);
             if path.is_file() {
@@ -159,8 +162,9 @@ impl Project {
     }
 
     /// `build.artifact` must name a file inside the project: relative, never climbing out with
-    /// `..`, and (when it exists) not a symlink to somewhere else.
-    fn check_artifact_inside(&self) -> Result<(), ProjectError> {
+    /// `..`, and (when it exists) not a symlink to somewhere else. Checked when the project is
+    /// loaded and again right before a built artifact is signed.
+    pub fn check_artifact_inside(&self) -> Result<(), ProjectError> {
         let artifact = &self.file.build.artifact;
         let outside = || ProjectError::ArtifactOutside {
             path: self.dir.join(PROJECT_FILE).display().to_string(),

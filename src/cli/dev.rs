@@ -50,12 +50,17 @@ impl Opts {
         let sink: host::EventSink = Arc::new(host_args::print_event);
         // The key-value store is opened up front: a reload may add the grant.
         let kv_grant: Grants = [Capability::KeyValue].into_iter().collect();
-        let namespace = subject.public_key().to_string();
+        // `--dir` is checked against the grants of the build when it links (a rebuild may add
+        // `fs`); here it only needs to pass the preopen checks.
+        let host_grants: Grants = [Capability::KeyValue, Capability::Filesystem]
+            .into_iter()
+            .collect();
+        let namespace = format!("{}.{}", issuer.public_key(), subject.public_key());
         let (providers, kv) = self
             .host
             .providers(name.clone(), &namespace, &kv_grant, sink)?;
         let host = Arc::new(Host::new(self.host.host_options(
-            &kv_grant,
+            &host_grants,
             &[],
             store.dir(),
         )?)?);
@@ -89,9 +94,18 @@ impl Opts {
         if entry != EntryPoint::Http {
             print_dev_event(crate::devloop::run_command(runtime.handle(), &built.actor));
         }
+        let written: Vec<std::path::PathBuf> = [
+            Some(self.host.kv_path.clone()),
+            self.host.trace_file.clone(),
+            self.host.kv_dump.clone(),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
         let _watching = dev.watch(
             Arc::clone(&slot),
             built.admitted.module_hash().to_string(),
+            &written,
             self.debounce,
             runtime.handle().clone(),
             print_dev_event,

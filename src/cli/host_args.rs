@@ -145,6 +145,11 @@ impl HostArgs {
                 allow: self.allow_hosts.clone(),
             }
         };
+        if kind == "memory" && self.kv_quota.is_some() {
+            bail!(
+                "--kv-quota applies to the local SQLite store; the in-memory store lives only as long as this run"
+            );
+        }
         if kind == "sqlite" && (self.kv_seed.is_some() || self.kv_dump.is_some()) {
             bail!(
                 "--kv-seed and --kv-dump apply to the in-memory store: add --mock-caps or --provider kv=memory"
@@ -234,6 +239,25 @@ impl HostArgs {
                 }
             }
         }
+        // Pin each directory now (canonical path, device and inode), and refuse nesting: a
+        // guest could otherwise replace an inner preopen's path, through the outer one, with a
+        // symlink to anywhere.
+        let mut dirs = Vec::new();
+        for dir in &self.dirs {
+            let pinned = dir
+                .pinned()
+                .with_context(|| format!("--dir {}", dir.host.display()))?;
+            if let Some(other) = dirs.iter().find(|d: &&host::Preopen| {
+                d.host.starts_with(&pinned.host) || pinned.host.starts_with(&d.host)
+            }) {
+                bail!(
+                    "--dir {} and --dir {} overlap (one holds the other); preopen directories that do not contain each other",
+                    other.host.display(),
+                    pinned.host.display()
+                );
+            }
+            dirs.push(pinned);
+        }
         Ok(HostOptions {
             max_memory: self.max_memory,
             timeout: self.timeout,
@@ -241,7 +265,7 @@ impl HostArgs {
             cache: if self.no_cache { None } else { cache },
             args: args.to_vec(),
             env: self.env.clone(),
-            dirs: self.dirs.clone(),
+            dirs,
         })
     }
 

@@ -98,19 +98,7 @@ impl Opts {
             })
             .unwrap_or_else(|| "actor".into());
         let sink: host::EventSink = Arc::new(host_args::print_event);
-        // Key-value data belongs to the actor's subject key; an unsigned actor has none, so it
-        // gets a namespace of its own name.
-        let namespace = match admitted.claims() {
-            Some(claims) => claims.subject.clone(),
-            None => format!(
-                "unsigned.{}",
-                actor_name
-                    .chars()
-                    .take(100)
-                    .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
-                    .collect::<String>()
-            ),
-        };
+        let namespace = crate::host::providers::keyvalue::namespace_of(&admitted);
         let (providers, kv) = self.host.providers(actor_name, &namespace, granted, sink)?;
         let actor = match Actor::load(&host, &admitted, Arc::clone(&providers)) {
             Ok(actor) => Arc::new(actor),

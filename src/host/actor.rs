@@ -25,6 +25,8 @@ use crate::caps::Grants;
 use crate::verify::Admitted;
 use crate::wasm::ArtifactKind;
 
+/// Resources (handles to host-side objects) one invocation may hold at once.
+const MAX_RESOURCES: usize = 10_000;
 /// How much guest stdout/stderr an HTTP invocation keeps (the rest is dropped).
 const CAPTURE_LIMIT: usize = 1 << 20;
 /// Stderr lines shown with a trap.
@@ -192,7 +194,12 @@ impl Actor {
             ComponentState {
                 wasi,
                 http: WasiHttpCtx::new(),
-                table: ResourceTable::new(),
+                table: {
+                    // Host-side objects a guest can make (fields, bodies, buckets) are bounded.
+                    let mut table = ResourceTable::new();
+                    table.set_max_capacity(MAX_RESOURCES);
+                    table
+                },
                 limits: self.limits(),
                 providers: Arc::clone(&self.providers),
                 hooks: HttpClientHooks {
@@ -217,6 +224,12 @@ impl Actor {
         builder.args(&self.host.options.args);
         builder.envs(&self.host.options.env);
         for dir in &self.host.options.dirs {
+            if !dir.still_pinned() {
+                bail!(
+                    "the preopened directory {} changed since the start (replaced, or a symlink now); refusing to open it",
+                    dir.host.display()
+                );
+            }
             builder
                 .preopened_dir(&dir.host, &dir.guest, wasmtime_wasi::FsPerms::ReadWrite)
                 .map_err(anyhow::Error::from)
@@ -326,7 +339,18 @@ impl Actor {
         let started = Instant::now();
         let stdout = MemoryOutputPipe::new(CAPTURE_LIMIT);
         let stderr = MemoryOutputPipe::new(CAPTURE_LIMIT);
-        let mut builder = self.wasi_builder().map_err(|e| format!("{e:#}"))?;
+        let mut builder = match self.wasi_builder() {
+            Ok(builder) => builder,
+            Err(e) => {
+                // The reason names host paths: it goes to the log, not to the client.
+                (self.events)(HostEvent::Denied {
+                    actor: self.name.clone(),
+                    what: invocation.to_string(),
+                    why: format!("{e:#}"),
+                });
+                return Err("the actor could not be started".into());
+            }
+        };
         builder.stdout(stdout.clone()).stderr(stderr.clone());
         let mut store = self.component_store(builder.build());
 

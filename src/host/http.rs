@@ -14,6 +14,11 @@ use tokio::net::TcpListener;
 
 use super::Actor;
 
+/// Open client connections at most; more are closed on accept.
+pub const MAX_CONNECTIONS: usize = 1024;
+/// How long a client may take to send its request head.
+pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+
 /// How long in-flight requests may take to finish once shutdown starts.
 pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(30);
 
@@ -50,25 +55,38 @@ pub async fn serve(
     shutdown: impl Future<Output = ()>,
 ) -> anyhow::Result<bool> {
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let connections = Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
     tokio::pin!(shutdown);
     loop {
         tokio::select! {
             accepted = listener.accept() => {
                 let (stream, _) = match accepted {
                     Ok(conn) => conn,
-                    // Running out of file descriptors and the like: keep serving.
-                    Err(_) => continue,
+                    // Out of file descriptors and the like: back off, then keep serving.
+                    Err(_) => {
+                        tokio::time::sleep(Duration::from_millis(50)).await;
+                        continue;
+                    }
+                };
+                // Past the cap, a new connection is closed at once rather than held.
+                let Ok(permit) = Arc::clone(&connections).try_acquire_owned() else {
+                    drop(stream);
+                    continue;
                 };
                 let slot = Arc::clone(&slot);
                 let service = hyper::service::service_fn(move |req: hyper::Request<hyper::body::Incoming>| {
                     let actor = slot.current();
                     async move { Ok::<_, std::convert::Infallible>(actor.handle(req).await) }
                 });
+                // A client that never finishes its request head is dropped (slowloris).
                 let conn = http1::Builder::new()
                     .keep_alive(true)
+                    .timer(hyper_util::rt::TokioTimer::new())
+                    .header_read_timeout(HEADER_READ_TIMEOUT)
                     .serve_connection(TokioIo::new(stream), service);
                 let conn = graceful.watch(conn);
                 tokio::spawn(async move {
+                    let _permit = permit;
                     let _ = conn.await;
                 });
             }

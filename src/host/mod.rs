@@ -47,6 +47,54 @@ pub struct HostOptions {
 pub struct Preopen {
     pub host: PathBuf,
     pub guest: String,
+    /// Device and inode of the directory when it was checked ([`Preopen::pinned`]): every
+    /// invocation re-opens `host` by name, and refuses when it is no longer that directory.
+    pub identity: Option<(u64, u64)>,
+}
+
+impl Preopen {
+    /// This preopen with its host path made canonical (symlinks resolved) and its directory's
+    /// identity recorded, so a later swap of the path (a symlink planted in its place, by the
+    /// guest through another preopen or by another local user) is detected.
+    pub fn pinned(&self) -> std::io::Result<Preopen> {
+        let host = std::fs::canonicalize(&self.host)?;
+        let meta = std::fs::metadata(&host)?;
+        if !meta.is_dir() {
+            return Err(std::io::Error::other("not a directory"));
+        }
+        Ok(Preopen {
+            host,
+            guest: self.guest.clone(),
+            identity: Some(identity(&meta)),
+        })
+    }
+
+    /// Checks the host path still names the directory that was pinned.
+    pub fn still_pinned(&self) -> bool {
+        let Some(expected) = self.identity else {
+            return true;
+        };
+        match (
+            std::fs::canonicalize(&self.host),
+            std::fs::symlink_metadata(&self.host),
+        ) {
+            (Ok(real), Ok(meta)) => {
+                real == self.host && meta.is_dir() && identity(&meta) == expected
+            }
+            _ => false,
+        }
+    }
+}
+
+#[cfg(unix)]
+fn identity(meta: &std::fs::Metadata) -> (u64, u64) {
+    use std::os::unix::fs::MetadataExt;
+    (meta.dev(), meta.ino())
+}
+
+#[cfg(not(unix))]
+fn identity(_meta: &std::fs::Metadata) -> (u64, u64) {
+    (0, 0)
 }
 
 impl std::str::FromStr for Preopen {
@@ -60,6 +108,7 @@ impl std::str::FromStr for Preopen {
         Ok(Preopen {
             host: PathBuf::from(host),
             guest: guest.to_string(),
+            identity: None,
         })
     }
 }
@@ -265,5 +314,22 @@ mod tests {
         let p: Preopen = "data".parse().unwrap();
         assert_eq!(p.guest, "data");
         assert!("::/x".parse::<Preopen>().is_err());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_pinned_preopen_notices_a_swap() {
+        let root = tempfile::tempdir().unwrap();
+        let data = root.path().join("data");
+        std::fs::create_dir(&data).unwrap();
+        let pinned: Preopen = format!("{}::/d", data.display())
+            .parse::<Preopen>()
+            .unwrap();
+        let pinned = pinned.pinned().unwrap();
+        assert!(pinned.still_pinned());
+        std::fs::remove_dir(&data).unwrap();
+        std::fs::create_dir(root.path().join("keys")).unwrap();
+        std::os::unix::fs::symlink(root.path().join("keys"), &data).unwrap();
+        assert!(!pinned.still_pinned());
     }
 }

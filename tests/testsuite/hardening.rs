@@ -218,13 +218,39 @@ fn actors_do_not_see_each_others_key_value_data() {
     );
     let (code, out, _) = request(&env, &b, "GET /get?key=secret", &[]);
     assert_eq!((code, out.as_str()), (1, "secret not found\n"));
+    // Another trusted issuer naming the same subject key does not get its data either.
+    env.wzt()
+        .args(["keys", "gen", "account", "--name", "vendor"])
+        .assert()
+        .success();
+    let c = signed(
+        &env,
+        "kv-actor",
+        "http,kv,log",
+        "c_s.wasm",
+        &["--issuer", "vendor"],
+    );
+    let (code, out, _) = request(&env, &c, "GET /get?key=secret", &[]);
+    assert_eq!((code, out.as_str()), (1, "secret not found\n"));
+    // Unsigned actors get a namespace of their module hash.
+    let (code, out, _) = request(
+        &env,
+        &common::fixture("kv-actor", P2).display().to_string(),
+        "GET /get?key=secret",
+        &["--allow-unsigned", "--caps", "http,kv,log"],
+    );
+    assert_eq!((code, out.as_str()), (1, "secret not found\n"));
     // Sharing is a decision made on purpose.
-    let a_subject = env.public_key("kv_actor_module");
+    let a_namespace = format!(
+        "{}.{}",
+        env.public_key("account"),
+        env.public_key("kv_actor_module")
+    );
     let (code, out, err) = request(
         &env,
         &b,
         "GET /get?key=secret",
-        &["--kv-namespace", &a_subject],
+        &["--kv-namespace", &a_namespace],
     );
     assert_eq!((code, out.as_str()), (0, "a's secret"), "{err}");
     #[cfg(unix)]
@@ -337,4 +363,30 @@ fn a_preopen_of_the_key_store_or_the_cache_is_refused() {
     let (code, _, err) = request(&env, &actor, "GET /", &["--dir", cache.to_str().unwrap()]);
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("the compile cache"), "{err}");
+}
+
+#[test]
+fn preopens_cannot_nest_and_a_swapped_preopen_is_refused() {
+    let env = setup();
+    let actor = signed(&env, "fs-actor", "http,fs", "fs_s.wasm", &[]);
+    std::fs::create_dir_all(env.path("data/public")).unwrap();
+    // Through an outer preopen a guest could replace the inner one's path with a symlink.
+    let (code, _, err) = request(
+        &env,
+        &actor,
+        "GET /",
+        &["--dir", "data::/data", "--dir", "data/public::/public"],
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("overlap (one holds the other)"), "{err}");
+
+    // A preopen swapped for a symlink while serving is refused at the next invocation.
+    let server = Server::run(&env, &actor, &["--dir", "data/public::/public"]);
+    assert_eq!(server.get("/").body, "1 preopened directories\n");
+    std::fs::remove_dir(env.path("data/public")).unwrap();
+    std::os::unix::fs::symlink(env.keys_dir(), env.path("data/public")).unwrap();
+    let response = server.get("/");
+    assert_eq!(response.status, 500);
+    assert!(!response.body.contains("keys"), "{}", response.body);
+    server.stderr_containing(&["changed since the start"]);
 }

@@ -35,7 +35,7 @@ wzt: running kv_actor (HTTP component)
   issuer    [ACCOUNT]
   grants    HTTP Server, K/V Store, Logging
   engine    [..] allocator, compiled (now cached); limits: 512 MiB memory, 30s per invocation, 64 concurrent
-  kv        sqlite .wzt/kv.sqlite (persists across runs), namespace [SUBJECT]
+  kv        sqlite .wzt/kv.sqlite (persists across runs), namespace [ACCOUNT].[SUBJECT]
   log       level info
 [log] INFO kv_actor kv-actor: visits is now 1
 

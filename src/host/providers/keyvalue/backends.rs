@@ -204,6 +204,17 @@ pub struct SqliteKv {
     quota: Option<u64>,
 }
 
+/// The key-value namespace an admitted actor gets: its issuer and subject keys together
+/// (`ISSUER.SUBJECT`: a subject key alone proves nothing, any trusted issuer can name it), or
+/// for an unsigned actor its module hash (`unsigned.HASH`), so two unsigned actors never share
+/// data by accident.
+pub fn namespace_of(admitted: &crate::verify::Admitted) -> String {
+    match admitted.claims() {
+        Some(claims) => format!("{}.{}", claims.issuer, claims.subject),
+        None => format!("unsigned.{}", admitted.module_hash()),
+    }
+}
+
 /// Checks a key-value namespace name: letters, digits, `_`, `.` and `-` (a subject key is one).
 pub fn validate_namespace(name: &str) -> Result<(), String> {
     if !name.is_empty()
@@ -226,17 +237,27 @@ impl SqliteKv {
     /// following a symlink and must be a regular file owned by this user.
     pub fn open(path: &Path, namespace: &str, quota: Option<u64>) -> anyhow::Result<SqliteKv> {
         validate_namespace(namespace).map_err(anyhow::Error::msg)?;
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            let mut builder = std::fs::DirBuilder::new();
-            builder.recursive(true);
-            #[cfg(unix)]
-            {
-                use std::os::unix::fs::DirBuilderExt;
-                builder.mode(0o700);
-            }
-            builder.create(dir)?;
+        let dir = path
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let mut builder = std::fs::DirBuilder::new();
+        builder.recursive(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::DirBuilderExt;
+            builder.mode(0o700);
         }
+        builder.create(dir)?;
+        check_private_dir(dir)?;
         check_private_file(path)?;
+        // SQLite's journal files beside it must be ours too (a planted one would be reused).
+        for suffix in ["-wal", "-shm", "-journal"] {
+            let side = PathBuf::from(format!("{}{suffix}", path.display()));
+            if std::fs::symlink_metadata(&side).is_ok() {
+                check_private_file(&side)?;
+            }
+        }
         let conn = rusqlite::Connection::open_with_flags(
             path,
             rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE
@@ -288,13 +309,16 @@ impl SqliteKv {
         let prefix = format!("{}:", self.namespace);
         let used: i64 = conn
             .query_row(
-                "SELECT COALESCE(SUM(length(CAST(key AS BLOB)) + length(value)), 0) FROM kv
+                "SELECT COALESCE(SUM(length(CAST(bucket AS BLOB)) + length(CAST(key AS BLOB))
+                    + length(value) + 32), 0) FROM kv
                  WHERE substr(bucket, 1, ?2) = ?1 AND NOT (bucket = ?3 AND key = ?4)",
                 params![prefix, prefix.chars().count() as i64, bucket, key],
                 |row| row.get(0),
             )
             .map_err(|e| KvError::Other(format!("sqlite: {e}")))?;
-        if (used.max(0) as u64).saturating_add(adding as u64) > quota {
+        // Every row counts its bucket name, key, value and a fixed overhead.
+        let adding = adding as u64 + bucket.len() as u64 + 32;
+        if (used.max(0) as u64).saturating_add(adding) > quota {
             return Err(KvError::Other(format!(
                 "the key-value quota of {quota} bytes (--kv-quota) is used up"
             )));
@@ -330,9 +354,22 @@ impl KvBackend for SqliteKv {
 
     fn set(&self, bucket: &str, key: &str, value: &[u8]) -> Result<(), KvError> {
         let bucket = &self.ns(bucket);
-        {
-            let conn = self.conn.lock().unwrap_or_else(|e| e.into_inner());
-            self.check_quota(&conn, bucket, key, key.len() + value.len())?;
+        if self.quota.is_some() {
+            // The check and the write in one write transaction: concurrent writers (other
+            // processes too) cannot both pass the check.
+            let mut conn = self.conn.lock().unwrap_or_else(|e| e.into_inner());
+            let sql = |e: rusqlite::Error| KvError::Other(format!("sqlite: {e}"));
+            let tx = conn
+                .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+                .map_err(sql)?;
+            self.check_quota(&tx, bucket, key, key.len() + value.len())?;
+            tx.execute(
+                "INSERT INTO kv (bucket, key, value) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (bucket, key) DO UPDATE SET value = excluded.value",
+                params![bucket, key, value],
+            )
+            .map_err(sql)?;
+            return tx.commit().map_err(sql);
         }
         self.with(|c| {
             c.execute(
@@ -402,6 +439,34 @@ impl KvBackend for SqliteKv {
     }
 }
 
+/// Refuses a store directory that another user owns or that group or others can write (they
+/// could plant the journal files SQLite reuses).
+fn check_private_dir(dir: &Path) -> anyhow::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let meta = std::fs::metadata(dir)?;
+        // SAFETY: geteuid has no preconditions.
+        let me = unsafe { libc::geteuid() };
+        if meta.uid() != me {
+            anyhow::bail!(
+                "the key-value store's directory {} is owned by another user (uid {}); keep the store in a directory of your own (--kv-path)",
+                dir.display(),
+                meta.uid()
+            );
+        }
+        if meta.mode() & 0o022 != 0 {
+            anyhow::bail!(
+                "the key-value store's directory {} is writable by other users (mode {:03o}); fix it with `chmod go-w {}`",
+                dir.display(),
+                meta.mode() & 0o777,
+                dir.display()
+            );
+        }
+    }
+    Ok(())
+}
+
 /// Creates `path` 0600 if missing, without following a symlink, and checks it is a regular
 /// file owned by this user that nobody else can read or write.
 fn check_private_file(path: &Path) -> anyhow::Result<()> {
@@ -440,6 +505,12 @@ fn check_private_file(path: &Path) -> anyhow::Result<()> {
                 meta.uid()
             );
         }
+        if meta.nlink() > 1 {
+            anyhow::bail!(
+                "{} has other hard links; wzt keeps actor data only in files nobody else can reach",
+                path.display()
+            );
+        }
         if meta.mode() & 0o077 != 0 {
             anyhow::bail!(
                 "{} is accessible to other users (mode {:03o}); fix it with `chmod 600 {}`",
@@ -461,7 +532,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("kv.sqlite");
         let a = SqliteKv::open(&path, "MA", None).unwrap();
-        let b = SqliteKv::open(&path, "MB", Some(20)).unwrap();
+        let b = SqliteKv::open(&path, "MB", Some(100)).unwrap();
         a.set("default", "secret", b"a's").unwrap();
         assert_eq!(b.get("default", "secret").unwrap(), None);
         assert_eq!(b.list_keys("default", 0).unwrap().0, Vec::<String>::new());
@@ -469,7 +540,10 @@ mod tests {
         // Overwriting counts the new value only.
         b.set("default", "k", b"0123456789").unwrap();
         let err = b.set("default", "k2", b"0123456789").unwrap_err();
-        assert!(err.to_string().contains("quota of 20 bytes"), "{err}");
+        assert!(err.to_string().contains("quota of 100 bytes"), "{err}");
+        // Bucket names count too.
+        let c = SqliteKv::open(&path, "MC", Some(100)).unwrap();
+        assert!(c.set(&"b".repeat(200), "k", b"").is_err());
         assert!(SqliteKv::open(&path, "no:colons", None).is_err());
         #[cfg(unix)]
         {

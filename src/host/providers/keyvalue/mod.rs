@@ -6,7 +6,7 @@ use super::{ProviderData, ProviderView, Wt, short};
 
 pub mod backends;
 
-pub use backends::{KvBackend, KvError, MemoryKv, SqliteKv, validate_namespace};
+pub use backends::{KvBackend, KvError, MemoryKv, SqliteKv, namespace_of, validate_namespace};
 
 mod kv_bindings {
     wasmtime::component::bindgen!({
@@ -45,6 +45,18 @@ impl ProviderView<'_> {
     }
 }
 
+/// Runs a key-value backend call (SQLite may wait for a lock held by another process) so that
+/// the runtime moves its other work off this worker thread meanwhile: one slow store call
+/// must not stall unrelated requests.
+fn blocking<T>(f: impl FnOnce() -> T) -> T {
+    match tokio::runtime::Handle::try_current() {
+        Ok(handle) if handle.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread => {
+            tokio::task::block_in_place(f)
+        }
+        _ => f(),
+    }
+}
+
 /// Buckets one invocation may hold open at once.
 pub const MAX_OPEN_BUCKETS: usize = 256;
 
@@ -59,7 +71,7 @@ impl store::Host for ProviderView<'_> {
         let opened = p.traced(
             "wasi:keyvalue/store.open",
             || format!("bucket {identifier:?}"),
-            || p.kv.open(&identifier),
+            || blocking(|| p.kv.open(&identifier)),
             |r| kv_summary(r, |_| "ok".into()),
         );
         match opened {
@@ -83,7 +95,7 @@ impl store::HostBucket for ProviderView<'_> {
         let r = p.traced(
             "wasi:keyvalue/store.get",
             || format!("{bucket}/{key}"),
-            || p.kv.get(&bucket, &key),
+            || blocking(|| p.kv.get(&bucket, &key)),
             |r| {
                 kv_summary(r, |v| {
                     v.as_deref().map(short).unwrap_or_else(|| "none".into())
@@ -103,7 +115,7 @@ impl store::HostBucket for ProviderView<'_> {
         let r = p.traced(
             "wasi:keyvalue/store.set",
             || format!("{bucket}/{key} = {}", short(&value)),
-            || p.kv.set(&bucket, &key, &value),
+            || blocking(|| p.kv.set(&bucket, &key, &value)),
             |r| kv_summary(r, |_| "ok".into()),
         );
         Ok(r.map_err(to_wit))
@@ -114,7 +126,7 @@ impl store::HostBucket for ProviderView<'_> {
         let r = p.traced(
             "wasi:keyvalue/store.delete",
             || format!("{bucket}/{key}"),
-            || p.kv.delete(&bucket, &key),
+            || blocking(|| p.kv.delete(&bucket, &key)),
             |r| kv_summary(r, |_| "ok".into()),
         );
         Ok(r.map_err(to_wit))
@@ -125,7 +137,7 @@ impl store::HostBucket for ProviderView<'_> {
         let r = p.traced(
             "wasi:keyvalue/store.exists",
             || format!("{bucket}/{key}"),
-            || p.kv.get(&bucket, &key).map(|v| v.is_some()),
+            || blocking(|| p.kv.get(&bucket, &key).map(|v| v.is_some())),
             |r| kv_summary(r, |v| v.to_string()),
         );
         Ok(r.map_err(to_wit))
@@ -140,7 +152,7 @@ impl store::HostBucket for ProviderView<'_> {
         let r = p.traced(
             "wasi:keyvalue/store.list-keys",
             || format!("{bucket} from {}", cursor.unwrap_or(0)),
-            || p.kv.list_keys(&bucket, cursor.unwrap_or(0)),
+            || blocking(|| p.kv.list_keys(&bucket, cursor.unwrap_or(0))),
             |r| kv_summary(r, |(keys, _)| format!("{} keys", keys.len())),
         );
         Ok(r.map(|(keys, cursor)| store::KeyResponse { keys, cursor })
@@ -165,7 +177,7 @@ impl atomics::Host for ProviderView<'_> {
         let r = p.traced(
             "wasi:keyvalue/atomics.increment",
             || format!("{bucket}/{key} by {delta}"),
-            || p.kv.increment(&bucket, &key, delta),
+            || blocking(|| p.kv.increment(&bucket, &key, delta)),
             |r| kv_summary(r, |v| v.to_string()),
         );
         Ok(r.map_err(to_wit))
@@ -183,9 +195,11 @@ impl batch::Host for ProviderView<'_> {
             "wasi:keyvalue/batch.get-many",
             || format!("{bucket}: {} keys", keys.len()),
             || {
-                keys.iter()
-                    .map(|k| Ok(p.kv.get(&bucket, k)?.map(|v| (k.clone(), v))))
-                    .collect::<Result<Vec<_>, KvError>>()
+                blocking(|| {
+                    keys.iter()
+                        .map(|k| Ok(p.kv.get(&bucket, k)?.map(|v| (k.clone(), v))))
+                        .collect::<Result<Vec<_>, KvError>>()
+                })
             },
             |r| kv_summary(r, |v| format!("{} found", v.iter().flatten().count())),
         );
@@ -202,9 +216,11 @@ impl batch::Host for ProviderView<'_> {
             "wasi:keyvalue/batch.set-many",
             || format!("{bucket}: {} keys", key_values.len()),
             || {
-                key_values
-                    .iter()
-                    .try_for_each(|(k, v)| p.kv.set(&bucket, k, v))
+                blocking(|| {
+                    key_values
+                        .iter()
+                        .try_for_each(|(k, v)| p.kv.set(&bucket, k, v))
+                })
             },
             |r| kv_summary(r, |_| "ok".into()),
         );
@@ -220,7 +236,7 @@ impl batch::Host for ProviderView<'_> {
         let r = p.traced(
             "wasi:keyvalue/batch.delete-many",
             || format!("{bucket}: {} keys", keys.len()),
-            || keys.iter().try_for_each(|k| p.kv.delete(&bucket, k)),
+            || blocking(|| keys.iter().try_for_each(|k| p.kv.delete(&bucket, k))),
             |r| kv_summary(r, |_| "ok".into()),
         );
         Ok(r.map_err(to_wit))
