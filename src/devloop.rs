@@ -108,6 +108,7 @@ impl DevLoop {
         let output = Command::new("sh")
             .args(["-c", command])
             .current_dir(&self.project.dir)
+            .env_remove(crate::keys::PASSPHRASE_ENV)
             .output()
             .with_context(|| format!("cannot run the build command `{command}`"))?;
         if !output.status.success() {

@@ -215,6 +215,13 @@ impl Project {
             })
     }
 
+    /// Where `wzt sign` without FILE writes the signed artifact (and where `wzt inspect` without
+    /// FILE looks): `<artifact stem>_s.wasm` beside the artifact.
+    pub fn signed_artifact(&self) -> Result<PathBuf, ProjectError> {
+        let stem = self.artifact_stem()?;
+        Ok(self.artifact().with_file_name(format!("{stem}_s.wasm")))
+    }
+
     /// The store name of the subject (module) key: `<artifact stem>_module`.
     pub fn subject_key_name(&self) -> Result<String, ProjectError> {
         Ok(crate::keys::module_key_name(self.artifact_stem()?))

@@ -1,8 +1,8 @@
 //! `wzt inspect`: show an artifact's claims and what its imports need.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use anyhow::bail;
+use anyhow::{Context as _, bail};
 use clap::Args;
 use comfy_table::Cell;
 use serde_json::json;
@@ -12,17 +12,19 @@ use super::output::{self, escape};
 use super::{Ctx, Outcome};
 use crate::caps::{self, Capability, Direction, Grants, InterfaceNeed, Need};
 use crate::claims::Claims;
+use crate::project::Project;
 use crate::time;
 use crate::verify::{Examined, Seal};
 
 /// Show the claims of a module or component, and its imports against its grants.
 ///
 /// Exit 0 for any readable artifact, signed or not (use `wzt verify` to judge it); 2 when the
-/// file is not readable WebAssembly.
+/// file is not readable WebAssembly. Without FILE, inside a project, the signed artifact that
+/// `wzt sign` writes for it (`<stem>_s.wasm` beside the project's artifact).
 #[derive(Debug, Args)]
 pub struct Opts {
-    /// The .wasm file.
-    file: PathBuf,
+    /// The .wasm file [default: the signed artifact of the wzt.toml project here].
+    file: Option<PathBuf>,
     /// Print only the raw token (exit 1 when there is none).
     #[arg(long)]
     jwt_only: bool,
@@ -30,7 +32,11 @@ pub struct Opts {
 
 impl Opts {
     pub fn run(self, ctx: &Ctx) -> anyhow::Result<Outcome> {
-        let (examined, mut reader) = examine_path(&self.file)?;
+        let file = match &self.file {
+            Some(file) => file.clone(),
+            None => project_signed_artifact()?,
+        };
+        let (examined, mut reader) = examine_path(&file)?;
         if self.jwt_only {
             return jwt_only(ctx, &examined);
         }
@@ -42,15 +48,40 @@ impl Opts {
         let now = time::now();
         if ctx.json {
             output::print_json(&inspect_json(
-                &self, &examined, &needs, &granted, &missing, &unused,
+                &file, &examined, &needs, &granted, &missing, &unused,
             ));
         } else {
             print_human(
-                ctx, &self, &examined, &needs, &granted, &missing, &unused, now,
+                ctx, &file, &examined, &needs, &granted, &missing, &unused, now,
             );
         }
         Ok(Outcome::Success)
     }
+}
+
+/// The signed artifact of the project here: what `wzt sign` without FILE writes.
+fn project_signed_artifact() -> anyhow::Result<PathBuf> {
+    let cwd = std::env::current_dir()?;
+    let project = Project::find(&cwd)?.context(
+        "no FILE given and no wzt.toml in this directory or above: name the .wasm to inspect, or run inside a project (`wzt new`)",
+    )?;
+    let signed = project.signed_artifact()?;
+    if !signed.is_file() {
+        let artifact = project.artifact();
+        if artifact.is_file() {
+            bail!(
+                "the project's signed artifact {} does not exist yet: sign it with `wzt sign` (or inspect the unsigned build: `wzt inspect {}`)",
+                signed.display(),
+                artifact.display()
+            );
+        }
+        bail!(
+            "the project's signed artifact {} does not exist yet: build it (`{}`), then sign it with `wzt sign`",
+            signed.display(),
+            project.file.build.command
+        );
+    }
+    Ok(signed)
 }
 
 fn jwt_only(ctx: &Ctx, examined: &Examined) -> anyhow::Result<Outcome> {
@@ -95,7 +126,7 @@ fn signature_text(examined: &Examined) -> (String, bool) {
 #[allow(clippy::too_many_arguments)]
 fn print_human(
     ctx: &Ctx,
-    opts: &Opts,
+    file: &Path,
     examined: &Examined,
     needs: &[InterfaceNeed],
     granted: &Grants,
@@ -107,7 +138,7 @@ fn print_human(
     let sections = layout.signature_count();
     println!(
         "{}: {}, {}",
-        opts.file.display(),
+        file.display(),
         layout.kind,
         match sections {
             0 => "unsigned".to_string(),
@@ -308,7 +339,7 @@ fn claims_table(ctx: &Ctx, examined: &Examined, claims: &Claims, now: u64) -> co
 }
 
 fn inspect_json(
-    opts: &Opts,
+    file: &Path,
     examined: &Examined,
     needs: &[InterfaceNeed],
     granted: &Grants,
@@ -318,7 +349,7 @@ fn inspect_json(
     let claims = examined.claims();
     let (signature, signature_ok) = signature_text(examined);
     json!({
-        "file": opts.file,
+        "file": file,
         "kind": examined.kind(),
         "signed": examined.is_signed(),
         "signature_sections": examined.layout().signature_count(),

@@ -1,4 +1,4 @@
-//! `wzt keys`: generate, list, show, import and remove keys in the key store.
+//! `wzt keys`: generate, list, show, import, encrypt, decrypt and remove keys in the key store.
 
 use anyhow::{Context as _, bail};
 use clap::{Args, Subcommand};
@@ -10,6 +10,12 @@ use super::{Ctx, Outcome, keysource};
 use crate::keys::{Key, KeyRole, KeyStore, StoreError};
 
 /// Manage ed25519 keys (nkeys format) in the key store.
+///
+/// A key's seed may be encrypted with a passphrase (--encrypt, `wzt keys encrypt`): its NAME.nk
+/// then holds an armored age file that `age --decrypt` also opens, and NAME.pub its public key.
+/// The passphrase comes from --passphrase-file FILE, else WZT_KEY_PASSPHRASE, else a hidden
+/// prompt on a terminal (asked twice when setting it); every command that loads the key asks
+/// for it the same way.
 #[derive(Debug, Args)]
 pub struct Opts {
     #[command(subcommand)]
@@ -22,6 +28,8 @@ enum KeysCommand {
     List(ListOpts),
     Show(ShowOpts),
     Import(ImportOpts),
+    Encrypt(EncryptOpts),
+    Decrypt(DecryptOpts),
     Rm(RmOpts),
 }
 
@@ -29,14 +37,17 @@ enum KeysCommand {
 #[derive(Debug, Args)]
 struct GenOpts {
     /// account, module (component, actor), service (provider), server (host), cluster,
-    /// operator, user or curve; case-insensitive.
+    /// operator, user or curve; case-insensitive [default: ask on a terminal, else account].
     #[arg(value_enum, ignore_case = true, hide_possible_values = true)]
-    role: KeyRole,
+    role: Option<KeyRole>,
     /// Name to save the key under [default: the role].
     #[arg(long)]
     name: Option<String>,
+    /// Encrypt the seed with a passphrase (age format); the public key goes to <NAME>.pub.
+    #[arg(long)]
+    encrypt: bool,
     /// Print the seed instead of saving it; nothing is stored.
-    #[arg(long, conflicts_with_all = ["name", "force"])]
+    #[arg(long, conflicts_with_all = ["name", "force", "encrypt"])]
     no_save: bool,
     /// Replace an existing key of the same name (asks first on a terminal).
     #[arg(long)]
@@ -66,12 +77,32 @@ struct ImportOpts {
     /// The seed, or - to read it from standard input [default: ask on a terminal, else read
     /// standard input]. A seed on the command line may end up in your shell history.
     seed: Option<String>,
+    /// Encrypt the seed with a passphrase (age format); the public key goes to <NAME>.pub.
+    #[arg(long)]
+    encrypt: bool,
     /// Replace an existing key of the same name (asks first on a terminal).
     #[arg(long)]
     force: bool,
     /// Do not ask for confirmation.
     #[arg(long, short = 'y')]
     yes: bool,
+}
+
+/// Encrypt a stored key's seed with a passphrase, in the age format.
+///
+/// NAME.nk is replaced, atomically, by an armored age file (scrypt passphrase), which
+/// `age --decrypt` opens too; NAME.pub gets the public key, so listing needs no passphrase. An
+/// encrypted key is opened and encrypted again: that changes its passphrase (and rewrites its
+/// NAME.pub).
+#[derive(Debug, Args)]
+struct EncryptOpts {
+    name: String,
+}
+
+/// Decrypt a stored key: NAME.nk holds the bare seed again and NAME.pub is removed.
+#[derive(Debug, Args)]
+struct DecryptOpts {
+    name: String,
 }
 
 /// Remove a stored key (asks first; without a terminal, requires --yes).
@@ -107,6 +138,8 @@ impl Opts {
             KeysCommand::List(_) => list(ctx, &store),
             KeysCommand::Show(o) => show(ctx, &store, o),
             KeysCommand::Import(o) => import(ctx, &store, o),
+            KeysCommand::Encrypt(o) => encrypt(ctx, &store, o),
+            KeysCommand::Decrypt(o) => decrypt(ctx, &store, o),
             KeysCommand::Rm(o) => remove(ctx, &store, o),
         }
     }
@@ -136,8 +169,8 @@ fn may_replace(
         return Ok(true);
     }
     let old = store
-        .load(name)
-        .map(|k| k.public_key().to_string())
+        .info(name)
+        .map(|k| k.public_key)
         .unwrap_or_else(|_| "an unreadable key".into());
     if output::confirm(&format!(
         "Replace key '{name}' ({old})? Its seed will be gone for good"
@@ -148,32 +181,98 @@ fn may_replace(
     }
 }
 
+/// Saves `key` as `name`, encrypted with a new passphrase when `encrypt`, and says so.
 fn save_and_report(
     ctx: &Ctx,
     store: &KeyStore,
     name: &str,
     key: &Key,
     replace: bool,
+    encrypt: bool,
     verb: &str,
 ) -> anyhow::Result<Outcome> {
-    let path = store.save(name, key, replace)?;
+    let path = if encrypt {
+        let passphrase = ctx.passphrases().new_passphrase(&format!("key '{name}'"))?;
+        store.save_encrypted(name, key, &passphrase, replace)?
+    } else {
+        store.save(name, key, replace)?
+    };
     if ctx.json {
         output::print_json(&json!({
             "name": name,
             "role": key.role(),
             "public_key": key.public_key(),
             "path": path,
+            "encrypted": encrypt,
             "replaced": replace,
         }));
     } else {
         println!("{verb} {} key {}", key.role(), key.public_key());
-        println!("Saved to {}", path.display());
+        if encrypt {
+            println!(
+                "Saved to {}, encrypted (public key in {})",
+                path.display(),
+                store.public_key_path_of(name)?.display()
+            );
+        } else {
+            println!("Saved to {}", path.display());
+        }
     }
     Ok(Outcome::Success)
 }
 
+/// What each role is for, in the order `keys gen` offers them (account first: the key that
+/// signs actors).
+fn role_purpose(role: KeyRole) -> &'static str {
+    match role {
+        KeyRole::Account => "signs actors (an issuer)",
+        KeyRole::Module => "an actor's identity (a subject)",
+        KeyRole::Service => "a capability provider's identity",
+        KeyRole::Server => "a host's identity",
+        KeyRole::Cluster => "the trust anchor of a lattice",
+        KeyRole::Operator => "issues accounts",
+        KeyRole::User => "a NATS user",
+        KeyRole::Curve => "X25519 encryption; cannot sign",
+    }
+}
+
+/// The role when none was given: asked on a terminal, else `account`, with a note saying so.
+fn default_role(ctx: &Ctx) -> anyhow::Result<KeyRole> {
+    if ctx.stdin_is_terminal {
+        let roles = [
+            KeyRole::Account,
+            KeyRole::Module,
+            KeyRole::Service,
+            KeyRole::Server,
+            KeyRole::Cluster,
+            KeyRole::Operator,
+            KeyRole::User,
+            KeyRole::Curve,
+        ];
+        let items: Vec<String> = roles
+            .iter()
+            .map(|r| format!("{:<9} {}", r.as_str(), role_purpose(*r)))
+            .collect();
+        let chosen = dialoguer::Select::new()
+            .with_prompt("Role of the new key")
+            .items(&items)
+            .default(0)
+            .interact()?;
+        return Ok(roles[chosen]);
+    }
+    eprintln!(
+        "note: no ROLE given, so this is an account key: it {}. For another role, name it:          `wzt keys gen module`",
+        role_purpose(KeyRole::Account)
+    );
+    Ok(KeyRole::Account)
+}
+
 fn gen_key(ctx: &Ctx, store: &KeyStore, o: GenOpts) -> anyhow::Result<Outcome> {
-    let key = Key::generate(o.role);
+    let role = match o.role {
+        Some(role) => role,
+        None => default_role(ctx)?,
+    };
+    let key = Key::generate(role);
     if o.no_save {
         if ctx.json {
             output::print_json(&json!({
@@ -187,10 +286,10 @@ fn gen_key(ctx: &Ctx, store: &KeyStore, o: GenOpts) -> anyhow::Result<Outcome> {
         }
         return Ok(Outcome::Success);
     }
-    let name = o.name.unwrap_or_else(|| o.role.as_str().to_string());
+    let name = o.name.unwrap_or_else(|| role.as_str().to_string());
     store.path_of(&name)?;
     let replace = may_replace(ctx, store, &name, o.force, o.yes)?;
-    save_and_report(ctx, store, &name, &key, replace, "Generated")
+    save_and_report(ctx, store, &name, &key, replace, o.encrypt, "Generated")
 }
 
 fn list(ctx: &Ctx, store: &KeyStore) -> anyhow::Result<Outcome> {
@@ -198,17 +297,19 @@ fn list(ctx: &Ctx, store: &KeyStore) -> anyhow::Result<Outcome> {
     if ctx.json {
         let entries: Vec<_> = keys
             .iter()
-            .map(|k| match &k.key {
-                Ok(key) => json!({
+            .map(|k| match &k.info {
+                Ok(info) => json!({
                     "name": k.name,
                     "valid": true,
-                    "role": key.role(),
-                    "public_key": key.public_key(),
+                    "role": info.role,
+                    "public_key": info.public_key,
+                    "encrypted": info.encrypted,
                     "path": k.path,
                 }),
                 Err(e) => json!({
                     "name": k.name,
                     "valid": false,
+                    "encrypted": k.encrypted,
                     "error": e.to_string(),
                     "path": k.path,
                 }),
@@ -225,18 +326,21 @@ fn list(ctx: &Ctx, store: &KeyStore) -> anyhow::Result<Outcome> {
         return Ok(Outcome::Success);
     }
     let mut table = output::table(ctx);
-    table.set_header(["Name", "Role", "Public key"]);
+    table.set_header(["Name", "Role", "Public key", "Encrypted"]);
+    let yes_no = |b: bool| if b { "yes" } else { "no" };
     for k in &keys {
-        match &k.key {
-            Ok(key) => table.add_row([
+        match &k.info {
+            Ok(info) => table.add_row([
                 Cell::new(escape(&k.name)),
-                Cell::new(key.role()),
-                Cell::new(key.public_key()),
+                Cell::new(info.role),
+                Cell::new(&info.public_key),
+                Cell::new(yes_no(info.encrypted)),
             ]),
             Err(e) => table.add_row([
                 Cell::new(escape(&k.name)),
                 output::status_cell(ctx, "invalid", false),
                 Cell::new(invalid_reason(e)),
+                Cell::new(yes_no(k.encrypted)),
             ]),
         };
     }
@@ -260,13 +364,14 @@ fn invalid_reason(e: &StoreError) -> String {
 }
 
 fn show(ctx: &Ctx, store: &KeyStore, o: ShowOpts) -> anyhow::Result<Outcome> {
-    let key = store.load(&o.name)?;
+    let (key, encrypted) = store.load_telling(&o.name)?;
     let path = store.path_of(&o.name)?;
     if ctx.json {
         let mut value = json!({
             "name": o.name,
             "role": key.role(),
             "public_key": key.public_key(),
+            "encrypted": encrypted,
             "path": path,
         });
         if o.seed {
@@ -278,6 +383,14 @@ fn show(ctx: &Ctx, store: &KeyStore, o: ShowOpts) -> anyhow::Result<Outcome> {
         println!("Role:       {}", key.role());
         println!("Public key: {}", key.public_key());
         println!("Path:       {}", path.display());
+        println!(
+            "Encrypted:  {}",
+            if encrypted {
+                "yes (age, with a passphrase)"
+            } else {
+                "no"
+            }
+        );
         if o.seed {
             println!("Seed:       {}", key.seed());
         }
@@ -299,7 +412,67 @@ fn import(ctx: &Ctx, store: &KeyStore, o: ImportOpts) -> anyhow::Result<Outcome>
         None => keysource::seed_from_stdin()?,
     };
     let replace = may_replace(ctx, store, &o.name, o.force, o.yes)?;
-    save_and_report(ctx, store, &o.name, &key, replace, "Imported")
+    save_and_report(ctx, store, &o.name, &key, replace, o.encrypt, "Imported")
+}
+
+fn encrypt(ctx: &Ctx, store: &KeyStore, o: EncryptOpts) -> anyhow::Result<Outcome> {
+    let (key, was_encrypted) = store.encrypt(&o.name)?;
+    let path = store.path_of(&o.name)?;
+    let public_path = store.public_key_path_of(&o.name)?;
+    if ctx.json {
+        output::print_json(&json!({
+            "name": o.name,
+            "role": key.role(),
+            "public_key": key.public_key(),
+            "path": path,
+            "public_key_path": public_path,
+            "encrypted": true,
+            "reencrypted": was_encrypted,
+        }));
+    } else {
+        if was_encrypted {
+            println!(
+                "Encrypted {} key '{}' again, with the new passphrase",
+                key.role(),
+                o.name
+            );
+        } else {
+            println!("Encrypted {} key '{}'", key.role(), o.name);
+        }
+        println!(
+            "Seed:       {} (age; `age --decrypt` opens it)",
+            path.display()
+        );
+        println!(
+            "Public key: {} ({})",
+            key.public_key(),
+            public_path.display()
+        );
+    }
+    Ok(Outcome::Success)
+}
+
+fn decrypt(ctx: &Ctx, store: &KeyStore, o: DecryptOpts) -> anyhow::Result<Outcome> {
+    let key = store.decrypt(&o.name)?;
+    let path = store.path_of(&o.name)?;
+    if ctx.json {
+        output::print_json(&json!({
+            "name": o.name,
+            "role": key.role(),
+            "public_key": key.public_key(),
+            "path": path,
+            "encrypted": false,
+        }));
+    } else {
+        println!(
+            "Decrypted {} key '{}' ({}): {} holds the bare seed again",
+            key.role(),
+            o.name,
+            key.public_key(),
+            path.display()
+        );
+    }
+    Ok(Outcome::Success)
 }
 
 fn remove(ctx: &Ctx, store: &KeyStore, o: RmOpts) -> anyhow::Result<Outcome> {
@@ -318,8 +491,8 @@ fn remove(ctx: &Ctx, store: &KeyStore, o: RmOpts) -> anyhow::Result<Outcome> {
             );
         }
         let public = store
-            .load(&o.name)
-            .map(|k| k.public_key().to_string())
+            .info(&o.name)
+            .map(|k| k.public_key)
             .unwrap_or_else(|_| "unreadable".into());
         if !output::confirm(&format!(
             "Remove key '{}' ({public})? Its seed will be gone for good",

@@ -25,7 +25,7 @@ pub fn load_key(spec: &str, store: &KeyStore) -> anyhow::Result<Key> {
     }
     let path = Path::new(spec);
     if path.is_file() {
-        return Ok(keys::read_seed_file(path)?);
+        return Ok(store.read_file(path)?);
     }
     if spec.contains(std::path::MAIN_SEPARATOR) || spec.ends_with(".nk") {
         bail!("seed file {spec} does not exist");
@@ -47,16 +47,17 @@ pub fn resolve_issuer(entry: &str, store: &KeyStore) -> anyhow::Result<String> {
         keys::parse_public_key_of(entry, &[KeyRole::Account])?;
         return Ok(entry.to_string());
     }
-    let key = store.load(entry).with_context(|| {
+    // The public key only: an encrypted key's comes from its .pub, without the passphrase.
+    let key = store.info(entry).with_context(|| {
         format!("trusted issuer '{entry}' is neither an account public key nor a stored key name")
     })?;
-    if key.role() != KeyRole::Account {
+    if key.role != KeyRole::Account {
         bail!(
             "trusted issuer '{entry}' is {} key; issuers are account keys",
-            key.role().with_article()
+            key.role.with_article()
         );
     }
-    Ok(key.public_key().to_string())
+    Ok(key.public_key)
 }
 
 /// Loads a default store key (`account`, `<stem>_module`), generating and saving it with a

@@ -4,6 +4,7 @@
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use anyhow::Context as _;
 use clap::{Args, Parser, Subcommand};
@@ -20,6 +21,7 @@ pub mod keys;
 mod keysource;
 pub mod new;
 mod output;
+mod passphrase;
 pub mod policy;
 mod policy_args;
 pub mod run;
@@ -47,18 +49,19 @@ pub struct GlobalOpts {
     /// Print machine-readable JSON on stdout (field names are stable, see the README).
     #[arg(long, global = true)]
     pub json: bool,
-    /// The key store directory [default: $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys].
-    #[arg(
-        long,
-        global = true,
-        env = "WZT_KEYS_DIR",
-        hide_env_values = true,
-        value_name = "DIR"
-    )]
+    /// The key store directory [default: $WZT_KEYS_DIR, else $XDG_DATA_HOME/wzt/keys or
+    /// ~/.local/share/wzt/keys].
+    // WZT_KEYS_DIR is read in `Ctx::new`, not through clap's `env`: clap counts a value from the
+    // environment as typed, and then shows `--keys-dir <DIR>` in every usage line.
+    #[arg(long, global = true, value_name = "DIR")]
     pub keys_dir: Option<PathBuf>,
     /// Never color the output (also when NO_COLOR is set, or stdout is not a terminal).
     #[arg(long, global = true)]
     pub no_color: bool,
+    /// Read the passphrase of encrypted keys from FILE (one trailing newline is ignored)
+    /// [default: WZT_KEY_PASSPHRASE, else ask on a terminal].
+    #[arg(long, global = true, value_name = "FILE")]
+    pub passphrase_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -107,6 +110,9 @@ impl Outcome {
     }
 }
 
+/// The environment variable naming the key store (`--keys-dir` overrides it).
+const KEYS_DIR_ENV: &str = "WZT_KEYS_DIR";
+
 /// What every command needs to know about its environment.
 pub struct Ctx {
     pub json: bool,
@@ -114,21 +120,37 @@ pub struct Ctx {
     pub stdin_is_terminal: bool,
     pub stderr_is_terminal: bool,
     keys_dir: Option<PathBuf>,
+    passphrases: Arc<passphrase::CliPassphrases>,
 }
 
 impl Ctx {
     pub fn new(global: &GlobalOpts) -> Ctx {
         let no_color_env = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        let stdin_is_terminal = std::io::stdin().is_terminal();
         Ctx {
             json: global.json,
             color: !global.no_color && !no_color_env && std::io::stdout().is_terminal(),
-            stdin_is_terminal: std::io::stdin().is_terminal(),
+            stdin_is_terminal,
             stderr_is_terminal: std::io::stderr().is_terminal(),
-            keys_dir: global.keys_dir.clone(),
+            keys_dir: global.keys_dir.clone().or_else(|| {
+                std::env::var_os(KEYS_DIR_ENV)
+                    .filter(|d| !d.is_empty())
+                    .map(PathBuf::from)
+            }),
+            passphrases: Arc::new(passphrase::CliPassphrases {
+                file: global.passphrase_file.clone(),
+                terminal: stdin_is_terminal,
+            }),
         }
     }
 
-    /// The key store; an error only when no directory can be determined at all.
+    /// Where passphrases of encrypted keys come from.
+    pub fn passphrases(&self) -> &dyn crate::keys::PassphraseSource {
+        self.passphrases.as_ref()
+    }
+
+    /// The key store, opening encrypted keys with [`Ctx::passphrases`]; an error only when no
+    /// directory can be determined at all.
     pub fn store(&self) -> anyhow::Result<KeyStore> {
         let dir = match &self.keys_dir {
             Some(d) => d.clone(),
@@ -136,7 +158,7 @@ impl Ctx {
                 "cannot find a key store directory: set WZT_KEYS_DIR or pass --keys-dir",
             )?,
         };
-        Ok(KeyStore::new(dir))
+        Ok(KeyStore::new(dir).with_passphrases(self.passphrases.clone()))
     }
 }
 

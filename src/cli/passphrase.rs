@@ -1,0 +1,104 @@
+//! Where the passphrase of an encrypted key comes from: `--passphrase-file FILE`, else
+//! `WZT_KEY_PASSPHRASE`, else a hidden prompt on a terminal (asked twice when setting one).
+//! Never from a plain flag value, which would end up in shell history and `ps`.
+
+use std::path::PathBuf;
+
+use age::secrecy::SecretString;
+use zeroize::Zeroizing;
+
+use crate::keys::{PASSPHRASE_ENV, PassphraseError, PassphraseSource};
+
+/// The CLI's [`PassphraseSource`].
+pub struct CliPassphrases {
+    /// `--passphrase-file`.
+    pub file: Option<PathBuf>,
+    /// Whether standard input is a terminal (then wzt may ask).
+    pub terminal: bool,
+}
+
+impl CliPassphrases {
+    /// The passphrase given without asking: the file's, else the environment's.
+    fn given(&self) -> Result<Option<SecretString>, PassphraseError> {
+        if let Some(path) = &self.file {
+            let text = Zeroizing::new(std::fs::read(path).map_err(|e| {
+                PassphraseError(format!(
+                    "cannot read the passphrase file {}: {e}",
+                    path.display()
+                ))
+            })?);
+            // One trailing line ending is not part of the passphrase.
+            let line = text
+                .strip_suffix(b"\n")
+                .map(|t| t.strip_suffix(b"\r").unwrap_or(t))
+                .unwrap_or(&text[..]);
+            let line = std::str::from_utf8(line).map_err(|_| {
+                PassphraseError(format!(
+                    "the passphrase file {} is not UTF-8 text",
+                    path.display()
+                ))
+            })?;
+            if line.is_empty() {
+                return Err(PassphraseError(format!(
+                    "the passphrase file {} is empty",
+                    path.display()
+                )));
+            }
+            return Ok(Some(SecretString::from(line.to_string())));
+        }
+        if let Some(value) = std::env::var_os(PASSPHRASE_ENV) {
+            let value = Zeroizing::new(value.into_encoded_bytes());
+            let text = std::str::from_utf8(&value)
+                .map_err(|_| PassphraseError(format!("{PASSPHRASE_ENV} is not valid UTF-8")))?;
+            if text.is_empty() {
+                return Err(PassphraseError(format!(
+                    "{PASSPHRASE_ENV} is set but empty"
+                )));
+            }
+            return Ok(Some(SecretString::from(text.to_string())));
+        }
+        Ok(None)
+    }
+
+    fn not_given(&self, doing: &str) -> PassphraseError {
+        PassphraseError(format!(
+            "{doing} needs a passphrase: set {PASSPHRASE_ENV} or pass --passphrase-file FILE \
+             (standard input is not a terminal, so wzt cannot ask)"
+        ))
+    }
+}
+
+fn prompt_error(e: dialoguer::Error) -> PassphraseError {
+    PassphraseError(format!("cannot read a passphrase from the terminal: {e}"))
+}
+
+impl PassphraseSource for CliPassphrases {
+    fn passphrase(&self, what: &str) -> Result<SecretString, PassphraseError> {
+        if let Some(given) = self.given()? {
+            return Ok(given);
+        }
+        if !self.terminal {
+            return Err(self.not_given(&format!("{what} is passphrase-encrypted; opening it")));
+        }
+        let text = dialoguer::Password::new()
+            .with_prompt(format!("Passphrase for {what}"))
+            .interact()
+            .map_err(prompt_error)?;
+        Ok(SecretString::from(text))
+    }
+
+    fn new_passphrase(&self, what: &str) -> Result<SecretString, PassphraseError> {
+        if let Some(given) = self.given()? {
+            return Ok(given);
+        }
+        if !self.terminal {
+            return Err(self.not_given(&format!("encrypting {what}")));
+        }
+        let text = dialoguer::Password::new()
+            .with_prompt(format!("New passphrase for {what}"))
+            .with_confirmation("Repeat the passphrase", "the passphrases differ; try again")
+            .interact()
+            .map_err(prompt_error)?;
+        Ok(SecretString::from(text))
+    }
+}
