@@ -76,6 +76,12 @@ _wzt() {
             wzt__subcmd__help,verify)
                 cmd="wzt__subcmd__help__subcmd__verify"
                 ;;
+            wzt__subcmd__help__subcmd__keys,decrypt)
+                cmd="wzt__subcmd__help__subcmd__keys__subcmd__decrypt"
+                ;;
+            wzt__subcmd__help__subcmd__keys,encrypt)
+                cmd="wzt__subcmd__help__subcmd__keys__subcmd__encrypt"
+                ;;
             wzt__subcmd__help__subcmd__keys,gen)
                 cmd="wzt__subcmd__help__subcmd__keys__subcmd__gen"
                 ;;
@@ -94,6 +100,12 @@ _wzt() {
             wzt__subcmd__help__subcmd__policy,init)
                 cmd="wzt__subcmd__help__subcmd__policy__subcmd__init"
                 ;;
+            wzt__subcmd__keys,decrypt)
+                cmd="wzt__subcmd__keys__subcmd__decrypt"
+                ;;
+            wzt__subcmd__keys,encrypt)
+                cmd="wzt__subcmd__keys__subcmd__encrypt"
+                ;;
             wzt__subcmd__keys,gen)
                 cmd="wzt__subcmd__keys__subcmd__gen"
                 ;;
@@ -111,6 +123,12 @@ _wzt() {
                 ;;
             wzt__subcmd__keys,show)
                 cmd="wzt__subcmd__keys__subcmd__show"
+                ;;
+            wzt__subcmd__keys__subcmd__help,decrypt)
+                cmd="wzt__subcmd__keys__subcmd__help__subcmd__decrypt"
+                ;;
+            wzt__subcmd__keys__subcmd__help,encrypt)
+                cmd="wzt__subcmd__keys__subcmd__help__subcmd__encrypt"
                 ;;
             wzt__subcmd__keys__subcmd__help,gen)
                 cmd="wzt__subcmd__keys__subcmd__help__subcmd__gen"
@@ -149,13 +167,17 @@ _wzt() {
 
     case "${cmd}" in
         wzt)
-            opts="-h -V --json --keys-dir --no-color --help --version new keys sign inspect verify policy run dev completions help"
+            opts="-h -V --json --keys-dir --no-color --passphrase-file --help --version new keys sign inspect verify policy run dev completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --keys-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -167,13 +189,17 @@ _wzt() {
             return 0
             ;;
         wzt__subcmd__completions)
-            opts="-h -V --json --keys-dir --no-color --help --version bash elvish fish powershell zsh"
+            opts="-h -V --json --keys-dir --no-color --passphrase-file --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --keys-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -185,7 +211,7 @@ _wzt() {
             return 0
             ;;
         wzt__subcmd__dev)
-            opts="-e -h -V --listen --env --dir --max-memory --timeout --max-concurrent --no-cache --mock-caps --provider --kv-path --kv-seed --kv-dump --log-level --config --config-file --trace-caps --allow-host --http-fixtures --msg-replies --trace-file --debounce --json --keys-dir --no-color --help --version"
+            opts="-e -h -V --listen --env --dir --max-memory --timeout --max-concurrent --no-cache --mock-caps --provider --kv-path --kv-seed --kv-dump --log-level --config --config-file --trace-caps --allow-host --http-fixtures --msg-replies --trace-file --debounce --json --keys-dir --no-color --passphrase-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -271,6 +297,10 @@ _wzt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -349,8 +379,36 @@ _wzt() {
             return 0
             ;;
         wzt__subcmd__help__subcmd__keys)
-            opts="gen list show import rm"
+            opts="gen list show import encrypt decrypt rm"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wzt__subcmd__help__subcmd__keys__subcmd__decrypt)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wzt__subcmd__help__subcmd__keys__subcmd__encrypt)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -517,13 +575,17 @@ _wzt() {
             return 0
             ;;
         wzt__subcmd__inspect)
-            opts="-h -V --jwt-only --json --keys-dir --no-color --help --version"
+            opts="-h -V --jwt-only --json --keys-dir --no-color --passphrase-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --keys-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -535,13 +597,61 @@ _wzt() {
             return 0
             ;;
         wzt__subcmd__keys)
-            opts="-h -V --json --keys-dir --no-color --help --version gen list show import rm help"
+            opts="-h -V --json --keys-dir --no-color --passphrase-file --help --version gen list show import encrypt decrypt rm help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --keys-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wzt__subcmd__keys__subcmd__decrypt)
+            opts="-h -V --json --keys-dir --no-color --passphrase-file --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --keys-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wzt__subcmd__keys__subcmd__encrypt)
+            opts="-h -V --json --keys-dir --no-color --passphrase-file --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --keys-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -553,7 +663,7 @@ _wzt() {
             return 0
             ;;
         wzt__subcmd__keys__subcmd__gen)
-            opts="-y -h -V --name --no-save --force --yes --json --keys-dir --no-color --help --version account cluster module server operator user service curve"
+            opts="-y -h -V --name --encrypt --no-save --force --yes --json --keys-dir --no-color --passphrase-file --help --version account cluster module server operator user service curve"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -567,6 +677,10 @@ _wzt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -575,8 +689,36 @@ _wzt() {
             return 0
             ;;
         wzt__subcmd__keys__subcmd__help)
-            opts="gen list show import rm help"
+            opts="gen list show import encrypt decrypt rm help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wzt__subcmd__keys__subcmd__help__subcmd__decrypt)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wzt__subcmd__keys__subcmd__help__subcmd__encrypt)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -673,13 +815,17 @@ _wzt() {
             return 0
             ;;
         wzt__subcmd__keys__subcmd__import)
-            opts="-y -h -V --force --yes --json --keys-dir --no-color --help --version"
+            opts="-y -h -V --encrypt --force --yes --json --keys-dir --no-color --passphrase-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --keys-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -691,13 +837,17 @@ _wzt() {
             return 0
             ;;
         wzt__subcmd__keys__subcmd__list)
-            opts="-h -V --json --keys-dir --no-color --help --version"
+            opts="-h -V --json --keys-dir --no-color --passphrase-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --keys-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -709,13 +859,17 @@ _wzt() {
             return 0
             ;;
         wzt__subcmd__keys__subcmd__rm)
-            opts="-y -h -V --yes --json --keys-dir --no-color --help --version"
+            opts="-y -h -V --yes --json --keys-dir --no-color --passphrase-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --keys-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -727,13 +881,17 @@ _wzt() {
             return 0
             ;;
         wzt__subcmd__keys__subcmd__show)
-            opts="-h -V --seed --json --keys-dir --no-color --help --version"
+            opts="-h -V --seed --json --keys-dir --no-color --passphrase-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --keys-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -745,7 +903,7 @@ _wzt() {
             return 0
             ;;
         wzt__subcmd__new)
-            opts="-t -h -V --template --json --keys-dir --no-color --help --version"
+            opts="-t -h -V --template --json --keys-dir --no-color --passphrase-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -763,6 +921,10 @@ _wzt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -771,13 +933,17 @@ _wzt() {
             return 0
             ;;
         wzt__subcmd__policy)
-            opts="-h -V --json --keys-dir --no-color --help --version init help"
+            opts="-h -V --json --keys-dir --no-color --passphrase-file --help --version init help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --keys-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -831,13 +997,17 @@ _wzt() {
             return 0
             ;;
         wzt__subcmd__policy__subcmd__init)
-            opts="-h -V --force --json --keys-dir --no-color --help --version"
+            opts="-h -V --force --json --keys-dir --no-color --passphrase-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --keys-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -849,7 +1019,7 @@ _wzt() {
             return 0
             ;;
         wzt__subcmd__run)
-            opts="-H -d -i -e -h -V --request --header --data --include --caps --message --listen --env --dir --max-memory --timeout --max-concurrent --no-cache --mock-caps --provider --kv-path --kv-seed --kv-dump --log-level --config --config-file --trace-caps --allow-host --http-fixtures --msg-replies --trace-file --policy --trusted-issuer --leeway --allow-unsigned --require-cap --allow-cap --max-age --require-expiry --revoke --require-name-version --json --keys-dir --no-color --help --version"
+            opts="-H -d -i -e -h -V --request --header --data --include --caps --message --listen --env --dir --max-memory --timeout --max-concurrent --no-cache --mock-caps --provider --kv-path --kv-seed --kv-dump --log-level --config --config-file --trace-caps --allow-host --http-fixtures --msg-replies --trace-file --policy --trusted-issuer --leeway --allow-unsigned --require-cap --allow-cap --max-age --require-expiry --revoke --require-name-version --json --keys-dir --no-color --passphrase-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -987,6 +1157,10 @@ _wzt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -995,7 +1169,7 @@ _wzt() {
             return 0
             ;;
         wzt__subcmd__sign)
-            opts="-c -n -v -r -t -x -b -i -s -o -h -V --caps --name --ver --rev --tag --call-alias --expires --not-before --issuer --subject --disable-keygen --output --out-dir --in-place --json --keys-dir --no-color --help --version"
+            opts="-c -n -v -r -t -x -b -i -s -o -h -V --caps --name --ver --rev --tag --call-alias --expires --not-before --issuer --subject --disable-keygen --output --out-dir --in-place --json --keys-dir --no-color --passphrase-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1093,6 +1267,10 @@ _wzt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1101,7 +1279,7 @@ _wzt() {
             return 0
             ;;
         wzt__subcmd__verify)
-            opts="-h -V --policy --trusted-issuer --leeway --allow-unsigned --require-cap --allow-cap --max-age --require-expiry --revoke --require-name-version --json --keys-dir --no-color --help --version"
+            opts="-h -V --policy --trusted-issuer --leeway --allow-unsigned --require-cap --allow-cap --max-age --require-expiry --revoke --require-name-version --json --keys-dir --no-color --passphrase-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1136,6 +1314,10 @@ _wzt() {
                     return 0
                     ;;
                 --keys-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
