@@ -18,7 +18,8 @@ set edit:completion:arg-completer[wzt] = {|@words|
     }
     var completions = [
         &'wzt'= {
-            cand --keys-dir 'The key store directory [default: $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]'
+            cand --keys-dir 'The key store directory [default: $WZT_KEYS_DIR, else $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]'
+            cand --passphrase-file 'Read the passphrase of encrypted keys from FILE (one trailing newline is ignored) [default: WZT_KEY_PASSPHRASE, else ask on a terminal]'
             cand --json 'Print machine-readable JSON on stdout (field names are stable, see the README)'
             cand --no-color 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)'
             cand -h 'Print help (see more with ''--help'')'
@@ -39,7 +40,8 @@ set edit:completion:arg-completer[wzt] = {|@words|
         &'wzt;new'= {
             cand -t 'The template [default: ask on a terminal, else http-hello]'
             cand --template 'The template [default: ask on a terminal, else http-hello]'
-            cand --keys-dir 'The key store directory [default: $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]'
+            cand --keys-dir 'The key store directory [default: $WZT_KEYS_DIR, else $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]'
+            cand --passphrase-file 'Read the passphrase of encrypted keys from FILE (one trailing newline is ignored) [default: WZT_KEY_PASSPHRASE, else ask on a terminal]'
             cand --json 'Print machine-readable JSON on stdout (field names are stable, see the README)'
             cand --no-color 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)'
             cand -h 'Print help (see more with ''--help'')'
@@ -48,23 +50,28 @@ set edit:completion:arg-completer[wzt] = {|@words|
             cand --version 'Print version'
         }
         &'wzt;keys'= {
-            cand --keys-dir 'The key store directory [default: $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]'
+            cand --keys-dir 'The key store directory [default: $WZT_KEYS_DIR, else $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]'
+            cand --passphrase-file 'Read the passphrase of encrypted keys from FILE (one trailing newline is ignored) [default: WZT_KEY_PASSPHRASE, else ask on a terminal]'
             cand --json 'Print machine-readable JSON on stdout (field names are stable, see the README)'
             cand --no-color 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
             cand gen 'Generate a key pair and save its seed as <NAME>.nk'
             cand list 'List the stored keys'
             cand show 'Show a stored key''s public key and role'
             cand import 'Store an existing seed under NAME'
+            cand encrypt 'Encrypt a stored key''s seed with a passphrase, in the age format'
+            cand decrypt 'Decrypt a stored key: NAME.nk holds the bare seed again and NAME.pub is removed'
             cand rm 'Remove a stored key (asks first; without a terminal, requires --yes)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'wzt;keys;gen'= {
             cand --name 'Name to save the key under [default: the role]'
-            cand --keys-dir 'The key store directory [default: $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]'
+            cand --keys-dir 'The key store directory [default: $WZT_KEYS_DIR, else $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]'
+            cand --passphrase-file 'Read the passphrase of encrypted keys from FILE (one trailing newline is ignored) [default: WZT_KEY_PASSPHRASE, else ask on a terminal]'
+            cand --encrypt 'Encrypt the seed with a passphrase (age format); the public key goes to <NAME>.pub'
             cand --no-save 'Print the seed instead of saving it; nothing is stored'
             cand --force 'Replace an existing key of the same name (asks first on a terminal)'
             cand -y 'Do not ask for confirmation'
@@ -77,7 +84,8 @@ set edit:completion:arg-completer[wzt] = {|@words|
             cand --version 'Print version'
         }
         &'wzt;keys;list'= {
-            cand --keys-dir 'The key store directory [default: $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]'
+            cand --keys-dir 'The key store directory [default: $WZT_KEYS_DIR, else $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]'
+            cand --passphrase-file 'Read the passphrase of encrypted keys from FILE (one trailing newline is ignored) [default: WZT_KEY_PASSPHRASE, else ask on a terminal]'
             cand --json 'Print machine-readable JSON on stdout (field names are stable, see the README)'
             cand --no-color 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)'
             cand -h 'Print help'
@@ -86,7 +94,8 @@ set edit:completion:arg-completer[wzt] = {|@words|
             cand --version 'Print version'
         }
         &'wzt;keys;show'= {
-            cand --keys-dir 'The key store directory [default: $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]'
+            cand --keys-dir 'The key store directory [default: $WZT_KEYS_DIR, else $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]'
+            cand --passphrase-file 'Read the passphrase of encrypted keys from FILE (one trailing newline is ignored) [default: WZT_KEY_PASSPHRASE, else ask on a terminal]'
             cand --seed 'Also print the seed (the secret)'
             cand --json 'Print machine-readable JSON on stdout (field names are stable, see the README)'
             cand --no-color 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)'
@@ -96,7 +105,9 @@ set edit:completion:arg-completer[wzt] = {|@words|
             cand --version 'Print version'
         }
         &'wzt;keys;import'= {
-            cand --keys-dir 'The key store directory [default: $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]'
+            cand --keys-dir 'The key store directory [default: $WZT_KEYS_DIR, else $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]'
+            cand --passphrase-file 'Read the passphrase of encrypted keys from FILE (one trailing newline is ignored) [default: WZT_KEY_PASSPHRASE, else ask on a terminal]'
+            cand --encrypt 'Encrypt the seed with a passphrase (age format); the public key goes to <NAME>.pub'
             cand --force 'Replace an existing key of the same name (asks first on a terminal)'
             cand -y 'Do not ask for confirmation'
             cand --yes 'Do not ask for confirmation'
@@ -107,8 +118,29 @@ set edit:completion:arg-completer[wzt] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'wzt;keys;encrypt'= {
+            cand --keys-dir 'The key store directory [default: $WZT_KEYS_DIR, else $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]'
+            cand --passphrase-file 'Read the passphrase of encrypted keys from FILE (one trailing newline is ignored) [default: WZT_KEY_PASSPHRASE, else ask on a terminal]'
+            cand --json 'Print machine-readable JSON on stdout (field names are stable, see the README)'
+            cand --no-color 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'wzt;keys;decrypt'= {
+            cand --keys-dir 'The key store directory [default: $WZT_KEYS_DIR, else $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]'
+            cand --passphrase-file 'Read the passphrase of encrypted keys from FILE (one trailing newline is ignored) [default: WZT_KEY_PASSPHRASE, else ask on a terminal]'
+            cand --json 'Print machine-readable JSON on stdout (field names are stable, see the README)'
+            cand --no-color 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'wzt;keys;rm'= {
-            cand --keys-dir 'The key store directory [default: $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]'
+            cand --keys-dir 'The key store directory [default: $WZT_KEYS_DIR, else $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]'
+            cand --passphrase-file 'Read the passphrase of encrypted keys from FILE (one trailing newline is ignored) [default: WZT_KEY_PASSPHRASE, else ask on a terminal]'
             cand -y 'Do not ask for confirmation'
             cand --yes 'Do not ask for confirmation'
             cand --json 'Print machine-readable JSON on stdout (field names are stable, see the README)'
@@ -123,6 +155,8 @@ set edit:completion:arg-completer[wzt] = {|@words|
             cand list 'List the stored keys'
             cand show 'Show a stored key''s public key and role'
             cand import 'Store an existing seed under NAME'
+            cand encrypt 'Encrypt a stored key''s seed with a passphrase, in the age format'
+            cand decrypt 'Decrypt a stored key: NAME.nk holds the bare seed again and NAME.pub is removed'
             cand rm 'Remove a stored key (asks first; without a terminal, requires --yes)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -133,6 +167,10 @@ set edit:completion:arg-completer[wzt] = {|@words|
         &'wzt;keys;help;show'= {
         }
         &'wzt;keys;help;import'= {
+        }
+        &'wzt;keys;help;encrypt'= {
+        }
+        &'wzt;keys;help;decrypt'= {
         }
         &'wzt;keys;help;rm'= {
         }
@@ -161,7 +199,8 @@ set edit:completion:arg-completer[wzt] = {|@words|
             cand -o 'Output file (one input only) [default: <stem>_s.wasm beside the input]'
             cand --output 'Output file (one input only) [default: <stem>_s.wasm beside the input]'
             cand --out-dir 'Write outputs to this directory, as <stem>_s.wasm'
-            cand --keys-dir 'The key store directory [default: $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]'
+            cand --keys-dir 'The key store directory [default: $WZT_KEYS_DIR, else $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]'
+            cand --passphrase-file 'Read the passphrase of encrypted keys from FILE (one trailing newline is ignored) [default: WZT_KEY_PASSPHRASE, else ask on a terminal]'
             cand --disable-keygen 'Fail instead of generating a missing default key'
             cand --in-place 'Replace each input with its signed version'
             cand --json 'Print machine-readable JSON on stdout (field names are stable, see the README)'
@@ -172,7 +211,8 @@ set edit:completion:arg-completer[wzt] = {|@words|
             cand --version 'Print version'
         }
         &'wzt;inspect'= {
-            cand --keys-dir 'The key store directory [default: $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]'
+            cand --keys-dir 'The key store directory [default: $WZT_KEYS_DIR, else $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]'
+            cand --passphrase-file 'Read the passphrase of encrypted keys from FILE (one trailing newline is ignored) [default: WZT_KEY_PASSPHRASE, else ask on a terminal]'
             cand --jwt-only 'Print only the raw token (exit 1 when there is none)'
             cand --json 'Print machine-readable JSON on stdout (field names are stable, see the README)'
             cand --no-color 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)'
@@ -189,7 +229,8 @@ set edit:completion:arg-completer[wzt] = {|@words|
             cand --allow-cap 'Reject grants outside these capabilities (repeatable)'
             cand --max-age 'Reject tokens issued longer ago than this, e.g. 90d'
             cand --revoke 'Reject this token id (jti) or subject key (repeatable)'
-            cand --keys-dir 'The key store directory [default: $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]'
+            cand --keys-dir 'The key store directory [default: $WZT_KEYS_DIR, else $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]'
+            cand --passphrase-file 'Read the passphrase of encrypted keys from FILE (one trailing newline is ignored) [default: WZT_KEY_PASSPHRASE, else ask on a terminal]'
             cand --allow-unsigned 'Accept artifacts that carry no signature'
             cand --require-expiry 'Reject tokens that never expire'
             cand --require-name-version 'Reject claims without a name and a version'
@@ -201,7 +242,8 @@ set edit:completion:arg-completer[wzt] = {|@words|
             cand --version 'Print version'
         }
         &'wzt;policy'= {
-            cand --keys-dir 'The key store directory [default: $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]'
+            cand --keys-dir 'The key store directory [default: $WZT_KEYS_DIR, else $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]'
+            cand --passphrase-file 'Read the passphrase of encrypted keys from FILE (one trailing newline is ignored) [default: WZT_KEY_PASSPHRASE, else ask on a terminal]'
             cand --json 'Print machine-readable JSON on stdout (field names are stable, see the README)'
             cand --no-color 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)'
             cand -h 'Print help'
@@ -212,7 +254,8 @@ set edit:completion:arg-completer[wzt] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'wzt;policy;init'= {
-            cand --keys-dir 'The key store directory [default: $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]'
+            cand --keys-dir 'The key store directory [default: $WZT_KEYS_DIR, else $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]'
+            cand --passphrase-file 'Read the passphrase of encrypted keys from FILE (one trailing newline is ignored) [default: WZT_KEY_PASSPHRASE, else ask on a terminal]'
             cand --force 'Replace an existing file'
             cand --json 'Print machine-readable JSON on stdout (field names are stable, see the README)'
             cand --no-color 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)'
@@ -264,7 +307,8 @@ set edit:completion:arg-completer[wzt] = {|@words|
             cand --allow-cap 'Reject grants outside these capabilities (repeatable)'
             cand --max-age 'Reject tokens issued longer ago than this, e.g. 90d'
             cand --revoke 'Reject this token id (jti) or subject key (repeatable)'
-            cand --keys-dir 'The key store directory [default: $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]'
+            cand --keys-dir 'The key store directory [default: $WZT_KEYS_DIR, else $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]'
+            cand --passphrase-file 'Read the passphrase of encrypted keys from FILE (one trailing newline is ignored) [default: WZT_KEY_PASSPHRASE, else ask on a terminal]'
             cand -i 'Print the response status line and headers before the body'
             cand --include 'Print the response status line and headers before the body'
             cand --no-cache 'Compile without reading or writing the compile cache ($XDG_CACHE_HOME/wzt)'
@@ -302,7 +346,8 @@ set edit:completion:arg-completer[wzt] = {|@words|
             cand --msg-replies 'Answer the actor''s messaging requests from this TOML file of [[reply]] entries (subject, with NATS `*` and `>` wildcards, and body)'
             cand --trace-file 'Write every capability call to this file as JSON lines'
             cand --debounce 'How long changes must settle before a rebuild starts'
-            cand --keys-dir 'The key store directory [default: $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]'
+            cand --keys-dir 'The key store directory [default: $WZT_KEYS_DIR, else $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]'
+            cand --passphrase-file 'Read the passphrase of encrypted keys from FILE (one trailing newline is ignored) [default: WZT_KEY_PASSPHRASE, else ask on a terminal]'
             cand --no-cache 'Compile without reading or writing the compile cache ($XDG_CACHE_HOME/wzt)'
             cand --mock-caps 'Use mock providers: in-memory key-value (seed with --kv-seed, dump with --kv-dump), nothing persisted'
             cand --trace-caps 'Print every capability call on stderr: actor, interface.function, arguments, result, duration'
@@ -314,7 +359,8 @@ set edit:completion:arg-completer[wzt] = {|@words|
             cand --version 'Print version'
         }
         &'wzt;completions'= {
-            cand --keys-dir 'The key store directory [default: $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]'
+            cand --keys-dir 'The key store directory [default: $WZT_KEYS_DIR, else $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]'
+            cand --passphrase-file 'Read the passphrase of encrypted keys from FILE (one trailing newline is ignored) [default: WZT_KEY_PASSPHRASE, else ask on a terminal]'
             cand --json 'Print machine-readable JSON on stdout (field names are stable, see the README)'
             cand --no-color 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)'
             cand -h 'Print help (see more with ''--help'')'
@@ -341,6 +387,8 @@ set edit:completion:arg-completer[wzt] = {|@words|
             cand list 'List the stored keys'
             cand show 'Show a stored key''s public key and role'
             cand import 'Store an existing seed under NAME'
+            cand encrypt 'Encrypt a stored key''s seed with a passphrase, in the age format'
+            cand decrypt 'Decrypt a stored key: NAME.nk holds the bare seed again and NAME.pub is removed'
             cand rm 'Remove a stored key (asks first; without a terminal, requires --yes)'
         }
         &'wzt;help;keys;gen'= {
@@ -350,6 +398,10 @@ set edit:completion:arg-completer[wzt] = {|@words|
         &'wzt;help;keys;show'= {
         }
         &'wzt;help;keys;import'= {
+        }
+        &'wzt;help;keys;encrypt'= {
+        }
+        &'wzt;help;keys;decrypt'= {
         }
         &'wzt;help;keys;rm'= {
         }

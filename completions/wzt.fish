@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_wzt_global_optspecs
-    string join \n json keys-dir= no-color h/help V/version
+    string join \n json keys-dir= no-color passphrase-file= h/help V/version
 end
 
 function __fish_wzt_needs_command
@@ -24,7 +24,8 @@ function __fish_wzt_using_subcommand
     contains -- $cmd[1] $argv
 end
 
-complete -c wzt -n "__fish_wzt_needs_command" -l keys-dir -d 'The key store directory [default: $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]' -r -F
+complete -c wzt -n "__fish_wzt_needs_command" -l keys-dir -d 'The key store directory [default: $WZT_KEYS_DIR, else $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]' -r -F
+complete -c wzt -n "__fish_wzt_needs_command" -l passphrase-file -d 'Read the passphrase of encrypted keys from FILE (one trailing newline is ignored) [default: WZT_KEY_PASSPHRASE, else ask on a terminal]' -r -F
 complete -c wzt -n "__fish_wzt_needs_command" -l json -d 'Print machine-readable JSON on stdout (field names are stable, see the README)'
 complete -c wzt -n "__fish_wzt_needs_command" -l no-color -d 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)'
 complete -c wzt -n "__fish_wzt_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -40,24 +41,30 @@ complete -c wzt -n "__fish_wzt_needs_command" -f -a "dev" -d 'Build, sign and se
 complete -c wzt -n "__fish_wzt_needs_command" -f -a "completions" -d 'Print the completion script for a shell'
 complete -c wzt -n "__fish_wzt_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c wzt -n "__fish_wzt_using_subcommand new" -s t -l template -d 'The template [default: ask on a terminal, else http-hello]' -r
-complete -c wzt -n "__fish_wzt_using_subcommand new" -l keys-dir -d 'The key store directory [default: $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]' -r -F
+complete -c wzt -n "__fish_wzt_using_subcommand new" -l keys-dir -d 'The key store directory [default: $WZT_KEYS_DIR, else $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]' -r -F
+complete -c wzt -n "__fish_wzt_using_subcommand new" -l passphrase-file -d 'Read the passphrase of encrypted keys from FILE (one trailing newline is ignored) [default: WZT_KEY_PASSPHRASE, else ask on a terminal]' -r -F
 complete -c wzt -n "__fish_wzt_using_subcommand new" -l json -d 'Print machine-readable JSON on stdout (field names are stable, see the README)'
 complete -c wzt -n "__fish_wzt_using_subcommand new" -l no-color -d 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)'
 complete -c wzt -n "__fish_wzt_using_subcommand new" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c wzt -n "__fish_wzt_using_subcommand new" -s V -l version -d 'Print version'
-complete -c wzt -n "__fish_wzt_using_subcommand keys; and not __fish_seen_subcommand_from gen list show import rm help" -l keys-dir -d 'The key store directory [default: $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]' -r -F
-complete -c wzt -n "__fish_wzt_using_subcommand keys; and not __fish_seen_subcommand_from gen list show import rm help" -l json -d 'Print machine-readable JSON on stdout (field names are stable, see the README)'
-complete -c wzt -n "__fish_wzt_using_subcommand keys; and not __fish_seen_subcommand_from gen list show import rm help" -l no-color -d 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)'
-complete -c wzt -n "__fish_wzt_using_subcommand keys; and not __fish_seen_subcommand_from gen list show import rm help" -s h -l help -d 'Print help'
-complete -c wzt -n "__fish_wzt_using_subcommand keys; and not __fish_seen_subcommand_from gen list show import rm help" -s V -l version -d 'Print version'
-complete -c wzt -n "__fish_wzt_using_subcommand keys; and not __fish_seen_subcommand_from gen list show import rm help" -f -a "gen" -d 'Generate a key pair and save its seed as <NAME>.nk'
-complete -c wzt -n "__fish_wzt_using_subcommand keys; and not __fish_seen_subcommand_from gen list show import rm help" -f -a "list" -d 'List the stored keys'
-complete -c wzt -n "__fish_wzt_using_subcommand keys; and not __fish_seen_subcommand_from gen list show import rm help" -f -a "show" -d 'Show a stored key\'s public key and role'
-complete -c wzt -n "__fish_wzt_using_subcommand keys; and not __fish_seen_subcommand_from gen list show import rm help" -f -a "import" -d 'Store an existing seed under NAME'
-complete -c wzt -n "__fish_wzt_using_subcommand keys; and not __fish_seen_subcommand_from gen list show import rm help" -f -a "rm" -d 'Remove a stored key (asks first; without a terminal, requires --yes)'
-complete -c wzt -n "__fish_wzt_using_subcommand keys; and not __fish_seen_subcommand_from gen list show import rm help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c wzt -n "__fish_wzt_using_subcommand keys; and not __fish_seen_subcommand_from gen list show import encrypt decrypt rm help" -l keys-dir -d 'The key store directory [default: $WZT_KEYS_DIR, else $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]' -r -F
+complete -c wzt -n "__fish_wzt_using_subcommand keys; and not __fish_seen_subcommand_from gen list show import encrypt decrypt rm help" -l passphrase-file -d 'Read the passphrase of encrypted keys from FILE (one trailing newline is ignored) [default: WZT_KEY_PASSPHRASE, else ask on a terminal]' -r -F
+complete -c wzt -n "__fish_wzt_using_subcommand keys; and not __fish_seen_subcommand_from gen list show import encrypt decrypt rm help" -l json -d 'Print machine-readable JSON on stdout (field names are stable, see the README)'
+complete -c wzt -n "__fish_wzt_using_subcommand keys; and not __fish_seen_subcommand_from gen list show import encrypt decrypt rm help" -l no-color -d 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)'
+complete -c wzt -n "__fish_wzt_using_subcommand keys; and not __fish_seen_subcommand_from gen list show import encrypt decrypt rm help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c wzt -n "__fish_wzt_using_subcommand keys; and not __fish_seen_subcommand_from gen list show import encrypt decrypt rm help" -s V -l version -d 'Print version'
+complete -c wzt -n "__fish_wzt_using_subcommand keys; and not __fish_seen_subcommand_from gen list show import encrypt decrypt rm help" -f -a "gen" -d 'Generate a key pair and save its seed as <NAME>.nk'
+complete -c wzt -n "__fish_wzt_using_subcommand keys; and not __fish_seen_subcommand_from gen list show import encrypt decrypt rm help" -f -a "list" -d 'List the stored keys'
+complete -c wzt -n "__fish_wzt_using_subcommand keys; and not __fish_seen_subcommand_from gen list show import encrypt decrypt rm help" -f -a "show" -d 'Show a stored key\'s public key and role'
+complete -c wzt -n "__fish_wzt_using_subcommand keys; and not __fish_seen_subcommand_from gen list show import encrypt decrypt rm help" -f -a "import" -d 'Store an existing seed under NAME'
+complete -c wzt -n "__fish_wzt_using_subcommand keys; and not __fish_seen_subcommand_from gen list show import encrypt decrypt rm help" -f -a "encrypt" -d 'Encrypt a stored key\'s seed with a passphrase, in the age format'
+complete -c wzt -n "__fish_wzt_using_subcommand keys; and not __fish_seen_subcommand_from gen list show import encrypt decrypt rm help" -f -a "decrypt" -d 'Decrypt a stored key: NAME.nk holds the bare seed again and NAME.pub is removed'
+complete -c wzt -n "__fish_wzt_using_subcommand keys; and not __fish_seen_subcommand_from gen list show import encrypt decrypt rm help" -f -a "rm" -d 'Remove a stored key (asks first; without a terminal, requires --yes)'
+complete -c wzt -n "__fish_wzt_using_subcommand keys; and not __fish_seen_subcommand_from gen list show import encrypt decrypt rm help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c wzt -n "__fish_wzt_using_subcommand keys; and __fish_seen_subcommand_from gen" -l name -d 'Name to save the key under [default: the role]' -r
-complete -c wzt -n "__fish_wzt_using_subcommand keys; and __fish_seen_subcommand_from gen" -l keys-dir -d 'The key store directory [default: $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]' -r -F
+complete -c wzt -n "__fish_wzt_using_subcommand keys; and __fish_seen_subcommand_from gen" -l keys-dir -d 'The key store directory [default: $WZT_KEYS_DIR, else $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]' -r -F
+complete -c wzt -n "__fish_wzt_using_subcommand keys; and __fish_seen_subcommand_from gen" -l passphrase-file -d 'Read the passphrase of encrypted keys from FILE (one trailing newline is ignored) [default: WZT_KEY_PASSPHRASE, else ask on a terminal]' -r -F
+complete -c wzt -n "__fish_wzt_using_subcommand keys; and __fish_seen_subcommand_from gen" -l encrypt -d 'Encrypt the seed with a passphrase (age format); the public key goes to <NAME>.pub'
 complete -c wzt -n "__fish_wzt_using_subcommand keys; and __fish_seen_subcommand_from gen" -l no-save -d 'Print the seed instead of saving it; nothing is stored'
 complete -c wzt -n "__fish_wzt_using_subcommand keys; and __fish_seen_subcommand_from gen" -l force -d 'Replace an existing key of the same name (asks first on a terminal)'
 complete -c wzt -n "__fish_wzt_using_subcommand keys; and __fish_seen_subcommand_from gen" -s y -l yes -d 'Do not ask for confirmation'
@@ -65,25 +72,42 @@ complete -c wzt -n "__fish_wzt_using_subcommand keys; and __fish_seen_subcommand
 complete -c wzt -n "__fish_wzt_using_subcommand keys; and __fish_seen_subcommand_from gen" -l no-color -d 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)'
 complete -c wzt -n "__fish_wzt_using_subcommand keys; and __fish_seen_subcommand_from gen" -s h -l help -d 'Print help'
 complete -c wzt -n "__fish_wzt_using_subcommand keys; and __fish_seen_subcommand_from gen" -s V -l version -d 'Print version'
-complete -c wzt -n "__fish_wzt_using_subcommand keys; and __fish_seen_subcommand_from list" -l keys-dir -d 'The key store directory [default: $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]' -r -F
+complete -c wzt -n "__fish_wzt_using_subcommand keys; and __fish_seen_subcommand_from list" -l keys-dir -d 'The key store directory [default: $WZT_KEYS_DIR, else $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]' -r -F
+complete -c wzt -n "__fish_wzt_using_subcommand keys; and __fish_seen_subcommand_from list" -l passphrase-file -d 'Read the passphrase of encrypted keys from FILE (one trailing newline is ignored) [default: WZT_KEY_PASSPHRASE, else ask on a terminal]' -r -F
 complete -c wzt -n "__fish_wzt_using_subcommand keys; and __fish_seen_subcommand_from list" -l json -d 'Print machine-readable JSON on stdout (field names are stable, see the README)'
 complete -c wzt -n "__fish_wzt_using_subcommand keys; and __fish_seen_subcommand_from list" -l no-color -d 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)'
 complete -c wzt -n "__fish_wzt_using_subcommand keys; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c wzt -n "__fish_wzt_using_subcommand keys; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
-complete -c wzt -n "__fish_wzt_using_subcommand keys; and __fish_seen_subcommand_from show" -l keys-dir -d 'The key store directory [default: $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]' -r -F
+complete -c wzt -n "__fish_wzt_using_subcommand keys; and __fish_seen_subcommand_from show" -l keys-dir -d 'The key store directory [default: $WZT_KEYS_DIR, else $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]' -r -F
+complete -c wzt -n "__fish_wzt_using_subcommand keys; and __fish_seen_subcommand_from show" -l passphrase-file -d 'Read the passphrase of encrypted keys from FILE (one trailing newline is ignored) [default: WZT_KEY_PASSPHRASE, else ask on a terminal]' -r -F
 complete -c wzt -n "__fish_wzt_using_subcommand keys; and __fish_seen_subcommand_from show" -l seed -d 'Also print the seed (the secret)'
 complete -c wzt -n "__fish_wzt_using_subcommand keys; and __fish_seen_subcommand_from show" -l json -d 'Print machine-readable JSON on stdout (field names are stable, see the README)'
 complete -c wzt -n "__fish_wzt_using_subcommand keys; and __fish_seen_subcommand_from show" -l no-color -d 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)'
 complete -c wzt -n "__fish_wzt_using_subcommand keys; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
 complete -c wzt -n "__fish_wzt_using_subcommand keys; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
-complete -c wzt -n "__fish_wzt_using_subcommand keys; and __fish_seen_subcommand_from import" -l keys-dir -d 'The key store directory [default: $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]' -r -F
+complete -c wzt -n "__fish_wzt_using_subcommand keys; and __fish_seen_subcommand_from import" -l keys-dir -d 'The key store directory [default: $WZT_KEYS_DIR, else $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]' -r -F
+complete -c wzt -n "__fish_wzt_using_subcommand keys; and __fish_seen_subcommand_from import" -l passphrase-file -d 'Read the passphrase of encrypted keys from FILE (one trailing newline is ignored) [default: WZT_KEY_PASSPHRASE, else ask on a terminal]' -r -F
+complete -c wzt -n "__fish_wzt_using_subcommand keys; and __fish_seen_subcommand_from import" -l encrypt -d 'Encrypt the seed with a passphrase (age format); the public key goes to <NAME>.pub'
 complete -c wzt -n "__fish_wzt_using_subcommand keys; and __fish_seen_subcommand_from import" -l force -d 'Replace an existing key of the same name (asks first on a terminal)'
 complete -c wzt -n "__fish_wzt_using_subcommand keys; and __fish_seen_subcommand_from import" -s y -l yes -d 'Do not ask for confirmation'
 complete -c wzt -n "__fish_wzt_using_subcommand keys; and __fish_seen_subcommand_from import" -l json -d 'Print machine-readable JSON on stdout (field names are stable, see the README)'
 complete -c wzt -n "__fish_wzt_using_subcommand keys; and __fish_seen_subcommand_from import" -l no-color -d 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)'
 complete -c wzt -n "__fish_wzt_using_subcommand keys; and __fish_seen_subcommand_from import" -s h -l help -d 'Print help'
 complete -c wzt -n "__fish_wzt_using_subcommand keys; and __fish_seen_subcommand_from import" -s V -l version -d 'Print version'
-complete -c wzt -n "__fish_wzt_using_subcommand keys; and __fish_seen_subcommand_from rm" -l keys-dir -d 'The key store directory [default: $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]' -r -F
+complete -c wzt -n "__fish_wzt_using_subcommand keys; and __fish_seen_subcommand_from encrypt" -l keys-dir -d 'The key store directory [default: $WZT_KEYS_DIR, else $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]' -r -F
+complete -c wzt -n "__fish_wzt_using_subcommand keys; and __fish_seen_subcommand_from encrypt" -l passphrase-file -d 'Read the passphrase of encrypted keys from FILE (one trailing newline is ignored) [default: WZT_KEY_PASSPHRASE, else ask on a terminal]' -r -F
+complete -c wzt -n "__fish_wzt_using_subcommand keys; and __fish_seen_subcommand_from encrypt" -l json -d 'Print machine-readable JSON on stdout (field names are stable, see the README)'
+complete -c wzt -n "__fish_wzt_using_subcommand keys; and __fish_seen_subcommand_from encrypt" -l no-color -d 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)'
+complete -c wzt -n "__fish_wzt_using_subcommand keys; and __fish_seen_subcommand_from encrypt" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c wzt -n "__fish_wzt_using_subcommand keys; and __fish_seen_subcommand_from encrypt" -s V -l version -d 'Print version'
+complete -c wzt -n "__fish_wzt_using_subcommand keys; and __fish_seen_subcommand_from decrypt" -l keys-dir -d 'The key store directory [default: $WZT_KEYS_DIR, else $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]' -r -F
+complete -c wzt -n "__fish_wzt_using_subcommand keys; and __fish_seen_subcommand_from decrypt" -l passphrase-file -d 'Read the passphrase of encrypted keys from FILE (one trailing newline is ignored) [default: WZT_KEY_PASSPHRASE, else ask on a terminal]' -r -F
+complete -c wzt -n "__fish_wzt_using_subcommand keys; and __fish_seen_subcommand_from decrypt" -l json -d 'Print machine-readable JSON on stdout (field names are stable, see the README)'
+complete -c wzt -n "__fish_wzt_using_subcommand keys; and __fish_seen_subcommand_from decrypt" -l no-color -d 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)'
+complete -c wzt -n "__fish_wzt_using_subcommand keys; and __fish_seen_subcommand_from decrypt" -s h -l help -d 'Print help'
+complete -c wzt -n "__fish_wzt_using_subcommand keys; and __fish_seen_subcommand_from decrypt" -s V -l version -d 'Print version'
+complete -c wzt -n "__fish_wzt_using_subcommand keys; and __fish_seen_subcommand_from rm" -l keys-dir -d 'The key store directory [default: $WZT_KEYS_DIR, else $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]' -r -F
+complete -c wzt -n "__fish_wzt_using_subcommand keys; and __fish_seen_subcommand_from rm" -l passphrase-file -d 'Read the passphrase of encrypted keys from FILE (one trailing newline is ignored) [default: WZT_KEY_PASSPHRASE, else ask on a terminal]' -r -F
 complete -c wzt -n "__fish_wzt_using_subcommand keys; and __fish_seen_subcommand_from rm" -s y -l yes -d 'Do not ask for confirmation'
 complete -c wzt -n "__fish_wzt_using_subcommand keys; and __fish_seen_subcommand_from rm" -l json -d 'Print machine-readable JSON on stdout (field names are stable, see the README)'
 complete -c wzt -n "__fish_wzt_using_subcommand keys; and __fish_seen_subcommand_from rm" -l no-color -d 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)'
@@ -93,6 +117,8 @@ complete -c wzt -n "__fish_wzt_using_subcommand keys; and __fish_seen_subcommand
 complete -c wzt -n "__fish_wzt_using_subcommand keys; and __fish_seen_subcommand_from help" -f -a "list" -d 'List the stored keys'
 complete -c wzt -n "__fish_wzt_using_subcommand keys; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show a stored key\'s public key and role'
 complete -c wzt -n "__fish_wzt_using_subcommand keys; and __fish_seen_subcommand_from help" -f -a "import" -d 'Store an existing seed under NAME'
+complete -c wzt -n "__fish_wzt_using_subcommand keys; and __fish_seen_subcommand_from help" -f -a "encrypt" -d 'Encrypt a stored key\'s seed with a passphrase, in the age format'
+complete -c wzt -n "__fish_wzt_using_subcommand keys; and __fish_seen_subcommand_from help" -f -a "decrypt" -d 'Decrypt a stored key: NAME.nk holds the bare seed again and NAME.pub is removed'
 complete -c wzt -n "__fish_wzt_using_subcommand keys; and __fish_seen_subcommand_from help" -f -a "rm" -d 'Remove a stored key (asks first; without a terminal, requires --yes)'
 complete -c wzt -n "__fish_wzt_using_subcommand keys; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c wzt -n "__fish_wzt_using_subcommand sign" -s c -l caps -d 'Capabilities to grant, comma separated, repeatable: aliases (http, httpclient, kv, msg, log, blob, config, fs, net, rand), contract ids, or `auto` for exactly what the artifact imports' -r
@@ -107,14 +133,16 @@ complete -c wzt -n "__fish_wzt_using_subcommand sign" -s i -l issuer -d 'Issuer 
 complete -c wzt -n "__fish_wzt_using_subcommand sign" -s s -l subject -d 'Subject (module) key: a store key name, a seed file, or - for standard input' -r
 complete -c wzt -n "__fish_wzt_using_subcommand sign" -s o -l output -d 'Output file (one input only) [default: <stem>_s.wasm beside the input]' -r -F
 complete -c wzt -n "__fish_wzt_using_subcommand sign" -l out-dir -d 'Write outputs to this directory, as <stem>_s.wasm' -r -F
-complete -c wzt -n "__fish_wzt_using_subcommand sign" -l keys-dir -d 'The key store directory [default: $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]' -r -F
+complete -c wzt -n "__fish_wzt_using_subcommand sign" -l keys-dir -d 'The key store directory [default: $WZT_KEYS_DIR, else $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]' -r -F
+complete -c wzt -n "__fish_wzt_using_subcommand sign" -l passphrase-file -d 'Read the passphrase of encrypted keys from FILE (one trailing newline is ignored) [default: WZT_KEY_PASSPHRASE, else ask on a terminal]' -r -F
 complete -c wzt -n "__fish_wzt_using_subcommand sign" -l disable-keygen -d 'Fail instead of generating a missing default key'
 complete -c wzt -n "__fish_wzt_using_subcommand sign" -l in-place -d 'Replace each input with its signed version'
 complete -c wzt -n "__fish_wzt_using_subcommand sign" -l json -d 'Print machine-readable JSON on stdout (field names are stable, see the README)'
 complete -c wzt -n "__fish_wzt_using_subcommand sign" -l no-color -d 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)'
 complete -c wzt -n "__fish_wzt_using_subcommand sign" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c wzt -n "__fish_wzt_using_subcommand sign" -s V -l version -d 'Print version'
-complete -c wzt -n "__fish_wzt_using_subcommand inspect" -l keys-dir -d 'The key store directory [default: $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]' -r -F
+complete -c wzt -n "__fish_wzt_using_subcommand inspect" -l keys-dir -d 'The key store directory [default: $WZT_KEYS_DIR, else $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]' -r -F
+complete -c wzt -n "__fish_wzt_using_subcommand inspect" -l passphrase-file -d 'Read the passphrase of encrypted keys from FILE (one trailing newline is ignored) [default: WZT_KEY_PASSPHRASE, else ask on a terminal]' -r -F
 complete -c wzt -n "__fish_wzt_using_subcommand inspect" -l jwt-only -d 'Print only the raw token (exit 1 when there is none)'
 complete -c wzt -n "__fish_wzt_using_subcommand inspect" -l json -d 'Print machine-readable JSON on stdout (field names are stable, see the README)'
 complete -c wzt -n "__fish_wzt_using_subcommand inspect" -l no-color -d 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)'
@@ -127,7 +155,8 @@ complete -c wzt -n "__fish_wzt_using_subcommand verify" -l require-cap -d 'Requi
 complete -c wzt -n "__fish_wzt_using_subcommand verify" -l allow-cap -d 'Reject grants outside these capabilities (repeatable)' -r
 complete -c wzt -n "__fish_wzt_using_subcommand verify" -l max-age -d 'Reject tokens issued longer ago than this, e.g. 90d' -r
 complete -c wzt -n "__fish_wzt_using_subcommand verify" -l revoke -d 'Reject this token id (jti) or subject key (repeatable)' -r
-complete -c wzt -n "__fish_wzt_using_subcommand verify" -l keys-dir -d 'The key store directory [default: $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]' -r -F
+complete -c wzt -n "__fish_wzt_using_subcommand verify" -l keys-dir -d 'The key store directory [default: $WZT_KEYS_DIR, else $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]' -r -F
+complete -c wzt -n "__fish_wzt_using_subcommand verify" -l passphrase-file -d 'Read the passphrase of encrypted keys from FILE (one trailing newline is ignored) [default: WZT_KEY_PASSPHRASE, else ask on a terminal]' -r -F
 complete -c wzt -n "__fish_wzt_using_subcommand verify" -l allow-unsigned -d 'Accept artifacts that carry no signature'
 complete -c wzt -n "__fish_wzt_using_subcommand verify" -l require-expiry -d 'Reject tokens that never expire'
 complete -c wzt -n "__fish_wzt_using_subcommand verify" -l require-name-version -d 'Reject claims without a name and a version'
@@ -135,14 +164,16 @@ complete -c wzt -n "__fish_wzt_using_subcommand verify" -l json -d 'Print machin
 complete -c wzt -n "__fish_wzt_using_subcommand verify" -l no-color -d 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)'
 complete -c wzt -n "__fish_wzt_using_subcommand verify" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c wzt -n "__fish_wzt_using_subcommand verify" -s V -l version -d 'Print version'
-complete -c wzt -n "__fish_wzt_using_subcommand policy; and not __fish_seen_subcommand_from init help" -l keys-dir -d 'The key store directory [default: $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]' -r -F
+complete -c wzt -n "__fish_wzt_using_subcommand policy; and not __fish_seen_subcommand_from init help" -l keys-dir -d 'The key store directory [default: $WZT_KEYS_DIR, else $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]' -r -F
+complete -c wzt -n "__fish_wzt_using_subcommand policy; and not __fish_seen_subcommand_from init help" -l passphrase-file -d 'Read the passphrase of encrypted keys from FILE (one trailing newline is ignored) [default: WZT_KEY_PASSPHRASE, else ask on a terminal]' -r -F
 complete -c wzt -n "__fish_wzt_using_subcommand policy; and not __fish_seen_subcommand_from init help" -l json -d 'Print machine-readable JSON on stdout (field names are stable, see the README)'
 complete -c wzt -n "__fish_wzt_using_subcommand policy; and not __fish_seen_subcommand_from init help" -l no-color -d 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)'
 complete -c wzt -n "__fish_wzt_using_subcommand policy; and not __fish_seen_subcommand_from init help" -s h -l help -d 'Print help'
 complete -c wzt -n "__fish_wzt_using_subcommand policy; and not __fish_seen_subcommand_from init help" -s V -l version -d 'Print version'
 complete -c wzt -n "__fish_wzt_using_subcommand policy; and not __fish_seen_subcommand_from init help" -f -a "init" -d 'Write a commented policy file to start from'
 complete -c wzt -n "__fish_wzt_using_subcommand policy; and not __fish_seen_subcommand_from init help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c wzt -n "__fish_wzt_using_subcommand policy; and __fish_seen_subcommand_from init" -l keys-dir -d 'The key store directory [default: $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]' -r -F
+complete -c wzt -n "__fish_wzt_using_subcommand policy; and __fish_seen_subcommand_from init" -l keys-dir -d 'The key store directory [default: $WZT_KEYS_DIR, else $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]' -r -F
+complete -c wzt -n "__fish_wzt_using_subcommand policy; and __fish_seen_subcommand_from init" -l passphrase-file -d 'Read the passphrase of encrypted keys from FILE (one trailing newline is ignored) [default: WZT_KEY_PASSPHRASE, else ask on a terminal]' -r -F
 complete -c wzt -n "__fish_wzt_using_subcommand policy; and __fish_seen_subcommand_from init" -l force -d 'Replace an existing file'
 complete -c wzt -n "__fish_wzt_using_subcommand policy; and __fish_seen_subcommand_from init" -l json -d 'Print machine-readable JSON on stdout (field names are stable, see the README)'
 complete -c wzt -n "__fish_wzt_using_subcommand policy; and __fish_seen_subcommand_from init" -l no-color -d 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)'
@@ -181,7 +212,8 @@ complete -c wzt -n "__fish_wzt_using_subcommand run" -l require-cap -d 'Require 
 complete -c wzt -n "__fish_wzt_using_subcommand run" -l allow-cap -d 'Reject grants outside these capabilities (repeatable)' -r
 complete -c wzt -n "__fish_wzt_using_subcommand run" -l max-age -d 'Reject tokens issued longer ago than this, e.g. 90d' -r
 complete -c wzt -n "__fish_wzt_using_subcommand run" -l revoke -d 'Reject this token id (jti) or subject key (repeatable)' -r
-complete -c wzt -n "__fish_wzt_using_subcommand run" -l keys-dir -d 'The key store directory [default: $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]' -r -F
+complete -c wzt -n "__fish_wzt_using_subcommand run" -l keys-dir -d 'The key store directory [default: $WZT_KEYS_DIR, else $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]' -r -F
+complete -c wzt -n "__fish_wzt_using_subcommand run" -l passphrase-file -d 'Read the passphrase of encrypted keys from FILE (one trailing newline is ignored) [default: WZT_KEY_PASSPHRASE, else ask on a terminal]' -r -F
 complete -c wzt -n "__fish_wzt_using_subcommand run" -s i -l include -d 'Print the response status line and headers before the body'
 complete -c wzt -n "__fish_wzt_using_subcommand run" -l no-cache -d 'Compile without reading or writing the compile cache ($XDG_CACHE_HOME/wzt)'
 complete -c wzt -n "__fish_wzt_using_subcommand run" -l mock-caps -d 'Use mock providers: in-memory key-value (seed with --kv-seed, dump with --kv-dump), nothing persisted'
@@ -213,7 +245,8 @@ complete -c wzt -n "__fish_wzt_using_subcommand dev" -l http-fixtures -d 'Answer
 complete -c wzt -n "__fish_wzt_using_subcommand dev" -l msg-replies -d 'Answer the actor\'s messaging requests from this TOML file of [[reply]] entries (subject, with NATS `*` and `>` wildcards, and body)' -r -F
 complete -c wzt -n "__fish_wzt_using_subcommand dev" -l trace-file -d 'Write every capability call to this file as JSON lines' -r -F
 complete -c wzt -n "__fish_wzt_using_subcommand dev" -l debounce -d 'How long changes must settle before a rebuild starts' -r
-complete -c wzt -n "__fish_wzt_using_subcommand dev" -l keys-dir -d 'The key store directory [default: $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]' -r -F
+complete -c wzt -n "__fish_wzt_using_subcommand dev" -l keys-dir -d 'The key store directory [default: $WZT_KEYS_DIR, else $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]' -r -F
+complete -c wzt -n "__fish_wzt_using_subcommand dev" -l passphrase-file -d 'Read the passphrase of encrypted keys from FILE (one trailing newline is ignored) [default: WZT_KEY_PASSPHRASE, else ask on a terminal]' -r -F
 complete -c wzt -n "__fish_wzt_using_subcommand dev" -l no-cache -d 'Compile without reading or writing the compile cache ($XDG_CACHE_HOME/wzt)'
 complete -c wzt -n "__fish_wzt_using_subcommand dev" -l mock-caps -d 'Use mock providers: in-memory key-value (seed with --kv-seed, dump with --kv-dump), nothing persisted'
 complete -c wzt -n "__fish_wzt_using_subcommand dev" -l trace-caps -d 'Print every capability call on stderr: actor, interface.function, arguments, result, duration'
@@ -221,7 +254,8 @@ complete -c wzt -n "__fish_wzt_using_subcommand dev" -l json -d 'Print machine-r
 complete -c wzt -n "__fish_wzt_using_subcommand dev" -l no-color -d 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)'
 complete -c wzt -n "__fish_wzt_using_subcommand dev" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c wzt -n "__fish_wzt_using_subcommand dev" -s V -l version -d 'Print version'
-complete -c wzt -n "__fish_wzt_using_subcommand completions" -l keys-dir -d 'The key store directory [default: $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]' -r -F
+complete -c wzt -n "__fish_wzt_using_subcommand completions" -l keys-dir -d 'The key store directory [default: $WZT_KEYS_DIR, else $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]' -r -F
+complete -c wzt -n "__fish_wzt_using_subcommand completions" -l passphrase-file -d 'Read the passphrase of encrypted keys from FILE (one trailing newline is ignored) [default: WZT_KEY_PASSPHRASE, else ask on a terminal]' -r -F
 complete -c wzt -n "__fish_wzt_using_subcommand completions" -l json -d 'Print machine-readable JSON on stdout (field names are stable, see the README)'
 complete -c wzt -n "__fish_wzt_using_subcommand completions" -l no-color -d 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)'
 complete -c wzt -n "__fish_wzt_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -240,5 +274,7 @@ complete -c wzt -n "__fish_wzt_using_subcommand help; and __fish_seen_subcommand
 complete -c wzt -n "__fish_wzt_using_subcommand help; and __fish_seen_subcommand_from keys" -f -a "list" -d 'List the stored keys'
 complete -c wzt -n "__fish_wzt_using_subcommand help; and __fish_seen_subcommand_from keys" -f -a "show" -d 'Show a stored key\'s public key and role'
 complete -c wzt -n "__fish_wzt_using_subcommand help; and __fish_seen_subcommand_from keys" -f -a "import" -d 'Store an existing seed under NAME'
+complete -c wzt -n "__fish_wzt_using_subcommand help; and __fish_seen_subcommand_from keys" -f -a "encrypt" -d 'Encrypt a stored key\'s seed with a passphrase, in the age format'
+complete -c wzt -n "__fish_wzt_using_subcommand help; and __fish_seen_subcommand_from keys" -f -a "decrypt" -d 'Decrypt a stored key: NAME.nk holds the bare seed again and NAME.pub is removed'
 complete -c wzt -n "__fish_wzt_using_subcommand help; and __fish_seen_subcommand_from keys" -f -a "rm" -d 'Remove a stored key (asks first; without a terminal, requires --yes)'
 complete -c wzt -n "__fish_wzt_using_subcommand help; and __fish_seen_subcommand_from policy" -f -a "init" -d 'Write a commented policy file to start from'

@@ -21,6 +21,6 @@ cd "$demo"
 cd hello
 cargo build --quiet --target wasm32-wasip2 --release
 "$wzt" sign
-"$wzt" inspect target/wasm32-wasip2/release/hello_s.wasm
+"$wzt" inspect                  # the signed artifact of the project here
 "$wzt" verify target/wasm32-wasip2/release/hello_s.wasm
 "$wzt" run target/wasm32-wasip2/release/hello_s.wasm --request 'GET /'

@@ -838,6 +838,8 @@ pub struct StoredKey {
 }
 
 /// What `<name>.nk` holds.
+// Short-lived; boxing the key would only add one more (unwiped) move of the secret.
+#[allow(clippy::large_enum_variant)]
 enum Entry {
     Plain(Key),
     /// An age file, not yet opened.

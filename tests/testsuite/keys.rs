@@ -393,3 +393,676 @@ fn concurrent_gen_of_one_name_leaves_one_key_and_one_clear_error() {
         assert_eq!(files, 1, "temporary files left behind");
     }
 }
+
+// ---- Keys at rest: passphrase-encrypted seeds (age), and the store's checks. ----
+
+const PASSPHRASE: &str = "correct horse battery staple";
+
+/// `wzt` with the passphrase neither in the environment nor anywhere else.
+fn wzt_no_passphrase(env: &Env) -> assert_cmd::Command {
+    let mut cmd = env.wzt();
+    cmd.env_remove("WZT_KEY_PASSPHRASE");
+    cmd
+}
+
+/// `wzt` with `WZT_KEY_PASSPHRASE` set to `passphrase`.
+fn wzt_with_passphrase(env: &Env, passphrase: &str) -> assert_cmd::Command {
+    let mut cmd = env.wzt();
+    cmd.env("WZT_KEY_PASSPHRASE", passphrase);
+    cmd
+}
+
+fn json_of(out: &std::process::Output) -> serde_json::Value {
+    assert!(
+        out.status.success(),
+        "exit {:?}\nstdout: {}\nstderr: {}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout),
+        stderr_of(out)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// Generates a plain key `name` of `role` and returns its seed.
+fn gen_plain(env: &Env, role: &str, name: &str) -> String {
+    env.json(&["keys", "gen", role, "--name", name], 0);
+    std::fs::read_to_string(env.keys_dir().join(format!("{name}.nk")))
+        .unwrap()
+        .trim_end()
+        .to_string()
+}
+
+fn store_file_names(env: &Env) -> Vec<String> {
+    let mut names: Vec<_> = std::fs::read_dir(env.keys_dir())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn encrypt_then_list_show_and_sign_with_the_passphrase_from_the_environment_or_a_file() {
+    let env = Env::new();
+    let seed = gen_plain(&env, "account", "account");
+    let public = env.public_key("account");
+
+    let out = wzt_with_passphrase(&env, PASSPHRASE)
+        .args(["keys", "encrypt", "account", "--json"])
+        .output()
+        .unwrap();
+    let encrypted = json_of(&out);
+    assert_eq!(encrypted["encrypted"], true);
+    assert_eq!(encrypted["reencrypted"], false);
+    assert_eq!(encrypted["public_key"], public.as_str());
+    assert_eq!(store_file_names(&env), ["account.nk", "account.pub"]);
+    let pub_file = std::fs::read_to_string(env.keys_dir().join("account.pub")).unwrap();
+    assert_eq!(pub_file, format!("{public}\n"));
+
+    // Listing needs no passphrase: the public key comes from account.pub.
+    let out = wzt_no_passphrase(&env)
+        .args(["keys", "list", "--json"])
+        .output()
+        .unwrap();
+    let list = json_of(&out);
+    assert_eq!(list[0]["name"], "account");
+    assert_eq!(list[0]["valid"], true);
+    assert_eq!(list[0]["encrypted"], true);
+    assert_eq!(list[0]["role"], "account");
+    assert_eq!(list[0]["public_key"], public.as_str());
+    let out = wzt_no_passphrase(&env)
+        .args(["keys", "list"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains(&format!("| account | account | {public} | yes       |")),
+        "{text}"
+    );
+
+    // Loading it needs the passphrase; without a terminal, wzt says how to give one.
+    let out = wzt_no_passphrase(&env)
+        .args(["keys", "show", "account"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr_of(&out);
+    assert!(
+        err.contains("key 'account' is passphrase-encrypted")
+            && err.contains("WZT_KEY_PASSPHRASE")
+            && err.contains("--passphrase-file"),
+        "{err}"
+    );
+
+    let out = wzt_with_passphrase(&env, PASSPHRASE)
+        .args(["keys", "show", "account", "--seed", "--json"])
+        .output()
+        .unwrap();
+    let shown = json_of(&out);
+    assert_eq!(shown["encrypted"], true);
+    assert_eq!(shown["seed"], seed.as_str());
+
+    // Sign with the passphrase from the environment, then from a file.
+    env.write("a.wasm", &common::core_module());
+    let out = wzt_with_passphrase(&env, PASSPHRASE)
+        .args(["sign", "a.wasm", "--json"])
+        .output()
+        .unwrap();
+    assert_eq!(json_of(&out)[0]["issuer"], public.as_str());
+    let pass_file = env.write("pass.txt", format!("{PASSPHRASE}\n").as_bytes());
+    env.write("b.wasm", &common::core_module());
+    let out = wzt_no_passphrase(&env)
+        .args(["sign", "b.wasm", "--json", "--passphrase-file"])
+        .arg(&pass_file)
+        .output()
+        .unwrap();
+    assert_eq!(json_of(&out)[0]["issuer"], public.as_str());
+    // The default trust (the store's account keys) reads account.pub: no passphrase needed.
+    wzt_no_passphrase(&env)
+        .args(["verify", "a_s.wasm", "b_s.wasm"])
+        .assert()
+        .success();
+    wzt_no_passphrase(&env)
+        .args(["verify", "a_s.wasm", "--trusted-issuer", "account"])
+        .assert()
+        .success();
+
+    // Decrypt: the bare seed again, and no .pub.
+    let out = wzt_no_passphrase(&env)
+        .args(["keys", "decrypt", "account", "--json", "--passphrase-file"])
+        .arg(&pass_file)
+        .output()
+        .unwrap();
+    assert_eq!(json_of(&out)["encrypted"], false);
+    assert_eq!(
+        std::fs::read_to_string(env.keys_dir().join("account.nk")).unwrap(),
+        format!("{seed}\n")
+    );
+    assert_eq!(
+        store_file_names(&env),
+        ["a_module.nk", "account.nk", "b_module.nk"]
+    );
+}
+
+#[test]
+fn an_encrypted_seed_file_is_private_armored_and_holds_no_seed_text() {
+    let env = Env::new();
+    let pass_file = env.write("pass", PASSPHRASE.as_bytes());
+    let out = wzt_no_passphrase(&env)
+        .args([
+            "keys",
+            "gen",
+            "module",
+            "--encrypt",
+            "--json",
+            "--passphrase-file",
+        ])
+        .arg(&pass_file)
+        .output()
+        .unwrap();
+    let generated = json_of(&out);
+    assert_eq!(generated["encrypted"], true);
+    let path = env.keys_dir().join("module.nk");
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        text.starts_with("-----BEGIN AGE ENCRYPTED FILE-----\n")
+            && text
+                .trim_end()
+                .ends_with("-----END AGE ENCRYPTED FILE-----"),
+        "{text}"
+    );
+    for name in ["module.nk", "module.pub"] {
+        let mode = std::fs::metadata(env.keys_dir().join(name))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600, "{name}");
+    }
+    let out = wzt_no_passphrase(&env)
+        .args([
+            "keys",
+            "show",
+            "module",
+            "--seed",
+            "--json",
+            "--passphrase-file",
+        ])
+        .arg(&pass_file)
+        .output()
+        .unwrap();
+    let seed = json_of(&out)["seed"].as_str().unwrap().to_string();
+    assert!(seed.starts_with("SM"));
+    assert!(!text.contains(&seed));
+    assert!(!text.contains(&seed[..12]));
+    assert_eq!(store_file_names(&env), ["module.nk", "module.pub"]);
+
+    // Importing encrypted works the same way; a plain key encrypted leaves no plaintext copy.
+    let kp = KeyPair::new_account();
+    let out = wzt_with_passphrase(&env, PASSPHRASE)
+        .args(["keys", "import", "imported", "-", "--encrypt", "--json"])
+        .write_stdin(kp.seed().unwrap())
+        .output()
+        .unwrap();
+    assert_eq!(json_of(&out)["public_key"], kp.public_key());
+    let imported = std::fs::read_to_string(env.keys_dir().join("imported.nk")).unwrap();
+    assert!(!imported.contains(&kp.seed().unwrap()));
+    gen_plain(&env, "account", "plain");
+    wzt_with_passphrase(&env, PASSPHRASE)
+        .args(["keys", "encrypt", "plain"])
+        .assert()
+        .success();
+    assert_eq!(
+        store_file_names(&env),
+        [
+            "imported.nk",
+            "imported.pub",
+            "module.nk",
+            "module.pub",
+            "plain.nk",
+            "plain.pub"
+        ]
+    );
+}
+
+#[test]
+fn a_wrong_passphrase_is_exit_2_and_changes_nothing() {
+    let env = Env::new();
+    gen_plain(&env, "account", "account");
+    wzt_with_passphrase(&env, PASSPHRASE)
+        .args(["keys", "encrypt", "account"])
+        .assert()
+        .success();
+    let nk = env.keys_dir().join("account.nk");
+    let pubf = env.keys_dir().join("account.pub");
+    let before = (std::fs::read(&nk).unwrap(), std::fs::read(&pubf).unwrap());
+    env.write("a.wasm", &common::core_module());
+    let wrong = "not the passphrase";
+    for args in [
+        &["keys", "show", "account"][..],
+        &["keys", "decrypt", "account"],
+        &["keys", "encrypt", "account"],
+        &["sign", "a.wasm"],
+    ] {
+        let out = wzt_with_passphrase(&env, wrong)
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = stderr_of(&out);
+        assert!(
+            err.contains("wrong passphrase for key 'account'"),
+            "{args:?}: {err}"
+        );
+        assert!(!err.contains(wrong), "{err}");
+        assert_eq!(
+            (std::fs::read(&nk).unwrap(), std::fs::read(&pubf).unwrap()),
+            before,
+            "{args:?}"
+        );
+    }
+    assert!(!env.path("a_s.wasm").exists());
+    assert_eq!(store_file_names(&env), ["account.nk", "account.pub"]);
+}
+
+#[test]
+fn a_public_key_file_that_does_not_match_is_reported() {
+    let env = Env::new();
+    gen_plain(&env, "account", "account");
+    wzt_with_passphrase(&env, PASSPHRASE)
+        .args(["keys", "encrypt", "account"])
+        .assert()
+        .success();
+    let pubf = env.keys_dir().join("account.pub");
+    let other = KeyPair::new_account().public_key();
+    std::fs::write(&pubf, format!("{other}\n")).unwrap();
+    // Without the passphrase the listing can only repeat what the file says ...
+    let out = wzt_no_passphrase(&env)
+        .args(["keys", "list", "--json"])
+        .output()
+        .unwrap();
+    assert_eq!(json_of(&out)[0]["public_key"], other.as_str());
+    // ... and with it, `keys show` (and everything that loads the key) says it does not match.
+    let out = wzt_with_passphrase(&env, PASSPHRASE)
+        .args(["keys", "show", "account"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr_of(&out);
+    assert!(
+        err.contains(&format!("says the public key of 'account' is {other}"))
+            && err.contains("wzt keys encrypt account"),
+        "{err}"
+    );
+    // The fix: encrypting again rewrites it.
+    wzt_with_passphrase(&env, PASSPHRASE)
+        .args(["keys", "encrypt", "account"])
+        .assert()
+        .success();
+    let shown = json_of(
+        &wzt_with_passphrase(&env, PASSPHRASE)
+            .args(["keys", "show", "account", "--json"])
+            .output()
+            .unwrap(),
+    );
+    assert_eq!(
+        std::fs::read_to_string(&pubf).unwrap().trim_end(),
+        shown["public_key"].as_str().unwrap()
+    );
+    // A missing .pub is flagged by the listing, with the same fix.
+    std::fs::remove_file(&pubf).unwrap();
+    let list = json_of(
+        &wzt_no_passphrase(&env)
+            .args(["keys", "list", "--json"])
+            .output()
+            .unwrap(),
+    );
+    assert_eq!(list[0]["valid"], false);
+    assert_eq!(list[0]["encrypted"], true);
+    assert!(
+        list[0]["error"]
+            .as_str()
+            .unwrap()
+            .contains("wzt keys encrypt account")
+    );
+}
+
+/// Runs `age --decrypt -o OUT FILE` with its passphrase typed on a pseudo-terminal (age reads a
+/// passphrase from the terminal only). Returns age's exit status and what it wrote on the
+/// terminal.
+fn age_decrypt_on_a_pty(
+    file: &std::path::Path,
+    out: &std::path::Path,
+    passphrase: &str,
+) -> (std::process::ExitStatus, String) {
+    use std::io::{Read, Write};
+    use std::os::fd::{FromRawFd, OwnedFd};
+    use std::os::unix::process::CommandExt;
+    use std::sync::{Arc, Mutex};
+    use std::time::{Duration, Instant};
+
+    let (mut master, mut slave) = (0, 0);
+    // SAFETY: openpty writes two descriptors into the pointers; the other arguments may be null.
+    let rc = unsafe {
+        libc::openpty(
+            &mut master,
+            &mut slave,
+            std::ptr::null_mut(),
+            std::ptr::null(),
+            std::ptr::null(),
+        )
+    };
+    assert_eq!(rc, 0, "openpty: {}", std::io::Error::last_os_error());
+    // SAFETY: both descriptors were just opened and are owned here.
+    let (master, slave) = unsafe { (OwnedFd::from_raw_fd(master), OwnedFd::from_raw_fd(slave)) };
+    let mut cmd = std::process::Command::new("age");
+    cmd.arg("--decrypt")
+        .arg("-o")
+        .arg(out)
+        .arg(file)
+        .stdin(slave.try_clone().unwrap())
+        .stdout(slave.try_clone().unwrap())
+        .stderr(slave);
+    // SAFETY: only async-signal-safe calls between fork and exec.
+    unsafe {
+        cmd.pre_exec(|| {
+            // A new session whose controlling terminal is the pty: age's /dev/tty.
+            if libc::setsid() == -1 || libc::ioctl(0, libc::TIOCSCTTY, 0) == -1 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    let mut child = cmd.spawn().expect("age runs");
+    drop(cmd); // closes this process's copies of the pty's terminal side
+    let mut master = std::fs::File::from(master);
+    let screen = Arc::new(Mutex::new(Vec::new()));
+    let reader = {
+        let mut master = master.try_clone().unwrap();
+        let screen = Arc::clone(&screen);
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 1024];
+            // Ends with EIO once age exits and the terminal side is closed.
+            while let Ok(n) = master.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                screen.lock().unwrap().extend_from_slice(&buf[..n]);
+            }
+        })
+    };
+    let shown = || String::from_utf8_lossy(&screen.lock().unwrap()).into_owned();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !shown().to_ascii_lowercase().contains("passphrase") {
+        assert!(Instant::now() < deadline, "age asked nothing: {}", shown());
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    master
+        .write_all(format!("{passphrase}\n").as_bytes())
+        .unwrap();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("age did not finish: {}", shown());
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    drop(master);
+    let _ = reader.join();
+    (status, shown())
+}
+
+#[test]
+fn age_decrypts_a_wzt_encrypted_seed_to_the_same_seed_file() {
+    if std::process::Command::new("age")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        // CI installs Debian's `age` (.ci/run); elsewhere, say what is missing.
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "the `age` command is not installed (apt-get install age)"
+        );
+        eprintln!("skipped: the `age` command is not installed (apt-get install age)");
+        return;
+    }
+    let env = Env::new();
+    let seed = gen_plain(&env, "account", "account");
+    wzt_with_passphrase(&env, PASSPHRASE)
+        .args(["keys", "encrypt", "account"])
+        .assert()
+        .success();
+    let decrypted = env.path("account.decrypted");
+    let (status, screen) =
+        age_decrypt_on_a_pty(&env.keys_dir().join("account.nk"), &decrypted, PASSPHRASE);
+    assert!(status.success(), "age --decrypt failed: {screen}");
+    assert_eq!(
+        std::fs::read_to_string(&decrypted).unwrap(),
+        format!("{seed}\n")
+    );
+    // And the wrong passphrase does not open it.
+    let (status, _) = age_decrypt_on_a_pty(
+        &env.keys_dir().join("account.nk"),
+        &env.path("nothing"),
+        "wrong",
+    );
+    assert!(!status.success());
+}
+
+#[test]
+fn keys_gen_without_a_role_makes_an_account_key_and_says_so() {
+    let env = Env::new();
+    let out = env.wzt().args(["keys", "gen", "--json"]).output().unwrap();
+    let made = json_of(&out);
+    assert_eq!(made["role"], "account");
+    assert_eq!(made["name"], "account");
+    assert!(made["public_key"].as_str().unwrap().starts_with('A'));
+    let err = stderr_of(&out);
+    assert!(
+        err.contains("no ROLE given, so this is an account key")
+            && err.contains("wzt keys gen module"),
+        "{err}"
+    );
+}
+
+#[test]
+fn usage_lines_read_as_typed_even_with_wzt_keys_dir_set() {
+    let env = Env::new();
+    // env.wzt() sets WZT_KEYS_DIR; the usage must not show --keys-dir as if it were required.
+    let out = env.wzt().args(["keys", "show"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr_of(&out);
+    assert!(err.contains("Usage: wzt keys show <NAME>"), "{err}");
+    assert!(!err.contains("--keys-dir"), "{err}");
+    // The variable still chooses the store.
+    env.wzt()
+        .args(["keys", "gen", "account"])
+        .assert()
+        .success();
+    assert!(env.keys_dir().join("account.nk").exists());
+}
+
+#[test]
+fn a_store_directory_others_can_write_to_or_another_user_owns_is_refused() {
+    let env = Env::new();
+    gen_plain(&env, "account", "account");
+    let dir = env.keys_dir();
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o777)).unwrap();
+    for args in [&["keys", "list"][..], &["keys", "show", "account"]] {
+        let out = env.wzt().args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        assert_eq!(
+            stderr_of(&out),
+            format!(
+                "error: the key store {d} is writable by other users (mode 777): run `chmod 700 {d}`\n",
+                d = dir.display()
+            )
+        );
+    }
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700)).unwrap();
+    env.wzt().args(["keys", "list"]).assert().success();
+
+    // SAFETY: geteuid has no preconditions.
+    if unsafe { libc::geteuid() } == 0 {
+        // Only root can give a directory away; skipped for other users.
+        std::os::unix::fs::chown(&dir, Some(54321), None).unwrap();
+        let out = env
+            .wzt()
+            .args(["keys", "show", "account"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        let err = stderr_of(&out);
+        assert!(
+            err.contains("belongs to another user (uid 54321, you are uid 0)"),
+            "{err}"
+        );
+        std::os::unix::fs::chown(&dir, Some(0), None).unwrap();
+        // A seed file someone else owns.
+        let nk = dir.join("account.nk");
+        std::os::unix::fs::chown(&nk, Some(54321), None).unwrap();
+        let out = env
+            .wzt()
+            .args(["keys", "show", "account"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        assert!(stderr_of(&out).contains("belongs to another user (uid 54321"));
+    }
+}
+
+#[test]
+fn a_symbolic_link_in_the_store_is_refused_not_followed() {
+    let env = Env::new();
+    gen_plain(&env, "account", "account");
+    let elsewhere = env.path("outside.nk");
+    std::fs::copy(env.keys_dir().join("account.nk"), &elsewhere).unwrap();
+    std::fs::set_permissions(&elsewhere, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let link = env.keys_dir().join("link.nk");
+    std::os::unix::fs::symlink(&elsewhere, &link).unwrap();
+    let out = env.wzt().args(["keys", "show", "link"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        stderr_of(&out),
+        format!(
+            "error: {} is a symbolic link; the key store does not follow links: put the key file itself there\n",
+            link.display()
+        )
+    );
+    let list = env.json(&["keys", "list"], 0);
+    assert_eq!(list[1]["name"], "link");
+    assert_eq!(list[1]["valid"], false);
+    // A seed file named on the command line may be a link (the user chose it).
+    env.write("a.wasm", &common::core_module());
+    let link_outside = env.path("link-outside.nk");
+    std::os::unix::fs::symlink(&elsewhere, &link_outside).unwrap();
+    env.wzt()
+        .args(["sign", "a.wasm", "--issuer"])
+        .arg(&link_outside)
+        .assert()
+        .success();
+}
+
+#[test]
+fn a_fifo_in_the_store_is_reported_not_waited_on() {
+    let env = Env::new();
+    gen_plain(&env, "account", "account");
+    let fifo = env.keys_dir().join("pipe.nk");
+    let status = std::process::Command::new("mkfifo")
+        .arg("-m")
+        .arg("600")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let limit = std::time::Duration::from_secs(20);
+    let out = env
+        .wzt()
+        .args(["keys", "list", "--json"])
+        .timeout(limit)
+        .output()
+        .unwrap();
+    let list = json_of(&out);
+    assert_eq!(list[1]["name"], "pipe");
+    assert_eq!(list[1]["valid"], false);
+    assert!(
+        list[1]["error"]
+            .as_str()
+            .unwrap()
+            .contains("is a FIFO (named pipe), not a regular file"),
+        "{list}"
+    );
+    let out = env
+        .wzt()
+        .args(["keys", "show", "pipe"])
+        .timeout(limit)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr_of(&out).contains("is a FIFO (named pipe), not a regular file"));
+    // `verify` reads the store for its default trust: it still answers, at once.
+    env.write("a.wasm", &common::core_module());
+    env.wzt()
+        .args(["sign", "a.wasm"])
+        .timeout(limit)
+        .assert()
+        .success();
+    env.wzt()
+        .args(["verify", "a_s.wasm"])
+        .timeout(limit)
+        .assert()
+        .success();
+}
+
+#[test]
+fn inspect_without_a_file_inspects_the_project_signed_artifact() {
+    let env = Env::new();
+    std::fs::create_dir_all(env.path("out")).unwrap();
+    env.write(
+        "wzt.toml",
+        br#"[actor]
+name = "demo"
+caps = []
+
+[build]
+command = "true"
+artifact = "out/demo.wasm"
+"#,
+    );
+    // Not built yet: say what to do.
+    let out = env.wzt().args(["inspect"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr_of(&out);
+    assert!(
+        err.contains("out/demo_s.wasm does not exist yet") && err.contains("`true`"),
+        "{err}"
+    );
+    // Built, not signed: sign it.
+    env.write("out/demo.wasm", &common::plain_component());
+    let out = env.wzt().args(["inspect"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr_of(&out).contains("sign it with `wzt sign`"));
+    // Signed: `wzt inspect` shows what `wzt sign` wrote.
+    env.wzt().args(["sign"]).assert().success();
+    let inspected = env.json(&["inspect"], 0);
+    assert_eq!(inspected["signed"], true);
+    assert_eq!(inspected["claims"]["wascap"]["name"], "demo");
+    assert!(
+        inspected["file"]
+            .as_str()
+            .unwrap()
+            .ends_with("out/demo_s.wasm")
+    );
+    // Outside a project, FILE is needed.
+    let out = env
+        .wzt()
+        .args(["inspect"])
+        .current_dir(env.root.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr_of(&out).contains("no FILE given and no wzt.toml"));
+}
