@@ -4,7 +4,7 @@ use std::os::unix::fs::PermissionsExt;
 
 use snapbox::str;
 
-use crate::common::{Env, assert_snapshot, stderr_of};
+use crate::common::{self, Env, assert_snapshot, stderr_of};
 use nkeys::{KeyPair, KeyPairType, XKey};
 
 #[test]
