@@ -76,6 +76,12 @@ _wzt() {
             wzt__subcmd__help,verify)
                 cmd="wzt__subcmd__help__subcmd__verify"
                 ;;
+            wzt__subcmd__help__subcmd__keys,decrypt)
+                cmd="wzt__subcmd__help__subcmd__keys__subcmd__decrypt"
+                ;;
+            wzt__subcmd__help__subcmd__keys,encrypt)
+                cmd="wzt__subcmd__help__subcmd__keys__subcmd__encrypt"
+                ;;
             wzt__subcmd__help__subcmd__keys,gen)
                 cmd="wzt__subcmd__help__subcmd__keys__subcmd__gen"
                 ;;
@@ -94,6 +100,12 @@ _wzt() {
             wzt__subcmd__help__subcmd__policy,init)
                 cmd="wzt__subcmd__help__subcmd__policy__subcmd__init"
                 ;;
+            wzt__subcmd__keys,decrypt)
+                cmd="wzt__subcmd__keys__subcmd__decrypt"
+                ;;
+            wzt__subcmd__keys,encrypt)
+                cmd="wzt__subcmd__keys__subcmd__encrypt"
+                ;;
             wzt__subcmd__keys,gen)
                 cmd="wzt__subcmd__keys__subcmd__gen"
                 ;;
@@ -111,6 +123,12 @@ _wzt() {
                 ;;
             wzt__subcmd__keys,show)
                 cmd="wzt__subcmd__keys__subcmd__show"
+                ;;
+            wzt__subcmd__keys__subcmd__help,decrypt)
+                cmd="wzt__subcmd__keys__subcmd__help__subcmd__decrypt"
+                ;;
+            wzt__subcmd__keys__subcmd__help,encrypt)
+                cmd="wzt__subcmd__keys__subcmd__help__subcmd__encrypt"
                 ;;
             wzt__subcmd__keys__subcmd__help,gen)
                 cmd="wzt__subcmd__keys__subcmd__help__subcmd__gen"
@@ -149,13 +167,17 @@ _wzt() {
 
     case "${cmd}" in
         wzt)
-            opts="-h -V --json --keys-dir --no-color --help --version new keys sign inspect verify policy run dev completions help"
+            opts="-h -V --json --keys-dir --no-color --passphrase-file --help --version new keys sign inspect verify policy run dev completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --keys-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -167,13 +189,17 @@ _wzt() {
             return 0
             ;;
         wzt__subcmd__completions)
-            opts="-h -V --json --keys-dir --no-color --help --version bash elvish fish powershell zsh"
+            opts="-h -V --json --keys-dir --no-color --passphrase-file --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --keys-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -185,7 +211,7 @@ _wzt() {
             return 0
             ;;
         wzt__subcmd__dev)
-            opts="-e -h -V --listen --env --dir --max-memory --timeout --max-concurrent --no-cache --mock-caps --provider --kv-path --kv-namespace --kv-quota --kv-seed --kv-dump --log-level --config --config-file --trace-caps --allow-host --http-fixtures --msg-replies --trace-file --debounce --json --keys-dir --no-color --help --version"
+            opts="-e -h -V --listen --env --dir --max-memory --timeout --max-concurrent --no-cache --mock-caps --provider --kv-path --kv-namespace --kv-quota --kv-seed --kv-dump --log-level --config --config-file --trace-caps --allow-host --http-fixtures --msg-replies --trace-file --debounce --json --keys-dir --no-color --passphrase-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -279,6 +305,10 @@ _wzt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -357,8 +387,36 @@ _wzt() {
             return 0
             ;;
         wzt__subcmd__help__subcmd__keys)
-            opts="gen list show import rm"
+            opts="gen list show import encrypt decrypt rm"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wzt__subcmd__help__subcmd__keys__subcmd__decrypt)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wzt__subcmd__help__subcmd__keys__subcmd__encrypt)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -525,13 +583,17 @@ _wzt() {
             return 0
             ;;
         wzt__subcmd__inspect)
-            opts="-h -V --jwt-only --json --keys-dir --no-color --help --version"
+            opts="-h -V --jwt-only --json --keys-dir --no-color --passphrase-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --keys-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -543,13 +605,61 @@ _wzt() {
             return 0
             ;;
         wzt__subcmd__keys)
-            opts="-h -V --json --keys-dir --no-color --help --version gen list show import rm help"
+            opts="-h -V --json --keys-dir --no-color --passphrase-file --help --version gen list show import encrypt decrypt rm help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --keys-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wzt__subcmd__keys__subcmd__decrypt)
+            opts="-h -V --json --keys-dir --no-color --passphrase-file --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --keys-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wzt__subcmd__keys__subcmd__encrypt)
+            opts="-h -V --json --keys-dir --no-color --passphrase-file --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --keys-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -561,7 +671,7 @@ _wzt() {
             return 0
             ;;
         wzt__subcmd__keys__subcmd__gen)
-            opts="-y -h -V --name --no-save --force --yes --json --keys-dir --no-color --help --version account cluster module server operator user service curve"
+            opts="-y -h -V --name --encrypt --no-save --force --yes --json --keys-dir --no-color --passphrase-file --help --version account cluster module server operator user service curve"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -575,6 +685,10 @@ _wzt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -583,8 +697,36 @@ _wzt() {
             return 0
             ;;
         wzt__subcmd__keys__subcmd__help)
-            opts="gen list show import rm help"
+            opts="gen list show import encrypt decrypt rm help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wzt__subcmd__keys__subcmd__help__subcmd__decrypt)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wzt__subcmd__keys__subcmd__help__subcmd__encrypt)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -681,13 +823,17 @@ _wzt() {
             return 0
             ;;
         wzt__subcmd__keys__subcmd__import)
-            opts="-y -h -V --force --yes --json --keys-dir --no-color --help --version"
+            opts="-y -h -V --encrypt --force --yes --json --keys-dir --no-color --passphrase-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --keys-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -699,13 +845,17 @@ _wzt() {
             return 0
             ;;
         wzt__subcmd__keys__subcmd__list)
-            opts="-h -V --json --keys-dir --no-color --help --version"
+            opts="-h -V --json --keys-dir --no-color --passphrase-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --keys-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -717,13 +867,17 @@ _wzt() {
             return 0
             ;;
         wzt__subcmd__keys__subcmd__rm)
-            opts="-y -h -V --yes --json --keys-dir --no-color --help --version"
+            opts="-y -h -V --yes --json --keys-dir --no-color --passphrase-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --keys-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -735,13 +889,17 @@ _wzt() {
             return 0
             ;;
         wzt__subcmd__keys__subcmd__show)
-            opts="-h -V --seed --json --keys-dir --no-color --help --version"
+            opts="-h -V --seed --json --keys-dir --no-color --passphrase-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --keys-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -753,7 +911,7 @@ _wzt() {
             return 0
             ;;
         wzt__subcmd__new)
-            opts="-t -h -V --template --json --keys-dir --no-color --help --version"
+            opts="-t -h -V --template --json --keys-dir --no-color --passphrase-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -771,6 +929,10 @@ _wzt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -779,13 +941,17 @@ _wzt() {
             return 0
             ;;
         wzt__subcmd__policy)
-            opts="-h -V --json --keys-dir --no-color --help --version init help"
+            opts="-h -V --json --keys-dir --no-color --passphrase-file --help --version init help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --keys-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -839,13 +1005,17 @@ _wzt() {
             return 0
             ;;
         wzt__subcmd__policy__subcmd__init)
-            opts="-h -V --force --json --keys-dir --no-color --help --version"
+            opts="-h -V --force --json --keys-dir --no-color --passphrase-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --keys-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -857,7 +1027,7 @@ _wzt() {
             return 0
             ;;
         wzt__subcmd__run)
-            opts="-H -d -i -e -h -V --request --header --data --include --caps --message --listen --env --dir --max-memory --timeout --max-concurrent --no-cache --mock-caps --provider --kv-path --kv-namespace --kv-quota --kv-seed --kv-dump --log-level --config --config-file --trace-caps --allow-host --http-fixtures --msg-replies --trace-file --policy --trusted-issuer --leeway --allow-unsigned --require-cap --allow-cap --max-age --require-expiry --revoke --require-name-version --json --keys-dir --no-color --help --version"
+            opts="-H -d -i -e -h -V --request --header --data --include --caps --message --listen --env --dir --max-memory --timeout --max-concurrent --no-cache --mock-caps --provider --kv-path --kv-namespace --kv-quota --kv-seed --kv-dump --log-level --config --config-file --trace-caps --allow-host --http-fixtures --msg-replies --trace-file --policy --trusted-issuer --leeway --allow-unsigned --require-cap --allow-cap --max-age --require-expiry --revoke --require-name-version --json --keys-dir --no-color --passphrase-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1003,6 +1173,10 @@ _wzt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1011,7 +1185,7 @@ _wzt() {
             return 0
             ;;
         wzt__subcmd__sign)
-            opts="-c -n -v -r -t -x -b -i -s -o -h -V --caps --name --ver --rev --tag --call-alias --expires --not-before --issuer --subject --disable-keygen --output --out-dir --in-place --json --keys-dir --no-color --help --version"
+            opts="-c -n -v -r -t -x -b -i -s -o -h -V --caps --name --ver --rev --tag --call-alias --expires --not-before --issuer --subject --disable-keygen --output --out-dir --in-place --json --keys-dir --no-color --passphrase-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1109,6 +1283,10 @@ _wzt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1117,7 +1295,7 @@ _wzt() {
             return 0
             ;;
         wzt__subcmd__verify)
-            opts="-h -V --policy --trusted-issuer --leeway --allow-unsigned --require-cap --allow-cap --max-age --require-expiry --revoke --require-name-version --json --keys-dir --no-color --help --version"
+            opts="-h -V --policy --trusted-issuer --leeway --allow-unsigned --require-cap --allow-cap --max-age --require-expiry --revoke --require-name-version --json --keys-dir --no-color --passphrase-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1152,6 +1330,10 @@ _wzt() {
                     return 0
                     ;;
                 --keys-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

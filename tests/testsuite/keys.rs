@@ -277,13 +277,13 @@ fn list_shows_valid_keys_and_flags_invalid_files() {
     assert_snapshot(
         &text,
         str![[r#"
-+-------------+---------+----------------------------------------------------------+
-| Name        | Role    | Public key                                               |
-+==================================================================================+
-| account     | account | [ACCOUNT] |
-| echo_module | module  | [MODULE] |
-| junk        | invalid | a seed is 58 characters long, this one has 10            |
-+-------------+---------+----------------------------------------------------------+
++-------------+---------+----------------------------------------------------------+-----------+
+| Name        | Role    | Public key                                               | Encrypted |
++==============================================================================================+
+| account     | account | [ACCOUNT] | no        |
+| echo_module | module  | [MODULE] | no        |
+| junk        | invalid | a seed is 58 characters long, this one has 10            | no        |
++-------------+---------+----------------------------------------------------------+-----------+
 Key store: [KEYS]
 
 "#]],
