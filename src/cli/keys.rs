@@ -261,7 +261,8 @@ fn default_role(ctx: &Ctx) -> anyhow::Result<KeyRole> {
         return Ok(roles[chosen]);
     }
     eprintln!(
-        "note: no ROLE given, so this is an account key: it {}. For another role, name it:          `wzt keys gen module`",
+        "note: no ROLE given, so this is an account key: it {}. For another role, name it: \
+         `wzt keys gen module`",
         role_purpose(KeyRole::Account)
     );
     Ok(KeyRole::Account)
