@@ -54,7 +54,8 @@ impl PolicyFile {
         })?;
         toml::from_str(&text).map_err(|e| PolicyError::Parse {
             path: path.display().to_string(),
-            message: e.to_string(),
+            // The error quotes the offending line, which may hold a pasted seed.
+            message: crate::text::redact_seeds(&e.to_string()),
         })
     }
 }

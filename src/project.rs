@@ -151,7 +151,7 @@ impl Project {
         })?;
         let file = toml::from_str(&text).map_err(|e: toml::de::Error| ProjectError::Parse {
             path: path.display().to_string(),
-            message: e.to_string(),
+            message: crate::text::redact_seeds(&e.to_string()),
         })?;
         let project = Project {
             dir: dir.to_path_buf(),

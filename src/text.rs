@@ -22,7 +22,43 @@ pub fn is_unsafe(c: char) -> bool {
                 | '\u{2029}'
                 | '\u{202A}'..='\u{202E}'
                 | '\u{2066}'..='\u{2069}'
+                // Invisible format characters: zero-width spaces and joiners, soft hyphen,
+                // word joiners, byte-order mark, annotation marks and tag characters (which
+                // can carry hidden text and make look-alike names).
+                | '\u{00AD}'
+                | '\u{180E}'
+                | '\u{200B}'..='\u{200D}'
+                | '\u{2060}'..='\u{2065}'
+                | '\u{FEFF}'
+                | '\u{FFF9}'..='\u{FFFB}'
+                | '\u{E0000}'..='\u{E007F}'
         )
+}
+
+/// `text` with every seed-shaped word (see [`crate::keys::looks_like_seed`]) replaced by
+/// `S… (a seed, not shown)`: for messages that quote input a seed may have been pasted into
+/// (a TOML error shows the offending line).
+pub fn redact_seeds(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut word = String::new();
+    let flush = |word: &mut String, out: &mut String| {
+        if crate::keys::looks_like_seed(word) {
+            out.push_str("S… (a seed, not shown)");
+        } else {
+            out.push_str(word);
+        }
+        word.clear();
+    };
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() {
+            word.push(c);
+        } else {
+            flush(&mut word, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut word, &mut out);
+    out
 }
 
 /// Shows outside text safely: every character [`is_unsafe`] calls unsafe is written as a Rust
@@ -68,6 +104,19 @@ pub fn escape_lines(text: &str, indent: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn invisible_characters_and_seeds_are_not_shown() {
+        for c in ['\u{200B}', '\u{FEFF}', '\u{00AD}', '\u{E0041}', '\u{2060}'] {
+            assert!(is_unsafe(c), "{c:?}");
+        }
+        let seed = crate::keys::Key::generate(crate::keys::KeyRole::Account);
+        let line = format!("1 | trusted_issuers = \"{}\"", seed.seed());
+        let shown = redact_seeds(&line);
+        assert!(!shown.contains(seed.seed()), "{shown}");
+        assert!(shown.contains("S… (a seed, not shown)"), "{shown}");
+        assert_eq!(redact_seeds("max_age = \"90d\""), "max_age = \"90d\"");
+    }
+
     use super::*;
 
     #[test]

@@ -955,3 +955,27 @@ fn a_seed_where_a_name_or_public_key_belongs_is_refused_and_never_echoed() {
         );
     }
 }
+
+#[test]
+fn a_seed_in_a_broken_policy_file_is_not_echoed() {
+    let env = Env::new();
+    common::store_account(&env);
+    env.write("m.wasm", &core_module());
+    let seed = Key::generate(KeyRole::Account);
+    for text in [
+        format!("trusted_issuers = \"{}\"\n", seed.seed()),
+        format!("trusted_issuers = [\"{}\"\n", seed.seed()),
+        format!("bogus = \"{}\"\n", seed.seed()),
+    ] {
+        env.write("p.toml", text.as_bytes());
+        let out = env
+            .wzt()
+            .args(["verify", "--policy", "p.toml", "m.wasm"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        let all = format!("{}{}", common::stdout_of(&out), stderr_of(&out));
+        assert!(!all.contains(seed.seed()), "{all}");
+        assert!(all.contains("a seed, not shown"), "{all}");
+    }
+}
