@@ -599,6 +599,18 @@ fn read_checked(
         });
     }
     check_owner_and_mode(path, &meta, privacy)?;
+    // A second name for the file (a hard link) would keep a plain seed after `keys encrypt`,
+    // or let a public key live outside the store.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if meta.nlink() > 1 {
+            return Err(StoreError::NotRegularFile {
+                path: path.to_path_buf(),
+                kind: "a file with other hard links",
+            });
+        }
+    }
     if meta.len() > MAX_KEY_FILE_LEN {
         return Err(StoreError::TooLarge {
             path: path.to_path_buf(),
