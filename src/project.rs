@@ -211,6 +211,13 @@ impl Project {
             })
     }
 
+    /// Where `wzt sign` (without FILE) writes the signed artifact: `<stem>_s.wasm` beside
+    /// `build.artifact`.
+    pub fn signed_artifact(&self) -> Result<PathBuf, ProjectError> {
+        let stem = self.artifact_stem()?;
+        Ok(self.artifact().with_file_name(format!("{stem}_s.wasm")))
+    }
+
     /// The store name of the subject (module) key: `<artifact stem>_module`.
     pub fn subject_key_name(&self) -> Result<String, ProjectError> {
         Ok(crate::keys::module_key_name(self.artifact_stem()?))
