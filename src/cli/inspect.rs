@@ -7,8 +7,9 @@ use clap::Args;
 use comfy_table::Cell;
 use serde_json::json;
 
-use super::artifact::examine_path;
+use super::artifact::examine_source;
 use super::output::{self, escape};
+use super::registry_args::{FetchFailure, RegistryOpts};
 use super::{Ctx, Outcome};
 use crate::caps::{self, Capability, Direction, Grants, InterfaceNeed, Need};
 use crate::claims::Claims;
@@ -18,19 +19,30 @@ use crate::verify::{Examined, Seal};
 /// Show the claims of a module or component, and its imports against its grants.
 ///
 /// Exit 0 for any readable artifact, signed or not (use `wzt verify` to judge it); 2 when the
-/// file is not readable WebAssembly.
+/// file is not readable WebAssembly. An oci://REF is fetched from the registry (through the
+/// blob cache, its digests checked: exit 1 when one does not match) and shown, not judged.
 #[derive(Debug, Args)]
 pub struct Opts {
-    /// The .wasm file.
+    /// The .wasm file, or oci://REGISTRY/REPOSITORY:TAG.
+    #[arg(value_name = "FILE|oci://REF")]
     file: PathBuf,
     /// Print only the raw token (exit 1 when there is none).
     #[arg(long)]
     jwt_only: bool,
+    #[command(flatten)]
+    registry: RegistryOpts,
 }
 
 impl Opts {
     pub fn run(self, ctx: &Ctx) -> anyhow::Result<Outcome> {
-        let (examined, mut reader) = examine_path(&self.file)?;
+        let (examined, mut reader) = match examine_source(ctx, &self.file, &self.registry) {
+            Ok(opened) => opened,
+            Err(FetchFailure::Check(e)) => {
+                eprintln!("error: {e:#}");
+                return Ok(Outcome::CheckFailed);
+            }
+            Err(FetchFailure::Error(e)) => return Err(e),
+        };
         if self.jwt_only {
             return jwt_only(ctx, &examined);
         }
