@@ -218,11 +218,7 @@ mod tests {
             ImageRef::parse("Bad Ref"),
             Err(RefError::Invalid { .. })
         ));
-        assert!(
-            ImageRef::parse(&format!("[::1]:5000/echo:1"))
-                .unwrap()
-                .is_loopback()
-        );
+        assert!(ImageRef::parse("[::1]:5000/echo:1").unwrap().is_loopback());
         assert!(
             !ImageRef::parse("localhost.example.com/echo:1")
                 .unwrap()

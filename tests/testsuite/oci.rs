@@ -297,7 +297,7 @@ fn oci_push_refuses_unverified_files_and_loose_references() {
         &registry.reference("echo:2"),
         "actor_s.wasm",
         "--trusted-issuer",
-        &stranger.public_key(),
+        stranger.public_key(),
     ]);
     assert_eq!(status, Some(1));
     assert!(stderr.contains("[untrusted_issuer]"), "{stderr}");
