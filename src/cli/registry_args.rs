@@ -28,6 +28,19 @@ pub struct RegistryOpts {
     /// Read the registry password (or token) for --username from standard input.
     #[arg(long, requires = "username")]
     pub password_stdin: bool,
+    /// The password, once read (standard input is read once, however many references).
+    #[arg(skip)]
+    password: ReadOnce,
+}
+
+/// A password read once; its `Debug` never shows it.
+#[derive(Clone, Default)]
+struct ReadOnce(std::sync::OnceLock<String>);
+
+impl std::fmt::Debug for ReadOnce {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ReadOnce(…)")
+    }
 }
 
 /// A fetch that did not produce bytes: a failed check (exit 1) or an error (exit 2).
@@ -41,21 +54,28 @@ impl RegistryOpts {
     /// else anonymous (with a note when the file has one wzt cannot use).
     pub fn credentials(&self, reference: &ImageRef) -> anyhow::Result<Credentials> {
         if let Some(username) = &self.username {
-            let mut password = String::new();
-            std::io::stdin()
-                .read_to_string(&mut password)
-                .context("--password-stdin: cannot read standard input")?;
-            let password = password
-                .strip_suffix('\n')
-                .map(|p| p.strip_suffix('\r').unwrap_or(p))
-                .unwrap_or(&password);
-            anyhow::ensure!(
-                !password.is_empty(),
-                "--password-stdin: standard input holds no password"
-            );
+            let password = match self.password.0.get() {
+                Some(password) => password.clone(),
+                None => {
+                    let mut text = String::new();
+                    std::io::stdin()
+                        .read_to_string(&mut text)
+                        .context("--password-stdin: cannot read standard input")?;
+                    let password = text
+                        .strip_suffix('\n')
+                        .map(|p| p.strip_suffix('\r').unwrap_or(p))
+                        .unwrap_or(&text)
+                        .to_string();
+                    anyhow::ensure!(
+                        !password.is_empty(),
+                        "--password-stdin: standard input holds no password"
+                    );
+                    self.password.0.get_or_init(|| password).clone()
+                }
+            };
             return Ok(Credentials::Basic {
                 username: username.clone(),
-                password: password.to_string(),
+                password,
             });
         }
         match auth::from_docker_config(reference.registry())? {

@@ -146,15 +146,13 @@ impl ImageRef {
             .unwrap_or(self.repository())
     }
 
-    /// Whether the registry is on this machine by name or address (`localhost`, `127.0.0.0/8`,
-    /// `::1`): the only registries spoken to over plain HTTP without `--insecure`. A name that
-    /// merely resolves to a loopback address does not count.
+    /// Whether the registry is on this machine by name or address (`localhost`, `127.0.0.0/8`):
+    /// the only registries spoken to over plain HTTP without `--insecure`. A name that merely
+    /// resolves to a loopback address does not count. (The reference grammar has no IPv6
+    /// literals.)
     pub fn is_loopback(&self) -> bool {
         let registry = self.registry();
-        let host = match registry.strip_prefix('[') {
-            Some(rest) => rest.split(']').next().unwrap_or(rest),
-            None => registry.split(':').next().unwrap_or(registry),
-        };
+        let host = registry.split(':').next().unwrap_or(registry);
         host.eq_ignore_ascii_case("localhost")
             || host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
     }
@@ -218,7 +216,11 @@ mod tests {
             ImageRef::parse("Bad Ref"),
             Err(RefError::Invalid { .. })
         ));
-        assert!(ImageRef::parse("[::1]:5000/echo:1").unwrap().is_loopback());
+        assert!(
+            ImageRef::parse("127.1.2.3:80/echo:1")
+                .unwrap()
+                .is_loopback()
+        );
         assert!(
             !ImageRef::parse("localhost.example.com/echo:1")
                 .unwrap()
