@@ -1,6 +1,6 @@
 //! `wzt push`: verify an actor, then push it to an OCI registry as a wasm artifact.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, bail};
 use clap::Args;
@@ -12,7 +12,8 @@ use super::registry_args::{self, RegistryOpts, size_text};
 use super::{Ctx, Outcome};
 use crate::caps::Grants;
 use crate::project::Project;
-use crate::verify::{Rejection, admit};
+use crate::registry::Layer;
+use crate::verify::{Admitted, Rejection, admit};
 
 /// Verify an actor, then push it to an OCI registry.
 ///
@@ -45,35 +46,31 @@ pub struct Opts {
 
 impl Opts {
     pub fn run(self, ctx: &Ctx) -> anyhow::Result<Outcome> {
-        let reference = registry_args::parse_ref(&self.reference)?;
-        if reference.is_latest() && !self.allow_latest {
-            bail!(
-                "refusing to push to the tag `latest` of {}: name a version tag, or pass --allow-latest",
-                escape(&reference.to_string())
-            );
-        }
-        let file = match &self.file {
-            Some(file) => file.clone(),
-            None => {
-                let cwd = std::env::current_dir()?;
-                let project = Project::find(&cwd)?.context(
-                    "no FILE given and no wzt.toml in this directory or above: name the .wasm to push, or run inside a project",
-                )?;
-                let signed = project.signed_artifact()?;
-                if !signed.is_file() {
+        let file = self.file_to_push()?;
+        let now = crate::time::now();
+        // Verification decides. Meanwhile, on other threads, the reference is parsed (its
+        // grammar is a large regex, compiled on first use), the client set up (it loads the
+        // system's TLS roots) and the layer hashed; nothing touches the network before `admit`
+        // has passed.
+        let (client, prepared) = std::thread::scope(|s| {
+            let client = s.spawn(|| -> anyhow::Result<_> {
+                let reference = registry_args::parse_ref(&self.reference)?;
+                if reference.is_latest() && !self.allow_latest {
                     bail!(
-                        "the project's signed artifact {} does not exist; build and sign it first (`wzt sign`)",
-                        signed.display()
+                        "refusing to push to the tag `latest` of {}: name a version tag, or pass --allow-latest",
+                        escape(&reference.to_string())
                     );
                 }
-                signed
-            }
-        };
-        let policy = self.policy.build(ctx)?;
-        let bytes =
-            std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
-        let now = crate::time::now();
-        let admitted = match admit(bytes, &policy, now, Grants::none()) {
+                let registry = self.registry.connect(&reference);
+                Ok((reference, registry))
+            });
+            let prepared = self.verify(ctx, &file, now);
+            (client.join(), prepared)
+        });
+        let panicked = || anyhow::anyhow!("a worker thread of wzt push failed");
+        let (reference, registry) = client.map_err(|_| panicked())??;
+        let (admission, layer) = prepared?;
+        let admitted = match admission {
             Ok(admitted) => admitted,
             Err(Rejection::Failed(failures)) => {
                 eprintln!("refusing to push {}:", file.display());
@@ -89,16 +86,17 @@ impl Opts {
                 );
             }
         };
-        let registry = self.registry.connect(&reference)?;
-        let pushed =
-            match registry_args::runtime()?.block_on(registry.push(&reference, &admitted, now)) {
-                Ok(pushed) => pushed,
-                Err(e) if e.is_check_failure() => {
-                    eprintln!("error: {:#}", registry_args::registry_error(e));
-                    return Ok(Outcome::CheckFailed);
-                }
-                Err(e) => return Err(registry_args::registry_error(e)),
-            };
+        let registry = registry?;
+        let pushed = match registry_args::runtime()?
+            .block_on(registry.push(&reference, &admitted, layer, now))
+        {
+            Ok(pushed) => pushed,
+            Err(e) if e.is_check_failure() => {
+                eprintln!("error: {:#}", registry_args::registry_error(e));
+                return Ok(Outcome::CheckFailed);
+            }
+            Err(e) => return Err(registry_args::registry_error(e)),
+        };
         if ctx.json {
             output::print_json(&json!({
                 "ref": pushed.reference,
@@ -127,5 +125,43 @@ impl Opts {
             println!("digest: {}", pushed.manifest_digest);
         }
         Ok(Outcome::Success)
+    }
+
+    /// FILE, else the project's signed artifact.
+    fn file_to_push(&self) -> anyhow::Result<PathBuf> {
+        if let Some(file) = &self.file {
+            return Ok(file.clone());
+        }
+        let cwd = std::env::current_dir()?;
+        let project = Project::find(&cwd)?.context(
+            "no FILE given and no wzt.toml in this directory or above: name the .wasm to push, or run inside a project",
+        )?;
+        let signed = project.signed_artifact()?;
+        if !signed.is_file() {
+            bail!(
+                "the project's signed artifact {} does not exist; build and sign it first (`wzt sign`)",
+                signed.display()
+            );
+        }
+        Ok(signed)
+    }
+
+    /// Reads `file` and admits it under the policy, hashing the layer on another thread
+    /// meanwhile (`None` when that thread failed: the push hashes it again).
+    fn verify(
+        &self,
+        ctx: &Ctx,
+        file: &Path,
+        now: u64,
+    ) -> anyhow::Result<(Result<Admitted, Rejection>, Option<Layer>)> {
+        let policy = self.policy.build(ctx)?;
+        let bytes = bytes::Bytes::from(
+            std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?,
+        );
+        Ok(std::thread::scope(|s| {
+            let layer = s.spawn(|| Layer::new(bytes.clone()));
+            let admission = admit(bytes.clone(), &policy, now, Grants::none());
+            (admission, layer.join().ok())
+        }))
     }
 }

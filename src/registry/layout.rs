@@ -13,6 +13,8 @@
 use std::collections::BTreeMap;
 use std::io::Cursor;
 
+use bytes::Bytes;
+
 use oci_client::manifest::{OciDescriptor, OciImageManifest};
 use serde::Serialize;
 
@@ -62,6 +64,45 @@ struct ComponentInfo {
     target: Option<String>,
 }
 
+/// The wasm layer: the artifact's bytes and their digest, computed together (so a caller can
+/// hash while `verify::admit` runs on the same buffer, and never pair bytes with another
+/// digest).
+#[derive(Debug, Clone)]
+pub struct Layer {
+    bytes: Bytes,
+    digest: Digest,
+}
+
+impl Layer {
+    pub fn new(bytes: Bytes) -> Layer {
+        let digest = Digest::of(&bytes);
+        Layer { bytes, digest }
+    }
+
+    pub fn digest(&self) -> &Digest {
+        &self.digest
+    }
+
+    /// The bytes, shared (no copy) for the upload.
+    pub fn data(&self) -> Bytes {
+        self.bytes.clone()
+    }
+
+    /// Whether this is the layer of exactly `admitted`'s bytes (the same buffer).
+    fn is_of(&self, admitted: &Admitted) -> bool {
+        std::ptr::eq(self.bytes.as_ptr(), admitted.bytes().as_ptr())
+            && self.bytes.len() == admitted.bytes().len()
+    }
+
+    /// `layer` when it holds `admitted`'s bytes, else the layer of those bytes.
+    pub fn for_admitted(layer: Option<Layer>, admitted: &Admitted) -> Layer {
+        match layer {
+            Some(layer) if layer.is_of(admitted) => layer,
+            _ => Layer::new(admitted.shared_bytes()),
+        }
+    }
+}
+
 /// An artifact ready to push: the three documents and their digests.
 #[derive(Debug)]
 pub struct Artifact {
@@ -73,10 +114,20 @@ pub struct Artifact {
     pub annotations: BTreeMap<String, String>,
 }
 
-/// Lays out `admitted` as a wasm OCI artifact; `title` names it when its claims carry no name.
-pub fn build(admitted: &Admitted, title: &str, now: u64) -> Result<Artifact, WasmError> {
+/// Lays out `admitted` (whose layer is `layer`) as a wasm OCI artifact; `title` names it when
+/// its claims carry no name.
+pub fn build(
+    admitted: &Admitted,
+    layer: &Layer,
+    title: &str,
+    now: u64,
+) -> Result<Artifact, WasmError> {
     let bytes = admitted.bytes();
-    let layer_digest = Digest::of(bytes);
+    let layer_digest = if layer.is_of(admitted) {
+        layer.digest.clone()
+    } else {
+        Digest::of(bytes)
+    };
     let claims = admitted.claims();
     let created = crate::time::rfc3339(claims.map_or(now, |c| c.issued_at));
     let component = match admitted.kind() {
@@ -175,9 +226,22 @@ mod tests {
         crate::verify::admit(wat::parse_str(wat).unwrap(), &policy, 0, Grants::none()).unwrap()
     }
 
+    fn lay_out(admitted: &Admitted, title: &str) -> Artifact {
+        build(admitted, &Layer::for_admitted(None, admitted), title, 0).unwrap()
+    }
+
+    #[test]
+    fn a_layer_goes_with_its_own_bytes_only() {
+        let admitted = admitted("(module)");
+        let other = Layer::new(Bytes::from_static(b"\0asm\x01\0\0\0"));
+        let layer = Layer::for_admitted(Some(other.clone()), &admitted);
+        assert_eq!(layer.digest(), other.digest(), "same content");
+        assert!(layer.is_of(&admitted) && !other.is_of(&admitted));
+    }
+
     #[test]
     fn a_module_is_wasip1_and_a_component_lists_its_world() {
-        let module = build(&admitted("(module)"), "m", 0).unwrap();
+        let module = lay_out(&admitted("(module)"), "m");
         let config: serde_json::Value = serde_json::from_slice(&module.config).unwrap();
         assert_eq!(config["os"], "wasip1");
         assert_eq!(config["architecture"], "wasm");
@@ -185,7 +249,7 @@ mod tests {
         assert_eq!(config["created"], "1970-01-01T00:00:00Z");
         assert_eq!(config["layerDigests"][0], module.layer_digest.as_str());
 
-        let component = build(
+        let component = lay_out(
             &admitted(
                 r#"(component
                     (import "wasi:io/streams@0.2.0" (instance))
@@ -193,9 +257,7 @@ mod tests {
                     (export "wasi:http/incoming-handler@0.2.0" (instance $h)))"#,
             ),
             "c",
-            0,
-        )
-        .unwrap();
+        );
         let config: serde_json::Value = serde_json::from_slice(&component.config).unwrap();
         assert_eq!(config["os"], "wasip2");
         assert_eq!(
@@ -213,7 +275,7 @@ mod tests {
         assert_eq!(manifest["annotations"][ANNOTATION_TITLE], "c");
         assert_eq!(component.manifest_digest, Digest::of(&component.manifest));
         // The same artifact lays out the same way, byte for byte.
-        let again = build(&admitted("(module)"), "m", 0).unwrap();
+        let again = lay_out(&admitted("(module)"), "m");
         assert_eq!(again.manifest, module.manifest);
     }
 }

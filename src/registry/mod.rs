@@ -35,7 +35,7 @@ mod reference;
 pub use auth::Credentials;
 pub use cache::{BlobCache, BlobCacheError, Cached};
 pub use layout::{
-    LEGACY_WASM_LAYER_MEDIA_TYPE, OCI_MANIFEST_MEDIA_TYPE, WASM_CONFIG_MEDIA_TYPE,
+    LEGACY_WASM_LAYER_MEDIA_TYPE, Layer, OCI_MANIFEST_MEDIA_TYPE, WASM_CONFIG_MEDIA_TYPE,
     WASM_LAYER_MEDIA_TYPE,
 };
 pub use reference::{Digest, ImageRef, RefError};
@@ -243,14 +243,18 @@ impl Registry {
 
     /// Pushes `admitted` to `reference` as a wasm artifact: the layer and the config (each only
     /// when the repository does not hold it already), then the manifest. A reference pinned at
-    /// a digest is pushed only when that is the digest of the manifest wzt lays out.
+    /// a digest is pushed only when that is the digest of the manifest wzt lays out. `layer`,
+    /// when given, is `admitted`'s layer hashed ahead of time (used only when it holds the very
+    /// same buffer; see [`Layer::for_admitted`]).
     pub async fn push(
         &self,
         reference: &ImageRef,
         admitted: &Admitted,
+        layer: Option<Layer>,
         now: u64,
     ) -> Result<Pushed, RegistryError> {
-        let artifact = layout::build(admitted, reference.short_name(), now)?;
+        let layer = Layer::for_admitted(layer, admitted);
+        let artifact = layout::build(admitted, &layer, reference.short_name(), now)?;
         if let Some(pinned) = reference.digest()
             && pinned != artifact.manifest_digest
         {
@@ -267,10 +271,7 @@ impl Registry {
             .await;
         let mut blobs_reused = 0;
         let blobs: [(&Digest, bytes::Bytes); 2] = [
-            (
-                &artifact.layer_digest,
-                bytes::Bytes::copy_from_slice(admitted.bytes()),
-            ),
+            (&artifact.layer_digest, layer.data()),
             (
                 &artifact.config_digest,
                 bytes::Bytes::from(artifact.config.clone()),
