@@ -35,6 +35,8 @@ Register-ArgumentCompleter -Native -CommandName 'wzt' -ScriptBlock {
             [CompletionResult]::new('inspect', 'inspect', [CompletionResultType]::ParameterValue, 'Show the claims of a module or component, and its imports against its grants')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Verify signatures and claims against a trust policy')
             [CompletionResult]::new('policy', 'policy', [CompletionResultType]::ParameterValue, 'Work with trust policy files')
+            [CompletionResult]::new('push', 'push', [CompletionResultType]::ParameterValue, 'Verify an actor, then push it to an OCI registry')
+            [CompletionResult]::new('pull', 'pull', [CompletionResultType]::ParameterValue, 'Fetch an actor from an OCI registry, verify it, then write it')
             [CompletionResult]::new('run', 'run', [CompletionResultType]::ParameterValue, 'Verify an actor and run it: serve an HTTP actor, or run a command once')
             [CompletionResult]::new('dev', 'dev', [CompletionResultType]::ParameterValue, 'Build, sign and serve the project in this directory, and reload it when its sources change')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print the completion script for a shell')
@@ -234,9 +236,12 @@ Register-ArgumentCompleter -Native -CommandName 'wzt' -ScriptBlock {
             break
         }
         'wzt;inspect' {
+            [CompletionResult]::new('--username', '--username', [CompletionResultType]::ParameterName, 'Registry user name, with --password-stdin [default: the docker config file''s entry for the registry, else anonymous]')
             [CompletionResult]::new('--keys-dir', '--keys-dir', [CompletionResultType]::ParameterName, 'The key store directory [default: $WZT_KEYS_DIR, else $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the passphrase of encrypted keys from FILE (one trailing newline is ignored) [default: WZT_KEY_PASSPHRASE, else ask on a terminal]')
             [CompletionResult]::new('--jwt-only', '--jwt-only', [CompletionResultType]::ParameterName, 'Print only the raw token (exit 1 when there is none)')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Speak plain HTTP to the registry (a loopback registry gets plain HTTP without it; any other gets HTTPS)')
+            [CompletionResult]::new('--password-stdin', '--password-stdin', [CompletionResultType]::ParameterName, 'Read the registry password (or token) for --username from standard input')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON on stdout (field names are stable, see the README)')
             [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -253,11 +258,14 @@ Register-ArgumentCompleter -Native -CommandName 'wzt' -ScriptBlock {
             [CompletionResult]::new('--allow-cap', '--allow-cap', [CompletionResultType]::ParameterName, 'Reject grants outside these capabilities (repeatable)')
             [CompletionResult]::new('--max-age', '--max-age', [CompletionResultType]::ParameterName, 'Reject tokens issued longer ago than this, e.g. 90d')
             [CompletionResult]::new('--revoke', '--revoke', [CompletionResultType]::ParameterName, 'Reject this token id (jti) or subject key (repeatable)')
+            [CompletionResult]::new('--username', '--username', [CompletionResultType]::ParameterName, 'Registry user name, with --password-stdin [default: the docker config file''s entry for the registry, else anonymous]')
             [CompletionResult]::new('--keys-dir', '--keys-dir', [CompletionResultType]::ParameterName, 'The key store directory [default: $WZT_KEYS_DIR, else $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the passphrase of encrypted keys from FILE (one trailing newline is ignored) [default: WZT_KEY_PASSPHRASE, else ask on a terminal]')
             [CompletionResult]::new('--allow-unsigned', '--allow-unsigned', [CompletionResultType]::ParameterName, 'Accept artifacts that carry no signature')
             [CompletionResult]::new('--require-expiry', '--require-expiry', [CompletionResultType]::ParameterName, 'Reject tokens that never expire')
             [CompletionResult]::new('--require-name-version', '--require-name-version', [CompletionResultType]::ParameterName, 'Reject claims without a name and a version')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Speak plain HTTP to the registry (a loopback registry gets plain HTTP without it; any other gets HTTPS)')
+            [CompletionResult]::new('--password-stdin', '--password-stdin', [CompletionResultType]::ParameterName, 'Read the registry password (or token) for --username from standard input')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON on stdout (field names are stable, see the README)')
             [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -302,6 +310,57 @@ Register-ArgumentCompleter -Native -CommandName 'wzt' -ScriptBlock {
         'wzt;policy;help;help' {
             break
         }
+        'wzt;push' {
+            [CompletionResult]::new('--username', '--username', [CompletionResultType]::ParameterName, 'Registry user name, with --password-stdin [default: the docker config file''s entry for the registry, else anonymous]')
+            [CompletionResult]::new('--policy', '--policy', [CompletionResultType]::ParameterName, 'A TOML trust policy (`wzt policy init` writes one to start from)')
+            [CompletionResult]::new('--trusted-issuer', '--trusted-issuer', [CompletionResultType]::ParameterName, 'Trust this issuer: an account public key or a store key name (repeatable)')
+            [CompletionResult]::new('--leeway', '--leeway', [CompletionResultType]::ParameterName, 'Clock skew tolerated for expiry and not-before, e.g. 30s [default: 0s]')
+            [CompletionResult]::new('--require-cap', '--require-cap', [CompletionResultType]::ParameterName, 'Require this capability to be granted (repeatable)')
+            [CompletionResult]::new('--allow-cap', '--allow-cap', [CompletionResultType]::ParameterName, 'Reject grants outside these capabilities (repeatable)')
+            [CompletionResult]::new('--max-age', '--max-age', [CompletionResultType]::ParameterName, 'Reject tokens issued longer ago than this, e.g. 90d')
+            [CompletionResult]::new('--revoke', '--revoke', [CompletionResultType]::ParameterName, 'Reject this token id (jti) or subject key (repeatable)')
+            [CompletionResult]::new('--keys-dir', '--keys-dir', [CompletionResultType]::ParameterName, 'The key store directory [default: $WZT_KEYS_DIR, else $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the passphrase of encrypted keys from FILE (one trailing newline is ignored) [default: WZT_KEY_PASSPHRASE, else ask on a terminal]')
+            [CompletionResult]::new('--allow-latest', '--allow-latest', [CompletionResultType]::ParameterName, 'Push to the tag `latest` (refused otherwise: a moving tag is overwritten only on purpose)')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Speak plain HTTP to the registry (a loopback registry gets plain HTTP without it; any other gets HTTPS)')
+            [CompletionResult]::new('--password-stdin', '--password-stdin', [CompletionResultType]::ParameterName, 'Read the registry password (or token) for --username from standard input')
+            [CompletionResult]::new('--allow-unsigned', '--allow-unsigned', [CompletionResultType]::ParameterName, 'Accept artifacts that carry no signature')
+            [CompletionResult]::new('--require-expiry', '--require-expiry', [CompletionResultType]::ParameterName, 'Reject tokens that never expire')
+            [CompletionResult]::new('--require-name-version', '--require-name-version', [CompletionResultType]::ParameterName, 'Reject claims without a name and a version')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON on stdout (field names are stable, see the README)')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'wzt;pull' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Where to write the actor [default: the repository''s last name, .wasm, here]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Where to write the actor [default: the repository''s last name, .wasm, here]')
+            [CompletionResult]::new('--username', '--username', [CompletionResultType]::ParameterName, 'Registry user name, with --password-stdin [default: the docker config file''s entry for the registry, else anonymous]')
+            [CompletionResult]::new('--policy', '--policy', [CompletionResultType]::ParameterName, 'A TOML trust policy (`wzt policy init` writes one to start from)')
+            [CompletionResult]::new('--trusted-issuer', '--trusted-issuer', [CompletionResultType]::ParameterName, 'Trust this issuer: an account public key or a store key name (repeatable)')
+            [CompletionResult]::new('--leeway', '--leeway', [CompletionResultType]::ParameterName, 'Clock skew tolerated for expiry and not-before, e.g. 30s [default: 0s]')
+            [CompletionResult]::new('--require-cap', '--require-cap', [CompletionResultType]::ParameterName, 'Require this capability to be granted (repeatable)')
+            [CompletionResult]::new('--allow-cap', '--allow-cap', [CompletionResultType]::ParameterName, 'Reject grants outside these capabilities (repeatable)')
+            [CompletionResult]::new('--max-age', '--max-age', [CompletionResultType]::ParameterName, 'Reject tokens issued longer ago than this, e.g. 90d')
+            [CompletionResult]::new('--revoke', '--revoke', [CompletionResultType]::ParameterName, 'Reject this token id (jti) or subject key (repeatable)')
+            [CompletionResult]::new('--keys-dir', '--keys-dir', [CompletionResultType]::ParameterName, 'The key store directory [default: $WZT_KEYS_DIR, else $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the passphrase of encrypted keys from FILE (one trailing newline is ignored) [default: WZT_KEY_PASSPHRASE, else ask on a terminal]')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Speak plain HTTP to the registry (a loopback registry gets plain HTTP without it; any other gets HTTPS)')
+            [CompletionResult]::new('--password-stdin', '--password-stdin', [CompletionResultType]::ParameterName, 'Read the registry password (or token) for --username from standard input')
+            [CompletionResult]::new('--allow-unsigned', '--allow-unsigned', [CompletionResultType]::ParameterName, 'Accept artifacts that carry no signature')
+            [CompletionResult]::new('--require-expiry', '--require-expiry', [CompletionResultType]::ParameterName, 'Reject tokens that never expire')
+            [CompletionResult]::new('--require-name-version', '--require-name-version', [CompletionResultType]::ParameterName, 'Reject claims without a name and a version')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON on stdout (field names are stable, see the README)')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'wzt;run' {
             [CompletionResult]::new('--request', '--request', [CompletionResultType]::ParameterName, 'Send one request in-process instead of listening, e.g. ''GET /'' or ''POST /items''; print the response body; exit 0 for 2xx/3xx, 1 otherwise')
             [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'A request header, K:V (repeatable)')
@@ -337,6 +396,7 @@ Register-ArgumentCompleter -Native -CommandName 'wzt' -ScriptBlock {
             [CompletionResult]::new('--allow-cap', '--allow-cap', [CompletionResultType]::ParameterName, 'Reject grants outside these capabilities (repeatable)')
             [CompletionResult]::new('--max-age', '--max-age', [CompletionResultType]::ParameterName, 'Reject tokens issued longer ago than this, e.g. 90d')
             [CompletionResult]::new('--revoke', '--revoke', [CompletionResultType]::ParameterName, 'Reject this token id (jti) or subject key (repeatable)')
+            [CompletionResult]::new('--username', '--username', [CompletionResultType]::ParameterName, 'Registry user name, with --password-stdin [default: the docker config file''s entry for the registry, else anonymous]')
             [CompletionResult]::new('--keys-dir', '--keys-dir', [CompletionResultType]::ParameterName, 'The key store directory [default: $WZT_KEYS_DIR, else $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the passphrase of encrypted keys from FILE (one trailing newline is ignored) [default: WZT_KEY_PASSPHRASE, else ask on a terminal]')
             [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Print the response status line and headers before the body')
@@ -347,6 +407,8 @@ Register-ArgumentCompleter -Native -CommandName 'wzt' -ScriptBlock {
             [CompletionResult]::new('--allow-unsigned', '--allow-unsigned', [CompletionResultType]::ParameterName, 'Accept artifacts that carry no signature')
             [CompletionResult]::new('--require-expiry', '--require-expiry', [CompletionResultType]::ParameterName, 'Reject tokens that never expire')
             [CompletionResult]::new('--require-name-version', '--require-name-version', [CompletionResultType]::ParameterName, 'Reject claims without a name and a version')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Speak plain HTTP to the registry (a loopback registry gets plain HTTP without it; any other gets HTTPS)')
+            [CompletionResult]::new('--password-stdin', '--password-stdin', [CompletionResultType]::ParameterName, 'Read the registry password (or token) for --username from standard input')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON on stdout (field names are stable, see the README)')
             [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -408,6 +470,8 @@ Register-ArgumentCompleter -Native -CommandName 'wzt' -ScriptBlock {
             [CompletionResult]::new('inspect', 'inspect', [CompletionResultType]::ParameterValue, 'Show the claims of a module or component, and its imports against its grants')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Verify signatures and claims against a trust policy')
             [CompletionResult]::new('policy', 'policy', [CompletionResultType]::ParameterValue, 'Work with trust policy files')
+            [CompletionResult]::new('push', 'push', [CompletionResultType]::ParameterValue, 'Verify an actor, then push it to an OCI registry')
+            [CompletionResult]::new('pull', 'pull', [CompletionResultType]::ParameterValue, 'Fetch an actor from an OCI registry, verify it, then write it')
             [CompletionResult]::new('run', 'run', [CompletionResultType]::ParameterValue, 'Verify an actor and run it: serve an HTTP actor, or run a command once')
             [CompletionResult]::new('dev', 'dev', [CompletionResultType]::ParameterValue, 'Build, sign and serve the project in this directory, and reload it when its sources change')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print the completion script for a shell')
@@ -462,6 +526,12 @@ Register-ArgumentCompleter -Native -CommandName 'wzt' -ScriptBlock {
             break
         }
         'wzt;help;policy;init' {
+            break
+        }
+        'wzt;help;push' {
+            break
+        }
+        'wzt;help;pull' {
             break
         }
         'wzt;help;run' {

@@ -37,6 +37,12 @@ _wzt() {
             wzt,policy)
                 cmd="wzt__subcmd__policy"
                 ;;
+            wzt,pull)
+                cmd="wzt__subcmd__pull"
+                ;;
+            wzt,push)
+                cmd="wzt__subcmd__push"
+                ;;
             wzt,run)
                 cmd="wzt__subcmd__run"
                 ;;
@@ -66,6 +72,12 @@ _wzt() {
                 ;;
             wzt__subcmd__help,policy)
                 cmd="wzt__subcmd__help__subcmd__policy"
+                ;;
+            wzt__subcmd__help,pull)
+                cmd="wzt__subcmd__help__subcmd__pull"
+                ;;
+            wzt__subcmd__help,push)
+                cmd="wzt__subcmd__help__subcmd__push"
                 ;;
             wzt__subcmd__help,run)
                 cmd="wzt__subcmd__help__subcmd__run"
@@ -167,7 +179,7 @@ _wzt() {
 
     case "${cmd}" in
         wzt)
-            opts="-h -V --json --keys-dir --no-color --passphrase-file --help --version new keys sign inspect verify policy run dev completions help"
+            opts="-h -V --json --keys-dir --no-color --passphrase-file --help --version new keys sign inspect verify policy push pull run dev completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -317,7 +329,7 @@ _wzt() {
             return 0
             ;;
         wzt__subcmd__help)
-            opts="new keys sign inspect verify policy run dev completions help"
+            opts="new keys sign inspect verify policy push pull run dev completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -540,6 +552,34 @@ _wzt() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        wzt__subcmd__help__subcmd__pull)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wzt__subcmd__help__subcmd__push)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         wzt__subcmd__help__subcmd__run)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -583,12 +623,16 @@ _wzt() {
             return 0
             ;;
         wzt__subcmd__inspect)
-            opts="-h -V --jwt-only --json --keys-dir --no-color --passphrase-file --help --version"
+            opts="-h -V --jwt-only --insecure --username --password-stdin --json --keys-dir --no-color --passphrase-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --username)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --keys-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1026,8 +1070,124 @@ _wzt() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        wzt__subcmd__pull)
+            opts="-o -h -V --output --insecure --username --password-stdin --policy --trusted-issuer --leeway --allow-unsigned --require-cap --allow-cap --max-age --require-expiry --revoke --require-name-version --json --keys-dir --no-color --passphrase-file --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --username)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --policy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trusted-issuer)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --leeway)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --require-cap)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --allow-cap)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-age)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --revoke)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --keys-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wzt__subcmd__push)
+            opts="-h -V --allow-latest --insecure --username --password-stdin --policy --trusted-issuer --leeway --allow-unsigned --require-cap --allow-cap --max-age --require-expiry --revoke --require-name-version --json --keys-dir --no-color --passphrase-file --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --username)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --policy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trusted-issuer)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --leeway)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --require-cap)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --allow-cap)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-age)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --revoke)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --keys-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         wzt__subcmd__run)
-            opts="-H -d -i -e -h -V --request --header --data --include --caps --message --listen --env --dir --max-memory --timeout --max-concurrent --no-cache --mock-caps --provider --kv-path --kv-namespace --kv-quota --kv-seed --kv-dump --log-level --config --config-file --trace-caps --allow-host --http-fixtures --msg-replies --trace-file --policy --trusted-issuer --leeway --allow-unsigned --require-cap --allow-cap --max-age --require-expiry --revoke --require-name-version --json --keys-dir --no-color --passphrase-file --help --version"
+            opts="-H -d -i -e -h -V --request --header --data --include --caps --message --listen --env --dir --max-memory --timeout --max-concurrent --no-cache --mock-caps --provider --kv-path --kv-namespace --kv-quota --kv-seed --kv-dump --log-level --config --config-file --trace-caps --allow-host --http-fixtures --msg-replies --trace-file --policy --trusted-issuer --leeway --allow-unsigned --require-cap --allow-cap --max-age --require-expiry --revoke --require-name-version --insecure --username --password-stdin --json --keys-dir --no-color --passphrase-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1169,6 +1329,10 @@ _wzt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --username)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --keys-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1295,7 +1459,7 @@ _wzt() {
             return 0
             ;;
         wzt__subcmd__verify)
-            opts="-h -V --policy --trusted-issuer --leeway --allow-unsigned --require-cap --allow-cap --max-age --require-expiry --revoke --require-name-version --json --keys-dir --no-color --passphrase-file --help --version"
+            opts="-h -V --policy --trusted-issuer --leeway --allow-unsigned --require-cap --allow-cap --max-age --require-expiry --revoke --require-name-version --insecure --username --password-stdin --json --keys-dir --no-color --passphrase-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1326,6 +1490,10 @@ _wzt() {
                     return 0
                     ;;
                 --revoke)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --username)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

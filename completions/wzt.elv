@@ -32,6 +32,8 @@ set edit:completion:arg-completer[wzt] = {|@words|
             cand inspect 'Show the claims of a module or component, and its imports against its grants'
             cand verify 'Verify signatures and claims against a trust policy'
             cand policy 'Work with trust policy files'
+            cand push 'Verify an actor, then push it to an OCI registry'
+            cand pull 'Fetch an actor from an OCI registry, verify it, then write it'
             cand run 'Verify an actor and run it: serve an HTTP actor, or run a command once'
             cand dev 'Build, sign and serve the project in this directory, and reload it when its sources change'
             cand completions 'Print the completion script for a shell'
@@ -211,9 +213,12 @@ set edit:completion:arg-completer[wzt] = {|@words|
             cand --version 'Print version'
         }
         &'wzt;inspect'= {
+            cand --username 'Registry user name, with --password-stdin [default: the docker config file''s entry for the registry, else anonymous]'
             cand --keys-dir 'The key store directory [default: $WZT_KEYS_DIR, else $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]'
             cand --passphrase-file 'Read the passphrase of encrypted keys from FILE (one trailing newline is ignored) [default: WZT_KEY_PASSPHRASE, else ask on a terminal]'
             cand --jwt-only 'Print only the raw token (exit 1 when there is none)'
+            cand --insecure 'Speak plain HTTP to the registry (a loopback registry gets plain HTTP without it; any other gets HTTPS)'
+            cand --password-stdin 'Read the registry password (or token) for --username from standard input'
             cand --json 'Print machine-readable JSON on stdout (field names are stable, see the README)'
             cand --no-color 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)'
             cand -h 'Print help (see more with ''--help'')'
@@ -229,11 +234,14 @@ set edit:completion:arg-completer[wzt] = {|@words|
             cand --allow-cap 'Reject grants outside these capabilities (repeatable)'
             cand --max-age 'Reject tokens issued longer ago than this, e.g. 90d'
             cand --revoke 'Reject this token id (jti) or subject key (repeatable)'
+            cand --username 'Registry user name, with --password-stdin [default: the docker config file''s entry for the registry, else anonymous]'
             cand --keys-dir 'The key store directory [default: $WZT_KEYS_DIR, else $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]'
             cand --passphrase-file 'Read the passphrase of encrypted keys from FILE (one trailing newline is ignored) [default: WZT_KEY_PASSPHRASE, else ask on a terminal]'
             cand --allow-unsigned 'Accept artifacts that carry no signature'
             cand --require-expiry 'Reject tokens that never expire'
             cand --require-name-version 'Reject claims without a name and a version'
+            cand --insecure 'Speak plain HTTP to the registry (a loopback registry gets plain HTTP without it; any other gets HTTPS)'
+            cand --password-stdin 'Read the registry password (or token) for --username from standard input'
             cand --json 'Print machine-readable JSON on stdout (field names are stable, see the README)'
             cand --no-color 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)'
             cand -h 'Print help (see more with ''--help'')'
@@ -272,6 +280,55 @@ set edit:completion:arg-completer[wzt] = {|@words|
         }
         &'wzt;policy;help;help'= {
         }
+        &'wzt;push'= {
+            cand --username 'Registry user name, with --password-stdin [default: the docker config file''s entry for the registry, else anonymous]'
+            cand --policy 'A TOML trust policy (`wzt policy init` writes one to start from)'
+            cand --trusted-issuer 'Trust this issuer: an account public key or a store key name (repeatable)'
+            cand --leeway 'Clock skew tolerated for expiry and not-before, e.g. 30s [default: 0s]'
+            cand --require-cap 'Require this capability to be granted (repeatable)'
+            cand --allow-cap 'Reject grants outside these capabilities (repeatable)'
+            cand --max-age 'Reject tokens issued longer ago than this, e.g. 90d'
+            cand --revoke 'Reject this token id (jti) or subject key (repeatable)'
+            cand --keys-dir 'The key store directory [default: $WZT_KEYS_DIR, else $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]'
+            cand --passphrase-file 'Read the passphrase of encrypted keys from FILE (one trailing newline is ignored) [default: WZT_KEY_PASSPHRASE, else ask on a terminal]'
+            cand --allow-latest 'Push to the tag `latest` (refused otherwise: a moving tag is overwritten only on purpose)'
+            cand --insecure 'Speak plain HTTP to the registry (a loopback registry gets plain HTTP without it; any other gets HTTPS)'
+            cand --password-stdin 'Read the registry password (or token) for --username from standard input'
+            cand --allow-unsigned 'Accept artifacts that carry no signature'
+            cand --require-expiry 'Reject tokens that never expire'
+            cand --require-name-version 'Reject claims without a name and a version'
+            cand --json 'Print machine-readable JSON on stdout (field names are stable, see the README)'
+            cand --no-color 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'wzt;pull'= {
+            cand -o 'Where to write the actor [default: the repository''s last name, .wasm, here]'
+            cand --output 'Where to write the actor [default: the repository''s last name, .wasm, here]'
+            cand --username 'Registry user name, with --password-stdin [default: the docker config file''s entry for the registry, else anonymous]'
+            cand --policy 'A TOML trust policy (`wzt policy init` writes one to start from)'
+            cand --trusted-issuer 'Trust this issuer: an account public key or a store key name (repeatable)'
+            cand --leeway 'Clock skew tolerated for expiry and not-before, e.g. 30s [default: 0s]'
+            cand --require-cap 'Require this capability to be granted (repeatable)'
+            cand --allow-cap 'Reject grants outside these capabilities (repeatable)'
+            cand --max-age 'Reject tokens issued longer ago than this, e.g. 90d'
+            cand --revoke 'Reject this token id (jti) or subject key (repeatable)'
+            cand --keys-dir 'The key store directory [default: $WZT_KEYS_DIR, else $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]'
+            cand --passphrase-file 'Read the passphrase of encrypted keys from FILE (one trailing newline is ignored) [default: WZT_KEY_PASSPHRASE, else ask on a terminal]'
+            cand --insecure 'Speak plain HTTP to the registry (a loopback registry gets plain HTTP without it; any other gets HTTPS)'
+            cand --password-stdin 'Read the registry password (or token) for --username from standard input'
+            cand --allow-unsigned 'Accept artifacts that carry no signature'
+            cand --require-expiry 'Reject tokens that never expire'
+            cand --require-name-version 'Reject claims without a name and a version'
+            cand --json 'Print machine-readable JSON on stdout (field names are stable, see the README)'
+            cand --no-color 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'wzt;run'= {
             cand --request 'Send one request in-process instead of listening, e.g. ''GET /'' or ''POST /items''; print the response body; exit 0 for 2xx/3xx, 1 otherwise'
             cand -H 'A request header, K:V (repeatable)'
@@ -307,6 +364,7 @@ set edit:completion:arg-completer[wzt] = {|@words|
             cand --allow-cap 'Reject grants outside these capabilities (repeatable)'
             cand --max-age 'Reject tokens issued longer ago than this, e.g. 90d'
             cand --revoke 'Reject this token id (jti) or subject key (repeatable)'
+            cand --username 'Registry user name, with --password-stdin [default: the docker config file''s entry for the registry, else anonymous]'
             cand --keys-dir 'The key store directory [default: $WZT_KEYS_DIR, else $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]'
             cand --passphrase-file 'Read the passphrase of encrypted keys from FILE (one trailing newline is ignored) [default: WZT_KEY_PASSPHRASE, else ask on a terminal]'
             cand -i 'Print the response status line and headers before the body'
@@ -317,6 +375,8 @@ set edit:completion:arg-completer[wzt] = {|@words|
             cand --allow-unsigned 'Accept artifacts that carry no signature'
             cand --require-expiry 'Reject tokens that never expire'
             cand --require-name-version 'Reject claims without a name and a version'
+            cand --insecure 'Speak plain HTTP to the registry (a loopback registry gets plain HTTP without it; any other gets HTTPS)'
+            cand --password-stdin 'Read the registry password (or token) for --username from standard input'
             cand --json 'Print machine-readable JSON on stdout (field names are stable, see the README)'
             cand --no-color 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)'
             cand -h 'Print help (see more with ''--help'')'
@@ -375,6 +435,8 @@ set edit:completion:arg-completer[wzt] = {|@words|
             cand inspect 'Show the claims of a module or component, and its imports against its grants'
             cand verify 'Verify signatures and claims against a trust policy'
             cand policy 'Work with trust policy files'
+            cand push 'Verify an actor, then push it to an OCI registry'
+            cand pull 'Fetch an actor from an OCI registry, verify it, then write it'
             cand run 'Verify an actor and run it: serve an HTTP actor, or run a command once'
             cand dev 'Build, sign and serve the project in this directory, and reload it when its sources change'
             cand completions 'Print the completion script for a shell'
@@ -415,6 +477,10 @@ set edit:completion:arg-completer[wzt] = {|@words|
             cand init 'Write a commented policy file to start from'
         }
         &'wzt;help;policy;init'= {
+        }
+        &'wzt;help;push'= {
+        }
+        &'wzt;help;pull'= {
         }
         &'wzt;help;run'= {
         }

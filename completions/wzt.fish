@@ -36,6 +36,8 @@ complete -c wzt -n "__fish_wzt_needs_command" -f -a "sign" -d 'Sign modules or c
 complete -c wzt -n "__fish_wzt_needs_command" -f -a "inspect" -d 'Show the claims of a module or component, and its imports against its grants'
 complete -c wzt -n "__fish_wzt_needs_command" -f -a "verify" -d 'Verify signatures and claims against a trust policy'
 complete -c wzt -n "__fish_wzt_needs_command" -f -a "policy" -d 'Work with trust policy files'
+complete -c wzt -n "__fish_wzt_needs_command" -f -a "push" -d 'Verify an actor, then push it to an OCI registry'
+complete -c wzt -n "__fish_wzt_needs_command" -f -a "pull" -d 'Fetch an actor from an OCI registry, verify it, then write it'
 complete -c wzt -n "__fish_wzt_needs_command" -f -a "run" -d 'Verify an actor and run it: serve an HTTP actor, or run a command once'
 complete -c wzt -n "__fish_wzt_needs_command" -f -a "dev" -d 'Build, sign and serve the project in this directory, and reload it when its sources change'
 complete -c wzt -n "__fish_wzt_needs_command" -f -a "completions" -d 'Print the completion script for a shell'
@@ -141,9 +143,12 @@ complete -c wzt -n "__fish_wzt_using_subcommand sign" -l json -d 'Print machine-
 complete -c wzt -n "__fish_wzt_using_subcommand sign" -l no-color -d 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)'
 complete -c wzt -n "__fish_wzt_using_subcommand sign" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c wzt -n "__fish_wzt_using_subcommand sign" -s V -l version -d 'Print version'
+complete -c wzt -n "__fish_wzt_using_subcommand inspect" -l username -d 'Registry user name, with --password-stdin [default: the docker config file\'s entry for the registry, else anonymous]' -r
 complete -c wzt -n "__fish_wzt_using_subcommand inspect" -l keys-dir -d 'The key store directory [default: $WZT_KEYS_DIR, else $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]' -r -F
 complete -c wzt -n "__fish_wzt_using_subcommand inspect" -l passphrase-file -d 'Read the passphrase of encrypted keys from FILE (one trailing newline is ignored) [default: WZT_KEY_PASSPHRASE, else ask on a terminal]' -r -F
 complete -c wzt -n "__fish_wzt_using_subcommand inspect" -l jwt-only -d 'Print only the raw token (exit 1 when there is none)'
+complete -c wzt -n "__fish_wzt_using_subcommand inspect" -l insecure -d 'Speak plain HTTP to the registry (a loopback registry gets plain HTTP without it; any other gets HTTPS)'
+complete -c wzt -n "__fish_wzt_using_subcommand inspect" -l password-stdin -d 'Read the registry password (or token) for --username from standard input'
 complete -c wzt -n "__fish_wzt_using_subcommand inspect" -l json -d 'Print machine-readable JSON on stdout (field names are stable, see the README)'
 complete -c wzt -n "__fish_wzt_using_subcommand inspect" -l no-color -d 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)'
 complete -c wzt -n "__fish_wzt_using_subcommand inspect" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -155,11 +160,14 @@ complete -c wzt -n "__fish_wzt_using_subcommand verify" -l require-cap -d 'Requi
 complete -c wzt -n "__fish_wzt_using_subcommand verify" -l allow-cap -d 'Reject grants outside these capabilities (repeatable)' -r
 complete -c wzt -n "__fish_wzt_using_subcommand verify" -l max-age -d 'Reject tokens issued longer ago than this, e.g. 90d' -r
 complete -c wzt -n "__fish_wzt_using_subcommand verify" -l revoke -d 'Reject this token id (jti) or subject key (repeatable)' -r
+complete -c wzt -n "__fish_wzt_using_subcommand verify" -l username -d 'Registry user name, with --password-stdin [default: the docker config file\'s entry for the registry, else anonymous]' -r
 complete -c wzt -n "__fish_wzt_using_subcommand verify" -l keys-dir -d 'The key store directory [default: $WZT_KEYS_DIR, else $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]' -r -F
 complete -c wzt -n "__fish_wzt_using_subcommand verify" -l passphrase-file -d 'Read the passphrase of encrypted keys from FILE (one trailing newline is ignored) [default: WZT_KEY_PASSPHRASE, else ask on a terminal]' -r -F
 complete -c wzt -n "__fish_wzt_using_subcommand verify" -l allow-unsigned -d 'Accept artifacts that carry no signature'
 complete -c wzt -n "__fish_wzt_using_subcommand verify" -l require-expiry -d 'Reject tokens that never expire'
 complete -c wzt -n "__fish_wzt_using_subcommand verify" -l require-name-version -d 'Reject claims without a name and a version'
+complete -c wzt -n "__fish_wzt_using_subcommand verify" -l insecure -d 'Speak plain HTTP to the registry (a loopback registry gets plain HTTP without it; any other gets HTTPS)'
+complete -c wzt -n "__fish_wzt_using_subcommand verify" -l password-stdin -d 'Read the registry password (or token) for --username from standard input'
 complete -c wzt -n "__fish_wzt_using_subcommand verify" -l json -d 'Print machine-readable JSON on stdout (field names are stable, see the README)'
 complete -c wzt -n "__fish_wzt_using_subcommand verify" -l no-color -d 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)'
 complete -c wzt -n "__fish_wzt_using_subcommand verify" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -181,6 +189,46 @@ complete -c wzt -n "__fish_wzt_using_subcommand policy; and __fish_seen_subcomma
 complete -c wzt -n "__fish_wzt_using_subcommand policy; and __fish_seen_subcommand_from init" -s V -l version -d 'Print version'
 complete -c wzt -n "__fish_wzt_using_subcommand policy; and __fish_seen_subcommand_from help" -f -a "init" -d 'Write a commented policy file to start from'
 complete -c wzt -n "__fish_wzt_using_subcommand policy; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c wzt -n "__fish_wzt_using_subcommand push" -l username -d 'Registry user name, with --password-stdin [default: the docker config file\'s entry for the registry, else anonymous]' -r
+complete -c wzt -n "__fish_wzt_using_subcommand push" -l policy -d 'A TOML trust policy (`wzt policy init` writes one to start from)' -r -F
+complete -c wzt -n "__fish_wzt_using_subcommand push" -l trusted-issuer -d 'Trust this issuer: an account public key or a store key name (repeatable)' -r
+complete -c wzt -n "__fish_wzt_using_subcommand push" -l leeway -d 'Clock skew tolerated for expiry and not-before, e.g. 30s [default: 0s]' -r
+complete -c wzt -n "__fish_wzt_using_subcommand push" -l require-cap -d 'Require this capability to be granted (repeatable)' -r
+complete -c wzt -n "__fish_wzt_using_subcommand push" -l allow-cap -d 'Reject grants outside these capabilities (repeatable)' -r
+complete -c wzt -n "__fish_wzt_using_subcommand push" -l max-age -d 'Reject tokens issued longer ago than this, e.g. 90d' -r
+complete -c wzt -n "__fish_wzt_using_subcommand push" -l revoke -d 'Reject this token id (jti) or subject key (repeatable)' -r
+complete -c wzt -n "__fish_wzt_using_subcommand push" -l keys-dir -d 'The key store directory [default: $WZT_KEYS_DIR, else $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]' -r -F
+complete -c wzt -n "__fish_wzt_using_subcommand push" -l passphrase-file -d 'Read the passphrase of encrypted keys from FILE (one trailing newline is ignored) [default: WZT_KEY_PASSPHRASE, else ask on a terminal]' -r -F
+complete -c wzt -n "__fish_wzt_using_subcommand push" -l allow-latest -d 'Push to the tag `latest` (refused otherwise: a moving tag is overwritten only on purpose)'
+complete -c wzt -n "__fish_wzt_using_subcommand push" -l insecure -d 'Speak plain HTTP to the registry (a loopback registry gets plain HTTP without it; any other gets HTTPS)'
+complete -c wzt -n "__fish_wzt_using_subcommand push" -l password-stdin -d 'Read the registry password (or token) for --username from standard input'
+complete -c wzt -n "__fish_wzt_using_subcommand push" -l allow-unsigned -d 'Accept artifacts that carry no signature'
+complete -c wzt -n "__fish_wzt_using_subcommand push" -l require-expiry -d 'Reject tokens that never expire'
+complete -c wzt -n "__fish_wzt_using_subcommand push" -l require-name-version -d 'Reject claims without a name and a version'
+complete -c wzt -n "__fish_wzt_using_subcommand push" -l json -d 'Print machine-readable JSON on stdout (field names are stable, see the README)'
+complete -c wzt -n "__fish_wzt_using_subcommand push" -l no-color -d 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)'
+complete -c wzt -n "__fish_wzt_using_subcommand push" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c wzt -n "__fish_wzt_using_subcommand push" -s V -l version -d 'Print version'
+complete -c wzt -n "__fish_wzt_using_subcommand pull" -s o -l output -d 'Where to write the actor [default: the repository\'s last name, .wasm, here]' -r -F
+complete -c wzt -n "__fish_wzt_using_subcommand pull" -l username -d 'Registry user name, with --password-stdin [default: the docker config file\'s entry for the registry, else anonymous]' -r
+complete -c wzt -n "__fish_wzt_using_subcommand pull" -l policy -d 'A TOML trust policy (`wzt policy init` writes one to start from)' -r -F
+complete -c wzt -n "__fish_wzt_using_subcommand pull" -l trusted-issuer -d 'Trust this issuer: an account public key or a store key name (repeatable)' -r
+complete -c wzt -n "__fish_wzt_using_subcommand pull" -l leeway -d 'Clock skew tolerated for expiry and not-before, e.g. 30s [default: 0s]' -r
+complete -c wzt -n "__fish_wzt_using_subcommand pull" -l require-cap -d 'Require this capability to be granted (repeatable)' -r
+complete -c wzt -n "__fish_wzt_using_subcommand pull" -l allow-cap -d 'Reject grants outside these capabilities (repeatable)' -r
+complete -c wzt -n "__fish_wzt_using_subcommand pull" -l max-age -d 'Reject tokens issued longer ago than this, e.g. 90d' -r
+complete -c wzt -n "__fish_wzt_using_subcommand pull" -l revoke -d 'Reject this token id (jti) or subject key (repeatable)' -r
+complete -c wzt -n "__fish_wzt_using_subcommand pull" -l keys-dir -d 'The key store directory [default: $WZT_KEYS_DIR, else $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]' -r -F
+complete -c wzt -n "__fish_wzt_using_subcommand pull" -l passphrase-file -d 'Read the passphrase of encrypted keys from FILE (one trailing newline is ignored) [default: WZT_KEY_PASSPHRASE, else ask on a terminal]' -r -F
+complete -c wzt -n "__fish_wzt_using_subcommand pull" -l insecure -d 'Speak plain HTTP to the registry (a loopback registry gets plain HTTP without it; any other gets HTTPS)'
+complete -c wzt -n "__fish_wzt_using_subcommand pull" -l password-stdin -d 'Read the registry password (or token) for --username from standard input'
+complete -c wzt -n "__fish_wzt_using_subcommand pull" -l allow-unsigned -d 'Accept artifacts that carry no signature'
+complete -c wzt -n "__fish_wzt_using_subcommand pull" -l require-expiry -d 'Reject tokens that never expire'
+complete -c wzt -n "__fish_wzt_using_subcommand pull" -l require-name-version -d 'Reject claims without a name and a version'
+complete -c wzt -n "__fish_wzt_using_subcommand pull" -l json -d 'Print machine-readable JSON on stdout (field names are stable, see the README)'
+complete -c wzt -n "__fish_wzt_using_subcommand pull" -l no-color -d 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)'
+complete -c wzt -n "__fish_wzt_using_subcommand pull" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c wzt -n "__fish_wzt_using_subcommand pull" -s V -l version -d 'Print version'
 complete -c wzt -n "__fish_wzt_using_subcommand run" -l request -d 'Send one request in-process instead of listening, e.g. \'GET /\' or \'POST /items\'; print the response body; exit 0 for 2xx/3xx, 1 otherwise' -r
 complete -c wzt -n "__fish_wzt_using_subcommand run" -s H -l header -d 'A request header, K:V (repeatable)' -r
 complete -c wzt -n "__fish_wzt_using_subcommand run" -s d -l data -d 'The request body: text, or @FILE to read it from a file' -r
@@ -212,6 +260,7 @@ complete -c wzt -n "__fish_wzt_using_subcommand run" -l require-cap -d 'Require 
 complete -c wzt -n "__fish_wzt_using_subcommand run" -l allow-cap -d 'Reject grants outside these capabilities (repeatable)' -r
 complete -c wzt -n "__fish_wzt_using_subcommand run" -l max-age -d 'Reject tokens issued longer ago than this, e.g. 90d' -r
 complete -c wzt -n "__fish_wzt_using_subcommand run" -l revoke -d 'Reject this token id (jti) or subject key (repeatable)' -r
+complete -c wzt -n "__fish_wzt_using_subcommand run" -l username -d 'Registry user name, with --password-stdin [default: the docker config file\'s entry for the registry, else anonymous]' -r
 complete -c wzt -n "__fish_wzt_using_subcommand run" -l keys-dir -d 'The key store directory [default: $WZT_KEYS_DIR, else $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]' -r -F
 complete -c wzt -n "__fish_wzt_using_subcommand run" -l passphrase-file -d 'Read the passphrase of encrypted keys from FILE (one trailing newline is ignored) [default: WZT_KEY_PASSPHRASE, else ask on a terminal]' -r -F
 complete -c wzt -n "__fish_wzt_using_subcommand run" -s i -l include -d 'Print the response status line and headers before the body'
@@ -221,6 +270,8 @@ complete -c wzt -n "__fish_wzt_using_subcommand run" -l trace-caps -d 'Print eve
 complete -c wzt -n "__fish_wzt_using_subcommand run" -l allow-unsigned -d 'Accept artifacts that carry no signature'
 complete -c wzt -n "__fish_wzt_using_subcommand run" -l require-expiry -d 'Reject tokens that never expire'
 complete -c wzt -n "__fish_wzt_using_subcommand run" -l require-name-version -d 'Reject claims without a name and a version'
+complete -c wzt -n "__fish_wzt_using_subcommand run" -l insecure -d 'Speak plain HTTP to the registry (a loopback registry gets plain HTTP without it; any other gets HTTPS)'
+complete -c wzt -n "__fish_wzt_using_subcommand run" -l password-stdin -d 'Read the registry password (or token) for --username from standard input'
 complete -c wzt -n "__fish_wzt_using_subcommand run" -l json -d 'Print machine-readable JSON on stdout (field names are stable, see the README)'
 complete -c wzt -n "__fish_wzt_using_subcommand run" -l no-color -d 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)'
 complete -c wzt -n "__fish_wzt_using_subcommand run" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -260,16 +311,18 @@ complete -c wzt -n "__fish_wzt_using_subcommand completions" -l json -d 'Print m
 complete -c wzt -n "__fish_wzt_using_subcommand completions" -l no-color -d 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)'
 complete -c wzt -n "__fish_wzt_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c wzt -n "__fish_wzt_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c wzt -n "__fish_wzt_using_subcommand help; and not __fish_seen_subcommand_from new keys sign inspect verify policy run dev completions help" -f -a "new" -d 'Create an actor project from a template: http-hello, kv-counter or command'
-complete -c wzt -n "__fish_wzt_using_subcommand help; and not __fish_seen_subcommand_from new keys sign inspect verify policy run dev completions help" -f -a "keys" -d 'Manage ed25519 keys (nkeys format) in the key store'
-complete -c wzt -n "__fish_wzt_using_subcommand help; and not __fish_seen_subcommand_from new keys sign inspect verify policy run dev completions help" -f -a "sign" -d 'Sign modules or components: embed claims signed by an account key'
-complete -c wzt -n "__fish_wzt_using_subcommand help; and not __fish_seen_subcommand_from new keys sign inspect verify policy run dev completions help" -f -a "inspect" -d 'Show the claims of a module or component, and its imports against its grants'
-complete -c wzt -n "__fish_wzt_using_subcommand help; and not __fish_seen_subcommand_from new keys sign inspect verify policy run dev completions help" -f -a "verify" -d 'Verify signatures and claims against a trust policy'
-complete -c wzt -n "__fish_wzt_using_subcommand help; and not __fish_seen_subcommand_from new keys sign inspect verify policy run dev completions help" -f -a "policy" -d 'Work with trust policy files'
-complete -c wzt -n "__fish_wzt_using_subcommand help; and not __fish_seen_subcommand_from new keys sign inspect verify policy run dev completions help" -f -a "run" -d 'Verify an actor and run it: serve an HTTP actor, or run a command once'
-complete -c wzt -n "__fish_wzt_using_subcommand help; and not __fish_seen_subcommand_from new keys sign inspect verify policy run dev completions help" -f -a "dev" -d 'Build, sign and serve the project in this directory, and reload it when its sources change'
-complete -c wzt -n "__fish_wzt_using_subcommand help; and not __fish_seen_subcommand_from new keys sign inspect verify policy run dev completions help" -f -a "completions" -d 'Print the completion script for a shell'
-complete -c wzt -n "__fish_wzt_using_subcommand help; and not __fish_seen_subcommand_from new keys sign inspect verify policy run dev completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c wzt -n "__fish_wzt_using_subcommand help; and not __fish_seen_subcommand_from new keys sign inspect verify policy push pull run dev completions help" -f -a "new" -d 'Create an actor project from a template: http-hello, kv-counter or command'
+complete -c wzt -n "__fish_wzt_using_subcommand help; and not __fish_seen_subcommand_from new keys sign inspect verify policy push pull run dev completions help" -f -a "keys" -d 'Manage ed25519 keys (nkeys format) in the key store'
+complete -c wzt -n "__fish_wzt_using_subcommand help; and not __fish_seen_subcommand_from new keys sign inspect verify policy push pull run dev completions help" -f -a "sign" -d 'Sign modules or components: embed claims signed by an account key'
+complete -c wzt -n "__fish_wzt_using_subcommand help; and not __fish_seen_subcommand_from new keys sign inspect verify policy push pull run dev completions help" -f -a "inspect" -d 'Show the claims of a module or component, and its imports against its grants'
+complete -c wzt -n "__fish_wzt_using_subcommand help; and not __fish_seen_subcommand_from new keys sign inspect verify policy push pull run dev completions help" -f -a "verify" -d 'Verify signatures and claims against a trust policy'
+complete -c wzt -n "__fish_wzt_using_subcommand help; and not __fish_seen_subcommand_from new keys sign inspect verify policy push pull run dev completions help" -f -a "policy" -d 'Work with trust policy files'
+complete -c wzt -n "__fish_wzt_using_subcommand help; and not __fish_seen_subcommand_from new keys sign inspect verify policy push pull run dev completions help" -f -a "push" -d 'Verify an actor, then push it to an OCI registry'
+complete -c wzt -n "__fish_wzt_using_subcommand help; and not __fish_seen_subcommand_from new keys sign inspect verify policy push pull run dev completions help" -f -a "pull" -d 'Fetch an actor from an OCI registry, verify it, then write it'
+complete -c wzt -n "__fish_wzt_using_subcommand help; and not __fish_seen_subcommand_from new keys sign inspect verify policy push pull run dev completions help" -f -a "run" -d 'Verify an actor and run it: serve an HTTP actor, or run a command once'
+complete -c wzt -n "__fish_wzt_using_subcommand help; and not __fish_seen_subcommand_from new keys sign inspect verify policy push pull run dev completions help" -f -a "dev" -d 'Build, sign and serve the project in this directory, and reload it when its sources change'
+complete -c wzt -n "__fish_wzt_using_subcommand help; and not __fish_seen_subcommand_from new keys sign inspect verify policy push pull run dev completions help" -f -a "completions" -d 'Print the completion script for a shell'
+complete -c wzt -n "__fish_wzt_using_subcommand help; and not __fish_seen_subcommand_from new keys sign inspect verify policy push pull run dev completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c wzt -n "__fish_wzt_using_subcommand help; and __fish_seen_subcommand_from keys" -f -a "gen" -d 'Generate a key pair and save its seed as <NAME>.nk'
 complete -c wzt -n "__fish_wzt_using_subcommand help; and __fish_seen_subcommand_from keys" -f -a "list" -d 'List the stored keys'
 complete -c wzt -n "__fish_wzt_using_subcommand help; and __fish_seen_subcommand_from keys" -f -a "show" -d 'Show a stored key\'s public key and role'

@@ -1,8 +1,10 @@
-//! Writing files atomically: a temporary file in the same directory, fsync, rename.
+//! Writing files atomically (a temporary file in the same directory, fsync, rename), and the
+//! checks a private cache directory and its files must pass (the compile cache and the blob
+//! cache both use them).
 
-use std::fs;
+use std::fs::{self, File};
 use std::io::{self, BufWriter, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Writes `path` atomically with what `fill` writes, giving it `mode_from`'s permissions when
 /// given (so a signed copy keeps the input's mode), else what any new file gets: 0666 less the
@@ -83,4 +85,111 @@ mod tests {
         assert_eq!(mode(&copy), 0o751);
         assert_eq!(fs::read(&copy).unwrap(), b"data");
     }
+}
+
+/// `$XDG_CACHE_HOME/wzt`, else `~/.cache/wzt`: where the compile cache and the blob cache live.
+pub fn user_cache_dir() -> Option<PathBuf> {
+    let var = |name: &str| {
+        std::env::var_os(name)
+            .filter(|d| !d.is_empty())
+            .map(PathBuf::from)
+    };
+    let cache = var("XDG_CACHE_HOME").or_else(|| var("HOME").map(|h| h.join(".cache")))?;
+    Some(cache.join("wzt"))
+}
+
+/// Why a directory cannot be used as a private one.
+#[derive(Debug)]
+pub enum PrivateDirError {
+    /// It exists but is not safe: a symlink, not a directory, another user's, or writable by
+    /// others (the text says which).
+    Unsafe(String),
+    /// It could not be created or examined.
+    Io(io::Error),
+}
+
+#[cfg(unix)]
+pub(crate) fn euid() -> u32 {
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    unsafe { libc::geteuid() }
+}
+
+/// Creates `dir` (0700, with its parents) or checks an existing one: a directory, not a
+/// symlink, owned by this user, writable by nobody else.
+pub fn ensure_private_dir(dir: &Path) -> Result<(), PrivateDirError> {
+    let mut builder = fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder.create(dir).map_err(PrivateDirError::Io)?;
+    let meta = fs::symlink_metadata(dir).map_err(PrivateDirError::Io)?;
+    let unsafe_dir = |problem: &str| PrivateDirError::Unsafe(problem.to_string());
+    if meta.file_type().is_symlink() {
+        return Err(unsafe_dir("a symbolic link"));
+    }
+    if !meta.is_dir() {
+        return Err(unsafe_dir("not a directory"));
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if meta.uid() != euid() {
+            return Err(unsafe_dir(&format!(
+                "owned by another user (uid {})",
+                meta.uid()
+            )));
+        }
+        if meta.mode() & 0o022 != 0 {
+            return Err(unsafe_dir(&format!(
+                "writable by other users (mode {:03o})",
+                meta.mode() & 0o777
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Opens `path` for reading without following a symlink and without blocking on a FIFO, and
+/// checks it is a regular file owned by this user that nobody else can write. `Ok(None)` when
+/// there is no file; `Err` says why the file there is refused.
+pub fn open_private_file(path: &Path) -> Result<Option<File>, String> {
+    let mut options = fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
+    }
+    let file = match options.open(path) {
+        Ok(file) => file,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+        #[cfg(unix)]
+        Err(e) if e.raw_os_error() == Some(libc::ELOOP) => {
+            return Err("it is a symbolic link".into());
+        }
+        Err(e) => return Err(format!("it cannot be opened: {e}")),
+    };
+    let meta = file
+        .metadata()
+        .map_err(|e| format!("it cannot be examined: {e}"))?;
+    if !meta.is_file() {
+        return Err("it is not a regular file".into());
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if meta.uid() != euid() {
+            return Err(format!("it is owned by another user (uid {})", meta.uid()));
+        }
+        if meta.mode() & 0o022 != 0 {
+            return Err(format!(
+                "it is writable by other users (mode {:03o})",
+                meta.mode() & 0o777
+            ));
+        }
+    }
+    Ok(Some(file))
 }

@@ -1,7 +1,7 @@
 //! wzt: keys, signed claims, verification and a local host for zero-trust WebAssembly actors.
 //!
 //! The domain modules (`keys`, `claims`, `wasm`, `caps`, `policy`, `verify`, `sign`, `project`,
-//! `devloop`, `host`) never print or exit; `cli` is the command-line front end built on them
+//! `devloop`, `host`, `registry`) never print or exit; `cli` is the command-line front end built on them
 //! and the only place that prints. docs/design.md is the map.
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
@@ -19,6 +19,7 @@ pub mod host;
 pub mod keys;
 pub mod policy;
 pub mod project;
+pub mod registry;
 pub mod sign;
 pub mod text;
 pub mod time;

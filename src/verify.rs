@@ -8,7 +8,8 @@
 //! (fail closed).
 
 use std::io::{Cursor, Read, Seek};
-use std::sync::Arc;
+
+use bytes::Bytes;
 
 use crate::caps::{CapabilityId, Grants};
 use crate::claims::{Claims, Token, TokenError};
@@ -443,7 +444,7 @@ pub enum Rejection {
 ///
 /// ```compile_fail
 /// let forged = wzt::verify::Admitted {
-///     bytes: std::sync::Arc::from(vec![0u8; 8]),
+///     bytes: bytes::Bytes::from(vec![0u8; 8]),
 ///     module_hash: String::new(),
 ///     kind: wzt::wasm::ArtifactKind::Module,
 ///     claims: None,
@@ -452,7 +453,7 @@ pub enum Rejection {
 /// ```
 #[derive(Debug, Clone)]
 pub struct Admitted {
-    bytes: Arc<[u8]>,
+    bytes: Bytes,
     module_hash: String,
     kind: ArtifactKind,
     claims: Option<Claims>,
@@ -463,6 +464,11 @@ impl Admitted {
     /// The verified bytes: what the host compiles.
     pub fn bytes(&self) -> &[u8] {
         &self.bytes
+    }
+
+    /// The same bytes, shared rather than copied (to upload them).
+    pub fn shared_bytes(&self) -> Bytes {
+        self.bytes.clone()
     }
 
     /// The module hash computed from [`Admitted::bytes`] (the compile cache's key).
@@ -490,12 +496,13 @@ impl Admitted {
 /// they are checked against the policy's capability rules as signed grants are, and offering
 /// any for a signed artifact is refused.
 pub fn admit(
-    bytes: impl Into<Arc<[u8]>>,
+    bytes: impl Into<Bytes>,
     policy: &Policy,
     now: u64,
     unsigned_grants: Grants,
 ) -> Result<Admitted, Rejection> {
-    let bytes: Arc<[u8]> = bytes.into();
+    // A `Vec` becomes `Bytes` without a copy.
+    let bytes: Bytes = bytes.into();
     let examined = examine(&mut Cursor::new(&bytes[..]), bytes.len() as u64)?;
     let failures = evaluate(&examined, policy, now, &unsigned_grants);
     if !failures.is_empty() {

@@ -7,8 +7,9 @@ use clap::Args;
 use comfy_table::Cell;
 use serde_json::json;
 
-use super::artifact::examine_path;
+use super::artifact::examine_source;
 use super::output::{self, escape};
+use super::registry_args::{FetchFailure, RegistryOpts};
 use super::{Ctx, Outcome};
 use crate::caps::{self, Capability, Direction, Grants, InterfaceNeed, Need};
 use crate::claims::Claims;
@@ -19,15 +20,21 @@ use crate::verify::{Examined, Seal};
 /// Show the claims of a module or component, and its imports against its grants.
 ///
 /// Exit 0 for any readable artifact, signed or not (use `wzt verify` to judge it); 2 when the
-/// file is not readable WebAssembly. Without FILE, inside a project, the signed artifact that
-/// `wzt sign` writes for it (`<stem>_s.wasm` beside the project's artifact).
+/// file is not readable WebAssembly. An oci://REF is fetched from the registry (through the
+/// blob cache, its digests checked: exit 1 when one does not match) and shown, not judged.
+/// Without FILE, inside a project, the signed artifact that `wzt sign` writes for it
+/// (`<stem>_s.wasm` beside the project's artifact).
 #[derive(Debug, Args)]
 pub struct Opts {
-    /// The .wasm file [default: the signed artifact of the wzt.toml project here].
+    /// The .wasm file, or oci://REGISTRY/REPOSITORY:TAG [default: the signed artifact of the
+    /// wzt.toml project here].
+    #[arg(value_name = "FILE|oci://REF")]
     file: Option<PathBuf>,
     /// Print only the raw token (exit 1 when there is none).
     #[arg(long)]
     jwt_only: bool,
+    #[command(flatten)]
+    registry: RegistryOpts,
 }
 
 impl Opts {
@@ -36,7 +43,14 @@ impl Opts {
             Some(file) => file.clone(),
             None => project_signed_artifact()?,
         };
-        let (examined, mut reader) = examine_path(&file)?;
+        let (examined, mut reader) = match examine_source(ctx, &file, &self.registry) {
+            Ok(opened) => opened,
+            Err(FetchFailure::Check(e)) => {
+                eprintln!("error: {e:#}");
+                return Ok(Outcome::CheckFailed);
+            }
+            Err(FetchFailure::Error(e)) => return Err(e),
+        };
         if self.jwt_only {
             return jwt_only(ctx, &examined);
         }

@@ -24,6 +24,9 @@ mod output;
 mod passphrase;
 pub mod policy;
 mod policy_args;
+pub mod pull;
+pub mod push;
+mod registry_args;
 pub mod run;
 pub mod sign;
 pub mod verify;
@@ -72,6 +75,8 @@ pub enum Command {
     Inspect(inspect::Opts),
     Verify(verify::Opts),
     Policy(policy::Opts),
+    Push(Box<push::Opts>),
+    Pull(Box<pull::Opts>),
     Run(Box<run::Opts>),
     Dev(Box<dev::Opts>),
     Completions(completions::Opts),
@@ -172,6 +177,8 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Inspect(opts) => opts.run(&ctx),
         Command::Verify(opts) => opts.run(&ctx),
         Command::Policy(opts) => opts.run(&ctx),
+        Command::Push(opts) => opts.run(&ctx),
+        Command::Pull(opts) => opts.run(&ctx),
         Command::Run(opts) => opts.run(&ctx),
         Command::Dev(opts) => opts.run(&ctx),
         Command::Completions(opts) => opts.run(&ctx),

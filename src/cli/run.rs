@@ -13,6 +13,7 @@ use serde_json::json;
 use super::host_args::{self, HostArgs, KvChoice};
 use super::output::{self, escape};
 use super::policy_args::PolicyOpts;
+use super::registry_args::{self, FetchFailure, RegistryOpts};
 use super::{Ctx, Outcome};
 use crate::caps::Grants;
 use crate::host::{self, Actor, CacheStatus, EnforcementError, EntryPoint, Host};
@@ -25,10 +26,12 @@ use crate::verify::{Admitted, Rejection, admit};
 /// the always-linked interfaces and those of granted capabilities are linked, and an import of
 /// anything else refuses to start. An HTTP actor is served on --listen until Ctrl-C (in-flight
 /// requests finish), or answers one --request in-process. A command (wasi:cli/run, or a
-/// preview 1 module's _start) runs once and its exit code is wzt's.
+/// preview 1 module's _start) runs once and its exit code is wzt's. An oci://REF is fetched
+/// from the registry through the blob cache (digests checked), then verified the same way.
 #[derive(Debug, Args)]
 pub struct Opts {
-    /// The actor (.wasm component or preview 1 module).
+    /// The actor (.wasm component or preview 1 module), or oci://REGISTRY/REPOSITORY:TAG.
+    #[arg(value_name = "ACTOR|oci://REF")]
     actor: PathBuf,
     /// Send one request in-process instead of listening, e.g. 'GET /' or 'POST /items';
     /// print the response body; exit 0 for 2xx/3xx, 1 otherwise.
@@ -55,6 +58,8 @@ pub struct Opts {
     host: HostArgs,
     #[command(flatten)]
     policy: PolicyOpts,
+    #[command(flatten)]
+    registry: RegistryOpts,
     /// Arguments for a command actor, after `--`.
     #[arg(last = true, value_name = "ARGS")]
     args: Vec<String>,
@@ -62,10 +67,32 @@ pub struct Opts {
 
 impl Opts {
     pub fn run(self, ctx: &Ctx) -> anyhow::Result<Outcome> {
-        let bytes = std::fs::read(&self.actor)
-            .with_context(|| format!("cannot read {}", self.actor.display()))?;
         let policy = self.policy.build(ctx)?;
         let unsigned_grants = Grants::parse(&self.caps)?;
+        let (bytes, default_name) = match registry_args::oci_reference(&self.actor) {
+            Some(reference) => match self.registry.fetch(ctx, reference) {
+                Ok(fetched) => {
+                    let name = registry_args::parse_ref(reference)?
+                        .short_name()
+                        .to_string();
+                    (fetched.bytes, Some(name))
+                }
+                Err(FetchFailure::Check(e)) => {
+                    eprintln!("error: {e:#}");
+                    return Ok(Outcome::CheckFailed);
+                }
+                Err(FetchFailure::Error(e)) => return Err(e),
+            },
+            None => {
+                let bytes = std::fs::read(&self.actor)
+                    .with_context(|| format!("cannot read {}", self.actor.display()))?;
+                let stem = self
+                    .actor
+                    .file_stem()
+                    .map(|s| s.to_string_lossy().into_owned());
+                (bytes, stem)
+            }
+        };
         // Admission verifies the very bytes the host compiles: no window to swap the file.
         let admitted = match admit(bytes, &policy, crate::time::now(), unsigned_grants) {
             Ok(admitted) => admitted,
@@ -91,11 +118,7 @@ impl Opts {
         let actor_name = admitted
             .claims()
             .and_then(|c| c.metadata.name.clone())
-            .or_else(|| {
-                self.actor
-                    .file_stem()
-                    .map(|s| s.to_string_lossy().into_owned())
-            })
+            .or(default_name)
             .unwrap_or_else(|| "actor".into());
         let sink: host::EventSink = Arc::new(host_args::print_event);
         let namespace = crate::host::providers::keyvalue::namespace_of(&admitted);

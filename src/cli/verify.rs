@@ -5,9 +5,10 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 use serde_json::json;
 
-use super::artifact::examine_path;
+use super::artifact::examine_source;
 use super::output::{self, escape};
 use super::policy_args::PolicyOpts;
+use super::registry_args::{FetchFailure, RegistryOpts};
 use super::{Ctx, Outcome};
 use crate::caps::Grants;
 use crate::text::escape_lines;
@@ -17,14 +18,18 @@ use crate::wasm::WasmError;
 /// Verify signatures and claims against a trust policy.
 ///
 /// Exit 0 when every file passes, 1 when any fails a check, 2 when a file cannot be read.
-/// Without --policy or --trusted-issuer, the account keys in the key store are trusted.
+/// Without --policy or --trusted-issuer, the account keys in the key store are trusted. An
+/// oci://REF is fetched from the registry (through the blob cache, its digests checked) and
+/// verified like a file.
 #[derive(Debug, Args)]
 pub struct Opts {
-    /// The .wasm files to verify.
-    #[arg(required = true, value_name = "FILE")]
+    /// The .wasm files (or oci://REGISTRY/REPOSITORY:TAG references) to verify.
+    #[arg(required = true, value_name = "FILE|oci://REF")]
     files: Vec<PathBuf>,
     #[command(flatten)]
     policy: PolicyOpts,
+    #[command(flatten)]
+    registry: RegistryOpts,
 }
 
 impl Opts {
@@ -34,7 +39,7 @@ impl Opts {
         let mut outcome = Outcome::Success;
         let mut results = Vec::new();
         for path in &self.files {
-            match examine_path(path) {
+            match examine_source(ctx, path, &self.registry) {
                 Ok((examined, _)) => {
                     // `verify` judges the artifact as it is: an unsigned one holds no grants.
                     let failures = evaluate(&examined, &policy, now, &Grants::none());
@@ -47,8 +52,17 @@ impl Opts {
                         print_human(ctx, path, &examined, &failures);
                     }
                 }
-                Err(e) => {
-                    outcome = outcome.worst(Outcome::InputError);
+                Err(failure) => {
+                    let e = match failure {
+                        FetchFailure::Check(e) => {
+                            outcome = outcome.worst(Outcome::CheckFailed);
+                            e
+                        }
+                        FetchFailure::Error(e) => {
+                            outcome = outcome.worst(Outcome::InputError);
+                            e
+                        }
+                    };
                     let message = format!("{e:#}");
                     if ctx.json {
                         let code = e.downcast_ref::<WasmError>().map(WasmError::code);

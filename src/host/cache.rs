@@ -15,6 +15,8 @@ use std::path::{Path, PathBuf};
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
+use crate::fsutil::{self, PrivateDirError, open_private_file};
+
 type HmacSha256 = Hmac<Sha256>;
 
 /// Length of the authentication tag that starts every entry.
@@ -35,20 +37,14 @@ impl CacheLocation {
     /// `$XDG_CACHE_HOME/wzt` (else `~/.cache/wzt`) with the secret at
     /// `$XDG_DATA_HOME/wzt/cache.key` (else `~/.local/share/wzt/cache.key`).
     pub fn default_for_user() -> Option<CacheLocation> {
-        let home = || {
-            std::env::var_os("HOME")
+        let var = |name: &str| {
+            std::env::var_os(name)
                 .filter(|d| !d.is_empty())
                 .map(PathBuf::from)
         };
-        let xdg = |var: &str| {
-            std::env::var_os(var)
-                .filter(|d| !d.is_empty())
-                .map(PathBuf::from)
-        };
-        let cache = xdg("XDG_CACHE_HOME").or_else(|| home().map(|h| h.join(".cache")))?;
-        let data = xdg("XDG_DATA_HOME").or_else(|| home().map(|h| h.join(".local/share")))?;
+        let data = var("XDG_DATA_HOME").or_else(|| var("HOME").map(|h| h.join(".local/share")))?;
         Some(CacheLocation {
-            dir: cache.join("wzt"),
+            dir: fsutil::user_cache_dir()?,
             secret: data.join("wzt").join("cache.key"),
         })
     }
@@ -178,97 +174,19 @@ pub struct EntryName<'a> {
     pub engine: &'a str,
 }
 
-#[cfg(unix)]
-fn euid() -> u32 {
-    // SAFETY: geteuid has no preconditions and cannot fail.
-    unsafe { libc::geteuid() }
-}
-
-/// Creates `dir` (0700) or checks an existing one: a directory, not a symlink, owned by this
-/// user, writable by nobody else.
+/// Creates `dir` (0700) or checks an existing one (`fsutil::ensure_private_dir`), as the
+/// compile cache's error.
 fn ensure_private_dir(dir: &Path) -> Result<(), CacheError> {
-    let io_err = |source| CacheError::Io {
-        path: dir.to_path_buf(),
-        source,
-    };
-    let mut builder = fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::DirBuilderExt;
-        builder.mode(0o700);
-    }
-    builder.create(dir).map_err(io_err)?;
-    let meta = fs::symlink_metadata(dir).map_err(io_err)?;
-    let unsafe_dir = |problem: &str| CacheError::UnsafeDir {
-        dir: dir.to_path_buf(),
-        problem: problem.to_string(),
-    };
-    if meta.file_type().is_symlink() {
-        return Err(unsafe_dir("a symbolic link"));
-    }
-    if !meta.is_dir() {
-        return Err(unsafe_dir("not a directory"));
-    }
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::MetadataExt;
-        if meta.uid() != euid() {
-            return Err(unsafe_dir(&format!(
-                "owned by another user (uid {})",
-                meta.uid()
-            )));
-        }
-        if meta.mode() & 0o022 != 0 {
-            return Err(unsafe_dir(&format!(
-                "writable by other users (mode {:03o})",
-                meta.mode() & 0o777
-            )));
-        }
-    }
-    Ok(())
-}
-
-/// Opens `path` for reading without following a symlink and without blocking on a FIFO, and
-/// checks it is a regular file owned by this user that nobody else can write. `Ok(None)` when
-/// there is no file.
-fn open_private_file(path: &Path) -> Result<Option<File>, String> {
-    let mut options = fs::OpenOptions::new();
-    options.read(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
-    }
-    let file = match options.open(path) {
-        Ok(file) => file,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
-        #[cfg(unix)]
-        Err(e) if e.raw_os_error() == Some(libc::ELOOP) => {
-            return Err("it is a symbolic link".into());
-        }
-        Err(e) => return Err(format!("it cannot be opened: {e}")),
-    };
-    let meta = file
-        .metadata()
-        .map_err(|e| format!("it cannot be examined: {e}"))?;
-    if !meta.is_file() {
-        return Err("it is not a regular file".into());
-    }
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::MetadataExt;
-        if meta.uid() != euid() {
-            return Err(format!("it is owned by another user (uid {})", meta.uid()));
-        }
-        if meta.mode() & 0o022 != 0 {
-            return Err(format!(
-                "it is writable by other users (mode {:03o})",
-                meta.mode() & 0o777
-            ));
-        }
-    }
-    Ok(Some(file))
+    fsutil::ensure_private_dir(dir).map_err(|e| match e {
+        PrivateDirError::Unsafe(problem) => CacheError::UnsafeDir {
+            dir: dir.to_path_buf(),
+            problem,
+        },
+        PrivateDirError::Io(source) => CacheError::Io {
+            path: dir.to_path_buf(),
+            source,
+        },
+    })
 }
 
 /// Loads the per-user secret, creating it (0600, never replacing one) when missing.

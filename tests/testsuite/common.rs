@@ -6,7 +6,9 @@ use std::path::{Path, PathBuf};
 use assert_cmd::Command;
 use tempfile::TempDir;
 
+mod registry;
 mod server;
+pub use registry::Registry;
 pub use server::Server;
 
 /// A temporary key store and working directory.
@@ -46,6 +48,7 @@ impl Env {
         cmd.current_dir(self.work())
             .env("WZT_KEYS_DIR", self.keys_dir())
             .env("XDG_CACHE_HOME", self.root.path().join("cache"))
+            .env("DOCKER_CONFIG", self.root.path().join("docker"))
             .env_remove("WZT_ISSUER_SEED")
             .env_remove("WZT_SUBJECT_SEED")
             .env_remove("NO_COLOR");
@@ -164,6 +167,11 @@ pub fn claims_for(bytes: &[u8], issuer: &wzt::keys::Key) -> wzt::claims::Claims 
         },
         wascap_revision: Some(wzt::claims::WASCAP_REVISION),
     }
+}
+
+/// The OCI digest (`sha256:…`) of `bytes`.
+pub fn layer_digest(bytes: &[u8]) -> String {
+    wzt::registry::Digest::of(bytes).to_string()
 }
 
 /// `bytes` with a `wasmcloud_jwt` section holding `token` appended.

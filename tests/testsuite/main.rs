@@ -8,6 +8,7 @@ mod hardening;
 mod hostile;
 mod interop;
 mod keys;
+mod oci;
 mod providers;
 mod readme;
 mod run;

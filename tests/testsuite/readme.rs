@@ -1,7 +1,8 @@
 //! The README's `console` examples run as written. Each `$ ` line runs through `sh` in one
 //! directory holding `actor.wasm` (the `http-actor` fixture: a wasi:http component),
 //! `kv-actor.wasm` (the `kv-actor` fixture) and a `seed.json`, with
-//! its own key store, and exits 0 unless the line ends in `# exit code N`; every output line shown under a command must appear in its output, where
+//! its own key store (and a registry of its own, `common::Registry`, standing for the
+//! `127.0.0.1:5000` of the examples), and exits 0 unless the line ends in `# exit code N`; every output line shown under a command must appear in its output, where
 //! `…` stands for any text (keys and hashes differ per run).
 
 use crate::common::{self, Env};
@@ -21,6 +22,8 @@ fn readme_console_examples_run_as_documented() {
     )
     .unwrap();
     std::fs::write(env.path("seed.json"), r#"{"app": {"greeting": "hello\n"}}"#).unwrap();
+    let registry = common::Registry::start();
+    let local = |text: &str| text.replace("127.0.0.1:5000", &registry.addr);
     let bin_dir = assert_cmd::cargo::cargo_bin("wzt")
         .parent()
         .unwrap()
@@ -57,11 +60,12 @@ fn readme_console_examples_run_as_documented() {
             );
             // Through `sh`, so quoting works as it does for a reader.
             let out = std::process::Command::new("sh")
-                .args(["-c", command])
+                .args(["-c", &local(command)])
                 .current_dir(env.work())
                 .env("PATH", &path)
                 .env("WZT_KEYS_DIR", env.keys_dir())
                 .env("XDG_CACHE_HOME", env.root.path().join("cache"))
+                .env("DOCKER_CONFIG", env.root.path().join("docker"))
                 .env_remove("WZT_ISSUER_SEED")
                 .env_remove("WZT_SUBJECT_SEED")
                 .stdin(std::process::Stdio::null())
@@ -85,7 +89,7 @@ fn readme_console_examples_run_as_documented() {
                 .as_deref()
                 .expect("output shown before any command");
             assert!(
-                output.lines().any(|l| matches_line(l, line)),
+                output.lines().any(|l| matches_line(l, &local(line))),
                 "README shows `{line}`, but the command printed:\n{output}"
             );
         }

@@ -1,0 +1,125 @@
+//! `wzt pull`: fetch an actor from an OCI registry, verify it, and only then write it.
+
+use std::io::Write as _;
+use std::path::PathBuf;
+
+use anyhow::Context as _;
+use clap::Args;
+use serde_json::json;
+
+use super::output::{self, escape};
+use super::policy_args::PolicyOpts;
+use super::registry_args::{self, ProgressBar, RegistryOpts, size_text};
+use super::{Ctx, Outcome};
+use crate::caps::Grants;
+use crate::registry::{LayerSource, PullError};
+use crate::verify::Rejection;
+
+/// Fetch an actor from an OCI registry, verify it, then write it.
+///
+/// The manifest's digest is checked (against REF@sha256:… when the reference pins one), then
+/// the layer's size and digest, then the claims under the policy, with the same rules and
+/// options as `wzt verify` (an unsigned actor only with --allow-unsigned); only then is the
+/// file written, atomically. Layers are cached by digest in the user's cache directory, so a
+/// second pull (or `wzt run oci://…`) downloads nothing. Both the CNCF `application/wasm`
+/// layer and the one older wash pushed are read. Exit 1 when a digest or the verification
+/// fails (nothing is written), 2 for a bad reference or a registry error.
+#[derive(Debug, Args)]
+pub struct Opts {
+    /// What to pull: REGISTRY/REPOSITORY:TAG, or …@sha256:DIGEST to pin the manifest
+    /// (`oci://` prefix allowed).
+    #[arg(value_name = "REF")]
+    reference: String,
+    /// Where to write the actor [default: the repository's last name, .wasm, here].
+    #[arg(long, short = 'o', value_name = "FILE")]
+    output: Option<PathBuf>,
+    #[command(flatten)]
+    registry: RegistryOpts,
+    #[command(flatten)]
+    policy: PolicyOpts,
+}
+
+impl Opts {
+    pub fn run(self, ctx: &Ctx) -> anyhow::Result<Outcome> {
+        let reference = registry_args::parse_ref(&self.reference)?;
+        let policy = self.policy.build(ctx)?;
+        let output_path = self
+            .output
+            .clone()
+            .unwrap_or_else(|| PathBuf::from(format!("{}.wasm", reference.short_name())));
+        let registry = self.registry.connect(&reference)?;
+        let cache = registry_args::open_cache();
+        let bar = ProgressBar::new(ctx);
+        let pulled = registry_args::runtime()?.block_on(registry.pull(
+            &reference,
+            cache.as_ref(),
+            &bar,
+            &policy,
+            crate::time::now(),
+            Grants::none(),
+        ));
+        let pulled = match pulled {
+            Ok(pulled) => pulled,
+            Err(PullError::Registry(e)) if e.is_check_failure() => {
+                eprintln!("error: {:#}", registry_args::registry_error(e));
+                return Ok(Outcome::CheckFailed);
+            }
+            Err(PullError::Registry(e)) => return Err(registry_args::registry_error(e)),
+            Err(PullError::Rejected(Rejection::Failed(failures))) => {
+                eprintln!("refusing to pull {}:", escape(&reference.to_string()));
+                for f in &failures {
+                    eprintln!("  [{}] {f}", f.code());
+                }
+                return Ok(Outcome::CheckFailed);
+            }
+            Err(PullError::Rejected(e)) => {
+                return Err(anyhow::Error::new(e)
+                    .context(format!("cannot read {}", escape(&reference.to_string()))));
+            }
+        };
+        registry_args::report_fetch(&pulled.info);
+        let admitted = &pulled.admitted;
+        crate::fsutil::write_atomically(&output_path, None, |w| w.write_all(admitted.bytes()))
+            .with_context(|| format!("cannot write {}", output_path.display()))?;
+
+        let claims = admitted.claims();
+        if ctx.json {
+            output::print_json(&json!({
+                "ref": pulled.info.reference,
+                "digest": pulled.info.manifest_digest,
+                "file": output_path,
+                "size": pulled.info.layer_size,
+                "layer_digest": pulled.info.layer_digest,
+                "cached": pulled.info.layer_source == LayerSource::Cache,
+                "kind": admitted.kind(),
+                "module_hash": admitted.module_hash(),
+                "issuer": claims.map(|c| &c.issuer),
+                "subject": claims.map(|c| &c.subject),
+                "name": claims.and_then(|c| c.metadata.name.as_deref()),
+                "ver": claims.and_then(|c| c.metadata.ver.as_deref()),
+            }));
+        } else {
+            let what = match claims {
+                Some(c) => format!(
+                    "{}{}, issuer {}",
+                    escape(c.metadata.name.as_deref().unwrap_or("unnamed")),
+                    c.metadata
+                        .ver
+                        .as_deref()
+                        .map(|v| format!(" {}", escape(v)))
+                        .unwrap_or_default(),
+                    c.issuer
+                ),
+                None => "unsigned, allowed by the policy".to_string(),
+            };
+            println!(
+                "pulled {} ({what}; {}, {}) to {}",
+                escape(&pulled.info.pinned),
+                admitted.kind(),
+                size_text(pulled.info.layer_size),
+                output_path.display()
+            );
+        }
+        Ok(Outcome::Success)
+    }
+}

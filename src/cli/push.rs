@@ -1,0 +1,167 @@
+//! `wzt push`: verify an actor, then push it to an OCI registry as a wasm artifact.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, bail};
+use clap::Args;
+use serde_json::json;
+
+use super::output::{self, escape};
+use super::policy_args::PolicyOpts;
+use super::registry_args::{self, RegistryOpts, size_text};
+use super::{Ctx, Outcome};
+use crate::caps::Grants;
+use crate::project::Project;
+use crate::registry::Layer;
+use crate::verify::{Admitted, Rejection, admit};
+
+/// Verify an actor, then push it to an OCI registry.
+///
+/// The file is verified first, with the same rules and policy options as `wzt verify` (an
+/// unsigned actor only with --allow-unsigned); then it is pushed as a CNCF wasm OCI artifact:
+/// a config of type application/vnd.wasm.config.v0+json (os wasip1 for a module, wasip2 with
+/// the WIT imports and exports for a component), one application/wasm layer, and annotations
+/// repeating the title, version and the claims' issuer, subject and capabilities. Prints the
+/// manifest digest. Exit 1 when verification fails or a pinned digest is not the one pushed,
+/// 2 for a bad reference or a registry error.
+#[derive(Debug, Args)]
+pub struct Opts {
+    /// Where to push: REGISTRY/REPOSITORY:TAG (`oci://` prefix allowed); a tag or a digest is
+    /// required, the tag `latest` only with --allow-latest.
+    #[arg(value_name = "REF")]
+    reference: String,
+    /// The signed actor [default: the project's signed artifact, <stem>_s.wasm beside its
+    /// build.artifact].
+    #[arg(value_name = "FILE")]
+    file: Option<PathBuf>,
+    /// Push to the tag `latest` (refused otherwise: a moving tag is overwritten only on
+    /// purpose).
+    #[arg(long)]
+    allow_latest: bool,
+    #[command(flatten)]
+    registry: RegistryOpts,
+    #[command(flatten)]
+    policy: PolicyOpts,
+}
+
+impl Opts {
+    pub fn run(self, ctx: &Ctx) -> anyhow::Result<Outcome> {
+        let file = self.file_to_push()?;
+        let now = crate::time::now();
+        // Verification decides. Meanwhile, on other threads, the reference is parsed (its
+        // grammar is a large regex, compiled on first use), the client set up (it loads the
+        // system's TLS roots) and the layer hashed; nothing touches the network before `admit`
+        // has passed.
+        let (client, prepared) = std::thread::scope(|s| {
+            let client = s.spawn(|| -> anyhow::Result<_> {
+                let reference = registry_args::parse_ref(&self.reference)?;
+                if reference.is_latest() && !self.allow_latest {
+                    bail!(
+                        "refusing to push to the tag `latest` of {}: name a version tag, or pass --allow-latest",
+                        escape(&reference.to_string())
+                    );
+                }
+                let registry = self.registry.connect(&reference);
+                Ok((reference, registry))
+            });
+            let prepared = self.verify(ctx, &file, now);
+            (client.join(), prepared)
+        });
+        let panicked = || anyhow::anyhow!("a worker thread of wzt push failed");
+        let (reference, registry) = client.map_err(|_| panicked())??;
+        let (admission, layer) = prepared?;
+        let admitted = match admission {
+            Ok(admitted) => admitted,
+            Err(Rejection::Failed(failures)) => {
+                eprintln!("refusing to push {}:", file.display());
+                for f in &failures {
+                    eprintln!("  [{}] {f}", f.code());
+                }
+                return Ok(Outcome::CheckFailed);
+            }
+            Err(e @ Rejection::GrantsForSignedActor) => return Err(e.into()),
+            Err(Rejection::Unreadable(e)) => {
+                return Err(
+                    anyhow::Error::new(e).context(format!("cannot read {}", file.display()))
+                );
+            }
+        };
+        let registry = registry?;
+        let pushed = match registry_args::runtime()?
+            .block_on(registry.push(&reference, &admitted, layer, now))
+        {
+            Ok(pushed) => pushed,
+            Err(e) if e.is_check_failure() => {
+                eprintln!("error: {:#}", registry_args::registry_error(e));
+                return Ok(Outcome::CheckFailed);
+            }
+            Err(e) => return Err(registry_args::registry_error(e)),
+        };
+        if ctx.json {
+            output::print_json(&json!({
+                "ref": pushed.reference,
+                "digest": pushed.manifest_digest,
+                "size": pushed.layer_size,
+                "layer_digest": pushed.layer_digest,
+                "manifest_size": pushed.manifest_size,
+                "blobs_reused": pushed.blobs_reused,
+            }));
+        } else {
+            let claims = admitted.claims();
+            let name = claims
+                .and_then(|c| c.metadata.name.as_deref())
+                .map(escape)
+                .unwrap_or_else(|| "unsigned actor".into());
+            let version = claims
+                .and_then(|c| c.metadata.ver.as_deref())
+                .map(|v| format!(" {}", escape(v)))
+                .unwrap_or_default();
+            println!(
+                "pushed {name}{version} ({}, {}) to {}",
+                admitted.kind(),
+                size_text(pushed.layer_size),
+                escape(&pushed.reference)
+            );
+            println!("digest: {}", pushed.manifest_digest);
+        }
+        Ok(Outcome::Success)
+    }
+
+    /// FILE, else the project's signed artifact.
+    fn file_to_push(&self) -> anyhow::Result<PathBuf> {
+        if let Some(file) = &self.file {
+            return Ok(file.clone());
+        }
+        let cwd = std::env::current_dir()?;
+        let project = Project::find(&cwd)?.context(
+            "no FILE given and no wzt.toml in this directory or above: name the .wasm to push, or run inside a project",
+        )?;
+        let signed = project.signed_artifact()?;
+        if !signed.is_file() {
+            bail!(
+                "the project's signed artifact {} does not exist; build and sign it first (`wzt sign`)",
+                signed.display()
+            );
+        }
+        Ok(signed)
+    }
+
+    /// Reads `file` and admits it under the policy, hashing the layer on another thread
+    /// meanwhile (`None` when that thread failed: the push hashes it again).
+    fn verify(
+        &self,
+        ctx: &Ctx,
+        file: &Path,
+        now: u64,
+    ) -> anyhow::Result<(Result<Admitted, Rejection>, Option<Layer>)> {
+        let policy = self.policy.build(ctx)?;
+        let bytes = bytes::Bytes::from(
+            std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?,
+        );
+        Ok(std::thread::scope(|s| {
+            let layer = s.spawn(|| Layer::new(bytes.clone()));
+            let admission = admit(bytes.clone(), &policy, now, Grants::none());
+            (admission, layer.join().ok())
+        }))
+    }
+}

@@ -1,0 +1,236 @@
+//! What the commands that talk to a registry share: the registry flags (`push`, `pull`, and
+//! `run`, `inspect`, `verify` for `oci://` references), credentials, the blob cache, the
+//! progress bar, and turning registry errors into escaped messages and exit codes.
+
+use std::io::Read as _;
+use std::path::Path;
+
+use anyhow::Context as _;
+use clap::Args;
+
+use super::Ctx;
+use super::output::escape;
+use crate::registry::{
+    self, BlobCache, Credentials, Fetched, ImageRef, LayerSource, Progress, Registry, auth,
+};
+
+/// Registry connection flags.
+#[derive(Debug, Clone, Default, Args)]
+pub struct RegistryOpts {
+    /// Speak plain HTTP to the registry (a loopback registry gets plain HTTP without it; any
+    /// other gets HTTPS).
+    #[arg(long)]
+    pub insecure: bool,
+    /// Registry user name, with --password-stdin [default: the docker config file's entry
+    /// for the registry, else anonymous].
+    #[arg(long, requires = "password_stdin", value_name = "USER")]
+    pub username: Option<String>,
+    /// Read the registry password (or token) for --username from standard input.
+    #[arg(long, requires = "username")]
+    pub password_stdin: bool,
+    /// The password, once read (standard input is read once, however many references).
+    #[arg(skip)]
+    password: ReadOnce,
+}
+
+/// A password read once; its `Debug` never shows it.
+#[derive(Clone, Default)]
+struct ReadOnce(std::sync::OnceLock<String>);
+
+impl std::fmt::Debug for ReadOnce {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ReadOnce(…)")
+    }
+}
+
+/// A fetch that did not produce bytes: a failed check (exit 1) or an error (exit 2).
+pub enum FetchFailure {
+    Check(anyhow::Error),
+    Error(anyhow::Error),
+}
+
+impl RegistryOpts {
+    /// Credentials for `reference`'s registry: the flags, else the docker config file's entry,
+    /// else anonymous (with a note when the file has one wzt cannot use).
+    pub fn credentials(&self, reference: &ImageRef) -> anyhow::Result<Credentials> {
+        if let Some(username) = &self.username {
+            let password = match self.password.0.get() {
+                Some(password) => password.clone(),
+                None => {
+                    let mut text = String::new();
+                    std::io::stdin()
+                        .read_to_string(&mut text)
+                        .context("--password-stdin: cannot read standard input")?;
+                    let password = text
+                        .strip_suffix('\n')
+                        .map(|p| p.strip_suffix('\r').unwrap_or(p))
+                        .unwrap_or(&text)
+                        .to_string();
+                    anyhow::ensure!(
+                        !password.is_empty(),
+                        "--password-stdin: standard input holds no password"
+                    );
+                    self.password.0.get_or_init(|| password).clone()
+                }
+            };
+            return Ok(Credentials::Basic {
+                username: username.clone(),
+                password,
+            });
+        }
+        match auth::from_docker_config(reference.registry())? {
+            auth::Lookup::Found(credentials) => Ok(credentials),
+            auth::Lookup::None => Ok(Credentials::Anonymous),
+            auth::Lookup::Unsupported(what) => {
+                eprintln!(
+                    "wzt: the docker config file holds {}; going anonymous",
+                    escape(&what)
+                );
+                Ok(Credentials::Anonymous)
+            }
+        }
+    }
+
+    /// A client for `reference`'s registry.
+    pub fn connect(&self, reference: &ImageRef) -> anyhow::Result<Registry> {
+        let options = registry::Options {
+            insecure: self.insecure,
+            credentials: self.credentials(reference)?,
+        };
+        Registry::new(reference, &options).map_err(registry_error)
+    }
+
+    /// Fetches `oci://REF` through the blob cache: digest-checked bytes, not yet verified
+    /// (the caller admits or examines them). Says on stderr where the layer came from.
+    pub fn fetch(&self, ctx: &Ctx, text: &str) -> Result<Fetched, FetchFailure> {
+        let reference = parse_ref(text).map_err(FetchFailure::Error)?;
+        let registry = self.connect(&reference).map_err(FetchFailure::Error)?;
+        let cache = open_cache();
+        let bar = ProgressBar::new(ctx);
+        let fetched = runtime()
+            .map_err(FetchFailure::Error)?
+            .block_on(registry.fetch(&reference, cache.as_ref(), &bar));
+        match fetched {
+            Ok(fetched) => {
+                report_fetch(&fetched.info);
+                Ok(fetched)
+            }
+            Err(e) if e.is_check_failure() => Err(FetchFailure::Check(registry_error(e))),
+            Err(e) => Err(FetchFailure::Error(registry_error(e))),
+        }
+    }
+}
+
+/// `Some(REF)` when a command-line artifact is `oci://REF` rather than a file.
+pub fn oci_reference(path: &Path) -> Option<&str> {
+    path.to_str().filter(|p| p.starts_with("oci://"))
+}
+
+/// Parses a reference (input error when it is not one).
+pub fn parse_ref(text: &str) -> anyhow::Result<ImageRef> {
+    ImageRef::parse(text).map_err(|e| anyhow::anyhow!(escape(&e.to_string())))
+}
+
+/// The user's blob cache, or none (with a note) when it cannot be used.
+pub fn open_cache() -> Option<BlobCache> {
+    match BlobCache::open_default() {
+        Ok(cache) => Some(cache),
+        Err(e) => {
+            eprintln!("wzt: {e}; fetching without the blob cache");
+            None
+        }
+    }
+}
+
+/// A small runtime for registry calls.
+pub fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")
+}
+
+/// A registry error as a message for the terminal: the whole chain, escaped (it may hold what
+/// the registry sent).
+pub fn registry_error(e: impl Into<anyhow::Error>) -> anyhow::Error {
+    anyhow::anyhow!(escape(&format!("{:#}", e.into())))
+}
+
+/// One line on stderr saying what was fetched and from where.
+pub fn report_fetch(info: &registry::FetchInfo) {
+    let from = match &info.layer_source {
+        LayerSource::Registry => "downloaded".to_string(),
+        LayerSource::Cache => "from the blob cache".to_string(),
+        LayerSource::RefetchedFromRegistry(why) => {
+            format!("downloaded again: the cached copy was refused ({why})")
+        }
+    };
+    eprintln!(
+        "wzt: fetched {} ({}, {from})",
+        escape(&info.pinned),
+        size_text(info.layer_size)
+    );
+}
+
+/// `1.2 MiB`, `34 KiB`, `12 bytes`.
+pub fn size_text(bytes: u64) -> String {
+    match bytes {
+        b if b >= 1 << 20 => format!("{:.1} MiB", b as f64 / (1u64 << 20) as f64),
+        b if b >= 1 << 10 => format!("{} KiB", b >> 10),
+        b => format!("{b} bytes"),
+    }
+}
+
+/// Layers at least this large get a progress bar (on a terminal).
+const PROGRESS_THRESHOLD: u64 = 4 << 20;
+
+/// A download progress bar on stderr, only on a terminal and for large layers.
+pub struct ProgressBar {
+    enabled: bool,
+    bar: std::sync::Mutex<Option<indicatif::ProgressBar>>,
+}
+
+impl ProgressBar {
+    pub fn new(ctx: &Ctx) -> ProgressBar {
+        ProgressBar {
+            enabled: ctx.stderr_is_terminal,
+            bar: std::sync::Mutex::new(None),
+        }
+    }
+
+    fn with(&self, f: impl FnOnce(&mut Option<indicatif::ProgressBar>)) {
+        let mut bar = self.bar.lock().unwrap_or_else(|e| e.into_inner());
+        f(&mut bar);
+    }
+}
+
+impl Progress for ProgressBar {
+    fn start(&self, total: u64) {
+        if self.enabled && total >= PROGRESS_THRESHOLD {
+            let bar = indicatif::ProgressBar::new(total);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template(
+                    "{bar:30} {bytes}/{total_bytes} {bytes_per_sec}",
+                )
+                .expect("a valid template"),
+            );
+            self.with(|b| *b = Some(bar));
+        }
+    }
+
+    fn advance(&self, n: u64) {
+        self.with(|b| {
+            if let Some(bar) = b {
+                bar.inc(n);
+            }
+        });
+    }
+
+    fn finish(&self) {
+        self.with(|b| {
+            if let Some(bar) = b.take() {
+                bar.finish_and_clear();
+            }
+        });
+    }
+}

@@ -1,0 +1,199 @@
+//! The blob cache: pulled blobs (wasm layers, and manifests pinned by digest) kept by digest
+//! under `$XDG_CACHE_HOME/wzt/blobs/sha256/<hex>`, so a second pull or run downloads nothing.
+//!
+//! A cached blob is a claim about content, never trusted as such: every read checks the size
+//! and recomputes the digest, and a blob that does not match is removed and fetched again. The
+//! directories must be this user's and writable by nobody else, and files are opened without
+//! following symlinks (`fsutil`, as the compile cache does). A blob enters the cache only once
+//! its digest has been checked, through a private temporary file renamed into place. What comes
+//! out still goes through `verify::admit` before it is written anywhere or run.
+
+use std::io::{self, Read, Write};
+use std::path::{Path, PathBuf};
+
+use super::reference::Digest;
+use crate::fsutil::{self, PrivateDirError};
+
+/// Why the blob cache cannot be used (pulls then go without it).
+#[derive(Debug, thiserror::Error)]
+pub enum BlobCacheError {
+    #[error(
+        "the blob cache directory {} is {problem}; fix it with `chmod 700 {}` (and make sure you own it), or remove it",
+        dir.display(), dir.display()
+    )]
+    UnsafeDir { dir: PathBuf, problem: String },
+    #[error("cannot use the blob cache at {}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+    #[error("no cache directory: set XDG_CACHE_HOME or HOME")]
+    NoDir,
+}
+
+/// What a lookup found.
+#[derive(Debug)]
+pub enum Cached {
+    /// The blob, its size and digest checked.
+    Hit(Vec<u8>),
+    Miss,
+    /// A file that is not the blob it is named after (or not a safe file); it was removed,
+    /// and the text says why.
+    Refused(String),
+}
+
+/// An opened, checked blob cache directory.
+#[derive(Debug, Clone)]
+pub struct BlobCache {
+    dir: PathBuf,
+}
+
+impl BlobCache {
+    /// The cache under `root` (`root/blobs/sha256`), each level created 0700 or checked.
+    pub fn open(root: &Path) -> Result<BlobCache, BlobCacheError> {
+        let mut dir = root.to_path_buf();
+        for level in [None, Some("blobs"), Some("sha256")] {
+            if let Some(level) = level {
+                dir.push(level);
+            }
+            fsutil::ensure_private_dir(&dir).map_err(|e| match e {
+                PrivateDirError::Unsafe(problem) => BlobCacheError::UnsafeDir {
+                    dir: dir.clone(),
+                    problem,
+                },
+                PrivateDirError::Io(source) => BlobCacheError::Io {
+                    path: dir.clone(),
+                    source,
+                },
+            })?;
+        }
+        Ok(BlobCache { dir })
+    }
+
+    /// The cache in the user's cache directory (`$XDG_CACHE_HOME/wzt`, else `~/.cache/wzt`).
+    pub fn open_default() -> Result<BlobCache, BlobCacheError> {
+        BlobCache::open(&fsutil::user_cache_dir().ok_or(BlobCacheError::NoDir)?)
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    fn path(&self, digest: &Digest) -> PathBuf {
+        self.dir.join(digest.hex())
+    }
+
+    /// Reads the blob `digest`, which must be `size` bytes (at most `max` when the size is not
+    /// known, as for a manifest pinned by digest).
+    pub fn get(&self, digest: &Digest, size: Option<u64>, max: u64) -> Cached {
+        let path = self.path(digest);
+        let file = match fsutil::open_private_file(&path) {
+            Ok(Some(file)) => file,
+            Ok(None) => return Cached::Miss,
+            Err(why) => return self.refuse(&path, why),
+        };
+        let limit = size.unwrap_or(max);
+        let mut data = Vec::new();
+        if let Err(e) = file.take(limit + 1).read_to_end(&mut data) {
+            return self.refuse(&path, format!("it cannot be read: {e}"));
+        }
+        if size.is_some_and(|s| data.len() as u64 != s) || data.len() as u64 > limit {
+            return self.refuse(&path, "its size is not the blob's".into());
+        }
+        if Digest::of(&data) != *digest {
+            return self.refuse(&path, "its content does not match its digest".into());
+        }
+        Cached::Hit(data)
+    }
+
+    fn refuse(&self, path: &Path, why: String) -> Cached {
+        // A symlink or a directory planted there is removed as itself, never followed.
+        let _ = std::fs::remove_file(path).or_else(|_| std::fs::remove_dir_all(path));
+        Cached::Refused(why)
+    }
+
+    /// A writer for a blob being downloaded; [`BlobWriter::commit`] puts it in place.
+    pub fn writer(&self) -> io::Result<BlobWriter> {
+        let file = tempfile::Builder::new()
+            .prefix(".wzt-blob-")
+            .tempfile_in(&self.dir)?;
+        Ok(BlobWriter {
+            file: io::BufWriter::with_capacity(1 << 20, file),
+        })
+    }
+
+    /// Stores `data` as the blob `digest`, which the caller has checked.
+    pub fn put(&self, digest: &Digest, data: &[u8]) -> io::Result<()> {
+        let mut writer = self.writer()?;
+        writer.write_all(data)?;
+        writer.commit(self, digest)
+    }
+}
+
+/// A blob on its way into the cache: a private temporary file in the cache directory, removed
+/// unless committed.
+pub struct BlobWriter {
+    file: io::BufWriter<tempfile::NamedTempFile>,
+}
+
+impl BlobWriter {
+    pub fn write_all(&mut self, data: &[u8]) -> io::Result<()> {
+        self.file.write_all(data)
+    }
+
+    /// Renames the finished file into place as `digest` (the caller checked the digest of what
+    /// it wrote).
+    pub fn commit(self, cache: &BlobCache, digest: &Digest) -> io::Result<()> {
+        let file = self.file.into_inner().map_err(|e| e.into_error())?;
+        file.persist(cache.path(digest)).map_err(|e| e.error)?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blobs_are_checked_on_every_read() {
+        let root = tempfile::tempdir().unwrap();
+        let cache = BlobCache::open(root.path()).unwrap();
+        let digest = Digest::of(b"wasm bytes");
+        assert!(matches!(cache.get(&digest, Some(10), 0), Cached::Miss));
+        cache.put(&digest, b"wasm bytes").unwrap();
+        assert!(matches!(cache.get(&digest, Some(10), 0), Cached::Hit(b) if b == b"wasm bytes"));
+        assert!(matches!(cache.get(&digest, None, 100), Cached::Hit(_)));
+        // Too big for an unknown size.
+        assert!(matches!(cache.get(&digest, None, 5), Cached::Refused(_)));
+
+        // Altered content is refused and removed.
+        cache.put(&digest, b"wasm bytez").unwrap();
+        assert!(matches!(
+            cache.get(&digest, Some(10), 0),
+            Cached::Refused(_)
+        ));
+        assert!(!cache.path(&digest).exists());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn unsafe_places_are_refused() {
+        use std::os::unix::fs::PermissionsExt;
+        let root = tempfile::tempdir().unwrap();
+        let cache = BlobCache::open(root.path()).unwrap();
+        let digest = Digest::of(b"x");
+        let target = root.path().join("elsewhere");
+        std::fs::write(&target, b"x").unwrap();
+        std::os::unix::fs::symlink(&target, cache.path(&digest)).unwrap();
+        assert!(matches!(cache.get(&digest, Some(1), 0), Cached::Refused(_)));
+        assert!(target.exists(), "the symlink's target is left alone");
+
+        std::fs::set_permissions(root.path().join("blobs"), PermissionsExt::from_mode(0o777))
+            .unwrap();
+        assert!(matches!(
+            BlobCache::open(root.path()),
+            Err(BlobCacheError::UnsafeDir { .. })
+        ));
+    }
+}
