@@ -39,7 +39,10 @@ Register-ArgumentCompleter -Native -CommandName 'wzt' -ScriptBlock {
             [CompletionResult]::new('pull', 'pull', [CompletionResultType]::ParameterValue, 'Fetch an actor from an OCI registry, verify it, then write it')
             [CompletionResult]::new('run', 'run', [CompletionResultType]::ParameterValue, 'Verify an actor and run it: serve an HTTP actor, or run a command once')
             [CompletionResult]::new('dev', 'dev', [CompletionResultType]::ParameterValue, 'Build, sign and serve the project in this directory, and reload it when its sources change')
+            [CompletionResult]::new('build', 'build', [CompletionResultType]::ParameterValue, 'Build the project here, sign the artifact, and verify the signed file')
+            [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check what wzt needs: the Rust toolchain and wasm targets a project build uses, the key store and its default keys, the compile cache, the project file here, and the clock')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print the completion script for a shell')
+            [CompletionResult]::new('claims', 'claims', [CompletionResultType]::ParameterValue, 'wash''s `claims sign` and `claims inspect`, as `wzt sign` and `wzt inspect`')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -48,6 +51,7 @@ Register-ArgumentCompleter -Native -CommandName 'wzt' -ScriptBlock {
             [CompletionResult]::new('--template', '--template', [CompletionResultType]::ParameterName, 'The template [default: ask on a terminal, else http-hello]')
             [CompletionResult]::new('--keys-dir', '--keys-dir', [CompletionResultType]::ParameterName, 'The key store directory [default: $WZT_KEYS_DIR, else $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the passphrase of encrypted keys from FILE (one trailing newline is ignored) [default: WZT_KEY_PASSPHRASE, else ask on a terminal]')
+            [CompletionResult]::new('--list', '--list', [CompletionResultType]::ParameterName, 'List the templates, one line each, and create nothing')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON on stdout (field names are stable, see the README)')
             [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -226,6 +230,7 @@ Register-ArgumentCompleter -Native -CommandName 'wzt' -ScriptBlock {
             [CompletionResult]::new('--keys-dir', '--keys-dir', [CompletionResultType]::ParameterName, 'The key store directory [default: $WZT_KEYS_DIR, else $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the passphrase of encrypted keys from FILE (one trailing newline is ignored) [default: WZT_KEY_PASSPHRASE, else ask on a terminal]')
             [CompletionResult]::new('--disable-keygen', '--disable-keygen', [CompletionResultType]::ParameterName, 'Fail instead of generating a missing default key')
+            [CompletionResult]::new('--generate-keys', '--generate-keys', [CompletionResultType]::ParameterName, 'Generate a missing default issuer key even unattended (CI set, or stdin not a terminal)')
             [CompletionResult]::new('--in-place', '--in-place', [CompletionResultType]::ParameterName, 'Replace each input with its signed version')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON on stdout (field names are stable, see the README)')
             [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)')
@@ -367,9 +372,9 @@ Register-ArgumentCompleter -Native -CommandName 'wzt' -ScriptBlock {
             [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'A request header, K:V (repeatable)')
             [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'The request body: text, or @FILE to read it from a file')
             [CompletionResult]::new('--data', '--data', [CompletionResultType]::ParameterName, 'The request body: text, or @FILE to read it from a file')
-            [CompletionResult]::new('--caps', '--caps', [CompletionResultType]::ParameterName, 'Capabilities granted to an unsigned actor run with --allow-unsigned (none by default); a signed actor''s grants are its claims')
+            [CompletionResult]::new('--caps', '--caps', [CompletionResultType]::ParameterName, 'Capabilities granted to an unsigned actor run with --allow-unsigned (none by default), or `auto` for exactly what it imports (still checked against the policy''s allowed_caps); a signed actor''s grants are its claims')
             [CompletionResult]::new('--message', '--message', [CompletionResultType]::ParameterName, 'Deliver a message to the actor''s wasmcloud:messaging handler before anything else, SUBJECT=PAYLOAD (repeatable)')
-            [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'Address to serve an HTTP actor on')
+            [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'Address to serve an HTTP actor on (also --addr)')
             [CompletionResult]::new('-e', '-e', [CompletionResultType]::ParameterName, 'An environment variable for the actor, K=V (repeatable)')
             [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'An environment variable for the actor, K=V (repeatable)')
             [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Preopen a host directory for the guest, HOST[::GUEST] (needs the fs capability)')
@@ -399,6 +404,7 @@ Register-ArgumentCompleter -Native -CommandName 'wzt' -ScriptBlock {
             [CompletionResult]::new('--username', '--username', [CompletionResultType]::ParameterName, 'Registry user name, with --password-stdin [default: the docker config file''s entry for the registry, else anonymous]')
             [CompletionResult]::new('--keys-dir', '--keys-dir', [CompletionResultType]::ParameterName, 'The key store directory [default: $WZT_KEYS_DIR, else $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the passphrase of encrypted keys from FILE (one trailing newline is ignored) [default: WZT_KEY_PASSPHRASE, else ask on a terminal]')
+            [CompletionResult]::new('--build', '--build', [CompletionResultType]::ParameterName, 'Without ACTOR: build and sign the project first, as `wzt build` does')
             [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Print the response status line and headers before the body')
             [CompletionResult]::new('--include', '--include', [CompletionResultType]::ParameterName, 'Print the response status line and headers before the body')
             [CompletionResult]::new('--no-cache', '--no-cache', [CompletionResultType]::ParameterName, 'Compile without reading or writing the compile cache ($XDG_CACHE_HOME/wzt)')
@@ -418,7 +424,7 @@ Register-ArgumentCompleter -Native -CommandName 'wzt' -ScriptBlock {
             break
         }
         'wzt;dev' {
-            [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'Address to serve an HTTP actor on')
+            [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'Address to serve an HTTP actor on (also --addr)')
             [CompletionResult]::new('-e', '-e', [CompletionResultType]::ParameterName, 'An environment variable for the actor, K=V (repeatable)')
             [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'An environment variable for the actor, K=V (repeatable)')
             [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Preopen a host directory for the guest, HOST[::GUEST] (needs the fs capability)')
@@ -452,6 +458,35 @@ Register-ArgumentCompleter -Native -CommandName 'wzt' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'wzt;build' {
+            [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Issuer (account) key: a store key name, a seed file, or - for standard input [default: WZT_ISSUER_SEED or WASH_ISSUER_KEY, else the project''s issuer key]')
+            [CompletionResult]::new('--issuer', '--issuer', [CompletionResultType]::ParameterName, 'Issuer (account) key: a store key name, a seed file, or - for standard input [default: WZT_ISSUER_SEED or WASH_ISSUER_KEY, else the project''s issuer key]')
+            [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'Subject (module) key: a store key name, a seed file, or - for standard input [default: WZT_SUBJECT_SEED or WASH_SUBJECT_KEY, else the store key `<stem>_module`]')
+            [CompletionResult]::new('--subject', '--subject', [CompletionResultType]::ParameterName, 'Subject (module) key: a store key name, a seed file, or - for standard input [default: WZT_SUBJECT_SEED or WASH_SUBJECT_KEY, else the store key `<stem>_module`]')
+            [CompletionResult]::new('--keys-dir', '--keys-dir', [CompletionResultType]::ParameterName, 'The key store directory [default: $WZT_KEYS_DIR, else $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the passphrase of encrypted keys from FILE (one trailing newline is ignored) [default: WZT_KEY_PASSPHRASE, else ask on a terminal]')
+            [CompletionResult]::new('--release', '--release', [CompletionResultType]::ParameterName, 'Run the project''s `build.release_command` (without one, its build command, which in the templates builds in release mode already)')
+            [CompletionResult]::new('--disable-keygen', '--disable-keygen', [CompletionResultType]::ParameterName, 'Fail instead of generating a missing default key')
+            [CompletionResult]::new('--generate-keys', '--generate-keys', [CompletionResultType]::ParameterName, 'Generate a missing default issuer key even unattended (CI set, or stdin not a terminal)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON on stdout (field names are stable, see the README)')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'wzt;doctor' {
+            [CompletionResult]::new('--keys-dir', '--keys-dir', [CompletionResultType]::ParameterName, 'The key store directory [default: $WZT_KEYS_DIR, else $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the passphrase of encrypted keys from FILE (one trailing newline is ignored) [default: WZT_KEY_PASSPHRASE, else ask on a terminal]')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON on stdout (field names are stable, see the README)')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'wzt;completions' {
             [CompletionResult]::new('--keys-dir', '--keys-dir', [CompletionResultType]::ParameterName, 'The key store directory [default: $WZT_KEYS_DIR, else $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the passphrase of encrypted keys from FILE (one trailing newline is ignored) [default: WZT_KEY_PASSPHRASE, else ask on a terminal]')
@@ -461,6 +496,86 @@ Register-ArgumentCompleter -Native -CommandName 'wzt' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'wzt;claims' {
+            [CompletionResult]::new('--keys-dir', '--keys-dir', [CompletionResultType]::ParameterName, 'The key store directory [default: $WZT_KEYS_DIR, else $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the passphrase of encrypted keys from FILE (one trailing newline is ignored) [default: WZT_KEY_PASSPHRASE, else ask on a terminal]')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON on stdout (field names are stable, see the README)')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('sign', 'sign', [CompletionResultType]::ParameterValue, 'The same as `wzt sign`')
+            [CompletionResult]::new('inspect', 'inspect', [CompletionResultType]::ParameterValue, 'The same as `wzt inspect`')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'wzt;claims;sign' {
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Capabilities to grant, comma separated, repeatable: aliases (http, httpclient, kv, msg, log, blob, config, fs, net, rand), contract ids, or `auto` for exactly what the artifact imports')
+            [CompletionResult]::new('--caps', '--caps', [CompletionResultType]::ParameterName, 'Capabilities to grant, comma separated, repeatable: aliases (http, httpclient, kv, msg, log, blob, config, fs, net, rand), contract ids, or `auto` for exactly what the artifact imports')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Actor name [default: the file stem]')
+            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'Actor name [default: the file stem]')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Human-friendly version, e.g. 1.2.0')
+            [CompletionResult]::new('--ver', '--ver', [CompletionResultType]::ParameterName, 'Human-friendly version, e.g. 1.2.0')
+            [CompletionResult]::new('-r', '-r', [CompletionResultType]::ParameterName, 'Revision number')
+            [CompletionResult]::new('--rev', '--rev', [CompletionResultType]::ParameterName, 'Revision number')
+            [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'A tag (repeatable)')
+            [CompletionResult]::new('--tag', '--tag', [CompletionResultType]::ParameterName, 'A tag (repeatable)')
+            [CompletionResult]::new('--call-alias', '--call-alias', [CompletionResultType]::ParameterName, 'Alias to call the actor by: lower-case letters, digits, ''_'' and ''/''')
+            [CompletionResult]::new('-x', '-x', [CompletionResultType]::ParameterName, 'When the claims expire: a duration from now (90m, 12h, 30d) or an RFC 3339 time')
+            [CompletionResult]::new('--expires', '--expires', [CompletionResultType]::ParameterName, 'When the claims expire: a duration from now (90m, 12h, 30d) or an RFC 3339 time')
+            [CompletionResult]::new('-b', '-b', [CompletionResultType]::ParameterName, 'When the claims become valid: a duration from now or an RFC 3339 time')
+            [CompletionResult]::new('--not-before', '--not-before', [CompletionResultType]::ParameterName, 'When the claims become valid: a duration from now or an RFC 3339 time')
+            [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Issuer (account) key: a store key name, a seed file, or - for standard input')
+            [CompletionResult]::new('--issuer', '--issuer', [CompletionResultType]::ParameterName, 'Issuer (account) key: a store key name, a seed file, or - for standard input')
+            [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'Subject (module) key: a store key name, a seed file, or - for standard input')
+            [CompletionResult]::new('--subject', '--subject', [CompletionResultType]::ParameterName, 'Subject (module) key: a store key name, a seed file, or - for standard input')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output file (one input only) [default: <stem>_s.wasm beside the input]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output file (one input only) [default: <stem>_s.wasm beside the input]')
+            [CompletionResult]::new('--out-dir', '--out-dir', [CompletionResultType]::ParameterName, 'Write outputs to this directory, as <stem>_s.wasm')
+            [CompletionResult]::new('--keys-dir', '--keys-dir', [CompletionResultType]::ParameterName, 'The key store directory [default: $WZT_KEYS_DIR, else $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the passphrase of encrypted keys from FILE (one trailing newline is ignored) [default: WZT_KEY_PASSPHRASE, else ask on a terminal]')
+            [CompletionResult]::new('--disable-keygen', '--disable-keygen', [CompletionResultType]::ParameterName, 'Fail instead of generating a missing default key')
+            [CompletionResult]::new('--generate-keys', '--generate-keys', [CompletionResultType]::ParameterName, 'Generate a missing default issuer key even unattended (CI set, or stdin not a terminal)')
+            [CompletionResult]::new('--in-place', '--in-place', [CompletionResultType]::ParameterName, 'Replace each input with its signed version')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON on stdout (field names are stable, see the README)')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'wzt;claims;inspect' {
+            [CompletionResult]::new('--username', '--username', [CompletionResultType]::ParameterName, 'Registry user name, with --password-stdin [default: the docker config file''s entry for the registry, else anonymous]')
+            [CompletionResult]::new('--keys-dir', '--keys-dir', [CompletionResultType]::ParameterName, 'The key store directory [default: $WZT_KEYS_DIR, else $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the passphrase of encrypted keys from FILE (one trailing newline is ignored) [default: WZT_KEY_PASSPHRASE, else ask on a terminal]')
+            [CompletionResult]::new('--jwt-only', '--jwt-only', [CompletionResultType]::ParameterName, 'Print only the raw token (exit 1 when there is none)')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Speak plain HTTP to the registry (a loopback registry gets plain HTTP without it; any other gets HTTPS)')
+            [CompletionResult]::new('--password-stdin', '--password-stdin', [CompletionResultType]::ParameterName, 'Read the registry password (or token) for --username from standard input')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON on stdout (field names are stable, see the README)')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'wzt;claims;help' {
+            [CompletionResult]::new('sign', 'sign', [CompletionResultType]::ParameterValue, 'The same as `wzt sign`')
+            [CompletionResult]::new('inspect', 'inspect', [CompletionResultType]::ParameterValue, 'The same as `wzt inspect`')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'wzt;claims;help;sign' {
+            break
+        }
+        'wzt;claims;help;inspect' {
+            break
+        }
+        'wzt;claims;help;help' {
             break
         }
         'wzt;help' {
@@ -474,7 +589,10 @@ Register-ArgumentCompleter -Native -CommandName 'wzt' -ScriptBlock {
             [CompletionResult]::new('pull', 'pull', [CompletionResultType]::ParameterValue, 'Fetch an actor from an OCI registry, verify it, then write it')
             [CompletionResult]::new('run', 'run', [CompletionResultType]::ParameterValue, 'Verify an actor and run it: serve an HTTP actor, or run a command once')
             [CompletionResult]::new('dev', 'dev', [CompletionResultType]::ParameterValue, 'Build, sign and serve the project in this directory, and reload it when its sources change')
+            [CompletionResult]::new('build', 'build', [CompletionResultType]::ParameterValue, 'Build the project here, sign the artifact, and verify the signed file')
+            [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check what wzt needs: the Rust toolchain and wasm targets a project build uses, the key store and its default keys, the compile cache, the project file here, and the clock')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print the completion script for a shell')
+            [CompletionResult]::new('claims', 'claims', [CompletionResultType]::ParameterValue, 'wash''s `claims sign` and `claims inspect`, as `wzt sign` and `wzt inspect`')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -540,7 +658,24 @@ Register-ArgumentCompleter -Native -CommandName 'wzt' -ScriptBlock {
         'wzt;help;dev' {
             break
         }
+        'wzt;help;build' {
+            break
+        }
+        'wzt;help;doctor' {
+            break
+        }
         'wzt;help;completions' {
+            break
+        }
+        'wzt;help;claims' {
+            [CompletionResult]::new('sign', 'sign', [CompletionResultType]::ParameterValue, 'The same as `wzt sign`')
+            [CompletionResult]::new('inspect', 'inspect', [CompletionResultType]::ParameterValue, 'The same as `wzt inspect`')
+            break
+        }
+        'wzt;help;claims;sign' {
+            break
+        }
+        'wzt;help;claims;inspect' {
             break
         }
         'wzt;help;help' {

@@ -36,7 +36,10 @@ set edit:completion:arg-completer[wzt] = {|@words|
             cand pull 'Fetch an actor from an OCI registry, verify it, then write it'
             cand run 'Verify an actor and run it: serve an HTTP actor, or run a command once'
             cand dev 'Build, sign and serve the project in this directory, and reload it when its sources change'
+            cand build 'Build the project here, sign the artifact, and verify the signed file'
+            cand doctor 'Check what wzt needs: the Rust toolchain and wasm targets a project build uses, the key store and its default keys, the compile cache, the project file here, and the clock'
             cand completions 'Print the completion script for a shell'
+            cand claims 'wash''s `claims sign` and `claims inspect`, as `wzt sign` and `wzt inspect`'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'wzt;new'= {
@@ -44,6 +47,7 @@ set edit:completion:arg-completer[wzt] = {|@words|
             cand --template 'The template [default: ask on a terminal, else http-hello]'
             cand --keys-dir 'The key store directory [default: $WZT_KEYS_DIR, else $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]'
             cand --passphrase-file 'Read the passphrase of encrypted keys from FILE (one trailing newline is ignored) [default: WZT_KEY_PASSPHRASE, else ask on a terminal]'
+            cand --list 'List the templates, one line each, and create nothing'
             cand --json 'Print machine-readable JSON on stdout (field names are stable, see the README)'
             cand --no-color 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)'
             cand -h 'Print help (see more with ''--help'')'
@@ -204,6 +208,7 @@ set edit:completion:arg-completer[wzt] = {|@words|
             cand --keys-dir 'The key store directory [default: $WZT_KEYS_DIR, else $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]'
             cand --passphrase-file 'Read the passphrase of encrypted keys from FILE (one trailing newline is ignored) [default: WZT_KEY_PASSPHRASE, else ask on a terminal]'
             cand --disable-keygen 'Fail instead of generating a missing default key'
+            cand --generate-keys 'Generate a missing default issuer key even unattended (CI set, or stdin not a terminal)'
             cand --in-place 'Replace each input with its signed version'
             cand --json 'Print machine-readable JSON on stdout (field names are stable, see the README)'
             cand --no-color 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)'
@@ -335,9 +340,9 @@ set edit:completion:arg-completer[wzt] = {|@words|
             cand --header 'A request header, K:V (repeatable)'
             cand -d 'The request body: text, or @FILE to read it from a file'
             cand --data 'The request body: text, or @FILE to read it from a file'
-            cand --caps 'Capabilities granted to an unsigned actor run with --allow-unsigned (none by default); a signed actor''s grants are its claims'
+            cand --caps 'Capabilities granted to an unsigned actor run with --allow-unsigned (none by default), or `auto` for exactly what it imports (still checked against the policy''s allowed_caps); a signed actor''s grants are its claims'
             cand --message 'Deliver a message to the actor''s wasmcloud:messaging handler before anything else, SUBJECT=PAYLOAD (repeatable)'
-            cand --listen 'Address to serve an HTTP actor on'
+            cand --listen 'Address to serve an HTTP actor on (also --addr)'
             cand -e 'An environment variable for the actor, K=V (repeatable)'
             cand --env 'An environment variable for the actor, K=V (repeatable)'
             cand --dir 'Preopen a host directory for the guest, HOST[::GUEST] (needs the fs capability)'
@@ -367,6 +372,7 @@ set edit:completion:arg-completer[wzt] = {|@words|
             cand --username 'Registry user name, with --password-stdin [default: the docker config file''s entry for the registry, else anonymous]'
             cand --keys-dir 'The key store directory [default: $WZT_KEYS_DIR, else $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]'
             cand --passphrase-file 'Read the passphrase of encrypted keys from FILE (one trailing newline is ignored) [default: WZT_KEY_PASSPHRASE, else ask on a terminal]'
+            cand --build 'Without ACTOR: build and sign the project first, as `wzt build` does'
             cand -i 'Print the response status line and headers before the body'
             cand --include 'Print the response status line and headers before the body'
             cand --no-cache 'Compile without reading or writing the compile cache ($XDG_CACHE_HOME/wzt)'
@@ -385,7 +391,7 @@ set edit:completion:arg-completer[wzt] = {|@words|
             cand --version 'Print version'
         }
         &'wzt;dev'= {
-            cand --listen 'Address to serve an HTTP actor on'
+            cand --listen 'Address to serve an HTTP actor on (also --addr)'
             cand -e 'An environment variable for the actor, K=V (repeatable)'
             cand --env 'An environment variable for the actor, K=V (repeatable)'
             cand --dir 'Preopen a host directory for the guest, HOST[::GUEST] (needs the fs capability)'
@@ -418,6 +424,33 @@ set edit:completion:arg-completer[wzt] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'wzt;build'= {
+            cand -i 'Issuer (account) key: a store key name, a seed file, or - for standard input [default: WZT_ISSUER_SEED or WASH_ISSUER_KEY, else the project''s issuer key]'
+            cand --issuer 'Issuer (account) key: a store key name, a seed file, or - for standard input [default: WZT_ISSUER_SEED or WASH_ISSUER_KEY, else the project''s issuer key]'
+            cand -s 'Subject (module) key: a store key name, a seed file, or - for standard input [default: WZT_SUBJECT_SEED or WASH_SUBJECT_KEY, else the store key `<stem>_module`]'
+            cand --subject 'Subject (module) key: a store key name, a seed file, or - for standard input [default: WZT_SUBJECT_SEED or WASH_SUBJECT_KEY, else the store key `<stem>_module`]'
+            cand --keys-dir 'The key store directory [default: $WZT_KEYS_DIR, else $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]'
+            cand --passphrase-file 'Read the passphrase of encrypted keys from FILE (one trailing newline is ignored) [default: WZT_KEY_PASSPHRASE, else ask on a terminal]'
+            cand --release 'Run the project''s `build.release_command` (without one, its build command, which in the templates builds in release mode already)'
+            cand --disable-keygen 'Fail instead of generating a missing default key'
+            cand --generate-keys 'Generate a missing default issuer key even unattended (CI set, or stdin not a terminal)'
+            cand --json 'Print machine-readable JSON on stdout (field names are stable, see the README)'
+            cand --no-color 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'wzt;doctor'= {
+            cand --keys-dir 'The key store directory [default: $WZT_KEYS_DIR, else $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]'
+            cand --passphrase-file 'Read the passphrase of encrypted keys from FILE (one trailing newline is ignored) [default: WZT_KEY_PASSPHRASE, else ask on a terminal]'
+            cand --json 'Print machine-readable JSON on stdout (field names are stable, see the README)'
+            cand --no-color 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'wzt;completions'= {
             cand --keys-dir 'The key store directory [default: $WZT_KEYS_DIR, else $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]'
             cand --passphrase-file 'Read the passphrase of encrypted keys from FILE (one trailing newline is ignored) [default: WZT_KEY_PASSPHRASE, else ask on a terminal]'
@@ -427,6 +460,79 @@ set edit:completion:arg-completer[wzt] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
+        }
+        &'wzt;claims'= {
+            cand --keys-dir 'The key store directory [default: $WZT_KEYS_DIR, else $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]'
+            cand --passphrase-file 'Read the passphrase of encrypted keys from FILE (one trailing newline is ignored) [default: WZT_KEY_PASSPHRASE, else ask on a terminal]'
+            cand --json 'Print machine-readable JSON on stdout (field names are stable, see the README)'
+            cand --no-color 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand sign 'The same as `wzt sign`'
+            cand inspect 'The same as `wzt inspect`'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'wzt;claims;sign'= {
+            cand -c 'Capabilities to grant, comma separated, repeatable: aliases (http, httpclient, kv, msg, log, blob, config, fs, net, rand), contract ids, or `auto` for exactly what the artifact imports'
+            cand --caps 'Capabilities to grant, comma separated, repeatable: aliases (http, httpclient, kv, msg, log, blob, config, fs, net, rand), contract ids, or `auto` for exactly what the artifact imports'
+            cand -n 'Actor name [default: the file stem]'
+            cand --name 'Actor name [default: the file stem]'
+            cand -v 'Human-friendly version, e.g. 1.2.0'
+            cand --ver 'Human-friendly version, e.g. 1.2.0'
+            cand -r 'Revision number'
+            cand --rev 'Revision number'
+            cand -t 'A tag (repeatable)'
+            cand --tag 'A tag (repeatable)'
+            cand --call-alias 'Alias to call the actor by: lower-case letters, digits, ''_'' and ''/'''
+            cand -x 'When the claims expire: a duration from now (90m, 12h, 30d) or an RFC 3339 time'
+            cand --expires 'When the claims expire: a duration from now (90m, 12h, 30d) or an RFC 3339 time'
+            cand -b 'When the claims become valid: a duration from now or an RFC 3339 time'
+            cand --not-before 'When the claims become valid: a duration from now or an RFC 3339 time'
+            cand -i 'Issuer (account) key: a store key name, a seed file, or - for standard input'
+            cand --issuer 'Issuer (account) key: a store key name, a seed file, or - for standard input'
+            cand -s 'Subject (module) key: a store key name, a seed file, or - for standard input'
+            cand --subject 'Subject (module) key: a store key name, a seed file, or - for standard input'
+            cand -o 'Output file (one input only) [default: <stem>_s.wasm beside the input]'
+            cand --output 'Output file (one input only) [default: <stem>_s.wasm beside the input]'
+            cand --out-dir 'Write outputs to this directory, as <stem>_s.wasm'
+            cand --keys-dir 'The key store directory [default: $WZT_KEYS_DIR, else $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]'
+            cand --passphrase-file 'Read the passphrase of encrypted keys from FILE (one trailing newline is ignored) [default: WZT_KEY_PASSPHRASE, else ask on a terminal]'
+            cand --disable-keygen 'Fail instead of generating a missing default key'
+            cand --generate-keys 'Generate a missing default issuer key even unattended (CI set, or stdin not a terminal)'
+            cand --in-place 'Replace each input with its signed version'
+            cand --json 'Print machine-readable JSON on stdout (field names are stable, see the README)'
+            cand --no-color 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'wzt;claims;inspect'= {
+            cand --username 'Registry user name, with --password-stdin [default: the docker config file''s entry for the registry, else anonymous]'
+            cand --keys-dir 'The key store directory [default: $WZT_KEYS_DIR, else $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]'
+            cand --passphrase-file 'Read the passphrase of encrypted keys from FILE (one trailing newline is ignored) [default: WZT_KEY_PASSPHRASE, else ask on a terminal]'
+            cand --jwt-only 'Print only the raw token (exit 1 when there is none)'
+            cand --insecure 'Speak plain HTTP to the registry (a loopback registry gets plain HTTP without it; any other gets HTTPS)'
+            cand --password-stdin 'Read the registry password (or token) for --username from standard input'
+            cand --json 'Print machine-readable JSON on stdout (field names are stable, see the README)'
+            cand --no-color 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'wzt;claims;help'= {
+            cand sign 'The same as `wzt sign`'
+            cand inspect 'The same as `wzt inspect`'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'wzt;claims;help;sign'= {
+        }
+        &'wzt;claims;help;inspect'= {
+        }
+        &'wzt;claims;help;help'= {
         }
         &'wzt;help'= {
             cand new 'Create an actor project from a template: http-hello, kv-counter or command'
@@ -439,7 +545,10 @@ set edit:completion:arg-completer[wzt] = {|@words|
             cand pull 'Fetch an actor from an OCI registry, verify it, then write it'
             cand run 'Verify an actor and run it: serve an HTTP actor, or run a command once'
             cand dev 'Build, sign and serve the project in this directory, and reload it when its sources change'
+            cand build 'Build the project here, sign the artifact, and verify the signed file'
+            cand doctor 'Check what wzt needs: the Rust toolchain and wasm targets a project build uses, the key store and its default keys, the compile cache, the project file here, and the clock'
             cand completions 'Print the completion script for a shell'
+            cand claims 'wash''s `claims sign` and `claims inspect`, as `wzt sign` and `wzt inspect`'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'wzt;help;new'= {
@@ -486,7 +595,19 @@ set edit:completion:arg-completer[wzt] = {|@words|
         }
         &'wzt;help;dev'= {
         }
+        &'wzt;help;build'= {
+        }
+        &'wzt;help;doctor'= {
+        }
         &'wzt;help;completions'= {
+        }
+        &'wzt;help;claims'= {
+            cand sign 'The same as `wzt sign`'
+            cand inspect 'The same as `wzt inspect`'
+        }
+        &'wzt;help;claims;sign'= {
+        }
+        &'wzt;help;claims;inspect'= {
         }
         &'wzt;help;help'= {
         }

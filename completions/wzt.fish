@@ -40,11 +40,15 @@ complete -c wzt -n "__fish_wzt_needs_command" -f -a "push" -d 'Verify an actor, 
 complete -c wzt -n "__fish_wzt_needs_command" -f -a "pull" -d 'Fetch an actor from an OCI registry, verify it, then write it'
 complete -c wzt -n "__fish_wzt_needs_command" -f -a "run" -d 'Verify an actor and run it: serve an HTTP actor, or run a command once'
 complete -c wzt -n "__fish_wzt_needs_command" -f -a "dev" -d 'Build, sign and serve the project in this directory, and reload it when its sources change'
+complete -c wzt -n "__fish_wzt_needs_command" -f -a "build" -d 'Build the project here, sign the artifact, and verify the signed file'
+complete -c wzt -n "__fish_wzt_needs_command" -f -a "doctor" -d 'Check what wzt needs: the Rust toolchain and wasm targets a project build uses, the key store and its default keys, the compile cache, the project file here, and the clock'
 complete -c wzt -n "__fish_wzt_needs_command" -f -a "completions" -d 'Print the completion script for a shell'
+complete -c wzt -n "__fish_wzt_needs_command" -f -a "claims" -d 'wash\'s `claims sign` and `claims inspect`, as `wzt sign` and `wzt inspect`'
 complete -c wzt -n "__fish_wzt_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c wzt -n "__fish_wzt_using_subcommand new" -s t -l template -d 'The template [default: ask on a terminal, else http-hello]' -r
 complete -c wzt -n "__fish_wzt_using_subcommand new" -l keys-dir -d 'The key store directory [default: $WZT_KEYS_DIR, else $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]' -r -F
 complete -c wzt -n "__fish_wzt_using_subcommand new" -l passphrase-file -d 'Read the passphrase of encrypted keys from FILE (one trailing newline is ignored) [default: WZT_KEY_PASSPHRASE, else ask on a terminal]' -r -F
+complete -c wzt -n "__fish_wzt_using_subcommand new" -l list -d 'List the templates, one line each, and create nothing'
 complete -c wzt -n "__fish_wzt_using_subcommand new" -l json -d 'Print machine-readable JSON on stdout (field names are stable, see the README)'
 complete -c wzt -n "__fish_wzt_using_subcommand new" -l no-color -d 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)'
 complete -c wzt -n "__fish_wzt_using_subcommand new" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -138,6 +142,7 @@ complete -c wzt -n "__fish_wzt_using_subcommand sign" -l out-dir -d 'Write outpu
 complete -c wzt -n "__fish_wzt_using_subcommand sign" -l keys-dir -d 'The key store directory [default: $WZT_KEYS_DIR, else $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]' -r -F
 complete -c wzt -n "__fish_wzt_using_subcommand sign" -l passphrase-file -d 'Read the passphrase of encrypted keys from FILE (one trailing newline is ignored) [default: WZT_KEY_PASSPHRASE, else ask on a terminal]' -r -F
 complete -c wzt -n "__fish_wzt_using_subcommand sign" -l disable-keygen -d 'Fail instead of generating a missing default key'
+complete -c wzt -n "__fish_wzt_using_subcommand sign" -l generate-keys -d 'Generate a missing default issuer key even unattended (CI set, or stdin not a terminal)'
 complete -c wzt -n "__fish_wzt_using_subcommand sign" -l in-place -d 'Replace each input with its signed version'
 complete -c wzt -n "__fish_wzt_using_subcommand sign" -l json -d 'Print machine-readable JSON on stdout (field names are stable, see the README)'
 complete -c wzt -n "__fish_wzt_using_subcommand sign" -l no-color -d 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)'
@@ -232,9 +237,9 @@ complete -c wzt -n "__fish_wzt_using_subcommand pull" -s V -l version -d 'Print 
 complete -c wzt -n "__fish_wzt_using_subcommand run" -l request -d 'Send one request in-process instead of listening, e.g. \'GET /\' or \'POST /items\'; print the response body; exit 0 for 2xx/3xx, 1 otherwise' -r
 complete -c wzt -n "__fish_wzt_using_subcommand run" -s H -l header -d 'A request header, K:V (repeatable)' -r
 complete -c wzt -n "__fish_wzt_using_subcommand run" -s d -l data -d 'The request body: text, or @FILE to read it from a file' -r
-complete -c wzt -n "__fish_wzt_using_subcommand run" -l caps -d 'Capabilities granted to an unsigned actor run with --allow-unsigned (none by default); a signed actor\'s grants are its claims' -r
+complete -c wzt -n "__fish_wzt_using_subcommand run" -l caps -d 'Capabilities granted to an unsigned actor run with --allow-unsigned (none by default), or `auto` for exactly what it imports (still checked against the policy\'s allowed_caps); a signed actor\'s grants are its claims' -r
 complete -c wzt -n "__fish_wzt_using_subcommand run" -l message -d 'Deliver a message to the actor\'s wasmcloud:messaging handler before anything else, SUBJECT=PAYLOAD (repeatable)' -r
-complete -c wzt -n "__fish_wzt_using_subcommand run" -l listen -d 'Address to serve an HTTP actor on' -r
+complete -c wzt -n "__fish_wzt_using_subcommand run" -l listen -d 'Address to serve an HTTP actor on (also --addr)' -r
 complete -c wzt -n "__fish_wzt_using_subcommand run" -s e -l env -d 'An environment variable for the actor, K=V (repeatable)' -r
 complete -c wzt -n "__fish_wzt_using_subcommand run" -l dir -d 'Preopen a host directory for the guest, HOST[::GUEST] (needs the fs capability)' -r
 complete -c wzt -n "__fish_wzt_using_subcommand run" -l max-memory -d 'Linear memory per instance, e.g. 512MiB' -r
@@ -263,6 +268,7 @@ complete -c wzt -n "__fish_wzt_using_subcommand run" -l revoke -d 'Reject this t
 complete -c wzt -n "__fish_wzt_using_subcommand run" -l username -d 'Registry user name, with --password-stdin [default: the docker config file\'s entry for the registry, else anonymous]' -r
 complete -c wzt -n "__fish_wzt_using_subcommand run" -l keys-dir -d 'The key store directory [default: $WZT_KEYS_DIR, else $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]' -r -F
 complete -c wzt -n "__fish_wzt_using_subcommand run" -l passphrase-file -d 'Read the passphrase of encrypted keys from FILE (one trailing newline is ignored) [default: WZT_KEY_PASSPHRASE, else ask on a terminal]' -r -F
+complete -c wzt -n "__fish_wzt_using_subcommand run" -l build -d 'Without ACTOR: build and sign the project first, as `wzt build` does'
 complete -c wzt -n "__fish_wzt_using_subcommand run" -s i -l include -d 'Print the response status line and headers before the body'
 complete -c wzt -n "__fish_wzt_using_subcommand run" -l no-cache -d 'Compile without reading or writing the compile cache ($XDG_CACHE_HOME/wzt)'
 complete -c wzt -n "__fish_wzt_using_subcommand run" -l mock-caps -d 'Use mock providers: in-memory key-value (seed with --kv-seed, dump with --kv-dump), nothing persisted'
@@ -276,7 +282,7 @@ complete -c wzt -n "__fish_wzt_using_subcommand run" -l json -d 'Print machine-r
 complete -c wzt -n "__fish_wzt_using_subcommand run" -l no-color -d 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)'
 complete -c wzt -n "__fish_wzt_using_subcommand run" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c wzt -n "__fish_wzt_using_subcommand run" -s V -l version -d 'Print version'
-complete -c wzt -n "__fish_wzt_using_subcommand dev" -l listen -d 'Address to serve an HTTP actor on' -r
+complete -c wzt -n "__fish_wzt_using_subcommand dev" -l listen -d 'Address to serve an HTTP actor on (also --addr)' -r
 complete -c wzt -n "__fish_wzt_using_subcommand dev" -s e -l env -d 'An environment variable for the actor, K=V (repeatable)' -r
 complete -c wzt -n "__fish_wzt_using_subcommand dev" -l dir -d 'Preopen a host directory for the guest, HOST[::GUEST] (needs the fs capability)' -r
 complete -c wzt -n "__fish_wzt_using_subcommand dev" -l max-memory -d 'Linear memory per instance, e.g. 512MiB' -r
@@ -305,24 +311,87 @@ complete -c wzt -n "__fish_wzt_using_subcommand dev" -l json -d 'Print machine-r
 complete -c wzt -n "__fish_wzt_using_subcommand dev" -l no-color -d 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)'
 complete -c wzt -n "__fish_wzt_using_subcommand dev" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c wzt -n "__fish_wzt_using_subcommand dev" -s V -l version -d 'Print version'
+complete -c wzt -n "__fish_wzt_using_subcommand build" -s i -l issuer -d 'Issuer (account) key: a store key name, a seed file, or - for standard input [default: WZT_ISSUER_SEED or WASH_ISSUER_KEY, else the project\'s issuer key]' -r
+complete -c wzt -n "__fish_wzt_using_subcommand build" -s s -l subject -d 'Subject (module) key: a store key name, a seed file, or - for standard input [default: WZT_SUBJECT_SEED or WASH_SUBJECT_KEY, else the store key `<stem>_module`]' -r
+complete -c wzt -n "__fish_wzt_using_subcommand build" -l keys-dir -d 'The key store directory [default: $WZT_KEYS_DIR, else $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]' -r -F
+complete -c wzt -n "__fish_wzt_using_subcommand build" -l passphrase-file -d 'Read the passphrase of encrypted keys from FILE (one trailing newline is ignored) [default: WZT_KEY_PASSPHRASE, else ask on a terminal]' -r -F
+complete -c wzt -n "__fish_wzt_using_subcommand build" -l release -d 'Run the project\'s `build.release_command` (without one, its build command, which in the templates builds in release mode already)'
+complete -c wzt -n "__fish_wzt_using_subcommand build" -l disable-keygen -d 'Fail instead of generating a missing default key'
+complete -c wzt -n "__fish_wzt_using_subcommand build" -l generate-keys -d 'Generate a missing default issuer key even unattended (CI set, or stdin not a terminal)'
+complete -c wzt -n "__fish_wzt_using_subcommand build" -l json -d 'Print machine-readable JSON on stdout (field names are stable, see the README)'
+complete -c wzt -n "__fish_wzt_using_subcommand build" -l no-color -d 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)'
+complete -c wzt -n "__fish_wzt_using_subcommand build" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c wzt -n "__fish_wzt_using_subcommand build" -s V -l version -d 'Print version'
+complete -c wzt -n "__fish_wzt_using_subcommand doctor" -l keys-dir -d 'The key store directory [default: $WZT_KEYS_DIR, else $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]' -r -F
+complete -c wzt -n "__fish_wzt_using_subcommand doctor" -l passphrase-file -d 'Read the passphrase of encrypted keys from FILE (one trailing newline is ignored) [default: WZT_KEY_PASSPHRASE, else ask on a terminal]' -r -F
+complete -c wzt -n "__fish_wzt_using_subcommand doctor" -l json -d 'Print machine-readable JSON on stdout (field names are stable, see the README)'
+complete -c wzt -n "__fish_wzt_using_subcommand doctor" -l no-color -d 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)'
+complete -c wzt -n "__fish_wzt_using_subcommand doctor" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c wzt -n "__fish_wzt_using_subcommand doctor" -s V -l version -d 'Print version'
 complete -c wzt -n "__fish_wzt_using_subcommand completions" -l keys-dir -d 'The key store directory [default: $WZT_KEYS_DIR, else $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]' -r -F
 complete -c wzt -n "__fish_wzt_using_subcommand completions" -l passphrase-file -d 'Read the passphrase of encrypted keys from FILE (one trailing newline is ignored) [default: WZT_KEY_PASSPHRASE, else ask on a terminal]' -r -F
 complete -c wzt -n "__fish_wzt_using_subcommand completions" -l json -d 'Print machine-readable JSON on stdout (field names are stable, see the README)'
 complete -c wzt -n "__fish_wzt_using_subcommand completions" -l no-color -d 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)'
 complete -c wzt -n "__fish_wzt_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c wzt -n "__fish_wzt_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c wzt -n "__fish_wzt_using_subcommand help; and not __fish_seen_subcommand_from new keys sign inspect verify policy push pull run dev completions help" -f -a "new" -d 'Create an actor project from a template: http-hello, kv-counter or command'
-complete -c wzt -n "__fish_wzt_using_subcommand help; and not __fish_seen_subcommand_from new keys sign inspect verify policy push pull run dev completions help" -f -a "keys" -d 'Manage ed25519 keys (nkeys format) in the key store'
-complete -c wzt -n "__fish_wzt_using_subcommand help; and not __fish_seen_subcommand_from new keys sign inspect verify policy push pull run dev completions help" -f -a "sign" -d 'Sign modules or components: embed claims signed by an account key'
-complete -c wzt -n "__fish_wzt_using_subcommand help; and not __fish_seen_subcommand_from new keys sign inspect verify policy push pull run dev completions help" -f -a "inspect" -d 'Show the claims of a module or component, and its imports against its grants'
-complete -c wzt -n "__fish_wzt_using_subcommand help; and not __fish_seen_subcommand_from new keys sign inspect verify policy push pull run dev completions help" -f -a "verify" -d 'Verify signatures and claims against a trust policy'
-complete -c wzt -n "__fish_wzt_using_subcommand help; and not __fish_seen_subcommand_from new keys sign inspect verify policy push pull run dev completions help" -f -a "policy" -d 'Work with trust policy files'
-complete -c wzt -n "__fish_wzt_using_subcommand help; and not __fish_seen_subcommand_from new keys sign inspect verify policy push pull run dev completions help" -f -a "push" -d 'Verify an actor, then push it to an OCI registry'
-complete -c wzt -n "__fish_wzt_using_subcommand help; and not __fish_seen_subcommand_from new keys sign inspect verify policy push pull run dev completions help" -f -a "pull" -d 'Fetch an actor from an OCI registry, verify it, then write it'
-complete -c wzt -n "__fish_wzt_using_subcommand help; and not __fish_seen_subcommand_from new keys sign inspect verify policy push pull run dev completions help" -f -a "run" -d 'Verify an actor and run it: serve an HTTP actor, or run a command once'
-complete -c wzt -n "__fish_wzt_using_subcommand help; and not __fish_seen_subcommand_from new keys sign inspect verify policy push pull run dev completions help" -f -a "dev" -d 'Build, sign and serve the project in this directory, and reload it when its sources change'
-complete -c wzt -n "__fish_wzt_using_subcommand help; and not __fish_seen_subcommand_from new keys sign inspect verify policy push pull run dev completions help" -f -a "completions" -d 'Print the completion script for a shell'
-complete -c wzt -n "__fish_wzt_using_subcommand help; and not __fish_seen_subcommand_from new keys sign inspect verify policy push pull run dev completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c wzt -n "__fish_wzt_using_subcommand claims; and not __fish_seen_subcommand_from sign inspect help" -l keys-dir -d 'The key store directory [default: $WZT_KEYS_DIR, else $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]' -r -F
+complete -c wzt -n "__fish_wzt_using_subcommand claims; and not __fish_seen_subcommand_from sign inspect help" -l passphrase-file -d 'Read the passphrase of encrypted keys from FILE (one trailing newline is ignored) [default: WZT_KEY_PASSPHRASE, else ask on a terminal]' -r -F
+complete -c wzt -n "__fish_wzt_using_subcommand claims; and not __fish_seen_subcommand_from sign inspect help" -l json -d 'Print machine-readable JSON on stdout (field names are stable, see the README)'
+complete -c wzt -n "__fish_wzt_using_subcommand claims; and not __fish_seen_subcommand_from sign inspect help" -l no-color -d 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)'
+complete -c wzt -n "__fish_wzt_using_subcommand claims; and not __fish_seen_subcommand_from sign inspect help" -s h -l help -d 'Print help'
+complete -c wzt -n "__fish_wzt_using_subcommand claims; and not __fish_seen_subcommand_from sign inspect help" -s V -l version -d 'Print version'
+complete -c wzt -n "__fish_wzt_using_subcommand claims; and not __fish_seen_subcommand_from sign inspect help" -f -a "sign" -d 'The same as `wzt sign`'
+complete -c wzt -n "__fish_wzt_using_subcommand claims; and not __fish_seen_subcommand_from sign inspect help" -f -a "inspect" -d 'The same as `wzt inspect`'
+complete -c wzt -n "__fish_wzt_using_subcommand claims; and not __fish_seen_subcommand_from sign inspect help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c wzt -n "__fish_wzt_using_subcommand claims; and __fish_seen_subcommand_from sign" -s c -l caps -d 'Capabilities to grant, comma separated, repeatable: aliases (http, httpclient, kv, msg, log, blob, config, fs, net, rand), contract ids, or `auto` for exactly what the artifact imports' -r
+complete -c wzt -n "__fish_wzt_using_subcommand claims; and __fish_seen_subcommand_from sign" -s n -l name -d 'Actor name [default: the file stem]' -r
+complete -c wzt -n "__fish_wzt_using_subcommand claims; and __fish_seen_subcommand_from sign" -s v -l ver -d 'Human-friendly version, e.g. 1.2.0' -r
+complete -c wzt -n "__fish_wzt_using_subcommand claims; and __fish_seen_subcommand_from sign" -s r -l rev -d 'Revision number' -r
+complete -c wzt -n "__fish_wzt_using_subcommand claims; and __fish_seen_subcommand_from sign" -s t -l tag -d 'A tag (repeatable)' -r
+complete -c wzt -n "__fish_wzt_using_subcommand claims; and __fish_seen_subcommand_from sign" -l call-alias -d 'Alias to call the actor by: lower-case letters, digits, \'_\' and \'/\'' -r
+complete -c wzt -n "__fish_wzt_using_subcommand claims; and __fish_seen_subcommand_from sign" -s x -l expires -d 'When the claims expire: a duration from now (90m, 12h, 30d) or an RFC 3339 time' -r
+complete -c wzt -n "__fish_wzt_using_subcommand claims; and __fish_seen_subcommand_from sign" -s b -l not-before -d 'When the claims become valid: a duration from now or an RFC 3339 time' -r
+complete -c wzt -n "__fish_wzt_using_subcommand claims; and __fish_seen_subcommand_from sign" -s i -l issuer -d 'Issuer (account) key: a store key name, a seed file, or - for standard input' -r
+complete -c wzt -n "__fish_wzt_using_subcommand claims; and __fish_seen_subcommand_from sign" -s s -l subject -d 'Subject (module) key: a store key name, a seed file, or - for standard input' -r
+complete -c wzt -n "__fish_wzt_using_subcommand claims; and __fish_seen_subcommand_from sign" -s o -l output -d 'Output file (one input only) [default: <stem>_s.wasm beside the input]' -r -F
+complete -c wzt -n "__fish_wzt_using_subcommand claims; and __fish_seen_subcommand_from sign" -l out-dir -d 'Write outputs to this directory, as <stem>_s.wasm' -r -F
+complete -c wzt -n "__fish_wzt_using_subcommand claims; and __fish_seen_subcommand_from sign" -l keys-dir -d 'The key store directory [default: $WZT_KEYS_DIR, else $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]' -r -F
+complete -c wzt -n "__fish_wzt_using_subcommand claims; and __fish_seen_subcommand_from sign" -l passphrase-file -d 'Read the passphrase of encrypted keys from FILE (one trailing newline is ignored) [default: WZT_KEY_PASSPHRASE, else ask on a terminal]' -r -F
+complete -c wzt -n "__fish_wzt_using_subcommand claims; and __fish_seen_subcommand_from sign" -l disable-keygen -d 'Fail instead of generating a missing default key'
+complete -c wzt -n "__fish_wzt_using_subcommand claims; and __fish_seen_subcommand_from sign" -l generate-keys -d 'Generate a missing default issuer key even unattended (CI set, or stdin not a terminal)'
+complete -c wzt -n "__fish_wzt_using_subcommand claims; and __fish_seen_subcommand_from sign" -l in-place -d 'Replace each input with its signed version'
+complete -c wzt -n "__fish_wzt_using_subcommand claims; and __fish_seen_subcommand_from sign" -l json -d 'Print machine-readable JSON on stdout (field names are stable, see the README)'
+complete -c wzt -n "__fish_wzt_using_subcommand claims; and __fish_seen_subcommand_from sign" -l no-color -d 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)'
+complete -c wzt -n "__fish_wzt_using_subcommand claims; and __fish_seen_subcommand_from sign" -s h -l help -d 'Print help'
+complete -c wzt -n "__fish_wzt_using_subcommand claims; and __fish_seen_subcommand_from sign" -s V -l version -d 'Print version'
+complete -c wzt -n "__fish_wzt_using_subcommand claims; and __fish_seen_subcommand_from inspect" -l username -d 'Registry user name, with --password-stdin [default: the docker config file\'s entry for the registry, else anonymous]' -r
+complete -c wzt -n "__fish_wzt_using_subcommand claims; and __fish_seen_subcommand_from inspect" -l keys-dir -d 'The key store directory [default: $WZT_KEYS_DIR, else $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]' -r -F
+complete -c wzt -n "__fish_wzt_using_subcommand claims; and __fish_seen_subcommand_from inspect" -l passphrase-file -d 'Read the passphrase of encrypted keys from FILE (one trailing newline is ignored) [default: WZT_KEY_PASSPHRASE, else ask on a terminal]' -r -F
+complete -c wzt -n "__fish_wzt_using_subcommand claims; and __fish_seen_subcommand_from inspect" -l jwt-only -d 'Print only the raw token (exit 1 when there is none)'
+complete -c wzt -n "__fish_wzt_using_subcommand claims; and __fish_seen_subcommand_from inspect" -l insecure -d 'Speak plain HTTP to the registry (a loopback registry gets plain HTTP without it; any other gets HTTPS)'
+complete -c wzt -n "__fish_wzt_using_subcommand claims; and __fish_seen_subcommand_from inspect" -l password-stdin -d 'Read the registry password (or token) for --username from standard input'
+complete -c wzt -n "__fish_wzt_using_subcommand claims; and __fish_seen_subcommand_from inspect" -l json -d 'Print machine-readable JSON on stdout (field names are stable, see the README)'
+complete -c wzt -n "__fish_wzt_using_subcommand claims; and __fish_seen_subcommand_from inspect" -l no-color -d 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)'
+complete -c wzt -n "__fish_wzt_using_subcommand claims; and __fish_seen_subcommand_from inspect" -s h -l help -d 'Print help'
+complete -c wzt -n "__fish_wzt_using_subcommand claims; and __fish_seen_subcommand_from inspect" -s V -l version -d 'Print version'
+complete -c wzt -n "__fish_wzt_using_subcommand claims; and __fish_seen_subcommand_from help" -f -a "sign" -d 'The same as `wzt sign`'
+complete -c wzt -n "__fish_wzt_using_subcommand claims; and __fish_seen_subcommand_from help" -f -a "inspect" -d 'The same as `wzt inspect`'
+complete -c wzt -n "__fish_wzt_using_subcommand claims; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c wzt -n "__fish_wzt_using_subcommand help; and not __fish_seen_subcommand_from new keys sign inspect verify policy push pull run dev build doctor completions claims help" -f -a "new" -d 'Create an actor project from a template: http-hello, kv-counter or command'
+complete -c wzt -n "__fish_wzt_using_subcommand help; and not __fish_seen_subcommand_from new keys sign inspect verify policy push pull run dev build doctor completions claims help" -f -a "keys" -d 'Manage ed25519 keys (nkeys format) in the key store'
+complete -c wzt -n "__fish_wzt_using_subcommand help; and not __fish_seen_subcommand_from new keys sign inspect verify policy push pull run dev build doctor completions claims help" -f -a "sign" -d 'Sign modules or components: embed claims signed by an account key'
+complete -c wzt -n "__fish_wzt_using_subcommand help; and not __fish_seen_subcommand_from new keys sign inspect verify policy push pull run dev build doctor completions claims help" -f -a "inspect" -d 'Show the claims of a module or component, and its imports against its grants'
+complete -c wzt -n "__fish_wzt_using_subcommand help; and not __fish_seen_subcommand_from new keys sign inspect verify policy push pull run dev build doctor completions claims help" -f -a "verify" -d 'Verify signatures and claims against a trust policy'
+complete -c wzt -n "__fish_wzt_using_subcommand help; and not __fish_seen_subcommand_from new keys sign inspect verify policy push pull run dev build doctor completions claims help" -f -a "policy" -d 'Work with trust policy files'
+complete -c wzt -n "__fish_wzt_using_subcommand help; and not __fish_seen_subcommand_from new keys sign inspect verify policy push pull run dev build doctor completions claims help" -f -a "push" -d 'Verify an actor, then push it to an OCI registry'
+complete -c wzt -n "__fish_wzt_using_subcommand help; and not __fish_seen_subcommand_from new keys sign inspect verify policy push pull run dev build doctor completions claims help" -f -a "pull" -d 'Fetch an actor from an OCI registry, verify it, then write it'
+complete -c wzt -n "__fish_wzt_using_subcommand help; and not __fish_seen_subcommand_from new keys sign inspect verify policy push pull run dev build doctor completions claims help" -f -a "run" -d 'Verify an actor and run it: serve an HTTP actor, or run a command once'
+complete -c wzt -n "__fish_wzt_using_subcommand help; and not __fish_seen_subcommand_from new keys sign inspect verify policy push pull run dev build doctor completions claims help" -f -a "dev" -d 'Build, sign and serve the project in this directory, and reload it when its sources change'
+complete -c wzt -n "__fish_wzt_using_subcommand help; and not __fish_seen_subcommand_from new keys sign inspect verify policy push pull run dev build doctor completions claims help" -f -a "build" -d 'Build the project here, sign the artifact, and verify the signed file'
+complete -c wzt -n "__fish_wzt_using_subcommand help; and not __fish_seen_subcommand_from new keys sign inspect verify policy push pull run dev build doctor completions claims help" -f -a "doctor" -d 'Check what wzt needs: the Rust toolchain and wasm targets a project build uses, the key store and its default keys, the compile cache, the project file here, and the clock'
+complete -c wzt -n "__fish_wzt_using_subcommand help; and not __fish_seen_subcommand_from new keys sign inspect verify policy push pull run dev build doctor completions claims help" -f -a "completions" -d 'Print the completion script for a shell'
+complete -c wzt -n "__fish_wzt_using_subcommand help; and not __fish_seen_subcommand_from new keys sign inspect verify policy push pull run dev build doctor completions claims help" -f -a "claims" -d 'wash\'s `claims sign` and `claims inspect`, as `wzt sign` and `wzt inspect`'
+complete -c wzt -n "__fish_wzt_using_subcommand help; and not __fish_seen_subcommand_from new keys sign inspect verify policy push pull run dev build doctor completions claims help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c wzt -n "__fish_wzt_using_subcommand help; and __fish_seen_subcommand_from keys" -f -a "gen" -d 'Generate a key pair and save its seed as <NAME>.nk'
 complete -c wzt -n "__fish_wzt_using_subcommand help; and __fish_seen_subcommand_from keys" -f -a "list" -d 'List the stored keys'
 complete -c wzt -n "__fish_wzt_using_subcommand help; and __fish_seen_subcommand_from keys" -f -a "show" -d 'Show a stored key\'s public key and role'
@@ -331,3 +400,5 @@ complete -c wzt -n "__fish_wzt_using_subcommand help; and __fish_seen_subcommand
 complete -c wzt -n "__fish_wzt_using_subcommand help; and __fish_seen_subcommand_from keys" -f -a "decrypt" -d 'Decrypt a stored key: NAME.nk holds the bare seed again and NAME.pub is removed'
 complete -c wzt -n "__fish_wzt_using_subcommand help; and __fish_seen_subcommand_from keys" -f -a "rm" -d 'Remove a stored key (asks first; without a terminal, requires --yes)'
 complete -c wzt -n "__fish_wzt_using_subcommand help; and __fish_seen_subcommand_from policy" -f -a "init" -d 'Write a commented policy file to start from'
+complete -c wzt -n "__fish_wzt_using_subcommand help; and __fish_seen_subcommand_from claims" -f -a "sign" -d 'The same as `wzt sign`'
+complete -c wzt -n "__fish_wzt_using_subcommand help; and __fish_seen_subcommand_from claims" -f -a "inspect" -d 'The same as `wzt inspect`'

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The main job end to end on a fresh machine, on embedded defaults (no server to set up, a
-# throwaway key store and compile cache): build wzt, create an actor from a template, build it
-# for wasm32-wasip2, sign it through its wzt.toml (keys are generated on first use), inspect and
-# verify it, and serve it in the embedded host to answer one request.
+# throwaway key store and compile cache): build wzt, check the environment, create an actor from
+# a template, build and sign it through its wzt.toml (`--generate-keys`: the demo's throwaway
+# store has no account key, and unattended wzt only makes one when asked), inspect and verify it,
+# and serve it in the embedded host to answer one request.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,8 +20,8 @@ set -x
 cd "$demo"
 "$wzt" new hello --template http-hello
 cd hello
-cargo build --quiet --target wasm32-wasip2 --release
-"$wzt" sign
+"$wzt" doctor
+"$wzt" build --generate-keys    # build command of wzt.toml, sign, verify
 "$wzt" inspect                  # the signed artifact of the project here
-"$wzt" verify target/wasm32-wasip2/release/hello_s.wasm
-"$wzt" run target/wasm32-wasip2/release/hello_s.wasm --request 'GET /'
+"$wzt" verify
+"$wzt" run --request 'GET /'

@@ -6,11 +6,10 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
-use anyhow::{Context as _, bail};
+use anyhow::Context as _;
 use notify_debouncer_mini::notify::RecursiveMode;
 
 use crate::caps::Grants;
@@ -19,7 +18,7 @@ use crate::host::providers::Providers;
 use crate::host::{Actor, EntryPoint, Host};
 use crate::keys::Key;
 use crate::policy::Policy;
-use crate::project::Project;
+use crate::project::{Profile, Project};
 use crate::sign::sign_file;
 use crate::verify::{Admitted, admit};
 
@@ -104,26 +103,9 @@ impl DevLoop {
     /// As [`DevLoop::build`], but `Ok(None)` when the new artifact's module hash is `current`:
     /// the code did not change, so there is nothing to swap.
     pub fn build_unless_unchanged(&self, current: Option<&str>) -> anyhow::Result<Option<Built>> {
-        let command = &self.project.file.build.command;
-        let output = Command::new("sh")
-            .args(["-c", command])
-            .current_dir(&self.project.dir)
-            .env_remove(crate::keys::PASSPHRASE_ENV)
-            .output()
-            .with_context(|| format!("cannot run the build command `{command}`"))?;
-        if !output.status.success() {
-            bail!(
-                "the build failed (`{command}`, {}):\n{}{}",
-                output.status,
-                String::from_utf8_lossy(&output.stdout),
-                String::from_utf8_lossy(&output.stderr)
-            );
-        }
-        // The build may have put a symlink where the artifact goes: check again before signing.
-        self.project.check_artifact_inside()?;
+        let artifact = self.project.run_build(Profile::Default)?;
         let spec = self.project.claims_spec(crate::time::now())?;
         std::fs::create_dir_all(self.signed.parent().expect("a file in .wzt/dev"))?;
-        let artifact = self.project.artifact();
         sign_file(&artifact, &self.signed, &spec, &self.issuer, &self.subject)
             .with_context(|| format!("cannot sign {}", artifact.display()))?;
         let bytes = std::fs::read(&self.signed)?;
@@ -382,8 +364,10 @@ mod tests {
                 build: crate::project::BuildSection {
                     command: "true".into(),
                     artifact: "a.wasm".into(),
+                    release_command: None,
                     watch: watch.iter().map(|s| s.to_string()).collect(),
                 },
+                dev: None,
             },
         }
     }

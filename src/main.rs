@@ -1,11 +1,9 @@
 use std::process::ExitCode;
 
-use clap::Parser;
 use wzt::text::escape_lines;
 
 fn main() -> ExitCode {
-    let cli = wzt::cli::Cli::parse();
-    match wzt::cli::run(cli) {
+    match wzt::cli::parse().and_then(wzt::cli::run) {
         Ok(outcome) => ExitCode::from(outcome.exit_code()),
         Err(err) => {
             // The errors that carry outside text escape it themselves; this catches any other

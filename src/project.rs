@@ -16,6 +16,11 @@ pub const PROJECT_FILE: &str = "wzt.toml";
 pub struct ProjectFile {
     pub actor: ActorSection,
     pub build: BuildSection,
+    /// Host options for `wzt dev` and for `wzt run` without ACTOR, by flag name without the
+    /// dashes: `listen = "127.0.0.1:3000"`, `mock-caps = true`, `allow-host = ["a.example"]`,
+    /// `config = { greeting = "hi" }`. Read as flags typed before the command line's own.
+    #[serde(default)]
+    pub dev: Option<toml::Table>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -41,6 +46,9 @@ pub struct BuildSection {
     pub command: String,
     /// The built artifact, relative to the project directory.
     pub artifact: PathBuf,
+    /// The command of `wzt build --release`, when it differs from `command` (the templates'
+    /// `command` builds in release mode already); it writes `artifact` too.
+    pub release_command: Option<String>,
     /// Extra files `wzt dev` watches, as globs relative to the project directory (for inputs
     /// the sources walk skips: ignored or hidden files the build reads).
     #[serde(default)]
@@ -76,6 +84,46 @@ pub enum ProjectError {
         "{path}: build.artifact '{artifact}' is outside the project; name a file inside the project directory"
     )]
     ArtifactOutside { path: String, artifact: String },
+    #[error("{path}: [dev] {key}: {message}")]
+    DevTable {
+        path: String,
+        key: String,
+        message: String,
+    },
+}
+
+/// A failed build: the command could not start, or it exited unsuccessfully (with its output,
+/// which is what the developer needs to see).
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    #[error("cannot run the build command `{command}`: {source}")]
+    Spawn {
+        command: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("the build failed (`{command}`, {status}):\n{output}")]
+    Failed {
+        command: String,
+        status: std::process::ExitStatus,
+        /// The command's stdout then stderr, lossily decoded.
+        output: String,
+    },
+    #[error(
+        "the build succeeded but did not write the artifact {artifact}; check build.artifact in wzt.toml"
+    )]
+    NoArtifact { artifact: String },
+    #[error(transparent)]
+    Project(#[from] ProjectError),
+}
+
+/// Which of the project's builds to run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Profile {
+    /// `build.command`, writing `build.artifact`.
+    Default,
+    /// `build.release_command` when set, else as `Default`.
+    Release,
 }
 
 /// Refuses a project file (or its directory) that another user owns or that group or others
@@ -195,6 +243,110 @@ impl Project {
 
     pub fn artifact(&self) -> PathBuf {
         self.dir.join(&self.file.build.artifact)
+    }
+
+    /// The `[dev]` table as command-line flags (`--key=value`, repeated for a list, `--key`
+    /// for `true`, `--key=K=V` per entry of a table), for the flags in `allowed` (long names
+    /// without dashes) and not in `given` (flags the command line sets itself). An unknown key
+    /// or a value of the wrong shape is an error naming the key.
+    pub fn dev_args(&self, allowed: &[&str], given: &[&str]) -> Result<Vec<String>, ProjectError> {
+        let Some(table) = &self.file.dev else {
+            return Ok(Vec::new());
+        };
+        let path = self.dir.join(PROJECT_FILE).display().to_string();
+        let bad = |key: &str, message: String| ProjectError::DevTable {
+            path: path.clone(),
+            key: key.to_string(),
+            message,
+        };
+        let scalar = |key: &str, value: &toml::Value| -> Result<String, ProjectError> {
+            match value {
+                toml::Value::String(s) => Ok(s.clone()),
+                toml::Value::Integer(i) => Ok(i.to_string()),
+                toml::Value::Float(f) => Ok(f.to_string()),
+                other => Err(bad(
+                    key,
+                    format!("expected a string or a number, found {}", other.type_str()),
+                )),
+            }
+        };
+        let mut args = Vec::new();
+        for (key, value) in table {
+            if !allowed.contains(&key.as_str()) {
+                return Err(bad(
+                    key,
+                    format!(
+                        "not a host option; the keys are the flags of `wzt run`/`wzt dev` without dashes: {}",
+                        allowed.join(", ")
+                    ),
+                ));
+            }
+            if given.contains(&key.as_str()) {
+                continue;
+            }
+            match value {
+                toml::Value::Boolean(true) => args.push(format!("--{key}")),
+                toml::Value::Boolean(false) => {}
+                toml::Value::Array(items) => {
+                    for item in items {
+                        args.push(format!("--{key}={}", scalar(key, item)?));
+                    }
+                }
+                toml::Value::Table(entries) => {
+                    for (k, v) in entries {
+                        args.push(format!("--{key}={k}={}", scalar(key, v)?));
+                    }
+                }
+                other => args.push(format!("--{key}={}", scalar(key, other)?)),
+            }
+        }
+        Ok(args)
+    }
+
+    /// The build command of `profile`, and whether the project defines one of its own for it.
+    pub fn build_command(&self, profile: Profile) -> (&str, bool) {
+        match (profile, &self.file.build.release_command) {
+            (Profile::Release, Some(command)) => (command, true),
+            (Profile::Release, None) => (&self.file.build.command, false),
+            (Profile::Default, _) => (&self.file.build.command, true),
+        }
+    }
+
+    /// Runs the build command of `profile` with `sh -c` in the project directory, output
+    /// captured, the key passphrase variable removed from its environment; then checks that the
+    /// artifact is where the project says, inside the project. Returns the artifact's path.
+    pub fn run_build(&self, profile: Profile) -> Result<PathBuf, BuildError> {
+        let (command, _) = self.build_command(profile);
+        let output = std::process::Command::new("sh")
+            .args(["-c", command])
+            .current_dir(&self.dir)
+            .env_remove(crate::keys::PASSPHRASE_ENV)
+            .stdin(std::process::Stdio::null())
+            .output()
+            .map_err(|source| BuildError::Spawn {
+                command: command.to_string(),
+                source,
+            })?;
+        if !output.status.success() {
+            return Err(BuildError::Failed {
+                command: command.to_string(),
+                status: output.status,
+                output: format!(
+                    "{}{}",
+                    String::from_utf8_lossy(&output.stdout),
+                    String::from_utf8_lossy(&output.stderr)
+                ),
+            });
+        }
+        // The build may have put a symlink where the artifact goes: check again before use.
+        self.check_artifact_inside()?;
+        let artifact = self.artifact();
+        if !artifact.is_file() {
+            return Err(BuildError::NoArtifact {
+                artifact: artifact.display().to_string(),
+            });
+        }
+        Ok(artifact)
     }
 
     /// The issuer key name: the project's, else `account`.

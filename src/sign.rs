@@ -164,15 +164,19 @@ fn prepare<R: Read + Seek>(
     let layout = Layout::scan(src, len)?;
     let caps = match &spec.grant {
         Grant::List(list) => list.clone(),
-        Grant::Auto => {
-            let needs = caps::needs_of(&layout.imports_and_exports(src)?);
-            if let Some(n) = needs.iter().find(|n| n.need == caps::Need::Unsupported) {
-                return Err(SignError::UnsupportedImport(n.name.clone()));
-            }
-            caps::least_privilege(&needs)
-        }
+        Grant::Auto => auto_grants(&layout, src)?,
     };
     Ok((layout, caps))
+}
+
+/// What `--caps auto` grants: exactly the capabilities the artifact's imports (and exports)
+/// need, least privilege; an import no capability provides is an error.
+pub fn auto_grants<R: Read + Seek>(layout: &Layout, src: &mut R) -> Result<Grants, SignError> {
+    let needs = caps::needs_of(&layout.imports_and_exports(src)?);
+    if let Some(n) = needs.iter().find(|n| n.need == caps::Need::Unsupported) {
+        return Err(SignError::UnsupportedImport(n.name.clone()));
+    }
+    Ok(caps::least_privilege(&needs))
 }
 
 /// Writes the signature-free encoding, then one signature section whose claims carry the hash

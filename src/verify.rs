@@ -200,11 +200,13 @@ pub enum Failure {
     NestedSignature { offset: u64 },
     #[error(transparent)]
     Token(#[from] TokenError),
-    #[error(
-        "the module hash does not match: the claims say {}, the artifact hashes to {actual}; the code was changed after signing",
-        Untrusted(claimed)
-    )]
-    HashMismatch { claimed: String, actual: String },
+    #[error("{}", hash_mismatch(claimed, actual, *revision))]
+    HashMismatch {
+        claimed: String,
+        actual: String,
+        /// The token's `wascap_revision` (absent in the oldest tokens).
+        revision: Option<u32>,
+    },
     #[error("the token is not valid yet: not before {}", crate::time::describe(*not_before, *now))]
     NotYetValid { not_before: u64, now: u64 },
     #[error("the token expired {}", crate::time::describe(*expires, *now))]
@@ -241,6 +243,25 @@ pub enum Failure {
         "the claims carry no {0}, and the policy requires a name and a version; sign with `--name` and `--ver`"
     )]
     MissingNameVersion(&'static str),
+}
+
+fn hash_mismatch(claimed: &str, actual: &str, revision: Option<u32>) -> String {
+    match revision {
+        // Before revision 3 wascap hashed differently (and skips the check for such tokens
+        // itself): the artifact was probably not changed, the token is just too old.
+        Some(r) if r >= crate::claims::WASCAP_REVISION => format!(
+            "the module hash does not match: the claims say {}, the artifact hashes to {actual}; the code was changed after signing",
+            Untrusted(claimed)
+        ),
+        _ => format!(
+            "the module hash does not match, and the token predates wascap revision 3 ({}), whose hash rules differ; wzt checks the hash of every token, so re-sign the artifact with `wzt sign` (claims say {}, the artifact hashes to {actual})",
+            match revision {
+                Some(r) => format!("it says revision {r}"),
+                None => "it carries no revision".to_string(),
+            },
+            Untrusted(claimed)
+        ),
+    }
 }
 
 fn missing_required_cap(cap: &CapabilityId, signed: bool) -> String {
@@ -326,6 +347,7 @@ pub fn evaluate(
         failures.push(Failure::HashMismatch {
             claimed: claims.metadata.module_hash.clone(),
             actual: actual.clone(),
+            revision: claims.wascap_revision,
         });
     }
     let leeway = policy.leeway;

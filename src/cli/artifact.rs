@@ -5,10 +5,11 @@ use std::fs::File;
 use std::io::{BufReader, Cursor, Read, Seek};
 use std::path::Path;
 
-use anyhow::Context as _;
+use anyhow::{Context as _, bail};
 
 use super::Ctx;
 use super::registry_args::{FetchFailure, RegistryOpts, oci_reference};
+use crate::project::Project;
 use crate::verify::{Examined, examine};
 
 /// Where an examined artifact's bytes can be read again (for its imports and exports).
@@ -46,4 +47,31 @@ pub fn examine_source(
             Ok((examined, Box::new(cursor)))
         }
     }
+}
+
+/// The signed artifact of the project here (what `wzt sign` without FILE and `wzt build`
+/// write), for `wzt VERB` without FILE; an error says how to make it.
+pub fn project_signed_artifact(verb: &str) -> anyhow::Result<std::path::PathBuf> {
+    let cwd = std::env::current_dir()?;
+    let project = Project::find(&cwd)?.with_context(|| {
+        format!(
+            "no FILE given and no wzt.toml in this directory or above: name the .wasm to {verb}, or run inside a project (`wzt new`)"
+        )
+    })?;
+    let signed = project.signed_artifact()?;
+    if !signed.is_file() {
+        let artifact = project.artifact();
+        if artifact.is_file() {
+            bail!(
+                "the project's signed artifact {} does not exist yet: sign it with `wzt sign` or `wzt build` (or {verb} the unsigned build: `wzt {verb} {}`)",
+                signed.display(),
+                artifact.display()
+            );
+        }
+        bail!(
+            "the project's signed artifact {} does not exist yet: build and sign it with `wzt build`",
+            signed.display(),
+        );
+    }
+    Ok(signed)
 }

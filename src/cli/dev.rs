@@ -27,9 +27,13 @@ use crate::text::escape_lines;
 /// actor with local providers (or --mock-caps). Changes under the project directory (except
 /// target/ and .wzt/) rebuild, re-sign and swap the running actor; if a build fails, the last
 /// good version keeps serving and the compiler's output is shown. Commands are run again after
-/// each good build. Ctrl-C stops.
+/// each good build. Host options come from the project's `[dev]` table; flags override them.
+/// Ctrl-C stops. Also `wzt watch`.
 #[derive(Debug, Args)]
 pub struct Opts {
+    /// The project directory (or one inside it) [default: the current directory].
+    #[arg(value_name = "DIR")]
+    dir: Option<std::path::PathBuf>,
     #[command(flatten)]
     host: HostArgs,
     /// How long changes must settle before a rebuild starts.
@@ -38,10 +42,23 @@ pub struct Opts {
 }
 
 impl Opts {
+    /// Where to look for the project: DIR, else the current directory.
+    pub fn project_dir(&self) -> anyhow::Result<std::path::PathBuf> {
+        match &self.dir {
+            Some(dir) if !dir.is_dir() => bail!("{} is not a directory", dir.display()),
+            Some(dir) => Ok(dir.clone()),
+            None => Ok(std::env::current_dir()?),
+        }
+    }
+
     pub fn run(self, ctx: &Ctx) -> anyhow::Result<Outcome> {
-        let cwd = std::env::current_dir()?;
-        let project = Project::find(&cwd)?
-            .context("no wzt.toml in this directory or above: create a project with `wzt new`")?;
+        let start = self.project_dir()?;
+        let project = Project::find(&start)?.with_context(|| {
+            format!(
+                "no wzt.toml in {} or above: create a project with `wzt new`",
+                start.display()
+            )
+        })?;
         let store = ctx.store()?;
         let issuer = keysource::default_key(&store, project.issuer(), KeyRole::Account, false)?;
         let subject =

@@ -26,8 +26,13 @@ pub fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
 /// Options of the embedded host and its capability providers.
 #[derive(Debug, Args)]
 pub struct HostArgs {
-    /// Address to serve an HTTP actor on.
-    #[arg(long, default_value = "127.0.0.1:8080", value_name = "ADDR")]
+    /// Address to serve an HTTP actor on (also --addr).
+    #[arg(
+        long,
+        alias = "addr",
+        default_value = "127.0.0.1:8080",
+        value_name = "ADDR"
+    )]
     pub listen: SocketAddr,
     /// An environment variable for the actor, K=V (repeatable).
     #[arg(long = "env", short = 'e', value_name = "K=V", value_parser = parse_key_value)]

@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context as _, bail};
+use anyhow::bail;
 use clap::Args;
 use comfy_table::Cell;
 use serde_json::json;
@@ -13,7 +13,6 @@ use super::registry_args::{FetchFailure, RegistryOpts};
 use super::{Ctx, Outcome};
 use crate::caps::{self, Capability, Direction, Grants, InterfaceNeed, Need};
 use crate::claims::Claims;
-use crate::project::Project;
 use crate::time;
 use crate::verify::{Examined, Seal};
 
@@ -23,7 +22,7 @@ use crate::verify::{Examined, Seal};
 /// file is not readable WebAssembly. An oci://REF is fetched from the registry (through the
 /// blob cache, its digests checked: exit 1 when one does not match) and shown, not judged.
 /// Without FILE, inside a project, the signed artifact that `wzt sign` writes for it
-/// (`<stem>_s.wasm` beside the project's artifact).
+/// (`<stem>_s.wasm` beside the project's artifact). Also `wzt claims inspect`.
 #[derive(Debug, Args)]
 pub struct Opts {
     /// The .wasm file, or oci://REGISTRY/REPOSITORY:TAG [default: the signed artifact of the
@@ -41,7 +40,7 @@ impl Opts {
     pub fn run(self, ctx: &Ctx) -> anyhow::Result<Outcome> {
         let file = match &self.file {
             Some(file) => file.clone(),
-            None => project_signed_artifact()?,
+            None => super::artifact::project_signed_artifact("inspect")?,
         };
         let (examined, mut reader) = match examine_source(ctx, &file, &self.registry) {
             Ok(opened) => opened,
@@ -71,31 +70,6 @@ impl Opts {
         }
         Ok(Outcome::Success)
     }
-}
-
-/// The signed artifact of the project here: what `wzt sign` without FILE writes.
-fn project_signed_artifact() -> anyhow::Result<PathBuf> {
-    let cwd = std::env::current_dir()?;
-    let project = Project::find(&cwd)?.context(
-        "no FILE given and no wzt.toml in this directory or above: name the .wasm to inspect, or run inside a project (`wzt new`)",
-    )?;
-    let signed = project.signed_artifact()?;
-    if !signed.is_file() {
-        let artifact = project.artifact();
-        if artifact.is_file() {
-            bail!(
-                "the project's signed artifact {} does not exist yet: sign it with `wzt sign` (or inspect the unsigned build: `wzt inspect {}`)",
-                signed.display(),
-                artifact.display()
-            );
-        }
-        bail!(
-            "the project's signed artifact {} does not exist yet: build it (`{}`), then sign it with `wzt sign`",
-            signed.display(),
-            project.file.build.command
-        );
-    }
-    Ok(signed)
 }
 
 fn jwt_only(ctx: &Ctx, examined: &Examined) -> anyhow::Result<Outcome> {

@@ -26,6 +26,7 @@ pub struct Opts {
 enum KeysCommand {
     Gen(GenOpts),
     List(ListOpts),
+    #[command(alias = "get")]
     Show(ShowOpts),
     Import(ImportOpts),
     Encrypt(EncryptOpts),

@@ -6,6 +6,7 @@ use std::path::Path;
 
 use anyhow::{Context as _, bail};
 
+use super::Ctx;
 use crate::keys::{self, Key, KeyRole, KeyStore};
 
 /// Reads a seed from standard input (trailing newline allowed).
@@ -83,4 +84,94 @@ pub fn default_key(
         );
     }
     Ok(loaded.key)
+}
+
+/// Environment variables holding seeds, for CI: wzt's own first, then wash's names for the
+/// same seeds (so a pipeline moving from wash keeps its secrets).
+const ISSUER_SEED_ENVS: [&str; 2] = ["WZT_ISSUER_SEED", "WASH_ISSUER_KEY"];
+const SUBJECT_SEED_ENVS: [&str; 2] = ["WZT_SUBJECT_SEED", "WASH_SUBJECT_KEY"];
+
+/// The first of `names` set to a non-empty value, with its value.
+fn seed_from_env(names: &[&'static str]) -> Option<(&'static str, String)> {
+    names.iter().find_map(|name| {
+        std::env::var(name)
+            .ok()
+            .filter(|v| !v.trim().is_empty())
+            .map(|v| (*name, v))
+    })
+}
+
+/// Whether wzt runs unattended: `CI` set (as every CI service does) or stdin not a terminal.
+fn unattended(ctx: &Ctx) -> bool {
+    std::env::var_os("CI").is_some_and(|v| !v.is_empty()) || !ctx.stdin_is_terminal
+}
+
+/// When a missing default key may be generated.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Keygen {
+    /// `--disable-keygen`: never.
+    pub disabled: bool,
+    /// `--generate-keys`: also unattended.
+    pub forced: bool,
+}
+
+/// The issuer (account) key: `explicit` (`--issuer`), else a seed from `WZT_ISSUER_SEED` or
+/// `WASH_ISSUER_KEY`, else the store key `default_name`. A missing store key is generated on a
+/// terminal outside CI; unattended it is an error unless `keygen.forced`.
+pub fn issuer_key(
+    ctx: &Ctx,
+    store: &KeyStore,
+    explicit: Option<&str>,
+    default_name: &str,
+    keygen: Keygen,
+) -> anyhow::Result<Key> {
+    let (key, from) = if let Some(spec) = explicit {
+        (load_key(spec, store).context("--issuer")?, spec)
+    } else if let Some((name, seed)) = seed_from_env(&ISSUER_SEED_ENVS) {
+        (Key::from_seed(&seed).context(name)?, name)
+    } else {
+        if !keygen.disabled && !keygen.forced && unattended(ctx) && !store.contains(default_name)? {
+            bail!(
+                "no account key '{default_name}' in {} to sign with, and wzt does not create one unattended (CI is set or stdin is not a terminal): a key made here would be lost with this machine and nobody could trust what it signs. Create it once with `wzt keys gen account{}` and keep it, or give a seed through WZT_ISSUER_SEED (or WASH_ISSUER_KEY) or --issuer; pass --generate-keys to create it here anyway",
+                store.dir().display(),
+                if default_name == "account" {
+                    String::new()
+                } else {
+                    format!(" --name {default_name}")
+                }
+            );
+        }
+        (
+            default_key(store, default_name, KeyRole::Account, keygen.disabled)?,
+            default_name,
+        )
+    };
+    if key.role() != KeyRole::Account {
+        bail!(
+            "the issuer must be an account key (SA…), but {} is {} key",
+            crate::text::escape(from),
+            key.role().with_article()
+        );
+    }
+    Ok(key)
+}
+
+/// The subject (module) key given explicitly: `explicit` (`--subject`), else a seed from
+/// `WZT_SUBJECT_SEED` or `WASH_SUBJECT_KEY`; `None` when neither is set.
+pub fn explicit_subject(store: &KeyStore, explicit: Option<&str>) -> anyhow::Result<Option<Key>> {
+    let (key, from) = if let Some(spec) = explicit {
+        (load_key(spec, store).context("--subject")?, spec)
+    } else if let Some((name, seed)) = seed_from_env(&SUBJECT_SEED_ENVS) {
+        (Key::from_seed(&seed).context(name)?, name)
+    } else {
+        return Ok(None);
+    };
+    if key.role() != KeyRole::Module {
+        bail!(
+            "the subject must be a module key (SM…), but {} is {} key",
+            crate::text::escape(from),
+            key.role().with_article()
+        );
+    }
+    Ok(Some(key))
 }

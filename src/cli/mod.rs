@@ -6,15 +6,21 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use std::ffi::OsString;
+
 use anyhow::Context as _;
-use clap::{Args, Parser, Subcommand};
+use clap::parser::ValueSource;
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 
 use crate::keys::KeyStore;
 
 mod artifact;
+pub mod build;
+pub mod claims;
 pub mod completions;
 pub mod dev;
 pub mod docs;
+pub mod doctor;
 pub mod host_args;
 pub mod inspect;
 pub mod keys;
@@ -77,9 +83,16 @@ pub enum Command {
     Policy(policy::Opts),
     Push(Box<push::Opts>),
     Pull(Box<pull::Opts>),
+    #[command(alias = "serve", alias = "up")]
     Run(Box<run::Opts>),
+    #[command(alias = "watch")]
     Dev(Box<dev::Opts>),
+    Build(build::Opts),
+    Doctor(doctor::Opts),
     Completions(completions::Opts),
+    /// wash's `claims sign` and `claims inspect`, as `wzt sign` and `wzt inspect`.
+    #[command(hide = true)]
+    Claims(claims::Opts),
 }
 
 /// How a command ended, when it did not fail with an error (which exits 2).
@@ -167,6 +180,75 @@ impl Ctx {
     }
 }
 
+/// Parses the command line; for `wzt dev` and for `wzt run` without ACTOR inside a project,
+/// the project's `[dev]` table supplies the host options the command line does not set
+/// (`Project::dev_args`). Exits on a usage error as clap does.
+pub fn parse() -> anyhow::Result<Cli> {
+    let mut argv: Vec<OsString> = std::env::args_os().collect();
+    let matches = Cli::command().get_matches_from(&argv);
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    let start = match &cli.command {
+        Command::Run(opts) if opts.uses_project() => std::env::current_dir()?,
+        Command::Dev(opts) => opts.project_dir()?,
+        _ => return Ok(cli),
+    };
+    let Some(project) = crate::project::Project::find(&start)? else {
+        return Ok(cli);
+    };
+    let Some((_, sub)) = matches.subcommand() else {
+        return Ok(cli);
+    };
+    let host = host_args::HostArgs::augment_args(clap::Command::new("host"));
+    let names: Vec<(&str, &str)> = host
+        .get_arguments()
+        .filter_map(|a| Some((a.get_id().as_str(), a.get_long()?)))
+        .collect();
+    let allowed: Vec<&str> = names.iter().map(|(_, long)| *long).collect();
+    let given: Vec<&str> = names
+        .iter()
+        .filter(|(id, _)| sub.value_source(id) == Some(ValueSource::CommandLine))
+        .map(|(_, long)| *long)
+        .collect();
+    let extra = project.dev_args(&allowed, &given)?;
+    if extra.is_empty() {
+        return Ok(cli);
+    }
+    let at = subcommand_position(&argv).context("cannot find the command in the command line")?;
+    argv.splice(at + 1..at + 1, extra.into_iter().map(OsString::from));
+    let matches = Cli::command().try_get_matches_from(&argv).map_err(|e| {
+        anyhow::anyhow!(
+            "in the [dev] table of {}: {}",
+            project.dir.join(crate::project::PROJECT_FILE).display(),
+            e.render()
+                .to_string()
+                .lines()
+                .next()
+                .unwrap_or_default()
+                .trim_start_matches("error: ")
+        )
+    })?;
+    Ok(Cli::from_arg_matches(&matches)?)
+}
+
+/// Where the subcommand is in `argv`: the first word that is not an option or the value of a
+/// global option that takes one.
+fn subcommand_position(argv: &[OsString]) -> Option<usize> {
+    let mut skip_value = false;
+    for (i, arg) in argv.iter().enumerate().skip(1) {
+        if skip_value {
+            skip_value = false;
+            continue;
+        }
+        let text = arg.to_string_lossy();
+        if text == "--keys-dir" || text == "--passphrase-file" {
+            skip_value = true;
+        } else if !text.starts_with('-') {
+            return Some(i);
+        }
+    }
+    None
+}
+
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
     let ctx = Ctx::new(&cli.global);
@@ -181,6 +263,9 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Pull(opts) => opts.run(&ctx),
         Command::Run(opts) => opts.run(&ctx),
         Command::Dev(opts) => opts.run(&ctx),
+        Command::Build(opts) => opts.run(&ctx),
+        Command::Doctor(opts) => opts.run(&ctx),
+        Command::Claims(opts) => opts.run(&ctx),
         Command::Completions(opts) => opts.run(&ctx),
     }
 }

@@ -1,6 +1,6 @@
 //! `wzt new`: create an actor project from a template embedded in the binary.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, bail};
 use clap::Args;
@@ -12,20 +12,50 @@ use crate::project::{self, TEMPLATES};
 /// Create an actor project from a template: http-hello, kv-counter or command.
 ///
 /// The project builds to a component with `cargo build --target wasm32-wasip2 --release` and
-/// has a wzt.toml, so `wzt sign` and `wzt dev` work in it at once.
+/// has a wzt.toml, so `wzt build` and `wzt dev` work in it at once. wash's grammar,
+/// `wzt new component NAME`, is read as `wzt new NAME`. `--list` shows the templates.
 #[derive(Debug, Args)]
 pub struct Opts {
     /// The directory to create; its name names the actor and the crate.
-    path: PathBuf,
+    #[arg(required_unless_present = "list")]
+    path: Option<PathBuf>,
+    /// After `component` or `actor` (wash's `new component NAME`): the directory to create.
+    #[arg(hide = true)]
+    wash_name: Option<PathBuf>,
     /// The template [default: ask on a terminal, else http-hello].
     #[arg(long, short = 't', value_name = "TEMPLATE")]
     template: Option<String>,
+    /// List the templates, one line each, and create nothing.
+    #[arg(long, conflicts_with_all = ["path", "template"])]
+    list: bool,
 }
 
 impl Opts {
     pub fn run(self, ctx: &Ctx) -> anyhow::Result<Outcome> {
-        let name = self
-            .path
+        if self.list {
+            return list(ctx);
+        }
+        let dir = match (self.path.clone(), self.wash_name.clone()) {
+            (Some(kind), Some(name))
+                if kind == Path::new("component") || kind == Path::new("actor") =>
+            {
+                name
+            }
+            (Some(first), Some(second)) => bail!(
+                "unexpected argument '{}': `wzt new` takes one directory (`wzt new {}`; wash's `new component NAME` also works)",
+                second.display(),
+                first.display()
+            ),
+            (Some(kind), None) if kind == Path::new("component") || kind == Path::new("actor") => {
+                bail!(
+                    "`wzt new {}` reads as wash's grammar and names no project: `wzt new {0} NAME` or `wzt new NAME` (for a directory really called {0}, write `wzt new ./{0}`)",
+                    kind.display()
+                )
+            }
+            (Some(path), None) => path,
+            (None, _) => bail!("name the directory to create: `wzt new NAME`"),
+        };
+        let name = dir
             .file_name()
             .and_then(|n| n.to_str())
             .context("the project path has no usable name")?
@@ -56,20 +86,20 @@ impl Opts {
             }
             None => &TEMPLATES[0],
         };
-        if self.path.exists()
-            && std::fs::read_dir(&self.path)
+        if dir.exists()
+            && std::fs::read_dir(&dir)
                 .map(|mut d| d.next().is_some())
                 .unwrap_or(true)
         {
             bail!(
                 "{} exists and is not empty; choose a new directory",
-                self.path.display()
+                dir.display()
             );
         }
         for (relative, text) in project::render(template, &name) {
-            let path = self.path.join(relative);
+            let path = dir.join(relative);
             std::fs::create_dir_all(path.parent().expect("a file in the project"))
-                .with_context(|| format!("cannot create {}", self.path.display()))?;
+                .with_context(|| format!("cannot create {}", dir.display()))?;
             crate::fsutil::write_atomically(&path, None, |w| {
                 std::io::Write::write_all(w, text.as_bytes())
             })
@@ -77,19 +107,36 @@ impl Opts {
         }
         if ctx.json {
             output::print_json(&json!({
-                "path": self.path,
+                "path": dir,
                 "name": name,
                 "template": template.name,
             }));
         } else {
             println!(
                 "Created {} from the {} template: {}",
-                self.path.display(),
+                dir.display(),
                 template.name,
                 template.description
             );
-            println!("Next: cd {} && wzt dev", self.path.display());
+            println!("Next: cd {} && wzt dev", dir.display());
         }
         Ok(Outcome::Success)
     }
+}
+
+/// `wzt new --list`: one line per template.
+fn list(ctx: &Ctx) -> anyhow::Result<Outcome> {
+    if ctx.json {
+        output::print_json(&serde_json::Value::Array(
+            TEMPLATES
+                .iter()
+                .map(|t| json!({ "name": t.name, "description": t.description }))
+                .collect(),
+        ));
+    } else {
+        for t in TEMPLATES {
+            println!("{:<11} {}", t.name, t.description);
+        }
+    }
+    Ok(Outcome::Success)
 }

@@ -28,11 +28,18 @@ use crate::verify::{Admitted, Rejection, admit};
 /// requests finish), or answers one --request in-process. A command (wasi:cli/run, or a
 /// preview 1 module's _start) runs once and its exit code is wzt's. An oci://REF is fetched
 /// from the registry through the blob cache (digests checked), then verified the same way.
+/// Without ACTOR, inside a project, its signed artifact (`--build` builds and signs it first),
+/// with the host options of the project's `[dev]` table (flags override them). Also `wzt serve`
+/// and `wzt up`.
 #[derive(Debug, Args)]
 pub struct Opts {
-    /// The actor (.wasm component or preview 1 module), or oci://REGISTRY/REPOSITORY:TAG.
+    /// The actor (.wasm component or preview 1 module), or oci://REGISTRY/REPOSITORY:TAG
+    /// [default: the signed artifact of the wzt.toml project here].
     #[arg(value_name = "ACTOR|oci://REF")]
-    actor: PathBuf,
+    actor: Option<PathBuf>,
+    /// Without ACTOR: build and sign the project first, as `wzt build` does.
+    #[arg(long, conflicts_with = "actor")]
+    build: bool,
     /// Send one request in-process instead of listening, e.g. 'GET /' or 'POST /items';
     /// print the response body; exit 0 for 2xx/3xx, 1 otherwise.
     #[arg(long, value_name = "'METHOD /PATH'")]
@@ -46,8 +53,9 @@ pub struct Opts {
     /// Print the response status line and headers before the body.
     #[arg(long, short = 'i', requires = "request")]
     include: bool,
-    /// Capabilities granted to an unsigned actor run with --allow-unsigned (none by default);
-    /// a signed actor's grants are its claims.
+    /// Capabilities granted to an unsigned actor run with --allow-unsigned (none by default),
+    /// or `auto` for exactly what it imports (still checked against the policy's
+    /// allowed_caps); a signed actor's grants are its claims.
     #[arg(long, value_delimiter = ',', value_name = "CAPS")]
     caps: Vec<String>,
     /// Deliver a message to the actor's wasmcloud:messaging handler before anything else,
@@ -60,16 +68,65 @@ pub struct Opts {
     policy: PolicyOpts,
     #[command(flatten)]
     registry: RegistryOpts,
+    /// Words after ACTOR that are not options: an error with a hint to put them after `--`
+    /// (clap alone would only say "unexpected argument").
+    #[arg(hide = true, value_name = "STRAY")]
+    stray: Vec<String>,
     /// Arguments for a command actor, after `--`.
     #[arg(last = true, value_name = "ARGS")]
     args: Vec<String>,
 }
 
+/// `--caps` for an unsigned actor: the words as given, or `auto` resolved from `bytes`.
+fn unsigned_grants(words: &[String], bytes: &[u8]) -> anyhow::Result<Grants> {
+    match crate::sign::Grant::from_words(words)? {
+        crate::sign::Grant::List(grants) => Ok(grants),
+        crate::sign::Grant::Auto => {
+            let mut src = std::io::Cursor::new(bytes);
+            let layout = crate::wasm::Layout::scan(&mut src, bytes.len() as u64)?;
+            Ok(crate::sign::auto_grants(&layout, &mut src).context("--caps auto")?)
+        }
+    }
+}
+
 impl Opts {
-    pub fn run(self, ctx: &Ctx) -> anyhow::Result<Outcome> {
+    /// Whether this run is of the project here (no ACTOR given): its `[dev]` table applies.
+    pub fn uses_project(&self) -> bool {
+        self.actor.is_none()
+    }
+
+    pub fn run(mut self, ctx: &Ctx) -> anyhow::Result<Outcome> {
+        let actor = match self.actor.take() {
+            Some(actor) => actor,
+            None => {
+                if self.build {
+                    let outcome = super::build::build_for_run(ctx)?;
+                    if outcome != Outcome::Success {
+                        return Ok(outcome);
+                    }
+                }
+                super::artifact::project_signed_artifact("run")?
+            }
+        };
+        self.run_actor(ctx, actor)
+    }
+
+    fn run_actor(self, ctx: &Ctx, actor: PathBuf) -> anyhow::Result<Outcome> {
+        if let Some(first) = self.stray.first() {
+            let shown = self
+                .stray
+                .iter()
+                .map(|w| crate::text::escape(w))
+                .collect::<Vec<_>>()
+                .join(" ");
+            bail!(
+                "unexpected argument '{}' after the actor: arguments for a command actor go after `--`, e.g. `wzt run {} -- {shown}`",
+                crate::text::escape(first),
+                actor.display()
+            );
+        }
         let policy = self.policy.build(ctx)?;
-        let unsigned_grants = Grants::parse(&self.caps)?;
-        let (bytes, default_name) = match registry_args::oci_reference(&self.actor) {
+        let (bytes, default_name) = match registry_args::oci_reference(&actor) {
             Some(reference) => match self.registry.fetch(ctx, reference) {
                 Ok(fetched) => {
                     let name = registry_args::parse_ref(reference)?
@@ -84,20 +141,18 @@ impl Opts {
                 Err(FetchFailure::Error(e)) => return Err(e),
             },
             None => {
-                let bytes = std::fs::read(&self.actor)
-                    .with_context(|| format!("cannot read {}", self.actor.display()))?;
-                let stem = self
-                    .actor
-                    .file_stem()
-                    .map(|s| s.to_string_lossy().into_owned());
+                let bytes = std::fs::read(&actor)
+                    .with_context(|| format!("cannot read {}", actor.display()))?;
+                let stem = actor.file_stem().map(|s| s.to_string_lossy().into_owned());
                 (bytes, stem)
             }
         };
+        let unsigned_grants = unsigned_grants(&self.caps, &bytes)?;
         // Admission verifies the very bytes the host compiles: no window to swap the file.
         let admitted = match admit(bytes, &policy, crate::time::now(), unsigned_grants) {
             Ok(admitted) => admitted,
             Err(Rejection::Failed(failures)) => {
-                eprintln!("refusing to run {}:", self.actor.display());
+                eprintln!("refusing to run {}:", actor.display());
                 for f in &failures {
                     eprintln!("  [{}] {f}", f.code());
                 }
@@ -106,7 +161,7 @@ impl Opts {
             Err(e @ Rejection::GrantsForSignedActor) => return Err(e.into()),
             Err(Rejection::Unreadable(e)) => {
                 return Err(
-                    anyhow::Error::new(e).context(format!("cannot read {}", self.actor.display()))
+                    anyhow::Error::new(e).context(format!("cannot read {}", actor.display()))
                 );
             }
         };
@@ -130,7 +185,7 @@ impl Opts {
                     // Import and export names are the artifact's: shown escaped.
                     eprintln!(
                         "refusing to run {}: {}",
-                        self.actor.display(),
+                        actor.display(),
                         escape(&refusal.to_string())
                     );
                     return Ok(Outcome::CheckFailed);

@@ -16,9 +16,12 @@ use crate::sign::{ClaimsSpec, Grant, Signed, sign_file};
 ///
 /// The output holds the input without any old signature plus exactly one new signature
 /// section. Without --issuer the store key `account` signs; without --subject each file gets
-/// the store key `<stem>_module`. Missing default keys are generated (see --disable-keygen).
+/// the store key `<stem>_module`. A missing `<stem>_module` key is generated; a missing
+/// issuer key is generated only on a terminal outside CI (unattended, with CI set or stdin not a
+/// terminal, it is an error unless --generate-keys: a key made there would be thrown away with
+/// the machine). Every input is checked before any key is created or any file written.
 /// Without FILE, inside a project, the artifact and values of `wzt.toml` are used (flags
-/// override them).
+/// override them). Also `wzt claims sign`.
 #[derive(Debug, Clone, Args)]
 pub struct Opts {
     /// The .wasm files to sign [default: the artifact of the wzt.toml project here].
@@ -57,8 +60,11 @@ pub struct Opts {
     #[arg(long, short = 's', value_name = "KEY")]
     subject: Option<String>,
     /// Fail instead of generating a missing default key.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "generate_keys")]
     disable_keygen: bool,
+    /// Generate a missing default issuer key even unattended (CI set, or stdin not a terminal).
+    #[arg(long)]
+    generate_keys: bool,
     /// Output file (one input only) [default: <stem>_s.wasm beside the input].
     #[arg(long, short = 'o', value_name = "FILE", conflicts_with_all = ["out_dir", "in_place"])]
     output: Option<PathBuf>,
@@ -69,10 +75,6 @@ pub struct Opts {
     #[arg(long)]
     in_place: bool,
 }
-
-/// Environment variables holding seeds, for CI.
-const ISSUER_SEED_ENV: &str = "WZT_ISSUER_SEED";
-const SUBJECT_SEED_ENV: &str = "WZT_SUBJECT_SEED";
 
 impl Opts {
     pub fn run(mut self, ctx: &Ctx) -> anyhow::Result<Outcome> {
@@ -105,11 +107,36 @@ impl Opts {
         if self.issuer.as_deref() == Some("-") && self.subject.as_deref() == Some("-") {
             bail!("--issuer and --subject cannot both read standard input");
         }
+        if let Some(output) = &self.output {
+            check_output_name(ctx, output)?;
+        }
         let store = ctx.store()?;
         let spec = self.claims_spec(now, project_spec)?;
-        let issuer = self.issuer_key(&store, &default_issuer)?;
-        let explicit_subject = self.explicit_subject(&store)?;
-        if let Some(dir) = &self.out_dir {
+        // Every input is checked before any key is loaded or created or any file written: a
+        // bad input must not leave a new key behind.
+        let checked: Vec<(PathBuf, anyhow::Result<()>)> = self
+            .files
+            .iter()
+            .map(|input| (input.clone(), check_input(input)))
+            .collect();
+        let any_good = checked.iter().any(|(_, c)| c.is_ok());
+        let (issuer, explicit_subject) = if any_good {
+            (
+                Some(keysource::issuer_key(
+                    ctx,
+                    &store,
+                    self.issuer.as_deref(),
+                    &default_issuer,
+                    self.keygen(),
+                )?),
+                keysource::explicit_subject(&store, self.subject.as_deref())?,
+            )
+        } else {
+            (None, None)
+        };
+        if let Some(dir) = &self.out_dir
+            && any_good
+        {
             std::fs::create_dir_all(dir)
                 .with_context(|| format!("cannot create output directory {}", dir.display()))?;
         }
@@ -124,11 +151,17 @@ impl Opts {
         });
         let mut outcome = Outcome::Success;
         let mut results = Vec::new();
-        for input in &self.files {
+        for (input, check) in &checked {
             if let Some(bar) = &progress {
                 bar.set_message(input.display().to_string());
             }
-            let result = self.sign_one(&store, input, &spec, &issuer, explicit_subject.as_ref());
+            let result = match (check, &issuer) {
+                (Err(e), _) => Err(anyhow::anyhow!("{e:#}")),
+                (Ok(()), Some(issuer)) => {
+                    self.sign_one(&store, input, &spec, issuer, explicit_subject.as_ref())
+                }
+                (Ok(()), None) => unreachable!("an issuer is loaded when any input is good"),
+            };
             let report = match result {
                 Ok((output, signed)) => {
                     if let Some(bar) = &progress {
@@ -208,40 +241,12 @@ impl Opts {
         Ok(spec)
     }
 
-    fn issuer_key(&self, store: &KeyStore, default_name: &str) -> anyhow::Result<Key> {
-        let key = if let Some(spec) = &self.issuer {
-            keysource::load_key(spec, store).context("--issuer")?
-        } else if let Ok(seed) = std::env::var(ISSUER_SEED_ENV) {
-            Key::from_seed(&seed).context(ISSUER_SEED_ENV)?
-        } else {
-            keysource::default_key(store, default_name, KeyRole::Account, self.disable_keygen)?
-        };
-        if key.role() != KeyRole::Account {
-            bail!(
-                "the issuer must be an account key (SA…), but {} is {} key",
-                self.issuer.as_deref().unwrap_or(ISSUER_SEED_ENV),
-                key.role().with_article()
-            );
+    /// When keys may be generated.
+    fn keygen(&self) -> keysource::Keygen {
+        keysource::Keygen {
+            disabled: self.disable_keygen,
+            forced: self.generate_keys,
         }
-        Ok(key)
-    }
-
-    fn explicit_subject(&self, store: &KeyStore) -> anyhow::Result<Option<Key>> {
-        let key = if let Some(spec) = &self.subject {
-            keysource::load_key(spec, store).context("--subject")?
-        } else if let Ok(seed) = std::env::var(SUBJECT_SEED_ENV) {
-            Key::from_seed(&seed).context(SUBJECT_SEED_ENV)?
-        } else {
-            return Ok(None);
-        };
-        if key.role() != KeyRole::Module {
-            bail!(
-                "the subject must be a module key (SM…), but {} is {} key",
-                self.subject.as_deref().unwrap_or(SUBJECT_SEED_ENV),
-                key.role().with_article()
-            );
-        }
-        Ok(Some(key))
     }
 
     fn sign_one(
@@ -252,9 +257,6 @@ impl Opts {
         issuer: &Key,
         explicit_subject: Option<&Key>,
     ) -> anyhow::Result<(PathBuf, Signed)> {
-        if !input.is_file() {
-            bail!("no such file");
-        }
         let stem = input
             .file_stem()
             .and_then(|s| s.to_str())
@@ -266,7 +268,7 @@ impl Opts {
             None => {
                 let name = keys::module_key_name(stem);
                 generated =
-                    keysource::default_key(store, &name, KeyRole::Module, self.disable_keygen)?;
+                    keysource::default_key(store, &name, KeyRole::Module, self.keygen().disabled)?;
                 &generated
             }
         };
@@ -298,6 +300,41 @@ impl Opts {
         }
         Ok(output)
     }
+}
+
+/// Refuses an input that is missing or not WebAssembly, before any key or file is made.
+fn check_input(input: &Path) -> anyhow::Result<()> {
+    if !input.is_file() {
+        bail!("no such file");
+    }
+    let file = std::fs::File::open(input).context("cannot open it")?;
+    let len = file.metadata()?.len();
+    crate::verify::examine(&mut std::io::BufReader::new(file), len)?;
+    Ok(())
+}
+
+/// `-o` names a wasm file: one not ending in `.wasm` (a wash user's `-o json`) is confirmed on
+/// a terminal and refused otherwise.
+fn check_output_name(ctx: &Ctx, output: &Path) -> anyhow::Result<()> {
+    let is_wasm = output
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("wasm"));
+    if is_wasm {
+        return Ok(());
+    }
+    let shown = crate::text::escape(&output.display().to_string());
+    if ctx.stdin_is_terminal && ctx.stderr_is_terminal && !ctx.json {
+        let prompt = format!(
+            "-o {shown} does not end in .wasm (-o names the signed file; --json is the output format flag). Write the signed wasm to {shown}?"
+        );
+        if output::confirm(&prompt)? {
+            return Ok(());
+        }
+        bail!("not signed: the output name was declined");
+    }
+    bail!(
+        "-o {shown}: the output file does not end in .wasm. -o names the signed wasm file (for JSON output use --json); name a .wasm file, or confirm it on a terminal"
+    )
 }
 
 fn same_file(a: &Path, b: &Path) -> bool {

@@ -20,11 +20,12 @@ use crate::wasm::WasmError;
 /// Exit 0 when every file passes, 1 when any fails a check, 2 when a file cannot be read.
 /// Without --policy or --trusted-issuer, the account keys in the key store are trusted. An
 /// oci://REF is fetched from the registry (through the blob cache, its digests checked) and
-/// verified like a file.
+/// verified like a file. Without FILE, inside a project, its signed artifact.
 #[derive(Debug, Args)]
 pub struct Opts {
-    /// The .wasm files (or oci://REGISTRY/REPOSITORY:TAG references) to verify.
-    #[arg(required = true, value_name = "FILE|oci://REF")]
+    /// The .wasm files (or oci://REGISTRY/REPOSITORY:TAG references) to verify [default: the
+    /// signed artifact of the wzt.toml project here].
+    #[arg(value_name = "FILE|oci://REF")]
     files: Vec<PathBuf>,
     #[command(flatten)]
     policy: PolicyOpts,
@@ -33,7 +34,10 @@ pub struct Opts {
 }
 
 impl Opts {
-    pub fn run(self, ctx: &Ctx) -> anyhow::Result<Outcome> {
+    pub fn run(mut self, ctx: &Ctx) -> anyhow::Result<Outcome> {
+        if self.files.is_empty() {
+            self.files = vec![super::artifact::project_signed_artifact("verify")?];
+        }
         let policy = self.policy.build(ctx)?;
         let now = crate::time::now();
         let mut outcome = Outcome::Success;

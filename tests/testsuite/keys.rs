@@ -1036,7 +1036,7 @@ artifact = "out/demo.wasm"
     assert_eq!(out.status.code(), Some(2));
     let err = stderr_of(&out);
     assert!(
-        err.contains("out/demo_s.wasm does not exist yet") && err.contains("`true`"),
+        err.contains("out/demo_s.wasm does not exist yet") && err.contains("`wzt build`"),
         "{err}"
     );
     // Built, not signed: sign it.

@@ -4,6 +4,7 @@
 
 mod common;
 mod generated;
+mod habits;
 mod hardening;
 mod hostile;
 mod interop;

@@ -53,7 +53,7 @@ fn sign_writes_input_plus_one_section_and_leaves_the_input_alone() {
 }
 
 #[test]
-fn missing_default_keys_are_generated_with_a_notice_unless_disabled() {
+fn missing_default_keys_are_generated_with_a_notice_only_when_asked_unattended() {
     let env = Env::new();
     env.write("actor.wasm", &plain_component());
     let out = env
@@ -73,7 +73,27 @@ error: no account key 'account' in [KEYS] and --disable-keygen is set; create it
     );
     assert!(!env.path("actor_s.wasm").exists());
 
+    // Unattended (stdin is not a terminal here), a missing issuer key is an error that names
+    // the fixes, and nothing is created.
     let out = env.wzt().args(["sign", "actor.wasm"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_snapshot(
+        &stderr_of(&out),
+        str![[r#"
+error: no account key 'account' in [KEYS] to sign with, and wzt does not create one unattended (CI is set or stdin is not a terminal): a key made here would be lost with this machine and nobody could trust what it signs. Create it once with `wzt keys gen account` and keep it, or give a seed through WZT_ISSUER_SEED (or WASH_ISSUER_KEY) or --issuer; pass --generate-keys to create it here anyway
+
+"#]],
+        &[("[KEYS]", &keys)],
+    );
+    assert!(!env.keys_dir().join("account.nk").exists());
+    assert!(!env.keys_dir().join("actor_module.nk").exists());
+    assert!(!env.path("actor_s.wasm").exists());
+
+    let out = env
+        .wzt()
+        .args(["sign", "actor.wasm", "--generate-keys"])
+        .output()
+        .unwrap();
     assert!(out.status.success(), "{}", stderr_of(&out));
     assert_snapshot(
         &stderr_of(&out),

@@ -48,7 +48,7 @@ fn every_template_builds_signs_through_its_project_file_and_runs() {
 
     let dir = generate_and_build(&env, "hello-http", "http-hello");
     let out = in_project(&env, &dir)
-        .args(["sign", "--json"])
+        .args(["sign", "--json", "--generate-keys"])
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", stderr_of(&out));

@@ -1,0 +1,203 @@
+//! `wzt build`: build the project here, sign the artifact with the project's settings, and
+//! verify what was written.
+
+use std::time::{Duration, Instant};
+
+use anyhow::Context as _;
+use clap::Args;
+use serde_json::json;
+
+use super::output::{self, escape};
+use super::{Ctx, Outcome, keysource};
+use crate::caps::Grants;
+use crate::keys::KeyRole;
+use crate::policy::Policy;
+use crate::project::{BuildError, Profile, Project};
+use crate::sign::sign_file;
+use crate::verify::{Rejection, admit};
+
+/// Build the project here, sign the artifact, and verify the signed file.
+///
+/// Runs the project's build command (`[build] command` of wzt.toml; with --release its
+/// `release_command` when it has one), signs the artifact with the project's claims and keys
+/// as `wzt sign` without FILE does (keys and seeds are found the same way, and an unattended
+/// build never creates an issuer key unless --generate-keys), and verifies the signed file:
+/// signature, module hash and validity, with the signing issuer trusted (check it against a
+/// trust policy with `wzt verify`). Exit 1 when the build fails (its output is shown) or the
+/// signed file does not verify.
+#[derive(Debug, Args)]
+pub struct Opts {
+    /// Run the project's `build.release_command` (without one, its build command, which in
+    /// the templates builds in release mode already).
+    #[arg(long)]
+    release: bool,
+    /// Issuer (account) key: a store key name, a seed file, or - for standard input
+    /// [default: WZT_ISSUER_SEED or WASH_ISSUER_KEY, else the project's issuer key].
+    #[arg(long, short = 'i', value_name = "KEY")]
+    issuer: Option<String>,
+    /// Subject (module) key: a store key name, a seed file, or - for standard input
+    /// [default: WZT_SUBJECT_SEED or WASH_SUBJECT_KEY, else the store key `<stem>_module`].
+    #[arg(long, short = 's', value_name = "KEY")]
+    subject: Option<String>,
+    /// Fail instead of generating a missing default key.
+    #[arg(long, conflicts_with = "generate_keys")]
+    disable_keygen: bool,
+    /// Generate a missing default issuer key even unattended (CI set, or stdin not a terminal).
+    #[arg(long)]
+    generate_keys: bool,
+}
+
+/// `wzt run --build`: the default build, reported on stderr in one line (stdout is the run's).
+pub fn build_for_run(ctx: &Ctx) -> anyhow::Result<Outcome> {
+    let opts = Opts {
+        release: false,
+        issuer: None,
+        subject: None,
+        disable_keygen: false,
+        generate_keys: false,
+    };
+    opts.build(ctx, true)
+}
+
+impl Opts {
+    pub fn run(self, ctx: &Ctx) -> anyhow::Result<Outcome> {
+        self.build(ctx, false)
+    }
+
+    fn build(&self, ctx: &Ctx, for_run: bool) -> anyhow::Result<Outcome> {
+        let cwd = std::env::current_dir()?;
+        let project = Project::find(&cwd)?.context(
+            "no wzt.toml in this directory or above: `wzt build` builds a project (create one with `wzt new`); to sign a .wasm you built yourself, use `wzt sign FILE`",
+        )?;
+        let profile = if self.release {
+            Profile::Release
+        } else {
+            Profile::Default
+        };
+        let (command, own) = project.build_command(profile);
+        if self.release && !own {
+            eprintln!(
+                "note: wzt.toml has no build.release_command; running its build command `{}`",
+                escape(command)
+            );
+        }
+        // Keys before the build: a missing key fails in a second, not after a long compile.
+        let store = ctx.store()?;
+        let keygen = keysource::Keygen {
+            disabled: self.disable_keygen,
+            forced: self.generate_keys,
+        };
+        let issuer = keysource::issuer_key(
+            ctx,
+            &store,
+            self.issuer.as_deref(),
+            project.issuer(),
+            keygen,
+        )?;
+        let spec = project.claims_spec(crate::time::now())?;
+
+        let spinner = ((for_run || !ctx.json) && ctx.stderr_is_terminal).then(|| {
+            let bar = indicatif::ProgressBar::new_spinner();
+            bar.set_message(format!("building: {}", escape(command)));
+            bar.enable_steady_tick(Duration::from_millis(100));
+            bar
+        });
+        let started = Instant::now();
+        let built = project.run_build(profile);
+        if let Some(bar) = spinner {
+            bar.finish_and_clear();
+        }
+        let artifact = match built {
+            Ok(artifact) => artifact,
+            Err(e @ (BuildError::Failed { .. } | BuildError::NoArtifact { .. })) => {
+                eprintln!("error: {e}");
+                return Ok(Outcome::CheckFailed);
+            }
+            Err(e) => return Err(e.into()),
+        };
+        let build_time = started.elapsed();
+
+        let subject = match keysource::explicit_subject(&store, self.subject.as_deref())? {
+            Some(key) => key,
+            None => keysource::default_key(
+                &store,
+                &project.subject_key_name()?,
+                KeyRole::Module,
+                self.disable_keygen,
+            )?,
+        };
+        let signed_path = project.signed_artifact()?;
+        let signed = sign_file(&artifact, &signed_path, &spec, &issuer, &subject)
+            .with_context(|| format!("cannot sign {}", artifact.display()))?;
+
+        // Verify what is on disk now, not what was meant to be written.
+        let bytes = std::fs::read(&signed_path)
+            .with_context(|| format!("cannot read {}", signed_path.display()))?;
+        let policy = Policy {
+            trusted_issuers: vec![issuer.public_key().to_string()],
+            ..Policy::default()
+        };
+        let admitted = match admit(bytes, &policy, crate::time::now(), Grants::none()) {
+            Ok(admitted) => admitted,
+            Err(Rejection::Failed(failures)) => {
+                eprintln!("error: {} does not verify:", signed_path.display());
+                for f in &failures {
+                    eprintln!("  [{}] {f}", f.code());
+                }
+                return Ok(Outcome::CheckFailed);
+            }
+            Err(e) => return Err(e.into()),
+        };
+
+        let claims = &signed.claims;
+        if for_run {
+            eprintln!(
+                "wzt: built and signed {} in {:.1?}",
+                signed_path.display(),
+                build_time
+            );
+        } else if ctx.json {
+            output::print_json(&json!({
+                "artifact": artifact,
+                "signed": signed_path,
+                "kind": signed.kind,
+                "module_hash": admitted.module_hash(),
+                "issuer": claims.issuer,
+                "subject": claims.subject,
+                "name": claims.metadata.name,
+                "ver": claims.metadata.ver,
+                "caps": claims.caps(),
+                "build_seconds": build_time.as_secs_f64(),
+            }));
+        } else {
+            let caps: Vec<String> = claims
+                .grants()
+                .iter()
+                .map(|c| escape(c.display_name()))
+                .collect();
+            println!(
+                "Built and signed {} ({}, {:.1?})",
+                signed_path.display(),
+                signed.kind,
+                build_time
+            );
+            println!(
+                "  name {}, version {}",
+                escape(claims.metadata.name.as_deref().unwrap_or("-")),
+                escape(claims.metadata.ver.as_deref().unwrap_or("-"))
+            );
+            println!("  issuer  {}", claims.issuer);
+            println!("  subject {}", claims.subject);
+            println!(
+                "  capabilities: {}",
+                if caps.is_empty() {
+                    "none".to_string()
+                } else {
+                    caps.join(", ")
+                }
+            );
+            println!("  verified: signature, module hash and validity");
+        }
+        Ok(Outcome::Success)
+    }
+}

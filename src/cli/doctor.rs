@@ -1,0 +1,50 @@
+//! `wzt doctor`: check the environment and say how to fix what is wrong.
+
+use clap::Args;
+
+use super::output::{self, escape};
+use super::{Ctx, Outcome};
+use crate::doctor::{Status, run_checks};
+
+/// Check what wzt needs: the Rust toolchain and wasm targets a project build uses, the key
+/// store and its default keys, the compile cache, the project file here, and the clock.
+///
+/// One line per check, with the fix for each that is not ok. Exit 1 when any check fails
+/// (a warning does not fail). Nothing is changed.
+#[derive(Debug, Args)]
+pub struct Opts {}
+
+impl Opts {
+    pub fn run(self, ctx: &Ctx) -> anyhow::Result<Outcome> {
+        let store = ctx.store()?;
+        let cwd = std::env::current_dir()?;
+        let checks = run_checks(&store, &cwd, crate::time::now());
+        let failed = checks.iter().any(|c| c.status == Status::Fail);
+        if ctx.json {
+            output::print_json(&serde_json::to_value(&checks)?);
+        } else {
+            for check in &checks {
+                let (word, good) = match check.status {
+                    Status::Ok => ("ok  ", true),
+                    Status::Warn => ("warn", false),
+                    Status::Fail => ("FAIL", false),
+                };
+                // Paths and file contents can hold anything: escaped.
+                println!(
+                    "{} {:<20} {}",
+                    output::paint(ctx, word, good),
+                    check.name,
+                    escape(&check.detail)
+                );
+                if let Some(fix) = &check.fix {
+                    println!("     {:<20} fix: {}", "", escape(fix));
+                }
+            }
+        }
+        Ok(if failed {
+            Outcome::CheckFailed
+        } else {
+            Outcome::Success
+        })
+    }
+}
