@@ -51,6 +51,9 @@ impl Env {
             .env("DOCKER_CONFIG", self.root.path().join("docker"))
             .env_remove("WZT_ISSUER_SEED")
             .env_remove("WZT_SUBJECT_SEED")
+            .env_remove("WASH_ISSUER_KEY")
+            .env_remove("WASH_SUBJECT_KEY")
+            .env_remove("CI")
             .env_remove("NO_COLOR");
         cmd
     }

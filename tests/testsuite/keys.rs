@@ -1045,7 +1045,10 @@ artifact = "out/demo.wasm"
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr_of(&out).contains("sign it with `wzt sign`"));
     // Signed: `wzt inspect` shows what `wzt sign` wrote.
-    env.wzt().args(["sign"]).assert().success();
+    env.wzt()
+        .args(["sign", "--generate-keys"])
+        .assert()
+        .success();
     let inspected = env.json(&["inspect"], 0);
     assert_eq!(inspected["signed"], true);
     assert_eq!(inspected["claims"]["wascap"]["name"], "demo");
