@@ -359,13 +359,17 @@ _wzt() {
             return 0
             ;;
         wzt__subcmd__claims__subcmd__inspect)
-            opts="-h -V --jwt-only --insecure --username --password-stdin --json --keys-dir --no-color --passphrase-file --help --version"
+            opts="-h -V --jwt-only --insecure --username --password-stdin --registry-timeout --json --keys-dir --no-color --passphrase-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --username)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --registry-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1009,13 +1013,17 @@ _wzt() {
             return 0
             ;;
         wzt__subcmd__inspect)
-            opts="-h -V --jwt-only --insecure --username --password-stdin --json --keys-dir --no-color --passphrase-file --help --version"
+            opts="-h -V --jwt-only --insecure --username --password-stdin --registry-timeout --json --keys-dir --no-color --passphrase-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --username)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --registry-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1457,7 +1465,7 @@ _wzt() {
             return 0
             ;;
         wzt__subcmd__pull)
-            opts="-o -h -V --output --insecure --username --password-stdin --policy --trusted-issuer --leeway --allow-unsigned --require-cap --allow-cap --max-age --require-expiry --revoke --require-name-version --json --keys-dir --no-color --passphrase-file --help --version"
+            opts="-o -h -V --output --force --insecure --username --password-stdin --registry-timeout --policy --trusted-issuer --leeway --allow-unsigned --require-cap --allow-cap --max-age --require-expiry --revoke --require-name-version --json --keys-dir --no-color --passphrase-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1472,6 +1480,10 @@ _wzt() {
                     return 0
                     ;;
                 --username)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --registry-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1519,13 +1531,17 @@ _wzt() {
             return 0
             ;;
         wzt__subcmd__push)
-            opts="-h -V --allow-latest --insecure --username --password-stdin --policy --trusted-issuer --leeway --allow-unsigned --require-cap --allow-cap --max-age --require-expiry --revoke --require-name-version --json --keys-dir --no-color --passphrase-file --help --version"
+            opts="-h -V --allow-latest --insecure --username --password-stdin --registry-timeout --policy --trusted-issuer --leeway --allow-unsigned --require-cap --allow-cap --max-age --require-expiry --revoke --require-name-version --json --keys-dir --no-color --passphrase-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --username)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --registry-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1573,7 +1589,7 @@ _wzt() {
             return 0
             ;;
         wzt__subcmd__run)
-            opts="-H -d -i -e -h -V --build --request --header --data --include --caps --message --listen --env --dir --max-memory --timeout --max-concurrent --no-cache --mock-caps --provider --kv-path --kv-namespace --kv-quota --kv-seed --kv-dump --log-level --config --config-file --trace-caps --allow-host --http-fixtures --msg-replies --trace-file --policy --trusted-issuer --leeway --allow-unsigned --require-cap --allow-cap --max-age --require-expiry --revoke --require-name-version --insecure --username --password-stdin --json --keys-dir --no-color --passphrase-file --help --version"
+            opts="-H -d -i -e -h -V --build --request --header --data --include --caps --message --listen --env --dir --max-memory --timeout --max-concurrent --no-cache --mock-caps --provider --kv-path --kv-namespace --kv-quota --kv-seed --kv-dump --log-level --config --config-file --trace-caps --allow-host --http-fixtures --msg-replies --trace-file --policy --trusted-issuer --leeway --allow-unsigned --require-cap --allow-cap --max-age --require-expiry --revoke --require-name-version --insecure --username --password-stdin --registry-timeout --json --keys-dir --no-color --passphrase-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1719,6 +1735,10 @@ _wzt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --registry-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --keys-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1845,7 +1865,7 @@ _wzt() {
             return 0
             ;;
         wzt__subcmd__verify)
-            opts="-h -V --policy --trusted-issuer --leeway --allow-unsigned --require-cap --allow-cap --max-age --require-expiry --revoke --require-name-version --insecure --username --password-stdin --json --keys-dir --no-color --passphrase-file --help --version"
+            opts="-h -V --policy --trusted-issuer --leeway --allow-unsigned --require-cap --allow-cap --max-age --require-expiry --revoke --require-name-version --insecure --username --password-stdin --registry-timeout --json --keys-dir --no-color --passphrase-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1880,6 +1900,10 @@ _wzt() {
                     return 0
                     ;;
                 --username)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --registry-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

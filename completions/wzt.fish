@@ -149,11 +149,12 @@ complete -c wzt -n "__fish_wzt_using_subcommand sign" -l no-color -d 'Never colo
 complete -c wzt -n "__fish_wzt_using_subcommand sign" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c wzt -n "__fish_wzt_using_subcommand sign" -s V -l version -d 'Print version'
 complete -c wzt -n "__fish_wzt_using_subcommand inspect" -l username -d 'Registry user name, with --password-stdin [default: the docker config file\'s entry for the registry, else anonymous]' -r
+complete -c wzt -n "__fish_wzt_using_subcommand inspect" -l registry-timeout -d 'The most one push or fetch may take in all, e.g. 10m (a registry that trickles bytes is cut off)' -r
 complete -c wzt -n "__fish_wzt_using_subcommand inspect" -l keys-dir -d 'The key store directory [default: $WZT_KEYS_DIR, else $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]' -r -F
 complete -c wzt -n "__fish_wzt_using_subcommand inspect" -l passphrase-file -d 'Read the passphrase of encrypted keys from FILE (one trailing newline is ignored) [default: WZT_KEY_PASSPHRASE, else ask on a terminal]' -r -F
 complete -c wzt -n "__fish_wzt_using_subcommand inspect" -l jwt-only -d 'Print only the raw token (exit 1 when there is none)'
 complete -c wzt -n "__fish_wzt_using_subcommand inspect" -l insecure -d 'Speak plain HTTP to the registry (a loopback registry gets plain HTTP without it; any other gets HTTPS)'
-complete -c wzt -n "__fish_wzt_using_subcommand inspect" -l password-stdin -d 'Read the registry password (or token) for --username from standard input'
+complete -c wzt -n "__fish_wzt_using_subcommand inspect" -l password-stdin -d 'Read the registry password (or token) for --username from standard input. It is used for one registry only: the first one a command contacts'
 complete -c wzt -n "__fish_wzt_using_subcommand inspect" -l json -d 'Print machine-readable JSON on stdout (field names are stable, see the README)'
 complete -c wzt -n "__fish_wzt_using_subcommand inspect" -l no-color -d 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)'
 complete -c wzt -n "__fish_wzt_using_subcommand inspect" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -166,13 +167,14 @@ complete -c wzt -n "__fish_wzt_using_subcommand verify" -l allow-cap -d 'Reject 
 complete -c wzt -n "__fish_wzt_using_subcommand verify" -l max-age -d 'Reject tokens issued longer ago than this, e.g. 90d' -r
 complete -c wzt -n "__fish_wzt_using_subcommand verify" -l revoke -d 'Reject this token id (jti) or subject key (repeatable)' -r
 complete -c wzt -n "__fish_wzt_using_subcommand verify" -l username -d 'Registry user name, with --password-stdin [default: the docker config file\'s entry for the registry, else anonymous]' -r
+complete -c wzt -n "__fish_wzt_using_subcommand verify" -l registry-timeout -d 'The most one push or fetch may take in all, e.g. 10m (a registry that trickles bytes is cut off)' -r
 complete -c wzt -n "__fish_wzt_using_subcommand verify" -l keys-dir -d 'The key store directory [default: $WZT_KEYS_DIR, else $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]' -r -F
 complete -c wzt -n "__fish_wzt_using_subcommand verify" -l passphrase-file -d 'Read the passphrase of encrypted keys from FILE (one trailing newline is ignored) [default: WZT_KEY_PASSPHRASE, else ask on a terminal]' -r -F
 complete -c wzt -n "__fish_wzt_using_subcommand verify" -l allow-unsigned -d 'Accept artifacts that carry no signature'
 complete -c wzt -n "__fish_wzt_using_subcommand verify" -l require-expiry -d 'Reject tokens that never expire'
 complete -c wzt -n "__fish_wzt_using_subcommand verify" -l require-name-version -d 'Reject claims without a name and a version'
 complete -c wzt -n "__fish_wzt_using_subcommand verify" -l insecure -d 'Speak plain HTTP to the registry (a loopback registry gets plain HTTP without it; any other gets HTTPS)'
-complete -c wzt -n "__fish_wzt_using_subcommand verify" -l password-stdin -d 'Read the registry password (or token) for --username from standard input'
+complete -c wzt -n "__fish_wzt_using_subcommand verify" -l password-stdin -d 'Read the registry password (or token) for --username from standard input. It is used for one registry only: the first one a command contacts'
 complete -c wzt -n "__fish_wzt_using_subcommand verify" -l json -d 'Print machine-readable JSON on stdout (field names are stable, see the README)'
 complete -c wzt -n "__fish_wzt_using_subcommand verify" -l no-color -d 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)'
 complete -c wzt -n "__fish_wzt_using_subcommand verify" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -195,6 +197,7 @@ complete -c wzt -n "__fish_wzt_using_subcommand policy; and __fish_seen_subcomma
 complete -c wzt -n "__fish_wzt_using_subcommand policy; and __fish_seen_subcommand_from help" -f -a "init" -d 'Write a commented policy file to start from'
 complete -c wzt -n "__fish_wzt_using_subcommand policy; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c wzt -n "__fish_wzt_using_subcommand push" -l username -d 'Registry user name, with --password-stdin [default: the docker config file\'s entry for the registry, else anonymous]' -r
+complete -c wzt -n "__fish_wzt_using_subcommand push" -l registry-timeout -d 'The most one push or fetch may take in all, e.g. 10m (a registry that trickles bytes is cut off)' -r
 complete -c wzt -n "__fish_wzt_using_subcommand push" -l policy -d 'A TOML trust policy (`wzt policy init` writes one to start from)' -r -F
 complete -c wzt -n "__fish_wzt_using_subcommand push" -l trusted-issuer -d 'Trust this issuer: an account public key or a store key name (repeatable)' -r
 complete -c wzt -n "__fish_wzt_using_subcommand push" -l leeway -d 'Clock skew tolerated for expiry and not-before, e.g. 30s [default: 0s]' -r
@@ -206,7 +209,7 @@ complete -c wzt -n "__fish_wzt_using_subcommand push" -l keys-dir -d 'The key st
 complete -c wzt -n "__fish_wzt_using_subcommand push" -l passphrase-file -d 'Read the passphrase of encrypted keys from FILE (one trailing newline is ignored) [default: WZT_KEY_PASSPHRASE, else ask on a terminal]' -r -F
 complete -c wzt -n "__fish_wzt_using_subcommand push" -l allow-latest -d 'Push to the tag `latest` (refused otherwise: a moving tag is overwritten only on purpose)'
 complete -c wzt -n "__fish_wzt_using_subcommand push" -l insecure -d 'Speak plain HTTP to the registry (a loopback registry gets plain HTTP without it; any other gets HTTPS)'
-complete -c wzt -n "__fish_wzt_using_subcommand push" -l password-stdin -d 'Read the registry password (or token) for --username from standard input'
+complete -c wzt -n "__fish_wzt_using_subcommand push" -l password-stdin -d 'Read the registry password (or token) for --username from standard input. It is used for one registry only: the first one a command contacts'
 complete -c wzt -n "__fish_wzt_using_subcommand push" -l allow-unsigned -d 'Accept artifacts that carry no signature'
 complete -c wzt -n "__fish_wzt_using_subcommand push" -l require-expiry -d 'Reject tokens that never expire'
 complete -c wzt -n "__fish_wzt_using_subcommand push" -l require-name-version -d 'Reject claims without a name and a version'
@@ -216,6 +219,7 @@ complete -c wzt -n "__fish_wzt_using_subcommand push" -s h -l help -d 'Print hel
 complete -c wzt -n "__fish_wzt_using_subcommand push" -s V -l version -d 'Print version'
 complete -c wzt -n "__fish_wzt_using_subcommand pull" -s o -l output -d 'Where to write the actor [default: the repository\'s last name, .wasm, here]' -r -F
 complete -c wzt -n "__fish_wzt_using_subcommand pull" -l username -d 'Registry user name, with --password-stdin [default: the docker config file\'s entry for the registry, else anonymous]' -r
+complete -c wzt -n "__fish_wzt_using_subcommand pull" -l registry-timeout -d 'The most one push or fetch may take in all, e.g. 10m (a registry that trickles bytes is cut off)' -r
 complete -c wzt -n "__fish_wzt_using_subcommand pull" -l policy -d 'A TOML trust policy (`wzt policy init` writes one to start from)' -r -F
 complete -c wzt -n "__fish_wzt_using_subcommand pull" -l trusted-issuer -d 'Trust this issuer: an account public key or a store key name (repeatable)' -r
 complete -c wzt -n "__fish_wzt_using_subcommand pull" -l leeway -d 'Clock skew tolerated for expiry and not-before, e.g. 30s [default: 0s]' -r
@@ -225,8 +229,9 @@ complete -c wzt -n "__fish_wzt_using_subcommand pull" -l max-age -d 'Reject toke
 complete -c wzt -n "__fish_wzt_using_subcommand pull" -l revoke -d 'Reject this token id (jti) or subject key (repeatable)' -r
 complete -c wzt -n "__fish_wzt_using_subcommand pull" -l keys-dir -d 'The key store directory [default: $WZT_KEYS_DIR, else $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]' -r -F
 complete -c wzt -n "__fish_wzt_using_subcommand pull" -l passphrase-file -d 'Read the passphrase of encrypted keys from FILE (one trailing newline is ignored) [default: WZT_KEY_PASSPHRASE, else ask on a terminal]' -r -F
+complete -c wzt -n "__fish_wzt_using_subcommand pull" -l force -d 'Replace the output file when it exists (never anything but a regular file)'
 complete -c wzt -n "__fish_wzt_using_subcommand pull" -l insecure -d 'Speak plain HTTP to the registry (a loopback registry gets plain HTTP without it; any other gets HTTPS)'
-complete -c wzt -n "__fish_wzt_using_subcommand pull" -l password-stdin -d 'Read the registry password (or token) for --username from standard input'
+complete -c wzt -n "__fish_wzt_using_subcommand pull" -l password-stdin -d 'Read the registry password (or token) for --username from standard input. It is used for one registry only: the first one a command contacts'
 complete -c wzt -n "__fish_wzt_using_subcommand pull" -l allow-unsigned -d 'Accept artifacts that carry no signature'
 complete -c wzt -n "__fish_wzt_using_subcommand pull" -l require-expiry -d 'Reject tokens that never expire'
 complete -c wzt -n "__fish_wzt_using_subcommand pull" -l require-name-version -d 'Reject claims without a name and a version'
@@ -266,6 +271,7 @@ complete -c wzt -n "__fish_wzt_using_subcommand run" -l allow-cap -d 'Reject gra
 complete -c wzt -n "__fish_wzt_using_subcommand run" -l max-age -d 'Reject tokens issued longer ago than this, e.g. 90d' -r
 complete -c wzt -n "__fish_wzt_using_subcommand run" -l revoke -d 'Reject this token id (jti) or subject key (repeatable)' -r
 complete -c wzt -n "__fish_wzt_using_subcommand run" -l username -d 'Registry user name, with --password-stdin [default: the docker config file\'s entry for the registry, else anonymous]' -r
+complete -c wzt -n "__fish_wzt_using_subcommand run" -l registry-timeout -d 'The most one push or fetch may take in all, e.g. 10m (a registry that trickles bytes is cut off)' -r
 complete -c wzt -n "__fish_wzt_using_subcommand run" -l keys-dir -d 'The key store directory [default: $WZT_KEYS_DIR, else $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]' -r -F
 complete -c wzt -n "__fish_wzt_using_subcommand run" -l passphrase-file -d 'Read the passphrase of encrypted keys from FILE (one trailing newline is ignored) [default: WZT_KEY_PASSPHRASE, else ask on a terminal]' -r -F
 complete -c wzt -n "__fish_wzt_using_subcommand run" -l build -d 'Without ACTOR: build and sign the project first, as `wzt build` does'
@@ -277,7 +283,7 @@ complete -c wzt -n "__fish_wzt_using_subcommand run" -l allow-unsigned -d 'Accep
 complete -c wzt -n "__fish_wzt_using_subcommand run" -l require-expiry -d 'Reject tokens that never expire'
 complete -c wzt -n "__fish_wzt_using_subcommand run" -l require-name-version -d 'Reject claims without a name and a version'
 complete -c wzt -n "__fish_wzt_using_subcommand run" -l insecure -d 'Speak plain HTTP to the registry (a loopback registry gets plain HTTP without it; any other gets HTTPS)'
-complete -c wzt -n "__fish_wzt_using_subcommand run" -l password-stdin -d 'Read the registry password (or token) for --username from standard input'
+complete -c wzt -n "__fish_wzt_using_subcommand run" -l password-stdin -d 'Read the registry password (or token) for --username from standard input. It is used for one registry only: the first one a command contacts'
 complete -c wzt -n "__fish_wzt_using_subcommand run" -l json -d 'Print machine-readable JSON on stdout (field names are stable, see the README)'
 complete -c wzt -n "__fish_wzt_using_subcommand run" -l no-color -d 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)'
 complete -c wzt -n "__fish_wzt_using_subcommand run" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -365,11 +371,12 @@ complete -c wzt -n "__fish_wzt_using_subcommand claims; and __fish_seen_subcomma
 complete -c wzt -n "__fish_wzt_using_subcommand claims; and __fish_seen_subcommand_from sign" -s h -l help -d 'Print help'
 complete -c wzt -n "__fish_wzt_using_subcommand claims; and __fish_seen_subcommand_from sign" -s V -l version -d 'Print version'
 complete -c wzt -n "__fish_wzt_using_subcommand claims; and __fish_seen_subcommand_from inspect" -l username -d 'Registry user name, with --password-stdin [default: the docker config file\'s entry for the registry, else anonymous]' -r
+complete -c wzt -n "__fish_wzt_using_subcommand claims; and __fish_seen_subcommand_from inspect" -l registry-timeout -d 'The most one push or fetch may take in all, e.g. 10m (a registry that trickles bytes is cut off)' -r
 complete -c wzt -n "__fish_wzt_using_subcommand claims; and __fish_seen_subcommand_from inspect" -l keys-dir -d 'The key store directory [default: $WZT_KEYS_DIR, else $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]' -r -F
 complete -c wzt -n "__fish_wzt_using_subcommand claims; and __fish_seen_subcommand_from inspect" -l passphrase-file -d 'Read the passphrase of encrypted keys from FILE (one trailing newline is ignored) [default: WZT_KEY_PASSPHRASE, else ask on a terminal]' -r -F
 complete -c wzt -n "__fish_wzt_using_subcommand claims; and __fish_seen_subcommand_from inspect" -l jwt-only -d 'Print only the raw token (exit 1 when there is none)'
 complete -c wzt -n "__fish_wzt_using_subcommand claims; and __fish_seen_subcommand_from inspect" -l insecure -d 'Speak plain HTTP to the registry (a loopback registry gets plain HTTP without it; any other gets HTTPS)'
-complete -c wzt -n "__fish_wzt_using_subcommand claims; and __fish_seen_subcommand_from inspect" -l password-stdin -d 'Read the registry password (or token) for --username from standard input'
+complete -c wzt -n "__fish_wzt_using_subcommand claims; and __fish_seen_subcommand_from inspect" -l password-stdin -d 'Read the registry password (or token) for --username from standard input. It is used for one registry only: the first one a command contacts'
 complete -c wzt -n "__fish_wzt_using_subcommand claims; and __fish_seen_subcommand_from inspect" -l json -d 'Print machine-readable JSON on stdout (field names are stable, see the README)'
 complete -c wzt -n "__fish_wzt_using_subcommand claims; and __fish_seen_subcommand_from inspect" -l no-color -d 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)'
 complete -c wzt -n "__fish_wzt_using_subcommand claims; and __fish_seen_subcommand_from inspect" -s h -l help -d 'Print help'

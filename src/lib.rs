@@ -21,6 +21,7 @@ pub mod host;
 pub mod keys;
 pub mod policy;
 pub mod project;
+#[cfg(feature = "runtime")]
 pub mod registry;
 pub mod sign;
 pub mod text;

@@ -3,7 +3,7 @@
 use std::io::Write as _;
 use std::path::PathBuf;
 
-use anyhow::Context as _;
+use anyhow::{Context as _, bail};
 use clap::Args;
 use serde_json::json;
 
@@ -33,6 +33,9 @@ pub struct Opts {
     /// Where to write the actor [default: the repository's last name, .wasm, here].
     #[arg(long, short = 'o', value_name = "FILE")]
     output: Option<PathBuf>,
+    /// Replace the output file when it exists (never anything but a regular file).
+    #[arg(long)]
+    force: bool,
     #[command(flatten)]
     registry: RegistryOpts,
     #[command(flatten)]
@@ -47,6 +50,21 @@ impl Opts {
             .output
             .clone()
             .unwrap_or_else(|| PathBuf::from(format!("{}.wasm", reference.short_name())));
+        // Checked before anything is fetched, and the file is replaced atomically after.
+        if let Ok(meta) = std::fs::symlink_metadata(&output_path) {
+            if !meta.is_file() {
+                bail!(
+                    "{} exists and is not a regular file; name another output with -o",
+                    output_path.display()
+                );
+            }
+            if !self.force {
+                bail!(
+                    "{} exists; pass --force to replace it, or name another output with -o",
+                    output_path.display()
+                );
+            }
+        }
         let registry = self.registry.connect(&reference)?;
         let cache = registry_args::open_cache();
         let bar = ProgressBar::new(ctx);

@@ -15,7 +15,7 @@ use crate::registry::{
 };
 
 /// Registry connection flags.
-#[derive(Debug, Clone, Default, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct RegistryOpts {
     /// Speak plain HTTP to the registry (a loopback registry gets plain HTTP without it; any
     /// other gets HTTPS).
@@ -25,17 +25,34 @@ pub struct RegistryOpts {
     /// for the registry, else anonymous].
     #[arg(long, requires = "password_stdin", value_name = "USER")]
     pub username: Option<String>,
-    /// Read the registry password (or token) for --username from standard input.
+    /// Read the registry password (or token) for --username from standard input. It is
+    /// used for one registry only: the first one a command contacts.
     #[arg(long, requires = "username")]
     pub password_stdin: bool,
-    /// The password, once read (standard input is read once, however many references).
+    /// The most one push or fetch may take in all, e.g. 10m (a registry that trickles bytes
+    /// is cut off).
+    #[arg(long, default_value = "10m", value_name = "DURATION", value_parser = crate::time::parse_std_duration)]
+    pub registry_timeout: std::time::Duration,
+    /// The password, once read, with the registry it is for (standard input is read once).
     #[arg(skip)]
     password: ReadOnce,
 }
 
-/// A password read once; its `Debug` never shows it.
+impl Default for RegistryOpts {
+    fn default() -> RegistryOpts {
+        RegistryOpts {
+            insecure: false,
+            username: None,
+            password_stdin: false,
+            registry_timeout: registry::DEFAULT_DEADLINE,
+            password: ReadOnce::default(),
+        }
+    }
+}
+
+/// A password read once, and the registry it was read for; its `Debug` never shows it.
 #[derive(Clone, Default)]
-struct ReadOnce(std::sync::OnceLock<String>);
+struct ReadOnce(std::sync::OnceLock<(String, String)>);
 
 impl std::fmt::Debug for ReadOnce {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -55,7 +72,13 @@ impl RegistryOpts {
     pub fn credentials(&self, reference: &ImageRef) -> anyhow::Result<Credentials> {
         if let Some(username) = &self.username {
             let password = match self.password.0.get() {
-                Some(password) => password.clone(),
+                // Flag credentials belong to one registry: never sent to a second one.
+                Some((registry, _)) if registry != reference.registry() => anyhow::bail!(
+                    "--username/--password-stdin are for {}, and {} is another registry; give its credentials in the docker config file, or run one command per registry",
+                    escape(registry),
+                    escape(reference.registry())
+                ),
+                Some((_, password)) => password.clone(),
                 None => {
                     let mut text = String::new();
                     std::io::stdin()
@@ -70,7 +93,11 @@ impl RegistryOpts {
                         !password.is_empty(),
                         "--password-stdin: standard input holds no password"
                     );
-                    self.password.0.get_or_init(|| password).clone()
+                    self.password
+                        .0
+                        .get_or_init(|| (reference.registry().to_string(), password))
+                        .1
+                        .clone()
                 }
             };
             return Ok(Credentials::Basic {
@@ -96,6 +123,7 @@ impl RegistryOpts {
         let options = registry::Options {
             insecure: self.insecure,
             credentials: self.credentials(reference)?,
+            deadline: self.registry_timeout,
         };
         Registry::new(reference, &options).map_err(registry_error)
     }

@@ -41,6 +41,9 @@ pub enum Cached {
     /// A file that is not the blob it is named after (or not a safe file); it was removed,
     /// and the text says why.
     Refused(String),
+    /// A good copy of the blob (its content matches the digest) whose size is not the one
+    /// asked for: whoever declared that size is wrong. The copy is kept.
+    OtherSize(u64),
 }
 
 /// An opened, checked blob cache directory.
@@ -68,6 +71,7 @@ impl BlobCache {
                 },
             })?;
         }
+        remove_stale_temporaries(&dir);
         Ok(BlobCache { dir })
     }
 
@@ -93,16 +97,22 @@ impl BlobCache {
             Ok(None) => return Cached::Miss,
             Err(why) => return self.refuse(&path, why),
         };
-        let limit = size.unwrap_or(max);
         let mut data = Vec::new();
-        if let Err(e) = file.take(limit + 1).read_to_end(&mut data) {
+        if let Err(e) = file.take(max + 1).read_to_end(&mut data) {
             return self.refuse(&path, format!("it cannot be read: {e}"));
         }
-        if size.is_some_and(|s| data.len() as u64 != s) || data.len() as u64 > limit {
-            return self.refuse(&path, "its size is not the blob's".into());
+        if data.len() as u64 > max {
+            return self.refuse(&path, "it is larger than any blob wzt reads".into());
         }
         if Digest::of(&data) != *digest {
             return self.refuse(&path, "its content does not match its digest".into());
+        }
+        // The content is the digest's: a size that disagrees is the asker's error, and the
+        // good copy stays.
+        if let Some(size) = size
+            && data.len() as u64 != size
+        {
+            return Cached::OtherSize(data.len() as u64);
         }
         Cached::Hit(data)
     }
@@ -133,6 +143,26 @@ impl BlobCache {
 
 /// A blob on its way into the cache: a private temporary file in the cache directory, removed
 /// unless committed.
+/// Temporary files older than an hour are what an interrupted download left: removed.
+fn remove_stale_temporaries(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let stale = entry
+            .metadata()
+            .ok()
+            .filter(|m| m.is_file())
+            .and_then(|m| m.modified().ok())
+            .is_some_and(|t| t < hour_ago);
+        if stale && name.to_string_lossy().starts_with(".wzt-blob-") {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
 pub struct BlobWriter {
     file: io::BufWriter<tempfile::NamedTempFile>,
 }
@@ -160,17 +190,23 @@ mod tests {
         let root = tempfile::tempdir().unwrap();
         let cache = BlobCache::open(root.path()).unwrap();
         let digest = Digest::of(b"wasm bytes");
-        assert!(matches!(cache.get(&digest, Some(10), 0), Cached::Miss));
+        assert!(matches!(cache.get(&digest, Some(10), 10), Cached::Miss));
         cache.put(&digest, b"wasm bytes").unwrap();
-        assert!(matches!(cache.get(&digest, Some(10), 0), Cached::Hit(b) if b == b"wasm bytes"));
+        assert!(matches!(cache.get(&digest, Some(10), 10), Cached::Hit(b) if b == b"wasm bytes"));
         assert!(matches!(cache.get(&digest, None, 100), Cached::Hit(_)));
         // Too big for an unknown size.
+        // A size that disagrees with a good copy is the asker's error: the copy stays.
+        assert!(matches!(
+            cache.get(&digest, Some(11), 100),
+            Cached::OtherSize(10)
+        ));
+        assert!(cache.path(&digest).exists());
         assert!(matches!(cache.get(&digest, None, 5), Cached::Refused(_)));
 
         // Altered content is refused and removed.
         cache.put(&digest, b"wasm bytez").unwrap();
         assert!(matches!(
-            cache.get(&digest, Some(10), 0),
+            cache.get(&digest, Some(10), 10),
             Cached::Refused(_)
         ));
         assert!(!cache.path(&digest).exists());

@@ -1,8 +1,10 @@
 //! Distribution through OCI registries (docs/design.md §12, DESIGN.md §10): pushing an
 //! admitted actor as a CNCF wasm OCI artifact, and fetching one back with every digest checked.
 //!
-//! The registry protocol is `oci-client`'s (the client `wkg` uses); this module decides what is
-//! sent and what is believed. Nothing here prints: progress goes to a [`Progress`] the caller
+//! References and manifest types are `oci-client`'s (the crate `wkg` uses); the requests go
+//! through [`transport`], wzt's own small client on reqwest, because `oci-client`'s could be
+//! steered by a hostile registry in ways its configuration cannot stop (see `transport`). This
+//! module decides what is sent and what is believed. Nothing here prints: progress goes to a [`Progress`] the caller
 //! passes, and strings that came from a registry are returned as they are, for the caller to
 //! escape before they reach a terminal.
 //!
@@ -11,15 +13,14 @@
 //! - a fetch checks the manifest's digest (against the pinned one, when the reference has one)
 //!   and the layer's size and digest before returning bytes; [`Registry::pull`] then admits
 //!   them (`verify::admit`), and its caller writes or runs only an `Admitted`;
-//! - plain HTTP only to a loopback registry or when asked (`insecure`).
+//! - plain HTTP only to a loopback registry or when asked (`insecure`), for every URL a
+//!   registry points to as well (redirects, token servers, upload locations);
+//! - every operation ends within [`Options::deadline`].
 
 use std::time::Duration;
 
 use futures_util::StreamExt as _;
-use oci_client::client::{ClientConfig, ClientProtocol};
-use oci_client::errors::OciDistributionError;
 use oci_client::manifest::{OciDescriptor, OciImageManifest};
-use oci_client::secrets::RegistryAuth;
 use sha2::Digest as _;
 
 use crate::caps::Grants;
@@ -31,6 +32,7 @@ pub mod auth;
 pub mod cache;
 pub mod layout;
 mod reference;
+pub mod transport;
 
 pub use auth::Credentials;
 pub use cache::{BlobCache, BlobCacheError, Cached};
@@ -39,11 +41,12 @@ pub use layout::{
     WASM_LAYER_MEDIA_TYPE,
 };
 pub use reference::{Digest, ImageRef, RefError};
+use transport::{MAX_MANIFEST_SIZE, Transport, TransportError};
 
 /// The largest wasm layer wzt fetches (it is held in memory to be verified and run).
 pub const MAX_LAYER_SIZE: u64 = 1 << 30;
-/// The largest manifest wzt reads from the cache.
-const MAX_MANIFEST_SIZE: u64 = 4 << 20;
+/// How long a push or a fetch may take in all, by default.
+pub const DEFAULT_DEADLINE: Duration = Duration::from_secs(600);
 
 /// How to reach a registry.
 #[derive(Debug, Clone)]
@@ -51,6 +54,8 @@ pub struct Options {
     /// Plain HTTP even to a registry that is not on this machine.
     pub insecure: bool,
     pub credentials: Credentials,
+    /// The most one push or fetch may take (a registry that trickles bytes is cut off).
+    pub deadline: Duration,
 }
 
 /// Why a registry operation failed.
@@ -63,10 +68,16 @@ pub enum RegistryError {
         action: &'static str,
         reference: String,
         #[source]
-        source: OciDistributionError,
+        source: TransportError,
     },
     #[error("cannot set up the registry client")]
-    Client(#[source] OciDistributionError),
+    Client(#[source] TransportError),
+    #[error("{action} {reference}: it took longer than {} s (--registry-timeout)", deadline.as_secs())]
+    Timeout {
+        action: &'static str,
+        reference: String,
+        deadline: Duration,
+    },
     /// What arrived is not what was asked for (a failed check).
     #[error(
         "the {what} of {reference} does not match its digest: expected {expected}, got {actual}"
@@ -185,8 +196,8 @@ pub struct Pulled {
 
 /// A client for one registry.
 pub struct Registry {
-    client: oci_client::Client,
-    auth: RegistryAuth,
+    transport: Transport,
+    deadline: Duration,
 }
 
 impl Registry {
@@ -195,49 +206,40 @@ impl Registry {
     pub fn new(reference: &ImageRef, options: &Options) -> Result<Registry, RegistryError> {
         // reqwest is built without a provider of its own; this process's rustls uses ring.
         let _ = rustls::crypto::ring::default_provider().install_default();
-        let protocol = if options.insecure || reference.is_loopback() {
-            ClientProtocol::HttpsExcept(vec![reference.resolved_registry().to_string()])
-        } else {
-            ClientProtocol::Https
-        };
-        let config = ClientConfig {
-            protocol,
-            // One PUT per blob: fewer round trips than 4 MiB chunks.
-            use_monolithic_push: true,
-            connect_timeout: Some(Duration::from_secs(30)),
-            read_timeout: Some(Duration::from_secs(120)),
-            user_agent: concat!("wzt/", env!("CARGO_PKG_VERSION")),
-            ..ClientConfig::default()
-        };
-        let client = oci_client::Client::try_from(config).map_err(RegistryError::Client)?;
-        let auth = match &options.credentials {
-            Credentials::Anonymous => RegistryAuth::Anonymous,
-            Credentials::Basic { username, password } => {
-                RegistryAuth::Basic(username.clone(), password.clone())
-            }
-        };
-        Ok(Registry { client, auth })
+        let transport = Transport::new(reference, options.insecure, options.credentials.clone())
+            .map_err(RegistryError::Client)?;
+        Ok(Registry {
+            transport,
+            deadline: options.deadline,
+        })
     }
 
     fn registry_error(
         action: &'static str,
         reference: &ImageRef,
-    ) -> impl FnOnce(OciDistributionError) -> RegistryError {
+    ) -> impl FnOnce(TransportError) -> RegistryError {
         let reference = reference.to_string();
-        move |source| match source {
-            OciDistributionError::DigestError(
-                oci_client::errors::DigestError::VerificationError { expected, actual },
-            ) => RegistryError::DigestMismatch {
-                what: "manifest",
-                reference,
-                expected,
-                actual,
-            },
-            source => RegistryError::Registry {
+        move |source| RegistryError::Registry {
+            action,
+            reference,
+            source,
+        }
+    }
+
+    /// Runs `operation` within the deadline.
+    async fn within<T>(
+        &self,
+        action: &'static str,
+        reference: &ImageRef,
+        operation: impl std::future::Future<Output = Result<T, RegistryError>>,
+    ) -> Result<T, RegistryError> {
+        match tokio::time::timeout(self.deadline, operation).await {
+            Ok(result) => result,
+            Err(_) => Err(RegistryError::Timeout {
                 action,
-                reference,
-                source,
-            },
+                reference: reference.to_string(),
+                deadline: self.deadline,
+            }),
         }
     }
 
@@ -247,6 +249,21 @@ impl Registry {
     /// when given, is `admitted`'s layer hashed ahead of time (used only when it holds the very
     /// same buffer; see [`Layer::for_admitted`]).
     pub async fn push(
+        &self,
+        reference: &ImageRef,
+        admitted: &Admitted,
+        layer: Option<Layer>,
+        now: u64,
+    ) -> Result<Pushed, RegistryError> {
+        self.within(
+            "cannot push to",
+            reference,
+            self.push_now(reference, admitted, layer, now),
+        )
+        .await
+    }
+
+    async fn push_now(
         &self,
         reference: &ImageRef,
         admitted: &Admitted,
@@ -265,10 +282,7 @@ impl Registry {
                 actual: artifact.manifest_digest.to_string(),
             });
         }
-        let image = reference.reference();
-        self.client
-            .store_auth_if_needed(image.resolve_registry(), &self.auth)
-            .await;
+        let repository = reference.repository();
         let mut blobs_reused = 0;
         let blobs: [(&Digest, bytes::Bytes); 2] = [
             (&artifact.layer_digest, layer.data()),
@@ -279,22 +293,33 @@ impl Registry {
         ];
         for (digest, data) in blobs {
             let exists = self
-                .client
-                .blob_exists(image, digest.as_str())
+                .transport
+                .blob_exists(repository, digest.as_str())
                 .await
                 .map_err(Self::registry_error("cannot push to", reference))?;
             if exists {
                 blobs_reused += 1;
                 continue;
             }
-            self.client
-                .push_blob(image, data, digest.as_str())
+            self.transport
+                .push_blob(repository, digest.as_str(), data)
                 .await
                 .map_err(Self::registry_error("cannot push a blob to", reference))?;
         }
-        let content_type = http::HeaderValue::from_static(OCI_MANIFEST_MEDIA_TYPE);
-        self.client
-            .push_manifest_raw(image, artifact.manifest.clone(), content_type)
+        // A tag when the reference has one (`REF:TAG@sha256:…` sets the tag; the digest was
+        // checked above), else the digest.
+        let target = match (reference.tag(), reference.digest()) {
+            (Some(tag), _) => tag.to_string(),
+            (None, Some(digest)) => digest.to_string(),
+            (None, None) => unreachable!("ImageRef always has a tag or a digest"),
+        };
+        self.transport
+            .push_manifest(
+                repository,
+                &target,
+                OCI_MANIFEST_MEDIA_TYPE,
+                bytes::Bytes::from(artifact.manifest.clone()),
+            )
             .await
             .map_err(Self::registry_error(
                 "cannot push the manifest to",
@@ -321,12 +346,30 @@ impl Registry {
         cache: Option<&BlobCache>,
         progress: &dyn Progress,
     ) -> Result<Fetched, RegistryError> {
-        let image = reference.reference();
+        let fetched = self
+            .within(
+                "cannot fetch",
+                reference,
+                self.fetch_now(reference, cache, progress),
+            )
+            .await;
+        if fetched.is_err() {
+            progress.finish();
+        }
+        fetched
+    }
+
+    async fn fetch_now(
+        &self,
+        reference: &ImageRef,
+        cache: Option<&BlobCache>,
+        progress: &dyn Progress,
+    ) -> Result<Fetched, RegistryError> {
         let pinned = reference.digest();
         let cached_manifest = match (&pinned, cache) {
             (Some(digest), Some(cache)) => match cache.get(digest, None, MAX_MANIFEST_SIZE) {
                 Cached::Hit(bytes) => Some(bytes),
-                Cached::Miss | Cached::Refused(_) => None,
+                Cached::Miss | Cached::Refused(_) | Cached::OtherSize(_) => None,
             },
             _ => None,
         };
@@ -336,11 +379,18 @@ impl Registry {
                 pinned.clone().expect("only pinned manifests are cached"),
             ),
             None => {
-                let (bytes, _) = self
-                    .client
-                    .pull_manifest_raw(
-                        image,
-                        &self.auth,
+                let target = match &pinned {
+                    Some(digest) => digest.to_string(),
+                    None => reference
+                        .tag()
+                        .expect("ImageRef always has a tag or a digest")
+                        .to_string(),
+                };
+                let (bytes, said) = self
+                    .transport
+                    .manifest(
+                        reference.repository(),
+                        &target,
                         &[OCI_MANIFEST_MEDIA_TYPE, DOCKER_MANIFEST_MEDIA_TYPE],
                     )
                     .await
@@ -348,8 +398,19 @@ impl Registry {
                         "cannot fetch the manifest of",
                         reference,
                     ))?;
-                // The digest is recomputed here, whatever the registry's headers said.
+                // The digest is recomputed here; a registry that names another one for these
+                // bytes holds a manifest that changed after it was stored.
                 let digest = Digest::of(&bytes);
+                if let Some(said) = said
+                    && said != digest.as_str()
+                {
+                    return Err(RegistryError::DigestMismatch {
+                        what: "manifest",
+                        reference: reference.to_string(),
+                        expected: said,
+                        actual: digest.to_string(),
+                    });
+                }
                 if let Some(pinned) = &pinned {
                     if *pinned != digest {
                         return Err(RegistryError::DigestMismatch {
@@ -385,19 +446,27 @@ impl Registry {
                 size,
             });
         }
-        let (bytes, layer_source) = match cache.map(|c| c.get(&layer_digest, Some(size), size)) {
-            Some(Cached::Hit(bytes)) => (bytes, LayerSource::Cache),
-            other => {
-                let bytes = self
-                    .download(reference, layer, &layer_digest, size, cache, progress)
-                    .await?;
-                let source = match other {
-                    Some(Cached::Refused(why)) => LayerSource::RefetchedFromRegistry(why),
-                    _ => LayerSource::Registry,
-                };
-                (bytes, source)
-            }
-        };
+        let (bytes, layer_source) =
+            match cache.map(|c| c.get(&layer_digest, Some(size), MAX_LAYER_SIZE)) {
+                Some(Cached::Hit(bytes)) => (bytes, LayerSource::Cache),
+                Some(Cached::OtherSize(actual)) => {
+                    return Err(RegistryError::SizeMismatch {
+                        reference: reference.to_string(),
+                        declared: size,
+                        why: format!("the blob of that digest is {actual} bytes"),
+                    });
+                }
+                other => {
+                    let bytes = self
+                        .download(reference, &layer_digest, size, cache, progress)
+                        .await?;
+                    let source = match other {
+                        Some(Cached::Refused(why)) => LayerSource::RefetchedFromRegistry(why),
+                        _ => LayerSource::Registry,
+                    };
+                    (bytes, source)
+                }
+            };
         Ok(Fetched {
             info: FetchInfo {
                 reference: reference.to_string(),
@@ -418,27 +487,34 @@ impl Registry {
     async fn download(
         &self,
         reference: &ImageRef,
-        layer: &OciDescriptor,
         digest: &Digest,
         size: u64,
         cache: Option<&BlobCache>,
         progress: &dyn Progress,
     ) -> Result<Vec<u8>, RegistryError> {
-        let image = reference.reference();
-        self.client
-            .store_auth_if_needed(image.resolve_registry(), &self.auth)
-            .await;
-        let mut stream = self
-            .client
-            .pull_blob_stream(image, layer)
+        let declared = self
+            .transport
+            .blob(reference.repository(), digest.as_str())
             .await
             .map_err(Self::registry_error("cannot fetch the layer of", reference))?;
+        if declared.content_length().is_some_and(|n| n > size) {
+            return Err(RegistryError::SizeMismatch {
+                reference: reference.to_string(),
+                declared: size,
+                why: format!(
+                    "the registry announces {} bytes",
+                    declared.content_length().unwrap_or_default()
+                ),
+            });
+        }
+        let mut stream = declared.bytes_stream();
         let mut writer = match cache {
             Some(cache) => Some(cache.writer().map_err(RegistryError::Cache)?),
             None => None,
         };
         let mut hasher = sha2::Sha256::new();
-        let mut bytes = Vec::with_capacity(size as usize);
+        // Grown as bytes arrive (at most `size`), not reserved up front on the manifest's word.
+        let mut bytes = Vec::with_capacity(size.min(8 << 20) as usize);
         progress.start(size);
         let mut stream_error = None;
         while let Some(chunk) = stream.next().await {
@@ -467,8 +543,6 @@ impl Registry {
         progress.finish();
         let actual = Digest::from_hasher(hasher);
         let complete = bytes.len() as u64 == size;
-        // oci-client checks digests too and ends the stream with an error when one does not
-        // match; the digest recomputed here decides, and names both.
         if complete && actual != *digest {
             return Err(RegistryError::DigestMismatch {
                 what: "layer",
@@ -478,22 +552,10 @@ impl Registry {
             });
         }
         if let Some(e) = stream_error {
-            let is_digest_error = e
-                .get_ref()
-                .is_some_and(|inner| inner.is::<oci_client::errors::DigestError>());
-            return Err(if is_digest_error {
-                RegistryError::DigestMismatch {
-                    what: "layer",
-                    reference: reference.to_string(),
-                    expected: digest.to_string(),
-                    actual: e.to_string(),
-                }
-            } else {
-                RegistryError::Registry {
-                    action: "cannot fetch the layer of",
-                    reference: reference.to_string(),
-                    source: OciDistributionError::IoError(e),
-                }
+            return Err(RegistryError::Registry {
+                action: "cannot fetch the layer of",
+                reference: reference.to_string(),
+                source: TransportError::Http(e),
             });
         }
         if !complete {

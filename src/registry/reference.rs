@@ -104,10 +104,6 @@ impl ImageRef {
         Ok(ImageRef { inner, tagged })
     }
 
-    pub(crate) fn reference(&self) -> &Reference {
-        &self.inner
-    }
-
     /// The registry as written (`127.0.0.1:5000`, `ghcr.io`; `docker.io` when none was).
     pub fn registry(&self) -> &str {
         self.inner.registry()

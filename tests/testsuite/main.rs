@@ -10,6 +10,7 @@ mod hostile;
 mod interop;
 mod keys;
 mod oci;
+mod oci_hostile;
 mod providers;
 mod readme;
 mod run;

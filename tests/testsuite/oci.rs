@@ -125,7 +125,21 @@ fn oci_push_then_pull_round_trips_the_exact_bytes() {
     assert_eq!(pulled["name"], "echo");
     assert_eq!(other.read("echo.wasm"), signed);
     let pinned = format!("{}@{digest}", registry.reference("actors/echo"));
-    let again = other.json(&["pull", &pinned, "--trusted-issuer", &issuer], 0);
+    // An existing output is replaced only with --force.
+    let out = other
+        .wzt()
+        .args(["pull", &pinned, "--trusted-issuer", &issuer])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        stderr_of(&out),
+        "error: echo.wasm exists; pass --force to replace it, or name another output with -o\n"
+    );
+    let again = other.json(
+        &["pull", &pinned, "--trusted-issuer", &issuer, "--force"],
+        0,
+    );
     assert_eq!(again["cached"], true);
     assert_eq!(again["file"], "echo.wasm");
     assert_eq!(other.read("echo.wasm"), signed);
