@@ -2,11 +2,16 @@
 # Benchmark: `wzt run` against `wasmtime serve` (wasmtime-cli 48 from crates.io) serving the same
 # HTTP component, driven by the same load generator (wrk) in one run; then cold start to first
 # response of `wzt run --request` with and without the compile cache.
-# Usage: bash benches/run_http.sh [SECONDS] [CONNECTIONS]   (summary on stdout)
+# The native baseline (examples/bench_native.rs: hyper + tokio answering the same body) runs in
+# the same run, at each concurrency.
+# Usage: bash benches/run_http.sh [SECONDS] ["CONNECTIONS..."] [WZT RUN FLAGS...]
+#   e.g. bash benches/run_http.sh 10 "1 8 32 128"        (summary on stdout)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-10}
-conns=${2:-32}
+conns=${2:-1 8 32 128}
+shift 2 2>/dev/null || shift $#
+wzt_flags="$*"
 
 need() { command -v "$1" >/dev/null || { apt-get update -qq && apt-get install -y -qq "$2"; }; }
 need wrk wrk
@@ -18,6 +23,8 @@ wasmtime="$tools/bin/wasmtime"
 
 rustup target list --installed | grep -qx wasm32-wasip2 || rustup target add wasm32-wasip2
 cargo build --release --quiet
+cargo build --release --quiet --example bench_native
+native=target/release/examples/bench_native
 cargo build --release --quiet --locked --target wasm32-wasip2 --target-dir target/fixtures \
   --manifest-path tests/fixtures/http-actor/Cargo.toml
 wzt=target/release/wzt
@@ -37,39 +44,56 @@ wait_ready() {
   return 1
 }
 
-load() { # name addr
-  wrk -t1 -c"$conns" -d"${secs}s" --latency "http://$2/" > "$dir/$1.wrk"
-  local rps p99
-  rps=$(awk '/^Requests\/sec/ {print $2}' "$dir/$1.wrk")
-  p99=$(awk '$1 == "99%" {print $2}' "$dir/$1.wrk")
-  echo "$1 $rps $p99" >> "$dir/results"
+# peak_rss PID: the server's peak resident set (VmHWM), in MiB.
+peak_rss() { awk '/^VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/$1/status"; }
+
+load() { # name addr pid: one wrk run per concurrency, the server's peak RSS after them all
+  for c in $conns; do
+    wrk -t1 -c"$c" -d"${secs}s" --latency "http://$2/" > "$dir/$1-$c.wrk"
+    local rps p50 p99
+    rps=$(awk '/^Requests\/sec/ {print $2}' "$dir/$1-$c.wrk")
+    p50=$(awk '$1 == "50%" {print $2}' "$dir/$1-$c.wrk")
+    p99=$(awk '$1 == "99%" {print $2}' "$dir/$1-$c.wrk")
+    echo "$1 $c $rps $p50 $p99" >> "$dir/results"
+  done
+  echo "$1 $(peak_rss "$3")" >> "$dir/rss"
 }
 
-"$wzt" run "$actor" --listen 127.0.0.1:18080 --max-concurrent "$conns" 2> "$dir/wzt.log" &
+"$native" 127.0.0.1:18082 &
+native_pid=$!
+wait_ready 127.0.0.1:18082
+load "native" 127.0.0.1:18082 "$native_pid"
+kill "$native_pid"; wait "$native_pid" || true
+
+"$wzt" run "$actor" --listen 127.0.0.1:18080 $wzt_flags 2> "$dir/wzt.log" &
 wzt_pid=$!
 wait_ready 127.0.0.1:18080
-curl -fsS http://127.0.0.1:18080/ >/dev/null
-load "wzt-run" 127.0.0.1:18080
+load "wzt-run" 127.0.0.1:18080 "$wzt_pid"
 kill -INT "$wzt_pid"; wait "$wzt_pid" || true
 
 "$wasmtime" serve -S cli --addr 127.0.0.1:18081 "$actor" 2> "$dir/wasmtime.log" &
 wt_pid=$!
 wait_ready 127.0.0.1:18081
-load "wasmtime-serve" 127.0.0.1:18081
+load "wasmtime-serve" 127.0.0.1:18081 "$wt_pid"
 kill -INT "$wt_pid"; wait "$wt_pid" || true
 
 hyperfine -N --warmup 2 --runs 20 --export-json "$dir/cold.json" \
   -n "wzt run --request (compile cache)" "$wzt run $actor --request /" \
   -n "wzt run --request --no-cache" "$wzt run $actor --request / --no-cache" > "$dir/cold.txt"
 
-python3 - "$dir" "$secs" "$conns" <<'PY'
+python3 - "$dir" "$secs" <<'PY'
 import json, sys
-d, secs, conns = sys.argv[1:4]
+d, secs = sys.argv[1:3]
 rows = [l.split() for l in open(f"{d}/results")]
-ref = float(next(r for r in rows if r[0] == "wasmtime-serve")[1])
-print(f"\n| server ({conns} connections, {secs} s, wrk) | requests/s | vs wasmtime serve | p99 latency |\n|---|---|---|---|")
-for name, rps, p99 in rows:
-    print(f"| {name} | {float(rps):.0f} | {float(rps)/ref:.2f}x | {p99} |")
+rss = dict(l.split() for l in open(f"{d}/rss"))
+by = {(r[0], r[1]): r for r in rows}
+def rps(name, c): return float(by[(name, c)][2])
+print(f"\n| server | connections | requests/s | vs wasmtime serve | vs native | p50 | p99 |\n|---|---|---|---|---|---|---|")
+for name, c, r, p50, p99 in rows:
+    print(f"| {name} | {c} | {float(r):.0f} | {float(r)/rps('wasmtime-serve', c):.2f}x | {float(r)/rps('native', c):.2f}x | {p50} | {p99} |")
+print("\n| server | peak RSS (MiB) |\n|---|---|")
+for name, mib in rss.items():
+    print(f"| {name} | {mib} |")
 runs = json.load(open(f"{d}/cold.json"))["results"]
 base = runs[0]["mean"]
 print("\n| cold start to first response | mean ± σ (ms) | vs cached |\n|---|---|---|")

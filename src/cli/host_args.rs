@@ -49,6 +49,11 @@ pub struct HostArgs {
     /// Invocations running at once; more wait.
     #[arg(long, default_value_t = 64, value_name = "N")]
     pub max_concurrent: usize,
+    /// Memory kept resident per instance slot between invocations and reset in place (only
+    /// touched pages), e.g. 16MiB; 0 returns it all to the kernel after each invocation.
+    /// More is faster and holds more memory while idle.
+    #[arg(long, default_value_t = host::DEFAULT_KEEP_RESIDENT, value_name = "SIZE", value_parser = host::parse_size)]
+    pub keep_resident: u64,
     /// Compile without reading or writing the compile cache ($XDG_CACHE_HOME/wzt).
     #[arg(long)]
     pub no_cache: bool,
@@ -271,6 +276,7 @@ impl HostArgs {
             args: args.to_vec(),
             env: self.env.clone(),
             dirs,
+            keep_resident: self.keep_resident,
         })
     }
 

@@ -31,7 +31,7 @@ pub struct RegistryOpts {
     pub password_stdin: bool,
     /// The most one push or fetch may take in all, e.g. 10m (a registry that trickles bytes
     /// is cut off).
-    #[arg(long, default_value = "10m", value_name = "DURATION", value_parser = crate::time::parse_std_duration)]
+    #[arg(long, default_value = "10m", value_name = "DURATION", value_parser = parse_registry_timeout)]
     pub registry_timeout: std::time::Duration,
     /// The password, once read, with the registry it is for (standard input is read once).
     #[arg(skip)]
@@ -48,6 +48,15 @@ impl Default for RegistryOpts {
             password: ReadOnce::default(),
         }
     }
+}
+
+/// `--registry-timeout`: a duration of at least one second.
+fn parse_registry_timeout(text: &str) -> Result<std::time::Duration, String> {
+    let duration = crate::time::parse_std_duration(text)?;
+    if duration < std::time::Duration::from_secs(1) {
+        return Err("the registry timeout must be at least 1s".into());
+    }
+    Ok(duration)
 }
 
 /// A password read once, and the registry it was read for; its `Debug` never shows it.

@@ -124,7 +124,12 @@ fn config(options: &HostOptions, pooling: bool) -> Config {
             .max_core_instances_per_component(limits::MAX_INSTANCES as u32)
             .max_memories_per_component(limits::MAX_MEMORIES as u32)
             .max_tables_per_component(limits::MAX_TABLES as u32)
-            .table_elements(limits::MAX_TABLE_ELEMENTS);
+            .table_elements(limits::MAX_TABLE_ELEMENTS)
+            .linear_memory_keep_resident(options.keep_resident as usize)
+            .table_keep_resident((options.keep_resident as usize).min(1 << 20))
+            // Only the pages an invocation touched are reset (Linux 6.7+; else all of the
+            // kept-resident bytes are).
+            .pagemap_scan(wasmtime::Enabled::Auto);
         config.allocation_strategy(InstanceAllocationStrategy::Pooling(pool));
     }
     config

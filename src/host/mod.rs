@@ -39,6 +39,11 @@ pub struct HostOptions {
     pub env: Vec<(String, String)>,
     /// Host directories preopened for the guest, with the `fs` grant.
     pub dirs: Vec<Preopen>,
+    /// Bytes of each linear memory (and table) kept resident between invocations and reset
+    /// with `memset` (only the pages that were touched, where the kernel has `PAGEMAP_SCAN`)
+    /// instead of being handed back to the kernel with `madvise`; 0 hands everything back.
+    /// Trades memory held by idle slots for fewer page faults and TLB shootdowns.
+    pub keep_resident: u64,
 }
 
 /// A host directory the guest sees at `guest`: `HOST[::GUEST]` on the command line (the guest
@@ -123,9 +128,14 @@ impl Default for HostOptions {
             args: Vec::new(),
             env: Vec::new(),
             dirs: Vec::new(),
+            keep_resident: DEFAULT_KEEP_RESIDENT,
         }
     }
 }
+
+/// The default of [`HostOptions::keep_resident`] (`--keep-resident`), chosen by measurement
+/// (BENCHMARKS.md).
+pub const DEFAULT_KEEP_RESIDENT: u64 = 0;
 
 /// Something the host reports while it runs an actor.
 #[derive(Debug, Clone)]

@@ -143,12 +143,14 @@ impl BlobCache {
 
 /// A blob on its way into the cache: a private temporary file in the cache directory, removed
 /// unless committed.
-/// Temporary files older than an hour are what an interrupted download left: removed.
+/// Temporary files older than a day are what an interrupted download left: removed. (A
+/// download in progress writes its file as bytes arrive, and none runs for a day: the longest
+/// is `--registry-timeout`.)
 fn remove_stale_temporaries(dir: &Path) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };
-    let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    let day_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(24 * 3600);
     for entry in entries.flatten() {
         let name = entry.file_name();
         let stale = entry
@@ -156,7 +158,7 @@ fn remove_stale_temporaries(dir: &Path) {
             .ok()
             .filter(|m| m.is_file())
             .and_then(|m| m.modified().ok())
-            .is_some_and(|t| t < hour_ago);
+            .is_some_and(|t| t < day_ago);
         if stale && name.to_string_lossy().starts_with(".wzt-blob-") {
             let _ = std::fs::remove_file(entry.path());
         }

@@ -66,6 +66,8 @@ pub enum TransportError {
 /// A connection to one registry, for one repository's operations.
 pub struct Transport {
     http: reqwest::Client,
+    /// The same, following no redirect: uploads go to the registry's origin and nowhere else.
+    upload: reqwest::Client,
     /// `scheme://host[:port]/` of the registry.
     base: Url,
     insecure: bool,
@@ -82,8 +84,12 @@ fn is_loopback_host(host: &str) -> bool {
 }
 
 /// The transport rule: HTTPS; or plain HTTP when `insecure`, or to a loopback host that is the
-/// registry's own host when the registry is loopback.
+/// registry's own host when the registry is loopback. Never a URL with userinfo (reqwest would
+/// turn it into an `Authorization` header the registry chose).
 fn url_allowed(url: &Url, base: &Url, insecure: bool) -> bool {
+    if !url.username().is_empty() || url.password().is_some() {
+        return false;
+    }
     match url.scheme() {
         "https" => true,
         "http" => {
@@ -114,27 +120,31 @@ impl Transport {
                 attempt.follow()
             } else {
                 let refused = format!(
-                    "refusing a redirect to {} (plain HTTP to another host; pass --insecure to allow it)",
+                    "refusing a redirect to {}: only HTTPS, or plain HTTP to a loopback registry's own host (--insecure allows plain HTTP anywhere), and never a URL with a user name",
                     attempt.url()
                 );
                 attempt.error(refused)
             }
         });
-        let mut builder = reqwest::Client::builder()
-            .user_agent(concat!("wzt/", env!("CARGO_PKG_VERSION")))
-            .redirect(redirects)
-            .connect_timeout(Duration::from_secs(30))
-            .read_timeout(Duration::from_secs(60));
-        if !plain {
-            builder = builder.https_only(true);
-        }
-        if reference.is_loopback() {
-            // A proxy from the environment would carry loopback traffic (and credentials) off
-            // this machine.
-            builder = builder.no_proxy();
-        }
+        let builder = |redirect: reqwest::redirect::Policy| {
+            let mut builder = reqwest::Client::builder()
+                .user_agent(concat!("wzt/", env!("CARGO_PKG_VERSION")))
+                .redirect(redirect)
+                .connect_timeout(Duration::from_secs(30))
+                .read_timeout(Duration::from_secs(60));
+            if !plain {
+                builder = builder.https_only(true);
+            }
+            if reference.is_loopback() {
+                // A proxy from the environment would carry loopback traffic (and credentials)
+                // off this machine.
+                builder = builder.no_proxy();
+            }
+            builder
+        };
         Ok(Transport {
-            http: builder.build()?,
+            http: builder(redirects).build()?,
+            upload: builder(reqwest::redirect::Policy::none()).build()?,
             base,
             insecure,
             credentials,
@@ -153,23 +163,34 @@ impl Transport {
     }
 
     /// Sends the request `make` builds, answering one authentication challenge for `scope`.
+    /// `upload`: the request writes to the registry, so it follows no redirect.
     async fn send(
         &self,
         scope: &str,
+        upload: bool,
         make: &(dyn Fn(&reqwest::Client) -> RequestBuilder + Sync),
     ) -> Result<Response, TransportError> {
+        let client = if upload { &self.upload } else { &self.http };
         let known = self
             .authorization
             .lock()
             .map(|m| m.get(scope).cloned())
             .unwrap_or(None);
-        let mut request = make(&self.http);
+        let mut request = make(client);
         if let Some(value) = &known {
             request = request.header(AUTHORIZATION, value.clone());
         }
         let response = request.send().await?;
         if response.status() != StatusCode::UNAUTHORIZED {
             return Ok(response);
+        }
+        // A host the registry redirected to (blob storage, a CDN) asking for credentials gets
+        // none: they are the registry's.
+        if response.url().origin() != self.base.origin() {
+            return Err(TransportError::Refused(format!(
+                "{} (where the registry redirected) asks for credentials; wzt sends them only to the registry itself",
+                response.url().origin().ascii_serialization()
+            )));
         }
         let challenge = response
             .headers()
@@ -186,7 +207,7 @@ impl Transport {
         if let Ok(mut map) = self.authorization.lock() {
             map.insert(scope.to_string(), value.clone());
         }
-        let response = make(&self.http).header(AUTHORIZATION, value).send().await?;
+        let response = make(client).header(AUTHORIZATION, value).send().await?;
         if response.status() == StatusCode::UNAUTHORIZED {
             return Err(TransportError::Auth(match self.credentials {
                 Credentials::Anonymous => "the registry requires credentials: give them with --username and --password-stdin, or in the docker config file (`docker login`)".into(),
@@ -257,8 +278,10 @@ impl Transport {
                 "the token server sent a token that is not a header-safe string".into(),
             ));
         }
-        HeaderValue::from_str(&format!("Bearer {token}"))
-            .map_err(|_| TransportError::Auth("the token cannot be sent as a header".into()))
+        let mut value = HeaderValue::from_str(&format!("Bearer {token}"))
+            .map_err(|_| TransportError::Auth("the token cannot be sent as a header".into()))?;
+        value.set_sensitive(true);
+        Ok(value)
     }
 
     /// GET a manifest (at most [`MAX_MANIFEST_SIZE`] bytes), with the digest the registry
@@ -272,7 +295,7 @@ impl Transport {
         let url = self.url(&format!("v2/{repository}/manifests/{reference}"))?;
         let accept = accept.join(", ");
         let response = self
-            .send(&pull_scope(repository), &|http| {
+            .send(&pull_scope(repository), false, &|http| {
                 http.get(url.clone()).header(ACCEPT, accept.as_str())
             })
             .await?;
@@ -294,7 +317,9 @@ impl Transport {
     pub async fn blob(&self, repository: &str, digest: &str) -> Result<Response, TransportError> {
         let url = self.url(&format!("v2/{repository}/blobs/{digest}"))?;
         let response = self
-            .send(&pull_scope(repository), &|http| http.get(url.clone()))
+            .send(&pull_scope(repository), false, &|http| {
+                http.get(url.clone())
+            })
             .await?;
         if !response.status().is_success() {
             return Err(status_error(response).await);
@@ -310,7 +335,9 @@ impl Transport {
     ) -> Result<bool, TransportError> {
         let url = self.url(&format!("v2/{repository}/blobs/{digest}"))?;
         let response = self
-            .send(&push_scope(repository), &|http| http.head(url.clone()))
+            .send(&push_scope(repository), false, &|http| {
+                http.head(url.clone())
+            })
             .await?;
         match response.status() {
             s if s.is_success() => Ok(true),
@@ -328,7 +355,9 @@ impl Transport {
     ) -> Result<(), TransportError> {
         let scope = push_scope(repository);
         let start = self.url(&format!("v2/{repository}/blobs/uploads/"))?;
-        let response = self.send(&scope, &|http| http.post(start.clone())).await?;
+        let response = self
+            .send(&scope, true, &|http| http.post(start.clone()))
+            .await?;
         if response.status() != StatusCode::ACCEPTED {
             return Err(status_error(response).await);
         }
@@ -342,14 +371,14 @@ impl Transport {
         let mut upload = self.base.join(location).map_err(|e| {
             TransportError::Refused(format!("the registry's upload location is not a URL: {e}"))
         })?;
-        if upload.origin() != self.base.origin() {
+        if upload.origin() != self.base.origin() || !self.allowed(&upload) {
             return Err(TransportError::Refused(format!(
                 "the registry's upload location {upload} is on another host; refusing to send the blob there"
             )));
         }
         upload.query_pairs_mut().append_pair("digest", digest);
         let response = self
-            .send(&scope, &|http| {
+            .send(&scope, true, &|http| {
                 http.request(Method::PUT, upload.clone())
                     .header(CONTENT_TYPE, "application/octet-stream")
                     .body(data.clone())
@@ -371,7 +400,7 @@ impl Transport {
     ) -> Result<(), TransportError> {
         let url = self.url(&format!("v2/{repository}/manifests/{reference}"))?;
         let response = self
-            .send(&push_scope(repository), &|http| {
+            .send(&push_scope(repository), true, &|http| {
                 http.put(url.clone())
                     .header(CONTENT_TYPE, media_type)
                     .body(manifest.clone())

@@ -311,3 +311,76 @@ fn oci_flag_credentials_go_to_one_registry_only() {
         second.seen()
     );
 }
+
+#[test]
+fn oci_a_host_the_registry_redirects_to_gets_no_credentials() {
+    // Blob storage on another origin (here: another port) that asks for credentials.
+    let storage = Hostile::start(Box::new(|_, s| {
+        reply(
+            s,
+            "401 Unauthorized",
+            &[("WWW-Authenticate", r#"Basic realm="cdn""#)],
+            b"",
+        )
+    }));
+    let blob = format!("http://{}/blob", storage.addr);
+    let manifest = format!(
+        r#"{{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{{"mediaType":"application/vnd.wasm.config.v0+json","digest":"sha256:{0}","size":2}},"layers":[{{"mediaType":"application/wasm","digest":"sha256:{0}","size":8}}]}}"#,
+        "a".repeat(64)
+    );
+    let registry = Hostile::start(Box::new(move |seen, s| {
+        if seen.authorization.is_none() {
+            reply(
+                s,
+                "401 Unauthorized",
+                &[("WWW-Authenticate", r#"Basic realm="r""#)],
+                b"",
+            );
+        } else if seen.path.contains("/manifests/") {
+            reply(
+                s,
+                "200 OK",
+                &[("Content-Type", "application/vnd.oci.image.manifest.v1+json")],
+                manifest.as_bytes(),
+            );
+        } else {
+            reply(s, "307 Temporary Redirect", &[("Location", &blob)], b"");
+        }
+    }));
+    let env = env();
+    docker_login(&env, &registry.addr);
+    let (code, err) = run(&env, &["pull", &format!("{}/a/b:1", registry.addr)]);
+    assert_eq!(code, 2);
+    assert!(err.contains("asks for credentials"), "{err}");
+    assert!(!storage.seen().is_empty(), "the redirect was followed");
+    assert!(
+        storage.seen().iter().all(|s| s.authorization.is_none()),
+        "{:?}",
+        storage.seen()
+    );
+}
+
+#[test]
+fn oci_an_upload_location_with_a_user_name_is_refused() {
+    let registry = Hostile::start(Box::new(|seen, s| match seen.method.as_str() {
+        "HEAD" => reply(s, "404 Not Found", &[], b""),
+        "POST" => {
+            let port = s.local_addr().unwrap().port();
+            let location = format!("http://mallory:pw@127.0.0.1:{port}/upload/x");
+            reply(s, "202 Accepted", &[("Location", &location)], b"")
+        }
+        _ => reply(s, "201 Created", &[], b""),
+    }));
+    let env = env();
+    signed(&env);
+    let (code, err) = run(
+        &env,
+        &["push", &format!("{}/a/b:1", registry.addr), "actor_s.wasm"],
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        registry.seen().iter().all(|s| s.method != "PUT"),
+        "{:?}",
+        registry.seen()
+    );
+}
