@@ -250,7 +250,7 @@ complete -c wzt -n "__fish_wzt_using_subcommand run" -l dir -d 'Preopen a host d
 complete -c wzt -n "__fish_wzt_using_subcommand run" -l max-memory -d 'Linear memory per instance, e.g. 512MiB' -r
 complete -c wzt -n "__fish_wzt_using_subcommand run" -l timeout -d 'Wall-clock deadline per invocation, e.g. 30s or 500ms' -r
 complete -c wzt -n "__fish_wzt_using_subcommand run" -l max-concurrent -d 'Invocations running at once; more wait' -r
-complete -c wzt -n "__fish_wzt_using_subcommand run" -l keep-resident -d 'Memory kept resident per instance slot between invocations and reset in place (only touched pages), e.g. 16MiB; 0 returns it all to the kernel after each invocation. More is faster and holds more memory while idle' -r
+complete -c wzt -n "__fish_wzt_using_subcommand run" -l keep-resident -d 'Memory kept resident per instance slot between invocations and reset in place (only the pages an invocation touched); 0 returns it all to the kernel after each invocation (slower: page faults and TLB shootdowns on every request). More is faster for actors that touch more memory, and holds more while idle' -r
 complete -c wzt -n "__fish_wzt_using_subcommand run" -l provider -d 'Choose a provider for one capability, CAP=KIND: kv=sqlite, kv=memory, httpclient=local or httpclient=mock (repeatable)' -r
 complete -c wzt -n "__fish_wzt_using_subcommand run" -l kv-path -d 'The local key-value SQLite file (created 0600)' -r -F
 complete -c wzt -n "__fish_wzt_using_subcommand run" -l kv-namespace -d 'The key-value namespace in that file [default: the actor\'s subject key, so actors do not see each other\'s data]; give two actors the same NAME to share data on purpose' -r
@@ -295,7 +295,7 @@ complete -c wzt -n "__fish_wzt_using_subcommand dev" -l dir -d 'Preopen a host d
 complete -c wzt -n "__fish_wzt_using_subcommand dev" -l max-memory -d 'Linear memory per instance, e.g. 512MiB' -r
 complete -c wzt -n "__fish_wzt_using_subcommand dev" -l timeout -d 'Wall-clock deadline per invocation, e.g. 30s or 500ms' -r
 complete -c wzt -n "__fish_wzt_using_subcommand dev" -l max-concurrent -d 'Invocations running at once; more wait' -r
-complete -c wzt -n "__fish_wzt_using_subcommand dev" -l keep-resident -d 'Memory kept resident per instance slot between invocations and reset in place (only touched pages), e.g. 16MiB; 0 returns it all to the kernel after each invocation. More is faster and holds more memory while idle' -r
+complete -c wzt -n "__fish_wzt_using_subcommand dev" -l keep-resident -d 'Memory kept resident per instance slot between invocations and reset in place (only the pages an invocation touched); 0 returns it all to the kernel after each invocation (slower: page faults and TLB shootdowns on every request). More is faster for actors that touch more memory, and holds more while idle' -r
 complete -c wzt -n "__fish_wzt_using_subcommand dev" -l provider -d 'Choose a provider for one capability, CAP=KIND: kv=sqlite, kv=memory, httpclient=local or httpclient=mock (repeatable)' -r
 complete -c wzt -n "__fish_wzt_using_subcommand dev" -l kv-path -d 'The local key-value SQLite file (created 0600)' -r -F
 complete -c wzt -n "__fish_wzt_using_subcommand dev" -l kv-namespace -d 'The key-value namespace in that file [default: the actor\'s subject key, so actors do not see each other\'s data]; give two actors the same NAME to share data on purpose' -r

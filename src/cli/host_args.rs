@@ -50,9 +50,10 @@ pub struct HostArgs {
     #[arg(long, default_value_t = 64, value_name = "N")]
     pub max_concurrent: usize,
     /// Memory kept resident per instance slot between invocations and reset in place (only
-    /// touched pages), e.g. 16MiB; 0 returns it all to the kernel after each invocation.
-    /// More is faster and holds more memory while idle.
-    #[arg(long, default_value_t = host::DEFAULT_KEEP_RESIDENT, value_name = "SIZE", value_parser = host::parse_size)]
+    /// the pages an invocation touched); 0 returns it all to the kernel after each invocation
+    /// (slower: page faults and TLB shootdowns on every request). More is faster for actors
+    /// that touch more memory, and holds more while idle.
+    #[arg(long, default_value = "16MiB", value_name = "SIZE", value_parser = host::parse_size)]
     pub keep_resident: u64,
     /// Compile without reading or writing the compile cache ($XDG_CACHE_HOME/wzt).
     #[arg(long)]

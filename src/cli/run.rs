@@ -166,9 +166,13 @@ impl Opts {
             }
         };
         let granted = admitted.grants();
-        let options = self
+        let mut options = self
             .host
             .host_options(granted, &self.args, ctx.store()?.dir())?;
+        if self.request.is_some() {
+            // One invocation at a time: a pool sized for one starts faster.
+            options.max_concurrent = 1;
+        }
         let host = Arc::new(Host::new(options)?);
         let actor_name = admitted
             .claims()

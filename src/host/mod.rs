@@ -135,7 +135,7 @@ impl Default for HostOptions {
 
 /// The default of [`HostOptions::keep_resident`] (`--keep-resident`), chosen by measurement
 /// (BENCHMARKS.md).
-pub const DEFAULT_KEEP_RESIDENT: u64 = 0;
+pub const DEFAULT_KEEP_RESIDENT: u64 = 16 << 20;
 
 /// Something the host reports while it runs an actor.
 #[derive(Debug, Clone)]

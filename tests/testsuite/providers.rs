@@ -34,7 +34,7 @@ fn a_kv_counter_persists_locally_and_not_in_mock_mode() {
 wzt: running kv_actor (HTTP component)
   issuer    [ACCOUNT]
   grants    HTTP Server, K/V Store, Logging
-  engine    [..] allocator, compiled (now cached); limits: 512 MiB memory, 30s per invocation, 64 concurrent
+  engine    [..] allocator, compiled (now cached); limits: 512 MiB memory, 30s per invocation, 1 concurrent
   kv        sqlite .wzt/kv.sqlite (persists across runs), namespace [ACCOUNT].[SUBJECT]
   log       level info
 [log] INFO kv_actor kv-actor: visits is now 1

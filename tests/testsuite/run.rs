@@ -48,7 +48,7 @@ fn an_http_actor_answers_one_request_in_process() {
 wzt: running http_actor (HTTP component)
   issuer    [ACCOUNT]
   grants    HTTP Server
-  engine    [..] allocator, compiled (now cached); limits: 512 MiB memory, 30s per invocation, 64 concurrent
+  engine    [..] allocator, compiled (now cached); limits: 512 MiB memory, 30s per invocation, 1 concurrent
 
 "#]],
         &[("[ACCOUNT]", &account)],
