@@ -54,8 +54,10 @@ pub enum AuthError {
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
 struct DockerConfig {
+    /// Each entry is read only when it is the registry's: a malformed entry for another
+    /// registry does not stop this one.
     #[serde(default)]
-    auths: std::collections::BTreeMap<String, AuthEntry>,
+    auths: std::collections::BTreeMap<String, serde_json::Value>,
     creds_store: Option<String>,
     #[serde(default)]
     cred_helpers: std::collections::BTreeMap<String, String>,
@@ -103,14 +105,29 @@ pub fn lookup_in(path: &Path, registry: &str) -> Result<Lookup, AuthError> {
         path: path.to_path_buf(),
         message,
     };
-    let config: DockerConfig = serde_json::from_slice(&text).map_err(|e| invalid(e.to_string()))?;
+    // serde's messages can quote the value they choke on (a password, an auth string): only
+    // where, never what.
+    let where_ = |e: serde_json::Error| format!("line {}, column {}", e.line(), e.column());
+    let config: DockerConfig = serde_json::from_slice(&text).map_err(|e| {
+        invalid(format!(
+            "it is not JSON of the docker config's shape ({})",
+            where_(e)
+        ))
+    })?;
     let names = registry_names(registry);
     let entry = config
         .auths
         .iter()
         .find(|(key, _)| names.contains(&normalize(key)))
-        .map(|(_, entry)| entry);
-    if let Some(entry) = entry {
+        .map(|(_, entry)| {
+            serde_json::from_value::<AuthEntry>(entry.clone()).map_err(|_| {
+                invalid(format!(
+                    "its entry for {registry} is not an object of auth, username, password or identitytoken strings"
+                ))
+            })
+        })
+        .transpose()?;
+    if let Some(entry) = &entry {
         if let Some(auth) = &entry.auth {
             let decoded = data_encoding::BASE64
                 .decode(auth.trim().as_bytes())
@@ -209,6 +226,28 @@ mod tests {
         let hub =
             r#"{"auths": {"https://index.docker.io/v1/": {"username": "u", "password": "p"}}}"#;
         assert_eq!(lookup(hub, "docker.io").unwrap(), basic("u", "p"));
+    }
+
+    #[test]
+    fn a_bad_entry_never_echoes_its_value_and_does_not_stop_another_registry() {
+        let json = r#"{"auths": {"ghcr.io": "YWxpY2U6czNjcmV0", "quay.io": {"password": 123456789},
+            "127.0.0.1:5000": {"username": "u", "password": "p"}}}"#;
+        assert_eq!(lookup(json, "127.0.0.1:5000").unwrap(), basic("u", "p"));
+        for registry in ["ghcr.io", "quay.io"] {
+            let message = lookup(json, registry).unwrap_err().to_string();
+            assert!(
+                !message.contains("YWxpY2U6czNjcmV0") && !message.contains("123456789"),
+                "{message}"
+            );
+            assert!(
+                message.contains(&format!("its entry for {registry}")),
+                "{message}"
+            );
+        }
+        let message = lookup(r#"{"auths": {"x": {"auth": "secret-value"}"#, "x")
+            .unwrap_err()
+            .to_string();
+        assert!(!message.contains("secret-value"), "{message}");
     }
 
     #[test]
