@@ -3,6 +3,14 @@ use std::process::ExitCode;
 use wzt::text::escape_lines;
 
 fn main() -> ExitCode {
+    // `wzt inspect x.wasm | head -1`: a closed stdout ends wzt quietly, as it does any
+    // command-line tool, instead of a panic in `println!`. (Sockets are written with
+    // MSG_NOSIGNAL by std, so a client hanging up never raises SIGPIPE.)
+    #[cfg(unix)]
+    // SAFETY: restoring the default disposition of one signal before any thread exists.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     match wzt::cli::parse().and_then(wzt::cli::run) {
         Ok(outcome) => ExitCode::from(outcome.exit_code()),
         Err(err) => {

@@ -381,3 +381,20 @@ fn a_hash_mismatch_in_a_token_before_revision_3_says_to_re_sign() {
         "{failure}"
     );
 }
+
+#[test]
+fn a_closed_stdout_ends_wzt_quietly_not_with_a_panic() {
+    let env = Env::new();
+    let mut child = env
+        .command()
+        .args(["completions", "bash"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // `wzt … | head -1`: the reader goes away before wzt has written everything.
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(stderr_of(&out), "");
+    assert_ne!(out.status.code(), Some(101), "a panic exits 101");
+}
