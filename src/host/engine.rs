@@ -29,10 +29,13 @@ pub struct Host {
 
 impl Host {
     /// Builds the engine: the pooling allocator when the machine lets it reserve the address
-    /// space it needs, otherwise on-demand allocation (with a per-store memory limiter).
+    /// space it needs, otherwise on-demand allocation (with a per-store memory limiter). A host
+    /// for one invocation at a time (`--request`) allocates on demand: a pool would only cost
+    /// its address-space reservation at start and exit.
     pub fn new(options: HostOptions) -> anyhow::Result<Host> {
-        let (engine, pooling) = match Engine::new(&config(&options, true)) {
-            Ok(engine) => (engine, true),
+        let pool = options.max_concurrent > 1;
+        let (engine, pooling) = match Engine::new(&config(&options, pool)) {
+            Ok(engine) => (engine, pool),
             Err(_) => (
                 Engine::new(&config(&options, false))
                     .map_err(anyhow::Error::from)
