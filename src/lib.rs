@@ -17,6 +17,8 @@ pub mod fuzzing;
 #[cfg(feature = "runtime")]
 pub mod host;
 pub mod keys;
+#[cfg(feature = "runtime")]
+pub mod lattice;
 pub mod policy;
 pub mod project;
 pub mod registry;

@@ -19,6 +19,8 @@ pub mod host_args;
 pub mod inspect;
 pub mod keys;
 mod keysource;
+pub mod lattice;
+mod lattice_args;
 pub mod new;
 mod output;
 mod passphrase;
@@ -79,6 +81,7 @@ pub enum Command {
     Pull(Box<pull::Opts>),
     Run(Box<run::Opts>),
     Dev(Box<dev::Opts>),
+    Lattice(Box<lattice::Opts>),
     Completions(completions::Opts),
 }
 
@@ -181,6 +184,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Pull(opts) => opts.run(&ctx),
         Command::Run(opts) => opts.run(&ctx),
         Command::Dev(opts) => opts.run(&ctx),
+        Command::Lattice(opts) => opts.run(&ctx),
         Command::Completions(opts) => opts.run(&ctx),
     }
 }

@@ -169,6 +169,8 @@ pub enum HostEvent {
     },
     /// A traced capability call (`--trace-caps`).
     CapCall(providers::CapCall),
+    /// Something on the lattice: a rejected message, a lost or regained connection.
+    Lattice(crate::lattice::LatticeEvent),
 }
 
 impl std::fmt::Display for HostEvent {
@@ -225,6 +227,8 @@ impl std::fmt::Display for HostEvent {
                 if call.denied { " DENIED" } else { "" }
             ),
             HostEvent::GuestOutput { stream, line } => write!(f, "[{stream}] {}", U(line)),
+            // Its Display escapes what came from the network.
+            HostEvent::Lattice(event) => write!(f, "{event}"),
             HostEvent::Trap {
                 invocation,
                 error,

@@ -8,6 +8,7 @@ mod hardening;
 mod hostile;
 mod interop;
 mod keys;
+mod lattice;
 mod oci;
 mod providers;
 mod readme;
