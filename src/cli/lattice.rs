@@ -147,7 +147,11 @@ fn connect(
         client_name: format!("wzt lattice {what}"),
         events: Arc::new(print_connection_events),
     };
-    runtime.block_on(Lattice::connect(config))
+    let lattice = runtime.block_on(Lattice::connect(config))?;
+    if signing && let Some(note) = lattice.replay_note() {
+        eprintln!("wzt: warning: {note}");
+    }
+    Ok(lattice)
 }
 
 impl EndorseOpts {

@@ -40,7 +40,7 @@ pub enum LatticeEvent {
     },
     /// The connection to the NATS server was lost; publishing fails until it is back.
     Disconnected { url: String },
-    /// The connection is back (subscriptions are renewed by the client).
+    /// The connection is back after a loss (subscriptions are renewed by the client).
     Reconnected { url: String },
     /// The NATS client reported something else (a server error, a slow consumer).
     Client { url: String, what: String },
@@ -65,7 +65,7 @@ impl std::fmt::Display for LatticeEvent {
                 "wzt: lattice: disconnected from {url}; reconnecting (messages fail until then)"
             ),
             LatticeEvent::Reconnected { url } => {
-                write!(f, "wzt: lattice: connected to {url}")
+                write!(f, "wzt: lattice: connected to {url} again")
             }
             LatticeEvent::Client { url, what } => {
                 write!(f, "wzt: lattice: {url}: {}", Untrusted(what))
@@ -194,6 +194,9 @@ impl Lattice {
         } = config;
         let callback_events = Arc::clone(&events);
         let callback_url = url.clone();
+        // The client reports "connected" for the first connection too (sometimes more than
+        // once): only a connection after a loss is news.
+        let lost = Arc::new(std::sync::atomic::AtomicBool::new(false));
         let options = async_nats::ConnectOptions::new()
             .name(client_name)
             .connection_timeout(Duration::from_secs(5))
@@ -201,10 +204,19 @@ impl Lattice {
             .event_callback(move |event| {
                 let events = Arc::clone(&callback_events);
                 let url = callback_url.clone();
+                let lost = Arc::clone(&lost);
                 async move {
                     let event = match event {
-                        async_nats::Event::Connected => LatticeEvent::Reconnected { url },
-                        async_nats::Event::Disconnected => LatticeEvent::Disconnected { url },
+                        async_nats::Event::Connected => {
+                            if !lost.swap(false, Ordering::SeqCst) {
+                                return;
+                            }
+                            LatticeEvent::Reconnected { url }
+                        }
+                        async_nats::Event::Disconnected => {
+                            lost.store(true, Ordering::SeqCst);
+                            LatticeEvent::Disconnected { url }
+                        }
                         other => LatticeEvent::Client {
                             url,
                             what: other.to_string(),

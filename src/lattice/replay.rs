@@ -2,12 +2,20 @@
 //! `jti` into a JetStream key-value bucket of the lattice (the put that loses the race means
 //! `replayed`, on whichever host); without JetStream, per host, in a bounded set of the ids
 //! seen within their validity.
+//!
+//! The bucket is a plain JetStream key-value bucket (stream `KV_<bucket>`, subjects
+//! `$KV.<bucket>.>`, one message per key), driven through the JetStream API subjects directly
+//! rather than async-nats's JetStream layer, whose response types do not parse the answers of
+//! older servers (Debian's nats-server 2.9). A create-only put is a publish to
+//! `$KV.<bucket>.<jti>` with `Nats-Expected-Last-Subject-Sequence: 0`: the server stores it
+//! only when the key holds nothing, else answers error 10071 (wrong last sequence).
 
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::Duration;
 
-use async_nats::jetstream::kv;
+use async_nats::HeaderMap;
+use bytes::Bytes;
 
 use super::{LEEWAY_SECS, LatticeRejection, MAX_LIFETIME_SECS};
 
@@ -20,13 +28,54 @@ pub const MAX_LOCAL_IDS: usize = 200_000;
 /// both sides (a token may arrive `LEEWAY` before its `iat` and is accepted until `exp + LEEWAY`).
 pub const BUCKET_TTL: Duration = Duration::from_secs(MAX_LIFETIME_SECS + 2 * LEEWAY_SECS);
 
+/// How long one JetStream API call may take.
+const JS_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// JetStream's error code for "wrong last sequence": the key already holds a value.
+const JS_WRONG_LAST_SEQUENCE: u64 = 10071;
+/// JetStream's error code for "stream name already in use with a different configuration".
+const JS_STREAM_NAME_IN_USE: u64 = 10058;
+
 /// Where token ids are claimed.
 pub enum ReplayGuard {
     /// A JetStream key-value bucket shared by every host of the lattice.
-    JetStream { bucket: String, store: kv::Store },
+    JetStream {
+        bucket: String,
+        client: async_nats::Client,
+    },
     /// This process only: a replay delivered to another host of the same queue group is not
     /// caught.
     Local(Mutex<SeenIds>),
+}
+
+/// The `error` object of a JetStream API answer, if it has one.
+fn js_error(answer: &serde_json::Value) -> Option<(u64, String)> {
+    let error = answer.get("error")?;
+    Some((
+        error.get("err_code").and_then(|c| c.as_u64()).unwrap_or(0),
+        error
+            .get("description")
+            .and_then(|d| d.as_str())
+            .unwrap_or("an error")
+            .to_string(),
+    ))
+}
+
+async fn js_request(
+    client: &async_nats::Client,
+    subject: String,
+    headers: HeaderMap,
+    payload: Bytes,
+) -> Result<serde_json::Value, String> {
+    let answer = tokio::time::timeout(
+        JS_TIMEOUT,
+        client.request_with_headers(subject, headers, payload),
+    )
+    .await
+    .map_err(|_| format!("JetStream did not answer in {JS_TIMEOUT:?}"))?
+    .map_err(|e| e.to_string())?;
+    serde_json::from_slice(&answer.payload)
+        .map_err(|e| format!("JetStream answered something that is not JSON: {e}"))
 }
 
 impl ReplayGuard {
@@ -35,7 +84,7 @@ impl ReplayGuard {
         ReplayGuard::Local(Mutex::new(SeenIds::default()))
     }
 
-    /// The lattice-wide guard: creates (or opens) the bucket `wzt_replay_<lattice>`. Fails when
+    /// The lattice-wide guard: creates (or finds) the bucket `wzt_replay_<lattice>`. Fails when
     /// the server has no JetStream; the caller decides whether to fall back to [`local`].
     ///
     /// [`local`]: ReplayGuard::local
@@ -43,28 +92,44 @@ impl ReplayGuard {
         client: &async_nats::Client,
         lattice: &str,
     ) -> Result<ReplayGuard, String> {
-        let mut js = async_nats::jetstream::new(client.clone());
-        js.set_timeout(Duration::from_secs(5));
         let bucket = bucket_name(lattice);
-        let config = kv::Config {
-            bucket: bucket.clone(),
-            description: "wzt lattice token ids (replay check)".into(),
-            history: 1,
-            max_age: BUCKET_TTL,
-            max_value_size: 64,
-            storage: async_nats::jetstream::stream::StorageType::File,
-            ..Default::default()
-        };
-        let store = match js.create_key_value(config).await {
-            Ok(store) => store,
-            // Another host made it with a configuration this version would write differently:
-            // use it as it is.
-            Err(create) => js
-                .get_key_value(bucket.clone())
-                .await
-                .map_err(|_| create.to_string())?,
-        };
-        Ok(ReplayGuard::JetStream { bucket, store })
+        let config = serde_json::json!({
+            "name": format!("KV_{bucket}"),
+            "description": "wzt lattice token ids (replay check)",
+            "subjects": [format!("$KV.{bucket}.>")],
+            "retention": "limits",
+            "max_consumers": -1,
+            "max_msgs": -1,
+            "max_bytes": -1,
+            "max_age": BUCKET_TTL.as_nanos() as u64,
+            "max_msgs_per_subject": 1,
+            "max_msg_size": 128,
+            "storage": "file",
+            "discard": "new",
+            "num_replicas": 1,
+            "duplicate_window": 10_000_000_000u64,
+            "deny_delete": true,
+            "allow_rollup_hdrs": true,
+            "allow_direct": true,
+        });
+        let answer = js_request(
+            client,
+            format!("$JS.API.STREAM.CREATE.KV_{bucket}"),
+            HeaderMap::new(),
+            Bytes::from(config.to_string()),
+        )
+        .await?;
+        match js_error(&answer) {
+            None => {}
+            // Made by another host with a configuration this version would write differently:
+            // its subjects are the same, so it serves.
+            Some((JS_STREAM_NAME_IN_USE, _)) => {}
+            Some((code, why)) => return Err(format!("JetStream error {code}: {why}")),
+        }
+        Ok(ReplayGuard::JetStream {
+            bucket,
+            client: client.clone(),
+        })
     }
 
     /// What this guard is, for the startup block.
@@ -96,16 +161,28 @@ impl ReplayGuard {
                     .unwrap_or_else(|e| e.into_inner())
                     .claim(jti, exp + LEEWAY_SECS, now)
             }
-            ReplayGuard::JetStream { store, .. } => {
-                match store
-                    .create(jti, bytes::Bytes::from(host.to_string()))
-                    .await
-                {
-                    Ok(_) => Ok(()),
-                    Err(e) if e.kind() == kv::CreateErrorKind::AlreadyExists => {
+            ReplayGuard::JetStream { bucket, client } => {
+                let mut headers = HeaderMap::new();
+                headers.insert("Nats-Expected-Last-Subject-Sequence", "0");
+                let answer = js_request(
+                    client,
+                    format!("$KV.{bucket}.{jti}"),
+                    headers,
+                    Bytes::from(host.to_string()),
+                )
+                .await
+                .map_err(LatticeRejection::ReplayUnchecked)?;
+                match js_error(&answer) {
+                    None if answer.get("seq").is_some() => Ok(()),
+                    None => Err(LatticeRejection::ReplayUnchecked(format!(
+                        "JetStream answered without a sequence: {answer}"
+                    ))),
+                    Some((JS_WRONG_LAST_SEQUENCE, _)) => {
                         Err(LatticeRejection::Replayed(jti.to_string()))
                     }
-                    Err(e) => Err(LatticeRejection::ReplayUnchecked(e.to_string())),
+                    Some((code, why)) => Err(LatticeRejection::ReplayUnchecked(format!(
+                        "JetStream error {code}: {why}"
+                    ))),
                 }
             }
         }

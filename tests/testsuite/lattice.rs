@@ -299,7 +299,13 @@ fn a_forged_reply_is_rejected_and_the_real_one_answers() {
         let mut requests = client.subscribe("greet").await.unwrap();
         client.flush().await.unwrap();
         ready_tx.send(()).unwrap();
-        let request = futures_util::StreamExt::next(&mut requests).await.unwrap();
+        let request = tokio::time::timeout(
+            Duration::from_secs(30),
+            futures_util::StreamExt::next(&mut requests),
+        )
+        .await
+        .expect("the request reached the raw client")
+        .unwrap();
         let inbox = request.reply.unwrap().to_string();
         let forged = forger
             .sign(
