@@ -439,7 +439,7 @@ fn check_endorsement(
         )));
     }
     if let Some(trusted) = trusted
-        && !trusted.iter().any(|t| *t == claims.iss)
+        && !trusted.contains(&claims.iss)
     {
         return Err(LatticeRejection::UntrustedCluster(claims.iss));
     }

@@ -538,3 +538,30 @@ fn lattice_sub_shows_origin_and_verdict_without_delivering() {
             .starts_with('N')
     );
 }
+
+#[test]
+fn without_jetstream_a_host_says_so_and_checks_replays_itself() {
+    let env = setup();
+    let nats = Nats::without_jetstream();
+    let b = greeter(&env, &nats, &[]);
+    assert_eq!(b.info["lattice"]["replay"], "host", "{}", b.info);
+    b.stderr_containing(&[
+        "wzt: warning: the NATS server offers no JetStream",
+        "not caught",
+    ]);
+    let signed = trusted_signer(&env, "default")
+        .sign(outgoing("greet", b"twice"), wzt::time::now())
+        .unwrap();
+    runtime().block_on(async {
+        let client = async_nats::connect(nats.url()).await.unwrap();
+        for _ in 0..2 {
+            client
+                .publish_with_headers("greet", headers(&signed.token), "twice".into())
+                .await
+                .unwrap();
+        }
+        client.flush().await.unwrap();
+    });
+    let stderr = b.stderr_containing(&["rejected message on greet [replayed]"]);
+    assert_eq!(stderr.matches("rejected message").count(), 1, "{stderr}");
+}
