@@ -1,9 +1,18 @@
 //! Helpers for `benches/sign_verify.sh`: generate a large module, and run wascap's embed and
-//! extract on a file so the benchmark compares wzt with the reference in the same run.
+//! extract on a file so the benchmark compares wzt with the reference in the same run; and for
+//! `benches/lattice.sh`, NATS request/reply clients and responders, raw and through
+//! `wzt::lattice` (signed and checked).
 //!
 //!     bench_tool gen OUT MIB        a valid core module of about MIB MiB (code and data)
 //!     bench_tool wascap-embed IN OUT
 //!     bench_tool wascap-extract IN
+//!     bench_tool nats-echo URL SUBJECT                 answer "hello, BODY" (plain NATS)
+//!     bench_tool lattice-echo URL SUBJECT KEYS_DIR     the same, signed and checked
+//!     bench_tool nats-bench URL SUBJECT N INFLIGHT     N requests, INFLIGHT at once: JSON stats
+//!     bench_tool lattice-bench URL SUBJECT N INFLIGHT KEYS_DIR
+//!
+//! The lattice variants sign with a new host key endorsed by KEYS_DIR's `cluster` key and trust
+//! that cluster key, as `wzt run --lattice` does with the same store.
 
 use std::process::ExitCode;
 
@@ -11,6 +20,13 @@ use wasm_encoder::{
     CodeSection, ConstExpr, DataSection, Function, FunctionSection, Instruction, MemorySection,
     MemoryType, Module, TypeSection,
 };
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime")
+}
 
 fn generate(mib: usize) -> Vec<u8> {
     // Half code, half data: 10 KiB functions and one large active data segment.
@@ -62,6 +78,137 @@ fn generate(mib: usize) -> Vec<u8> {
     module.finish()
 }
 
+/// A signed-and-checked lattice connection with KEYS_DIR's cluster key.
+async fn lattice(url: &str, keys_dir: &str) -> std::sync::Arc<wzt::lattice::Lattice> {
+    use wzt::keys::{Key, KeyRole};
+    let cluster = wzt::keys::read_seed_file(&std::path::Path::new(keys_dir).join("cluster.nk"))
+        .expect("KEYS_DIR/cluster.nk");
+    let trust =
+        wzt::lattice::Trust::new("default", vec![cluster.public_key().to_string()]).expect("trust");
+    let signer = wzt::lattice::Signer::with_cluster_key(
+        Key::generate(KeyRole::Server),
+        cluster,
+        "default",
+        wzt::time::now(),
+        3600,
+    )
+    .expect("signer");
+    wzt::lattice::Lattice::connect(wzt::lattice::LatticeConfig {
+        url: url.to_string(),
+        signer: Some(signer),
+        trust,
+        replay: wzt::lattice::ReplayScope::Lattice,
+        client_name: "bench_tool".into(),
+        events: std::sync::Arc::new(|e| eprintln!("{e}")),
+    })
+    .await
+    .expect("connect")
+}
+
+fn greeting(body: &[u8]) -> Vec<u8> {
+    let mut out = b"hello, ".to_vec();
+    out.extend_from_slice(body);
+    out
+}
+
+async fn nats_echo(url: &str, subject: &str) {
+    use futures_util::StreamExt;
+    let client = async_nats::connect(url).await.expect("connect");
+    let mut requests = client
+        .subscribe(subject.to_string())
+        .await
+        .expect("subscribe");
+    client.flush().await.expect("flush");
+    eprintln!("ready");
+    while let Some(m) = requests.next().await {
+        if let Some(reply) = m.reply {
+            client
+                .publish(reply, greeting(&m.payload).into())
+                .await
+                .expect("reply");
+        }
+    }
+}
+
+async fn lattice_echo(url: &str, subject: &str, keys_dir: &str) {
+    let lattice = lattice(url, keys_dir).await;
+    let mut requests = lattice.subscribe(subject, None).await.expect("subscribe");
+    lattice
+        .flush(std::time::Duration::from_secs(5))
+        .await
+        .expect("flush");
+    eprintln!("ready");
+    while let Some(m) = requests.next().await {
+        let lattice = std::sync::Arc::clone(&lattice);
+        tokio::spawn(async move {
+            if let Ok(checked) = lattice.check(&m).await
+                && let Some(to) = checked.reply()
+            {
+                let _ = lattice
+                    .reply(None, to, checked.jti(), &greeting(checked.body()))
+                    .await;
+            }
+        });
+    }
+}
+
+/// Sends `n` requests, `inflight` at once, through `request`; prints
+/// `{"requests", "seconds", "per_second", "p50_us", "p99_us", "errors"}`.
+async fn bench<F, Fut>(n: usize, inflight: usize, request: F)
+where
+    F: Fn(usize) -> Fut + Clone + Send + 'static,
+    Fut: std::future::Future<Output = bool> + Send,
+{
+    let next = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let started = std::time::Instant::now();
+    let mut workers = tokio::task::JoinSet::new();
+    for _ in 0..inflight {
+        let (next, request) = (std::sync::Arc::clone(&next), request.clone());
+        workers.spawn(async move {
+            let mut latencies = Vec::new();
+            let mut errors = 0usize;
+            loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                if i >= n {
+                    break;
+                }
+                let t = std::time::Instant::now();
+                if request(i).await {
+                    latencies.push(t.elapsed().as_micros() as u64);
+                } else {
+                    errors += 1;
+                }
+            }
+            (latencies, errors)
+        });
+    }
+    let (mut latencies, mut errors) = (Vec::new(), 0);
+    while let Some(done) = workers.join_next().await {
+        let (l, e) = done.expect("worker");
+        latencies.extend(l);
+        errors += e;
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    latencies.sort_unstable();
+    let pct = |p: f64| {
+        latencies
+            .get(((latencies.len() as f64 * p) as usize).min(latencies.len().saturating_sub(1)))
+            .copied()
+            .unwrap_or(0)
+    };
+    println!(
+        "{}",
+        serde_json::json!({
+            "requests": n,
+            "seconds": seconds,
+            "per_second": n as f64 / seconds,
+            "p50_us": pct(0.50),
+            "p99_us": pct(0.99),
+            "errors": errors,
+        })
+    );
+}
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args
@@ -100,8 +247,60 @@ fn main() -> ExitCode {
                 return ExitCode::from(1);
             }
         }
+        ["nats-echo", url, subject] => runtime().block_on(nats_echo(url, subject)),
+        ["lattice-echo", url, subject, keys_dir] => {
+            runtime().block_on(lattice_echo(url, subject, keys_dir))
+        }
+        ["nats-bench", url, subject, n, inflight] => runtime().block_on(async {
+            let client = async_nats::connect(*url).await.expect("connect");
+            let subject = subject.to_string();
+            bench(
+                n.parse().expect("N"),
+                inflight.parse().expect("INFLIGHT"),
+                move |i| {
+                    let (client, subject) = (client.clone(), subject.clone());
+                    async move {
+                        let body = format!("n{i}");
+                        match client.request(subject, body.clone().into()).await {
+                            Ok(m) => m.payload == greeting(body.as_bytes()),
+                            Err(_) => false,
+                        }
+                    }
+                },
+            )
+            .await
+        }),
+        ["lattice-bench", url, subject, n, inflight, keys_dir] => runtime().block_on(async {
+            let lattice = lattice(url, keys_dir).await;
+            let subject = subject.to_string();
+            bench(
+                n.parse().expect("N"),
+                inflight.parse().expect("INFLIGHT"),
+                move |i| {
+                    let (lattice, subject) = (std::sync::Arc::clone(&lattice), subject.clone());
+                    async move {
+                        let body = format!("n{i}");
+                        match lattice
+                            .request(
+                                None,
+                                &subject,
+                                body.as_bytes(),
+                                std::time::Duration::from_secs(10),
+                            )
+                            .await
+                        {
+                            Ok(reply) => reply.body() == greeting(body.as_bytes()),
+                            Err(_) => false,
+                        }
+                    }
+                },
+            )
+            .await
+        }),
         _ => {
-            eprintln!("usage: bench_tool gen OUT MIB | wascap-embed IN OUT | wascap-extract IN");
+            eprintln!(
+                "usage: bench_tool gen OUT MIB | wascap-embed IN OUT | wascap-extract IN | nats-echo URL SUBJECT | lattice-echo URL SUBJECT KEYS_DIR | nats-bench URL SUBJECT N INFLIGHT | lattice-bench URL SUBJECT N INFLIGHT KEYS_DIR"
+            );
             return ExitCode::from(2);
         }
     }

@@ -170,6 +170,66 @@ pub fn encode(claims: &Claims, issuer: &Key) -> Result<String, keys::KeyUseError
     ))
 }
 
+/// Signs any JSON `payload` with `key` into a compact JWS with wzt's (wascap's) header: the
+/// lattice's endorsement and invocation tokens use the same layer as actor claims.
+pub fn encode_payload(payload: &[u8], key: &Key) -> Result<String, keys::KeyUseError> {
+    let header = BASE64URL_NOPAD.encode(HEADER_JSON.as_bytes());
+    let signing_input = format!("{header}.{}", BASE64URL_NOPAD.encode(payload));
+    let signature = key.sign(signing_input.as_bytes())?;
+    Ok(format!(
+        "{signing_input}.{}",
+        BASE64URL_NOPAD.encode(&signature)
+    ))
+}
+
+/// A compact JWS split and decoded, header accepted ([`parse_header`]), signature not checked
+/// yet: the caller decides which key must have signed it and calls [`Jws::verify`].
+#[derive(Debug, Clone)]
+pub struct Jws<'a> {
+    raw: &'a str,
+    pub payload: Vec<u8>,
+    signature: Vec<u8>,
+}
+
+impl<'a> Jws<'a> {
+    /// Splits `raw` into three base64url segments and reads the header.
+    pub fn parse(raw: &'a str) -> Result<Jws<'a>, TokenError> {
+        let mut segments = raw.split('.');
+        let (Some(header), Some(payload), Some(signature), None) = (
+            segments.next(),
+            segments.next(),
+            segments.next(),
+            segments.next(),
+        ) else {
+            return Err(TokenError::Malformed(format!(
+                "expected 3 dot-separated segments, found {}",
+                raw.split('.').count()
+            )));
+        };
+        let decode = |what: &str, s: &str| {
+            BASE64URL_NOPAD
+                .decode(s.as_bytes())
+                .map_err(|e| TokenError::Malformed(format!("{what} is not base64url: {e}")))
+        };
+        parse_header(&decode("header", header)?)?;
+        Ok(Jws {
+            raw,
+            payload: decode("payload", payload)?,
+            signature: decode("signature", signature)?,
+        })
+    }
+
+    /// Checks the signature strictly under the ed25519 public key `key`.
+    pub fn verify(&self, key: &[u8; 32]) -> Result<(), TokenError> {
+        let key = VerifyingKey::from_bytes(key).map_err(|_| TokenError::BadSignature)?;
+        let signature =
+            Signature::from_slice(&self.signature).map_err(|_| TokenError::BadSignature)?;
+        let signing_input = &self.raw[..self.raw.rfind('.').expect("three segments")];
+        key.verify_strict(signing_input.as_bytes(), &signature)
+            .map_err(|_| TokenError::BadSignature)
+    }
+}
+
 /// A parsed token whose signature has not been checked yet.
 #[derive(Debug, Clone)]
 pub struct Token {

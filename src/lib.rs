@@ -19,6 +19,8 @@ pub mod fuzzing;
 #[cfg(feature = "runtime")]
 pub mod host;
 pub mod keys;
+#[cfg(feature = "runtime")]
+pub mod lattice;
 pub mod policy;
 pub mod project;
 #[cfg(feature = "runtime")]

@@ -73,9 +73,14 @@ impl Opts {
             .into_iter()
             .collect();
         let namespace = format!("{}.{}", issuer.public_key(), subject.public_key());
-        let (providers, kv) = self
-            .host
-            .providers(name.clone(), &namespace, &kv_grant, sink)?;
+        let (providers, kv) = self.host.providers(
+            name.clone(),
+            &namespace,
+            &kv_grant,
+            sink,
+            self.host.tracer()?,
+            None,
+        )?;
         let host = Arc::new(Host::new(self.host.host_options(
             &host_grants,
             &[],

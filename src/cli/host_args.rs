@@ -122,6 +122,8 @@ impl HostArgs {
         namespace: &str,
         granted: &Grants,
         events: host::EventSink,
+        tracer: Arc<providers::Tracer>,
+        lattice: Option<providers::messaging::LatticeLink>,
     ) -> anyhow::Result<(Arc<Providers>, KvChoice)> {
         let mut kind = if self.mock_caps { "memory" } else { "sqlite" };
         let mut http_mock = self.mock_caps || self.http_fixtures.is_some();
@@ -188,13 +190,6 @@ impl HostArgs {
             config = read_config_file(path)?;
         }
         config.extend(self.config.iter().cloned());
-        let trace_file = match &self.trace_file {
-            Some(path) => Some(std::sync::Mutex::new(std::io::BufWriter::new(
-                std::fs::File::create(path)
-                    .with_context(|| format!("--trace-file: cannot create {}", path.display()))?,
-            ))),
-            None => None,
-        };
         let providers = Providers {
             actor,
             kv: kv.backend(),
@@ -208,14 +203,27 @@ impl HostArgs {
                     None => Vec::new(),
                 },
                 published: Default::default(),
+                lattice,
             },
-            tracer: providers::Tracer {
-                to_events: self.trace_caps,
-                file: trace_file,
-            },
+            tracer,
             events,
         };
         Ok((Arc::new(providers), kv))
+    }
+
+    /// Where capability calls are traced: `--trace-caps` (host events) and `--trace-file`.
+    pub fn tracer(&self) -> anyhow::Result<Arc<providers::Tracer>> {
+        let file = match &self.trace_file {
+            Some(path) => Some(std::sync::Mutex::new(std::io::BufWriter::new(
+                std::fs::File::create(path)
+                    .with_context(|| format!("--trace-file: cannot create {}", path.display()))?,
+            ))),
+            None => None,
+        };
+        Ok(Arc::new(providers::Tracer {
+            to_events: self.trace_caps,
+            file,
+        }))
     }
 
     /// The host's options. `key_store` is the key store directory: a `--dir` that holds it (or

@@ -25,6 +25,8 @@ pub mod host_args;
 pub mod inspect;
 pub mod keys;
 mod keysource;
+pub mod lattice;
+mod lattice_args;
 pub mod new;
 mod output;
 mod passphrase;
@@ -89,6 +91,7 @@ pub enum Command {
     Dev(Box<dev::Opts>),
     Build(build::Opts),
     Doctor(doctor::Opts),
+    Lattice(Box<lattice::Opts>),
     Completions(completions::Opts),
     /// wash's `claims sign` and `claims inspect`, as `wzt sign` and `wzt inspect`.
     #[command(hide = true)]
@@ -266,6 +269,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Build(opts) => opts.run(&ctx),
         Command::Doctor(opts) => opts.run(&ctx),
         Command::Claims(opts) => opts.run(&ctx),
+        Command::Lattice(opts) => opts.run(&ctx),
         Command::Completions(opts) => opts.run(&ctx),
     }
 }

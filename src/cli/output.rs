@@ -48,6 +48,12 @@ pub fn print_json(value: &serde_json::Value) {
     println!("{}", json_escape_unsafe(&text));
 }
 
+/// Prints `value` as one line of JSON (for JSON-lines streams), unsafe characters escaped.
+pub fn print_json_line(value: &serde_json::Value) {
+    let text = serde_json::to_string(value).expect("JSON values always serialize");
+    println!("{}", json_escape_unsafe(&text));
+}
+
 /// Rewrites unsafe characters in serialized JSON as `\uXXXX`: they only occur inside strings
 /// (a raw newline is the pretty printer's), where the escape denotes the same character.
 fn json_escape_unsafe(json: &str) -> String {

@@ -11,12 +11,16 @@ use clap::Args;
 use serde_json::json;
 
 use super::host_args::{self, HostArgs, KvChoice};
+use super::lattice_args::{self, LatticeArgs};
 use super::output::{self, escape};
 use super::policy_args::PolicyOpts;
 use super::registry_args::{self, FetchFailure, RegistryOpts};
 use super::{Ctx, Outcome};
+use crate::caps::Capability;
 use crate::caps::Grants;
+use crate::host::providers::messaging::LatticeLink;
 use crate::host::{self, Actor, CacheStatus, EnforcementError, EntryPoint, Host};
+use crate::lattice::{Lattice, LatticeConfig, ReplayScope, Subscription};
 use crate::text::escape_lines;
 use crate::verify::{Admitted, Rejection, admit};
 
@@ -62,6 +66,13 @@ pub struct Opts {
     /// SUBJECT=PAYLOAD (repeatable).
     #[arg(long = "message", value_name = "SUBJECT=PAYLOAD")]
     messages: Vec<Message>,
+    /// With --lattice: deliver messages on SUBJECT (NATS wildcards allowed) to the actor's
+    /// wasmcloud:messaging handler once they pass every check, through a queue group named
+    /// after the actor, so hosts running the same actor share them (repeatable).
+    #[arg(long = "subscribe", value_name = "SUBJECT")]
+    subscribe: Vec<String>,
+    #[command(flatten)]
+    lattice: LatticeArgs,
     #[command(flatten)]
     host: HostArgs,
     #[command(flatten)]
@@ -166,10 +177,11 @@ impl Opts {
             }
         };
         let granted = admitted.grants();
+        let join_lattice = self.lattice_preflight(granted)?;
         let mut options = self
             .host
             .host_options(granted, &self.args, ctx.store()?.dir())?;
-        if self.request.is_some() {
+        if self.request.is_some() && !join_lattice {
             // One invocation at a time: a pool sized for one starts faster.
             options.max_concurrent = 1;
         }
@@ -181,7 +193,32 @@ impl Opts {
             .unwrap_or_else(|| "actor".into());
         let sink: host::EventSink = Arc::new(host_args::print_event);
         let namespace = crate::host::providers::keyvalue::namespace_of(&admitted);
-        let (providers, kv) = self.host.providers(actor_name, &namespace, granted, sink)?;
+        let runtime = host_args::runtime()?;
+        let tracer = self.host.tracer()?;
+        let link = if join_lattice {
+            let config = LatticeConfig {
+                url: self.lattice.url(),
+                signer: Some(self.lattice.signer(ctx)?),
+                trust: self.lattice.trust(ctx)?,
+                replay: ReplayScope::Lattice,
+                client_name: format!("wzt run {actor_name}"),
+                events: lattice_args::event_printer(
+                    actor_name.clone(),
+                    Arc::clone(&tracer),
+                    Arc::clone(&sink),
+                ),
+            };
+            Some(LatticeLink {
+                lattice: runtime.block_on(Lattice::connect(config))?,
+                origin: admitted.claims().map(|c| c.subject.clone()),
+            })
+        } else {
+            None
+        };
+        let lattice = link.as_ref().map(|l| Arc::clone(&l.lattice));
+        let (providers, kv) = self
+            .host
+            .providers(actor_name, &namespace, granted, sink, tracer, link)?;
         let actor = match Actor::load(&host, &admitted, Arc::clone(&providers)) {
             Ok(actor) => Arc::new(actor),
             Err(e) => {
@@ -198,13 +235,67 @@ impl Opts {
             }
         };
         host_args::report_cache(&host, &actor);
-
-        let runtime = host_args::runtime()?;
-        let outcome = self.dispatch(ctx, &runtime, &host, &actor, &admitted, &kv);
+        if !self.subscribe.is_empty() && !actor.handles_messages() {
+            bail!("--subscribe needs an actor that exports wasmcloud:messaging/handler");
+        }
+        let serving = match &lattice {
+            Some(lattice) => {
+                let queue = queue_group(&admitted);
+                let subscriptions = runtime.block_on(async {
+                    let mut subscriptions = Vec::new();
+                    for subject in &self.subscribe {
+                        subscriptions.push(lattice.subscribe(subject, Some(&queue)).await?);
+                    }
+                    anyhow::Ok(subscriptions)
+                })?;
+                Some(LatticeServing {
+                    lattice: Arc::clone(lattice),
+                    subscriptions,
+                    queue,
+                })
+            }
+            None => None,
+        };
+        let outcome = self.dispatch(ctx, &runtime, &host, &actor, &admitted, &kv, serving);
+        if let Some(lattice) = &lattice {
+            let counts = lattice.counts();
+            if !counts.is_empty() {
+                let total: u64 = counts.values().sum();
+                let list: Vec<String> = counts.iter().map(|(c, n)| format!("{c} {n}")).collect();
+                eprintln!(
+                    "wzt: lattice: rejected {total} message(s) in all: {}",
+                    list.join(", ")
+                );
+            }
+        }
         self.host.dump_kv(&kv)?;
         outcome
     }
 
+    /// Whether to join the lattice: only with --lattice, and only for an actor granted `msg`
+    /// (one without it neither sends nor receives anything, so nothing is connected).
+    fn lattice_preflight(&self, granted: &Grants) -> anyhow::Result<bool> {
+        if self.lattice.lattice.is_none() {
+            if !self.subscribe.is_empty() || self.lattice.any_key_flag() {
+                bail!("--subscribe and the other lattice flags need --lattice nats://HOST:PORT");
+            }
+            return Ok(false);
+        }
+        if !granted.contains(Capability::Messaging) {
+            if !self.subscribe.is_empty() {
+                bail!(
+                    "--subscribe needs the msg capability, which this actor is not granted (`wzt sign --caps msg`)"
+                );
+            }
+            eprintln!(
+                "wzt: note: the actor is not granted msg, so it neither sends nor receives on the lattice; not connecting"
+            );
+            return Ok(false);
+        }
+        Ok(true)
+    }
+
+    #[allow(clippy::too_many_arguments)]
     fn dispatch(
         &self,
         ctx: &Ctx,
@@ -213,14 +304,37 @@ impl Opts {
         actor: &Arc<Actor>,
         admitted: &Admitted,
         kv: &KvChoice,
+        serving: Option<LatticeServing>,
     ) -> anyhow::Result<Outcome> {
-        let startup = |listening| self.startup(ctx, host, actor, admitted, kv, listening);
+        let lattice = serving
+            .as_ref()
+            .map(|s| (Arc::clone(&s.lattice), s.queue.clone()));
+        let startup =
+            |listening| self.startup(ctx, host, actor, admitted, kv, listening, lattice.as_ref());
         if !self.messages.is_empty() && !actor.handles_messages() {
             bail!("--message needs an actor that exports wasmcloud:messaging/handler");
         }
-        if actor.entry_point() == EntryPoint::Messaging && self.messages.is_empty() {
-            bail!("this actor only handles messages: deliver some with --message SUBJECT=PAYLOAD");
+        let subscribed = serving
+            .as_ref()
+            .is_some_and(|s| !s.subscriptions.is_empty());
+        if actor.entry_point() == EntryPoint::Messaging && self.messages.is_empty() && !subscribed {
+            bail!(
+                "this actor only handles messages: deliver some with --message SUBJECT=PAYLOAD, or from a lattice with --lattice nats://HOST:PORT --subscribe SUBJECT"
+            );
         }
+        // Lattice subscriptions are served from here on, whatever else the actor does.
+        let lattice_task = serving.map(|serving| {
+            runtime.spawn(serve_lattice(
+                serving.lattice,
+                Arc::clone(actor),
+                serving.subscriptions,
+                host.options().max_concurrent,
+            ))
+        });
+        let _abort = lattice_task
+            .as_ref()
+            .map(|t| t.abort_handle())
+            .map(AbortOnDrop);
         let mut delivered_ok = true;
         if !self.messages.is_empty() {
             if actor.entry_point() == EntryPoint::Messaging || self.request.is_some() {
@@ -249,6 +363,20 @@ impl Opts {
             }
         }
         match (actor.entry_point(), &self.request) {
+            (EntryPoint::Messaging, _) if subscribed => {
+                if self.messages.is_empty() {
+                    startup(None);
+                }
+                runtime.block_on(async {
+                    let _ = tokio::signal::ctrl_c().await;
+                    eprintln!("wzt: shutting down");
+                });
+                Ok(if delivered_ok {
+                    Outcome::Success
+                } else {
+                    Outcome::CheckFailed
+                })
+            }
             (EntryPoint::Messaging, _) => Ok(if delivered_ok {
                 Outcome::Success
             } else {
@@ -298,6 +426,7 @@ impl Opts {
     }
 
     /// The one block printed at startup (on stderr, so stdout carries only the actor's output).
+    #[allow(clippy::too_many_arguments)]
     fn startup(
         &self,
         ctx: &Ctx,
@@ -306,6 +435,7 @@ impl Opts {
         admitted: &Admitted,
         kv: &KvChoice,
         listening: Option<SocketAddr>,
+        lattice: Option<&(Arc<Lattice>, String)>,
     ) {
         let claims = admitted.claims();
         let granted = admitted.grants();
@@ -325,7 +455,21 @@ impl Opts {
             CacheStatus::Hit => "loaded from the compile cache",
             CacheStatus::Compiled | CacheStatus::Replaced(_) => "compiled (now cached)",
         };
-        if ctx.json && listening.is_some() {
+        let lattice_json = lattice.map(|(lattice, queue)| {
+            let signer = lattice.signer();
+            json!({
+                "url": lattice.url(),
+                "name": lattice.trust().lattice(),
+                "host": signer.map(|s| s.host_key()),
+                "cluster": signer.map(|s| s.cluster_key()),
+                "endorsement_expires": signer.map(|s| s.endorsement_expires()),
+                "trusted_clusters": lattice.trust().clusters(),
+                "replay": if lattice.replay().is_lattice_wide() { "lattice" } else { "host" },
+                "subscriptions": &self.subscribe,
+                "queue_group": queue,
+            })
+        });
+        if ctx.json && (listening.is_some() || !self.subscribe.is_empty()) {
             output::print_json(&json!({
                 "actor": actor.name,
                 "version": claims.and_then(|c| c.metadata.ver.as_deref()),
@@ -335,6 +479,7 @@ impl Opts {
                 "listen": listening.map(|a| format!("http://{a}")),
                 "pooling": host.pooling(),
                 "cache_hit": actor.cache == CacheStatus::Hit,
+                "lattice": lattice_json,
             }));
             let _ = std::io::stdout().flush();
         }
@@ -366,6 +511,9 @@ impl Opts {
             o.max_concurrent
         );
         self.host.describe_providers(kv, granted);
+        if let Some((lattice, queue)) = lattice {
+            describe_lattice(lattice, queue, &self.subscribe);
+        }
         if let Some(addr) = listening {
             eprintln!("  listening on http://{addr}");
         }
@@ -422,6 +570,114 @@ impl Opts {
             Outcome::CheckFailed
         })
     }
+}
+
+/// What `dispatch` serves from the lattice.
+struct LatticeServing {
+    lattice: Arc<Lattice>,
+    subscriptions: Vec<Subscription>,
+    queue: String,
+}
+
+/// Aborts a task when dropped.
+struct AbortOnDrop(tokio::task::AbortHandle);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+/// The queue group of an actor's subscriptions: its subject key, so that hosts running the
+/// same actor share its messages and different actors never do (an unsigned actor: its module
+/// hash).
+fn queue_group(admitted: &Admitted) -> String {
+    match admitted.claims() {
+        Some(claims) => format!("wzt.{}", claims.subject),
+        None => format!("wzt.unsigned.{}", admitted.module_hash()),
+    }
+}
+
+/// The lattice lines of the startup block.
+fn describe_lattice(lattice: &Lattice, queue: &str, subscribed: &[String]) {
+    let trust = lattice.trust();
+    if let Some(signer) = lattice.signer() {
+        let expires = signer.endorsement_expires();
+        eprintln!(
+            "  lattice   {} on {} as host {}",
+            trust.lattice(),
+            lattice.url(),
+            signer.host_key()
+        );
+        eprintln!(
+            "  endorsed  by {} until {}{}",
+            signer.cluster_key(),
+            crate::time::rfc3339(expires),
+            if signer.renews() {
+                " (renewed while running)"
+            } else {
+                " (from --endorsement; not renewed)"
+            }
+        );
+    }
+    eprintln!("  trusts    {}", trust.clusters().join(", "));
+    eprintln!("  replays   checked {}", lattice.replay().describe());
+    if let Some(note) = lattice.replay_note() {
+        eprintln!("wzt: warning: {note}");
+    }
+    if !subscribed.is_empty() {
+        let subjects: Vec<String> = subscribed.iter().map(|s| escape(s)).collect();
+        eprintln!("  subscribed {} (queue group {queue})", subjects.join(", "));
+    }
+}
+
+/// Delivers the messages of `subscriptions` that pass every check to the actor's handler, at
+/// most `concurrency` at once (a rejected message is counted and reported by the lattice and
+/// never reaches the actor).
+async fn serve_lattice(
+    lattice: Arc<Lattice>,
+    actor: Arc<Actor>,
+    subscriptions: Vec<Subscription>,
+    concurrency: usize,
+) {
+    let permits = Arc::new(tokio::sync::Semaphore::new(concurrency.max(1)));
+    let mut tasks = tokio::task::JoinSet::new();
+    for mut subscription in subscriptions {
+        let (lattice, actor, permits) = (
+            Arc::clone(&lattice),
+            Arc::clone(&actor),
+            Arc::clone(&permits),
+        );
+        tasks.spawn(async move {
+            while let Some(message) = subscription.next().await {
+                let Ok(permit) = Arc::clone(&permits).acquire_owned().await else {
+                    break;
+                };
+                let (lattice, actor) = (Arc::clone(&lattice), Arc::clone(&actor));
+                tokio::spawn(async move {
+                    let _permit = permit;
+                    let Ok(checked) = lattice.check(&message).await else {
+                        return;
+                    };
+                    let subject = checked.subject().to_string();
+                    match actor.deliver_checked(&checked).await {
+                        Ok(Ok(())) => {}
+                        Ok(Err(e)) => eprintln!(
+                            "wzt: the handler failed the message on {}: {}",
+                            escape(&subject),
+                            escape(&e)
+                        ),
+                        Err(e) => eprintln!(
+                            "wzt: message on {}: {}",
+                            escape(&subject),
+                            escape_lines(&format!("{e:#}"), "    ")
+                        ),
+                    }
+                });
+            }
+        });
+    }
+    while tasks.join_next().await.is_some() {}
 }
 
 fn status_line(status: u16) -> String {

@@ -19,6 +19,7 @@ use super::engine::Host;
 use super::link;
 use super::providers::Providers;
 use super::providers::http_client::HttpClientHooks;
+use super::providers::messaging::IncomingRequest;
 use super::state::{ComponentState, ModuleState};
 use super::{EventSink, HostEvent};
 use crate::caps::Grants;
@@ -146,9 +147,33 @@ impl Actor {
     /// Delivers one message to the actor's handler in a fresh store. `Ok(Err(_))` is the
     /// handler's own error; `Err(_)` a trap or timeout (reported as an event too).
     pub async fn deliver(&self, subject: &str, body: &[u8]) -> anyhow::Result<Result<(), String>> {
+        self.deliver_message(subject, body, None).await
+    }
+
+    /// Delivers a lattice message that passed every check (the only kind the lattice hands
+    /// over): the handler sees its reply subject, and a publish there is signed as the reply.
+    pub async fn deliver_checked(
+        &self,
+        message: &crate::lattice::CheckedInvocation,
+    ) -> anyhow::Result<Result<(), String>> {
+        let incoming = message.reply().map(|reply_to| IncomingRequest {
+            reply_to: reply_to.to_string(),
+            request_jti: message.jti().to_string(),
+        });
+        self.deliver_message(message.subject(), message.body(), incoming)
+            .await
+    }
+
+    async fn deliver_message(
+        &self,
+        subject: &str,
+        body: &[u8],
+        incoming: Option<IncomingRequest>,
+    ) -> anyhow::Result<Result<(), String>> {
         let Some(pre) = &self.messaging else {
             bail!("the actor does not export wasmcloud:messaging/handler");
         };
+        let _slot = self.slots.acquire().await?;
         let stdout = MemoryOutputPipe::new(CAPTURE_LIMIT);
         let stderr = MemoryOutputPipe::new(CAPTURE_LIMIT);
         let mut builder = self.wasi_builder()?;
@@ -159,8 +184,9 @@ impl Actor {
             super::providers::messaging::bindings::wasmcloud::messaging::types::BrokerMessage {
                 subject: subject.to_string(),
                 body: body.to_vec(),
-                reply_to: None,
+                reply_to: incoming.as_ref().map(|i| i.reply_to.clone()),
             };
+        store.data_mut().incoming = incoming;
         let work = async {
             let instance = pre.instantiate_async(&mut store).await?;
             instance
@@ -206,6 +232,7 @@ impl Actor {
                     providers: Arc::clone(&self.providers),
                 },
                 open_buckets: 0,
+                incoming: None,
             },
         );
         store.limiter(|s| &mut s.limits);

@@ -179,6 +179,8 @@ pub enum HostEvent {
     },
     /// A traced capability call (`--trace-caps`).
     CapCall(providers::CapCall),
+    /// Something on the lattice: a rejected message, a lost or regained connection.
+    Lattice(crate::lattice::LatticeEvent),
 }
 
 impl std::fmt::Display for HostEvent {
@@ -235,6 +237,8 @@ impl std::fmt::Display for HostEvent {
                 if call.denied { " DENIED" } else { "" }
             ),
             HostEvent::GuestOutput { stream, line } => write!(f, "[{stream}] {}", U(line)),
+            // Its Display escapes what came from the network.
+            HostEvent::Lattice(event) => write!(f, "{event}"),
             HostEvent::Trap {
                 invocation,
                 error,

@@ -18,6 +18,9 @@ pub struct ComponentState {
     pub hooks: super::providers::http_client::HttpClientHooks,
     /// Key-value buckets the guest holds open.
     pub open_buckets: usize,
+    /// The lattice request this invocation handles, when it handles one: a publish on its
+    /// reply subject is signed as the reply to it.
+    pub incoming: Option<super::providers::messaging::IncomingRequest>,
 }
 
 impl ComponentState {
@@ -26,6 +29,7 @@ impl ComponentState {
             table: &mut self.table,
             providers: &self.providers,
             open_buckets: &mut self.open_buckets,
+            incoming: self.incoming.as_ref(),
         }
     }
 }

@@ -6,8 +6,10 @@ use std::path::{Path, PathBuf};
 use assert_cmd::Command;
 use tempfile::TempDir;
 
+mod nats;
 mod registry;
 mod server;
+pub use nats::Nats;
 pub use registry::Registry;
 pub use server::Server;
 

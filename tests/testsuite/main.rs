@@ -9,6 +9,7 @@ mod hardening;
 mod hostile;
 mod interop;
 mod keys;
+mod lattice;
 mod oci;
 mod oci_hostile;
 mod providers;

@@ -1,9 +1,12 @@
-//! The `msg` provider: `wasmcloud:messaging@0.2.0`. Publishes are recorded and reported;
-//! requests are answered from a fixtures file or fail clearly; `--message` delivers messages to
-//! the actor's `handler` export. The same in local and mock mode: no broker is started.
+//! The `msg` provider: `wasmcloud:messaging@0.2.0`. Without a lattice (local and mock mode
+//! alike, no broker): publishes are recorded and reported, requests are answered from a
+//! fixtures file or fail clearly, and `--message` delivers messages to the actor's `handler`
+//! export. With `--lattice`, publishes and requests go over NATS, signed by this host
+//! ([`crate::lattice`]), and a request's reply is checked before the actor sees it.
 
 use std::path::Path;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use wasmtime::component::Linker;
 
@@ -14,7 +17,7 @@ pub(crate) mod bindings {
     wasmtime::component::bindgen!({
         path: "wit/messaging",
         world: "wasmcloud:messaging/messaging",
-        imports: { default: trappable },
+        imports: { default: async | trappable },
         exports: { default: async },
     });
 }
@@ -63,6 +66,22 @@ pub struct Messaging {
     pub replies: Vec<Reply>,
     /// The last messages the actor published (at most [`MAX_RECORDED`]), and how many in all.
     pub published: Mutex<Recorded>,
+    /// The lattice, with `--lattice`: publishes and requests go there instead.
+    pub lattice: Option<LatticeLink>,
+}
+
+/// The lattice a run's messaging goes through, and who its messages are from.
+pub struct LatticeLink {
+    pub lattice: Arc<crate::lattice::Lattice>,
+    /// The actor's subject key (`M…`); `None` for an unsigned actor.
+    pub origin: Option<String>,
+}
+
+/// A lattice request being handled: its reply subject and its token id.
+#[derive(Debug, Clone)]
+pub struct IncomingRequest {
+    pub reply_to: String,
+    pub request_jti: String,
 }
 
 /// Published messages kept per run; older ones are dropped (they were printed already).
@@ -85,36 +104,92 @@ impl Recorded {
     }
 }
 
+impl ProviderView<'_> {
+    /// Records a traced call that ran from `started`.
+    fn trace_call(&self, call: &str, args: String, started: Instant, result: String, denied: bool) {
+        let p = self.providers;
+        if p.tracer.enabled() {
+            p.tracer.record(
+                &p.events,
+                super::CapCall {
+                    actor: p.actor.clone(),
+                    call: call.to_string(),
+                    args,
+                    result,
+                    duration_us: started.elapsed().as_micros().min(u64::MAX as u128) as u64,
+                    denied,
+                },
+            );
+        }
+    }
+
+    fn local_request(&self, subject: &str) -> Result<BrokerMessage, String> {
+        match self
+            .providers
+            .messaging
+            .replies
+            .iter()
+            .find(|r| subject_matches(&r.subject, subject))
+        {
+            Some(r) => Ok(BrokerMessage {
+                subject: subject.to_string(),
+                body: r.body.clone().into_bytes(),
+                reply_to: None,
+            }),
+            None => Err(format!(
+                "no reply for subject {subject}: add a [[reply]] for it to the --msg-replies file"
+            )),
+        }
+    }
+}
+
+/// The wait of a request: the actor's `timeout-ms` (0: the invocation's own deadline, which
+/// stops the invocation anyway).
+fn request_timeout(timeout_ms: u32) -> Duration {
+    if timeout_ms == 0 {
+        Duration::from_secs(24 * 3600)
+    } else {
+        Duration::from_millis(timeout_ms.into())
+    }
+}
+
 impl consumer::Host for ProviderView<'_> {
-    fn request(
+    async fn request(
         &mut self,
         subject: String,
         body: Vec<u8>,
         timeout_ms: u32,
     ) -> wasmtime::Result<Result<BrokerMessage, String>> {
         let p = self.providers;
-        let reply = p
-            .messaging
-            .replies
-            .iter()
-            .find(|r| subject_matches(&r.subject, &subject));
-        let result = p.traced(
-            "wasmcloud:messaging/consumer.request",
-            || format!("{subject} {} (timeout {timeout_ms} ms)", short(&body)),
-            || match reply {
-                Some(r) => Ok(BrokerMessage {
+        let started = Instant::now();
+        let result = match &p.messaging.lattice {
+            None => self.local_request(&subject),
+            Some(link) => link
+                .lattice
+                .request(
+                    link.origin.as_deref(),
+                    &subject,
+                    &body,
+                    request_timeout(timeout_ms),
+                )
+                .await
+                .map(|reply| BrokerMessage {
                     subject: subject.clone(),
-                    body: r.body.clone().into_bytes(),
+                    body: reply.into_body(),
                     reply_to: None,
-                }),
-                None => Err(format!(
-                    "no reply for subject {subject}: add a [[reply]] for it to the --msg-replies file"
-                )),
-            },
-            |r| match r {
-                Ok(m) => (short(&m.body), false),
-                Err(e) => (e.clone(), true),
-            },
+                })
+                .map_err(|e| e.to_string()),
+        };
+        let (summary, denied) = match &result {
+            Ok(m) => (short(&m.body), false),
+            Err(e) => (e.clone(), true),
+        };
+        self.trace_call(
+            "wasmcloud:messaging/consumer.request",
+            format!("{subject} {} (timeout {timeout_ms} ms)", short(&body)),
+            started,
+            summary,
+            denied,
         );
         if let Err(e) = &result {
             (p.events)(HostEvent::Denied {
@@ -126,12 +201,12 @@ impl consumer::Host for ProviderView<'_> {
         Ok(result)
     }
 
-    fn publish(&mut self, msg: BrokerMessage) -> wasmtime::Result<Result<(), String>> {
+    async fn publish(&mut self, msg: BrokerMessage) -> wasmtime::Result<Result<(), String>> {
         let p = self.providers;
-        p.traced(
-            "wasmcloud:messaging/consumer.publish",
-            || format!("{} {}", msg.subject, short(&msg.body)),
-            || {
+        let started = Instant::now();
+        let args = format!("{} {}", msg.subject, short(&msg.body));
+        let result = match &p.messaging.lattice {
+            None => {
                 p.messaging
                     .published
                     .lock()
@@ -142,17 +217,49 @@ impl consumer::Host for ProviderView<'_> {
                     subject: msg.subject.clone(),
                     body: String::from_utf8_lossy(&msg.body).into_owned(),
                 });
-            },
-            |_| ("recorded".into(), false),
+                Ok("recorded".to_string())
+            }
+            Some(link) => {
+                let origin = link.origin.as_deref();
+                // A publish on the reply subject of the request being handled is its reply.
+                let sent = match self.incoming {
+                    Some(request) if request.reply_to == msg.subject => {
+                        link.lattice
+                            .reply(origin, &msg.subject, &request.request_jti, &msg.body)
+                            .await
+                    }
+                    _ => link.lattice.publish(origin, &msg.subject, &msg.body).await,
+                };
+                sent.map(|jti| format!("sent {jti}"))
+                    .map_err(|e| e.to_string())
+            }
+        };
+        let (summary, denied) = match &result {
+            Ok(s) => (s.clone(), false),
+            Err(e) => (e.clone(), true),
+        };
+        self.trace_call(
+            "wasmcloud:messaging/consumer.publish",
+            args,
+            started,
+            summary,
+            denied,
         );
-        Ok(Ok(()))
+        if let Err(e) = &result {
+            (p.events)(HostEvent::Denied {
+                actor: p.actor.clone(),
+                what: format!("messaging publish on {}", msg.subject),
+                why: e.clone(),
+            });
+        }
+        Ok(result.map(|_| ()))
     }
 }
 
 impl bindings::wasmcloud::messaging::types::Host for ProviderView<'_> {}
 
 /// Links `wasmcloud:messaging/types` and `wasmcloud:messaging/consumer`.
-pub fn add_to_linker<T: 'static>(
+pub fn add_to_linker<T: Send + 'static>(
     l: &mut Linker<T>,
     view: fn(&mut T) -> ProviderView<'_>,
 ) -> wasmtime::Result<()> {

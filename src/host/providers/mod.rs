@@ -30,7 +30,7 @@ pub struct Providers {
     pub config: BTreeMap<String, String>,
     pub http_client: http_client::HttpClientMode,
     pub messaging: messaging::Messaging,
-    pub tracer: Tracer,
+    pub tracer: Arc<Tracer>,
     pub events: EventSink,
 }
 
@@ -84,6 +84,8 @@ pub struct ProviderView<'a> {
     pub providers: &'a Providers,
     /// Key-value buckets this invocation holds open (bounded: each keeps its name).
     pub open_buckets: &'a mut usize,
+    /// The lattice request this invocation handles, if any.
+    pub incoming: Option<&'a messaging::IncomingRequest>,
 }
 
 /// Marker for `add_to_linker`.
@@ -95,10 +97,9 @@ impl HasData for ProviderData {
 
 type Wt<T> = wasmtime::Result<T>;
 
-/// Links the providers of the granted capabilities. `view` projects a store's data to the
 /// Links the providers of the granted capabilities (each provider module links its own
 /// interfaces). `view` projects a store's data to the providers' view.
-pub fn add_to_linker<T: 'static>(
+pub fn add_to_linker<T: Send + 'static>(
     l: &mut Linker<T>,
     grants: &Grants,
     view: fn(&mut T) -> ProviderView<'_>,

@@ -25,11 +25,11 @@ pub struct Tracer {
 }
 
 impl Tracer {
-    pub(super) fn enabled(&self) -> bool {
+    pub fn enabled(&self) -> bool {
         self.to_events || self.file.is_some()
     }
 
-    pub(super) fn record(&self, events: &EventSink, call: CapCall) {
+    pub fn record(&self, events: &EventSink, call: CapCall) {
         if let Some(file) = &self.file {
             let mut file = file.lock().unwrap_or_else(|e| e.into_inner());
             let line = serde_json::to_string(&call).expect("a call serializes");

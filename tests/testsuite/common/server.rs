@@ -32,10 +32,23 @@ impl Server {
         Server::start(cmd)
     }
 
+    /// `wzt run ACTOR --json EXTRA…` for an actor that only handles messages from the lattice
+    /// (`--lattice URL --subscribe SUBJECT` in `extra`): started once its JSON object (with
+    /// `"listen": null`) is printed, which it does once subscribed. `addr` is empty.
+    pub fn subscriber(env: &Env, actor: &str, extra: &[&str]) -> Server {
+        let mut cmd = env.command();
+        cmd.args(["run", actor, "--json"]).args(extra);
+        Server::launch(cmd, false)
+    }
+
     /// Starts `cmd`, a serving `wzt` given `--json`, and learns its address from the JSON object
     /// it prints first on stdout, `{"listen": "http://ADDR", …}` (on one line or pretty-printed
     /// over several).
     pub fn start(cmd: Command) -> Server {
+        Server::launch(cmd, true)
+    }
+
+    fn launch(cmd: Command, listens: bool) -> Server {
         let (mut child, stderr) = spawn(cmd);
         let stdout = child.stdout.take().expect("stdout is piped");
         let (first, first_rx) = mpsc::channel();
@@ -67,11 +80,13 @@ impl Server {
             ),
             Err(_) => fail(child, &stderr, "no JSON object on stdout in time"),
         };
-        let Some(addr) = info["listen"]
+        let addr = match info["listen"]
             .as_str()
             .and_then(|l| l.strip_prefix("http://"))
-        else {
-            fail(child, &stderr, &format!("no \"listen\" URL in {info}"))
+        {
+            Some(addr) => addr,
+            None if !listens => "",
+            None => fail(child, &stderr, &format!("no \"listen\" URL in {info}")),
         };
         Server {
             addr: addr.to_string(),

@@ -1,0 +1,201 @@
+//! The lattice flags `wzt run` and `wzt lattice pub|request|sub` share: where the NATS server
+//! is, which lattice, this host's key and endorsement, and which cluster keys are trusted;
+//! and how lattice events are printed and traced.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::{Context as _, bail};
+use clap::Args;
+
+use super::Ctx;
+use super::keysource;
+use crate::host::providers::{CapCall, Tracer};
+use crate::host::{EventSink, HostEvent};
+use crate::keys::{self, Key, KeyRole, KeyStore};
+use crate::lattice::{self, LatticeEvent, Signer, Trust};
+
+/// The NATS server `wzt lattice` commands use when --lattice is not given.
+pub const DEFAULT_URL: &str = "nats://127.0.0.1:4222";
+
+/// The largest endorsement file read.
+const MAX_ENDORSEMENT_FILE: u64 = 64 << 10;
+
+/// Rejections of one code printed in full; after that, one line per 1000.
+const PRINTED_PER_CODE: u64 = 20;
+
+#[derive(Debug, Args)]
+pub struct LatticeArgs {
+    /// Join a lattice through this NATS server, nats://HOST:PORT: the msg capability then
+    /// publishes and requests over NATS, every message signed by this host and checked by its
+    /// receiver.
+    #[arg(long, value_name = "nats://HOST:PORT")]
+    pub lattice: Option<String>,
+    /// The lattice's name: hosts of other lattices on the same NATS server are refused
+    /// (letters, digits, '_', '-').
+    #[arg(long, default_value = lattice::DEFAULT_LATTICE, value_name = "NAME")]
+    pub lattice_name: String,
+    /// The cluster key (store name) that endorses this host at start, generated on first use
+    /// [default: cluster].
+    #[arg(long, value_name = "NAME", conflicts_with = "endorsement")]
+    pub cluster_key: Option<String>,
+    /// This host's server key (store name, generated on first use) [default: a new key for
+    /// this run only].
+    #[arg(long, value_name = "NAME")]
+    pub host_key: Option<String>,
+    /// Start with an endorsement made elsewhere by `wzt lattice endorse` for --host-key's
+    /// public key, instead of endorsing this host with a cluster key held here.
+    #[arg(long, value_name = "FILE", requires = "host_key")]
+    pub endorsement: Option<PathBuf>,
+    /// Accept messages from hosts endorsed by this cluster key, C… or a stored key name
+    /// (repeatable) [default: the cluster keys in the key store].
+    #[arg(long = "trusted-cluster", value_name = "KEY|NAME")]
+    pub trusted_clusters: Vec<String>,
+}
+
+impl LatticeArgs {
+    /// Whether a lattice flag other than --lattice was given.
+    pub fn any_key_flag(&self) -> bool {
+        self.lattice_name != lattice::DEFAULT_LATTICE
+            || self.cluster_key.is_some()
+            || self.host_key.is_some()
+            || self.endorsement.is_some()
+            || !self.trusted_clusters.is_empty()
+    }
+
+    /// The NATS server's URL (for `wzt lattice`, [`DEFAULT_URL`] when not given).
+    pub fn url(&self) -> String {
+        self.lattice.clone().unwrap_or_else(|| DEFAULT_URL.into())
+    }
+
+    /// This host's signer: its key (named, or new for this run) endorsed now by the cluster key
+    /// held here, or by the `--endorsement` made elsewhere.
+    pub fn signer(&self, ctx: &Ctx) -> anyhow::Result<Signer> {
+        lattice::validate_lattice_name(&self.lattice_name).map_err(anyhow::Error::msg)?;
+        let store = ctx.store()?;
+        let now = crate::time::now();
+        let host = match &self.host_key {
+            Some(name) => keysource::default_key(&store, name, KeyRole::Server, false)?,
+            None => Key::generate(KeyRole::Server),
+        };
+        if let Some(path) = &self.endorsement {
+            let text = read_endorsement(path)?;
+            return Signer::with_endorsement(host, &text, &self.lattice_name, now)
+                .with_context(|| format!("--endorsement {}", path.display()));
+        }
+        let name = self.cluster_key.as_deref().unwrap_or("cluster");
+        let cluster = keysource::default_key(&store, name, KeyRole::Cluster, false)?;
+        Ok(Signer::with_cluster_key(
+            host,
+            cluster,
+            &self.lattice_name,
+            now,
+            lattice::SELF_ENDORSEMENT_SECS,
+        )?)
+    }
+
+    /// The cluster keys this host trusts: --trusted-cluster, else the store's cluster keys.
+    pub fn trust(&self, ctx: &Ctx) -> anyhow::Result<Trust> {
+        let store = ctx.store()?;
+        let clusters = if self.trusted_clusters.is_empty() {
+            store_cluster_keys(&store)?
+        } else {
+            self.trusted_clusters
+                .iter()
+                .map(|entry| resolve_cluster(entry, &store))
+                .collect::<anyhow::Result<Vec<_>>>()?
+        };
+        if clusters.is_empty() {
+            bail!(
+                "no trusted cluster key: this host would accept no message; pass --trusted-cluster C… (the cluster key that endorsed the other hosts), or keep that key in the store ({})",
+                store.dir().display()
+            );
+        }
+        Ok(Trust::new(&self.lattice_name, clusters)?)
+    }
+}
+
+/// Reads an endorsement file (a compact JWS and maybe a newline).
+fn read_endorsement(path: &std::path::Path) -> anyhow::Result<String> {
+    use std::io::Read as _;
+    let file = std::fs::File::open(path)
+        .with_context(|| format!("--endorsement: cannot open {}", path.display()))?;
+    let mut text = String::new();
+    file.take(MAX_ENDORSEMENT_FILE)
+        .read_to_string(&mut text)
+        .with_context(|| format!("--endorsement: cannot read {}", path.display()))?;
+    Ok(text.trim().to_string())
+}
+
+/// Public keys of the valid cluster keys in the store (encrypted ones from their `.pub`).
+fn store_cluster_keys(store: &KeyStore) -> anyhow::Result<Vec<String>> {
+    Ok(store
+        .list()?
+        .into_iter()
+        .filter_map(|k| k.info.ok())
+        .filter(|k| k.role == KeyRole::Cluster)
+        .map(|k| k.public_key)
+        .collect())
+}
+
+/// A `--trusted-cluster` entry as a cluster public key: a `C…` key as is, else a stored key's
+/// name.
+fn resolve_cluster(entry: &str, store: &KeyStore) -> anyhow::Result<String> {
+    let entry = entry.trim();
+    if keys::looks_like_seed(entry) {
+        bail!(
+            "a --trusted-cluster looks like a seed (not shown here, it is a secret): give the cluster's public key (C…, `wzt keys show NAME` prints it) or the name of a stored cluster key"
+        );
+    }
+    if entry.len() == keys::PUBLIC_KEY_LEN {
+        keys::parse_public_key_of(entry, &[KeyRole::Cluster])
+            .with_context(|| format!("--trusted-cluster {entry}"))?;
+        return Ok(entry.to_string());
+    }
+    let key = store.info(entry).with_context(|| {
+        format!("--trusted-cluster '{entry}' is neither a cluster public key nor a stored key name")
+    })?;
+    if key.role != KeyRole::Cluster {
+        bail!(
+            "--trusted-cluster '{entry}' is {} key; clusters are cluster keys (C…)",
+            key.role.with_article()
+        );
+    }
+    Ok(key.public_key)
+}
+
+/// Prints lattice events on stderr (rejections of one code: the first 20, then one per 1000,
+/// with the count) and traces each rejection as a denied `lattice.receive` call.
+pub fn event_printer(
+    actor: String,
+    tracer: Arc<Tracer>,
+    events: EventSink,
+) -> lattice::LatticeEvents {
+    Arc::new(move |event: LatticeEvent| {
+        if let LatticeEvent::Rejected {
+            kind,
+            subject,
+            rejection,
+            count,
+        } = &event
+        {
+            if tracer.enabled() {
+                tracer.record(
+                    &events,
+                    CapCall {
+                        actor: actor.clone(),
+                        call: format!("lattice.{kind}"),
+                        args: subject.clone(),
+                        result: format!("{}: {rejection}", rejection.code()),
+                        duration_us: 0,
+                        denied: true,
+                    },
+                );
+            }
+            if *count > PRINTED_PER_CODE && count % 1000 != 0 {
+                return;
+            }
+        }
+        events(HostEvent::Lattice(event));
+    })
+}

@@ -1,0 +1,783 @@
+//! The cluster layer (DESIGN.md §9, docs/design.md §13): hosts joined through NATS, every
+//! message signed by its host and checked by its receiver before any actor sees it.
+//!
+//! - [`token`]: the endorsement (cluster key → host key) and invocation (host key → message)
+//!   tokens.
+//! - [`Signer`]: a host's key and endorsement; signs outgoing messages (and renews its
+//!   endorsement when it holds the cluster key).
+//! - [`Trust`] and [`verify_invocation`] / [`verify_reply`]: every check, in order, each
+//!   failure a [`LatticeRejection`] with a stable code; the only way to a
+//!   [`CheckedInvocation`], which is the only thing the host delivers to an actor's handler.
+//! - [`replay`]: the lattice-wide replay check (JetStream key-value, create-only), or a local
+//!   bounded set without JetStream.
+//! - [`node`]: the NATS side (connection, signed publish and request, subscriptions, counters).
+//!
+//! Like the rest of the library it never prints: the node reports [`LatticeEvent`]s.
+
+use std::collections::HashMap;
+use std::sync::{Mutex, RwLock};
+
+use crate::claims::TokenError;
+use crate::keys::{Key, KeyRole, KeyUseError};
+use crate::text::Untrusted;
+
+pub mod node;
+pub mod replay;
+pub mod token;
+
+pub use node::{
+    Lattice, LatticeConfig, LatticeEvent, LatticeEvents, ReplayScope, Reply, RequestError,
+    Subscription,
+};
+pub use replay::ReplayGuard;
+use token::{EndorsementClaims, EndorsementScope, InvocationBody, InvocationClaims, Origin};
+
+/// An invocation token lives at most this long (`exp - iat`).
+pub const MAX_LIFETIME_SECS: u64 = 60;
+/// How long an invocation this host signs lives.
+pub const INVOCATION_LIFETIME_SECS: u64 = 30;
+/// Clock difference tolerated between hosts, on `iat` and `exp`.
+pub const LEEWAY_SECS: u64 = 5;
+/// The default lifetime of the endorsement a host holding the cluster key makes for itself at
+/// start (renewed when half of it has passed).
+pub const SELF_ENDORSEMENT_SECS: u64 = 3600;
+/// The default lattice name.
+pub const DEFAULT_LATTICE: &str = "default";
+
+/// Checks a lattice name: 1 to 64 of `A-Z a-z 0-9 _ -` (it names a JetStream bucket).
+pub fn validate_lattice_name(name: &str) -> Result<(), String> {
+    if name.is_empty()
+        || name.len() > 64
+        || !name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+    {
+        return Err(format!(
+            "'{}' is not a lattice name: use 1 to 64 letters, digits, '_' or '-'",
+            Untrusted(name)
+        ));
+    }
+    Ok(())
+}
+
+/// Why a message was not delivered. `code()` is stable (stderr, trace, JSON, counters). Text
+/// that came from the message is kept raw and escaped by `Display`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LatticeRejection {
+    #[error("the message carries no invocation token (no Wzt-Invocation header)")]
+    Unsigned,
+    #[error("the invocation token is malformed: {}", Untrusted(.0))]
+    Malformed(String),
+    #[error(
+        "the sender's endorsement is signed by the cluster key {}, which this host does not trust (--trusted-cluster)",
+        Untrusted(.0)
+    )]
+    UntrustedCluster(String),
+    #[error("the sender's endorsement is not valid: {}", Untrusted(.0))]
+    BadEndorsement(String),
+    #[error(
+        "the endorsement is for host {}, but the invocation is signed by host {}",
+        Untrusted(.endorsed),
+        Untrusted(.signer)
+    )]
+    HostNotEndorsed { endorsed: String, signer: String },
+    #[error(
+        "the invocation's signature does not verify under its host key {}: altered, or signed by another key",
+        Untrusted(.0)
+    )]
+    BadSignature(String),
+    #[error(
+        "the token was signed for subject {}, but the message arrived on {}",
+        Untrusted(.signed),
+        Untrusted(.actual)
+    )]
+    WrongTarget { signed: String, actual: String },
+    #[error("the body does not match the SHA-256 digest in the token (changed after signing)")]
+    DigestMismatch,
+    #[error("the token expired at {exp} (now {now}, leeway {LEEWAY_SECS} s)")]
+    Expired { exp: u64, now: u64 },
+    #[error("the token is issued at {iat}, in the future (now {now}, leeway {LEEWAY_SECS} s)")]
+    NotYetValid { iat: u64, now: u64 },
+    #[error(
+        "the token is valid from {iat} to {exp}: longer than {MAX_LIFETIME_SECS} s, or backwards"
+    )]
+    BadLifetime { iat: u64, exp: u64 },
+    #[error("the token {} was used before (a replay)", Untrusted(.0))]
+    Replayed(String),
+    #[error(
+        "the token is for lattice {}, this host is on lattice {}",
+        Untrusted(.token),
+        Untrusted(.ours)
+    )]
+    WrongLattice { token: String, ours: String },
+    #[error("{}", Untrusted(.0))]
+    BadReply(String),
+    #[error("the replay check could not be made, so the message is refused: {}", Untrusted(.0))]
+    ReplayUnchecked(String),
+}
+
+impl LatticeRejection {
+    /// Every code, in the order the checks run (for counters and docs).
+    pub const CODES: [&'static str; 15] = [
+        "unsigned",
+        "malformed",
+        "untrusted_cluster",
+        "bad_endorsement",
+        "host_not_endorsed",
+        "bad_signature",
+        "wrong_lattice",
+        "bad_lifetime",
+        "not_yet_valid",
+        "expired",
+        "wrong_target",
+        "bad_reply",
+        "digest_mismatch",
+        "replayed",
+        "replay_unchecked",
+    ];
+
+    pub fn code(&self) -> &'static str {
+        match self {
+            LatticeRejection::Unsigned => "unsigned",
+            LatticeRejection::Malformed(_) => "malformed",
+            LatticeRejection::UntrustedCluster(_) => "untrusted_cluster",
+            LatticeRejection::BadEndorsement(_) => "bad_endorsement",
+            LatticeRejection::HostNotEndorsed { .. } => "host_not_endorsed",
+            LatticeRejection::BadSignature(_) => "bad_signature",
+            LatticeRejection::WrongTarget { .. } => "wrong_target",
+            LatticeRejection::DigestMismatch => "digest_mismatch",
+            LatticeRejection::Expired { .. } => "expired",
+            LatticeRejection::NotYetValid { .. } => "not_yet_valid",
+            LatticeRejection::BadLifetime { .. } => "bad_lifetime",
+            LatticeRejection::Replayed(_) => "replayed",
+            LatticeRejection::WrongLattice { .. } => "wrong_lattice",
+            LatticeRejection::BadReply(_) => "bad_reply",
+            LatticeRejection::ReplayUnchecked(_) => "replay_unchecked",
+        }
+    }
+}
+
+/// Why this host cannot sign, or cannot start on the lattice.
+#[derive(Debug, thiserror::Error)]
+pub enum LatticeError {
+    #[error("{0}")]
+    BadLatticeName(String),
+    #[error("the {what} must be {} key, but it is {} key", .expected.with_article(), .actual.with_article())]
+    WrongRole {
+        what: &'static str,
+        expected: KeyRole,
+        actual: KeyRole,
+    },
+    #[error("the endorsement cannot be used: {0}")]
+    BadEndorsement(LatticeRejection),
+    #[error(
+        "the endorsement is for host {}, not for this host's key {}; endorse this key with `wzt lattice endorse {}`",
+        Untrusted(.endorsed), .host, .host
+    )]
+    EndorsementForAnotherHost { endorsed: String, host: String },
+    #[error(
+        "this host's endorsement expired at {0} (seconds since the epoch); it cannot sign until it gets a new one (`wzt lattice endorse`)"
+    )]
+    EndorsementExpired(u64),
+    #[error(transparent)]
+    Key(#[from] KeyUseError),
+}
+
+/// A host's endorsement, as it holds it.
+#[derive(Debug, Clone)]
+struct Endorsed {
+    raw: String,
+    cluster: String,
+    exp: u64,
+}
+
+/// What a host signs with: its server key, its endorsement and (when it holds it) the cluster
+/// key that renews the endorsement.
+pub struct Signer {
+    host: Key,
+    lattice: String,
+    cluster: Option<Key>,
+    lifetime: u64,
+    endorsed: RwLock<Endorsed>,
+}
+
+/// One message about to be signed.
+#[derive(Debug, Clone, Copy)]
+pub struct Outgoing<'a> {
+    pub origin_actor: Option<&'a str>,
+    pub target: &'a str,
+    pub reply: Option<&'a str>,
+    pub in_reply_to: Option<&'a str>,
+    pub body: &'a [u8],
+}
+
+/// A signed message's token and id.
+#[derive(Debug, Clone)]
+pub struct Signed {
+    pub token: String,
+    pub jti: String,
+}
+
+fn role_of(key: &Key, what: &'static str, expected: KeyRole) -> Result<(), LatticeError> {
+    if key.role() != expected {
+        return Err(LatticeError::WrongRole {
+            what,
+            expected,
+            actual: key.role(),
+        });
+    }
+    Ok(())
+}
+
+/// Makes an endorsement: `cluster` says `host` (a server public key) belongs to `lattice`
+/// from `now` for `lifetime` seconds.
+pub fn endorse(
+    cluster: &Key,
+    host: &str,
+    lattice: &str,
+    now: u64,
+    lifetime: u64,
+) -> Result<String, LatticeError> {
+    role_of(cluster, "endorsing key", KeyRole::Cluster)?;
+    validate_lattice_name(lattice).map_err(LatticeError::BadLatticeName)?;
+    if token::key_of(host, KeyRole::Server).is_none() {
+        return Err(LatticeError::BadEndorsement(LatticeRejection::Malformed(
+            format!("'{host}' is not a server (host) public key (N…)"),
+        )));
+    }
+    Ok(token::encode_endorsement(
+        &EndorsementClaims {
+            jti: crate::claims::new_token_id(),
+            iat: now,
+            exp: now + lifetime,
+            iss: cluster.public_key().to_string(),
+            sub: host.to_string(),
+            wzt: EndorsementScope {
+                lattice: lattice.to_string(),
+            },
+        },
+        cluster,
+    )?)
+}
+
+impl Signer {
+    /// A host holding the cluster key: it endorses itself now, for `lifetime` seconds, and
+    /// again whenever half of that has passed.
+    pub fn with_cluster_key(
+        host: Key,
+        cluster: Key,
+        lattice: &str,
+        now: u64,
+        lifetime: u64,
+    ) -> Result<Signer, LatticeError> {
+        role_of(&host, "host key", KeyRole::Server)?;
+        let raw = endorse(&cluster, host.public_key(), lattice, now, lifetime)?;
+        Ok(Signer {
+            endorsed: RwLock::new(Endorsed {
+                raw,
+                cluster: cluster.public_key().to_string(),
+                exp: now + lifetime,
+            }),
+            host,
+            lattice: lattice.to_string(),
+            cluster: Some(cluster),
+            lifetime,
+        })
+    }
+
+    /// A host started with an endorsement made elsewhere (`wzt lattice endorse`): it must be
+    /// for this host's key and this lattice, correctly signed by a cluster key, and valid now.
+    /// Whether that cluster is trusted is the receivers' business.
+    pub fn with_endorsement(
+        host: Key,
+        endorsement: &str,
+        lattice: &str,
+        now: u64,
+    ) -> Result<Signer, LatticeError> {
+        role_of(&host, "host key", KeyRole::Server)?;
+        validate_lattice_name(lattice).map_err(LatticeError::BadLatticeName)?;
+        let endorsement = endorsement.trim();
+        let checked = check_endorsement(endorsement, None, lattice, now)
+            .map_err(LatticeError::BadEndorsement)?;
+        if checked.sub != host.public_key() {
+            return Err(LatticeError::EndorsementForAnotherHost {
+                endorsed: checked.sub,
+                host: host.public_key().to_string(),
+            });
+        }
+        Ok(Signer {
+            endorsed: RwLock::new(Endorsed {
+                raw: endorsement.to_string(),
+                cluster: checked.iss,
+                exp: checked.exp,
+            }),
+            host,
+            lattice: lattice.to_string(),
+            cluster: None,
+            lifetime: 0,
+        })
+    }
+
+    pub fn host_key(&self) -> &str {
+        self.host.public_key()
+    }
+
+    pub fn lattice(&self) -> &str {
+        &self.lattice
+    }
+
+    /// The cluster key that endorsed this host.
+    pub fn cluster_key(&self) -> String {
+        self.endorsed
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .cluster
+            .clone()
+    }
+
+    /// When the current endorsement expires.
+    pub fn endorsement_expires(&self) -> u64 {
+        self.endorsed.read().unwrap_or_else(|e| e.into_inner()).exp
+    }
+
+    /// Whether the endorsement is renewed by this host.
+    pub fn renews(&self) -> bool {
+        self.cluster.is_some()
+    }
+
+    /// The endorsement to send with a message signed `now`, renewed first when this host holds
+    /// the cluster key and half of the endorsement's life has passed.
+    fn endorsement(&self, now: u64) -> Result<String, LatticeError> {
+        {
+            let current = self.endorsed.read().unwrap_or_else(|e| e.into_inner());
+            let fresh = match &self.cluster {
+                Some(_) => now + self.lifetime / 2 < current.exp,
+                None => now < current.exp,
+            };
+            if fresh {
+                return Ok(current.raw.clone());
+            }
+            if self.cluster.is_none() {
+                return Err(LatticeError::EndorsementExpired(current.exp));
+            }
+        }
+        let cluster = self.cluster.as_ref().expect("checked above");
+        let raw = endorse(
+            cluster,
+            self.host.public_key(),
+            &self.lattice,
+            now,
+            self.lifetime,
+        )?;
+        let mut current = self.endorsed.write().unwrap_or_else(|e| e.into_inner());
+        *current = Endorsed {
+            raw: raw.clone(),
+            cluster: cluster.public_key().to_string(),
+            exp: now + self.lifetime,
+        };
+        Ok(raw)
+    }
+
+    /// Signs one message at `now`, valid for [`INVOCATION_LIFETIME_SECS`].
+    pub fn sign(&self, message: Outgoing<'_>, now: u64) -> Result<Signed, LatticeError> {
+        let endorsement = self.endorsement(now)?;
+        let jti = crate::claims::new_token_id();
+        let claims = InvocationClaims {
+            jti: jti.clone(),
+            iat: now,
+            exp: now + INVOCATION_LIFETIME_SECS,
+            iss: self.host.public_key().to_string(),
+            wzt: InvocationBody {
+                lattice: self.lattice.clone(),
+                origin: Origin {
+                    actor: message.origin_actor.map(str::to_string),
+                    host: self.host.public_key().to_string(),
+                },
+                target: message.target.to_string(),
+                reply: message.reply.map(str::to_string),
+                in_reply_to: message.in_reply_to.map(str::to_string),
+                digest: token::digest_of(message.body),
+                endorsement,
+            },
+        };
+        Ok(Signed {
+            token: token::encode_invocation(&claims, &self.host)?,
+            jti,
+        })
+    }
+}
+
+/// An endorsement whose signature checked.
+#[derive(Debug, Clone)]
+struct CheckedEndorsement {
+    iss: String,
+    sub: String,
+    exp: u64,
+}
+
+/// Reads an endorsement and checks, in order: well formed; issued by a cluster key; that key
+/// trusted (when `trusted` is given); the signature; the lattice; the times.
+fn check_endorsement(
+    raw: &str,
+    trusted: Option<&[String]>,
+    lattice: &str,
+    now: u64,
+) -> Result<CheckedEndorsement, LatticeRejection> {
+    let parsed = token::parse::<EndorsementClaims>(raw)
+        .map_err(|e| LatticeRejection::BadEndorsement(e.to_string()))?;
+    let claims = parsed.claims;
+    let Some(cluster) = token::key_of(&claims.iss, KeyRole::Cluster) else {
+        return Err(LatticeRejection::BadEndorsement(format!(
+            "its issuer '{}' is not a cluster key (C…)",
+            claims.iss
+        )));
+    };
+    if token::key_of(&claims.sub, KeyRole::Server).is_none() {
+        return Err(LatticeRejection::BadEndorsement(format!(
+            "its subject '{}' is not a server key (N…)",
+            claims.sub
+        )));
+    }
+    if let Some(trusted) = trusted
+        && !trusted.contains(&claims.iss)
+    {
+        return Err(LatticeRejection::UntrustedCluster(claims.iss));
+    }
+    parsed
+        .jws
+        .verify(&cluster)
+        .map_err(|_| LatticeRejection::BadEndorsement(TokenError::BadSignature.to_string()))?;
+    endorsement_in_force(&claims.wzt.lattice, claims.iat, claims.exp, lattice, now)?;
+    Ok(CheckedEndorsement {
+        iss: claims.iss,
+        sub: claims.sub,
+        exp: claims.exp,
+    })
+}
+
+fn endorsement_in_force(
+    token_lattice: &str,
+    iat: u64,
+    exp: u64,
+    lattice: &str,
+    now: u64,
+) -> Result<(), LatticeRejection> {
+    if token_lattice != lattice {
+        return Err(LatticeRejection::WrongLattice {
+            token: token_lattice.to_string(),
+            ours: lattice.to_string(),
+        });
+    }
+    if iat > now + LEEWAY_SECS {
+        return Err(LatticeRejection::BadEndorsement(format!(
+            "it is issued at {iat}, in the future (now {now})"
+        )));
+    }
+    if now > exp + LEEWAY_SECS {
+        return Err(LatticeRejection::BadEndorsement(format!(
+            "it expired at {exp} (now {now})"
+        )));
+    }
+    Ok(())
+}
+
+/// Endorsements whose signature was checked, by their text (bounded; cleared when full).
+const ENDORSEMENT_CACHE: usize = 1024;
+
+/// What a receiving host trusts: its lattice and the cluster keys whose endorsements count.
+pub struct Trust {
+    lattice: String,
+    clusters: Vec<String>,
+    checked: Mutex<HashMap<String, (CheckedEndorsement, u64)>>,
+}
+
+impl Trust {
+    /// `clusters` are cluster public keys (`C…`); anything else is refused.
+    pub fn new(lattice: &str, clusters: Vec<String>) -> Result<Trust, LatticeError> {
+        validate_lattice_name(lattice).map_err(LatticeError::BadLatticeName)?;
+        for c in &clusters {
+            match crate::keys::parse_public_key(c) {
+                Ok((KeyRole::Cluster, _)) => {}
+                Ok((actual, _)) => {
+                    return Err(LatticeError::WrongRole {
+                        what: "trusted cluster",
+                        expected: KeyRole::Cluster,
+                        actual,
+                    });
+                }
+                Err(e) => {
+                    return Err(LatticeError::BadEndorsement(LatticeRejection::Malformed(
+                        e.to_string(),
+                    )));
+                }
+            }
+        }
+        Ok(Trust {
+            lattice: lattice.to_string(),
+            clusters,
+            checked: Mutex::new(HashMap::new()),
+        })
+    }
+
+    pub fn lattice(&self) -> &str {
+        &self.lattice
+    }
+
+    pub fn clusters(&self) -> &[String] {
+        &self.clusters
+    }
+
+    /// Checks an endorsement, from the cache of checked signatures when it was seen before
+    /// (its lattice and times are checked again every time).
+    fn endorsement(&self, raw: &str, now: u64) -> Result<CheckedEndorsement, LatticeRejection> {
+        if let Some((checked, iat)) = self
+            .checked
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(raw)
+        {
+            // Only endorsements for this lattice are cached.
+            endorsement_in_force(&self.lattice, *iat, checked.exp, &self.lattice, now)?;
+            return Ok(checked.clone());
+        }
+        let checked = check_endorsement(raw, Some(&self.clusters), &self.lattice, now)?;
+        let iat = token::parse::<EndorsementClaims>(raw)
+            .map(|p| p.claims.iat)
+            .unwrap_or(now);
+        let mut cache = self.checked.lock().unwrap_or_else(|e| e.into_inner());
+        if cache.len() >= ENDORSEMENT_CACHE {
+            cache.clear();
+        }
+        cache.insert(raw.to_string(), (checked.clone(), iat));
+        Ok(checked)
+    }
+}
+
+/// What arrived: the subject, the reply subject, the invocation header's values and the body.
+#[derive(Debug, Clone, Copy)]
+pub struct Incoming<'a> {
+    pub subject: &'a str,
+    pub reply: Option<&'a str>,
+    /// Every value of the `Wzt-Invocation` header (more than one is malformed).
+    pub tokens: &'a [&'a str],
+    pub body: &'a [u8],
+}
+
+/// A token whose every check except the replay check passed.
+struct Valid {
+    claims: InvocationClaims,
+    cluster: String,
+}
+
+/// Every check but the replay check, in this order: a token; well formed; the endorsement
+/// (trusted cluster, signature, lattice, times); endorsed for the signing host; the
+/// invocation's signature; its lattice; its times; the subject; the reply subject; the digest.
+fn check(incoming: &Incoming<'_>, trust: &Trust, now: u64) -> Result<Valid, LatticeRejection> {
+    let raw = match incoming.tokens {
+        [] => return Err(LatticeRejection::Unsigned),
+        [one] => *one,
+        _ => {
+            return Err(LatticeRejection::Malformed(
+                "the message has more than one Wzt-Invocation header".into(),
+            ));
+        }
+    };
+    let parsed = token::parse::<InvocationClaims>(raw)
+        .map_err(|e| LatticeRejection::Malformed(e.to_string()))?;
+    let claims = parsed.claims;
+    let Some(host) = token::key_of(&claims.iss, KeyRole::Server) else {
+        return Err(LatticeRejection::Malformed(format!(
+            "its issuer '{}' is not a server (host) key (N…)",
+            claims.iss
+        )));
+    };
+    if claims.wzt.origin.host != claims.iss {
+        return Err(LatticeRejection::Malformed(format!(
+            "its origin host '{}' is not its issuer",
+            claims.wzt.origin.host
+        )));
+    }
+    if !token::is_token_id(&claims.jti) {
+        return Err(LatticeRejection::Malformed(format!(
+            "its id '{}' is not a wzt token id (26 base32 characters)",
+            claims.jti
+        )));
+    }
+    let endorsement = trust.endorsement(&claims.wzt.endorsement, now)?;
+    if endorsement.sub != claims.iss {
+        return Err(LatticeRejection::HostNotEndorsed {
+            endorsed: endorsement.sub,
+            signer: claims.iss,
+        });
+    }
+    parsed
+        .jws
+        .verify(&host)
+        .map_err(|_| LatticeRejection::BadSignature(claims.iss.clone()))?;
+    if claims.wzt.lattice != trust.lattice {
+        return Err(LatticeRejection::WrongLattice {
+            token: claims.wzt.lattice,
+            ours: trust.lattice.clone(),
+        });
+    }
+    let (iat, exp) = (claims.iat, claims.exp);
+    if exp < iat || exp - iat > MAX_LIFETIME_SECS {
+        return Err(LatticeRejection::BadLifetime { iat, exp });
+    }
+    if iat > now + LEEWAY_SECS {
+        return Err(LatticeRejection::NotYetValid { iat, now });
+    }
+    if now > exp + LEEWAY_SECS {
+        return Err(LatticeRejection::Expired { exp, now });
+    }
+    if claims.wzt.target != incoming.subject {
+        return Err(LatticeRejection::WrongTarget {
+            signed: claims.wzt.target,
+            actual: incoming.subject.to_string(),
+        });
+    }
+    if claims.wzt.reply.as_deref() != incoming.reply {
+        return Err(LatticeRejection::BadReply(format!(
+            "the message's reply subject {} is not the one signed ({})",
+            incoming.reply.unwrap_or("(none)"),
+            claims.wzt.reply.as_deref().unwrap_or("none")
+        )));
+    }
+    if claims.wzt.digest != token::digest_of(incoming.body) {
+        return Err(LatticeRejection::DigestMismatch);
+    }
+    Ok(Valid {
+        claims,
+        cluster: endorsement.iss,
+    })
+}
+
+/// A message that passed every check, replay included. Its fields are private and only
+/// [`verify_invocation`] and [`verify_reply`] build one: the host delivers nothing else to an
+/// actor's handler.
+///
+/// ```compile_fail
+/// let forged = wzt::lattice::CheckedInvocation {
+///     subject: "greet".into(), reply: None, body: Vec::new(), jti: String::new(),
+///     origin_actor: None, host: String::new(), cluster: String::new(), exp: 0,
+/// };
+/// ```
+#[derive(Debug, Clone)]
+pub struct CheckedInvocation {
+    subject: String,
+    reply: Option<String>,
+    body: Vec<u8>,
+    jti: String,
+    origin_actor: Option<String>,
+    host: String,
+    cluster: String,
+    exp: u64,
+}
+
+impl CheckedInvocation {
+    fn from_valid(valid: Valid, body: &[u8]) -> CheckedInvocation {
+        let Valid { claims, cluster } = valid;
+        CheckedInvocation {
+            subject: claims.wzt.target,
+            reply: claims.wzt.reply,
+            body: body.to_vec(),
+            jti: claims.jti,
+            origin_actor: claims.wzt.origin.actor,
+            host: claims.iss,
+            cluster,
+            exp: claims.exp,
+        }
+    }
+
+    pub fn subject(&self) -> &str {
+        &self.subject
+    }
+
+    /// Where a reply goes (a request).
+    pub fn reply(&self) -> Option<&str> {
+        self.reply.as_deref()
+    }
+
+    pub fn body(&self) -> &[u8] {
+        &self.body
+    }
+
+    pub fn into_body(self) -> Vec<u8> {
+        self.body
+    }
+
+    pub fn jti(&self) -> &str {
+        &self.jti
+    }
+
+    /// The sending actor's subject key, when the sender named one.
+    pub fn origin_actor(&self) -> Option<&str> {
+        self.origin_actor.as_deref()
+    }
+
+    /// The sending host's server key.
+    pub fn host(&self) -> &str {
+        &self.host
+    }
+
+    /// The cluster key that endorsed the sending host.
+    pub fn cluster(&self) -> &str {
+        &self.cluster
+    }
+
+    pub fn expires(&self) -> u64 {
+        self.exp
+    }
+}
+
+/// Checks a message that arrived on a subscription: every check of [`check`], then that it is
+/// not a reply, then the replay check.
+pub async fn verify_invocation(
+    incoming: &Incoming<'_>,
+    trust: &Trust,
+    replay: &ReplayGuard,
+    now: u64,
+) -> Result<CheckedInvocation, LatticeRejection> {
+    let valid = check(incoming, trust, now)?;
+    if let Some(request) = &valid.claims.wzt.in_reply_to {
+        return Err(LatticeRejection::BadReply(format!(
+            "a reply (to {}) arrived as a new message on {}",
+            request, incoming.subject
+        )));
+    }
+    replay
+        .claim(&valid.claims.jti, &valid.claims.iss, valid.claims.exp, now)
+        .await?;
+    Ok(CheckedInvocation::from_valid(valid, incoming.body))
+}
+
+/// Checks a reply to the request `request_jti` that arrived on its inbox: every check of
+/// [`check`] (so its target is this inbox), then that it answers exactly that request, then
+/// the replay check.
+pub async fn verify_reply(
+    incoming: &Incoming<'_>,
+    request_jti: &str,
+    trust: &Trust,
+    replay: &ReplayGuard,
+    now: u64,
+) -> Result<CheckedInvocation, LatticeRejection> {
+    let valid = check(incoming, trust, now)?;
+    if valid.claims.wzt.in_reply_to.as_deref() != Some(request_jti) {
+        return Err(LatticeRejection::BadReply(format!(
+            "the reply answers {} instead of this request ({request_jti})",
+            valid
+                .claims
+                .wzt
+                .in_reply_to
+                .as_deref()
+                .unwrap_or("no request")
+        )));
+    }
+    replay
+        .claim(&valid.claims.jti, &valid.claims.iss, valid.claims.exp, now)
+        .await?;
+    Ok(CheckedInvocation::from_valid(valid, incoming.body))
+}
+
+#[cfg(test)]
+mod tests;

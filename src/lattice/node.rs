@@ -1,0 +1,568 @@
+//! A host's side of NATS: one connection, signed publish and request, verified replies and
+//! subscriptions, a counter per rejection code, and events for what happens.
+//!
+//! Replies come back on one wildcard subscription of this host's own inbox prefix; each is
+//! checked against the request waiting for it ([`super::verify_reply`]). A reply that fails is
+//! counted and reported and the request keeps waiting for a good one until its timeout, so a
+//! forged reply can neither answer a request nor cut it short.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use async_nats::{HeaderMap, Message, StatusCode};
+use bytes::Bytes;
+use futures_util::StreamExt;
+use tokio::sync::oneshot;
+
+use super::token::INVOCATION_HEADER;
+use super::{
+    CheckedInvocation, Incoming, LatticeError, LatticeRejection, Outgoing, ReplayGuard, Signer,
+    Trust, verify_invocation, verify_reply,
+};
+use crate::text::Untrusted;
+
+/// How long connecting to the NATS server may take at start.
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Something that happened on the lattice, for the caller to print or trace.
+#[derive(Debug, Clone)]
+pub enum LatticeEvent {
+    /// A message or reply failed a check and was dropped; `count` is how many with this code
+    /// so far.
+    Rejected {
+        /// `message` (on a subscription) or `reply` (on this host's inbox).
+        kind: &'static str,
+        subject: String,
+        rejection: LatticeRejection,
+        count: u64,
+    },
+    /// The connection to the NATS server was lost; publishing fails until it is back.
+    Disconnected { url: String },
+    /// The connection is back after a loss (subscriptions are renewed by the client).
+    Reconnected { url: String },
+    /// The NATS client reported something else (a server error, a slow consumer).
+    Client { url: String, what: String },
+}
+
+impl std::fmt::Display for LatticeEvent {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            LatticeEvent::Rejected {
+                kind,
+                subject,
+                rejection,
+                count,
+            } => write!(
+                f,
+                "wzt: lattice: rejected {kind} on {} [{}] (#{count}): {rejection}",
+                Untrusted(subject),
+                rejection.code()
+            ),
+            LatticeEvent::Disconnected { url } => write!(
+                f,
+                "wzt: lattice: disconnected from {url}; reconnecting (messages fail until then)"
+            ),
+            LatticeEvent::Reconnected { url } => {
+                write!(f, "wzt: lattice: connected to {url} again")
+            }
+            LatticeEvent::Client { url, what } => {
+                write!(f, "wzt: lattice: {url}: {}", Untrusted(what))
+            }
+        }
+    }
+}
+
+/// Where lattice events go.
+pub type LatticeEvents = Arc<dyn Fn(LatticeEvent) + Send + Sync>;
+
+/// Which replay check to use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReplayScope {
+    /// Lattice-wide through JetStream, else (with a note) this host only.
+    Lattice,
+    /// This process only: for observers (`wzt lattice sub`), which must not claim the ids the
+    /// real receivers will claim.
+    Local,
+}
+
+/// How to join a lattice.
+pub struct LatticeConfig {
+    /// `nats://HOST:PORT`.
+    pub url: String,
+    /// `None` for an observer that only receives (`wzt lattice sub`).
+    pub signer: Option<Signer>,
+    pub trust: Trust,
+    pub replay: ReplayScope,
+    /// The client name the NATS server shows.
+    pub client_name: String,
+    pub events: LatticeEvents,
+}
+
+/// Why a publish or request failed (the actor sees the message).
+#[derive(Debug, thiserror::Error)]
+pub enum RequestError {
+    #[error(
+        "not connected to the lattice ({url}): the NATS connection is down and reconnecting; nothing was sent"
+    )]
+    NotConnected { url: String },
+    #[error("no host on the lattice subscribes to {}", Untrusted(.0))]
+    NoResponders(String),
+    #[error("no valid reply on {} within {after:?}", Untrusted(.subject))]
+    TimedOut { subject: String, after: Duration },
+    #[error("this lattice connection only receives: it has no host key to sign with")]
+    ReceiveOnly,
+    #[error("cannot sign: {0}")]
+    Sign(#[from] LatticeError),
+    #[error("cannot publish on {}: {why}", Untrusted(.subject))]
+    Publish { subject: String, why: String },
+}
+
+type ReplySender = oneshot::Sender<Result<CheckedInvocation, RequestError>>;
+
+struct Pending {
+    request_jti: String,
+    subject: String,
+    tx: Option<ReplySender>,
+}
+
+/// A host on the lattice.
+pub struct Lattice {
+    client: async_nats::Client,
+    url: String,
+    signer: Option<Signer>,
+    trust: Trust,
+    replay: ReplayGuard,
+    replay_note: Option<String>,
+    inbox_prefix: String,
+    next_request: AtomicU64,
+    pending: Mutex<HashMap<u64, Pending>>,
+    counts: Mutex<BTreeMap<&'static str, u64>>,
+    events: LatticeEvents,
+}
+
+/// Removes a request's pending entry when the request ends, however it ends (answered, timed
+/// out, or dropped with its invocation at the deadline).
+struct PendingGuard<'a> {
+    lattice: &'a Lattice,
+    id: u64,
+}
+
+impl Drop for PendingGuard<'_> {
+    fn drop(&mut self) {
+        self.lattice
+            .pending
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(&self.id);
+    }
+}
+
+/// A received reply, checked.
+pub type Reply = CheckedInvocation;
+
+/// A subscription: raw messages, to be checked with [`Lattice::check`].
+pub struct Subscription {
+    subject: String,
+    inner: async_nats::Subscriber,
+}
+
+impl Subscription {
+    pub fn subject(&self) -> &str {
+        &self.subject
+    }
+
+    /// The next message as it arrived, not checked yet; `None` when the subscription ended.
+    pub async fn next(&mut self) -> Option<Message> {
+        self.inner.next().await
+    }
+}
+
+impl Lattice {
+    /// Connects to the NATS server (failing when it cannot be reached in
+    /// [`CONNECT_TIMEOUT`]; later losses are reconnected forever), sets up the replay check and
+    /// this host's reply inbox.
+    pub async fn connect(config: LatticeConfig) -> anyhow::Result<Arc<Lattice>> {
+        let LatticeConfig {
+            url,
+            signer,
+            trust,
+            replay,
+            client_name,
+            events,
+        } = config;
+        let callback_events = Arc::clone(&events);
+        let callback_url = url.clone();
+        // The client reports "connected" for the first connection too (sometimes more than
+        // once): only a connection after a loss is news.
+        let lost = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let options = async_nats::ConnectOptions::new()
+            .name(client_name)
+            .connection_timeout(Duration::from_secs(5))
+            .max_reconnects(None)
+            .event_callback(move |event| {
+                let events = Arc::clone(&callback_events);
+                let url = callback_url.clone();
+                let lost = Arc::clone(&lost);
+                async move {
+                    let event = match event {
+                        async_nats::Event::Connected => {
+                            if !lost.swap(false, Ordering::SeqCst) {
+                                return;
+                            }
+                            LatticeEvent::Reconnected { url }
+                        }
+                        async_nats::Event::Disconnected => {
+                            lost.store(true, Ordering::SeqCst);
+                            LatticeEvent::Disconnected { url }
+                        }
+                        other => LatticeEvent::Client {
+                            url,
+                            what: other.to_string(),
+                        },
+                    };
+                    events(event);
+                }
+            });
+        let client = tokio::time::timeout(CONNECT_TIMEOUT, options.connect(url.as_str()))
+            .await
+            .map_err(|_| {
+                anyhow::anyhow!(
+                    "cannot connect to the lattice at {url}: no answer in {CONNECT_TIMEOUT:?}"
+                )
+            })?
+            .map_err(|e| anyhow::anyhow!("cannot connect to the lattice at {url}: {e}"))?;
+        let (replay, replay_note) = match replay {
+            ReplayScope::Local => (ReplayGuard::local(), None),
+            ReplayScope::Lattice => match ReplayGuard::jetstream(&client, trust.lattice()).await {
+                Ok(guard) => (guard, None),
+                Err(why) => (
+                    ReplayGuard::local(),
+                    Some(format!(
+                        "the NATS server offers no JetStream key-value store ({why}): replays are checked on this host only, so a replay delivered to another host of the same queue group is not caught; run nats-server with -js"
+                    )),
+                ),
+            },
+        };
+        let inbox_prefix = client.new_inbox();
+        let inbox = client
+            .subscribe(format!("{inbox_prefix}.*"))
+            .await
+            .map_err(|e| anyhow::anyhow!("cannot subscribe to this host's reply inbox: {e}"))?;
+        let lattice = Arc::new(Lattice {
+            client,
+            url,
+            signer,
+            trust,
+            replay,
+            replay_note,
+            inbox_prefix,
+            next_request: AtomicU64::new(1),
+            pending: Mutex::new(HashMap::new()),
+            counts: Mutex::new(BTreeMap::new()),
+            events,
+        });
+        tokio::spawn(Arc::clone(&lattice).receive_replies(inbox));
+        Ok(lattice)
+    }
+
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    pub fn signer(&self) -> Option<&Signer> {
+        self.signer.as_ref()
+    }
+
+    fn signing(&self) -> Result<&Signer, RequestError> {
+        self.signer.as_ref().ok_or(RequestError::ReceiveOnly)
+    }
+
+    pub fn trust(&self) -> &Trust {
+        &self.trust
+    }
+
+    pub fn replay(&self) -> &ReplayGuard {
+        &self.replay
+    }
+
+    /// Why the replay check is only per host, when it is.
+    pub fn replay_note(&self) -> Option<&str> {
+        self.replay_note.as_deref()
+    }
+
+    /// How many messages were rejected, per code (codes with none are absent).
+    pub fn counts(&self) -> BTreeMap<&'static str, u64> {
+        self.counts
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    fn connected(&self) -> Result<(), RequestError> {
+        if self.client.connection_state() != async_nats::connection::State::Connected {
+            return Err(RequestError::NotConnected {
+                url: self.url.clone(),
+            });
+        }
+        Ok(())
+    }
+
+    fn headers(token: String) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        headers.insert(INVOCATION_HEADER, token.as_str());
+        headers
+    }
+
+    /// Publishes `body` on `subject`, signed as sent by `origin_actor` on this host.
+    pub async fn publish(
+        &self,
+        origin_actor: Option<&str>,
+        subject: &str,
+        body: &[u8],
+    ) -> Result<String, RequestError> {
+        self.send(origin_actor, subject, None, body).await
+    }
+
+    /// Publishes a reply to the request `in_reply_to` on its reply subject `to`.
+    pub async fn reply(
+        &self,
+        origin_actor: Option<&str>,
+        to: &str,
+        in_reply_to: &str,
+        body: &[u8],
+    ) -> Result<String, RequestError> {
+        self.send(origin_actor, to, Some(in_reply_to), body).await
+    }
+
+    async fn send(
+        &self,
+        origin_actor: Option<&str>,
+        subject: &str,
+        in_reply_to: Option<&str>,
+        body: &[u8],
+    ) -> Result<String, RequestError> {
+        self.connected()?;
+        let signed = self.signing()?.sign(
+            Outgoing {
+                origin_actor,
+                target: subject,
+                reply: None,
+                in_reply_to,
+                body,
+            },
+            crate::time::now(),
+        )?;
+        self.client
+            .publish_with_headers(
+                subject.to_string(),
+                Self::headers(signed.token),
+                Bytes::copy_from_slice(body),
+            )
+            .await
+            .map_err(|e| RequestError::Publish {
+                subject: subject.to_string(),
+                why: e.to_string(),
+            })?;
+        Ok(signed.jti)
+    }
+
+    /// Sends a signed request and waits up to `timeout` for a reply that passes every check.
+    pub async fn request(
+        &self,
+        origin_actor: Option<&str>,
+        subject: &str,
+        body: &[u8],
+        timeout: Duration,
+    ) -> Result<Reply, RequestError> {
+        self.connected()?;
+        let id = self.next_request.fetch_add(1, Ordering::Relaxed);
+        let inbox = format!("{}.{id}", self.inbox_prefix);
+        let signed = self.signing()?.sign(
+            Outgoing {
+                origin_actor,
+                target: subject,
+                reply: Some(&inbox),
+                in_reply_to: None,
+                body,
+            },
+            crate::time::now(),
+        )?;
+        let (tx, rx) = oneshot::channel();
+        self.pending
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(
+                id,
+                Pending {
+                    request_jti: signed.jti,
+                    subject: subject.to_string(),
+                    tx: Some(tx),
+                },
+            );
+        let _guard = PendingGuard { lattice: self, id };
+        self.client
+            .publish_with_reply_and_headers(
+                subject.to_string(),
+                inbox,
+                Self::headers(signed.token),
+                Bytes::copy_from_slice(body),
+            )
+            .await
+            .map_err(|e| RequestError::Publish {
+                subject: subject.to_string(),
+                why: e.to_string(),
+            })?;
+        match tokio::time::timeout(timeout, rx).await {
+            Ok(Ok(answer)) => answer,
+            Ok(Err(_)) | Err(_) => Err(RequestError::TimedOut {
+                subject: subject.to_string(),
+                after: timeout,
+            }),
+        }
+    }
+
+    /// Subscribes to `subject`, in the queue group `queue` when given (hosts running the same
+    /// actor share its messages).
+    pub async fn subscribe(
+        &self,
+        subject: &str,
+        queue: Option<&str>,
+    ) -> anyhow::Result<Subscription> {
+        let inner = match queue {
+            Some(queue) => {
+                self.client
+                    .queue_subscribe(subject.to_string(), queue.to_string())
+                    .await
+            }
+            None => self.client.subscribe(subject.to_string()).await,
+        }
+        .map_err(|e| anyhow::anyhow!("cannot subscribe to {subject}: {e}"))?;
+        Ok(Subscription {
+            subject: subject.to_string(),
+            inner,
+        })
+    }
+
+    /// Checks a message from a subscription. A rejection is counted and reported here.
+    pub async fn check(&self, message: &Message) -> Result<CheckedInvocation, LatticeRejection> {
+        let tokens = tokens_of(message);
+        let incoming = Incoming {
+            subject: message.subject.as_str(),
+            reply: message.reply.as_ref().map(|r| r.as_str()),
+            tokens: &tokens,
+            body: &message.payload,
+        };
+        let result =
+            verify_invocation(&incoming, &self.trust, &self.replay, crate::time::now()).await;
+        if let Err(rejection) = &result {
+            self.reject("message", message.subject.as_str(), rejection.clone());
+        }
+        result
+    }
+
+    /// Counts a rejection and reports it.
+    pub fn reject(&self, kind: &'static str, subject: &str, rejection: LatticeRejection) {
+        let count = {
+            let mut counts = self.counts.lock().unwrap_or_else(|e| e.into_inner());
+            let n = counts.entry(rejection.code()).or_insert(0);
+            *n += 1;
+            *n
+        };
+        (self.events)(LatticeEvent::Rejected {
+            kind,
+            subject: subject.to_string(),
+            rejection,
+            count,
+        });
+    }
+
+    /// Reads this host's inbox: each reply is checked against the request waiting for it.
+    async fn receive_replies(self: Arc<Self>, mut inbox: async_nats::Subscriber) {
+        while let Some(message) = inbox.next().await {
+            let lattice = Arc::clone(&self);
+            tokio::spawn(async move { lattice.on_reply(message).await });
+        }
+    }
+
+    async fn on_reply(&self, message: Message) {
+        let subject = message.subject.as_str();
+        let id = subject
+            .strip_prefix(self.inbox_prefix.as_str())
+            .and_then(|rest| rest.strip_prefix('.'))
+            .and_then(|id| id.parse::<u64>().ok());
+        let waiting = id.and_then(|id| {
+            self.pending
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .get(&id)
+                .map(|p| (p.request_jti.clone(), p.subject.clone()))
+        });
+        let (Some(id), Some((request_jti, request_subject))) = (id, waiting) else {
+            self.reject(
+                "reply",
+                subject,
+                LatticeRejection::BadReply(
+                    "no request of this host waits for this reply (it was answered, timed out, or never sent)"
+                        .into(),
+                ),
+            );
+            return;
+        };
+        if message.status == Some(StatusCode::NO_RESPONDERS) {
+            self.answer(id, Err(RequestError::NoResponders(request_subject)));
+            return;
+        }
+        let tokens = tokens_of(&message);
+        let incoming = Incoming {
+            subject,
+            reply: message.reply.as_ref().map(|r| r.as_str()),
+            tokens: &tokens,
+            body: &message.payload,
+        };
+        match verify_reply(
+            &incoming,
+            &request_jti,
+            &self.trust,
+            &self.replay,
+            crate::time::now(),
+        )
+        .await
+        {
+            Ok(checked) => self.answer(id, Ok(checked)),
+            Err(rejection) => self.reject("reply", subject, rejection),
+        }
+    }
+
+    fn answer(&self, id: u64, answer: Result<CheckedInvocation, RequestError>) {
+        let tx = self
+            .pending
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get_mut(&id)
+            .and_then(|p| p.tx.take());
+        if let Some(tx) = tx {
+            let _ = tx.send(answer);
+        }
+    }
+
+    /// Waits until everything published so far has reached the server (or `within` passed).
+    pub async fn flush(&self, within: Duration) -> Result<(), RequestError> {
+        match tokio::time::timeout(within, self.client.flush()).await {
+            Ok(Ok(())) => Ok(()),
+            _ => Err(RequestError::NotConnected {
+                url: self.url.clone(),
+            }),
+        }
+    }
+}
+
+/// Every value of the invocation header.
+fn tokens_of(message: &Message) -> Vec<&str> {
+    message
+        .headers
+        .as_ref()
+        .map(|h| h.get_all(INVOCATION_HEADER).map(|v| v.as_str()).collect())
+        .unwrap_or_default()
+}
