@@ -52,7 +52,13 @@ impl Nats {
             .append(true)
             .open(self.dir.path().join("nats.log"))
             .unwrap();
-        let mut cmd = Command::new(BINARY);
+        // Debian installs it in /usr/sbin, which a non-login PATH may lack.
+        let sbin = std::path::Path::new("/usr/sbin").join(BINARY);
+        let mut cmd = if sbin.is_file() {
+            Command::new(sbin)
+        } else {
+            Command::new(BINARY)
+        };
         cmd.args(["-a", "127.0.0.1", "-p", &self.port.to_string()]);
         if self.jetstream {
             cmd.arg("-js").arg("-sd").arg(self.dir.path().join("js"));
