@@ -107,8 +107,6 @@ pub enum RequestError {
         "not connected to the lattice ({url}): the NATS connection is down and reconnecting; nothing was sent"
     )]
     NotConnected { url: String },
-    #[error("no host on the lattice subscribes to {}", Untrusted(.0))]
-    NoResponders(String),
     #[error("no valid reply on {} within {after:?}", Untrusted(.subject))]
     TimedOut { subject: String, after: Duration },
     #[error("this lattice connection only receives: it has no host key to sign with")]
@@ -237,7 +235,10 @@ impl Lattice {
             ReplayScope::Local => (ReplayGuard::local(), None),
             ReplayScope::Lattice => match ReplayGuard::jetstream(&client, trust.lattice()).await {
                 Ok(guard) => (guard, None),
-                Err(why) => (
+                Err(super::replay::ReplaySetupError::Refused(why)) => {
+                    anyhow::bail!("cannot check replays on the lattice: {why}")
+                }
+                Err(super::replay::ReplaySetupError::NoJetStream(why)) => (
                     ReplayGuard::local(),
                     Some(format!(
                         "the NATS server offers no JetStream key-value store ({why}): replays are checked on this host only, so a replay delivered to another host of the same queue group is not caught; run nats-server with -js"
@@ -499,7 +500,7 @@ impl Lattice {
                 .get(&id)
                 .map(|p| (p.request_jti.clone(), p.subject.clone()))
         });
-        let (Some(id), Some((request_jti, request_subject))) = (id, waiting) else {
+        let (Some(id), Some((request_jti, _request_subject))) = (id, waiting) else {
             self.reject(
                 "reply",
                 subject,
@@ -511,7 +512,9 @@ impl Lattice {
             return;
         };
         if message.status == Some(StatusCode::NO_RESPONDERS) {
-            self.answer(id, Err(RequestError::NoResponders(request_subject)));
+            // Anyone can publish a "no responders" status to this inbox: it is unsigned, so it
+            // neither answers nor cuts the request short; the request waits for a checked reply
+            // until its timeout.
             return;
         }
         let tokens = tokens_of(&message);

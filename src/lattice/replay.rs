@@ -61,6 +61,60 @@ fn js_error(answer: &serde_json::Value) -> Option<(u64, String)> {
     ))
 }
 
+/// Why the lattice-wide replay check could not be set up.
+#[derive(Debug)]
+pub enum ReplaySetupError {
+    /// The server has no JetStream (no answer from its API): a per-host check may stand in.
+    NoJetStream(String),
+    /// JetStream is there, but the bucket cannot be trusted or made: the host must not start.
+    Refused(String),
+}
+
+/// The most the replay bucket may hold on the server.
+const MAX_BUCKET_BYTES: u64 = 256 << 20;
+
+/// An existing replay bucket is trusted only with settings that keep every id for the tokens'
+/// whole life and refuse purges, rollups and deletes; otherwise a host refuses to start (an
+/// attacker who made it first, or weakened it, would get replays through).
+fn check_existing(bucket: &str, info: &serde_json::Value) -> Result<(), String> {
+    let config = info
+        .get("config")
+        .ok_or_else(|| format!("JetStream gave no settings for the stream KV_{bucket}"))?;
+    let flag = |name: &str| config.get(name).and_then(|v| v.as_bool()).unwrap_or(false);
+    let number = |name: &str| config.get(name).and_then(|v| v.as_i64()).unwrap_or(0);
+    let subjects: Vec<&str> = config
+        .get("subjects")
+        .and_then(|s| s.as_array())
+        .map(|a| a.iter().filter_map(|s| s.as_str()).collect())
+        .unwrap_or_default();
+    let mut problems = Vec::new();
+    if subjects != [format!("$KV.{bucket}.>").as_str()] {
+        problems.push("its subjects are not the bucket's".to_string());
+    }
+    if !flag("deny_purge") || !flag("deny_delete") || flag("allow_rollup_hdrs") {
+        problems.push("it can be purged, rolled up or have entries deleted".to_string());
+    }
+    if number("max_age") < BUCKET_TTL.as_nanos() as i64 {
+        problems.push(format!(
+            "it keeps entries less than {} s",
+            BUCKET_TTL.as_secs()
+        ));
+    }
+    if number("max_msgs_per_subject") != 1
+        || config.get("discard").and_then(|d| d.as_str()) != Some("new")
+    {
+        problems.push("it does not refuse a second entry for an id".to_string());
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "the replay bucket's stream KV_{bucket} already exists with settings wzt cannot trust ({}); delete it (`nats stream rm KV_{bucket}`) and restrict the JetStream API to the lattice's hosts",
+            problems.join("; ")
+        ))
+    }
+}
+
 async fn js_request(
     client: &async_nats::Client,
     subject: String,
@@ -91,7 +145,7 @@ impl ReplayGuard {
     pub async fn jetstream(
         client: &async_nats::Client,
         lattice: &str,
-    ) -> Result<ReplayGuard, String> {
+    ) -> Result<ReplayGuard, ReplaySetupError> {
         let bucket = bucket_name(lattice);
         let config = serde_json::json!({
             "name": format!("KV_{bucket}"),
@@ -100,7 +154,8 @@ impl ReplayGuard {
             "retention": "limits",
             "max_consumers": -1,
             "max_msgs": -1,
-            "max_bytes": -1,
+            // Bounded: a client flooding the bucket fills this, not the server's disk.
+            "max_bytes": MAX_BUCKET_BYTES,
             "max_age": BUCKET_TTL.as_nanos() as u64,
             "max_msgs_per_subject": 1,
             "max_msg_size": 128,
@@ -109,7 +164,9 @@ impl ReplayGuard {
             "num_replicas": 1,
             "duplicate_window": 10_000_000_000u64,
             "deny_delete": true,
-            "allow_rollup_hdrs": true,
+            // A purge or a rollup message would forget the ids seen so far.
+            "deny_purge": true,
+            "allow_rollup_hdrs": false,
             "allow_direct": true,
         });
         let answer = js_request(
@@ -118,13 +175,30 @@ impl ReplayGuard {
             HeaderMap::new(),
             Bytes::from(config.to_string()),
         )
-        .await?;
+        .await
+        .map_err(ReplaySetupError::NoJetStream)?;
         match js_error(&answer) {
             None => {}
-            // Made by another host with a configuration this version would write differently:
-            // its subjects are the same, so it serves.
-            Some((JS_STREAM_NAME_IN_USE, _)) => {}
-            Some((code, why)) => return Err(format!("JetStream error {code}: {why}")),
+            // Made before (by another host, or by someone else): used only when its settings
+            // still keep every id for the tokens' whole life and cannot be wiped.
+            Some((JS_STREAM_NAME_IN_USE, _)) => {
+                let info = js_request(
+                    client,
+                    format!("$JS.API.STREAM.INFO.KV_{bucket}"),
+                    HeaderMap::new(),
+                    Bytes::new(),
+                )
+                .await
+                .map_err(ReplaySetupError::Refused)?;
+                check_existing(&bucket, &info).map_err(ReplaySetupError::Refused)?;
+            }
+            // JetStream is there but will not make the bucket (a stream over the same
+            // subjects, say): refused, never a quiet fall back to a per-host check.
+            Some((code, why)) => {
+                return Err(ReplaySetupError::Refused(format!(
+                    "JetStream error {code} creating the replay bucket: {why}"
+                )));
+            }
         }
         Ok(ReplayGuard::JetStream {
             bucket,
@@ -253,5 +327,42 @@ mod tests {
         seen.claim("B", 100, 60).unwrap();
         assert_eq!(seen.len(), 2);
         assert_eq!(seen.claim("A", 100, 60).unwrap_err().code(), "replayed");
+    }
+}
+
+#[cfg(test)]
+mod bucket_tests {
+    use super::*;
+
+    fn info(overrides: serde_json::Value) -> serde_json::Value {
+        let mut config = serde_json::json!({
+            "subjects": ["$KV.wzt_replay_default.>"],
+            "deny_purge": true,
+            "deny_delete": true,
+            "allow_rollup_hdrs": false,
+            "max_age": BUCKET_TTL.as_nanos() as u64,
+            "max_msgs_per_subject": 1,
+            "discard": "new",
+        });
+        for (k, v) in overrides.as_object().unwrap() {
+            config[k] = v.clone();
+        }
+        serde_json::json!({ "config": config })
+    }
+
+    #[test]
+    fn an_existing_bucket_is_trusted_only_with_safe_settings() {
+        let bucket = "wzt_replay_default";
+        assert!(check_existing(bucket, &info(serde_json::json!({}))).is_ok());
+        for weak in [
+            serde_json::json!({ "deny_purge": false }),
+            serde_json::json!({ "allow_rollup_hdrs": true }),
+            serde_json::json!({ "max_age": 1_000_000_000u64 }),
+            serde_json::json!({ "max_msgs_per_subject": 5 }),
+            serde_json::json!({ "subjects": ["$KV.wzt_replay_default.>", "evil.>"] }),
+        ] {
+            let why = check_existing(bucket, &info(weak.clone())).unwrap_err();
+            assert!(why.contains("cannot trust"), "{weak}: {why}");
+        }
     }
 }
