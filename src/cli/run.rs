@@ -240,7 +240,7 @@ impl Opts {
         }
         let serving = match &lattice {
             Some(lattice) => {
-                let queue = queue_group(&admitted);
+                let queue = queue_group(lattice.trust().lattice(), &admitted);
                 let subscriptions = runtime.block_on(async {
                     let mut subscriptions = Vec::new();
                     for subject in &self.subscribe {
@@ -588,13 +588,14 @@ impl Drop for AbortOnDrop {
     }
 }
 
-/// The queue group of an actor's subscriptions: its subject key, so that hosts running the
-/// same actor share its messages and different actors never do (an unsigned actor: its module
-/// hash).
-fn queue_group(admitted: &Admitted) -> String {
+/// The queue group of an actor's subscriptions: the lattice name and the actor's subject key,
+/// so that hosts running the same actor on the same lattice share its messages, and neither
+/// different actors nor hosts of another lattice on the same server take them (an unsigned
+/// actor: its module hash).
+fn queue_group(lattice: &str, admitted: &Admitted) -> String {
     match admitted.claims() {
-        Some(claims) => format!("wzt.{}", claims.subject),
-        None => format!("wzt.unsigned.{}", admitted.module_hash()),
+        Some(claims) => format!("wzt.{lattice}.{}", claims.subject),
+        None => format!("wzt.{lattice}.unsigned.{}", admitted.module_hash()),
     }
 }
 
