@@ -140,10 +140,10 @@ impl Opts {
         let admitted = match admit(bytes, &policy, crate::time::now(), Grants::none()) {
             Ok(admitted) => admitted,
             Err(Rejection::Failed(failures)) => {
-                eprintln!("error: {} does not verify:", signed_path.display());
-                for f in &failures {
-                    eprintln!("  [{}] {f}", f.code());
-                }
+                output::print_failures(
+                    &format!("error: {} does not verify:", signed_path.display()),
+                    &failures,
+                );
                 return Ok(Outcome::CheckFailed);
             }
             Err(e) => return Err(e.into()),

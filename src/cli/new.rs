@@ -35,18 +35,16 @@ impl Opts {
         if self.list {
             return list(ctx);
         }
+        // wash's grammar: `new component NAME` (or `new actor NAME`).
+        let wash_kind = |p: &Path| p == Path::new("component") || p == Path::new("actor");
         let dir = match (self.path.clone(), self.wash_name.clone()) {
-            (Some(kind), Some(name))
-                if kind == Path::new("component") || kind == Path::new("actor") =>
-            {
-                name
-            }
+            (Some(kind), Some(name)) if wash_kind(&kind) => name,
             (Some(first), Some(second)) => bail!(
                 "unexpected argument '{}': `wzt new` takes one directory (`wzt new {}`; wash's `new component NAME` also works)",
                 second.display(),
                 first.display()
             ),
-            (Some(kind), None) if kind == Path::new("component") || kind == Path::new("actor") => {
+            (Some(kind), None) if wash_kind(&kind) => {
                 bail!(
                     "`wzt new {}` reads as wash's grammar and names no project: `wzt new {0} NAME` or `wzt new NAME` (for a directory really called {0}, write `wzt new ./{0}`)",
                     kind.display()

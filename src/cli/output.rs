@@ -69,6 +69,15 @@ fn json_escape_unsafe(json: &str) -> String {
     out
 }
 
+/// Why an actor was refused, on stderr: `heading` (e.g. `refusing to run x.wasm:`), then each
+/// failure as `  [code] message` (messages escape the outside text they carry).
+pub fn print_failures(heading: &str, failures: &[crate::verify::Failure]) {
+    eprintln!("{heading}");
+    for f in failures {
+        eprintln!("  [{}] {f}", f.code());
+    }
+}
+
 /// Asks a yes/no question on the terminal; `false` unless the user says yes.
 pub fn confirm(prompt: &str) -> anyhow::Result<bool> {
     Ok(dialoguer::Confirm::new()

@@ -84,10 +84,10 @@ impl Opts {
             }
             Err(PullError::Registry(e)) => return Err(registry_args::registry_error(e)),
             Err(PullError::Rejected(Rejection::Failed(failures))) => {
-                eprintln!("refusing to pull {}:", escape(&reference.to_string()));
-                for f in &failures {
-                    eprintln!("  [{}] {f}", f.code());
-                }
+                output::print_failures(
+                    &format!("refusing to pull {}:", escape(&reference.to_string())),
+                    &failures,
+                );
                 return Ok(Outcome::CheckFailed);
             }
             Err(PullError::Rejected(e)) => {

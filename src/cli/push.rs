@@ -73,10 +73,7 @@ impl Opts {
         let admitted = match admission {
             Ok(admitted) => admitted,
             Err(Rejection::Failed(failures)) => {
-                eprintln!("refusing to push {}:", file.display());
-                for f in &failures {
-                    eprintln!("  [{}] {f}", f.code());
-                }
+                output::print_failures(&format!("refusing to push {}:", file.display()), &failures);
                 return Ok(Outcome::CheckFailed);
             }
             Err(e @ Rejection::GrantsForSignedActor) => return Err(e.into()),

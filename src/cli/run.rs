@@ -163,10 +163,7 @@ impl Opts {
         let admitted = match admit(bytes, &policy, crate::time::now(), unsigned_grants) {
             Ok(admitted) => admitted,
             Err(Rejection::Failed(failures)) => {
-                eprintln!("refusing to run {}:", actor.display());
-                for f in &failures {
-                    eprintln!("  [{}] {f}", f.code());
-                }
+                output::print_failures(&format!("refusing to run {}:", actor.display()), &failures);
                 return Ok(Outcome::CheckFailed);
             }
             Err(e @ Rejection::GrantsForSignedActor) => return Err(e.into()),
