@@ -10,6 +10,8 @@
 //!     bench_tool lattice-echo URL SUBJECT KEYS_DIR     the same, signed and checked
 //!     bench_tool nats-bench URL SUBJECT N INFLIGHT     N requests, INFLIGHT at once: JSON stats
 //!     bench_tool lattice-bench URL SUBJECT N INFLIGHT KEYS_DIR
+//!     bench_tool lattice-crypto N   one thread: N messages signed, then N checked (no NATS):
+//!                                   JSON microseconds per sign and per check
 //!
 //! The lattice variants sign with a new host key endorsed by KEYS_DIR's `cluster` key and trust
 //! that cluster key, as `wzt run --lattice` does with the same store.
@@ -209,6 +211,62 @@ where
     );
 }
 
+/// The CPU floor of the signed path: what signing one request and checking it cost on one
+/// thread, with no NATS (the replay check is the host's local set). A round trip signs and
+/// checks twice (the request and the reply).
+fn lattice_crypto(n: usize) {
+    use wzt::keys::{Key, KeyRole};
+    use wzt::lattice::{Incoming, Outgoing, ReplayGuard, Signer, Trust, verify_invocation};
+    let now = wzt::time::now();
+    let cluster = Key::generate(KeyRole::Cluster);
+    let trust = Trust::new("default", vec![cluster.public_key().to_string()]).expect("trust");
+    let signer = Signer::with_cluster_key(
+        Key::generate(KeyRole::Server),
+        cluster,
+        "default",
+        now,
+        3600,
+    )
+    .expect("signer");
+    let replay = ReplayGuard::local();
+    let body = b"n1234";
+    let started = std::time::Instant::now();
+    let signed: Vec<_> = (0..n)
+        .map(|_| {
+            let outgoing = Outgoing {
+                origin_actor: None,
+                target: "greet",
+                reply: Some("_INBOX.bench.1"),
+                in_reply_to: None,
+                body,
+            };
+            signer.sign(outgoing, now).expect("sign").token
+        })
+        .collect();
+    let sign_us = started.elapsed().as_secs_f64() * 1e6 / n as f64;
+    let started = std::time::Instant::now();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .expect("runtime");
+    for token in &signed {
+        let tokens = [token.as_str()];
+        let incoming = Incoming {
+            subject: "greet",
+            reply: Some("_INBOX.bench.1"),
+            tokens: &tokens,
+            body,
+        };
+        rt.block_on(verify_invocation(&incoming, &trust, &replay, now))
+            .expect("check");
+    }
+    let check_us = started.elapsed().as_secs_f64() * 1e6 / n as f64;
+    println!(
+        "{}",
+        serde_json::json!({"messages": n, "sign_us": sign_us, "check_us": check_us,
+            "token_bytes": signed[0].len()})
+    );
+}
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args
@@ -297,6 +355,7 @@ fn main() -> ExitCode {
             )
             .await
         }),
+        ["lattice-crypto", n] => lattice_crypto(n.parse().expect("N")),
         _ => {
             eprintln!(
                 "usage: bench_tool gen OUT MIB | wascap-embed IN OUT | wascap-extract IN | nats-echo URL SUBJECT | lattice-echo URL SUBJECT KEYS_DIR | nats-bench URL SUBJECT N INFLIGHT | lattice-bench URL SUBJECT N INFLIGHT KEYS_DIR"

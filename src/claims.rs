@@ -222,6 +222,13 @@ impl<'a> Jws<'a> {
     /// Checks the signature strictly under the ed25519 public key `key`.
     pub fn verify(&self, key: &[u8; 32]) -> Result<(), TokenError> {
         let key = VerifyingKey::from_bytes(key).map_err(|_| TokenError::BadSignature)?;
+        self.verify_with(&key)
+    }
+
+    /// [`Jws::verify`] under a key already decompressed: a receiver that checks many tokens
+    /// of one signer keeps its [`VerifyingKey`] (decompressing the point costs about a third
+    /// of a verification).
+    pub fn verify_with(&self, key: &VerifyingKey) -> Result<(), TokenError> {
         let signature =
             Signature::from_slice(&self.signature).map_err(|_| TokenError::BadSignature)?;
         let signing_input = &self.raw[..self.raw.rfind('.').expect("three segments")];

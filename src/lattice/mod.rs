@@ -412,6 +412,9 @@ impl Signer {
 struct CheckedEndorsement {
     iss: String,
     sub: String,
+    /// `sub` as a curve point, decompressed once: every invocation the host signs is checked
+    /// under it.
+    host_key: ed25519_dalek::VerifyingKey,
     exp: u64,
 }
 
@@ -432,12 +435,12 @@ fn check_endorsement(
             claims.iss
         )));
     };
-    if token::key_of(&claims.sub, KeyRole::Server).is_none() {
+    let Some(host) = token::key_of(&claims.sub, KeyRole::Server) else {
         return Err(LatticeRejection::BadEndorsement(format!(
             "its subject '{}' is not a server key (N…)",
             claims.sub
         )));
-    }
+    };
     if let Some(trusted) = trusted
         && !trusted.contains(&claims.iss)
     {
@@ -448,9 +451,16 @@ fn check_endorsement(
         .verify(&cluster)
         .map_err(|_| LatticeRejection::BadEndorsement(TokenError::BadSignature.to_string()))?;
     endorsement_in_force(&claims.wzt.lattice, claims.iat, claims.exp, lattice, now)?;
+    let host_key = ed25519_dalek::VerifyingKey::from_bytes(&host).map_err(|_| {
+        LatticeRejection::BadEndorsement(format!(
+            "its subject '{}' is not a valid ed25519 public key",
+            claims.sub
+        ))
+    })?;
     Ok(CheckedEndorsement {
         iss: claims.iss,
         sub: claims.sub,
+        host_key,
         exp: claims.exp,
     })
 }
@@ -585,12 +595,12 @@ fn check(incoming: &Incoming<'_>, trust: &Trust, now: u64) -> Result<Valid, Latt
     let parsed = token::parse::<InvocationClaims>(raw)
         .map_err(|e| LatticeRejection::Malformed(e.to_string()))?;
     let claims = parsed.claims;
-    let Some(host) = token::key_of(&claims.iss, KeyRole::Server) else {
+    if token::key_of(&claims.iss, KeyRole::Server).is_none() {
         return Err(LatticeRejection::Malformed(format!(
             "its issuer '{}' is not a server (host) key (N…)",
             claims.iss
         )));
-    };
+    }
     if claims.wzt.origin.host != claims.iss {
         return Err(LatticeRejection::Malformed(format!(
             "its origin host '{}' is not its issuer",
@@ -610,9 +620,10 @@ fn check(incoming: &Incoming<'_>, trust: &Trust, now: u64) -> Result<Valid, Latt
             signer: claims.iss,
         });
     }
+    // The endorsed key is the signer's (just checked), already decompressed.
     parsed
         .jws
-        .verify(&host)
+        .verify_with(&endorsement.host_key)
         .map_err(|_| LatticeRejection::BadSignature(claims.iss.clone()))?;
     if claims.wzt.lattice != trust.lattice {
         return Err(LatticeRejection::WrongLattice {
@@ -751,32 +762,81 @@ pub async fn verify_invocation(
     Ok(CheckedInvocation::from_valid(valid, incoming.body))
 }
 
-/// Checks a reply to the request `request_jti` that arrived on its inbox: every check of
+/// A request of this host waiting for its reply; the reply's replay check.
+///
+/// A reply is signed for this host's inbox subject (`target`, checked against the subject it
+/// arrived on) and names the one request it answers (`in_reply_to`, a unique id), so no other
+/// requester, here or on another host, can accept it: the waiting request is the only place
+/// it can be delivered, and it takes one reply. That makes the check lattice-wide without a
+/// JetStream claim (one claim per round trip, the request's, instead of two): the first reply
+/// that passes every check answers; the same reply again is `replayed`; another signed reply
+/// after it (a second responder) is ignored.
+#[derive(Debug)]
+pub struct AwaitedReply {
+    request_jti: String,
+    answered_by: Mutex<Option<String>>,
+}
+
+impl AwaitedReply {
+    pub fn new(request_jti: String) -> AwaitedReply {
+        AwaitedReply {
+            request_jti,
+            answered_by: Mutex::new(None),
+        }
+    }
+
+    pub fn request_jti(&self) -> &str {
+        &self.request_jti
+    }
+}
+
+/// What a reply that passed its checks is to the request waiting for it.
+#[derive(Debug)]
+pub enum ReplyVerdict {
+    /// The answer: the first reply that passed every check.
+    Answer(CheckedInvocation),
+    /// A signed reply after the request was answered by another one (a second responder):
+    /// not delivered, not an attack.
+    AlreadyAnswered,
+}
+
+/// Checks a reply that arrived on this host's inbox for the request `awaited`: every check of
 /// [`check`] (so its target is this inbox), then that it answers exactly that request, then
-/// the replay check.
-pub async fn verify_reply(
+/// that the request has not taken this reply before (see [`AwaitedReply`]).
+pub fn verify_reply(
     incoming: &Incoming<'_>,
-    request_jti: &str,
+    awaited: &AwaitedReply,
     trust: &Trust,
-    replay: &ReplayGuard,
     now: u64,
-) -> Result<CheckedInvocation, LatticeRejection> {
+) -> Result<ReplyVerdict, LatticeRejection> {
     let valid = check(incoming, trust, now)?;
-    if valid.claims.wzt.in_reply_to.as_deref() != Some(request_jti) {
+    if valid.claims.wzt.in_reply_to.as_deref() != Some(awaited.request_jti.as_str()) {
         return Err(LatticeRejection::BadReply(format!(
-            "the reply answers {} instead of this request ({request_jti})",
+            "the reply answers {} instead of this request ({})",
             valid
                 .claims
                 .wzt
                 .in_reply_to
                 .as_deref()
-                .unwrap_or("no request")
+                .unwrap_or("no request"),
+            awaited.request_jti
         )));
     }
-    replay
-        .claim(&valid.claims.jti, &valid.claims.iss, valid.claims.exp, now)
-        .await?;
-    Ok(CheckedInvocation::from_valid(valid, incoming.body))
+    let mut answered_by = awaited
+        .answered_by
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
+    match answered_by.as_deref() {
+        Some(jti) if jti == valid.claims.jti => Err(LatticeRejection::Replayed(valid.claims.jti)),
+        Some(_) => Ok(ReplyVerdict::AlreadyAnswered),
+        None => {
+            *answered_by = Some(valid.claims.jti.clone());
+            Ok(ReplyVerdict::Answer(CheckedInvocation::from_valid(
+                valid,
+                incoming.body,
+            )))
+        }
+    }
 }
 
 #[cfg(test)]

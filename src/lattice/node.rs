@@ -18,8 +18,8 @@ use tokio::sync::oneshot;
 
 use super::token::INVOCATION_HEADER;
 use super::{
-    CheckedInvocation, Incoming, LatticeError, LatticeRejection, Outgoing, ReplayGuard, Signer,
-    Trust, verify_invocation, verify_reply,
+    AwaitedReply, CheckedInvocation, Incoming, LatticeError, LatticeRejection, Outgoing,
+    ReplayGuard, ReplyVerdict, Signer, Trust, verify_invocation, verify_reply,
 };
 use crate::text::Untrusted;
 
@@ -120,8 +120,7 @@ pub enum RequestError {
 type ReplySender = oneshot::Sender<Result<CheckedInvocation, RequestError>>;
 
 struct Pending {
-    request_jti: String,
-    subject: String,
+    awaited: Arc<AwaitedReply>,
     tx: Option<ReplySender>,
 }
 
@@ -397,8 +396,7 @@ impl Lattice {
             .insert(
                 id,
                 Pending {
-                    request_jti: signed.jti,
-                    subject: subject.to_string(),
+                    awaited: Arc::new(AwaitedReply::new(signed.jti)),
                     tx: Some(tx),
                 },
             );
@@ -481,13 +479,15 @@ impl Lattice {
 
     /// Reads this host's inbox: each reply is checked against the request waiting for it.
     async fn receive_replies(self: Arc<Self>, mut inbox: async_nats::Subscriber) {
+        // Checked in this task, one after another: a reply's check is CPU work only (no
+        // replay claim to wait for, see `AwaitedReply`), and a task per reply cost a wake-up
+        // of another worker per round trip.
         while let Some(message) = inbox.next().await {
-            let lattice = Arc::clone(&self);
-            tokio::spawn(async move { lattice.on_reply(message).await });
+            self.on_reply(message);
         }
     }
 
-    async fn on_reply(&self, message: Message) {
+    fn on_reply(&self, message: Message) {
         let subject = message.subject.as_str();
         let id = subject
             .strip_prefix(self.inbox_prefix.as_str())
@@ -498,9 +498,9 @@ impl Lattice {
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
                 .get(&id)
-                .map(|p| (p.request_jti.clone(), p.subject.clone()))
+                .map(|p| Arc::clone(&p.awaited))
         });
-        let (Some(id), Some((request_jti, _request_subject))) = (id, waiting) else {
+        let (Some(id), Some(awaited)) = (id, waiting) else {
             self.reject(
                 "reply",
                 subject,
@@ -524,16 +524,9 @@ impl Lattice {
             tokens: &tokens,
             body: &message.payload,
         };
-        match verify_reply(
-            &incoming,
-            &request_jti,
-            &self.trust,
-            &self.replay,
-            crate::time::now(),
-        )
-        .await
-        {
-            Ok(checked) => self.answer(id, Ok(checked)),
+        match verify_reply(&incoming, &awaited, &self.trust, crate::time::now()) {
+            Ok(ReplyVerdict::Answer(checked)) => self.answer(id, Ok(checked)),
+            Ok(ReplyVerdict::AlreadyAnswered) => {}
             Err(rejection) => self.reject("reply", subject, rejection),
         }
     }

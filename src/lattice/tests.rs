@@ -70,7 +70,7 @@ fn verify(
     block_on(verify_invocation(&incoming, &s.trust, &s.replay, now))
 }
 
-fn code(r: Result<CheckedInvocation, LatticeRejection>) -> &'static str {
+fn code<T: std::fmt::Debug>(r: Result<T, LatticeRejection>) -> &'static str {
     r.expect_err("must be rejected").code()
 }
 
@@ -341,14 +341,9 @@ fn reply_subjects_and_replies_are_bound() {
         tokens: &tokens,
         body: b"hi",
     };
+    let other_request = AwaitedReply::new("REQUESTTWO".into());
     assert_eq!(
-        code(block_on(verify_reply(
-            &incoming,
-            "REQUESTTWO",
-            &s.trust,
-            &s.replay,
-            NOW
-        ))),
+        code(verify_reply(&incoming, &other_request, &s.trust, NOW)),
         "bad_reply"
     );
     // A reply is not accepted as a new message either.
@@ -358,26 +353,42 @@ fn reply_subjects_and_replies_are_bound() {
         ))),
         "bad_reply"
     );
-    let checked = block_on(verify_reply(
-        &incoming,
-        "REQUESTONE",
-        &s.trust,
-        &s.replay,
-        NOW,
-    ))
-    .unwrap();
+    let awaited = AwaitedReply::new("REQUESTONE".into());
+    let Ok(ReplyVerdict::Answer(checked)) = verify_reply(&incoming, &awaited, &s.trust, NOW) else {
+        panic!("the reply was not accepted");
+    };
     assert_eq!(checked.body(), b"hi");
-    // And only once.
+    // And only once: the same reply again is a replay, with no JetStream claim (the
+    // requester's local set is the whole replay check for its replies).
     assert_eq!(
-        code(block_on(verify_reply(
-            &incoming,
-            "REQUESTONE",
-            &s.trust,
-            &s.replay,
-            NOW
-        ))),
+        code(verify_reply(&incoming, &awaited, &s.trust, NOW)),
         "replayed"
     );
+    // A second responder's own signed reply after the answer is ignored, not delivered.
+    let second = s
+        .signer
+        .sign(
+            Outgoing {
+                origin_actor: None,
+                target: "_INBOX.mine.1",
+                reply: None,
+                in_reply_to: Some("REQUESTONE"),
+                body: b"late",
+            },
+            NOW,
+        )
+        .unwrap();
+    let tokens = [second.token.as_str()];
+    let late = Incoming {
+        subject: "_INBOX.mine.1",
+        reply: None,
+        tokens: &tokens,
+        body: b"late",
+    };
+    assert!(matches!(
+        verify_reply(&late, &awaited, &s.trust, NOW),
+        Ok(ReplyVerdict::AlreadyAnswered)
+    ));
 }
 
 #[test]
