@@ -381,6 +381,13 @@ impl Actor {
         builder.stdout(stdout.clone()).stderr(stderr.clone());
         let mut store = self.component_store(builder.build());
 
+        // The wall-clock deadline below ends the invocation; the guest yields to the runtime
+        // at every epoch tick instead of trapping, so a CPU-bound guest neither holds its
+        // serving thread (other connections of the thread are served between its slices) nor
+        // outlives the deadline (the select below drops it at the first yield past it).
+        store.set_epoch_deadline(1);
+        store.epoch_deadline_async_yield_and_update(1);
+
         let (sender, receiver) = tokio::sync::oneshot::channel();
         let req = store
             .data_mut()
@@ -400,68 +407,87 @@ impl Actor {
         // Set before the store is dropped at the deadline, so the response body, which ends
         // when the store goes, can tell a cut-off from a finished body.
         let cancelled = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        // Set once the response head went to the client (for the timeout report).
+        let responded = Arc::new(std::sync::atomic::AtomicBool::new(false));
         let cancel = Arc::clone(&cancelled);
-        let task = tokio::spawn(async move {
-            let _permit = permit;
-            let mut work = Box::pin(async move {
-                let proxy = pre.instantiate_async(&mut store).await?;
-                proxy
-                    .wasi_http_incoming_handler()
-                    .call_handle(&mut store, req, out)
-                    .await
-            });
-            tokio::select! {
-                result = &mut work => result,
-                () = tokio::time::sleep_until(deadline) => {
-                    cancel.store(true, std::sync::atomic::Ordering::SeqCst);
-                    // Dropping the work drops the store: the instance and its slot are released.
-                    drop(work);
-                    Err(wasmtime::Error::new(DeadlineExceeded))
-                }
-            }
-        });
-
-        let outcome = tokio::time::timeout_at(deadline, receiver).await;
+        let sent = Arc::clone(&responded);
         let this = Arc::clone(self);
         let invocation = invocation.to_string();
-        match outcome {
-            Ok(Ok(Ok(response))) => {
-                // The body may still be streaming; report what the guest printed when done.
-                tokio::spawn(async move {
-                    let result = task.await;
-                    this.finish(&invocation, started, true, result, &stdout, &stderr);
-                });
+        // One task per request: it runs the guest to the end (the body may stream after the
+        // head went out), then reports what the guest printed and how it ended. The store is
+        // dropped at the deadline at the latest, which drops the response sender and ends the
+        // body, so nothing below needs a timer of its own.
+        let task = tokio::spawn(async move {
+            let _permit = permit;
+            let mut store = store;
+            let result = {
+                // Its yields at epoch ticks let the thread's I/O run first (`fair`).
+                let mut work = std::pin::pin!(super::fair::YieldToIo::new(async {
+                    let proxy = pre.instantiate_async(&mut store).await?;
+                    proxy
+                        .wasi_http_incoming_handler()
+                        .call_handle(&mut store, req, out)
+                        .await
+                }));
+                tokio::select! {
+                    result = &mut work => Some(result),
+                    () = tokio::time::sleep_until(deadline) => None,
+                }
+            };
+            let result = match result {
+                Some(result) => {
+                    // The response is on its way to the connection's task: let it go out
+                    // before the store is torn down (resetting the instance's memory is the
+                    // longest part of the teardown), so the client does not wait for it.
+                    tokio::task::yield_now().await;
+                    drop(store);
+                    result
+                }
+                None => {
+                    cancel.store(true, std::sync::atomic::Ordering::SeqCst);
+                    // Dropping the store releases the instance and its slot, and ends a body
+                    // still streaming.
+                    drop(store);
+                    Err(wasmtime::Error::new(DeadlineExceeded))
+                }
+            };
+            let responded = sent.load(std::sync::atomic::Ordering::SeqCst);
+            this.finish(
+                &invocation,
+                started,
+                responded,
+                Ok(result),
+                &stdout,
+                &stderr,
+            )
+        });
+
+        match receiver.await {
+            Ok(Ok(response)) => {
+                responded.store(true, std::sync::atomic::Ordering::SeqCst);
+                // The task goes on without us: the body may still be streaming.
+                drop(task);
                 // A body not finished by the deadline ends in an error, so the server closes
                 // the connection and the client sees a truncated response, not a complete one.
                 Ok(response.map(|body| {
                     http_body_util::BodyExt::boxed_unsync(DeadlineBody {
                         inner: body,
-                        deadline: Box::pin(tokio::time::sleep_until(deadline)),
+                        deadline,
+                        timer: None,
                         cancelled,
                     })
                 }))
             }
-            Ok(Ok(Err(code))) => {
-                let result = task.await;
-                this.finish(&invocation, started, false, result, &stdout, &stderr);
+            Ok(Err(code)) => {
+                let _ = task.await;
                 Err(format!("the actor answered with an error: {code:?}"))
             }
-            Ok(Err(_)) => {
-                let result = task.await;
-                let reported = this.finish(&invocation, started, false, result, &stdout, &stderr);
-                Err(reported.unwrap_or_else(|| "the actor did not send a response".into()))
-            }
-            Err(_) => {
-                task.abort();
-                self.forward_output(&stdout, &MemoryOutputPipe::new(0));
-                (self.events)(HostEvent::Timeout {
-                    invocation,
-                    after: started.elapsed(),
-                    response_started: false,
-                    stderr_tail: tail(&stderr),
-                });
-                Err(format!("the actor ran past its deadline of {timeout:?}"))
-            }
+            // The guest ended (or was dropped at the deadline) without a response.
+            Err(_) => Err(match task.await {
+                Ok(Some(reported)) => reported,
+                Ok(None) => "the actor did not send a response".into(),
+                Err(join) => format!("the invocation failed: {join}"),
+            }),
         }
     }
 
@@ -546,7 +572,10 @@ impl std::error::Error for DeadlineExceeded {}
 /// ends only because the invocation was dropped at the deadline.
 struct DeadlineBody {
     inner: wasmtime_wasi_http::p2::body::HyperOutgoingBody,
-    deadline: std::pin::Pin<Box<tokio::time::Sleep>>,
+    deadline: tokio::time::Instant,
+    /// Armed the first time the body has nothing ready: most bodies are whole before that,
+    /// and a timer per request is work for nothing.
+    timer: Option<std::pin::Pin<Box<tokio::time::Sleep>>>,
     cancelled: Arc<std::sync::atomic::AtomicBool>,
 }
 
@@ -572,7 +601,11 @@ impl hyper::body::Body for DeadlineBody {
             Poll::Ready(frame) => return Poll::Ready(frame),
             Poll::Pending => {}
         }
-        match self.deadline.as_mut().poll(cx) {
+        let deadline = self.deadline;
+        let timer = self
+            .timer
+            .get_or_insert_with(|| Box::pin(tokio::time::sleep_until(deadline)));
+        match timer.as_mut().poll(cx) {
             Poll::Ready(()) => timed_out(),
             Poll::Pending => Poll::Pending,
         }

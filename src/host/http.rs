@@ -2,7 +2,9 @@
 
 use std::future::Future;
 use std::net::SocketAddr;
+use std::pin::Pin;
 use std::sync::Arc;
+use std::task::Poll;
 use std::time::Duration;
 
 use anyhow::Context as _;
@@ -18,6 +20,10 @@ use super::Actor;
 pub const MAX_CONNECTIONS: usize = 1024;
 /// How long a client may take to send its request head.
 pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// How long a response write may make no progress (a client that does not read what it asked
+/// for) before the connection is closed.
+pub const WRITE_STALL_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// How long in-flight requests may take to finish once shutdown starts.
 pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(30);
@@ -47,16 +53,51 @@ impl ActorSlot {
     }
 }
 
+/// How many threads serve connections: one per CPU the process may use.
+pub fn serving_threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+/// A connection handed to a serving thread, with its place under [`MAX_CONNECTIONS`].
+type Handoff = (std::net::TcpStream, tokio::sync::OwnedSemaphorePermit);
+
 /// Serves the actor in `slot` on `listener` until `shutdown` completes; then stops accepting
 /// and lets in-flight requests finish (up to [`SHUTDOWN_GRACE`]). Returns whether all finished.
+///
+/// Connections are accepted here and handed round-robin to [`serving_threads`] threads, each
+/// with a single-threaded runtime of its own: a connection, its requests and the invocations
+/// they start stay on one thread, so no request pays for waking another core or moving a task
+/// between cores (with a work-stealing runtime that was a large share of the time at load;
+/// BENCHMARKS.md). A CPU-bound guest cannot hold its thread: a guest yields at every epoch
+/// tick (`Actor::handle`), and lets the runtime poll I/O before it runs again
+/// (`super::fair::YieldToIo`), so the other connections of its thread keep being served.
 pub async fn serve(
     slot: Arc<ActorSlot>,
     listener: TcpListener,
     shutdown: impl Future<Output = ()>,
 ) -> anyhow::Result<bool> {
-    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
     let connections = Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
+    let mut feeds = Vec::new();
+    let mut finished = Vec::new();
+    for n in 0..serving_threads() {
+        let (feed, incoming) = tokio::sync::mpsc::unbounded_channel::<Handoff>();
+        let (done, all_finished) = tokio::sync::oneshot::channel();
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .context("cannot start a serving thread's runtime")?;
+        let slot = Arc::clone(&slot);
+        std::thread::Builder::new()
+            .name(format!("wzt-serve-{n}"))
+            .spawn(move || {
+                let _ = done.send(runtime.block_on(serve_connections(slot, incoming)));
+            })
+            .context("cannot start a serving thread")?;
+        feeds.push(feed);
+        finished.push(all_finished);
+    }
     tokio::pin!(shutdown);
+    let mut next = 0;
     loop {
         tokio::select! {
             accepted = listener.accept() => {
@@ -73,30 +114,153 @@ pub async fn serve(
                     drop(stream);
                     continue;
                 };
-                let slot = Arc::clone(&slot);
-                let service = hyper::service::service_fn(move |req: hyper::Request<hyper::body::Incoming>| {
-                    let actor = slot.current();
-                    async move { Ok::<_, std::convert::Infallible>(actor.handle(req).await) }
-                });
-                // A client that never finishes its request head is dropped (slowloris).
-                let conn = http1::Builder::new()
-                    .keep_alive(true)
-                    .timer(hyper_util::rt::TokioTimer::new())
-                    .header_read_timeout(HEADER_READ_TIMEOUT)
-                    .serve_connection(TokioIo::new(stream), service);
-                let conn = graceful.watch(conn);
-                tokio::spawn(async move {
-                    let _permit = permit;
-                    let _ = conn.await;
-                });
+                // Leaves this runtime's reactor; the serving thread registers it with its own.
+                let Ok(stream) = stream.into_std() else { continue };
+                let _ = feeds[next % feeds.len()].send((stream, permit));
+                next += 1;
             }
             () = &mut shutdown => break,
         }
     }
     drop(listener);
-    Ok(tokio::time::timeout(SHUTDOWN_GRACE, graceful.shutdown())
+    // Closing the feeds tells each thread to stop taking connections and drain.
+    drop(feeds);
+    let mut clean = true;
+    for all_finished in finished {
+        clean &= all_finished.await.unwrap_or(false);
+    }
+    Ok(clean)
+}
+
+/// One serving thread: serves the connections it is handed until the feed closes, then lets
+/// in-flight requests finish (up to [`SHUTDOWN_GRACE`]). Returns whether all finished.
+async fn serve_connections(
+    slot: Arc<ActorSlot>,
+    mut incoming: tokio::sync::mpsc::UnboundedReceiver<Handoff>,
+) -> bool {
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    while let Some((stream, permit)) = incoming.recv().await {
+        let Ok(stream) = tokio::net::TcpStream::from_std(stream) else {
+            continue;
+        };
+        let _ = stream.set_nodelay(true);
+        let slot = Arc::clone(&slot);
+        let service =
+            hyper::service::service_fn(move |req: hyper::Request<hyper::body::Incoming>| {
+                let actor = slot.current();
+                async move { Ok::<_, std::convert::Infallible>(actor.handle(req).await) }
+            });
+        // A client that never finishes its request head is dropped (slowloris).
+        let conn = http1::Builder::new()
+            .keep_alive(true)
+            .timer(hyper_util::rt::TokioTimer::new())
+            .header_read_timeout(HEADER_READ_TIMEOUT)
+            .serve_connection(TokioIo::new(StallGuard::new(stream)), service);
+        let conn = graceful.watch(conn);
+        tokio::spawn(async move {
+            let _permit = permit;
+            let _ = conn.await;
+        });
+    }
+    tokio::time::timeout(SHUTDOWN_GRACE, graceful.shutdown())
         .await
-        .is_ok())
+        .is_ok()
+}
+
+/// A connection's stream whose writes may stall for at most [`WRITE_STALL_TIMEOUT`]: a client
+/// that stops reading its response would otherwise hold the connection (and one of the
+/// [`MAX_CONNECTIONS`]) for as long as it likes, after the invocation's deadline too (the
+/// response sits in the socket buffers; a red-team pass). The timer is made only when a write
+/// cannot go through at once.
+struct StallGuard {
+    inner: tokio::net::TcpStream,
+    stalled: Option<std::pin::Pin<Box<tokio::time::Sleep>>>,
+}
+
+impl StallGuard {
+    fn new(inner: tokio::net::TcpStream) -> StallGuard {
+        StallGuard {
+            inner,
+            stalled: None,
+        }
+    }
+
+    /// After a write returned `Pending`: fails once it has been stalled for too long.
+    fn check_stall<T>(&mut self, cx: &mut std::task::Context<'_>) -> Poll<std::io::Result<T>> {
+        let timer = self
+            .stalled
+            .get_or_insert_with(|| Box::pin(tokio::time::sleep(WRITE_STALL_TIMEOUT)));
+        match timer.as_mut().poll(cx) {
+            Poll::Ready(()) => Poll::Ready(Err(std::io::Error::new(
+                std::io::ErrorKind::TimedOut,
+                "the client read nothing of its response for too long",
+            ))),
+            Poll::Pending => Poll::Pending,
+        }
+    }
+
+    fn progressed<T>(
+        &mut self,
+        result: Poll<std::io::Result<T>>,
+        cx: &mut std::task::Context<'_>,
+    ) -> Poll<std::io::Result<T>> {
+        match result {
+            Poll::Pending => self.check_stall(cx),
+            ready => {
+                self.stalled = None;
+                ready
+            }
+        }
+    }
+}
+
+impl tokio::io::AsyncRead for StallGuard {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &mut tokio::io::ReadBuf<'_>,
+    ) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.inner).poll_read(cx, buf)
+    }
+}
+
+impl tokio::io::AsyncWrite for StallGuard {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &[u8],
+    ) -> Poll<std::io::Result<usize>> {
+        let result = Pin::new(&mut self.inner).poll_write(cx, buf);
+        self.progressed(result, cx)
+    }
+
+    fn poll_write_vectored(
+        mut self: Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        bufs: &[std::io::IoSlice<'_>],
+    ) -> Poll<std::io::Result<usize>> {
+        let result = Pin::new(&mut self.inner).poll_write_vectored(cx, bufs);
+        self.progressed(result, cx)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.inner.is_write_vectored()
+    }
+
+    fn poll_flush(
+        mut self: Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> Poll<std::io::Result<()>> {
+        let result = Pin::new(&mut self.inner).poll_flush(cx);
+        self.progressed(result, cx)
+    }
+
+    fn poll_shutdown(
+        mut self: Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.inner).poll_shutdown(cx)
+    }
 }
 
 /// The largest response body `request_once` reads.

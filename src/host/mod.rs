@@ -12,6 +12,7 @@ use std::time::Duration;
 mod actor;
 pub mod cache;
 mod engine;
+mod fair;
 pub mod http;
 pub mod limits;
 mod link;

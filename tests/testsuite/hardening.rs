@@ -121,6 +121,47 @@ fn a_stalled_streaming_response_is_cut_at_the_deadline() {
     server.stderr_containing(&["GET /stall", "ran past --timeout"]);
 }
 
+/// A client that asks for a large response and then stops reading must not hold its
+/// connection: once the server's writes have made no progress for 10 s (WRITE_STALL_TIMEOUT),
+/// the connection is closed, so reading later gets a truncated response, not the rest of it.
+#[test]
+fn a_client_that_stops_reading_its_response_is_dropped() {
+    let env = setup();
+    let actor = signed(&env, "http-actor", "http", "a_s.wasm", &[]);
+    let server = Server::run(&env, &actor, &["--max-concurrent", "1"]);
+    // Larger than what the kernel buffers on both ends of a loopback connection hold.
+    let body = vec![b'x'; 24 << 20];
+    let mut stream = TcpStream::connect(&server.addr).unwrap();
+    write!(
+        stream,
+        "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    )
+    .unwrap();
+    stream.write_all(&body).unwrap();
+    // Read nothing for longer than the stall limit.
+    std::thread::sleep(Duration::from_secs(14));
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    let mut received = 0usize;
+    let mut buf = vec![0u8; 1 << 20];
+    loop {
+        match stream.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => received += n,
+            Err(e) if e.kind() != std::io::ErrorKind::WouldBlock => break,
+            Err(e) => panic!("the server kept the connection instead of closing it: {e}"),
+        }
+    }
+    assert!(
+        received < body.len(),
+        "the whole response ({received} bytes) came after the client stalled for 14 s"
+    );
+    // The slot and the connection were released.
+    assert_eq!(server.get("/").body, "hello from wzt\n");
+}
+
 #[test]
 fn an_in_process_request_whose_body_stalls_fails_with_what_came() {
     let env = setup();

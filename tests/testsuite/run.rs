@@ -411,6 +411,38 @@ wzt: running http_actor (HTTP component)
     ]);
 }
 
+/// Connections are served by one thread per CPU; a guest that spins yields its thread at every
+/// epoch tick, so while every serving thread runs a spinning request, another request is still
+/// answered (and long before the spinners' deadline).
+#[test]
+fn spinning_guests_do_not_hold_the_other_connections() {
+    let env = setup();
+    let actor = signed_fixture(&env, "http-actor", P2, "http");
+    let server = Server::run(&env, &actor, &["--timeout", "60s"]);
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    // Connections go to the serving threads in turn: this many consecutive ones put a
+    // spinner on every thread (more if the count differs, which only makes it harder).
+    let spinners: Vec<_> = (0..threads + 1)
+        .map(|_| {
+            let client = server.client();
+            std::thread::spawn(move || client.request("GET", "/loop", ""))
+        })
+        .collect();
+    // Let the spinners' connections be accepted first, so the next one shares a thread.
+    std::thread::sleep(Duration::from_millis(500));
+    let answer = server.get("/");
+    assert_eq!(answer.status, 200);
+    assert!(answer.body.contains("hello from wzt"));
+    assert!(
+        spinners.iter().all(|s| !s.is_finished()),
+        "a spinner ended before the other request was answered"
+    );
+    drop(server);
+    for spinner in spinners {
+        let _ = spinner.join();
+    }
+}
+
 #[test]
 fn ctrl_c_lets_in_flight_requests_finish() {
     let env = setup();

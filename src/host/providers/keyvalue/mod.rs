@@ -46,8 +46,9 @@ impl ProviderView<'_> {
 }
 
 /// Runs a key-value backend call (SQLite may wait for a lock held by another process) so that
-/// the runtime moves its other work off this worker thread meanwhile: one slow store call
-/// must not stall unrelated requests.
+/// a work-stealing runtime moves its other work off this worker thread meanwhile. On a
+/// single-threaded runtime (each HTTP serving thread, `host::http::serve`) the call runs in
+/// place and holds that thread's connections meanwhile; the other serving threads go on.
 fn blocking<T>(f: impl FnOnce() -> T) -> T {
     match tokio::runtime::Handle::try_current() {
         Ok(handle) if handle.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread => {
