@@ -22,8 +22,11 @@ pub const MAX_CONNECTIONS: usize = 1024;
 pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// How long a response write may make no progress (a client that does not read what it asked
-/// for) before the connection is closed.
-pub const WRITE_STALL_TIMEOUT: Duration = Duration::from_secs(10);
+/// for) before the connection is reset. nginx's `send_timeout` default: "progress" is the
+/// socket taking more bytes, which the kernel reports only once a good part of its send
+/// buffer (megabytes, auto-sized) has drained, so a shorter limit cut off slow but steady
+/// readers (a red-team pass: 10 s cut readers under ~150 KB/s; 60 s lets ~30 KB/s through).
+pub const WRITE_STALL_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// How long in-flight requests may take to finish once shutdown starts.
 pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(30);
@@ -191,10 +194,16 @@ impl StallGuard {
             .stalled
             .get_or_insert_with(|| Box::pin(tokio::time::sleep(WRITE_STALL_TIMEOUT)));
         match timer.as_mut().poll(cx) {
-            Poll::Ready(()) => Poll::Ready(Err(std::io::Error::new(
-                std::io::ErrorKind::TimedOut,
-                "the client read nothing of its response for too long",
-            ))),
+            Poll::Ready(()) => {
+                // Reset rather than close: a closed socket would keep the unsent megabytes in
+                // the kernel for as long as the client keeps the connection open, outside the
+                // connection cap (a red-team pass).
+                let _ = self.inner.set_zero_linger();
+                Poll::Ready(Err(std::io::Error::new(
+                    std::io::ErrorKind::TimedOut,
+                    "the client read nothing of its response for too long",
+                )))
+            }
             Poll::Pending => Poll::Pending,
         }
     }

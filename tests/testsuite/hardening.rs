@@ -122,8 +122,9 @@ fn a_stalled_streaming_response_is_cut_at_the_deadline() {
 }
 
 /// A client that asks for a large response and then stops reading must not hold its
-/// connection: once the server's writes have made no progress for 10 s (WRITE_STALL_TIMEOUT),
-/// the connection is closed, so reading later gets a truncated response, not the rest of it.
+/// connection: once the server's writes have made no progress for 60 s (WRITE_STALL_TIMEOUT),
+/// the connection is reset, so reading later gets a truncated response, not the rest of it.
+/// (A minute long: the limit is nginx's, so that slow but steady readers are not cut.)
 #[test]
 fn a_client_that_stops_reading_its_response_is_dropped() {
     let env = setup();
@@ -140,7 +141,7 @@ fn a_client_that_stops_reading_its_response_is_dropped() {
     .unwrap();
     stream.write_all(&body).unwrap();
     // Read nothing for longer than the stall limit.
-    std::thread::sleep(Duration::from_secs(14));
+    std::thread::sleep(Duration::from_secs(64));
     stream
         .set_read_timeout(Some(Duration::from_secs(30)))
         .unwrap();
@@ -156,7 +157,7 @@ fn a_client_that_stops_reading_its_response_is_dropped() {
     }
     assert!(
         received < body.len(),
-        "the whole response ({received} bytes) came after the client stalled for 14 s"
+        "the whole response ({received} bytes) came after the client stalled for 64 s"
     );
     // The slot and the connection were released.
     assert_eq!(server.get("/").body, "hello from wzt\n");
