@@ -415,6 +415,7 @@ struct CheckedEndorsement {
     /// `sub` as a curve point, decompressed once: every invocation the host signs is checked
     /// under it.
     host_key: ed25519_dalek::VerifyingKey,
+    iat: u64,
     exp: u64,
 }
 
@@ -461,6 +462,7 @@ fn check_endorsement(
         iss: claims.iss,
         sub: claims.sub,
         host_key,
+        iat: claims.iat,
         exp: claims.exp,
     })
 }
@@ -498,7 +500,7 @@ const ENDORSEMENT_CACHE: usize = 1024;
 pub struct Trust {
     lattice: String,
     clusters: Vec<String>,
-    checked: Mutex<HashMap<String, (CheckedEndorsement, u64)>>,
+    checked: Mutex<HashMap<String, CheckedEndorsement>>,
 }
 
 impl Trust {
@@ -540,25 +542,22 @@ impl Trust {
     /// Checks an endorsement, from the cache of checked signatures when it was seen before
     /// (its lattice and times are checked again every time).
     fn endorsement(&self, raw: &str, now: u64) -> Result<CheckedEndorsement, LatticeRejection> {
-        if let Some((checked, iat)) = self
+        if let Some(checked) = self
             .checked
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .get(raw)
         {
             // Only endorsements for this lattice are cached.
-            endorsement_in_force(&self.lattice, *iat, checked.exp, &self.lattice, now)?;
+            endorsement_in_force(&self.lattice, checked.iat, checked.exp, &self.lattice, now)?;
             return Ok(checked.clone());
         }
         let checked = check_endorsement(raw, Some(&self.clusters), &self.lattice, now)?;
-        let iat = token::parse::<EndorsementClaims>(raw)
-            .map(|p| p.claims.iat)
-            .unwrap_or(now);
         let mut cache = self.checked.lock().unwrap_or_else(|e| e.into_inner());
         if cache.len() >= ENDORSEMENT_CACHE {
             cache.clear();
         }
-        cache.insert(raw.to_string(), (checked.clone(), iat));
+        cache.insert(raw.to_string(), checked.clone());
         Ok(checked)
     }
 }

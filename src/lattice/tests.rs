@@ -299,6 +299,23 @@ fn a_replay_is_refused() {
     );
 }
 
+/// A reply to the request `REQUESTONE`, for the inbox `_INBOX.mine.1`.
+fn signed_reply(s: &Setup, body: &[u8]) -> String {
+    s.signer
+        .sign(
+            Outgoing {
+                origin_actor: None,
+                target: "_INBOX.mine.1",
+                reply: None,
+                in_reply_to: Some("REQUESTONE"),
+                body,
+            },
+            NOW,
+        )
+        .unwrap()
+        .token
+}
+
 #[test]
 fn reply_subjects_and_replies_are_bound() {
     let s = setup();
@@ -321,20 +338,8 @@ fn reply_subjects_and_replies_are_bound() {
         "bad_reply"
     );
     // A reply answers exactly one request.
-    let reply = s
-        .signer
-        .sign(
-            Outgoing {
-                origin_actor: None,
-                target: "_INBOX.mine.1",
-                reply: None,
-                in_reply_to: Some("REQUESTONE"),
-                body: b"hi",
-            },
-            NOW,
-        )
-        .unwrap();
-    let tokens = [reply.token.as_str()];
+    let reply = signed_reply(&s, b"hi");
+    let tokens = [reply.as_str()];
     let incoming = Incoming {
         subject: "_INBOX.mine.1",
         reply: None,
@@ -365,20 +370,8 @@ fn reply_subjects_and_replies_are_bound() {
         "replayed"
     );
     // A second responder's own signed reply after the answer is ignored, not delivered.
-    let second = s
-        .signer
-        .sign(
-            Outgoing {
-                origin_actor: None,
-                target: "_INBOX.mine.1",
-                reply: None,
-                in_reply_to: Some("REQUESTONE"),
-                body: b"late",
-            },
-            NOW,
-        )
-        .unwrap();
-    let tokens = [second.token.as_str()];
+    let second = signed_reply(&s, b"late");
+    let tokens = [second.as_str()];
     let late = Incoming {
         subject: "_INBOX.mine.1",
         reply: None,
