@@ -96,7 +96,7 @@ async fn lattice(url: &str, keys_dir: &str) -> std::sync::Arc<wzt::lattice::Latt
     )
     .expect("signer");
     wzt::lattice::Lattice::connect(wzt::lattice::LatticeConfig {
-        url: url.to_string(),
+        connection: wzt::lattice::NatsConnection::open(url).expect("a nats:// URL"),
         signer: Some(signer),
         trust,
         replay: wzt::lattice::ReplayScope::Lattice,

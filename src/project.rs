@@ -247,9 +247,15 @@ impl Project {
 
     /// The `[dev]` table as command-line flags (`--key=value`, repeated for a list, `--key`
     /// for `true`, `--key=K=V` per entry of a table), for the flags in `allowed` (long names
-    /// without dashes) and not in `given` (flags the command line sets itself). An unknown key
-    /// or a value of the wrong shape is an error naming the key.
-    pub fn dev_args(&self, allowed: &[&str], given: &[&str]) -> Result<Vec<String>, ProjectError> {
+    /// without dashes) and not in `given` (flags the command line sets itself) nor in
+    /// `skipped` (keys of the table that this command does not take: the lattice's for `wzt
+    /// dev`). An unknown key or a value of the wrong shape is an error naming the key.
+    pub fn dev_args(
+        &self,
+        allowed: &[&str],
+        given: &[&str],
+        skipped: &[&str],
+    ) -> Result<Vec<String>, ProjectError> {
         let Some(table) = &self.file.dev else {
             return Ok(Vec::new());
         };
@@ -272,6 +278,9 @@ impl Project {
         };
         let mut args = Vec::new();
         for (key, value) in table {
+            if skipped.contains(&key.as_str()) {
+                continue;
+            }
             if !allowed.contains(&key.as_str()) {
                 return Err(bad(
                     key,

@@ -14,7 +14,7 @@ use super::lattice_args::LatticeArgs;
 use super::output::{self, escape};
 use super::{Ctx, Outcome, keysource};
 use crate::keys::KeyRole;
-use crate::lattice::{self, Lattice, LatticeConfig, LatticeEvent, ReplayScope, RequestError};
+use crate::lattice::{self, Lattice, LatticeEvent, RequestError};
 
 /// Work with a lattice: endorse hosts, and publish, request or watch messages.
 ///
@@ -130,23 +130,13 @@ fn connect(
     signing: bool,
     what: &str,
 ) -> anyhow::Result<Arc<Lattice>> {
-    let signer = if signing {
-        Some(args.signer(ctx)?)
-    } else {
-        None
-    };
-    let config = LatticeConfig {
-        url: args.url(),
-        signer,
-        trust: args.trust(ctx)?,
-        replay: if signing {
-            ReplayScope::Lattice
-        } else {
-            ReplayScope::Local
-        },
-        client_name: format!("wzt lattice {what}"),
-        events: Arc::new(print_connection_events),
-    };
+    let config = args.config(
+        ctx,
+        None,
+        signing,
+        format!("wzt lattice {what}"),
+        Arc::new(print_connection_events),
+    )?;
     let lattice = runtime.block_on(Lattice::connect(config))?;
     if signing && let Some(note) = lattice.replay_note() {
         eprintln!("wzt: warning: {note}");

@@ -10,27 +10,30 @@ use clap::Args;
 
 use super::Ctx;
 use super::keysource;
+use super::nats_args::{NatsArgs, read_flag_file};
 use crate::host::providers::{CapCall, Tracer};
 use crate::host::{EventSink, HostEvent};
 use crate::keys::{self, Key, KeyRole, KeyStore};
-use crate::lattice::{self, LatticeEvent, Signer, Trust};
+use crate::lattice::{
+    self, LatticeConfig, LatticeEvent, LatticeEvents, ReplayScope, Signer, Trust,
+};
+use crate::policy::Policy;
 
 /// The NATS server `wzt lattice` commands use when --lattice is not given.
 pub const DEFAULT_URL: &str = "nats://127.0.0.1:4222";
-
-/// The largest endorsement file read.
-const MAX_ENDORSEMENT_FILE: u64 = 64 << 10;
 
 /// Rejections of one code printed in full; after that, one line per 1000.
 const PRINTED_PER_CODE: u64 = 20;
 
 #[derive(Debug, Args)]
 pub struct LatticeArgs {
-    /// Join a lattice through this NATS server, nats://HOST:PORT: the msg capability then
-    /// publishes and requests over NATS, every message signed by this host and checked by its
-    /// receiver.
-    #[arg(long, value_name = "nats://HOST:PORT")]
+    /// Join a lattice through this NATS server, nats://HOST:PORT or tls://HOST:PORT: the msg
+    /// capability then publishes and requests over NATS, every message signed by this host
+    /// and checked by its receiver.
+    #[arg(long, value_name = "nats|tls://HOST:PORT")]
     pub lattice: Option<String>,
+    #[command(flatten)]
+    pub nats: NatsArgs,
     /// The lattice's name: hosts of other lattices on the same NATS server are refused
     /// (letters, digits, '_', '-').
     #[arg(long, default_value = lattice::DEFAULT_LATTICE, value_name = "NAME")]
@@ -61,11 +64,42 @@ impl LatticeArgs {
             || self.host_key.is_some()
             || self.endorsement.is_some()
             || !self.trusted_clusters.is_empty()
+            || self.nats.any()
     }
 
     /// The NATS server's URL (for `wzt lattice`, [`DEFAULT_URL`] when not given).
     pub fn url(&self) -> String {
         self.lattice.clone().unwrap_or_else(|| DEFAULT_URL.into())
+    }
+
+    /// Everything needed to join the lattice: the connection (files read now), this host's
+    /// signer when `signing` (an observer only receives, and checks replays by itself), and
+    /// whom it trusts (`policy` from `wzt run --policy`, when there is one).
+    pub fn config(
+        &self,
+        ctx: &Ctx,
+        policy: Option<&Policy>,
+        signing: bool,
+        client_name: String,
+        events: LatticeEvents,
+    ) -> anyhow::Result<LatticeConfig> {
+        let _ = policy;
+        Ok(LatticeConfig {
+            connection: self.nats.connection(&self.url(), ctx)?,
+            signer: if signing {
+                Some(self.signer(ctx)?)
+            } else {
+                None
+            },
+            trust: self.trust(ctx)?,
+            replay: if signing {
+                ReplayScope::Lattice
+            } else {
+                ReplayScope::Local
+            },
+            client_name,
+            events,
+        })
     }
 
     /// This host's signer: its key (named, or new for this run) endorsed now by the cluster key
@@ -117,13 +151,9 @@ impl LatticeArgs {
 
 /// Reads an endorsement file (a compact JWS and maybe a newline).
 fn read_endorsement(path: &std::path::Path) -> anyhow::Result<String> {
-    use std::io::Read as _;
-    let file = std::fs::File::open(path)
-        .with_context(|| format!("--endorsement: cannot open {}", path.display()))?;
-    let mut text = String::new();
-    file.take(MAX_ENDORSEMENT_FILE)
-        .read_to_string(&mut text)
-        .with_context(|| format!("--endorsement: cannot read {}", path.display()))?;
+    let bytes = read_flag_file(path, "--endorsement", false)?;
+    let text = std::str::from_utf8(&bytes)
+        .map_err(|_| anyhow::anyhow!("--endorsement {}: not UTF-8 text", path.display()))?;
     Ok(text.trim().to_string())
 }
 

@@ -27,6 +27,7 @@ pub mod keys;
 mod keysource;
 pub mod lattice;
 mod lattice_args;
+mod nats_args;
 pub mod new;
 mod output;
 mod passphrase;
@@ -202,17 +203,31 @@ pub fn parse() -> anyhow::Result<Cli> {
         return Ok(cli);
     };
     let host = host_args::HostArgs::augment_args(clap::Command::new("host"));
-    let names: Vec<(&str, &str)> = host
-        .get_arguments()
-        .filter_map(|a| Some((a.get_id().as_str(), a.get_long()?)))
-        .collect();
-    let allowed: Vec<&str> = names.iter().map(|(_, long)| *long).collect();
+    // The lattice's flags apply to `wzt run` of the project; `wzt dev` joins no lattice.
+    let lattice = lattice_args::LatticeArgs::augment_args(clap::Command::new("lattice"));
+    let long_names = |cmd: &clap::Command| -> Vec<(String, String)> {
+        cmd.get_arguments()
+            .filter_map(|a| Some((a.get_id().to_string(), a.get_long()?.to_string())))
+            .collect()
+    };
+    let lattice_names = long_names(&lattice);
+    let mut names = long_names(&host);
+    let skipped: Vec<&str> = if matches!(cli.command, Command::Run(_)) {
+        names.extend(lattice_names.iter().cloned());
+        Vec::new()
+    } else {
+        lattice_names
+            .iter()
+            .map(|(_, long)| long.as_str())
+            .collect()
+    };
+    let allowed: Vec<&str> = names.iter().map(|(_, long)| long.as_str()).collect();
     let given: Vec<&str> = names
         .iter()
         .filter(|(id, _)| sub.value_source(id) == Some(ValueSource::CommandLine))
-        .map(|(_, long)| *long)
+        .map(|(_, long)| long.as_str())
         .collect();
-    let extra = project.dev_args(&allowed, &given)?;
+    let extra = project.dev_args(&allowed, &given, &skipped)?;
     if extra.is_empty() {
         return Ok(cli);
     }

@@ -20,7 +20,7 @@ use crate::caps::Capability;
 use crate::caps::Grants;
 use crate::host::providers::messaging::LatticeLink;
 use crate::host::{self, Actor, CacheStatus, EnforcementError, EntryPoint, Host};
-use crate::lattice::{Lattice, LatticeConfig, ReplayScope, Subscription};
+use crate::lattice::{Lattice, Subscription};
 use crate::text::escape_lines;
 use crate::verify::{Admitted, Rejection, admit};
 
@@ -193,18 +193,17 @@ impl Opts {
         let runtime = host_args::runtime()?;
         let tracer = self.host.tracer()?;
         let link = if join_lattice {
-            let config = LatticeConfig {
-                url: self.lattice.url(),
-                signer: Some(self.lattice.signer(ctx)?),
-                trust: self.lattice.trust(ctx)?,
-                replay: ReplayScope::Lattice,
-                client_name: format!("wzt run {actor_name}"),
-                events: lattice_args::event_printer(
+            let config = self.lattice.config(
+                ctx,
+                Some(&policy),
+                true,
+                format!("wzt run {actor_name}"),
+                lattice_args::event_printer(
                     actor_name.clone(),
                     Arc::clone(&tracer),
                     Arc::clone(&sink),
                 ),
-            };
+            )?;
             Some(LatticeLink {
                 lattice: runtime.block_on(Lattice::connect(config))?,
                 origin: admitted.claims().map(|c| c.subject.clone()),
@@ -456,6 +455,8 @@ impl Opts {
             let signer = lattice.signer();
             json!({
                 "url": lattice.url(),
+                "tls": lattice.tls_required(),
+                "auth": lattice.auth_kind(),
                 "name": lattice.trust().lattice(),
                 "host": signer.map(|s| s.host_key()),
                 "cluster": signer.map(|s| s.cluster_key()),
@@ -618,6 +619,7 @@ fn describe_lattice(lattice: &Lattice, queue: &str, subscribed: &[String]) {
             }
         );
     }
+    eprintln!("  nats      {}", lattice.connection_note());
     eprintln!("  trusts    {}", trust.clusters().join(", "));
     eprintln!("  replays   checked {}", lattice.replay().describe());
     if let Some(note) = lattice.replay_note() {

@@ -10,6 +10,7 @@
 //!   [`CheckedInvocation`], which is the only thing the host delivers to an actor's handler.
 //! - [`replay`]: the lattice-wide replay check (JetStream key-value, create-only), or a local
 //!   bounded set without JetStream.
+//! - [`connection`]: where the NATS server is, TLS and authentication.
 //! - [`node`]: the NATS side (connection, signed publish and request, subscriptions, counters).
 //!
 //! Like the rest of the library it never prints: the node reports [`LatticeEvent`]s.
@@ -21,10 +22,13 @@ use crate::claims::TokenError;
 use crate::keys::{Key, KeyRole, KeyUseError};
 use crate::text::Untrusted;
 
+pub mod connection;
+mod kv;
 pub mod node;
 pub mod replay;
 pub mod token;
 
+pub use connection::{ConnectionError, NatsAuth, NatsConnection};
 pub use node::{
     Lattice, LatticeConfig, LatticeEvent, LatticeEvents, ReplayScope, Reply, RequestError,
     Subscription,

@@ -16,6 +16,7 @@ use bytes::Bytes;
 use futures_util::StreamExt;
 use tokio::sync::oneshot;
 
+use super::connection::NatsConnection;
 use super::token::INVOCATION_HEADER;
 use super::{
     AwaitedReply, CheckedInvocation, Incoming, LatticeError, LatticeRejection, Outgoing,
@@ -89,8 +90,8 @@ pub enum ReplayScope {
 
 /// How to join a lattice.
 pub struct LatticeConfig {
-    /// `nats://HOST:PORT`.
-    pub url: String,
+    /// Where the NATS server is, TLS and authentication.
+    pub connection: NatsConnection,
     /// `None` for an observer that only receives (`wzt lattice sub`).
     pub signer: Option<Signer>,
     pub trust: Trust,
@@ -128,6 +129,9 @@ struct Pending {
 pub struct Lattice {
     client: async_nats::Client,
     url: String,
+    connection_note: String,
+    tls_required: bool,
+    auth_kind: String,
     signer: Option<Signer>,
     trust: Trust,
     replay: ReplayGuard,
@@ -182,19 +186,24 @@ impl Lattice {
     /// this host's reply inbox.
     pub async fn connect(config: LatticeConfig) -> anyhow::Result<Arc<Lattice>> {
         let LatticeConfig {
-            url,
+            connection,
             signer,
             trust,
             replay,
             client_name,
             events,
         } = config;
+        let url = connection.url().to_string();
+        let connection_note = connection.describe();
+        let tls_required = connection.requires_tls();
+        let auth_kind = connection.auth_kind();
         let callback_events = Arc::clone(&events);
         let callback_url = url.clone();
         // The client reports "connected" for the first connection too (sometimes more than
         // once): only a connection after a loss is news.
         let lost = Arc::new(std::sync::atomic::AtomicBool::new(false));
-        let options = async_nats::ConnectOptions::new()
+        let options = connection
+            .options()?
             .name(client_name)
             .connection_timeout(Duration::from_secs(5))
             .max_reconnects(None)
@@ -229,7 +238,7 @@ impl Lattice {
                     "cannot connect to the lattice at {url}: no answer in {CONNECT_TIMEOUT:?}"
                 )
             })?
-            .map_err(|e| anyhow::anyhow!("cannot connect to the lattice at {url}: {e}"))?;
+            .map_err(|e| anyhow::anyhow!(connection.connect_failed(&e)))?;
         let (replay, replay_note) = match replay {
             ReplayScope::Local => (ReplayGuard::local(), None),
             ReplayScope::Lattice => match ReplayGuard::jetstream(&client, trust.lattice()).await {
@@ -253,6 +262,9 @@ impl Lattice {
         let lattice = Arc::new(Lattice {
             client,
             url,
+            connection_note,
+            tls_required,
+            auth_kind,
             signer,
             trust,
             replay,
@@ -269,6 +281,21 @@ impl Lattice {
 
     pub fn url(&self) -> &str {
         &self.url
+    }
+
+    /// TLS and authentication, for the startup block.
+    pub fn connection_note(&self) -> &str {
+        &self.connection_note
+    }
+
+    /// Whether the connection is TLS, required (`tls://` or a CA given).
+    pub fn tls_required(&self) -> bool {
+        self.tls_required
+    }
+
+    /// How this host authenticated: `none`, `nkey U…` or `creds`.
+    pub fn auth_kind(&self) -> &str {
+        &self.auth_kind
     }
 
     pub fn signer(&self) -> Option<&Signer> {

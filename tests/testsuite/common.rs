@@ -9,7 +9,7 @@ use tempfile::TempDir;
 mod nats;
 mod registry;
 mod server;
-pub use nats::Nats;
+pub use nats::{Nats, TestCa};
 pub use registry::Registry;
 pub use server::Server;
 

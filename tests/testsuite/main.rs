@@ -10,6 +10,7 @@ mod hostile;
 mod interop;
 mod keys;
 mod lattice;
+mod lattice_prod;
 mod oci;
 mod oci_hostile;
 mod providers;
