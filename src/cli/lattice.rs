@@ -16,7 +16,7 @@ use super::{Ctx, Outcome, keysource};
 use crate::keys::KeyRole;
 use crate::lattice::{self, Lattice, LatticeEvent, RequestError};
 
-/// Work with a lattice: endorse hosts, and publish, request or watch messages.
+/// Work with a lattice: endorse and revoke hosts, and publish, request or watch messages.
 ///
 /// Hosts (`wzt run ACTOR --lattice nats://HOST:PORT`) sign every message with their server key,
 /// endorsed by a cluster key, and check every message they receive. These commands do the same
@@ -33,6 +33,7 @@ enum LatticeCommand {
     Pub(PubOpts),
     Request(RequestOpts),
     Sub(SubOpts),
+    Revoke(super::lattice_revoke::RevokeOpts),
 }
 
 /// Endorse a host's server key with a cluster key, for a host that must not hold the cluster
@@ -105,6 +106,7 @@ impl Opts {
             LatticeCommand::Pub(o) => o.run(ctx),
             LatticeCommand::Request(o) => o.run(ctx),
             LatticeCommand::Sub(o) => o.run(ctx),
+            LatticeCommand::Revoke(o) => o.run(ctx),
         }
     }
 }
@@ -138,7 +140,7 @@ fn connect(
         Arc::new(print_connection_events),
     )?;
     let lattice = runtime.block_on(Lattice::connect(config))?;
-    if signing && let Some(note) = lattice.replay_note() {
+    if let Some(note) = lattice.replay_note() {
         eprintln!("wzt: warning: {note}");
     }
     Ok(lattice)
@@ -164,6 +166,7 @@ impl EndorseOpts {
         if ctx.json {
             output::print_json(&json!({
                 "endorsement": token,
+                "jti": lattice::endorsement_id(&token),
                 "host": self.host,
                 "cluster": cluster.public_key(),
                 "lattice": self.lattice_name,

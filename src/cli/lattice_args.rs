@@ -226,6 +226,12 @@ pub fn event_printer(
                 return;
             }
         }
+        if let LatticeEvent::RevocationIgnored { count, .. } = &event
+            && *count > PRINTED_PER_CODE
+            && count % 1000 != 0
+        {
+            return;
+        }
         events(HostEvent::Lattice(event));
     })
 }

@@ -27,6 +27,7 @@ pub mod keys;
 mod keysource;
 pub mod lattice;
 mod lattice_args;
+mod lattice_revoke;
 mod nats_args;
 pub mod new;
 mod output;

@@ -622,6 +622,7 @@ fn describe_lattice(lattice: &Lattice, queue: &str, subscribed: &[String]) {
     eprintln!("  nats      {}", lattice.connection_note());
     eprintln!("  trusts    {}", trust.clusters().join(", "));
     eprintln!("  replays   checked {}", lattice.replay().describe());
+    eprintln!("  revoked   {}", lattice.describe_revocations());
     if let Some(note) = lattice.replay_note() {
         eprintln!("wzt: warning: {note}");
     }

@@ -10,6 +10,8 @@
 //!   [`CheckedInvocation`], which is the only thing the host delivers to an actor's handler.
 //! - [`replay`]: the lattice-wide replay check (JetStream key-value, create-only), or a local
 //!   bounded set without JetStream.
+//! - [`revocation`]: cluster-signed revocations of host keys and endorsements, kept in a
+//!   JetStream key-value bucket and applied by every host as they are published.
 //! - [`connection`]: where the NATS server is, TLS and authentication.
 //! - [`node`]: the NATS side (connection, signed publish and request, subscriptions, counters).
 //!
@@ -26,6 +28,7 @@ pub mod connection;
 mod kv;
 pub mod node;
 pub mod replay;
+pub mod revocation;
 pub mod token;
 
 pub use connection::{ConnectionError, NatsAuth, NatsConnection};
@@ -118,13 +121,26 @@ pub enum LatticeRejection {
     BadReply(String),
     #[error("the replay check could not be made, so the message is refused: {}", Untrusted(.0))]
     ReplayUnchecked(String),
+    #[error(
+        "the sender's {} was revoked by the cluster key {}{}",
+        Untrusted(.what),
+        Untrusted(.cluster),
+        .reason.as_deref().map(|r| format!(" ({})", Untrusted(r))).unwrap_or_default()
+    )]
+    Revoked {
+        /// `host N…` or `endorsement JTI`.
+        what: String,
+        cluster: String,
+        reason: Option<String>,
+    },
 }
 
 impl LatticeRejection {
     /// Every code, in the order the checks run (for counters and docs).
-    pub const CODES: [&'static str; 15] = [
+    pub const CODES: [&'static str; 16] = [
         "unsigned",
         "malformed",
+        "revoked",
         "untrusted_cluster",
         "bad_endorsement",
         "host_not_endorsed",
@@ -157,6 +173,7 @@ impl LatticeRejection {
             LatticeRejection::WrongLattice { .. } => "wrong_lattice",
             LatticeRejection::BadReply(_) => "bad_reply",
             LatticeRejection::ReplayUnchecked(_) => "replay_unchecked",
+            LatticeRejection::Revoked { .. } => "revoked",
         }
     }
 }
@@ -183,6 +200,8 @@ pub enum LatticeError {
         "this host's endorsement expired at {0} (seconds since the epoch); it cannot sign until it gets a new one (`wzt lattice endorse`)"
     )]
     EndorsementExpired(u64),
+    #[error("cannot revoke: {0}")]
+    BadRevocation(String),
     #[error(transparent)]
     Key(#[from] KeyUseError),
 }
@@ -191,6 +210,7 @@ pub enum LatticeError {
 #[derive(Debug, Clone)]
 struct Endorsed {
     raw: String,
+    jti: String,
     cluster: String,
     exp: u64,
 }
@@ -278,6 +298,7 @@ impl Signer {
         let raw = endorse(&cluster, host.public_key(), lattice, now, lifetime)?;
         Ok(Signer {
             endorsed: RwLock::new(Endorsed {
+                jti: endorsement_id(&raw),
                 raw,
                 cluster: cluster.public_key().to_string(),
                 exp: now + lifetime,
@@ -312,6 +333,7 @@ impl Signer {
         Ok(Signer {
             endorsed: RwLock::new(Endorsed {
                 raw: endorsement.to_string(),
+                jti: checked.jti,
                 cluster: checked.iss,
                 exp: checked.exp,
             }),
@@ -342,6 +364,20 @@ impl Signer {
     /// When the current endorsement expires.
     pub fn endorsement_expires(&self) -> u64 {
         self.endorsed.read().unwrap_or_else(|e| e.into_inner()).exp
+    }
+
+    /// The current endorsement's id (what `wzt lattice revoke ENDORSEMENT_ID` names).
+    pub fn endorsement_id(&self) -> String {
+        self.endorsed
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .jti
+            .clone()
+    }
+
+    /// Whether `revocation` names this host's key or its current endorsement.
+    pub fn is_revoked_by(&self, revocation: &revocation::CheckedRevocation) -> bool {
+        revocation.subject == self.host.public_key() || revocation.subject == self.endorsement_id()
     }
 
     /// Whether the endorsement is renewed by this host.
@@ -375,6 +411,7 @@ impl Signer {
         )?;
         let mut current = self.endorsed.write().unwrap_or_else(|e| e.into_inner());
         *current = Endorsed {
+            jti: endorsement_id(&raw),
             raw: raw.clone(),
             cluster: cluster.public_key().to_string(),
             exp: now + self.lifetime,
@@ -411,9 +448,17 @@ impl Signer {
     }
 }
 
+/// The id (`jti`) of an endorsement, to revoke it by; empty when it does not read.
+pub fn endorsement_id(raw: &str) -> String {
+    token::parse::<EndorsementClaims>(raw)
+        .map(|p| p.claims.jti)
+        .unwrap_or_default()
+}
+
 /// An endorsement whose signature checked.
 #[derive(Debug, Clone)]
 struct CheckedEndorsement {
+    jti: String,
     iss: String,
     sub: String,
     /// `sub` as a curve point, decompressed once: every invocation the host signs is checked
@@ -463,6 +508,7 @@ fn check_endorsement(
         ))
     })?;
     Ok(CheckedEndorsement {
+        jti: claims.jti,
         iss: claims.iss,
         sub: claims.sub,
         host_key,
@@ -505,6 +551,7 @@ pub struct Trust {
     lattice: String,
     clusters: Vec<String>,
     checked: Mutex<HashMap<String, CheckedEndorsement>>,
+    revocations: revocation::RevocationList,
 }
 
 impl Trust {
@@ -532,6 +579,7 @@ impl Trust {
             lattice: lattice.to_string(),
             clusters,
             checked: Mutex::new(HashMap::new()),
+            revocations: revocation::RevocationList::default(),
         })
     }
 
@@ -541,6 +589,11 @@ impl Trust {
 
     pub fn clusters(&self) -> &[String] {
         &self.clusters
+    }
+
+    /// The host keys and endorsements known to be revoked.
+    pub fn revocations(&self) -> &revocation::RevocationList {
+        &self.revocations
     }
 
     /// Checks an endorsement, from the cache of checked signatures when it was seen before
@@ -582,8 +635,9 @@ struct Valid {
     cluster: String,
 }
 
-/// Every check but the replay check, in this order: a token; well formed; the endorsement
-/// (trusted cluster, signature, lattice, times); endorsed for the signing host; the
+/// Every check but the replay check, in this order: a token; well formed; the host not
+/// revoked; the endorsement (trusted cluster, signature, lattice, times) and not revoked;
+/// endorsed for the signing host; the
 /// invocation's signature; its lattice; its times; the subject; the reply subject; the digest.
 fn check(incoming: &Incoming<'_>, trust: &Trust, now: u64) -> Result<Valid, LatticeRejection> {
     let raw = match incoming.tokens {
@@ -616,7 +670,14 @@ fn check(incoming: &Incoming<'_>, trust: &Trust, now: u64) -> Result<Valid, Latt
             claims.jti
         )));
     }
+    // A revoked host is refused whatever its endorsement (a hash lookup, before any signature).
+    trust
+        .revocations
+        .check(revocation::RevokedKind::Host, &claims.iss)?;
     let endorsement = trust.endorsement(&claims.wzt.endorsement, now)?;
+    trust
+        .revocations
+        .check(revocation::RevokedKind::Endorsement, &endorsement.jti)?;
     if endorsement.sub != claims.iss {
         return Err(LatticeRejection::HostNotEndorsed {
             endorsed: endorsement.sub,

@@ -45,6 +45,20 @@ pub enum LatticeEvent {
     Reconnected { url: String },
     /// The NATS client reported something else (a server error, a slow consumer).
     Client { url: String, what: String },
+    /// A revocation was applied: the messages of this host key or endorsement are dropped
+    /// from now on (`revoked`).
+    Revoked {
+        revocation: super::revocation::CheckedRevocation,
+        /// It revokes this host itself.
+        this_host: bool,
+    },
+    /// Something on the revocation bucket's subjects failed a check and was ignored; `count`
+    /// is how many so far.
+    RevocationIgnored {
+        key: String,
+        why: String,
+        count: u64,
+    },
 }
 
 impl std::fmt::Display for LatticeEvent {
@@ -71,6 +85,39 @@ impl std::fmt::Display for LatticeEvent {
             LatticeEvent::Client { url, what } => {
                 write!(f, "wzt: lattice: {url}: {}", Untrusted(what))
             }
+            LatticeEvent::Revoked {
+                revocation,
+                this_host,
+            } => {
+                let reason = revocation
+                    .reason
+                    .as_deref()
+                    .map(|r| format!(" ({})", Untrusted(r)))
+                    .unwrap_or_default();
+                if *this_host {
+                    write!(
+                        f,
+                        "wzt: lattice: this host's {} {} was revoked by the cluster key {}{reason}: every host drops its messages",
+                        revocation.kind.as_str(),
+                        revocation.subject,
+                        revocation.cluster
+                    )
+                } else {
+                    write!(
+                        f,
+                        "wzt: lattice: revoked {} {} by the cluster key {}{reason}: its messages are dropped from now on",
+                        revocation.kind.as_str(),
+                        revocation.subject,
+                        revocation.cluster
+                    )
+                }
+            }
+            LatticeEvent::RevocationIgnored { key, why, count } => write!(
+                f,
+                "wzt: lattice: ignored a revocation ({}) (#{count}): {}",
+                Untrusted(key),
+                Untrusted(why)
+            ),
         }
     }
 }
@@ -141,6 +188,11 @@ pub struct Lattice {
     pending: Mutex<HashMap<u64, Pending>>,
     counts: Mutex<BTreeMap<&'static str, u64>>,
     events: LatticeEvents,
+    /// The revocation bucket, and whether JetStream keeps it (else revocations arrive only
+    /// while connected).
+    revocation_bucket: String,
+    revocations_stored: bool,
+    ignored_revocations: AtomicU64,
 }
 
 /// Removes a request's pending entry when the request ends, however it ends (answered, timed
@@ -202,6 +254,9 @@ impl Lattice {
         // The client reports "connected" for the first connection too (sometimes more than
         // once): only a connection after a loss is news.
         let lost = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        // Revocations made while the connection was down are read again once it is back.
+        let reconnected = Arc::new(tokio::sync::Notify::new());
+        let callback_reconnected = Arc::clone(&reconnected);
         let options = connection
             .options()?
             .name(client_name)
@@ -211,12 +266,14 @@ impl Lattice {
                 let events = Arc::clone(&callback_events);
                 let url = callback_url.clone();
                 let lost = Arc::clone(&lost);
+                let reconnected = Arc::clone(&callback_reconnected);
                 async move {
                     let event = match event {
                         async_nats::Event::Connected => {
                             if !lost.swap(false, Ordering::SeqCst) {
                                 return;
                             }
+                            reconnected.notify_one();
                             LatticeEvent::Reconnected { url }
                         }
                         async_nats::Event::Disconnected => {
@@ -239,21 +296,49 @@ impl Lattice {
                 )
             })?
             .map_err(|e| anyhow::anyhow!(connection.connect_failed(&e)))?;
-        let (replay, replay_note) = match replay {
+        let no_jetstream = |why: &str, replays: bool| {
+            format!(
+                "the NATS server offers no JetStream key-value store ({why}): {}revocations are not stored, so this host learns only those made while it is connected; run nats-server with -js",
+                if replays {
+                    "replays are checked on this host only, so a replay delivered to another host of the same queue group is not caught, and "
+                } else {
+                    ""
+                }
+            )
+        };
+        let (replay, mut replay_note) = match replay {
             ReplayScope::Local => (ReplayGuard::local(), None),
             ReplayScope::Lattice => match ReplayGuard::jetstream(&client, trust.lattice()).await {
                 Ok(guard) => (guard, None),
                 Err(super::replay::ReplaySetupError::Refused(why)) => {
                     anyhow::bail!("cannot check replays on the lattice: {why}")
                 }
-                Err(super::replay::ReplaySetupError::NoJetStream(why)) => (
-                    ReplayGuard::local(),
-                    Some(format!(
-                        "the NATS server offers no JetStream key-value store ({why}): replays are checked on this host only, so a replay delivered to another host of the same queue group is not caught; run nats-server with -js"
-                    )),
-                ),
+                Err(super::replay::ReplaySetupError::NoJetStream(why)) => {
+                    (ReplayGuard::local(), Some(no_jetstream(&why, true)))
+                }
             },
         };
+        let revocation_bucket = super::revocation::bucket_name(trust.lattice());
+        let revocations_stored = match super::kv::ensure_bucket(
+            &client,
+            &super::revocation::bucket_spec(&revocation_bucket),
+        )
+        .await
+        {
+            Ok(()) => true,
+            Err(super::kv::BucketSetupError::Refused(why)) => {
+                anyhow::bail!("cannot keep the lattice's revocations: {why}")
+            }
+            Err(super::kv::BucketSetupError::NoJetStream(why)) => {
+                replay_note.get_or_insert_with(|| no_jetstream(&why, false));
+                false
+            }
+        };
+        // Subscribed before the stored ones are read: none published meanwhile is missed.
+        let revocation_feed = client
+            .subscribe(format!("$KV.{revocation_bucket}.>"))
+            .await
+            .map_err(|e| anyhow::anyhow!("cannot subscribe to the lattice's revocations: {e}"))?;
         let inbox_prefix = client.new_inbox();
         let inbox = client
             .subscribe(format!("{inbox_prefix}.*"))
@@ -274,8 +359,18 @@ impl Lattice {
             pending: Mutex::new(HashMap::new()),
             counts: Mutex::new(BTreeMap::new()),
             events,
+            revocation_bucket,
+            revocations_stored,
+            ignored_revocations: AtomicU64::new(0),
         });
+        if lattice.revocations_stored {
+            lattice
+                .load_revocations()
+                .await
+                .map_err(|why| anyhow::anyhow!("cannot read the lattice's revocations: {why}"))?;
+        }
         tokio::spawn(Arc::clone(&lattice).receive_replies(inbox));
+        tokio::spawn(Arc::clone(&lattice).watch_revocations(revocation_feed, reconnected));
         Ok(lattice)
     }
 
@@ -314,9 +409,102 @@ impl Lattice {
         &self.replay
     }
 
-    /// Why the replay check is only per host, when it is.
+    /// What the server's lack of JetStream costs (replays checked per host, revocations not
+    /// stored), when it has none.
     pub fn replay_note(&self) -> Option<&str> {
         self.replay_note.as_deref()
+    }
+
+    /// Where revocations are kept, for the startup block.
+    pub fn describe_revocations(&self) -> String {
+        if self.revocations_stored {
+            format!(
+                "watched, lattice-wide (JetStream key-value bucket {}; {} known)",
+                self.revocation_bucket,
+                self.trust.revocations().len()
+            )
+        } else {
+            "received while connected only (no JetStream)".to_string()
+        }
+    }
+
+    /// How many revocations were ignored (not signed by a trusted cluster key, or malformed).
+    pub fn ignored_revocations(&self) -> u64 {
+        self.ignored_revocations.load(Ordering::Relaxed)
+    }
+
+    /// Checks and applies one revocation found under `key` (stored, or published live).
+    fn apply_revocation(&self, key: &str, value: &[u8]) {
+        match super::revocation::check_revocation(
+            value,
+            key,
+            self.trust.clusters(),
+            self.trust.lattice(),
+        ) {
+            Ok(revocation) => {
+                if self.trust.revocations().insert(&revocation) {
+                    let this_host = self
+                        .signer
+                        .as_ref()
+                        .is_some_and(|s| s.is_revoked_by(&revocation));
+                    (self.events)(LatticeEvent::Revoked {
+                        revocation,
+                        this_host,
+                    });
+                }
+            }
+            Err(why) => {
+                let count = self.ignored_revocations.fetch_add(1, Ordering::Relaxed) + 1;
+                (self.events)(LatticeEvent::RevocationIgnored {
+                    key: key.to_string(),
+                    why,
+                    count,
+                });
+            }
+        }
+    }
+
+    /// Reads every stored revocation and applies it.
+    async fn load_revocations(&self) -> Result<(), String> {
+        let entries = super::kv::entries(
+            &self.client,
+            &self.revocation_bucket,
+            super::revocation::MAX_STORED,
+        )
+        .await?;
+        for entry in entries {
+            self.apply_revocation(&entry.key, &entry.value);
+        }
+        Ok(())
+    }
+
+    /// Applies revocations as they are published, and reads the stored ones again after a
+    /// reconnect (those made while the connection was down reached no subscription).
+    async fn watch_revocations(
+        self: Arc<Self>,
+        mut feed: async_nats::Subscriber,
+        reconnected: Arc<tokio::sync::Notify>,
+    ) {
+        let prefix = format!("$KV.{}.", self.revocation_bucket);
+        loop {
+            tokio::select! {
+                message = feed.next() => {
+                    let Some(message) = message else { break };
+                    let key = message.subject.as_str().strip_prefix(&prefix).unwrap_or_default();
+                    self.apply_revocation(key, &message.payload);
+                }
+                _ = reconnected.notified() => {
+                    if self.revocations_stored
+                        && let Err(why) = self.load_revocations().await
+                    {
+                        (self.events)(LatticeEvent::Client {
+                            url: self.url.clone(),
+                            what: format!("cannot read the lattice's revocations again: {why}"),
+                        });
+                    }
+                }
+            }
+        }
     }
 
     /// How many messages were rejected, per code (codes with none are absent).
@@ -579,6 +767,27 @@ impl Lattice {
             }),
         }
     }
+}
+
+/// Connects a client for a one-shot command (`wzt lattice revoke`): no lattice node, the same
+/// connection settings and errors.
+pub(super) async fn connect_client(
+    connection: &NatsConnection,
+    name: &str,
+) -> anyhow::Result<async_nats::Client> {
+    let url = connection.url();
+    let options = connection
+        .options()?
+        .name(name)
+        .connection_timeout(Duration::from_secs(5));
+    tokio::time::timeout(CONNECT_TIMEOUT, options.connect(url))
+        .await
+        .map_err(|_| {
+            anyhow::anyhow!(
+                "cannot connect to the lattice at {url}: no answer in {CONNECT_TIMEOUT:?}"
+            )
+        })?
+        .map_err(|e| anyhow::anyhow!(connection.connect_failed(&e)))
 }
 
 /// Every value of the invocation header.

@@ -247,7 +247,7 @@ fn the_documented_server_lets_only_the_lattice_hosts_in() {
         )
         .await
         .expect("a host connects with its nkey");
-        for bucket in ["wzt_replay_default"] {
+        for bucket in ["wzt_replay_default", "wzt_revoked_default"] {
             for op in ["DELETE", "PURGE"] {
                 let answer = js_api(&host, &format!("$JS.API.STREAM.{op}.KV_{bucket}")).await;
                 assert!(
@@ -267,6 +267,37 @@ fn the_documented_server_lets_only_the_lattice_hosts_in() {
     std::thread::sleep(Duration::from_millis(300));
     assert!(!b.stderr().contains("from outside"), "{}", b.stderr());
     assert!(!b.stderr().contains("rejected"), "{}", b.stderr());
+
+    // Only the admin user writes revocations: a host's try is refused by the server.
+    let victim = Key::generate(KeyRole::Server);
+    let revoke = |user: &str| {
+        wzt(
+            &env,
+            &[
+                "lattice",
+                "revoke",
+                victim.public_key(),
+                "--lattice",
+                &url,
+                "--nats-ca",
+                ca_arg,
+                "--nats-nkey",
+                user,
+            ],
+        )
+    };
+    let (code, _, stderr) = revoke("host-a");
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("cannot store the revocation"), "{stderr}");
+    let (code, _, stderr) = revoke("admin");
+    assert_eq!(code, 0, "{stderr}");
+    b.stderr_containing(&[&format!("revoked host {}", victim.public_key())]);
+    assert_eq!(
+        b.stderr().matches("revoked host").count(),
+        1,
+        "{}",
+        b.stderr()
+    );
 }
 
 #[test]
@@ -504,4 +535,299 @@ fn a_creds_file_authenticates_against_an_operator_mode_server() {
         stderr.contains("the credentials file is not usable"),
         "{stderr}"
     );
+}
+
+/// `wzt lattice sub SUBJECT --json` watching until it has printed `count` lines: started once
+/// it says it is watching.
+struct Watch {
+    child: std::process::Child,
+}
+
+impl Watch {
+    fn start(env: &Env, nats: &Nats, subject: &str, count: usize) -> Watch {
+        use std::io::BufRead as _;
+        let mut child = env
+            .command()
+            .args(["lattice", "sub", subject, "--json", "--for", "60s"])
+            .args(["--count", &count.to_string(), "--lattice", &nats.url()])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+        let mut said = String::new();
+        loop {
+            let mut line = String::new();
+            let n = stderr.read_line(&mut line).unwrap();
+            said.push_str(&line);
+            assert!(n > 0, "wzt lattice sub ended: {said}");
+            if line.starts_with("wzt: watching") {
+                break;
+            }
+        }
+        // Keep reading its stderr so it never blocks on a full pipe.
+        std::thread::spawn(move || std::io::copy(&mut stderr, &mut std::io::sink()));
+        Watch { child }
+    }
+
+    fn lines(self) -> Vec<serde_json::Value> {
+        let out = self.child.wait_with_output().unwrap();
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect()
+    }
+}
+
+/// Publishes each `(subject, token, body)` with a raw client.
+fn send_raw(nats: &Nats, messages: &[(String, String, String)]) {
+    runtime().block_on(async {
+        let client = async_nats::connect(nats.url()).await.unwrap();
+        for (subject, token, body) in messages {
+            client
+                .publish_with_headers(
+                    subject.clone(),
+                    crate::lattice::headers(token),
+                    body.clone().into(),
+                )
+                .await
+                .unwrap();
+        }
+        client.flush().await.unwrap();
+    });
+}
+
+fn signed(signer: &wzt::lattice::Signer, body: &str) -> (String, String, String) {
+    let t = signer
+        .sign(
+            crate::lattice::outgoing("greet", body.as_bytes()),
+            wzt::time::now(),
+        )
+        .unwrap();
+    ("greet".to_string(), t.token, body.to_string())
+}
+
+#[test]
+fn a_revoked_host_is_dropped_by_every_host_within_a_second_and_forgeries_are_ignored() {
+    let env = setup();
+    let nats = Nats::start();
+    let b1 = greeter(&env, &nats, &[]);
+    let b2 = greeter(&env, &nats, &[]);
+    b1.stderr_containing(&["  revoked   watched, lattice-wide (JetStream key-value bucket wzt_revoked_default; 0 known)"]);
+    let compromised_key = Key::generate(KeyRole::Server);
+    let compromised_seed = compromised_key.seed().to_string();
+    let endorse = |key: Key| {
+        wzt::lattice::Signer::with_cluster_key(
+            key,
+            crate::lattice::cluster_of(&env),
+            "default",
+            wzt::time::now(),
+            3600,
+        )
+        .unwrap()
+    };
+    let compromised = endorse(compromised_key);
+    let honest = crate::lattice::trusted_signer(&env, "default");
+    let watch = Watch::start(&env, &nats, "greet", 20);
+
+    // A revocation signed by a cluster key nobody trusts, published where revocations go: every
+    // host ignores it and counts it; the host it names keeps speaking.
+    let stranger = Key::generate(KeyRole::Cluster);
+    let forged = wzt::lattice::revocation::revoke(
+        &stranger,
+        compromised.host_key(),
+        "default",
+        Some("forged"),
+        wzt::time::now(),
+    )
+    .unwrap();
+    runtime().block_on(async {
+        let client = async_nats::connect(nats.url()).await.unwrap();
+        client
+            .publish(
+                format!("$KV.wzt_revoked_default.{}", forged.jti),
+                forged.token.clone().into(),
+            )
+            .await
+            .unwrap();
+        // A real revocation moved under another key is ignored too.
+        client
+            .publish(
+                "$KV.wzt_revoked_default.AAAAAAAAAAAAAAAAAAAAAAAAAA",
+                "junk".into(),
+            )
+            .await
+            .unwrap();
+        client.flush().await.unwrap();
+    });
+    for b in [&b1, &b2] {
+        b.stderr_containing(&[
+            &format!("wzt: lattice: ignored a revocation ({}) (#1): it is signed by the cluster key {}, which this host does not trust", forged.jti, stranger.public_key()),
+            "ignored a revocation (AAAAAAAAAAAAAAAAAAAAAAAAAA) (#2)",
+        ]);
+    }
+    send_raw(&nats, &[signed(&compromised, "before")]);
+
+    // The cluster key revokes it.
+    let revoked = env.json(
+        &[
+            "lattice",
+            "revoke",
+            compromised.host_key(),
+            "--reason",
+            "key stolen",
+            "--lattice",
+            &nats.url(),
+        ],
+        0,
+    );
+    assert_eq!(revoked["stored"], true, "{revoked}");
+    assert_eq!(revoked["bucket"], "wzt_revoked_default");
+    assert_eq!(revoked["revoked"][0]["subject"], compromised.host_key());
+    assert_eq!(revoked["revoked"][0]["kind"], "host");
+    std::thread::sleep(Duration::from_secs(1));
+    // A second later, every host drops its messages; the honest host's still pass.
+    let mut messages: Vec<_> = (0..18)
+        .map(|i| signed(&compromised, &format!("after{i}")))
+        .collect();
+    messages.push(signed(&honest, "honest"));
+    send_raw(&nats, &messages);
+    for b in [&b1, &b2] {
+        b.stderr_containing(&[&format!(
+            "wzt: lattice: revoked host {} by the cluster key {} (key stolen): its messages are dropped from now on",
+            compromised.host_key(),
+            env.public_key("cluster")
+        )]);
+    }
+    let revoked_lines = |b: &crate::common::Server| b.stderr().matches("[revoked]").count();
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while revoked_lines(&b1) + revoked_lines(&b2) < 18 && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(
+        revoked_lines(&b1) + revoked_lines(&b2),
+        18,
+        "B1:\n{}\nB2:\n{}",
+        b1.stderr(),
+        b2.stderr()
+    );
+    assert!(
+        revoked_lines(&b1) > 0 && revoked_lines(&b2) > 0,
+        "one host got them all"
+    );
+    assert!(b1.stderr().contains("(key stolen)"));
+    // The observer shows it: the message before the revocation accepted, each after it
+    // rejected with `revoked`, the honest one accepted.
+    let lines = watch.lines();
+    assert_eq!(lines.len(), 20, "{lines:?}");
+    assert_eq!(lines[0]["verdict"], "accepted");
+    assert_eq!(lines[0]["body"], "before");
+    for line in &lines[1..19] {
+        assert_eq!(line["code"], "revoked", "{line}");
+    }
+    assert_eq!(lines[19]["verdict"], "accepted", "{}", lines[19]);
+    // A host that starts later reads the stored revocation: the revoked key, even with a new
+    // endorsement, is dropped there too.
+    let b3 = greeter(&env, &nats, &["--subscribe", "greet.late"]);
+    b3.stderr_containing(&["(JetStream key-value bucket wzt_revoked_default; 1 known)"]);
+    let again = endorse(Key::from_seed(&compromised_seed).unwrap());
+    let t = again
+        .sign(
+            crate::lattice::outgoing("greet.late", b"again"),
+            wzt::time::now(),
+        )
+        .unwrap();
+    send_raw(&nats, &[("greet.late".into(), t.token, "again".into())]);
+    b3.stderr_containing(&["rejected message on greet.late [revoked]", "(key stolen)"]);
+}
+
+#[test]
+fn an_endorsement_is_revoked_by_its_id_and_without_jetstream_a_revocation_is_not_stored() {
+    let env = setup();
+    let nats = Nats::start();
+    let b = greeter(&env, &nats, &[]);
+    // An endorsement made elsewhere, revoked by the id `endorse --json` printed: that
+    // endorsement is dropped, a new one for the same key is not.
+    let host = Key::generate(KeyRole::Server);
+    let seed = host.seed().to_string();
+    let endorsed = env.json(
+        &["lattice", "endorse", host.public_key(), "--expires", "1h"],
+        0,
+    );
+    let id = endorsed["jti"].as_str().unwrap().to_string();
+    let token = endorsed["endorsement"].as_str().unwrap().to_string();
+    let old =
+        wzt::lattice::Signer::with_endorsement(host, &token, "default", wzt::time::now()).unwrap();
+    let revoked = env.json(&["lattice", "revoke", &id, "--lattice", &nats.url()], 0);
+    assert_eq!(revoked["revoked"][0]["kind"], "endorsement", "{revoked}");
+    b.stderr_containing(&[&format!(
+        "wzt: lattice: revoked endorsement {id} by the cluster key"
+    )]);
+    std::thread::sleep(Duration::from_secs(1));
+    let renewed = wzt::lattice::Signer::with_cluster_key(
+        Key::from_seed(&seed).unwrap(),
+        crate::lattice::cluster_of(&env),
+        "default",
+        wzt::time::now(),
+        3600,
+    )
+    .unwrap();
+    send_raw(&nats, &[signed(&old, "old"), signed(&renewed, "renewed")]);
+    let stderr = b.stderr_containing(&[&format!(
+        "rejected message on greet [revoked] (#1): the sender's endorsement {id} was revoked"
+    )]);
+    assert_eq!(stderr.matches("rejected message").count(), 1, "{stderr}");
+
+    // Bad input is refused before anything is sent; a cluster key that is not there is not
+    // made up.
+    let (code, _, stderr) = wzt(
+        &env,
+        &["lattice", "revoke", "greet", "--lattice", &nats.url()],
+    );
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("'greet' is neither a host's server key (N…) nor an endorsement id"),
+        "{stderr}"
+    );
+    let (code, _, stderr) = wzt(
+        &env,
+        &[
+            "lattice",
+            "revoke",
+            &id,
+            "--cluster-key",
+            "nope",
+            "--lattice",
+            &nats.url(),
+        ],
+    );
+    assert_eq!(code, 2);
+    assert!(stderr.contains("no cluster key 'nope'"), "{stderr}");
+    assert!(!env.keys_dir().join("nope.nk").exists());
+
+    // Without JetStream: hosts say so at start; a revocation reaches the hosts connected now,
+    // and the command says it was not stored (exit 2).
+    let plain = Nats::without_jetstream();
+    let c = greeter(&env, &plain, &[]);
+    c.stderr_containing(&[
+        "revocations are not stored, so this host learns only those made while it is connected",
+        "  revoked   received while connected only (no JetStream)",
+    ]);
+    let victim = crate::lattice::trusted_signer(&env, "default");
+    let (code, _, stderr) = wzt(
+        &env,
+        &[
+            "lattice",
+            "revoke",
+            victim.host_key(),
+            "--lattice",
+            &plain.url(),
+        ],
+    );
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("the hosts connected now received the revocation, but nothing stored it"),
+        "{stderr}"
+    );
+    c.stderr_containing(&[&format!("revoked host {}", victim.host_key())]);
 }
