@@ -41,7 +41,7 @@ Register-ArgumentCompleter -Native -CommandName 'wzt' -ScriptBlock {
             [CompletionResult]::new('dev', 'dev', [CompletionResultType]::ParameterValue, 'Build, sign and serve the project in this directory, and reload it when its sources change')
             [CompletionResult]::new('build', 'build', [CompletionResultType]::ParameterValue, 'Build the project here, sign the artifact, and verify the signed file')
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check what wzt needs: the Rust toolchain and wasm targets a project build uses, the key store and its default keys, the compile cache, the project file here, and the clock')
-            [CompletionResult]::new('lattice', 'lattice', [CompletionResultType]::ParameterValue, 'Work with a lattice: endorse hosts, and publish, request or watch messages')
+            [CompletionResult]::new('lattice', 'lattice', [CompletionResultType]::ParameterValue, 'Work with a lattice: endorse and revoke hosts, and publish, request or watch messages')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print the completion script for a shell')
             [CompletionResult]::new('claims', 'claims', [CompletionResultType]::ParameterValue, 'wash''s `claims sign` and `claims inspect`, as `wzt sign` and `wzt inspect`')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -381,12 +381,16 @@ Register-ArgumentCompleter -Native -CommandName 'wzt' -ScriptBlock {
             [CompletionResult]::new('--caps', '--caps', [CompletionResultType]::ParameterName, 'Capabilities granted to an unsigned actor run with --allow-unsigned (none by default), or `auto` for exactly what it imports (still checked against the policy''s allowed_caps); a signed actor''s grants are its claims')
             [CompletionResult]::new('--message', '--message', [CompletionResultType]::ParameterName, 'Deliver a message to the actor''s wasmcloud:messaging handler before anything else, SUBJECT=PAYLOAD (repeatable)')
             [CompletionResult]::new('--subscribe', '--subscribe', [CompletionResultType]::ParameterName, 'With --lattice: deliver messages on SUBJECT (NATS wildcards allowed) to the actor''s wasmcloud:messaging handler once they pass every check, through a queue group named after the actor, so hosts running the same actor share them (repeatable)')
-            [CompletionResult]::new('--lattice', '--lattice', [CompletionResultType]::ParameterName, 'Join a lattice through this NATS server, nats://HOST:PORT: the msg capability then publishes and requests over NATS, every message signed by this host and checked by its receiver')
+            [CompletionResult]::new('--lattice', '--lattice', [CompletionResultType]::ParameterName, 'Join a lattice through this NATS server, nats://HOST:PORT or tls://HOST:PORT: the msg capability then publishes and requests over NATS, every message signed by this host and checked by its receiver')
+            [CompletionResult]::new('--nats-creds', '--nats-creds', [CompletionResultType]::ParameterName, 'Authenticate to the NATS server with a credentials file (a user JWT and its seed, as `nsc` writes it; readable by this user only)')
+            [CompletionResult]::new('--nats-nkey', '--nats-nkey', [CompletionResultType]::ParameterName, 'Authenticate to the NATS server as this nkey user: a user key (U…) in the key store (`wzt keys gen user --name NAME`), listed in the server''s configuration')
+            [CompletionResult]::new('--nats-ca', '--nats-ca', [CompletionResultType]::ParameterName, 'Trust this CA (a PEM file) for the NATS server''s certificate, instead of the system''s CAs; TLS is then required, also with a nats:// URL')
             [CompletionResult]::new('--lattice-name', '--lattice-name', [CompletionResultType]::ParameterName, 'The lattice''s name: hosts of other lattices on the same NATS server are refused (letters, digits, ''_'', ''-'')')
             [CompletionResult]::new('--cluster-key', '--cluster-key', [CompletionResultType]::ParameterName, 'The cluster key (store name) that endorses this host at start, generated on first use [default: cluster]')
             [CompletionResult]::new('--host-key', '--host-key', [CompletionResultType]::ParameterName, 'This host''s server key (store name, generated on first use) [default: a new key for this run only]')
             [CompletionResult]::new('--endorsement', '--endorsement', [CompletionResultType]::ParameterName, 'Start with an endorsement made elsewhere by `wzt lattice endorse` for --host-key''s public key, instead of endorsing this host with a cluster key held here')
             [CompletionResult]::new('--trusted-cluster', '--trusted-cluster', [CompletionResultType]::ParameterName, 'Accept messages from hosts endorsed by this cluster key, C… or a stored key name (repeatable) [default: the cluster keys in the key store]')
+            [CompletionResult]::new('--max-endorsement', '--max-endorsement', [CompletionResultType]::ParameterName, 'Refuse hosts whose endorsement is valid longer than this, e.g. 12h (this host''s own too) [default: the policy''s max_endorsement, else 24h]')
             [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'Address to serve an HTTP actor on (also --addr)')
             [CompletionResult]::new('-e', '-e', [CompletionResultType]::ParameterName, 'An environment variable for the actor, K=V (repeatable)')
             [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'An environment variable for the actor, K=V (repeatable)')
@@ -516,13 +520,15 @@ Register-ArgumentCompleter -Native -CommandName 'wzt' -ScriptBlock {
             [CompletionResult]::new('pub', 'pub', [CompletionResultType]::ParameterValue, 'Publish one signed message')
             [CompletionResult]::new('request', 'request', [CompletionResultType]::ParameterValue, 'Send one signed request and print the reply that passes every check (exit 1 when none comes in time)')
             [CompletionResult]::new('sub', 'sub', [CompletionResultType]::ParameterValue, 'Watch a subject: print each message with its origin actor and host and the verdict of every check, without delivering anything (token ids are checked for replays by this process only, so watching never takes an id from the hosts that will receive it)')
+            [CompletionResult]::new('revoke', 'revoke', [CompletionResultType]::ParameterValue, 'Revoke hosts lattice-wide: every host drops their messages from now on (code `revoked`), also hosts that start later (the revocation is stored in the lattice''s JetStream bucket)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'wzt;lattice;endorse' {
             [CompletionResult]::new('--cluster-key', '--cluster-key', [CompletionResultType]::ParameterName, 'The cluster key (store name, generated on first use) that signs [default: cluster]')
             [CompletionResult]::new('--lattice-name', '--lattice-name', [CompletionResultType]::ParameterName, 'The lattice the endorsement is for')
-            [CompletionResult]::new('--expires', '--expires', [CompletionResultType]::ParameterName, 'How long the endorsement is valid, e.g. 12h, 7d')
+            [CompletionResult]::new('--expires', '--expires', [CompletionResultType]::ParameterName, 'How long the endorsement is valid, e.g. 12h (at most --max-endorsement)')
+            [CompletionResult]::new('--max-endorsement', '--max-endorsement', [CompletionResultType]::ParameterName, 'The longest endorsement made: hosts refuse longer ones (their --max-endorsement or policy max_endorsement, 24h unless set)')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write the endorsement to FILE instead of standard output')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write the endorsement to FILE instead of standard output')
             [CompletionResult]::new('--keys-dir', '--keys-dir', [CompletionResultType]::ParameterName, 'The key store directory [default: $WZT_KEYS_DIR, else $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]')
@@ -538,12 +544,16 @@ Register-ArgumentCompleter -Native -CommandName 'wzt' -ScriptBlock {
         'wzt;lattice;pub' {
             [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'The body: text, or @FILE')
             [CompletionResult]::new('--data', '--data', [CompletionResultType]::ParameterName, 'The body: text, or @FILE')
-            [CompletionResult]::new('--lattice', '--lattice', [CompletionResultType]::ParameterName, 'Join a lattice through this NATS server, nats://HOST:PORT: the msg capability then publishes and requests over NATS, every message signed by this host and checked by its receiver')
+            [CompletionResult]::new('--lattice', '--lattice', [CompletionResultType]::ParameterName, 'Join a lattice through this NATS server, nats://HOST:PORT or tls://HOST:PORT: the msg capability then publishes and requests over NATS, every message signed by this host and checked by its receiver')
+            [CompletionResult]::new('--nats-creds', '--nats-creds', [CompletionResultType]::ParameterName, 'Authenticate to the NATS server with a credentials file (a user JWT and its seed, as `nsc` writes it; readable by this user only)')
+            [CompletionResult]::new('--nats-nkey', '--nats-nkey', [CompletionResultType]::ParameterName, 'Authenticate to the NATS server as this nkey user: a user key (U…) in the key store (`wzt keys gen user --name NAME`), listed in the server''s configuration')
+            [CompletionResult]::new('--nats-ca', '--nats-ca', [CompletionResultType]::ParameterName, 'Trust this CA (a PEM file) for the NATS server''s certificate, instead of the system''s CAs; TLS is then required, also with a nats:// URL')
             [CompletionResult]::new('--lattice-name', '--lattice-name', [CompletionResultType]::ParameterName, 'The lattice''s name: hosts of other lattices on the same NATS server are refused (letters, digits, ''_'', ''-'')')
             [CompletionResult]::new('--cluster-key', '--cluster-key', [CompletionResultType]::ParameterName, 'The cluster key (store name) that endorses this host at start, generated on first use [default: cluster]')
             [CompletionResult]::new('--host-key', '--host-key', [CompletionResultType]::ParameterName, 'This host''s server key (store name, generated on first use) [default: a new key for this run only]')
             [CompletionResult]::new('--endorsement', '--endorsement', [CompletionResultType]::ParameterName, 'Start with an endorsement made elsewhere by `wzt lattice endorse` for --host-key''s public key, instead of endorsing this host with a cluster key held here')
             [CompletionResult]::new('--trusted-cluster', '--trusted-cluster', [CompletionResultType]::ParameterName, 'Accept messages from hosts endorsed by this cluster key, C… or a stored key name (repeatable) [default: the cluster keys in the key store]')
+            [CompletionResult]::new('--max-endorsement', '--max-endorsement', [CompletionResultType]::ParameterName, 'Refuse hosts whose endorsement is valid longer than this, e.g. 12h (this host''s own too) [default: the policy''s max_endorsement, else 24h]')
             [CompletionResult]::new('--keys-dir', '--keys-dir', [CompletionResultType]::ParameterName, 'The key store directory [default: $WZT_KEYS_DIR, else $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the passphrase of encrypted keys from FILE (one trailing newline is ignored) [default: WZT_KEY_PASSPHRASE, else ask on a terminal]')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON on stdout (field names are stable, see the README)')
@@ -558,12 +568,16 @@ Register-ArgumentCompleter -Native -CommandName 'wzt' -ScriptBlock {
             [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'The body: text, or @FILE')
             [CompletionResult]::new('--data', '--data', [CompletionResultType]::ParameterName, 'The body: text, or @FILE')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long to wait for a valid reply')
-            [CompletionResult]::new('--lattice', '--lattice', [CompletionResultType]::ParameterName, 'Join a lattice through this NATS server, nats://HOST:PORT: the msg capability then publishes and requests over NATS, every message signed by this host and checked by its receiver')
+            [CompletionResult]::new('--lattice', '--lattice', [CompletionResultType]::ParameterName, 'Join a lattice through this NATS server, nats://HOST:PORT or tls://HOST:PORT: the msg capability then publishes and requests over NATS, every message signed by this host and checked by its receiver')
+            [CompletionResult]::new('--nats-creds', '--nats-creds', [CompletionResultType]::ParameterName, 'Authenticate to the NATS server with a credentials file (a user JWT and its seed, as `nsc` writes it; readable by this user only)')
+            [CompletionResult]::new('--nats-nkey', '--nats-nkey', [CompletionResultType]::ParameterName, 'Authenticate to the NATS server as this nkey user: a user key (U…) in the key store (`wzt keys gen user --name NAME`), listed in the server''s configuration')
+            [CompletionResult]::new('--nats-ca', '--nats-ca', [CompletionResultType]::ParameterName, 'Trust this CA (a PEM file) for the NATS server''s certificate, instead of the system''s CAs; TLS is then required, also with a nats:// URL')
             [CompletionResult]::new('--lattice-name', '--lattice-name', [CompletionResultType]::ParameterName, 'The lattice''s name: hosts of other lattices on the same NATS server are refused (letters, digits, ''_'', ''-'')')
             [CompletionResult]::new('--cluster-key', '--cluster-key', [CompletionResultType]::ParameterName, 'The cluster key (store name) that endorses this host at start, generated on first use [default: cluster]')
             [CompletionResult]::new('--host-key', '--host-key', [CompletionResultType]::ParameterName, 'This host''s server key (store name, generated on first use) [default: a new key for this run only]')
             [CompletionResult]::new('--endorsement', '--endorsement', [CompletionResultType]::ParameterName, 'Start with an endorsement made elsewhere by `wzt lattice endorse` for --host-key''s public key, instead of endorsing this host with a cluster key held here')
             [CompletionResult]::new('--trusted-cluster', '--trusted-cluster', [CompletionResultType]::ParameterName, 'Accept messages from hosts endorsed by this cluster key, C… or a stored key name (repeatable) [default: the cluster keys in the key store]')
+            [CompletionResult]::new('--max-endorsement', '--max-endorsement', [CompletionResultType]::ParameterName, 'Refuse hosts whose endorsement is valid longer than this, e.g. 12h (this host''s own too) [default: the policy''s max_endorsement, else 24h]')
             [CompletionResult]::new('--keys-dir', '--keys-dir', [CompletionResultType]::ParameterName, 'The key store directory [default: $WZT_KEYS_DIR, else $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the passphrase of encrypted keys from FILE (one trailing newline is ignored) [default: WZT_KEY_PASSPHRASE, else ask on a terminal]')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON on stdout (field names are stable, see the README)')
@@ -577,12 +591,16 @@ Register-ArgumentCompleter -Native -CommandName 'wzt' -ScriptBlock {
         'wzt;lattice;sub' {
             [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'Stop after this many messages')
             [CompletionResult]::new('--for', '--for', [CompletionResultType]::ParameterName, 'Stop after this long, e.g. 10s')
-            [CompletionResult]::new('--lattice', '--lattice', [CompletionResultType]::ParameterName, 'Join a lattice through this NATS server, nats://HOST:PORT: the msg capability then publishes and requests over NATS, every message signed by this host and checked by its receiver')
+            [CompletionResult]::new('--lattice', '--lattice', [CompletionResultType]::ParameterName, 'Join a lattice through this NATS server, nats://HOST:PORT or tls://HOST:PORT: the msg capability then publishes and requests over NATS, every message signed by this host and checked by its receiver')
+            [CompletionResult]::new('--nats-creds', '--nats-creds', [CompletionResultType]::ParameterName, 'Authenticate to the NATS server with a credentials file (a user JWT and its seed, as `nsc` writes it; readable by this user only)')
+            [CompletionResult]::new('--nats-nkey', '--nats-nkey', [CompletionResultType]::ParameterName, 'Authenticate to the NATS server as this nkey user: a user key (U…) in the key store (`wzt keys gen user --name NAME`), listed in the server''s configuration')
+            [CompletionResult]::new('--nats-ca', '--nats-ca', [CompletionResultType]::ParameterName, 'Trust this CA (a PEM file) for the NATS server''s certificate, instead of the system''s CAs; TLS is then required, also with a nats:// URL')
             [CompletionResult]::new('--lattice-name', '--lattice-name', [CompletionResultType]::ParameterName, 'The lattice''s name: hosts of other lattices on the same NATS server are refused (letters, digits, ''_'', ''-'')')
             [CompletionResult]::new('--cluster-key', '--cluster-key', [CompletionResultType]::ParameterName, 'The cluster key (store name) that endorses this host at start, generated on first use [default: cluster]')
             [CompletionResult]::new('--host-key', '--host-key', [CompletionResultType]::ParameterName, 'This host''s server key (store name, generated on first use) [default: a new key for this run only]')
             [CompletionResult]::new('--endorsement', '--endorsement', [CompletionResultType]::ParameterName, 'Start with an endorsement made elsewhere by `wzt lattice endorse` for --host-key''s public key, instead of endorsing this host with a cluster key held here')
             [CompletionResult]::new('--trusted-cluster', '--trusted-cluster', [CompletionResultType]::ParameterName, 'Accept messages from hosts endorsed by this cluster key, C… or a stored key name (repeatable) [default: the cluster keys in the key store]')
+            [CompletionResult]::new('--max-endorsement', '--max-endorsement', [CompletionResultType]::ParameterName, 'Refuse hosts whose endorsement is valid longer than this, e.g. 12h (this host''s own too) [default: the policy''s max_endorsement, else 24h]')
             [CompletionResult]::new('--keys-dir', '--keys-dir', [CompletionResultType]::ParameterName, 'The key store directory [default: $WZT_KEYS_DIR, else $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the passphrase of encrypted keys from FILE (one trailing newline is ignored) [default: WZT_KEY_PASSPHRASE, else ask on a terminal]')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON on stdout (field names are stable, see the README)')
@@ -593,11 +611,30 @@ Register-ArgumentCompleter -Native -CommandName 'wzt' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'wzt;lattice;revoke' {
+            [CompletionResult]::new('--reason', '--reason', [CompletionResultType]::ParameterName, 'Why, shown by every host that drops a message for it (at most 200 characters)')
+            [CompletionResult]::new('--cluster-key', '--cluster-key', [CompletionResultType]::ParameterName, 'The cluster key (store name) that signs; it must exist and the hosts must trust it [default: cluster]')
+            [CompletionResult]::new('--lattice-name', '--lattice-name', [CompletionResultType]::ParameterName, 'The lattice the revocation is for')
+            [CompletionResult]::new('--lattice', '--lattice', [CompletionResultType]::ParameterName, 'The NATS server, nats://HOST:PORT or tls://HOST:PORT [default: nats://127.0.0.1:4222]')
+            [CompletionResult]::new('--nats-creds', '--nats-creds', [CompletionResultType]::ParameterName, 'Authenticate to the NATS server with a credentials file (a user JWT and its seed, as `nsc` writes it; readable by this user only)')
+            [CompletionResult]::new('--nats-nkey', '--nats-nkey', [CompletionResultType]::ParameterName, 'Authenticate to the NATS server as this nkey user: a user key (U…) in the key store (`wzt keys gen user --name NAME`), listed in the server''s configuration')
+            [CompletionResult]::new('--nats-ca', '--nats-ca', [CompletionResultType]::ParameterName, 'Trust this CA (a PEM file) for the NATS server''s certificate, instead of the system''s CAs; TLS is then required, also with a nats:// URL')
+            [CompletionResult]::new('--keys-dir', '--keys-dir', [CompletionResultType]::ParameterName, 'The key store directory [default: $WZT_KEYS_DIR, else $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the passphrase of encrypted keys from FILE (one trailing newline is ignored) [default: WZT_KEY_PASSPHRASE, else ask on a terminal]')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON on stdout (field names are stable, see the README)')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'wzt;lattice;help' {
             [CompletionResult]::new('endorse', 'endorse', [CompletionResultType]::ParameterValue, 'Endorse a host''s server key with a cluster key, for a host that must not hold the cluster seed: start it with `wzt run … --host-key NAME --endorsement FILE`')
             [CompletionResult]::new('pub', 'pub', [CompletionResultType]::ParameterValue, 'Publish one signed message')
             [CompletionResult]::new('request', 'request', [CompletionResultType]::ParameterValue, 'Send one signed request and print the reply that passes every check (exit 1 when none comes in time)')
             [CompletionResult]::new('sub', 'sub', [CompletionResultType]::ParameterValue, 'Watch a subject: print each message with its origin actor and host and the verdict of every check, without delivering anything (token ids are checked for replays by this process only, so watching never takes an id from the hosts that will receive it)')
+            [CompletionResult]::new('revoke', 'revoke', [CompletionResultType]::ParameterValue, 'Revoke hosts lattice-wide: every host drops their messages from now on (code `revoked`), also hosts that start later (the revocation is stored in the lattice''s JetStream bucket)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -611,6 +648,9 @@ Register-ArgumentCompleter -Native -CommandName 'wzt' -ScriptBlock {
             break
         }
         'wzt;lattice;help;sub' {
+            break
+        }
+        'wzt;lattice;help;revoke' {
             break
         }
         'wzt;lattice;help;help' {
@@ -721,7 +761,7 @@ Register-ArgumentCompleter -Native -CommandName 'wzt' -ScriptBlock {
             [CompletionResult]::new('dev', 'dev', [CompletionResultType]::ParameterValue, 'Build, sign and serve the project in this directory, and reload it when its sources change')
             [CompletionResult]::new('build', 'build', [CompletionResultType]::ParameterValue, 'Build the project here, sign the artifact, and verify the signed file')
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check what wzt needs: the Rust toolchain and wasm targets a project build uses, the key store and its default keys, the compile cache, the project file here, and the clock')
-            [CompletionResult]::new('lattice', 'lattice', [CompletionResultType]::ParameterValue, 'Work with a lattice: endorse hosts, and publish, request or watch messages')
+            [CompletionResult]::new('lattice', 'lattice', [CompletionResultType]::ParameterValue, 'Work with a lattice: endorse and revoke hosts, and publish, request or watch messages')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print the completion script for a shell')
             [CompletionResult]::new('claims', 'claims', [CompletionResultType]::ParameterValue, 'wash''s `claims sign` and `claims inspect`, as `wzt sign` and `wzt inspect`')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -800,6 +840,7 @@ Register-ArgumentCompleter -Native -CommandName 'wzt' -ScriptBlock {
             [CompletionResult]::new('pub', 'pub', [CompletionResultType]::ParameterValue, 'Publish one signed message')
             [CompletionResult]::new('request', 'request', [CompletionResultType]::ParameterValue, 'Send one signed request and print the reply that passes every check (exit 1 when none comes in time)')
             [CompletionResult]::new('sub', 'sub', [CompletionResultType]::ParameterValue, 'Watch a subject: print each message with its origin actor and host and the verdict of every check, without delivering anything (token ids are checked for replays by this process only, so watching never takes an id from the hosts that will receive it)')
+            [CompletionResult]::new('revoke', 'revoke', [CompletionResultType]::ParameterValue, 'Revoke hosts lattice-wide: every host drops their messages from now on (code `revoked`), also hosts that start later (the revocation is stored in the lattice''s JetStream bucket)')
             break
         }
         'wzt;help;lattice;endorse' {
@@ -812,6 +853,9 @@ Register-ArgumentCompleter -Native -CommandName 'wzt' -ScriptBlock {
             break
         }
         'wzt;help;lattice;sub' {
+            break
+        }
+        'wzt;help;lattice;revoke' {
             break
         }
         'wzt;help;completions' {

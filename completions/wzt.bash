@@ -166,6 +166,9 @@ _wzt() {
             wzt__subcmd__help__subcmd__lattice,request)
                 cmd="wzt__subcmd__help__subcmd__lattice__subcmd__request"
                 ;;
+            wzt__subcmd__help__subcmd__lattice,revoke)
+                cmd="wzt__subcmd__help__subcmd__lattice__subcmd__revoke"
+                ;;
             wzt__subcmd__help__subcmd__lattice,sub)
                 cmd="wzt__subcmd__help__subcmd__lattice__subcmd__sub"
                 ;;
@@ -232,6 +235,9 @@ _wzt() {
             wzt__subcmd__lattice,request)
                 cmd="wzt__subcmd__lattice__subcmd__request"
                 ;;
+            wzt__subcmd__lattice,revoke)
+                cmd="wzt__subcmd__lattice__subcmd__revoke"
+                ;;
             wzt__subcmd__lattice,sub)
                 cmd="wzt__subcmd__lattice__subcmd__sub"
                 ;;
@@ -246,6 +252,9 @@ _wzt() {
                 ;;
             wzt__subcmd__lattice__subcmd__help,request)
                 cmd="wzt__subcmd__lattice__subcmd__help__subcmd__request"
+                ;;
+            wzt__subcmd__lattice__subcmd__help,revoke)
+                cmd="wzt__subcmd__lattice__subcmd__help__subcmd__revoke"
                 ;;
             wzt__subcmd__lattice__subcmd__help,sub)
                 cmd="wzt__subcmd__lattice__subcmd__help__subcmd__sub"
@@ -953,7 +962,7 @@ _wzt() {
             return 0
             ;;
         wzt__subcmd__help__subcmd__lattice)
-            opts="endorse pub request sub"
+            opts="endorse pub request sub revoke"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -995,6 +1004,20 @@ _wzt() {
             return 0
             ;;
         wzt__subcmd__help__subcmd__lattice__subcmd__request)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wzt__subcmd__help__subcmd__lattice__subcmd__revoke)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1471,7 +1494,7 @@ _wzt() {
             return 0
             ;;
         wzt__subcmd__lattice)
-            opts="-h -V --json --keys-dir --no-color --passphrase-file --help --version endorse pub request sub help"
+            opts="-h -V --json --keys-dir --no-color --passphrase-file --help --version endorse pub request sub revoke help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1493,7 +1516,7 @@ _wzt() {
             return 0
             ;;
         wzt__subcmd__lattice__subcmd__endorse)
-            opts="-o -h -V --cluster-key --lattice-name --expires --output --json --keys-dir --no-color --passphrase-file --help --version"
+            opts="-o -h -V --cluster-key --lattice-name --expires --max-endorsement --output --json --keys-dir --no-color --passphrase-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1508,6 +1531,10 @@ _wzt() {
                     return 0
                     ;;
                 --expires)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-endorsement)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1535,7 +1562,7 @@ _wzt() {
             return 0
             ;;
         wzt__subcmd__lattice__subcmd__help)
-            opts="endorse pub request sub help"
+            opts="endorse pub request sub revoke help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1604,6 +1631,20 @@ _wzt() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        wzt__subcmd__lattice__subcmd__help__subcmd__revoke)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         wzt__subcmd__lattice__subcmd__help__subcmd__sub)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
@@ -1619,7 +1660,7 @@ _wzt() {
             return 0
             ;;
         wzt__subcmd__lattice__subcmd__pub)
-            opts="-d -h -V --data --lattice --lattice-name --cluster-key --host-key --endorsement --trusted-cluster --json --keys-dir --no-color --passphrase-file --help --version"
+            opts="-d -h -V --data --lattice --nats-creds --nats-nkey --nats-ca --lattice-name --cluster-key --host-key --endorsement --trusted-cluster --max-endorsement --json --keys-dir --no-color --passphrase-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1634,6 +1675,18 @@ _wzt() {
                     return 0
                     ;;
                 --lattice)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --nats-creds)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --nats-nkey)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --nats-ca)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1657,6 +1710,10 @@ _wzt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --max-endorsement)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --keys-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1673,7 +1730,7 @@ _wzt() {
             return 0
             ;;
         wzt__subcmd__lattice__subcmd__request)
-            opts="-d -h -V --data --timeout --lattice --lattice-name --cluster-key --host-key --endorsement --trusted-cluster --json --keys-dir --no-color --passphrase-file --help --version"
+            opts="-d -h -V --data --timeout --lattice --nats-creds --nats-nkey --nats-ca --lattice-name --cluster-key --host-key --endorsement --trusted-cluster --max-endorsement --json --keys-dir --no-color --passphrase-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1695,6 +1752,18 @@ _wzt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --nats-creds)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --nats-nkey)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --nats-ca)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --lattice-name)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1712,6 +1781,60 @@ _wzt() {
                     return 0
                     ;;
                 --trusted-cluster)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-endorsement)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --keys-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wzt__subcmd__lattice__subcmd__revoke)
+            opts="-h -V --reason --cluster-key --lattice-name --lattice --nats-creds --nats-nkey --nats-ca --json --keys-dir --no-color --passphrase-file --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --reason)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cluster-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lattice-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lattice)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --nats-creds)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --nats-nkey)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --nats-ca)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1731,7 +1854,7 @@ _wzt() {
             return 0
             ;;
         wzt__subcmd__lattice__subcmd__sub)
-            opts="-h -V --count --for --lattice --lattice-name --cluster-key --host-key --endorsement --trusted-cluster --json --keys-dir --no-color --passphrase-file --help --version"
+            opts="-h -V --count --for --lattice --nats-creds --nats-nkey --nats-ca --lattice-name --cluster-key --host-key --endorsement --trusted-cluster --max-endorsement --json --keys-dir --no-color --passphrase-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1746,6 +1869,18 @@ _wzt() {
                     return 0
                     ;;
                 --lattice)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --nats-creds)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --nats-nkey)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --nats-ca)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1766,6 +1901,10 @@ _wzt() {
                     return 0
                     ;;
                 --trusted-cluster)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-endorsement)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2025,7 +2164,7 @@ _wzt() {
             return 0
             ;;
         wzt__subcmd__run)
-            opts="-H -d -i -e -h -V --build --request --header --data --include --caps --message --subscribe --lattice --lattice-name --cluster-key --host-key --endorsement --trusted-cluster --listen --env --dir --max-memory --timeout --max-concurrent --keep-resident --no-cache --mock-caps --provider --kv-path --kv-namespace --kv-quota --kv-seed --kv-dump --log-level --config --config-file --trace-caps --allow-host --http-fixtures --msg-replies --trace-file --policy --trusted-issuer --leeway --allow-unsigned --require-cap --allow-cap --max-age --require-expiry --revoke --require-name-version --insecure --username --password-stdin --registry-timeout --json --keys-dir --no-color --passphrase-file --help --version"
+            opts="-H -d -i -e -h -V --build --request --header --data --include --caps --message --subscribe --lattice --nats-creds --nats-nkey --nats-ca --lattice-name --cluster-key --host-key --endorsement --trusted-cluster --max-endorsement --listen --env --dir --max-memory --timeout --max-concurrent --keep-resident --no-cache --mock-caps --provider --kv-path --kv-namespace --kv-quota --kv-seed --kv-dump --log-level --config --config-file --trace-caps --allow-host --http-fixtures --msg-replies --trace-file --policy --trusted-issuer --leeway --allow-unsigned --require-cap --allow-cap --max-age --require-expiry --revoke --require-name-version --insecure --username --password-stdin --registry-timeout --json --keys-dir --no-color --passphrase-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2067,6 +2206,18 @@ _wzt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --nats-creds)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --nats-nkey)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --nats-ca)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --lattice-name)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2084,6 +2235,10 @@ _wzt() {
                     return 0
                     ;;
                 --trusted-cluster)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-endorsement)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -38,7 +38,7 @@ set edit:completion:arg-completer[wzt] = {|@words|
             cand dev 'Build, sign and serve the project in this directory, and reload it when its sources change'
             cand build 'Build the project here, sign the artifact, and verify the signed file'
             cand doctor 'Check what wzt needs: the Rust toolchain and wasm targets a project build uses, the key store and its default keys, the compile cache, the project file here, and the clock'
-            cand lattice 'Work with a lattice: endorse hosts, and publish, request or watch messages'
+            cand lattice 'Work with a lattice: endorse and revoke hosts, and publish, request or watch messages'
             cand completions 'Print the completion script for a shell'
             cand claims 'wash''s `claims sign` and `claims inspect`, as `wzt sign` and `wzt inspect`'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -349,12 +349,16 @@ set edit:completion:arg-completer[wzt] = {|@words|
             cand --caps 'Capabilities granted to an unsigned actor run with --allow-unsigned (none by default), or `auto` for exactly what it imports (still checked against the policy''s allowed_caps); a signed actor''s grants are its claims'
             cand --message 'Deliver a message to the actor''s wasmcloud:messaging handler before anything else, SUBJECT=PAYLOAD (repeatable)'
             cand --subscribe 'With --lattice: deliver messages on SUBJECT (NATS wildcards allowed) to the actor''s wasmcloud:messaging handler once they pass every check, through a queue group named after the actor, so hosts running the same actor share them (repeatable)'
-            cand --lattice 'Join a lattice through this NATS server, nats://HOST:PORT: the msg capability then publishes and requests over NATS, every message signed by this host and checked by its receiver'
+            cand --lattice 'Join a lattice through this NATS server, nats://HOST:PORT or tls://HOST:PORT: the msg capability then publishes and requests over NATS, every message signed by this host and checked by its receiver'
+            cand --nats-creds 'Authenticate to the NATS server with a credentials file (a user JWT and its seed, as `nsc` writes it; readable by this user only)'
+            cand --nats-nkey 'Authenticate to the NATS server as this nkey user: a user key (U…) in the key store (`wzt keys gen user --name NAME`), listed in the server''s configuration'
+            cand --nats-ca 'Trust this CA (a PEM file) for the NATS server''s certificate, instead of the system''s CAs; TLS is then required, also with a nats:// URL'
             cand --lattice-name 'The lattice''s name: hosts of other lattices on the same NATS server are refused (letters, digits, ''_'', ''-'')'
             cand --cluster-key 'The cluster key (store name) that endorses this host at start, generated on first use [default: cluster]'
             cand --host-key 'This host''s server key (store name, generated on first use) [default: a new key for this run only]'
             cand --endorsement 'Start with an endorsement made elsewhere by `wzt lattice endorse` for --host-key''s public key, instead of endorsing this host with a cluster key held here'
             cand --trusted-cluster 'Accept messages from hosts endorsed by this cluster key, C… or a stored key name (repeatable) [default: the cluster keys in the key store]'
+            cand --max-endorsement 'Refuse hosts whose endorsement is valid longer than this, e.g. 12h (this host''s own too) [default: the policy''s max_endorsement, else 24h]'
             cand --listen 'Address to serve an HTTP actor on (also --addr)'
             cand -e 'An environment variable for the actor, K=V (repeatable)'
             cand --env 'An environment variable for the actor, K=V (repeatable)'
@@ -480,12 +484,14 @@ set edit:completion:arg-completer[wzt] = {|@words|
             cand pub 'Publish one signed message'
             cand request 'Send one signed request and print the reply that passes every check (exit 1 when none comes in time)'
             cand sub 'Watch a subject: print each message with its origin actor and host and the verdict of every check, without delivering anything (token ids are checked for replays by this process only, so watching never takes an id from the hosts that will receive it)'
+            cand revoke 'Revoke hosts lattice-wide: every host drops their messages from now on (code `revoked`), also hosts that start later (the revocation is stored in the lattice''s JetStream bucket)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'wzt;lattice;endorse'= {
             cand --cluster-key 'The cluster key (store name, generated on first use) that signs [default: cluster]'
             cand --lattice-name 'The lattice the endorsement is for'
-            cand --expires 'How long the endorsement is valid, e.g. 12h, 7d'
+            cand --expires 'How long the endorsement is valid, e.g. 12h (at most --max-endorsement)'
+            cand --max-endorsement 'The longest endorsement made: hosts refuse longer ones (their --max-endorsement or policy max_endorsement, 24h unless set)'
             cand -o 'Write the endorsement to FILE instead of standard output'
             cand --output 'Write the endorsement to FILE instead of standard output'
             cand --keys-dir 'The key store directory [default: $WZT_KEYS_DIR, else $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]'
@@ -500,12 +506,16 @@ set edit:completion:arg-completer[wzt] = {|@words|
         &'wzt;lattice;pub'= {
             cand -d 'The body: text, or @FILE'
             cand --data 'The body: text, or @FILE'
-            cand --lattice 'Join a lattice through this NATS server, nats://HOST:PORT: the msg capability then publishes and requests over NATS, every message signed by this host and checked by its receiver'
+            cand --lattice 'Join a lattice through this NATS server, nats://HOST:PORT or tls://HOST:PORT: the msg capability then publishes and requests over NATS, every message signed by this host and checked by its receiver'
+            cand --nats-creds 'Authenticate to the NATS server with a credentials file (a user JWT and its seed, as `nsc` writes it; readable by this user only)'
+            cand --nats-nkey 'Authenticate to the NATS server as this nkey user: a user key (U…) in the key store (`wzt keys gen user --name NAME`), listed in the server''s configuration'
+            cand --nats-ca 'Trust this CA (a PEM file) for the NATS server''s certificate, instead of the system''s CAs; TLS is then required, also with a nats:// URL'
             cand --lattice-name 'The lattice''s name: hosts of other lattices on the same NATS server are refused (letters, digits, ''_'', ''-'')'
             cand --cluster-key 'The cluster key (store name) that endorses this host at start, generated on first use [default: cluster]'
             cand --host-key 'This host''s server key (store name, generated on first use) [default: a new key for this run only]'
             cand --endorsement 'Start with an endorsement made elsewhere by `wzt lattice endorse` for --host-key''s public key, instead of endorsing this host with a cluster key held here'
             cand --trusted-cluster 'Accept messages from hosts endorsed by this cluster key, C… or a stored key name (repeatable) [default: the cluster keys in the key store]'
+            cand --max-endorsement 'Refuse hosts whose endorsement is valid longer than this, e.g. 12h (this host''s own too) [default: the policy''s max_endorsement, else 24h]'
             cand --keys-dir 'The key store directory [default: $WZT_KEYS_DIR, else $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]'
             cand --passphrase-file 'Read the passphrase of encrypted keys from FILE (one trailing newline is ignored) [default: WZT_KEY_PASSPHRASE, else ask on a terminal]'
             cand --json 'Print machine-readable JSON on stdout (field names are stable, see the README)'
@@ -519,12 +529,16 @@ set edit:completion:arg-completer[wzt] = {|@words|
             cand -d 'The body: text, or @FILE'
             cand --data 'The body: text, or @FILE'
             cand --timeout 'How long to wait for a valid reply'
-            cand --lattice 'Join a lattice through this NATS server, nats://HOST:PORT: the msg capability then publishes and requests over NATS, every message signed by this host and checked by its receiver'
+            cand --lattice 'Join a lattice through this NATS server, nats://HOST:PORT or tls://HOST:PORT: the msg capability then publishes and requests over NATS, every message signed by this host and checked by its receiver'
+            cand --nats-creds 'Authenticate to the NATS server with a credentials file (a user JWT and its seed, as `nsc` writes it; readable by this user only)'
+            cand --nats-nkey 'Authenticate to the NATS server as this nkey user: a user key (U…) in the key store (`wzt keys gen user --name NAME`), listed in the server''s configuration'
+            cand --nats-ca 'Trust this CA (a PEM file) for the NATS server''s certificate, instead of the system''s CAs; TLS is then required, also with a nats:// URL'
             cand --lattice-name 'The lattice''s name: hosts of other lattices on the same NATS server are refused (letters, digits, ''_'', ''-'')'
             cand --cluster-key 'The cluster key (store name) that endorses this host at start, generated on first use [default: cluster]'
             cand --host-key 'This host''s server key (store name, generated on first use) [default: a new key for this run only]'
             cand --endorsement 'Start with an endorsement made elsewhere by `wzt lattice endorse` for --host-key''s public key, instead of endorsing this host with a cluster key held here'
             cand --trusted-cluster 'Accept messages from hosts endorsed by this cluster key, C… or a stored key name (repeatable) [default: the cluster keys in the key store]'
+            cand --max-endorsement 'Refuse hosts whose endorsement is valid longer than this, e.g. 12h (this host''s own too) [default: the policy''s max_endorsement, else 24h]'
             cand --keys-dir 'The key store directory [default: $WZT_KEYS_DIR, else $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]'
             cand --passphrase-file 'Read the passphrase of encrypted keys from FILE (one trailing newline is ignored) [default: WZT_KEY_PASSPHRASE, else ask on a terminal]'
             cand --json 'Print machine-readable JSON on stdout (field names are stable, see the README)'
@@ -537,12 +551,16 @@ set edit:completion:arg-completer[wzt] = {|@words|
         &'wzt;lattice;sub'= {
             cand --count 'Stop after this many messages'
             cand --for 'Stop after this long, e.g. 10s'
-            cand --lattice 'Join a lattice through this NATS server, nats://HOST:PORT: the msg capability then publishes and requests over NATS, every message signed by this host and checked by its receiver'
+            cand --lattice 'Join a lattice through this NATS server, nats://HOST:PORT or tls://HOST:PORT: the msg capability then publishes and requests over NATS, every message signed by this host and checked by its receiver'
+            cand --nats-creds 'Authenticate to the NATS server with a credentials file (a user JWT and its seed, as `nsc` writes it; readable by this user only)'
+            cand --nats-nkey 'Authenticate to the NATS server as this nkey user: a user key (U…) in the key store (`wzt keys gen user --name NAME`), listed in the server''s configuration'
+            cand --nats-ca 'Trust this CA (a PEM file) for the NATS server''s certificate, instead of the system''s CAs; TLS is then required, also with a nats:// URL'
             cand --lattice-name 'The lattice''s name: hosts of other lattices on the same NATS server are refused (letters, digits, ''_'', ''-'')'
             cand --cluster-key 'The cluster key (store name) that endorses this host at start, generated on first use [default: cluster]'
             cand --host-key 'This host''s server key (store name, generated on first use) [default: a new key for this run only]'
             cand --endorsement 'Start with an endorsement made elsewhere by `wzt lattice endorse` for --host-key''s public key, instead of endorsing this host with a cluster key held here'
             cand --trusted-cluster 'Accept messages from hosts endorsed by this cluster key, C… or a stored key name (repeatable) [default: the cluster keys in the key store]'
+            cand --max-endorsement 'Refuse hosts whose endorsement is valid longer than this, e.g. 12h (this host''s own too) [default: the policy''s max_endorsement, else 24h]'
             cand --keys-dir 'The key store directory [default: $WZT_KEYS_DIR, else $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]'
             cand --passphrase-file 'Read the passphrase of encrypted keys from FILE (one trailing newline is ignored) [default: WZT_KEY_PASSPHRASE, else ask on a terminal]'
             cand --json 'Print machine-readable JSON on stdout (field names are stable, see the README)'
@@ -552,11 +570,29 @@ set edit:completion:arg-completer[wzt] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'wzt;lattice;revoke'= {
+            cand --reason 'Why, shown by every host that drops a message for it (at most 200 characters)'
+            cand --cluster-key 'The cluster key (store name) that signs; it must exist and the hosts must trust it [default: cluster]'
+            cand --lattice-name 'The lattice the revocation is for'
+            cand --lattice 'The NATS server, nats://HOST:PORT or tls://HOST:PORT [default: nats://127.0.0.1:4222]'
+            cand --nats-creds 'Authenticate to the NATS server with a credentials file (a user JWT and its seed, as `nsc` writes it; readable by this user only)'
+            cand --nats-nkey 'Authenticate to the NATS server as this nkey user: a user key (U…) in the key store (`wzt keys gen user --name NAME`), listed in the server''s configuration'
+            cand --nats-ca 'Trust this CA (a PEM file) for the NATS server''s certificate, instead of the system''s CAs; TLS is then required, also with a nats:// URL'
+            cand --keys-dir 'The key store directory [default: $WZT_KEYS_DIR, else $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]'
+            cand --passphrase-file 'Read the passphrase of encrypted keys from FILE (one trailing newline is ignored) [default: WZT_KEY_PASSPHRASE, else ask on a terminal]'
+            cand --json 'Print machine-readable JSON on stdout (field names are stable, see the README)'
+            cand --no-color 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'wzt;lattice;help'= {
             cand endorse 'Endorse a host''s server key with a cluster key, for a host that must not hold the cluster seed: start it with `wzt run … --host-key NAME --endorsement FILE`'
             cand pub 'Publish one signed message'
             cand request 'Send one signed request and print the reply that passes every check (exit 1 when none comes in time)'
             cand sub 'Watch a subject: print each message with its origin actor and host and the verdict of every check, without delivering anything (token ids are checked for replays by this process only, so watching never takes an id from the hosts that will receive it)'
+            cand revoke 'Revoke hosts lattice-wide: every host drops their messages from now on (code `revoked`), also hosts that start later (the revocation is stored in the lattice''s JetStream bucket)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'wzt;lattice;help;endorse'= {
@@ -566,6 +602,8 @@ set edit:completion:arg-completer[wzt] = {|@words|
         &'wzt;lattice;help;request'= {
         }
         &'wzt;lattice;help;sub'= {
+        }
+        &'wzt;lattice;help;revoke'= {
         }
         &'wzt;lattice;help;help'= {
         }
@@ -666,7 +704,7 @@ set edit:completion:arg-completer[wzt] = {|@words|
             cand dev 'Build, sign and serve the project in this directory, and reload it when its sources change'
             cand build 'Build the project here, sign the artifact, and verify the signed file'
             cand doctor 'Check what wzt needs: the Rust toolchain and wasm targets a project build uses, the key store and its default keys, the compile cache, the project file here, and the clock'
-            cand lattice 'Work with a lattice: endorse hosts, and publish, request or watch messages'
+            cand lattice 'Work with a lattice: endorse and revoke hosts, and publish, request or watch messages'
             cand completions 'Print the completion script for a shell'
             cand claims 'wash''s `claims sign` and `claims inspect`, as `wzt sign` and `wzt inspect`'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -724,6 +762,7 @@ set edit:completion:arg-completer[wzt] = {|@words|
             cand pub 'Publish one signed message'
             cand request 'Send one signed request and print the reply that passes every check (exit 1 when none comes in time)'
             cand sub 'Watch a subject: print each message with its origin actor and host and the verdict of every check, without delivering anything (token ids are checked for replays by this process only, so watching never takes an id from the hosts that will receive it)'
+            cand revoke 'Revoke hosts lattice-wide: every host drops their messages from now on (code `revoked`), also hosts that start later (the revocation is stored in the lattice''s JetStream bucket)'
         }
         &'wzt;help;lattice;endorse'= {
         }
@@ -732,6 +771,8 @@ set edit:completion:arg-completer[wzt] = {|@words|
         &'wzt;help;lattice;request'= {
         }
         &'wzt;help;lattice;sub'= {
+        }
+        &'wzt;help;lattice;revoke'= {
         }
         &'wzt;help;completions'= {
         }

@@ -27,6 +27,8 @@ pub struct PolicyFile {
     pub revoked: Vec<String>,
     #[serde(default)]
     pub require_name_version: bool,
+    /// The longest a lattice host's endorsement may be valid (docs/design.md §13).
+    pub max_endorsement: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -74,6 +76,8 @@ pub struct Policy {
     pub leeway: u64,
     pub revoked: Vec<String>,
     pub require_name_version: bool,
+    /// Seconds; `None`: the lattice's default (24 h).
+    pub max_endorsement: Option<u64>,
 }
 
 impl Policy {
@@ -118,6 +122,11 @@ impl Policy {
                 .unwrap_or(0),
             revoked: file.revoked,
             require_name_version: file.require_name_version,
+            max_endorsement: file
+                .max_endorsement
+                .as_deref()
+                .map(|d| parse_duration(d).map_err(field("max_endorsement")))
+                .transpose()?,
         })
     }
 }
@@ -154,6 +163,9 @@ revoked = []
 
 # Reject artifacts whose claims carry no name or no version.
 require_name_version = false
+
+# On a lattice (wzt run --lattice): refuse hosts whose endorsement is valid longer than this.
+# max_endorsement = "24h"
 "#;
 
 #[cfg(test)]

@@ -49,9 +49,13 @@ struct EndorseOpts {
     /// The lattice the endorsement is for.
     #[arg(long, default_value = lattice::DEFAULT_LATTICE, value_name = "NAME")]
     lattice_name: String,
-    /// How long the endorsement is valid, e.g. 12h, 7d.
+    /// How long the endorsement is valid, e.g. 12h (at most --max-endorsement).
     #[arg(long, default_value = "24h", value_name = "DURATION")]
     expires: String,
+    /// The longest endorsement made: hosts refuse longer ones (their --max-endorsement or
+    /// policy max_endorsement, 24h unless set).
+    #[arg(long, default_value = "24h", value_name = "DURATION")]
+    max_endorsement: String,
     /// Write the endorsement to FILE instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
     output: Option<PathBuf>,
@@ -155,6 +159,15 @@ impl EndorseOpts {
             .map_err(|e| anyhow::anyhow!("--expires: {e}"))?;
         if lifetime == 0 {
             bail!("--expires must be longer than 0s");
+        }
+        let max = crate::time::parse_duration(&self.max_endorsement)
+            .map_err(|e| anyhow::anyhow!("--max-endorsement: {e}"))?;
+        if lifetime > max {
+            bail!(
+                "--expires {} is longer than the longest endorsement hosts accept, {} (--max-endorsement): a stolen host key would speak that long; endorse for less and renew",
+                self.expires,
+                self.max_endorsement
+            );
         }
         let now = crate::time::now();
         let token = lattice::endorse(&cluster, &self.host, &self.lattice_name, now, lifetime)?;

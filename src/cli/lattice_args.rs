@@ -54,6 +54,10 @@ pub struct LatticeArgs {
     /// (repeatable) [default: the cluster keys in the key store].
     #[arg(long = "trusted-cluster", value_name = "KEY|NAME")]
     pub trusted_clusters: Vec<String>,
+    /// Refuse hosts whose endorsement is valid longer than this, e.g. 12h (this host's own
+    /// too) [default: the policy's max_endorsement, else 24h].
+    #[arg(long, value_name = "DURATION")]
+    pub max_endorsement: Option<String>,
 }
 
 impl LatticeArgs {
@@ -64,6 +68,7 @@ impl LatticeArgs {
             || self.host_key.is_some()
             || self.endorsement.is_some()
             || !self.trusted_clusters.is_empty()
+            || self.max_endorsement.is_some()
             || self.nats.any()
     }
 
@@ -83,15 +88,15 @@ impl LatticeArgs {
         client_name: String,
         events: LatticeEvents,
     ) -> anyhow::Result<LatticeConfig> {
-        let _ = policy;
+        let max = self.max_endorsement(policy)?;
         Ok(LatticeConfig {
             connection: self.nats.connection(&self.url(), ctx)?,
             signer: if signing {
-                Some(self.signer(ctx)?)
+                Some(self.signer(ctx, max)?)
             } else {
                 None
             },
-            trust: self.trust(ctx)?,
+            trust: self.trust(ctx)?.with_max_endorsement(max),
             replay: if signing {
                 ReplayScope::Lattice
             } else {
@@ -102,9 +107,25 @@ impl LatticeArgs {
         })
     }
 
+    /// The longest endorsement accepted: --max-endorsement, else the policy's, else 24 h.
+    fn max_endorsement(&self, policy: Option<&Policy>) -> anyhow::Result<u64> {
+        let max = match &self.max_endorsement {
+            Some(d) => crate::time::parse_duration(d)
+                .map_err(|e| anyhow::anyhow!("--max-endorsement: {e}"))?,
+            None => policy
+                .and_then(|p| p.max_endorsement)
+                .unwrap_or(lattice::DEFAULT_MAX_ENDORSEMENT_SECS),
+        };
+        if max == 0 {
+            bail!("--max-endorsement must be longer than 0s");
+        }
+        Ok(max)
+    }
+
     /// This host's signer: its key (named, or new for this run) endorsed now by the cluster key
-    /// held here, or by the `--endorsement` made elsewhere.
-    pub fn signer(&self, ctx: &Ctx) -> anyhow::Result<Signer> {
+    /// held here (for an hour, or `max` when shorter), or by the `--endorsement` made
+    /// elsewhere (read again from its file after half its life).
+    fn signer(&self, ctx: &Ctx, max: u64) -> anyhow::Result<Signer> {
         lattice::validate_lattice_name(&self.lattice_name).map_err(anyhow::Error::msg)?;
         let store = ctx.store()?;
         let now = crate::time::now();
@@ -113,9 +134,16 @@ impl LatticeArgs {
             None => Key::generate(KeyRole::Server),
         };
         if let Some(path) = &self.endorsement {
-            let text = read_endorsement(path)?;
-            return Signer::with_endorsement(host, &text, &self.lattice_name, now)
-                .with_context(|| format!("--endorsement {}", path.display()));
+            let source_path = path.clone();
+            return Signer::with_endorsement_source(
+                host,
+                &format!("--endorsement {}", path.display()),
+                Box::new(move || read_endorsement(&source_path).map_err(|e| format!("{e:#}"))),
+                &self.lattice_name,
+                now,
+                max,
+            )
+            .with_context(|| format!("--endorsement {}", path.display()));
         }
         let name = self.cluster_key.as_deref().unwrap_or("cluster");
         let cluster = keysource::default_key(&store, name, KeyRole::Cluster, false)?;
@@ -124,12 +152,12 @@ impl LatticeArgs {
             cluster,
             &self.lattice_name,
             now,
-            lattice::SELF_ENDORSEMENT_SECS,
+            lattice::SELF_ENDORSEMENT_SECS.min(max),
         )?)
     }
 
     /// The cluster keys this host trusts: --trusted-cluster, else the store's cluster keys.
-    pub fn trust(&self, ctx: &Ctx) -> anyhow::Result<Trust> {
+    fn trust(&self, ctx: &Ctx) -> anyhow::Result<Trust> {
         let store = ctx.store()?;
         let clusters = if self.trusted_clusters.is_empty() {
             store_cluster_keys(&store)?

@@ -612,11 +612,7 @@ fn describe_lattice(lattice: &Lattice, queue: &str, subscribed: &[String]) {
             "  endorsed  by {} until {}{}",
             signer.cluster_key(),
             crate::time::rfc3339(expires),
-            if signer.renews() {
-                " (renewed while running)"
-            } else {
-                " (from --endorsement; not renewed)"
-            }
+            format!(" ({})", signer.describe_renewal())
         );
     }
     eprintln!("  nats      {}", lattice.connection_note());

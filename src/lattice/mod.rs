@@ -48,6 +48,13 @@ pub const LEEWAY_SECS: u64 = 5;
 /// The default lifetime of the endorsement a host holding the cluster key makes for itself at
 /// start (renewed when half of it has passed).
 pub const SELF_ENDORSEMENT_SECS: u64 = 3600;
+/// The longest an endorsement may be valid (`exp - iat`) unless `--max-endorsement` or the
+/// policy's `max_endorsement` says otherwise: a stolen host key speaks at most this long
+/// without a revocation.
+pub const DEFAULT_MAX_ENDORSEMENT_SECS: u64 = 24 * 3600;
+/// How often a host whose endorsement came from elsewhere reads its source again, once half
+/// of the endorsement's life has passed.
+pub const RELOAD_EVERY_SECS: u64 = 10;
 /// The default lattice name.
 pub const DEFAULT_LATTICE: &str = "default";
 
@@ -105,10 +112,14 @@ pub enum LatticeRejection {
     Expired { exp: u64, now: u64 },
     #[error("the token is issued at {iat}, in the future (now {now}, leeway {LEEWAY_SECS} s)")]
     NotYetValid { iat: u64, now: u64 },
-    #[error(
-        "the token is valid from {iat} to {exp}: longer than {MAX_LIFETIME_SECS} s, or backwards"
-    )]
-    BadLifetime { iat: u64, exp: u64 },
+    #[error("the {what} is valid from {iat} to {exp}: longer than {max} s, or backwards")]
+    BadLifetime {
+        /// `invocation` or `endorsement`.
+        what: &'static str,
+        iat: u64,
+        exp: u64,
+        max: u64,
+    },
     #[error("the token {} was used before (a replay)", Untrusted(.0))]
     Replayed(String),
     #[error(
@@ -200,6 +211,10 @@ pub enum LatticeError {
         "this host's endorsement expired at {0} (seconds since the epoch); it cannot sign until it gets a new one (`wzt lattice endorse`)"
     )]
     EndorsementExpired(u64),
+    #[error(
+        "the endorsement is valid for {lifetime} s, longer than the maximum {max} s (--max-endorsement, policy max_endorsement); endorse the host again with a shorter --expires"
+    )]
+    EndorsementTooLong { lifetime: u64, max: u64 },
     #[error("cannot revoke: {0}")]
     BadRevocation(String),
     #[error(transparent)]
@@ -212,6 +227,7 @@ struct Endorsed {
     raw: String,
     jti: String,
     cluster: String,
+    iat: u64,
     exp: u64,
 }
 
@@ -223,6 +239,27 @@ pub struct Signer {
     cluster: Option<Key>,
     lifetime: u64,
     endorsed: RwLock<Endorsed>,
+    /// Where a host without the cluster key gets a newer endorsement, and its name.
+    source: Option<(String, EndorsementSource)>,
+    max_lifetime: u64,
+    /// When the source was last read (seconds since the epoch).
+    last_reload: std::sync::atomic::AtomicU64,
+}
+
+/// Reads a host's endorsement again (the `--endorsement` file): its text, or why not.
+pub type EndorsementSource = Box<dyn Fn() -> Result<String, String> + Send + Sync>;
+
+/// What happened when a host without the cluster key read its endorsement's source again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Renewal {
+    /// A newer endorsement for this host: it signs with it from now on.
+    Renewed { source: String, until: u64 },
+    /// No newer one (or the source failed): the current one is used until it expires.
+    NotRenewed {
+        source: String,
+        why: String,
+        expires: u64,
+    },
 }
 
 /// One message about to be signed.
@@ -235,11 +272,12 @@ pub struct Outgoing<'a> {
     pub body: &'a [u8],
 }
 
-/// A signed message's token and id.
+/// A signed message's token and id, and whether the endorsement was read again for it.
 #[derive(Debug, Clone)]
 pub struct Signed {
     pub token: String,
     pub jti: String,
+    pub renewal: Option<Renewal>,
 }
 
 fn role_of(key: &Key, what: &'static str, expected: KeyRole) -> Result<(), LatticeError> {
@@ -301,46 +339,82 @@ impl Signer {
                 jti: endorsement_id(&raw),
                 raw,
                 cluster: cluster.public_key().to_string(),
+                iat: now,
                 exp: now + lifetime,
             }),
             host,
             lattice: lattice.to_string(),
             cluster: Some(cluster),
             lifetime,
+            source: None,
+            max_lifetime: lifetime,
+            last_reload: std::sync::atomic::AtomicU64::new(0),
         })
     }
 
     /// A host started with an endorsement made elsewhere (`wzt lattice endorse`): it must be
-    /// for this host's key and this lattice, correctly signed by a cluster key, and valid now.
-    /// Whether that cluster is trusted is the receivers' business.
+    /// for this host's key and this lattice, correctly signed by a cluster key, valid now, and
+    /// valid for at most [`DEFAULT_MAX_ENDORSEMENT_SECS`]. Whether that cluster is trusted is
+    /// the receivers' business. It is not renewed.
     pub fn with_endorsement(
         host: Key,
         endorsement: &str,
         lattice: &str,
         now: u64,
     ) -> Result<Signer, LatticeError> {
+        Signer::from_endorsement(
+            host,
+            endorsement,
+            lattice,
+            now,
+            DEFAULT_MAX_ENDORSEMENT_SECS,
+            None,
+        )
+    }
+
+    /// The same, valid for at most `max_lifetime`, and read again from `source` (named
+    /// `source_name`) once half of its life has passed, at most every [`RELOAD_EVERY_SECS`]:
+    /// a newer valid endorsement for this host found there replaces it.
+    pub fn with_endorsement_source(
+        host: Key,
+        source_name: &str,
+        source: EndorsementSource,
+        lattice: &str,
+        now: u64,
+        max_lifetime: u64,
+    ) -> Result<Signer, LatticeError> {
+        let endorsement = source()
+            .map_err(|why| LatticeError::BadEndorsement(LatticeRejection::BadEndorsement(why)))?;
+        Signer::from_endorsement(
+            host,
+            &endorsement,
+            lattice,
+            now,
+            max_lifetime,
+            Some((source_name.to_string(), source)),
+        )
+    }
+
+    fn from_endorsement(
+        host: Key,
+        endorsement: &str,
+        lattice: &str,
+        now: u64,
+        max_lifetime: u64,
+        source: Option<(String, EndorsementSource)>,
+    ) -> Result<Signer, LatticeError> {
         role_of(&host, "host key", KeyRole::Server)?;
         validate_lattice_name(lattice).map_err(LatticeError::BadLatticeName)?;
-        let endorsement = endorsement.trim();
-        let checked = check_endorsement(endorsement, None, lattice, now)
-            .map_err(LatticeError::BadEndorsement)?;
-        if checked.sub != host.public_key() {
-            return Err(LatticeError::EndorsementForAnotherHost {
-                endorsed: checked.sub,
-                host: host.public_key().to_string(),
-            });
-        }
+        let checked = own_endorsement(&host, endorsement, lattice, now, max_lifetime)?;
         Ok(Signer {
-            endorsed: RwLock::new(Endorsed {
-                raw: endorsement.to_string(),
-                jti: checked.jti,
-                cluster: checked.iss,
-                exp: checked.exp,
-            }),
+            endorsed: RwLock::new(checked),
             host,
             lattice: lattice.to_string(),
             cluster: None,
             lifetime: 0,
+            source,
+            max_lifetime,
+            last_reload: std::sync::atomic::AtomicU64::new(0),
         })
     }
 
@@ -385,6 +459,58 @@ impl Signer {
         self.cluster.is_some()
     }
 
+    /// How the endorsement is renewed, for the startup block.
+    pub fn describe_renewal(&self) -> String {
+        match (&self.cluster, &self.source) {
+            (Some(_), _) => "renewed while running".into(),
+            (None, Some((name, _))) => format!("read again from {name} after half its life"),
+            (None, None) => "not renewed".into(),
+        }
+    }
+
+    /// Reads the source again when half of the endorsement's life has passed (and the last
+    /// read is [`RELOAD_EVERY_SECS`] old): a newer endorsement for this host replaces the
+    /// current one.
+    fn reload(&self, now: u64) -> Option<Renewal> {
+        use std::sync::atomic::Ordering;
+        let (name, source) = self.source.as_ref()?;
+        let (iat, exp) = {
+            let current = self.endorsed.read().unwrap_or_else(|e| e.into_inner());
+            (current.iat, current.exp)
+        };
+        let last = self.last_reload.load(Ordering::Relaxed);
+        if now < iat + (exp - iat) / 2
+            || now < last + RELOAD_EVERY_SECS
+            || self
+                .last_reload
+                .compare_exchange(last, now, Ordering::Relaxed, Ordering::Relaxed)
+                .is_err()
+        {
+            return None;
+        }
+        let not_renewed = |why: String| Renewal::NotRenewed {
+            source: name.clone(),
+            why,
+            expires: exp,
+        };
+        let text = match source() {
+            Ok(text) => text,
+            Err(why) => return Some(not_renewed(why)),
+        };
+        match own_endorsement(&self.host, &text, &self.lattice, now, self.max_lifetime) {
+            Ok(newer) if newer.exp > exp => {
+                let until = newer.exp;
+                *self.endorsed.write().unwrap_or_else(|e| e.into_inner()) = newer;
+                Some(Renewal::Renewed {
+                    source: name.clone(),
+                    until,
+                })
+            }
+            Ok(_) => Some(not_renewed("it holds no newer endorsement".into())),
+            Err(e) => Some(not_renewed(e.to_string())),
+        }
+    }
+
     /// The endorsement to send with a message signed `now`, renewed first when this host holds
     /// the cluster key and half of the endorsement's life has passed.
     fn endorsement(&self, now: u64) -> Result<String, LatticeError> {
@@ -414,6 +540,7 @@ impl Signer {
             jti: endorsement_id(&raw),
             raw: raw.clone(),
             cluster: cluster.public_key().to_string(),
+            iat: now,
             exp: now + self.lifetime,
         };
         Ok(raw)
@@ -421,6 +548,7 @@ impl Signer {
 
     /// Signs one message at `now`, valid for [`INVOCATION_LIFETIME_SECS`].
     pub fn sign(&self, message: Outgoing<'_>, now: u64) -> Result<Signed, LatticeError> {
+        let renewal = self.reload(now);
         let endorsement = self.endorsement(now)?;
         let jti = crate::claims::new_token_id();
         let claims = InvocationClaims {
@@ -444,8 +572,46 @@ impl Signer {
         Ok(Signed {
             token: token::encode_invocation(&claims, &self.host)?,
             jti,
+            renewal,
         })
     }
+}
+
+/// Checks an endorsement a host is given for itself: signed by a cluster key (trusted or not:
+/// the receivers decide), for this host and lattice, valid now, for at most `max_lifetime`.
+fn own_endorsement(
+    host: &Key,
+    endorsement: &str,
+    lattice: &str,
+    now: u64,
+    max_lifetime: u64,
+) -> Result<Endorsed, LatticeError> {
+    let endorsement = endorsement.trim();
+    let checked =
+        check_endorsement(endorsement, None, lattice, now, max_lifetime).map_err(|rejection| {
+            match rejection {
+                LatticeRejection::BadLifetime { iat, exp, max, .. } => {
+                    LatticeError::EndorsementTooLong {
+                        lifetime: exp.saturating_sub(iat),
+                        max,
+                    }
+                }
+                other => LatticeError::BadEndorsement(other),
+            }
+        })?;
+    if checked.sub != host.public_key() {
+        return Err(LatticeError::EndorsementForAnotherHost {
+            endorsed: checked.sub,
+            host: host.public_key().to_string(),
+        });
+    }
+    Ok(Endorsed {
+        raw: endorsement.to_string(),
+        jti: checked.jti,
+        cluster: checked.iss,
+        iat: checked.iat,
+        exp: checked.exp,
+    })
 }
 
 /// The id (`jti`) of an endorsement, to revoke it by; empty when it does not read.
@@ -469,12 +635,14 @@ struct CheckedEndorsement {
 }
 
 /// Reads an endorsement and checks, in order: well formed; issued by a cluster key; that key
-/// trusted (when `trusted` is given); the signature; the lattice; the times.
+/// trusted (when `trusted` is given); the signature; valid for at most `max_lifetime`; the
+/// lattice; the times.
 fn check_endorsement(
     raw: &str,
     trusted: Option<&[String]>,
     lattice: &str,
     now: u64,
+    max_lifetime: u64,
 ) -> Result<CheckedEndorsement, LatticeRejection> {
     let parsed = token::parse::<EndorsementClaims>(raw)
         .map_err(|e| LatticeRejection::BadEndorsement(e.to_string()))?;
@@ -500,6 +668,14 @@ fn check_endorsement(
         .jws
         .verify(&cluster)
         .map_err(|_| LatticeRejection::BadEndorsement(TokenError::BadSignature.to_string()))?;
+    if claims.exp < claims.iat || claims.exp - claims.iat > max_lifetime {
+        return Err(LatticeRejection::BadLifetime {
+            what: "endorsement",
+            iat: claims.iat,
+            exp: claims.exp,
+            max: max_lifetime,
+        });
+    }
     endorsement_in_force(&claims.wzt.lattice, claims.iat, claims.exp, lattice, now)?;
     let host_key = ed25519_dalek::VerifyingKey::from_bytes(&host).map_err(|_| {
         LatticeRejection::BadEndorsement(format!(
@@ -552,6 +728,7 @@ pub struct Trust {
     clusters: Vec<String>,
     checked: Mutex<HashMap<String, CheckedEndorsement>>,
     revocations: revocation::RevocationList,
+    max_endorsement: u64,
 }
 
 impl Trust {
@@ -580,6 +757,7 @@ impl Trust {
             clusters,
             checked: Mutex::new(HashMap::new()),
             revocations: revocation::RevocationList::default(),
+            max_endorsement: DEFAULT_MAX_ENDORSEMENT_SECS,
         })
     }
 
@@ -589,6 +767,17 @@ impl Trust {
 
     pub fn clusters(&self) -> &[String] {
         &self.clusters
+    }
+
+    /// Accept endorsements valid for at most `secs` (instead of
+    /// [`DEFAULT_MAX_ENDORSEMENT_SECS`]); longer ones are `bad_lifetime`.
+    pub fn with_max_endorsement(mut self, secs: u64) -> Trust {
+        self.max_endorsement = secs;
+        self
+    }
+
+    pub fn max_endorsement(&self) -> u64 {
+        self.max_endorsement
     }
 
     /// The host keys and endorsements known to be revoked.
@@ -609,7 +798,13 @@ impl Trust {
             endorsement_in_force(&self.lattice, checked.iat, checked.exp, &self.lattice, now)?;
             return Ok(checked.clone());
         }
-        let checked = check_endorsement(raw, Some(&self.clusters), &self.lattice, now)?;
+        let checked = check_endorsement(
+            raw,
+            Some(&self.clusters),
+            &self.lattice,
+            now,
+            self.max_endorsement,
+        )?;
         let mut cache = self.checked.lock().unwrap_or_else(|e| e.into_inner());
         if cache.len() >= ENDORSEMENT_CACHE {
             cache.clear();
@@ -697,7 +892,12 @@ fn check(incoming: &Incoming<'_>, trust: &Trust, now: u64) -> Result<Valid, Latt
     }
     let (iat, exp) = (claims.iat, claims.exp);
     if exp < iat || exp - iat > MAX_LIFETIME_SECS {
-        return Err(LatticeRejection::BadLifetime { iat, exp });
+        return Err(LatticeRejection::BadLifetime {
+            what: "invocation",
+            iat,
+            exp,
+            max: MAX_LIFETIME_SECS,
+        });
     }
     if iat > now + LEEWAY_SECS {
         return Err(LatticeRejection::NotYetValid { iat, now });

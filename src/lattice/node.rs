@@ -52,6 +52,8 @@ pub enum LatticeEvent {
         /// It revokes this host itself.
         this_host: bool,
     },
+    /// A host without the cluster key read its endorsement's source again.
+    Renewal(super::Renewal),
     /// Something on the revocation bucket's subjects failed a check and was ignored; `count`
     /// is how many so far.
     RevocationIgnored {
@@ -112,6 +114,23 @@ impl std::fmt::Display for LatticeEvent {
                     )
                 }
             }
+            LatticeEvent::Renewal(super::Renewal::Renewed { source, until }) => write!(
+                f,
+                "wzt: lattice: endorsement renewed from {}: valid until {}",
+                Untrusted(source),
+                crate::time::rfc3339(*until)
+            ),
+            LatticeEvent::Renewal(super::Renewal::NotRenewed {
+                source,
+                why,
+                expires,
+            }) => write!(
+                f,
+                "wzt: warning: lattice: the endorsement was not renewed from {}: {}; it expires at {}",
+                Untrusted(source),
+                Untrusted(why),
+                crate::time::rfc3339(*expires)
+            ),
             LatticeEvent::RevocationIgnored { key, why, count } => write!(
                 f,
                 "wzt: lattice: ignored a revocation ({}) (#{count}): {}",
@@ -569,6 +588,9 @@ impl Lattice {
             },
             crate::time::now(),
         )?;
+        if let Some(renewal) = signed.renewal {
+            (self.events)(LatticeEvent::Renewal(renewal));
+        }
         self.client
             .publish_with_headers(
                 subject.to_string(),
@@ -604,6 +626,9 @@ impl Lattice {
             },
             crate::time::now(),
         )?;
+        if let Some(renewal) = signed.renewal {
+            (self.events)(LatticeEvent::Renewal(renewal));
+        }
         let (tx, rx) = oneshot::channel();
         self.pending
             .lock()

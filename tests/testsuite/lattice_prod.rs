@@ -831,3 +831,160 @@ fn an_endorsement_is_revoked_by_its_id_and_without_jetstream_a_revocation_is_not
     );
     c.stderr_containing(&[&format!("revoked host {}", victim.host_key())]);
 }
+
+#[test]
+fn endorsements_are_bounded_and_a_host_renews_from_its_file() {
+    let env = setup();
+    let nats = Nats::start();
+    env.wzt()
+        .args(["keys", "gen", "server", "--name", "edge"])
+        .assert()
+        .success();
+    let edge = env.public_key("edge");
+    // Endorsing beyond the maximum is refused.
+    let (code, _, stderr) = wzt(&env, &["lattice", "endorse", &edge, "--expires", "10y"]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("--expires 10y is longer than the longest endorsement hosts accept, 24h"),
+        "{stderr}"
+    );
+    // Allowed with a larger maximum; then a host refuses to start with it under its own
+    // maximum (24 h), and receivers refuse a host that has one (`bad_lifetime`).
+    let (code, _, stderr) = wzt(
+        &env,
+        &[
+            "lattice",
+            "endorse",
+            &edge,
+            "--expires",
+            "48h",
+            "--max-endorsement",
+            "72h",
+            "-o",
+            "long.jwt",
+        ],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let (code, _, stderr) = wzt(
+        &env,
+        &[
+            "run",
+            "greeter_s.wasm",
+            "--lattice",
+            &nats.url(),
+            "--subscribe",
+            "greet",
+            "--host-key",
+            "edge",
+            "--endorsement",
+            "long.jwt",
+        ],
+    );
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("the endorsement is valid for 172800 s, longer than the maximum 86400 s"),
+        "{stderr}"
+    );
+    let b = greeter(&env, &nats, &[]);
+    let long = wzt::lattice::Signer::with_cluster_key(
+        Key::generate(KeyRole::Server),
+        crate::lattice::cluster_of(&env),
+        "default",
+        wzt::time::now(),
+        48 * 3600,
+    )
+    .unwrap();
+    send_raw(&nats, &[signed(&long, "long")]);
+    b.stderr_containing(&[
+        "rejected message on greet [bad_lifetime] (#1): the endorsement is valid from",
+    ]);
+    // A receiver whose policy allows 72 h accepts it.
+    env.write("policy.toml", b"max_endorsement = \"72h\"\n");
+    let c = greeter(
+        &env,
+        &nats,
+        &["--policy", "policy.toml", "--subscribe", "greet.policy"],
+    );
+    let t = long
+        .sign(
+            crate::lattice::outgoing("greet.policy", b"policy"),
+            wzt::time::now(),
+        )
+        .unwrap();
+    send_raw(&nats, &[("greet.policy".into(), t.token, "policy".into())]);
+    std::thread::sleep(Duration::from_millis(500));
+    assert!(!c.stderr().contains("rejected"), "{}", c.stderr());
+
+    // A host endorsed elsewhere for 6 s reads its file again after half of that: the newer
+    // endorsement written there keeps it answering after the first one expired.
+    let (code, _, stderr) = wzt(
+        &env,
+        &[
+            "lattice",
+            "endorse",
+            &edge,
+            "--expires",
+            "6s",
+            "-o",
+            "edge.jwt",
+        ],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    // D alone answers `greet` from here on.
+    drop((b, c));
+    let cluster = env.public_key("cluster");
+    let d = greeter(
+        &env,
+        &nats,
+        &[
+            "--host-key",
+            "edge",
+            "--endorsement",
+            "edge.jwt",
+            "--trusted-cluster",
+            &cluster,
+        ],
+    );
+    d.stderr_containing(&["(read again from --endorsement edge.jwt after half its life)"]);
+    let (code, _, stderr) = wzt(
+        &env,
+        &[
+            "lattice",
+            "endorse",
+            &edge,
+            "--expires",
+            "1h",
+            "-o",
+            "edge.jwt",
+        ],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    std::thread::sleep(Duration::from_secs(4));
+    let url = nats.url();
+    let ask = |name: &str| {
+        let (code, stdout, stderr) = wzt(
+            &env,
+            &[
+                "lattice",
+                "request",
+                "greet",
+                "--data",
+                name,
+                "--lattice",
+                &url,
+            ],
+        );
+        assert_eq!(
+            (code, stdout.as_str()),
+            (0, format!("hello, {name}").as_str()),
+            "{stderr}\nD: {}",
+            d.stderr()
+        );
+    };
+    ask("early");
+    d.stderr_containing(&[
+        "wzt: lattice: endorsement renewed from --endorsement edge.jwt: valid until",
+    ]);
+    std::thread::sleep(Duration::from_secs(8));
+    ask("late");
+}
