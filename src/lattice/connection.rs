@@ -28,6 +28,10 @@ pub enum ConnectionError {
     CredentialsInUrl,
     #[error("the NATS user key must be a user key (U…), but it is {} key", .0.with_article())]
     NotAUserKey(KeyRole),
+    #[error(
+        "authenticating over plain nats:// to a server that is not on this machine would let anyone on the path relay the authentication and read the lattice: use tls://HOST:PORT, or --nats-ca FILE"
+    )]
+    AuthWithoutTls,
     #[error("the credentials file is not usable: {0}")]
     BadCreds(String),
     #[error("the CA file holds no usable certificate: {0}")]
@@ -106,6 +110,10 @@ impl NatsConnection {
         }
         if addr.host().is_empty() {
             return Err(bad("it names no host".into()));
+        }
+        let requires_tls = url.starts_with("tls://") || ca.is_some();
+        if !matches!(auth, NatsAuth::None) && !requires_tls && !is_loopback(addr.host()) {
+            return Err(ConnectionError::AuthWithoutTls);
         }
         let (ca, ca_name) = match ca {
             Some((name, pem)) => {
@@ -248,6 +256,14 @@ impl NatsConnection {
     }
 }
 
+/// Whether `host` is this machine (a loopback address or `localhost`).
+fn is_loopback(host: &str) -> bool {
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -298,6 +314,24 @@ mod tests {
             err.starts_with("the CA file holds no usable certificate"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn credentials_need_tls_unless_the_server_is_on_this_machine() {
+        let user = || NatsAuth::nkey(Key::generate(KeyRole::User)).unwrap();
+        for local in [
+            "nats://127.0.0.1:4222",
+            "nats://localhost:4222",
+            "nats://[::1]:4222",
+        ] {
+            assert!(NatsConnection::new(local, user(), None).is_ok(), "{local}");
+        }
+        let err = NatsConnection::new("nats://nats.example:4222", user(), None)
+            .err()
+            .unwrap();
+        assert!(matches!(err, ConnectionError::AuthWithoutTls), "{err}");
+        assert!(NatsConnection::new("tls://nats.example:4222", user(), None).is_ok());
+        assert!(NatsConnection::open("nats://nats.example:4222").is_ok());
     }
 
     #[test]

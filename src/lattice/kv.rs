@@ -226,8 +226,8 @@ pub(super) struct Entry {
     pub value: Vec<u8>,
 }
 
-/// Every entry stored in the bucket, in order, at most `limit` (read one by one by sequence:
-/// the API every JetStream server has).
+/// Every entry stored in the bucket, in order (read one by one by sequence: the API every
+/// JetStream server has); an error when there are more than `limit`.
 pub(super) async fn entries(
     client: &async_nats::Client,
     bucket: &str,
@@ -246,9 +246,16 @@ pub(super) async fn entries(
     if last == 0 || first > last {
         return Ok(Vec::new());
     }
+    // Reading only some would leave the rest unapplied: more than the limit is an error.
+    if last - first >= limit {
+        return Err(format!(
+            "KV_{bucket} holds {} entries, more than the {limit} a host reads (someone may be flooding it: only the lattice's hosts and its admin should reach it, docs/lattice-nats.conf)",
+            last - first + 1
+        ));
+    }
     let prefix = format!("$KV.{bucket}.");
     let mut out = Vec::new();
-    for n in first..=last.min(first.saturating_add(limit.saturating_sub(1))) {
+    for n in first..=last {
         let answer = js_request(
             client,
             format!("$JS.API.STREAM.MSG.GET.KV_{bucket}"),

@@ -745,7 +745,7 @@ fn a_revoked_host_is_dropped_by_every_host_within_a_second_and_forgeries_are_ign
 fn an_endorsement_is_revoked_by_its_id_and_without_jetstream_a_revocation_is_not_stored() {
     let env = setup();
     let nats = Nats::start();
-    let b = greeter(&env, &nats, &[]);
+    let b = greeter(&env, &nats, &["--trace-caps"]);
     // An endorsement made elsewhere, revoked by the id `endorse --json` printed: that
     // endorsement is dropped, a new one for the same key is not.
     let host = Key::generate(KeyRole::Server);
@@ -758,6 +758,12 @@ fn an_endorsement_is_revoked_by_its_id_and_without_jetstream_a_revocation_is_not
     let token = endorsed["endorsement"].as_str().unwrap().to_string();
     let old =
         wzt::lattice::Signer::with_endorsement(host, &token, "default", wzt::time::now()).unwrap();
+    // B accepts it first, so the endorsement sits in B's cache of checked endorsements: the
+    // revocation must win over the cache.
+    send_raw(&nats, &[signed(&old, "cached")]);
+    b.wait_for_line(Duration::from_secs(10), |l| {
+        l.contains("consumer.publish(greetings")
+    });
     let revoked = env.json(&["lattice", "revoke", &id, "--lattice", &nats.url()], 0);
     assert_eq!(revoked["revoked"][0]["kind"], "endorsement", "{revoked}");
     b.stderr_containing(&[&format!(
