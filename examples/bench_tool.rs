@@ -220,14 +220,9 @@ fn lattice_crypto(n: usize) {
     let now = wzt::time::now();
     let cluster = Key::generate(KeyRole::Cluster);
     let trust = Trust::new("default", vec![cluster.public_key().to_string()]).expect("trust");
-    let signer = Signer::with_cluster_key(
-        Key::generate(KeyRole::Server),
-        cluster,
-        "default",
-        now,
-        3600,
-    )
-    .expect("signer");
+    let host = Key::generate(KeyRole::Server);
+    let host_copy = Key::from_seed(host.seed()).expect("seed");
+    let signer = Signer::with_cluster_key(host, cluster, "default", now, 3600).expect("signer");
     let replay = ReplayGuard::local();
     let body = b"n1234";
     let started = std::time::Instant::now();
@@ -260,10 +255,70 @@ fn lattice_crypto(n: usize) {
             .expect("check");
     }
     let check_us = started.elapsed().as_secs_f64() * 1e6 / n as f64;
+    // The parts: ed25519 alone on the same signing input, strict and RFC 8032 verification.
+    let token = &signed[0];
+    let input = token[..token.rfind('.').expect("a JWS")].as_bytes();
+    let signature = ed25519_dalek::Signature::from_slice(
+        &data_encoding::BASE64URL_NOPAD
+            .decode(token[token.rfind('.').unwrap() + 1..].as_bytes())
+            .expect("base64url"),
+    )
+    .expect("a signature");
+    let (_, public) = wzt::keys::parse_public_key(host_copy.public_key()).expect("a key");
+    let verifying = ed25519_dalek::VerifyingKey::from_bytes(&public).expect("a point");
+    let time = |f: &dyn Fn()| {
+        let started = std::time::Instant::now();
+        for _ in 0..n {
+            f();
+        }
+        started.elapsed().as_secs_f64() * 1e6 / n as f64
+    };
+    let ed25519_sign_us = time(&|| {
+        std::hint::black_box(host_copy.sign(input).expect("sign"));
+    });
+    let verify_strict_us = time(&|| {
+        verifying
+            .verify_strict(input, &signature)
+            .expect("verifies");
+    });
+    let verify_us = time(&|| {
+        use ed25519_dalek::Verifier as _;
+        verifying.verify(input, &signature).expect("verifies");
+    });
+    // The same invocation with its endorsement sent by reference (its 26-character id)
+    // instead of in full: what encoding, signing, reading and checking it would cost.
+    let full: wzt::lattice::token::InvocationClaims =
+        serde_json::from_slice(&wzt::claims::Jws::parse(token).expect("a JWS").payload)
+            .expect("claims");
+    let mut by_ref = full.clone();
+    by_ref.wzt.endorsement = wzt::claims::new_token_id();
+    let encode = |claims: &wzt::lattice::token::InvocationClaims| {
+        time(&|| {
+            std::hint::black_box(
+                wzt::lattice::token::encode_invocation(claims, &host_copy).expect("sign"),
+            );
+        })
+    };
+    let (sign_full_us, sign_ref_us) = (encode(&full), encode(&by_ref));
+    let ref_token = wzt::lattice::token::encode_invocation(&by_ref, &host_copy).expect("sign");
+    let read_and_verify = |raw: &str| {
+        time(&|| {
+            let jws = wzt::claims::Jws::parse(raw).expect("a JWS");
+            let claims: wzt::lattice::token::InvocationClaims =
+                serde_json::from_slice(&jws.payload).expect("claims");
+            std::hint::black_box(claims);
+            jws.verify_with(&verifying).expect("verifies");
+        })
+    };
+    let (check_full_us, check_ref_us) = (read_and_verify(token), read_and_verify(&ref_token));
     println!(
         "{}",
         serde_json::json!({"messages": n, "sign_us": sign_us, "check_us": check_us,
-            "token_bytes": signed[0].len()})
+            "token_bytes": token.len(), "ed25519_sign_us": ed25519_sign_us,
+            "ed25519_verify_strict_us": verify_strict_us, "ed25519_verify_us": verify_us,
+            "by_reference": {"token_bytes": ref_token.len(),
+                "encode_and_sign_us": [sign_full_us, sign_ref_us],
+                "read_and_verify_us": [check_full_us, check_ref_us]}})
     );
 }
 

@@ -830,11 +830,20 @@ struct Valid {
     cluster: String,
 }
 
-/// Every check but the replay check, in this order: a token; well formed; the host not
-/// revoked; the endorsement (trusted cluster, signature, lattice, times) and not revoked;
-/// endorsed for the signing host; the
-/// invocation's signature; its lattice; its times; the subject; the reply subject; the digest.
-fn check(incoming: &Incoming<'_>, trust: &Trust, now: u64) -> Result<Valid, LatticeRejection> {
+/// A token read whose cheap checks passed: its signature and endorsement not checked yet.
+struct Prechecked<'a> {
+    jws: crate::claims::Jws<'a>,
+    claims: InvocationClaims,
+}
+
+/// The checks that cost no signature, in this order: a token; well formed (one header, a JWS,
+/// the claims, `iss` a server key, `origin.host` = `iss`, `jti` a token id); the lattice; the
+/// times; the subject; the reply subject. A flood of anything but valid tokens stops here.
+fn precheck<'a>(
+    incoming: &Incoming<'a>,
+    trust: &Trust,
+    now: u64,
+) -> Result<Prechecked<'a>, LatticeRejection> {
     let raw = match incoming.tokens {
         [] => return Err(LatticeRejection::Unsigned),
         [one] => *one,
@@ -865,25 +874,6 @@ fn check(incoming: &Incoming<'_>, trust: &Trust, now: u64) -> Result<Valid, Latt
             claims.jti
         )));
     }
-    // A revoked host is refused whatever its endorsement (a hash lookup, before any signature).
-    trust
-        .revocations
-        .check(revocation::RevokedKind::Host, &claims.iss)?;
-    let endorsement = trust.endorsement(&claims.wzt.endorsement, now)?;
-    trust
-        .revocations
-        .check(revocation::RevokedKind::Endorsement, &endorsement.jti)?;
-    if endorsement.sub != claims.iss {
-        return Err(LatticeRejection::HostNotEndorsed {
-            endorsed: endorsement.sub,
-            signer: claims.iss,
-        });
-    }
-    // The endorsed key is the signer's (just checked), already decompressed.
-    parsed
-        .jws
-        .verify_with(&endorsement.host_key)
-        .map_err(|_| LatticeRejection::BadSignature(claims.iss.clone()))?;
     if claims.wzt.lattice != trust.lattice {
         return Err(LatticeRejection::WrongLattice {
             token: claims.wzt.lattice,
@@ -918,6 +908,40 @@ fn check(incoming: &Incoming<'_>, trust: &Trust, now: u64) -> Result<Valid, Latt
             claims.wzt.reply.as_deref().unwrap_or("none")
         )));
     }
+    Ok(Prechecked {
+        jws: parsed.jws,
+        claims,
+    })
+}
+
+/// The checks that prove who sent it, after [`precheck`] and the caller's own cheap checks:
+/// the host not revoked; its endorsement (trusted cluster, signature, lifetime, lattice,
+/// times) and not revoked; endorsed for the signing host; the invocation's signature; the
+/// digest of the body.
+fn authenticate(
+    pre: Prechecked<'_>,
+    incoming: &Incoming<'_>,
+    trust: &Trust,
+    now: u64,
+) -> Result<Valid, LatticeRejection> {
+    let Prechecked { jws, claims } = pre;
+    // A revoked host is refused whatever its endorsement (a hash lookup).
+    trust
+        .revocations
+        .check(revocation::RevokedKind::Host, &claims.iss)?;
+    let endorsement = trust.endorsement(&claims.wzt.endorsement, now)?;
+    trust
+        .revocations
+        .check(revocation::RevokedKind::Endorsement, &endorsement.jti)?;
+    if endorsement.sub != claims.iss {
+        return Err(LatticeRejection::HostNotEndorsed {
+            endorsed: endorsement.sub,
+            signer: claims.iss,
+        });
+    }
+    // The endorsed key is the signer's (just checked), already decompressed.
+    jws.verify_with(&endorsement.host_key)
+        .map_err(|_| LatticeRejection::BadSignature(claims.iss.clone()))?;
     if claims.wzt.digest != token::digest_of(incoming.body) {
         return Err(LatticeRejection::DigestMismatch);
     }
@@ -1013,13 +1037,16 @@ pub async fn verify_invocation(
     replay: &ReplayGuard,
     now: u64,
 ) -> Result<CheckedInvocation, LatticeRejection> {
-    let valid = check(incoming, trust, now)?;
-    if let Some(request) = &valid.claims.wzt.in_reply_to {
+    let pre = precheck(incoming, trust, now)?;
+    if let Some(request) = &pre.claims.wzt.in_reply_to {
         return Err(LatticeRejection::BadReply(format!(
             "a reply (to {}) arrived as a new message on {}",
             request, incoming.subject
         )));
     }
+    // An id this host already took is a replay whatever the rest says: no signature checked.
+    replay.seen_here(&pre.claims.jti)?;
+    let valid = authenticate(pre, incoming, trust, now)?;
     replay
         .claim(&valid.claims.jti, &valid.claims.iss, valid.claims.exp, now)
         .await?;
@@ -1073,12 +1100,11 @@ pub fn verify_reply(
     trust: &Trust,
     now: u64,
 ) -> Result<ReplyVerdict, LatticeRejection> {
-    let valid = check(incoming, trust, now)?;
-    if valid.claims.wzt.in_reply_to.as_deref() != Some(awaited.request_jti.as_str()) {
+    let pre = precheck(incoming, trust, now)?;
+    if pre.claims.wzt.in_reply_to.as_deref() != Some(awaited.request_jti.as_str()) {
         return Err(LatticeRejection::BadReply(format!(
             "the reply answers {} instead of this request ({})",
-            valid
-                .claims
+            pre.claims
                 .wzt
                 .in_reply_to
                 .as_deref()
@@ -1086,6 +1112,14 @@ pub fn verify_reply(
             awaited.request_jti
         )));
     }
+    // Once answered, the request takes nothing more: the same reply again is a replay, any
+    // other is ignored, neither with a signature checked.
+    match awaited_answer(awaited, &pre.claims.jti) {
+        Some(Ok(())) => {}
+        Some(Err(rejection)) => return Err(rejection),
+        None => return Ok(ReplyVerdict::AlreadyAnswered),
+    }
+    let valid = authenticate(pre, incoming, trust, now)?;
     let mut answered_by = awaited
         .answered_by
         .lock()
@@ -1100,6 +1134,21 @@ pub fn verify_reply(
                 incoming.body,
             )))
         }
+    }
+}
+
+/// Whether `awaited` can still take the reply `jti`: `Some(Ok)` when it waits, `Some(Err)`
+/// when it took this very reply (a replay), `None` when another reply answered it.
+fn awaited_answer(awaited: &AwaitedReply, jti: &str) -> Option<Result<(), LatticeRejection>> {
+    match awaited
+        .answered_by
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .as_deref()
+    {
+        None => Some(Ok(())),
+        Some(taken) if taken == jti => Some(Err(LatticeRejection::Replayed(jti.to_string()))),
+        Some(_) => None,
     }
 }
 

@@ -26,10 +26,13 @@ pub const BUCKET_TTL: Duration = Duration::from_secs(MAX_LIFETIME_SECS + 2 * LEE
 
 /// Where token ids are claimed.
 pub enum ReplayGuard {
-    /// A JetStream key-value bucket shared by every host of the lattice.
+    /// A JetStream key-value bucket shared by every host of the lattice, and the ids this
+    /// host claimed there (a replay of one of them is refused before any signature check or
+    /// claim).
     JetStream {
         bucket: String,
         client: async_nats::Client,
+        claimed: Mutex<SeenIds>,
     },
     /// This process only: a replay delivered to another host of the same queue group is not
     /// caught.
@@ -70,6 +73,7 @@ impl ReplayGuard {
         Ok(ReplayGuard::JetStream {
             bucket,
             client: client.clone(),
+            claimed: Mutex::new(SeenIds::default()),
         })
     }
 
@@ -88,6 +92,18 @@ impl ReplayGuard {
         matches!(self, ReplayGuard::JetStream { .. })
     }
 
+    /// `replayed` when this host has taken `jti` already (cheap: no claim, no signature).
+    pub fn seen_here(&self, jti: &str) -> Result<(), LatticeRejection> {
+        let seen = match self {
+            ReplayGuard::Local(seen) => seen,
+            ReplayGuard::JetStream { claimed, .. } => claimed,
+        };
+        if seen.lock().unwrap_or_else(|e| e.into_inner()).contains(jti) {
+            return Err(LatticeRejection::Replayed(jti.to_string()));
+        }
+        Ok(())
+    }
+
     /// Claims `jti` (already checked to be a token id) for a token valid until `exp`.
     pub async fn claim(
         &self,
@@ -102,12 +118,23 @@ impl ReplayGuard {
                     .unwrap_or_else(|e| e.into_inner())
                     .claim(jti, exp + LEEWAY_SECS, now)
             }
-            ReplayGuard::JetStream { bucket, client } => {
+            ReplayGuard::JetStream {
+                bucket,
+                client,
+                claimed,
+            } => {
                 match kv::create(client, bucket, jti, Bytes::from(host.to_string()))
                     .await
                     .map_err(LatticeRejection::ReplayUnchecked)?
                 {
-                    kv::Put::Stored => Ok(()),
+                    kv::Put::Stored => {
+                        claimed.lock().unwrap_or_else(|e| e.into_inner()).remember(
+                            jti,
+                            exp + LEEWAY_SECS,
+                            now,
+                        );
+                        Ok(())
+                    }
                     kv::Put::Exists => Err(LatticeRejection::Replayed(jti.to_string())),
                 }
             }
@@ -146,6 +173,21 @@ impl SeenIds {
         }
         self.ids.insert(jti.to_string(), forget_after);
         Ok(())
+    }
+
+    /// Whether `jti` was taken.
+    pub fn contains(&self, jti: &str) -> bool {
+        self.ids.contains_key(jti)
+    }
+
+    /// Records `jti` when there is room (for a shortcut only: the claim was made elsewhere).
+    pub fn remember(&mut self, jti: &str, forget_after: u64, now: u64) {
+        if self.ids.len() >= MAX_LOCAL_IDS {
+            self.ids.retain(|_, until| *until >= now);
+        }
+        if self.ids.len() < MAX_LOCAL_IDS {
+            self.ids.insert(jti.to_string(), forget_after);
+        }
     }
 
     pub fn len(&self) -> usize {

@@ -586,3 +586,71 @@ fn a_host_endorsed_elsewhere_reads_its_source_again_after_half_its_life() {
         signed.renewal
     );
 }
+
+/// `token` with its signature replaced by another one (an attacker's copy).
+fn with_broken_signature(token: &str) -> String {
+    let cut = token.rfind('.').unwrap();
+    let mut signature = data_encoding::BASE64URL_NOPAD
+        .decode(token[cut + 1..].as_bytes())
+        .unwrap();
+    signature[10] ^= 1;
+    format!(
+        "{}.{}",
+        &token[..cut],
+        data_encoding::BASE64URL_NOPAD.encode(&signature)
+    )
+}
+
+#[test]
+fn the_cheap_checks_come_before_any_signature() {
+    let s = setup();
+    let signed = s.signer.sign(outgoing("greet", None, b"x"), NOW).unwrap();
+    let broken = with_broken_signature(&signed.token);
+    // A token that fails a cheap check is refused for it, its signature never checked.
+    assert_eq!(
+        code(verify(&s, &broken, "admin", b"x", NOW)),
+        "wrong_target"
+    );
+    assert_eq!(
+        code(verify(&s, &broken, "greet", b"x", NOW + 120)),
+        "expired"
+    );
+    assert_eq!(
+        code(verify(&s, &broken, "greet", b"x", NOW)),
+        "bad_signature"
+    );
+    // Once this host took an id, a copy of it is a replay before any signature or claim.
+    verify(&s, &signed.token, "greet", b"x", NOW).unwrap();
+    assert_eq!(code(verify(&s, &broken, "greet", b"x", NOW)), "replayed");
+    // A request answered takes nothing more: another reply is ignored unchecked, and a
+    // reply for another request is refused before its signature.
+    let awaited = AwaitedReply::new("REQUESTONE".into());
+    let reply = signed_reply(&s, b"hi");
+    let tokens = [reply.as_str()];
+    let incoming = Incoming {
+        subject: "_INBOX.mine.1",
+        reply: None,
+        tokens: &tokens,
+        body: b"hi",
+    };
+    assert!(matches!(
+        verify_reply(&incoming, &awaited, &s.trust, NOW),
+        Ok(ReplyVerdict::Answer(_))
+    ));
+    let forged = with_broken_signature(&signed_reply(&s, b"forged"));
+    let tokens = [forged.as_str()];
+    let forged_reply = Incoming {
+        tokens: &tokens,
+        body: b"forged",
+        ..incoming
+    };
+    assert!(matches!(
+        verify_reply(&forged_reply, &awaited, &s.trust, NOW),
+        Ok(ReplyVerdict::AlreadyAnswered)
+    ));
+    let waiting = AwaitedReply::new("REQUESTONE".into());
+    assert_eq!(
+        code(verify_reply(&forged_reply, &waiting, &s.trust, NOW)),
+        "bad_signature"
+    );
+}
