@@ -609,10 +609,10 @@ fn describe_lattice(lattice: &Lattice, queue: &str, subscribed: &[String]) {
             signer.host_key()
         );
         eprintln!(
-            "  endorsed  by {} until {}{}",
+            "  endorsed  by {} until {} ({})",
             signer.cluster_key(),
             crate::time::rfc3339(expires),
-            format!(" ({})", signer.describe_renewal())
+            signer.describe_renewal()
         );
     }
     eprintln!("  nats      {}", lattice.connection_note());

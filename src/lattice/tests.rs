@@ -591,7 +591,7 @@ fn a_host_endorsed_elsewhere_reads_its_source_again_after_half_its_life() {
 fn with_broken_signature(token: &str) -> String {
     let cut = token.rfind('.').unwrap();
     let mut signature = data_encoding::BASE64URL_NOPAD
-        .decode(token[cut + 1..].as_bytes())
+        .decode(&token.as_bytes()[cut + 1..])
         .unwrap();
     signature[10] ^= 1;
     format!(
