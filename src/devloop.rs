@@ -1,8 +1,9 @@
 //! The inner dev loop behind `wzt dev`: build the project, sign the artifact with the
-//! project's keys, admit it, load it into the host, and do it again when a source changes,
-//! swapping the running actor without dropping the listener.
+//! project's keys, admit it, swap it into the running [`Runner`], and do it again when a
+//! source changes, without dropping the listener.
 //!
-//! Nothing here prints: what happens is reported as [`DevEvent`]s to the caller.
+//! Nothing here prints: what happens is reported as [`BuildEvent`]s (inside
+//! [`HostEvent::Build`]) to the event sink, beside the runner's own events.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -13,49 +14,18 @@ use anyhow::Context as _;
 use notify_debouncer_mini::notify::RecursiveMode;
 
 use crate::caps::Grants;
-use crate::host::http::ActorSlot;
-use crate::host::providers::Providers;
-use crate::host::{Actor, EntryPoint, Host};
+use crate::host::{BuildEvent, EntryPoint, EventSink, HostEvent, Runner};
 use crate::keys::Key;
 use crate::policy::Policy;
 use crate::project::{Profile, Project};
 use crate::sign::sign_file;
 use crate::verify::{Admitted, admit};
 
-/// Something the dev loop reports.
-#[derive(Debug)]
-pub enum DevEvent {
-    /// A source changed (the first changed path); a rebuild starts.
-    Changed(PathBuf),
-    /// The new version was built, signed, admitted and swapped in; where its compiled code
-    /// came from.
-    Reloaded {
-        elapsed: Duration,
-        cache: crate::host::CacheStatus,
-    },
-    /// The rebuild failed; the last good version keeps running. The text is what to show.
-    BuildFailed(String),
-    /// A command actor ran after a good build and exited with this code.
-    CommandExited(i32),
-    /// A command actor trapped or ran past its deadline.
-    CommandFailed(String),
-    /// The rebuild produced the same code (same module hash): nothing was swapped.
-    Unchanged,
-}
-
-/// A built, signed and admitted version of the project.
-pub struct Built {
-    pub actor: Arc<Actor>,
-    pub admitted: Admitted,
-}
-
-/// Everything a rebuild needs: the project, its keys, the host and the providers.
+/// Everything a rebuild needs: the project and its keys.
 pub struct DevLoop {
     project: Project,
     issuer: Key,
     subject: Key,
-    host: Arc<Host>,
-    providers: Arc<Providers>,
     /// Trusts exactly the project's issuer.
     policy: Policy,
     /// Where the signed artifact is written: `.wzt/dev/<stem>_s.wasm`.
@@ -63,13 +33,7 @@ pub struct DevLoop {
 }
 
 impl DevLoop {
-    pub fn new(
-        project: Project,
-        issuer: Key,
-        subject: Key,
-        host: Arc<Host>,
-        providers: Arc<Providers>,
-    ) -> anyhow::Result<DevLoop> {
+    pub fn new(project: Project, issuer: Key, subject: Key) -> anyhow::Result<DevLoop> {
         let stem = project.artifact_stem()?.to_string();
         Ok(DevLoop {
             signed: project.dir.join(".wzt/dev").join(format!("{stem}_s.wasm")),
@@ -80,8 +44,6 @@ impl DevLoop {
             project,
             issuer,
             subject,
-            host,
-            providers,
         })
     }
 
@@ -89,54 +51,33 @@ impl DevLoop {
         &self.project
     }
 
-    pub fn host(&self) -> &Host {
-        &self.host
-    }
-
-    /// Builds with the project's build command, signs, admits and loads the actor. The error
-    /// is what to show the developer (the compiler's output for a failed build).
-    pub fn build(&self) -> anyhow::Result<Built> {
-        self.build_unless_unchanged(None)
-            .map(|built| built.expect("no hash to compare with"))
-    }
-
-    /// As [`DevLoop::build`], but `Ok(None)` when the new artifact's module hash is `current`:
-    /// the code did not change, so there is nothing to swap.
-    pub fn build_unless_unchanged(&self, current: Option<&str>) -> anyhow::Result<Option<Built>> {
+    /// Builds with the project's build command, signs and admits the artifact. The error is
+    /// what to show the developer (the compiler's output for a failed build).
+    pub fn build(&self) -> anyhow::Result<Admitted> {
         let artifact = self.project.run_build(Profile::Default)?;
         let spec = self.project.claims_spec(crate::time::now())?;
         std::fs::create_dir_all(self.signed.parent().expect("a file in .wzt/dev"))?;
         sign_file(&artifact, &self.signed, &spec, &self.issuer, &self.subject)
             .with_context(|| format!("cannot sign {}", artifact.display()))?;
         let bytes = std::fs::read(&self.signed)?;
-        let admitted = admit(bytes, &self.policy, crate::time::now(), Grants::none())
-            .context("the signed actor is not admitted")?;
-        if current == Some(admitted.module_hash()) {
-            return Ok(None);
-        }
-        let actor = Actor::load(&self.host, &admitted, Arc::clone(&self.providers))?;
-        Ok(Some(Built {
-            actor: Arc::new(actor),
-            admitted,
-        }))
+        admit(bytes, &self.policy, crate::time::now(), Grants::none())
+            .context("the signed actor is not admitted")
     }
 
     /// Watches the project directory; after each change to a watched file (and a `debounce`
-    /// quiet period) rebuilds and swaps the actor in `slot` (`current` is the running
-    /// version's module hash), running a command actor again on `runtime`. Watched: the
-    /// project's sources (everything not ignored by `.gitignore`/`.ignore`, hidden files and
-    /// `target/`, `.wzt/`, `.git/` aside) plus the `[build] watch` globs; never wzt's own
-    /// output files, the built artifact, or the files in `written` (what this run writes: the
-    /// trace file, the key-value store and its journal files, a dump). Watching stops when the
-    /// returned guard is dropped.
+    /// quiet period) rebuilds and swaps the actor running in `runner`, running a command
+    /// actor again on `runtime`. Watched: the project's sources (everything not ignored by
+    /// `.gitignore`/`.ignore`, hidden files and `target/`, `.wzt/`, `.git/` aside) plus the
+    /// `[build] watch` globs; never wzt's own output files, the built artifact, or the files
+    /// in `written` (what this run writes: the trace file, the key-value store and its journal
+    /// files, a dump). Watching stops when the returned guard is dropped.
     pub fn watch(
         self: &Arc<Self>,
-        slot: Arc<ActorSlot>,
-        current: String,
+        runner: Arc<Runner>,
         written: &[PathBuf],
         debounce: Duration,
         runtime: tokio::runtime::Handle,
-        report: impl Fn(DevEvent) + Send + 'static,
+        events: EventSink,
     ) -> anyhow::Result<Watching> {
         let mut watched = Watched::new(&self.project)?;
         watched.written.push(self.project.artifact());
@@ -153,15 +94,15 @@ impl DevLoop {
             .watch(&self.project.dir, RecursiveMode::Recursive)
             .context("cannot watch the project directory")?;
         let this = Arc::clone(self);
+        let report = move |event: BuildEvent| events(HostEvent::Build(event));
         std::thread::Builder::new()
             .name("wzt-dev-watch".into())
             .spawn(move || {
                 let dir = &this.project.dir;
-                let mut current = current;
                 let mut last = watched.snapshot();
-                for events in rx {
-                    let Ok(events) = events else { continue };
-                    if !events.iter().any(|e| is_candidate(dir, &e.path)) {
+                for batch in rx {
+                    let Ok(batch) = batch else { continue };
+                    if !batch.iter().any(|e| is_candidate(dir, &e.path)) {
                         continue;
                     }
                     let now = watched.snapshot();
@@ -176,25 +117,38 @@ impl DevLoop {
                         .unwrap_or_default();
                     // Edits made while the build runs show up against this and rebuild again.
                     last = now;
-                    report(DevEvent::Changed(
-                        changed.strip_prefix(dir).unwrap_or(&changed).to_path_buf(),
-                    ));
+                    report(BuildEvent::Changed {
+                        path: changed
+                            .strip_prefix(dir)
+                            .unwrap_or(&changed)
+                            .display()
+                            .to_string(),
+                    });
                     let started = Instant::now();
-                    match this.build_unless_unchanged(Some(&current)) {
-                        Ok(Some(built)) => {
-                            current = built.admitted.module_hash().to_string();
-                            let actor = built.actor;
-                            slot.replace(Arc::clone(&actor));
-                            report(DevEvent::Reloaded {
-                                elapsed: started.elapsed(),
-                                cache: actor.cache.clone(),
+                    let built = match this.build() {
+                        Ok(built) => built,
+                        Err(e) => {
+                            report(BuildEvent::Failed {
+                                output: format!("{e:#}"),
                             });
-                            if actor.entry_point() != EntryPoint::Http {
-                                report(run_command(&runtime, &actor));
-                            }
+                            continue;
                         }
-                        Ok(None) => report(DevEvent::Unchanged),
-                        Err(e) => report(DevEvent::BuildFailed(format!("{e:#}"))),
+                    };
+                    if built.module_hash() == runner.admitted().module_hash() {
+                        report(BuildEvent::Unchanged);
+                        continue;
+                    }
+                    report(BuildEvent::Built {
+                        elapsed: started.elapsed(),
+                    });
+                    match runner.swap(built) {
+                        Ok(actor) if actor.entry_point() != EntryPoint::Http => {
+                            report(run_command(&runtime, &runner));
+                        }
+                        Ok(_) => {}
+                        Err(e) => report(BuildEvent::Failed {
+                            output: format!("{e:#}"),
+                        }),
                     }
                 }
             })
@@ -211,10 +165,12 @@ pub struct Watching {
 }
 
 /// Runs a command actor once on `runtime` and says how it ended.
-pub fn run_command(runtime: &tokio::runtime::Handle, actor: &Arc<Actor>) -> DevEvent {
-    match runtime.block_on(actor.run_command()) {
-        Ok(code) => DevEvent::CommandExited(code),
-        Err(e) => DevEvent::CommandFailed(format!("{e:#}")),
+pub fn run_command(runtime: &tokio::runtime::Handle, runner: &Runner) -> BuildEvent {
+    match runtime.block_on(runner.run_command()) {
+        Ok(code) => BuildEvent::CommandExited { code },
+        Err(e) => BuildEvent::CommandFailed {
+            error: format!("{e:#}"),
+        },
     }
 }
 

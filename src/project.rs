@@ -126,43 +126,43 @@ pub enum Profile {
     Release,
 }
 
-/// Refuses a project file (or its directory) that another user owns or that group or others
-/// can write.
-fn check_trusted(path: &Path) -> Result<(), ProjectError> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::MetadataExt;
-        // SAFETY: geteuid has no preconditions.
-        let me = unsafe { libc::geteuid() };
-        let dir = path.parent().unwrap_or(Path::new("."));
-        for (what, p) in [("the file", path), ("its directory", dir)] {
-            let meta = std::fs::metadata(p).map_err(|source| ProjectError::Read {
-                path: p.display().to_string(),
-                source,
-            })?;
-            let untrusted = |why: String, fix: String| ProjectError::Untrusted {
-                path: path.display().to_string(),
-                why,
-                fix,
-            };
-            if meta.uid() != me {
-                return Err(untrusted(
-                    format!("{what} is owned by another user (uid {})", meta.uid()),
-                    "remove it if you did not put it there, or keep your project in a directory of your own".to_string(),
-                ));
-            }
-            if meta.mode() & 0o022 != 0 {
-                return Err(untrusted(
-                    format!(
-                        "{what} is writable by other users (mode {:03o})",
-                        meta.mode() & 0o777
-                    ),
-                    format!("fix it with `chmod go-w {}` if it is yours", p.display()),
-                ));
-            }
-        }
-    }
-    Ok(())
+/// The largest project file read.
+const MAX_PROJECT_FILE: u64 = 1 << 20;
+
+/// Opens and reads a project file, refusing one (or its directory) that another user owns or
+/// that group or others can write: it names a build command to run and what to sign.
+fn read_trusted(path: &Path) -> Result<Vec<u8>, ProjectError> {
+    use crate::fsutil::{CheckedFile, FileError, FileRules, Owner};
+    let untrusted = |what: &str, e: FileError| match e {
+        FileError::ForeignOwner { .. } => ProjectError::Untrusted {
+            path: path.display().to_string(),
+            why: format!("{what} is {}", e.problem()),
+            fix: "remove it if you did not put it there, or keep your project in a directory of your own".to_string(),
+        },
+        FileError::WritableByOthers { path: p, mode } => ProjectError::Untrusted {
+            path: path.display().to_string(),
+            why: format!("{what} is writable by other users (mode {mode:03o})"),
+            fix: format!("fix it with `chmod go-w {}` if it is yours", p.display()),
+        },
+        FileError::Io { source, path: p } => ProjectError::Read {
+            path: p.display().to_string(),
+            source,
+        },
+        other => ProjectError::Read {
+            path: other.path().display().to_string(),
+            source: std::io::Error::other(other.problem()),
+        },
+    };
+    let dir = path.parent().unwrap_or(Path::new("."));
+    crate::fsutil::check_dir(dir, Owner::Me, true).map_err(|e| untrusted("its directory", e))?;
+    let rules = FileRules {
+        // A project file linked from elsewhere is followed; what it points to is checked.
+        follow_symlinks: true,
+        ..FileRules::own(MAX_PROJECT_FILE)
+    };
+    CheckedFile::open(path, rules)
+        .and_then(|file| file.read_all())
+        .map_err(|e| untrusted("the file", e))
 }
 
 impl Project {
@@ -181,7 +181,6 @@ impl Project {
         for dir in start.ancestors() {
             let path = dir.join(PROJECT_FILE);
             if path.is_file() {
-                check_trusted(&path)?;
                 return Project::load(dir).map(Some);
             }
             if dir.join(".git").exists() || home.as_deref() == Some(dir) {
@@ -191,11 +190,13 @@ impl Project {
         Ok(None)
     }
 
+    /// Reads and checks the project file in `dir` (see [`Project::find`] for what is refused).
     pub fn load(dir: &Path) -> Result<Project, ProjectError> {
         let path = dir.join(PROJECT_FILE);
-        let text = std::fs::read_to_string(&path).map_err(|source| ProjectError::Read {
+        let bytes = read_trusted(&path)?;
+        let text = String::from_utf8(bytes).map_err(|_| ProjectError::Parse {
             path: path.display().to_string(),
-            source,
+            message: "it is not UTF-8 text".into(),
         })?;
         let file = toml::from_str(&text).map_err(|e: toml::de::Error| ProjectError::Parse {
             path: path.display().to_string(),

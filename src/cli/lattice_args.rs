@@ -10,19 +10,14 @@ use clap::Args;
 
 use super::Ctx;
 use super::keysource;
-use crate::host::providers::{CapCall, Tracer};
-use crate::host::{EventSink, HostEvent};
 use crate::keys::{self, Key, KeyRole, KeyStore};
-use crate::lattice::{self, LatticeEvent, Signer, Trust};
+use crate::lattice::{self, LatticeConfig, Signer, Trust};
 
 /// The NATS server `wzt lattice` commands use when --lattice is not given.
 pub const DEFAULT_URL: &str = "nats://127.0.0.1:4222";
 
 /// The largest endorsement file read.
 const MAX_ENDORSEMENT_FILE: u64 = 64 << 10;
-
-/// Rejections of one code printed in full; after that, one line per 1000.
-const PRINTED_PER_CODE: u64 = 20;
 
 #[derive(Debug, Args)]
 pub struct LatticeArgs {
@@ -61,6 +56,19 @@ impl LatticeArgs {
             || self.host_key.is_some()
             || self.endorsement.is_some()
             || !self.trusted_clusters.is_empty()
+    }
+
+    /// The lattice a host joins: this host signing, the trusted clusters checking, replays
+    /// checked lattice-wide. Its events are the runner's to set.
+    pub fn host_config(&self, ctx: &Ctx, client_name: String) -> anyhow::Result<LatticeConfig> {
+        Ok(LatticeConfig {
+            url: self.url(),
+            signer: Some(self.signer(ctx)?),
+            trust: self.trust(ctx)?,
+            replay: lattice::ReplayScope::Lattice,
+            client_name,
+            events: Arc::new(|_| {}),
+        })
     }
 
     /// The NATS server's URL (for `wzt lattice`, [`DEFAULT_URL`] when not given).
@@ -162,40 +170,4 @@ fn resolve_cluster(entry: &str, store: &KeyStore) -> anyhow::Result<String> {
         );
     }
     Ok(key.public_key)
-}
-
-/// Prints lattice events on stderr (rejections of one code: the first 20, then one per 1000,
-/// with the count) and traces each rejection as a denied `lattice.receive` call.
-pub fn event_printer(
-    actor: String,
-    tracer: Arc<Tracer>,
-    events: EventSink,
-) -> lattice::LatticeEvents {
-    Arc::new(move |event: LatticeEvent| {
-        if let LatticeEvent::Rejected {
-            kind,
-            subject,
-            rejection,
-            count,
-        } = &event
-        {
-            if tracer.enabled() {
-                tracer.record(
-                    &events,
-                    CapCall {
-                        actor: actor.clone(),
-                        call: format!("lattice.{kind}"),
-                        args: subject.clone(),
-                        result: format!("{}: {rejection}", rejection.code()),
-                        duration_us: 0,
-                        denied: true,
-                    },
-                );
-            }
-            if *count > PRINTED_PER_CODE && count % 1000 != 0 {
-                return;
-            }
-        }
-        events(HostEvent::Lattice(event));
-    })
 }

@@ -201,7 +201,7 @@ pub fn parse() -> anyhow::Result<Cli> {
     let Some((_, sub)) = matches.subcommand() else {
         return Ok(cli);
     };
-    let host = host_args::HostArgs::augment_args(clap::Command::new("host"));
+    let host = host_args::RunnerArgs::augment_args(clap::Command::new("host"));
     let names: Vec<(&str, &str)> = host
         .get_arguments()
         .filter_map(|a| Some((a.get_id().as_str(), a.get_long()?)))

@@ -43,14 +43,14 @@ pub fn paint(ctx: &Ctx, text: &str, good: bool) -> String {
 /// Prints `value` as pretty JSON. Strings keep their raw values, but every character a
 /// terminal could interpret is written as a `\uXXXX` escape: serde_json escapes C0 controls
 /// only, not DEL, C1 controls or bidirectional overrides.
-pub fn print_json(value: &serde_json::Value) {
-    let text = serde_json::to_string_pretty(value).expect("JSON values always serialize");
+pub fn print_json(value: &impl serde::Serialize) {
+    let text = serde_json::to_string_pretty(value).expect("output types always serialize");
     println!("{}", json_escape_unsafe(&text));
 }
 
 /// Prints `value` as one line of JSON (for JSON-lines streams), unsafe characters escaped.
-pub fn print_json_line(value: &serde_json::Value) {
-    let text = serde_json::to_string(value).expect("JSON values always serialize");
+pub fn print_json_line(value: &impl serde::Serialize) {
+    let text = serde_json::to_string(value).expect("output types always serialize");
     println!("{}", json_escape_unsafe(&text));
 }
 

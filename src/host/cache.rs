@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
-use crate::fsutil::{self, PrivateDirError, open_private_file};
+use crate::fsutil::{self, CheckedFile, FileError, FileRules};
 
 type HmacSha256 = Hmac<Sha256>;
 
@@ -23,6 +23,8 @@ type HmacSha256 = Hmac<Sha256>;
 const TAG_LEN: usize = 32;
 /// Length of the per-user secret.
 const SECRET_LEN: usize = 32;
+/// The largest entry read (compiled code of the largest actors is far smaller).
+const MAX_ENTRY_LEN: u64 = 4 << 30;
 /// What the tag covers besides the bytes, so a tag cannot be moved between formats.
 const DOMAIN: &[u8] = b"wzt compile cache v1\0";
 
@@ -131,15 +133,14 @@ impl CompileCache {
     /// Reads and authenticates the entry for `name`.
     pub fn read(&self, name: &EntryName) -> Lookup {
         let path = self.path(name);
-        let mut file = match open_private_file(&path) {
-            Ok(Some(file)) => file,
+        let mut data = match CheckedFile::open_if_exists(&path, FileRules::own(MAX_ENTRY_LEN)) {
+            Ok(Some(file)) => match file.read_all() {
+                Ok(data) => data,
+                Err(e) => return Lookup::Rejected(format!("it cannot be read: {e}")),
+            },
             Ok(None) => return Lookup::Miss,
-            Err(why) => return Lookup::Rejected(why),
+            Err(e) => return Lookup::Rejected(format!("it is {}", e.problem())),
         };
-        let mut data = Vec::new();
-        if let Err(e) = file.read_to_end(&mut data) {
-            return Lookup::Rejected(format!("it cannot be read: {e}"));
-        }
         if data.len() < TAG_LEN {
             return Lookup::Rejected("it is too short to hold an authentication tag".into());
         }
@@ -178,13 +179,13 @@ pub struct EntryName<'a> {
 /// compile cache's error.
 fn ensure_private_dir(dir: &Path) -> Result<(), CacheError> {
     fsutil::ensure_private_dir(dir).map_err(|e| match e {
-        PrivateDirError::Unsafe(problem) => CacheError::UnsafeDir {
-            dir: dir.to_path_buf(),
-            problem,
-        },
-        PrivateDirError::Io(source) => CacheError::Io {
+        FileError::Io { source, .. } => CacheError::Io {
             path: dir.to_path_buf(),
             source,
+        },
+        unsafe_dir => CacheError::UnsafeDir {
+            dir: dir.to_path_buf(),
+            problem: unsafe_dir.problem(),
         },
     })
 }
@@ -211,19 +212,15 @@ fn load_or_create_secret(path: &Path) -> Result<[u8; SECRET_LEN], CacheError> {
         }
         Ok(secret)
     };
-    if let Some(file) = open_private_file(path).map_err(unsafe_secret)? {
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::MetadataExt;
-            let mode = file.metadata().map_err(io_err)?.mode();
-            if mode & 0o077 != 0 {
-                return Err(unsafe_secret(format!(
-                    "readable by other users (mode {:03o})",
-                    mode & 0o777
-                )));
-            }
-        }
-        return read(file);
+    let secret_rules = FileRules {
+        single_link: false,
+        ..FileRules::secret(4096)
+    };
+    match CheckedFile::open_if_exists(path, secret_rules) {
+        Ok(Some(file)) => return read(file.into_file()),
+        Ok(None) => {}
+        Err(FileError::Io { source, .. }) => return Err(io_err(source)),
+        Err(e) => return Err(unsafe_secret(e.problem())),
     }
     let dir = path.parent().unwrap_or(Path::new("."));
     let mut builder = fs::DirBuilder::new();
@@ -247,9 +244,10 @@ fn load_or_create_secret(path: &Path) -> Result<[u8; SECRET_LEN], CacheError> {
     match tmp.persist_noclobber(path) {
         Ok(_) => Ok(secret),
         Err(e) if e.error.kind() == io::ErrorKind::AlreadyExists => {
-            match open_private_file(path).map_err(unsafe_secret)? {
-                Some(file) => read(file),
-                None => Err(io_err(e.error)),
+            match CheckedFile::open_if_exists(path, secret_rules) {
+                Ok(Some(file)) => read(file.into_file()),
+                Ok(None) => Err(io_err(e.error)),
+                Err(e) => Err(unsafe_secret(e.problem())),
             }
         }
         Err(e) => Err(io_err(e.error)),

@@ -8,11 +8,11 @@
 //! its digest has been checked, through a private temporary file renamed into place. What comes
 //! out still goes through `verify::admit` before it is written anywhere or run.
 
-use std::io::{self, Read, Write};
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use super::reference::Digest;
-use crate::fsutil::{self, PrivateDirError};
+use crate::fsutil::{self, CheckedFile, FileError, FileRules};
 
 /// Why the blob cache cannot be used (pulls then go without it).
 #[derive(Debug, thiserror::Error)]
@@ -61,13 +61,13 @@ impl BlobCache {
                 dir.push(level);
             }
             fsutil::ensure_private_dir(&dir).map_err(|e| match e {
-                PrivateDirError::Unsafe(problem) => BlobCacheError::UnsafeDir {
-                    dir: dir.clone(),
-                    problem,
-                },
-                PrivateDirError::Io(source) => BlobCacheError::Io {
+                FileError::Io { source, .. } => BlobCacheError::Io {
                     path: dir.clone(),
                     source,
+                },
+                unsafe_dir => BlobCacheError::UnsafeDir {
+                    dir: dir.clone(),
+                    problem: unsafe_dir.problem(),
                 },
             })?;
         }
@@ -92,18 +92,20 @@ impl BlobCache {
     /// known, as for a manifest pinned by digest).
     pub fn get(&self, digest: &Digest, size: Option<u64>, max: u64) -> Cached {
         let path = self.path(digest);
-        let file = match fsutil::open_private_file(&path) {
-            Ok(Some(file)) => file,
+        let data = match CheckedFile::open_if_exists(&path, FileRules::own(max)) {
+            Ok(Some(file)) => match file.read_all() {
+                Ok(data) => data,
+                Err(FileError::TooLarge { .. }) => {
+                    return self.refuse(&path, "it is larger than any blob wzt reads".into());
+                }
+                Err(e) => return self.refuse(&path, format!("it cannot be read: {e}")),
+            },
             Ok(None) => return Cached::Miss,
-            Err(why) => return self.refuse(&path, why),
+            Err(FileError::TooLarge { .. }) => {
+                return self.refuse(&path, "it is larger than any blob wzt reads".into());
+            }
+            Err(e) => return self.refuse(&path, format!("it is {}", e.problem())),
         };
-        let mut data = Vec::new();
-        if let Err(e) = file.take(max + 1).read_to_end(&mut data) {
-            return self.refuse(&path, format!("it cannot be read: {e}"));
-        }
-        if data.len() as u64 > max {
-            return self.refuse(&path, "it is larger than any blob wzt reads".into());
-        }
         if Digest::of(&data) != *digest {
             return self.refuse(&path, "its content does not match its digest".into());
         }

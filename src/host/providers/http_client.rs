@@ -4,16 +4,98 @@
 
 use std::future::Future;
 use std::net::{IpAddr, SocketAddr};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
 
+use anyhow::{Context as _, bail};
 use bytes::Bytes;
+use clap::Args;
 use http_body_util::{BodyExt, Full};
 use wasmtime_wasi_http::{Error, RequestOptions, WasiBody, WasiHttpHooks};
 
-use super::{CapCall, Providers};
+use super::{CapCall, Linking, ProviderUnit, Providers};
+use crate::caps::Capability;
 use crate::host::HostEvent;
+use crate::host::preopen::Protected;
+use crate::host::state::ComponentState;
+
+/// The outgoing-HTTP flags of `wzt run` and `wzt dev`.
+#[derive(Debug, Clone, Args)]
+pub struct HttpClientArgs {
+    /// Allow outgoing HTTP to this host: api.example.com, *.example.com, host:port (repeatable).
+    #[arg(long = "allow-host", value_name = "PATTERN")]
+    pub allow_hosts: Vec<HostPattern>,
+    /// Answer outgoing HTTP from this TOML file of [[response]] entries (method, url with `*`,
+    /// status, headers, body) instead of the network; implies the mock HTTP client.
+    #[arg(long, value_name = "FILE")]
+    pub http_fixtures: Option<PathBuf>,
+}
+
+/// The checked outgoing-HTTP settings of a run.
+#[derive(Debug, Clone)]
+pub struct HttpClientSettings {
+    pub mode: HttpClientMode,
+}
+
+impl HttpClientArgs {
+    /// The settings for the mock client (`mock`) or the local one; refuses the other one's
+    /// flags and reads the fixtures file.
+    pub fn settings(&self, mock: bool) -> anyhow::Result<HttpClientSettings> {
+        let mode = if mock {
+            if !self.allow_hosts.is_empty() {
+                bail!(
+                    "--allow-host applies to the local HTTP client; the mock one never uses the network"
+                );
+            }
+            HttpClientMode::Mock {
+                fixtures: match &self.http_fixtures {
+                    Some(path) => load_fixtures(path)
+                        .with_context(|| format!("--http-fixtures {}", path.display()))?,
+                    None => Vec::new(),
+                },
+            }
+        } else {
+            if self.http_fixtures.is_some() {
+                bail!(
+                    "--http-fixtures applies to the mock HTTP client; drop --provider httpclient=local"
+                );
+            }
+            HttpClientMode::Local {
+                allow: self.allow_hosts.clone(),
+            }
+        };
+        Ok(HttpClientSettings { mode })
+    }
+}
+
+impl ProviderUnit for HttpClientSettings {
+    fn capability(&self) -> Capability {
+        Capability::HttpClient
+    }
+
+    fn writes(&self) -> Vec<PathBuf> {
+        Vec::new()
+    }
+
+    fn protects(&self) -> Vec<Protected> {
+        Vec::new()
+    }
+
+    /// `wasi:http/outgoing-handler` and the types; every request goes through
+    /// [`HttpClientHooks`].
+    fn link(&self, linking: &mut Linking<'_>) -> wasmtime::Result<()> {
+        type T = ComponentState;
+        super::wasi::link_http_types(linking)?;
+        linking.add("wasi:http/outgoing-handler@0.2.12", |l| {
+            use wasmtime_wasi_http::{WasiHttp, WasiHttpView};
+            wasmtime_wasi_http::p2::bindings::http::outgoing_handler::add_to_linker::<T, WasiHttp>(
+                l,
+                T::http,
+            )
+        })
+    }
+}
 
 /// An `--allow-host` pattern: `api.example.com`, `*.example.com`, either with `:port`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -283,6 +365,7 @@ fn glob(pattern: &str, text: &str) -> bool {
 }
 
 /// How outgoing requests are handled.
+#[derive(Debug, Clone)]
 pub enum HttpClientMode {
     /// Real requests, to allowed hosts only.
     Local { allow: Vec<HostPattern> },
@@ -293,6 +376,8 @@ pub enum HttpClientMode {
 /// The `WasiHttpHooks` of a store: decides what happens to each outgoing request.
 pub struct HttpClientHooks {
     pub providers: Arc<Providers>,
+    /// The invocation whose guest sends the requests (for traces).
+    pub invocation: Option<u64>,
 }
 
 type ResponseFuture = Box<
@@ -325,12 +410,14 @@ impl WasiHttpHooks for HttpClientHooks {
             .port_u16()
             .unwrap_or(if https { 443 } else { 80 });
         let started = Instant::now();
+        let invocation = self.invocation;
         let trace = move |result: String, denied: bool| {
             if providers.tracer.enabled() {
                 providers.tracer.record(
                     &providers.events,
                     CapCall {
                         actor: providers.actor.clone(),
+                        invocation,
                         call: "wasi:http/outgoing-handler.handle".into(),
                         args: format!("{method} {url}"),
                         result: result.clone(),

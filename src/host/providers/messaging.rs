@@ -4,14 +4,18 @@
 //! export. With `--lattice`, publishes and requests go over NATS, signed by this host
 //! ([`crate::lattice`]), and a request's reply is checked before the actor sees it.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use wasmtime::component::Linker;
+use anyhow::Context as _;
+use clap::Args;
 
-use super::{ProviderData, ProviderView, short};
+use super::{Linking, ProviderData, ProviderUnit, ProviderView, short};
+use crate::caps::Capability;
 use crate::host::HostEvent;
+use crate::host::preopen::Protected;
+use crate::host::state::ComponentState;
 
 pub(crate) mod bindings {
     wasmtime::component::bindgen!({
@@ -23,6 +27,63 @@ pub(crate) mod bindings {
 }
 
 use bindings::wasmcloud::messaging::{consumer, types::BrokerMessage};
+
+/// The messaging flags of `wzt run` and `wzt dev` (the lattice's are the lattice's own).
+#[derive(Debug, Clone, Args)]
+pub struct MessagingArgs {
+    /// Answer the actor's messaging requests from this TOML file of [[reply]] entries
+    /// (subject, with NATS `*` and `>` wildcards, and body).
+    #[arg(long, value_name = "FILE")]
+    pub msg_replies: Option<PathBuf>,
+}
+
+/// The checked messaging settings of a run.
+#[derive(Debug, Clone, Default)]
+pub struct MessagingSettings {
+    /// Canned replies to requests, without a lattice.
+    pub replies: Vec<Reply>,
+}
+
+impl MessagingArgs {
+    /// Reads the `--msg-replies` file.
+    pub fn settings(&self) -> anyhow::Result<MessagingSettings> {
+        Ok(MessagingSettings {
+            replies: match &self.msg_replies {
+                Some(path) => load_replies(path)
+                    .with_context(|| format!("--msg-replies {}", path.display()))?,
+                None => Vec::new(),
+            },
+        })
+    }
+}
+
+impl ProviderUnit for MessagingSettings {
+    fn capability(&self) -> Capability {
+        Capability::Messaging
+    }
+
+    fn writes(&self) -> Vec<PathBuf> {
+        Vec::new()
+    }
+
+    fn protects(&self) -> Vec<Protected> {
+        Vec::new()
+    }
+
+    /// `wasmcloud:messaging/types` and `consumer`; the host calls the `handler` export.
+    fn link(&self, linking: &mut Linking<'_>) -> wasmtime::Result<()> {
+        type T = ComponentState;
+        linking.add("wasmcloud:messaging/types@0.2.0", |l| {
+            bindings::wasmcloud::messaging::types::add_to_linker::<T, ProviderData>(
+                l,
+                T::providers,
+            )
+        })?;
+        linking.add("wasmcloud:messaging/consumer@0.2.0", |l| {
+            consumer::add_to_linker::<T, ProviderData>(l, T::providers)
+        })
+    }
+}
 
 /// A canned reply to `consumer.request`.
 #[derive(Debug, Clone, serde::Deserialize)]
@@ -113,6 +174,7 @@ impl ProviderView<'_> {
                 &p.events,
                 super::CapCall {
                     actor: p.actor.clone(),
+                    invocation: self.invocation,
                     call: call.to_string(),
                     args,
                     result,
@@ -257,16 +319,6 @@ impl consumer::Host for ProviderView<'_> {
 }
 
 impl bindings::wasmcloud::messaging::types::Host for ProviderView<'_> {}
-
-/// Links `wasmcloud:messaging/types` and `wasmcloud:messaging/consumer`.
-pub fn add_to_linker<T: Send + 'static>(
-    l: &mut Linker<T>,
-    view: fn(&mut T) -> ProviderView<'_>,
-) -> wasmtime::Result<()> {
-    bindings::wasmcloud::messaging::types::add_to_linker::<T, ProviderData>(l, view)?;
-    consumer::add_to_linker::<T, ProviderData>(l, view)?;
-    Ok(())
-}
 
 #[cfg(test)]
 mod tests {

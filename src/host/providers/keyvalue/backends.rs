@@ -250,12 +250,12 @@ impl SqliteKv {
         }
         builder.create(dir)?;
         check_private_dir(dir)?;
-        check_private_file(path)?;
+        check_private_file(path, true)?;
         // SQLite's journal files beside it must be ours too (a planted one would be reused).
         for suffix in ["-wal", "-shm", "-journal"] {
             let side = PathBuf::from(format!("{}{suffix}", path.display()));
             if std::fs::symlink_metadata(&side).is_ok() {
-                check_private_file(&side)?;
+                check_private_file(&side, false)?;
             }
         }
         let conn = rusqlite::Connection::open_with_flags(
@@ -442,85 +442,57 @@ impl KvBackend for SqliteKv {
 /// Refuses a store directory that another user owns or that group or others can write (they
 /// could plant the journal files SQLite reuses).
 fn check_private_dir(dir: &Path) -> anyhow::Result<()> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::MetadataExt;
-        let meta = std::fs::metadata(dir)?;
-        // SAFETY: geteuid has no preconditions.
-        let me = unsafe { libc::geteuid() };
-        if meta.uid() != me {
-            anyhow::bail!(
-                "the key-value store's directory {} is owned by another user (uid {}); keep the store in a directory of your own (--kv-path)",
-                dir.display(),
-                meta.uid()
-            );
-        }
-        if meta.mode() & 0o022 != 0 {
-            anyhow::bail!(
-                "the key-value store's directory {} is writable by other users (mode {:03o}); fix it with `chmod go-w {}`",
-                dir.display(),
-                meta.mode() & 0o777,
-                dir.display()
-            );
-        }
+    use crate::fsutil::{FileError, Owner, check_dir};
+    match check_dir(dir, Owner::Me, true) {
+        Ok(_) => Ok(()),
+        Err(e @ FileError::ForeignOwner { .. }) => anyhow::bail!(
+            "the key-value store's directory {} is {}; keep the store in a directory of your own (--kv-path)",
+            dir.display(),
+            e.problem()
+        ),
+        Err(e @ FileError::WritableByOthers { .. }) => anyhow::bail!(
+            "the key-value store's directory {} is {}; fix it with `chmod go-w {}`",
+            dir.display(),
+            e.problem(),
+            dir.display()
+        ),
+        Err(e) => Err(e.into()),
     }
-    Ok(())
 }
 
-/// Creates `path` 0600 if missing, without following a symlink, and checks it is a regular
-/// file owned by this user that nobody else can read or write.
-fn check_private_file(path: &Path) -> anyhow::Result<()> {
-    let mut options = std::fs::OpenOptions::new();
-    options.read(true).write(true).create(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options
-            .mode(0o600)
-            .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
-    }
-    let file = options.open(path).map_err(|e| {
-        #[cfg(unix)]
-        if e.raw_os_error() == Some(libc::ELOOP) {
-            return anyhow::anyhow!(
-                "{} is a symbolic link; wzt does not follow one for its key-value store",
-                path.display()
-            );
-        }
-        anyhow::Error::new(e)
-    })?;
-    let meta = file.metadata()?;
-    if !meta.is_file() {
-        anyhow::bail!("{} is not a regular file", path.display());
-    }
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::MetadataExt;
-        // SAFETY: geteuid has no preconditions.
-        let me = unsafe { libc::geteuid() };
-        if meta.uid() != me {
+/// Checks `path` is a regular file (creating it 0600 when `create`), not a symbolic link,
+/// owned by this user, with no other name, that nobody else can read or write.
+fn check_private_file(path: &Path, create: bool) -> anyhow::Result<()> {
+    use crate::fsutil::{CheckedFile, FileError, FileRules};
+    let rules = FileRules {
+        create: create.then_some(0o600),
+        ..FileRules::secret(u64::MAX)
+    };
+    match CheckedFile::open(path, rules) {
+        Ok(_) => Ok(()),
+        Err(FileError::Symlink { .. }) => anyhow::bail!(
+            "{} is a symbolic link; wzt does not follow one for its key-value store",
+            path.display()
+        ),
+        Err(e @ (FileError::ForeignOwner { .. } | FileError::HardLinked { .. })) => {
             anyhow::bail!(
-                "{} is owned by another user (uid {}); wzt keeps actor data only in files you own",
+                "{e}; wzt keeps actor data only in files {}",
+                if matches!(e, FileError::HardLinked { .. }) {
+                    "nobody else can reach"
+                } else {
+                    "you own"
+                }
+            )
+        }
+        Err(FileError::ReadableByOthers { mode, .. } | FileError::WritableByOthers { mode, .. }) => {
+            anyhow::bail!(
+                "{} is accessible to other users (mode {mode:03o}); fix it with `chmod 600 {}`",
                 path.display(),
-                meta.uid()
-            );
-        }
-        if meta.nlink() > 1 {
-            anyhow::bail!(
-                "{} has other hard links; wzt keeps actor data only in files nobody else can reach",
                 path.display()
-            );
+            )
         }
-        if meta.mode() & 0o077 != 0 {
-            anyhow::bail!(
-                "{} is accessible to other users (mode {:03o}); fix it with `chmod 600 {}`",
-                path.display(),
-                meta.mode() & 0o777,
-                path.display()
-            );
-        }
+        Err(e) => Err(e.into()),
     }
-    Ok(())
 }
 
 #[cfg(test)]

@@ -1,12 +1,15 @@
 //! The `keyvalue` provider: `wasi:keyvalue` store, atomics and batch over a shared backend.
 
-use wasmtime::component::{Linker, Resource};
+use wasmtime::component::Resource;
 
-use super::{ProviderData, ProviderView, Wt, short};
+use super::{Linking, ProviderData, ProviderView, Wt, short};
+use crate::host::state::ComponentState;
 
 pub mod backends;
+mod settings;
 
 pub use backends::{KvBackend, KvError, MemoryKv, SqliteKv, namespace_of, validate_namespace};
+pub use settings::{KvArgs, KvKind, KvSettings, KvStore};
 
 mod kv_bindings {
     wasmtime::component::bindgen!({
@@ -70,6 +73,7 @@ impl store::Host for ProviderView<'_> {
             ))));
         }
         let opened = p.traced(
+            self.invocation,
             "wasi:keyvalue/store.open",
             || format!("bucket {identifier:?}"),
             || blocking(|| p.kv.open(&identifier)),
@@ -94,6 +98,7 @@ impl store::HostBucket for ProviderView<'_> {
     ) -> Wt<Result<Option<Vec<u8>>, store::Error>> {
         let (bucket, p) = (self.bucket(&b)?, self.providers);
         let r = p.traced(
+            self.invocation,
             "wasi:keyvalue/store.get",
             || format!("{bucket}/{key}"),
             || blocking(|| p.kv.get(&bucket, &key)),
@@ -114,6 +119,7 @@ impl store::HostBucket for ProviderView<'_> {
     ) -> Wt<Result<(), store::Error>> {
         let (bucket, p) = (self.bucket(&b)?, self.providers);
         let r = p.traced(
+            self.invocation,
             "wasi:keyvalue/store.set",
             || format!("{bucket}/{key} = {}", short(&value)),
             || blocking(|| p.kv.set(&bucket, &key, &value)),
@@ -125,6 +131,7 @@ impl store::HostBucket for ProviderView<'_> {
     fn delete(&mut self, b: Resource<BucketHandle>, key: String) -> Wt<Result<(), store::Error>> {
         let (bucket, p) = (self.bucket(&b)?, self.providers);
         let r = p.traced(
+            self.invocation,
             "wasi:keyvalue/store.delete",
             || format!("{bucket}/{key}"),
             || blocking(|| p.kv.delete(&bucket, &key)),
@@ -136,6 +143,7 @@ impl store::HostBucket for ProviderView<'_> {
     fn exists(&mut self, b: Resource<BucketHandle>, key: String) -> Wt<Result<bool, store::Error>> {
         let (bucket, p) = (self.bucket(&b)?, self.providers);
         let r = p.traced(
+            self.invocation,
             "wasi:keyvalue/store.exists",
             || format!("{bucket}/{key}"),
             || blocking(|| p.kv.get(&bucket, &key).map(|v| v.is_some())),
@@ -151,6 +159,7 @@ impl store::HostBucket for ProviderView<'_> {
     ) -> Wt<Result<store::KeyResponse, store::Error>> {
         let (bucket, p) = (self.bucket(&b)?, self.providers);
         let r = p.traced(
+            self.invocation,
             "wasi:keyvalue/store.list-keys",
             || format!("{bucket} from {}", cursor.unwrap_or(0)),
             || blocking(|| p.kv.list_keys(&bucket, cursor.unwrap_or(0))),
@@ -176,6 +185,7 @@ impl atomics::Host for ProviderView<'_> {
     ) -> Wt<Result<u64, store::Error>> {
         let (bucket, p) = (self.bucket(&b)?, self.providers);
         let r = p.traced(
+            self.invocation,
             "wasi:keyvalue/atomics.increment",
             || format!("{bucket}/{key} by {delta}"),
             || blocking(|| p.kv.increment(&bucket, &key, delta)),
@@ -193,6 +203,7 @@ impl batch::Host for ProviderView<'_> {
     ) -> Wt<Result<Vec<Option<(String, Vec<u8>)>>, store::Error>> {
         let (bucket, p) = (self.bucket(&b)?, self.providers);
         let r = p.traced(
+            self.invocation,
             "wasi:keyvalue/batch.get-many",
             || format!("{bucket}: {} keys", keys.len()),
             || {
@@ -214,6 +225,7 @@ impl batch::Host for ProviderView<'_> {
     ) -> Wt<Result<(), store::Error>> {
         let (bucket, p) = (self.bucket(&b)?, self.providers);
         let r = p.traced(
+            self.invocation,
             "wasi:keyvalue/batch.set-many",
             || format!("{bucket}: {} keys", key_values.len()),
             || {
@@ -235,6 +247,7 @@ impl batch::Host for ProviderView<'_> {
     ) -> Wt<Result<(), store::Error>> {
         let (bucket, p) = (self.bucket(&b)?, self.providers);
         let r = p.traced(
+            self.invocation,
             "wasi:keyvalue/batch.delete-many",
             || format!("{bucket}: {} keys", keys.len()),
             || blocking(|| keys.iter().try_for_each(|k| p.kv.delete(&bucket, k))),
@@ -245,12 +258,15 @@ impl batch::Host for ProviderView<'_> {
 }
 
 /// Links `wasi:keyvalue/store`, `atomics` and `batch`.
-pub fn add_to_linker<T: 'static>(
-    l: &mut Linker<T>,
-    view: fn(&mut T) -> ProviderView<'_>,
-) -> wasmtime::Result<()> {
-    store::add_to_linker::<T, ProviderData>(l, view)?;
-    atomics::add_to_linker::<T, ProviderData>(l, view)?;
-    batch::add_to_linker::<T, ProviderData>(l, view)?;
-    Ok(())
+fn link(linking: &mut Linking<'_>) -> wasmtime::Result<()> {
+    type T = ComponentState;
+    linking.add("wasi:keyvalue/store@0.2.0-draft", |l| {
+        store::add_to_linker::<T, ProviderData>(l, T::providers)
+    })?;
+    linking.add("wasi:keyvalue/atomics@0.2.0-draft", |l| {
+        atomics::add_to_linker::<T, ProviderData>(l, T::providers)
+    })?;
+    linking.add("wasi:keyvalue/batch@0.2.0-draft", |l| {
+        batch::add_to_linker::<T, ProviderData>(l, T::providers)
+    })
 }
