@@ -569,12 +569,28 @@ _wzt() {
             return 0
             ;;
         wzt__subcmd__dev)
-            opts="-e -h -V --listen --env --dir --max-memory --timeout --max-concurrent --keep-resident --no-cache --mock-caps --provider --kv-path --kv-namespace --kv-quota --kv-seed --kv-dump --log-level --config --config-file --allow-host --http-fixtures --msg-replies --trace-caps --trace-file --debounce --json --keys-dir --no-color --passphrase-file --help --version"
+            opts="-i -s -e -h -V --issuer --subject --disable-keygen --generate-keys --listen --env --dir --max-memory --timeout --max-concurrent --keep-resident --no-cache --mock-caps --provider --kv-path --kv-namespace --kv-quota --kv-seed --kv-dump --log-level --config --config-file --allow-host --http-fixtures --msg-replies --trace-caps --trace-file --debounce --json --keys-dir --no-color --passphrase-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --issuer)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -i)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --subject)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -s)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --listen)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

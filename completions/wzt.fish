@@ -136,8 +136,8 @@ complete -c wzt -n "__fish_wzt_using_subcommand sign" -s t -l tag -d 'A tag (rep
 complete -c wzt -n "__fish_wzt_using_subcommand sign" -l call-alias -d 'Alias to call the actor by: lower-case letters, digits, \'_\' and \'/\'' -r
 complete -c wzt -n "__fish_wzt_using_subcommand sign" -s x -l expires -d 'When the claims expire: a duration from now (90m, 12h, 30d) or an RFC 3339 time' -r
 complete -c wzt -n "__fish_wzt_using_subcommand sign" -s b -l not-before -d 'When the claims become valid: a duration from now or an RFC 3339 time' -r
-complete -c wzt -n "__fish_wzt_using_subcommand sign" -s i -l issuer -d 'Issuer (account) key: a store key name, a seed file, or - for standard input' -r
-complete -c wzt -n "__fish_wzt_using_subcommand sign" -s s -l subject -d 'Subject (module) key: a store key name, a seed file, or - for standard input' -r
+complete -c wzt -n "__fish_wzt_using_subcommand sign" -s i -l issuer -d 'Issuer (account) key: a store key name, a seed file, or - for standard input [default: WZT_ISSUER_SEED or WASH_ISSUER_KEY, else the store key `account`, or the project\'s issuer]' -r
+complete -c wzt -n "__fish_wzt_using_subcommand sign" -s s -l subject -d 'Subject (module) key: a store key name, a seed file, or - for standard input [default: WZT_SUBJECT_SEED or WASH_SUBJECT_KEY, else the store key `<stem>_module`]' -r
 complete -c wzt -n "__fish_wzt_using_subcommand sign" -s o -l output -d 'Output file (one input only) [default: <stem>_s.wasm beside the input]' -r -F
 complete -c wzt -n "__fish_wzt_using_subcommand sign" -l out-dir -d 'Write outputs to this directory, as <stem>_s.wasm' -r -F
 complete -c wzt -n "__fish_wzt_using_subcommand sign" -l keys-dir -d 'The key store directory [default: $WZT_KEYS_DIR, else $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]' -r -F
@@ -297,6 +297,8 @@ complete -c wzt -n "__fish_wzt_using_subcommand run" -l json -d 'Print machine-r
 complete -c wzt -n "__fish_wzt_using_subcommand run" -l no-color -d 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)'
 complete -c wzt -n "__fish_wzt_using_subcommand run" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c wzt -n "__fish_wzt_using_subcommand run" -s V -l version -d 'Print version'
+complete -c wzt -n "__fish_wzt_using_subcommand dev" -s i -l issuer -d 'Issuer (account) key: a store key name, a seed file, or - for standard input [default: WZT_ISSUER_SEED or WASH_ISSUER_KEY, else the store key `account`, or the project\'s issuer]' -r
+complete -c wzt -n "__fish_wzt_using_subcommand dev" -s s -l subject -d 'Subject (module) key: a store key name, a seed file, or - for standard input [default: WZT_SUBJECT_SEED or WASH_SUBJECT_KEY, else the store key `<stem>_module`]' -r
 complete -c wzt -n "__fish_wzt_using_subcommand dev" -l listen -d 'Address to serve an HTTP actor on (also --addr)' -r
 complete -c wzt -n "__fish_wzt_using_subcommand dev" -s e -l env -d 'An environment variable for the actor, K=V (repeatable)' -r
 complete -c wzt -n "__fish_wzt_using_subcommand dev" -l dir -d 'Preopen a host directory for the guest, HOST[::GUEST] (needs the fs capability)' -r
@@ -320,6 +322,8 @@ complete -c wzt -n "__fish_wzt_using_subcommand dev" -l trace-file -d 'Write eve
 complete -c wzt -n "__fish_wzt_using_subcommand dev" -l debounce -d 'How long changes must settle before a rebuild starts' -r
 complete -c wzt -n "__fish_wzt_using_subcommand dev" -l keys-dir -d 'The key store directory [default: $WZT_KEYS_DIR, else $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]' -r -F
 complete -c wzt -n "__fish_wzt_using_subcommand dev" -l passphrase-file -d 'Read the passphrase of encrypted keys from FILE (one trailing newline is ignored) [default: WZT_KEY_PASSPHRASE, else ask on a terminal]' -r -F
+complete -c wzt -n "__fish_wzt_using_subcommand dev" -l disable-keygen -d 'Fail instead of generating a missing default key'
+complete -c wzt -n "__fish_wzt_using_subcommand dev" -l generate-keys -d 'Generate a missing default issuer key even unattended (CI set, or stdin not a terminal)'
 complete -c wzt -n "__fish_wzt_using_subcommand dev" -l no-cache -d 'Compile without reading or writing the compile cache ($XDG_CACHE_HOME/wzt)'
 complete -c wzt -n "__fish_wzt_using_subcommand dev" -l mock-caps -d 'Use mock providers: in-memory key-value (seed with --kv-seed, dump with --kv-dump), nothing persisted'
 complete -c wzt -n "__fish_wzt_using_subcommand dev" -l trace-caps -d 'Print every capability call on stderr: actor, interface.function, arguments, result, duration'
@@ -327,7 +331,7 @@ complete -c wzt -n "__fish_wzt_using_subcommand dev" -l json -d 'Print machine-r
 complete -c wzt -n "__fish_wzt_using_subcommand dev" -l no-color -d 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)'
 complete -c wzt -n "__fish_wzt_using_subcommand dev" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c wzt -n "__fish_wzt_using_subcommand dev" -s V -l version -d 'Print version'
-complete -c wzt -n "__fish_wzt_using_subcommand build" -s i -l issuer -d 'Issuer (account) key: a store key name, a seed file, or - for standard input [default: WZT_ISSUER_SEED or WASH_ISSUER_KEY, else the project\'s issuer key]' -r
+complete -c wzt -n "__fish_wzt_using_subcommand build" -s i -l issuer -d 'Issuer (account) key: a store key name, a seed file, or - for standard input [default: WZT_ISSUER_SEED or WASH_ISSUER_KEY, else the store key `account`, or the project\'s issuer]' -r
 complete -c wzt -n "__fish_wzt_using_subcommand build" -s s -l subject -d 'Subject (module) key: a store key name, a seed file, or - for standard input [default: WZT_SUBJECT_SEED or WASH_SUBJECT_KEY, else the store key `<stem>_module`]' -r
 complete -c wzt -n "__fish_wzt_using_subcommand build" -l keys-dir -d 'The key store directory [default: $WZT_KEYS_DIR, else $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]' -r -F
 complete -c wzt -n "__fish_wzt_using_subcommand build" -l passphrase-file -d 'Read the passphrase of encrypted keys from FILE (one trailing newline is ignored) [default: WZT_KEY_PASSPHRASE, else ask on a terminal]' -r -F
@@ -434,8 +438,8 @@ complete -c wzt -n "__fish_wzt_using_subcommand claims; and __fish_seen_subcomma
 complete -c wzt -n "__fish_wzt_using_subcommand claims; and __fish_seen_subcommand_from sign" -l call-alias -d 'Alias to call the actor by: lower-case letters, digits, \'_\' and \'/\'' -r
 complete -c wzt -n "__fish_wzt_using_subcommand claims; and __fish_seen_subcommand_from sign" -s x -l expires -d 'When the claims expire: a duration from now (90m, 12h, 30d) or an RFC 3339 time' -r
 complete -c wzt -n "__fish_wzt_using_subcommand claims; and __fish_seen_subcommand_from sign" -s b -l not-before -d 'When the claims become valid: a duration from now or an RFC 3339 time' -r
-complete -c wzt -n "__fish_wzt_using_subcommand claims; and __fish_seen_subcommand_from sign" -s i -l issuer -d 'Issuer (account) key: a store key name, a seed file, or - for standard input' -r
-complete -c wzt -n "__fish_wzt_using_subcommand claims; and __fish_seen_subcommand_from sign" -s s -l subject -d 'Subject (module) key: a store key name, a seed file, or - for standard input' -r
+complete -c wzt -n "__fish_wzt_using_subcommand claims; and __fish_seen_subcommand_from sign" -s i -l issuer -d 'Issuer (account) key: a store key name, a seed file, or - for standard input [default: WZT_ISSUER_SEED or WASH_ISSUER_KEY, else the store key `account`, or the project\'s issuer]' -r
+complete -c wzt -n "__fish_wzt_using_subcommand claims; and __fish_seen_subcommand_from sign" -s s -l subject -d 'Subject (module) key: a store key name, a seed file, or - for standard input [default: WZT_SUBJECT_SEED or WASH_SUBJECT_KEY, else the store key `<stem>_module`]' -r
 complete -c wzt -n "__fish_wzt_using_subcommand claims; and __fish_seen_subcommand_from sign" -s o -l output -d 'Output file (one input only) [default: <stem>_s.wasm beside the input]' -r -F
 complete -c wzt -n "__fish_wzt_using_subcommand claims; and __fish_seen_subcommand_from sign" -l out-dir -d 'Write outputs to this directory, as <stem>_s.wasm' -r -F
 complete -c wzt -n "__fish_wzt_using_subcommand claims; and __fish_seen_subcommand_from sign" -l keys-dir -d 'The key store directory [default: $WZT_KEYS_DIR, else $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]' -r -F

@@ -143,6 +143,19 @@ fn unsupported_header(member: &str) -> String {
 }
 
 impl TokenError {
+    /// Every code [`TokenError::code`] gives.
+    pub const CODES: [&'static str; 9] = [
+        "malformed_token",
+        "bad_header",
+        "unsupported_header",
+        "bad_algorithm",
+        "malformed_claims",
+        "invalid_issuer",
+        "issuer_not_account",
+        "subject_not_module",
+        "bad_signature",
+    ];
+
     pub fn code(&self) -> &'static str {
         match self {
             TokenError::Malformed(_) => "malformed_token",

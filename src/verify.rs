@@ -277,6 +277,32 @@ fn missing_required_cap(cap: &CapabilityId, signed: bool) -> String {
 }
 
 impl Failure {
+    /// The codes of failures other than token errors, in the order of the rules.
+    const OWN_CODES: [&'static str; 14] = [
+        "unsigned",
+        "duplicate_signature",
+        "nested_signature",
+        "hash_mismatch",
+        "not_yet_valid",
+        "expired",
+        "issued_in_future",
+        "untrusted_issuer",
+        "revoked",
+        "missing_required_cap",
+        "cap_not_allowed",
+        "too_old",
+        "no_expiry",
+        "missing_name_version",
+    ];
+
+    /// Every code a failure can carry: the one list that README and docs/design.md document
+    /// (a test compares them).
+    pub fn codes() -> Vec<&'static str> {
+        let mut codes = Self::OWN_CODES.to_vec();
+        codes.splice(3..3, TokenError::CODES);
+        codes
+    }
+
     pub fn code(&self) -> &'static str {
         match self {
             Failure::Unsigned => "unsigned",
@@ -568,6 +594,66 @@ mod tests {
 
     fn empty_module() -> Vec<u8> {
         b"\0asm\x01\0\0\0".to_vec()
+    }
+
+    /// Every variant's code is in [`Failure::codes`], and every listed code is some variant's.
+    #[test]
+    fn the_list_of_codes_is_every_code() {
+        use crate::claims::TokenError as T;
+        use crate::keys::KeyRole;
+        let cap = CapabilityId::Known(Capability::KeyValue);
+        let failures = [
+            Failure::Unsigned,
+            Failure::DuplicateSignature {
+                count: 2,
+                complete: true,
+            },
+            Failure::NestedSignature { offset: 0 },
+            Failure::Token(T::Malformed(String::new())),
+            Failure::Token(T::BadHeader(String::new())),
+            Failure::Token(T::UnsupportedHeader(String::new())),
+            Failure::Token(T::BadAlgorithm(String::new())),
+            Failure::Token(T::MalformedClaims(String::new())),
+            Failure::Token(T::InvalidIssuer(String::new())),
+            Failure::Token(T::IssuerNotAccount(KeyRole::Module)),
+            Failure::Token(T::SubjectNotModule(String::new())),
+            Failure::Token(T::BadSignature),
+            Failure::HashMismatch {
+                claimed: String::new(),
+                actual: String::new(),
+                revision: None,
+            },
+            Failure::NotYetValid {
+                not_before: 0,
+                now: 0,
+            },
+            Failure::Expired { expires: 0, now: 0 },
+            Failure::IssuedInFuture {
+                issued_at: 0,
+                now: 0,
+            },
+            Failure::UntrustedIssuer {
+                issuer: String::new(),
+            },
+            Failure::Revoked {
+                what: "jti",
+                value: String::new(),
+            },
+            Failure::MissingRequiredCap {
+                cap: cap.clone(),
+                signed: true,
+            },
+            Failure::CapNotAllowed(cap),
+            Failure::TooOld {
+                issued_at: 0,
+                max_age: 0,
+                now: 0,
+            },
+            Failure::NoExpiry,
+            Failure::MissingNameVersion("name"),
+        ];
+        let produced: Vec<&str> = failures.iter().map(Failure::code).collect();
+        assert_eq!(produced, Failure::codes());
     }
 
     #[test]

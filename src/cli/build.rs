@@ -5,12 +5,11 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
 use clap::Args;
-use serde_json::json;
 
+use super::keysource::KeyOpts;
 use super::output::{self, escape};
-use super::{Ctx, Outcome, keysource};
+use super::{Ctx, Outcome};
 use crate::caps::Grants;
-use crate::keys::KeyRole;
 use crate::policy::Policy;
 use crate::project::{BuildError, Profile, Project};
 use crate::sign::sign_file;
@@ -31,30 +30,30 @@ pub struct Opts {
     /// the templates builds in release mode already).
     #[arg(long)]
     release: bool,
-    /// Issuer (account) key: a store key name, a seed file, or - for standard input
-    /// [default: WZT_ISSUER_SEED or WASH_ISSUER_KEY, else the project's issuer key].
-    #[arg(long, short = 'i', value_name = "KEY")]
-    issuer: Option<String>,
-    /// Subject (module) key: a store key name, a seed file, or - for standard input
-    /// [default: WZT_SUBJECT_SEED or WASH_SUBJECT_KEY, else the store key `<stem>_module`].
-    #[arg(long, short = 's', value_name = "KEY")]
-    subject: Option<String>,
-    /// Fail instead of generating a missing default key.
-    #[arg(long, conflicts_with = "generate_keys")]
-    disable_keygen: bool,
-    /// Generate a missing default issuer key even unattended (CI set, or stdin not a terminal).
-    #[arg(long)]
-    generate_keys: bool,
+    #[command(flatten)]
+    keys: KeyOpts,
+}
+
+/// `wzt build --json` (field names are stable: README).
+#[derive(serde::Serialize)]
+struct BuiltJson<'a> {
+    artifact: &'a std::path::Path,
+    signed: &'a std::path::Path,
+    kind: crate::wasm::ArtifactKind,
+    module_hash: &'a str,
+    issuer: &'a str,
+    subject: &'a str,
+    name: Option<&'a str>,
+    ver: Option<&'a str>,
+    caps: &'a [String],
+    build_seconds: f64,
 }
 
 /// `wzt run --build`: the default build, reported on stderr in one line (stdout is the run's).
 pub fn build_for_run(ctx: &Ctx) -> anyhow::Result<Outcome> {
     let opts = Opts {
         release: false,
-        issuer: None,
-        subject: None,
-        disable_keygen: false,
-        generate_keys: false,
+        keys: KeyOpts::default(),
     };
     opts.build(ctx, true)
 }
@@ -83,17 +82,7 @@ impl Opts {
         }
         // Keys before the build: a missing key fails in a second, not after a long compile.
         let store = ctx.store()?;
-        let keygen = keysource::Keygen {
-            disabled: self.disable_keygen,
-            forced: self.generate_keys,
-        };
-        let issuer = keysource::issuer_key(
-            ctx,
-            &store,
-            self.issuer.as_deref(),
-            project.issuer(),
-            keygen,
-        )?;
+        let issuer = self.keys.issuer(ctx, &store, project.issuer())?;
         let spec = project.claims_spec(crate::time::now())?;
 
         let spinner = ((for_run || !ctx.json) && ctx.stderr_is_terminal).then(|| {
@@ -117,15 +106,7 @@ impl Opts {
         };
         let build_time = started.elapsed();
 
-        let subject = match keysource::explicit_subject(&store, self.subject.as_deref())? {
-            Some(key) => key,
-            None => keysource::default_key(
-                &store,
-                &project.subject_key_name()?,
-                KeyRole::Module,
-                self.disable_keygen,
-            )?,
-        };
+        let subject = self.keys.subject(&store, &project.subject_key_name()?)?;
         let signed_path = project.signed_artifact()?;
         let signed = sign_file(&artifact, &signed_path, &spec, &issuer, &subject)
             .with_context(|| format!("cannot sign {}", artifact.display()))?;
@@ -157,18 +138,18 @@ impl Opts {
                 build_time
             );
         } else if ctx.json {
-            output::print_json(&json!({
-                "artifact": artifact,
-                "signed": signed_path,
-                "kind": signed.kind,
-                "module_hash": admitted.module_hash(),
-                "issuer": claims.issuer,
-                "subject": claims.subject,
-                "name": claims.metadata.name,
-                "ver": claims.metadata.ver,
-                "caps": claims.caps(),
-                "build_seconds": build_time.as_secs_f64(),
-            }));
+            output::print_json(&BuiltJson {
+                artifact: &artifact,
+                signed: &signed_path,
+                kind: signed.kind,
+                module_hash: admitted.module_hash(),
+                issuer: &claims.issuer,
+                subject: &claims.subject,
+                name: claims.metadata.name.as_deref(),
+                ver: claims.metadata.ver.as_deref(),
+                caps: claims.caps(),
+                build_seconds: build_time.as_secs_f64(),
+            });
         } else {
             let caps: Vec<String> = claims
                 .grants()
@@ -176,10 +157,11 @@ impl Opts {
                 .map(|c| escape(c.display_name()))
                 .collect();
             println!(
-                "Built and signed {} ({}, {:.1?})",
+                "Built and signed {} ({}, {:.1?}): {}",
                 signed_path.display(),
                 signed.kind,
-                build_time
+                build_time,
+                output::claims_line(Some(claims))
             );
             println!(
                 "  name {}, version {}",

@@ -10,12 +10,12 @@ use clap::Args;
 use serde::Serialize;
 
 use super::host_args::{self, RunnerArgs};
+use super::keysource::KeyOpts;
 use super::output::{self, escape};
-use super::{Ctx, Outcome, keysource};
+use super::{Ctx, Outcome};
 use crate::devloop::{self, DevLoop};
 use crate::host::runner::{Runner, RunnerConfig};
 use crate::host::{self, BuildEvent, EntryPoint, HostEvent, LoadError};
-use crate::keys::KeyRole;
 use crate::project::Project;
 
 /// Build, sign and serve the project in this directory, and reload it when its sources change.
@@ -32,6 +32,8 @@ pub struct Opts {
     /// The project directory (or one inside it) [default: the current directory].
     #[arg(value_name = "DIR")]
     dir: Option<std::path::PathBuf>,
+    #[command(flatten)]
+    keys: KeyOpts,
     #[command(flatten)]
     runner: RunnerArgs,
     /// How long changes must settle before a rebuild starts.
@@ -66,9 +68,8 @@ impl Opts {
             )
         })?;
         let store = ctx.store()?;
-        let issuer = keysource::default_key(&store, project.issuer(), KeyRole::Account, false)?;
-        let subject =
-            keysource::default_key(&store, &project.subject_key_name()?, KeyRole::Module, false)?;
+        let issuer = self.keys.dev_issuer(ctx, &store, project.issuer())?;
+        let subject = self.keys.subject(&store, &project.subject_key_name()?)?;
         let name = project.file.actor.name.clone();
         let providers = self.runner.providers.settings()?;
         // `--dir` passes the preopen checks here; whether the actor may have it (`fs`) is

@@ -5,6 +5,7 @@ use std::io::Read;
 use std::path::Path;
 
 use anyhow::{Context as _, bail};
+use clap::Args;
 
 use super::Ctx;
 use crate::keys::{self, Key, KeyRole, KeyStore};
@@ -104,6 +105,74 @@ fn seed_from_env(names: &[&'static str]) -> Option<(&'static str, String)> {
 /// Whether wzt runs unattended: `CI` set (as every CI service does) or stdin not a terminal.
 fn unattended(ctx: &Ctx) -> bool {
     std::env::var_os("CI").is_some_and(|v| !v.is_empty()) || !ctx.stdin_is_terminal
+}
+
+/// The key flags of `wzt sign`, `wzt build` and `wzt dev`: which keys sign, and whether a
+/// missing default key may be made.
+#[derive(Debug, Clone, Default, Args)]
+#[command(next_help_heading = "Keys")]
+pub struct KeyOpts {
+    /// Issuer (account) key: a store key name, a seed file, or - for standard input
+    /// [default: WZT_ISSUER_SEED or WASH_ISSUER_KEY, else the store key `account`, or the
+    /// project's issuer].
+    #[arg(long, short = 'i', value_name = "KEY")]
+    pub issuer: Option<String>,
+    /// Subject (module) key: a store key name, a seed file, or - for standard input
+    /// [default: WZT_SUBJECT_SEED or WASH_SUBJECT_KEY, else the store key `<stem>_module`].
+    #[arg(long, short = 's', value_name = "KEY")]
+    pub subject: Option<String>,
+    /// Fail instead of generating a missing default key.
+    #[arg(long, conflicts_with = "generate_keys")]
+    pub disable_keygen: bool,
+    /// Generate a missing default issuer key even unattended (CI set, or stdin not a terminal).
+    #[arg(long)]
+    pub generate_keys: bool,
+}
+
+impl KeyOpts {
+    /// When keys may be generated.
+    pub fn keygen(&self) -> Keygen {
+        Keygen {
+            disabled: self.disable_keygen,
+            forced: self.generate_keys,
+        }
+    }
+
+    /// The issuer key: `--issuer`, else a seed in the environment, else the store key
+    /// `default_name` (see [`issuer_key`]).
+    pub fn issuer(&self, ctx: &Ctx, store: &KeyStore, default_name: &str) -> anyhow::Result<Key> {
+        issuer_key(
+            ctx,
+            store,
+            self.issuer.as_deref(),
+            default_name,
+            self.keygen(),
+        )
+    }
+
+    /// As [`KeyOpts::issuer`], but a missing default key is made even unattended (unless
+    /// `--disable-keygen`): `wzt dev`, whose signed artifact never leaves the machine.
+    pub fn dev_issuer(
+        &self,
+        ctx: &Ctx,
+        store: &KeyStore,
+        default_name: &str,
+    ) -> anyhow::Result<Key> {
+        let keygen = Keygen {
+            disabled: self.disable_keygen,
+            forced: !self.disable_keygen,
+        };
+        issuer_key(ctx, store, self.issuer.as_deref(), default_name, keygen)
+    }
+
+    /// The subject key: `--subject`, else a seed in the environment, else the store key
+    /// `default_name` (generated unless `--disable-keygen`).
+    pub fn subject(&self, store: &KeyStore, default_name: &str) -> anyhow::Result<Key> {
+        match explicit_subject(store, self.subject.as_deref())? {
+            Some(key) => Ok(key),
+            None => default_key(store, default_name, KeyRole::Module, self.disable_keygen),
+        }
+    }
 }
 
 /// When a missing default key may be generated.

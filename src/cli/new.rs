@@ -4,7 +4,6 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, bail};
 use clap::Args;
-use serde_json::json;
 
 use super::{Ctx, Outcome, output};
 use crate::project::{self, TEMPLATES};
@@ -104,11 +103,11 @@ impl Opts {
             .with_context(|| format!("cannot write {}", path.display()))?;
         }
         if ctx.json {
-            output::print_json(&json!({
-                "path": dir,
-                "name": name,
-                "template": template.name,
-            }));
+            output::print_json(&CreatedJson {
+                path: &dir,
+                name: &name,
+                template: template.name,
+            });
         } else {
             println!(
                 "Created {} from the {} template: {}",
@@ -122,15 +121,32 @@ impl Opts {
     }
 }
 
+/// `wzt new --json`.
+#[derive(serde::Serialize)]
+struct CreatedJson<'a> {
+    path: &'a std::path::Path,
+    name: &'a str,
+    template: &'a str,
+}
+
+/// One template of `wzt new --list --json`.
+#[derive(serde::Serialize)]
+struct TemplateJson {
+    name: &'static str,
+    description: &'static str,
+}
+
 /// `wzt new --list`: one line per template.
 fn list(ctx: &Ctx) -> anyhow::Result<Outcome> {
     if ctx.json {
-        output::print_json(&serde_json::Value::Array(
-            TEMPLATES
-                .iter()
-                .map(|t| json!({ "name": t.name, "description": t.description }))
-                .collect(),
-        ));
+        let templates: Vec<TemplateJson> = TEMPLATES
+            .iter()
+            .map(|t| TemplateJson {
+                name: t.name,
+                description: t.description,
+            })
+            .collect();
+        output::print_json(&templates);
     } else {
         for t in TEMPLATES {
             println!("{:<11} {}", t.name, t.description);

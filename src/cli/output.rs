@@ -69,6 +69,24 @@ fn json_escape_unsafe(json: &str) -> String {
     out
 }
 
+/// One line saying whose actor this is: `NAME VERSION, issuer A…`, or, for an unsigned one,
+/// `unsigned, allowed by the policy`; what came from the artifact is escaped.
+pub fn claims_line(claims: Option<&crate::claims::Claims>) -> String {
+    match claims {
+        Some(c) => format!(
+            "{}{}, issuer {}",
+            escape(c.metadata.name.as_deref().unwrap_or("unnamed")),
+            c.metadata
+                .ver
+                .as_deref()
+                .map(|v| format!(" {}", escape(v)))
+                .unwrap_or_default(),
+            escape(&c.issuer)
+        ),
+        None => "unsigned, allowed by the policy".to_string(),
+    }
+}
+
 /// Why an actor was refused, on stderr: `heading` (e.g. `refusing to run x.wasm:`), then each
 /// failure as `  [code] message` (messages escape the outside text they carry).
 pub fn print_failures(heading: &str, failures: &[crate::verify::Failure]) {

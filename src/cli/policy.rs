@@ -4,7 +4,6 @@ use std::path::PathBuf;
 
 use anyhow::{Context as _, bail};
 use clap::{Args, Subcommand};
-use serde_json::json;
 
 use super::{Ctx, Outcome, output};
 use crate::policy::POLICY_TEMPLATE;
@@ -32,6 +31,12 @@ struct InitOpts {
     force: bool,
 }
 
+/// `wzt policy init --json`.
+#[derive(serde::Serialize)]
+struct WrittenJson<'a> {
+    path: &'a std::path::Path,
+}
+
 impl Opts {
     pub fn run(self, ctx: &Ctx) -> anyhow::Result<Outcome> {
         let PolicyCommand::Init(o) = self.command;
@@ -50,7 +55,7 @@ impl Opts {
         })
         .with_context(|| format!("cannot write {}", o.path.display()))?;
         if ctx.json {
-            output::print_json(&json!({ "path": o.path }));
+            output::print_json(&WrittenJson { path: &o.path });
         } else {
             println!("Wrote {}", o.path.display());
         }

@@ -1,11 +1,10 @@
 //! `wzt pull`: fetch an actor from an OCI registry, verify it, and only then write it.
 
 use std::io::Write as _;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, bail};
 use clap::Args;
-use serde_json::json;
 
 use super::output::{self, escape};
 use super::policy_args::PolicyOpts;
@@ -14,6 +13,24 @@ use super::{Ctx, Outcome};
 use crate::caps::Grants;
 use crate::registry::{LayerSource, PullError};
 use crate::verify::Rejection;
+
+/// `wzt pull --json` (field names are stable: README).
+#[derive(serde::Serialize)]
+struct PulledJson<'a> {
+    #[serde(rename = "ref")]
+    reference: &'a str,
+    digest: &'a crate::registry::Digest,
+    file: &'a Path,
+    size: u64,
+    layer_digest: &'a crate::registry::Digest,
+    cached: bool,
+    kind: crate::wasm::ArtifactKind,
+    module_hash: &'a str,
+    issuer: Option<&'a str>,
+    subject: Option<&'a str>,
+    name: Option<&'a str>,
+    ver: Option<&'a str>,
+}
 
 /// Fetch an actor from an OCI registry, verify it, then write it.
 ///
@@ -102,34 +119,22 @@ impl Opts {
 
         let claims = admitted.claims();
         if ctx.json {
-            output::print_json(&json!({
-                "ref": pulled.info.reference,
-                "digest": pulled.info.manifest_digest,
-                "file": output_path,
-                "size": pulled.info.layer_size,
-                "layer_digest": pulled.info.layer_digest,
-                "cached": pulled.info.layer_source == LayerSource::Cache,
-                "kind": admitted.kind(),
-                "module_hash": admitted.module_hash(),
-                "issuer": claims.map(|c| &c.issuer),
-                "subject": claims.map(|c| &c.subject),
-                "name": claims.and_then(|c| c.metadata.name.as_deref()),
-                "ver": claims.and_then(|c| c.metadata.ver.as_deref()),
-            }));
+            output::print_json(&PulledJson {
+                reference: &pulled.info.reference,
+                digest: &pulled.info.manifest_digest,
+                file: &output_path,
+                size: pulled.info.layer_size,
+                layer_digest: &pulled.info.layer_digest,
+                cached: pulled.info.layer_source == LayerSource::Cache,
+                kind: admitted.kind(),
+                module_hash: admitted.module_hash(),
+                issuer: claims.map(|c| c.issuer.as_str()),
+                subject: claims.map(|c| c.subject.as_str()),
+                name: claims.and_then(|c| c.metadata.name.as_deref()),
+                ver: claims.and_then(|c| c.metadata.ver.as_deref()),
+            });
         } else {
-            let what = match claims {
-                Some(c) => format!(
-                    "{}{}, issuer {}",
-                    escape(c.metadata.name.as_deref().unwrap_or("unnamed")),
-                    c.metadata
-                        .ver
-                        .as_deref()
-                        .map(|v| format!(" {}", escape(v)))
-                        .unwrap_or_default(),
-                    c.issuer
-                ),
-                None => "unsigned, allowed by the policy".to_string(),
-            };
+            let what = output::claims_line(claims);
             println!(
                 "pulled {} ({what}; {}, {}) to {}",
                 escape(&pulled.info.pinned),

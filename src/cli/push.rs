@@ -4,7 +4,6 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, bail};
 use clap::Args;
-use serde_json::json;
 
 use super::output::{self, escape};
 use super::policy_args::PolicyOpts;
@@ -14,6 +13,18 @@ use crate::caps::Grants;
 use crate::project::Project;
 use crate::registry::Layer;
 use crate::verify::{Admitted, Rejection, admit};
+
+/// `wzt push --json` (field names are stable: README).
+#[derive(serde::Serialize)]
+struct PushedJson<'a> {
+    #[serde(rename = "ref")]
+    reference: &'a str,
+    digest: &'a crate::registry::Digest,
+    size: u64,
+    layer_digest: &'a crate::registry::Digest,
+    manifest_size: u64,
+    blobs_reused: usize,
+}
 
 /// Verify an actor, then push it to an OCI registry.
 ///
@@ -95,14 +106,14 @@ impl Opts {
             Err(e) => return Err(registry_args::registry_error(e)),
         };
         if ctx.json {
-            output::print_json(&json!({
-                "ref": pushed.reference,
-                "digest": pushed.manifest_digest,
-                "size": pushed.layer_size,
-                "layer_digest": pushed.layer_digest,
-                "manifest_size": pushed.manifest_size,
-                "blobs_reused": pushed.blobs_reused,
-            }));
+            output::print_json(&PushedJson {
+                reference: &pushed.reference,
+                digest: &pushed.manifest_digest,
+                size: pushed.layer_size,
+                layer_digest: &pushed.layer_digest,
+                manifest_size: pushed.manifest_size,
+                blobs_reused: pushed.blobs_reused,
+            });
         } else {
             let claims = admitted.claims();
             let name = claims

@@ -3,10 +3,9 @@
 use std::path::{Path, PathBuf};
 
 use clap::Args;
-use serde_json::json;
 
 use super::artifact::examine_source;
-use super::output::{self, escape};
+use super::output;
 use super::policy_args::PolicyOpts;
 use super::registry_args::{FetchFailure, RegistryOpts};
 use super::{Ctx, Outcome};
@@ -70,12 +69,12 @@ impl Opts {
                     let message = format!("{e:#}");
                     if ctx.json {
                         let code = e.downcast_ref::<WasmError>().map(WasmError::code);
-                        results.push(json!({
-                            "file": path,
-                            "ok": false,
-                            "error": message,
-                            "error_code": code,
-                        }));
+                        results.push(ResultJson::Unreadable {
+                            file: path,
+                            ok: false,
+                            error: message,
+                            error_code: code,
+                        });
                     } else {
                         eprintln!("error: {}", escape_lines(&message, "  "));
                     }
@@ -83,7 +82,7 @@ impl Opts {
             }
         }
         if ctx.json {
-            output::print_json(&serde_json::Value::Array(results));
+            output::print_json(&results);
         }
         Ok(outcome)
     }
@@ -91,19 +90,7 @@ impl Opts {
 
 fn print_human(ctx: &Ctx, path: &Path, examined: &Examined, failures: &[Failure]) {
     if failures.is_empty() {
-        let what = match examined.claims() {
-            Some(c) => format!(
-                "{}{}, issuer {}",
-                escape(c.metadata.name.as_deref().unwrap_or("unnamed")),
-                c.metadata
-                    .ver
-                    .as_deref()
-                    .map(|v| format!(" {}", escape(v)))
-                    .unwrap_or_default(),
-                escape(&c.issuer)
-            ),
-            None => "unsigned, allowed by the policy".to_string(),
-        };
+        let what = output::claims_line(examined.claims());
         println!(
             "{} {} ({what})",
             output::paint(ctx, "PASS", true),
@@ -117,20 +104,53 @@ fn print_human(ctx: &Ctx, path: &Path, examined: &Examined, failures: &[Failure]
     }
 }
 
-fn result_json(path: &Path, examined: &Examined, failures: &[Failure]) -> serde_json::Value {
+/// One file of `wzt verify --json` (field names are stable: README): a verdict, or why the file
+/// could not be judged.
+#[derive(serde::Serialize)]
+#[serde(untagged)]
+enum ResultJson<'a> {
+    Judged {
+        file: &'a Path,
+        ok: bool,
+        signed: bool,
+        kind: crate::wasm::ArtifactKind,
+        module_hash: Option<String>,
+        issuer: Option<String>,
+        subject: Option<String>,
+        jti: Option<String>,
+        failures: Vec<FailureJson>,
+    },
+    Unreadable {
+        file: &'a Path,
+        ok: bool,
+        error: String,
+        error_code: Option<&'static str>,
+    },
+}
+
+#[derive(serde::Serialize)]
+struct FailureJson {
+    code: &'static str,
+    message: String,
+}
+
+fn result_json<'a>(path: &'a Path, examined: &Examined, failures: &[Failure]) -> ResultJson<'a> {
     let claims = examined.claims();
-    json!({
-        "file": path,
-        "ok": failures.is_empty(),
-        "signed": examined.is_signed(),
-        "kind": examined.kind(),
-        "module_hash": examined.module_hash(),
-        "issuer": claims.map(|c| &c.issuer),
-        "subject": claims.map(|c| &c.subject),
-        "jti": claims.map(|c| &c.id),
-        "failures": failures
+    ResultJson::Judged {
+        file: path,
+        ok: failures.is_empty(),
+        signed: examined.is_signed(),
+        kind: examined.kind(),
+        module_hash: examined.module_hash().map(str::to_string),
+        issuer: claims.map(|c| c.issuer.clone()),
+        subject: claims.map(|c| c.subject.clone()),
+        jti: claims.map(|c| c.id.clone()),
+        failures: failures
             .iter()
-            .map(|f| json!({ "code": f.code(), "message": f.to_string() }))
-            .collect::<Vec<_>>(),
-    })
+            .map(|f| FailureJson {
+                code: f.code(),
+                message: f.to_string(),
+            })
+            .collect(),
+    }
 }

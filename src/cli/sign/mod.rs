@@ -4,13 +4,15 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, bail};
 use clap::Args;
-use serde_json::json;
 
-use super::output::{self, escape};
-use super::{Ctx, Outcome, keysource};
+use super::keysource::{self, KeyOpts};
+use super::output;
+use super::{Ctx, Outcome};
 use crate::keys::{self, Key, KeyRole, KeyStore};
 use crate::project::Project;
 use crate::sign::{ClaimsSpec, Grant, Signed, sign_file};
+
+mod report;
 
 /// Sign modules or components: embed claims signed by an account key.
 ///
@@ -53,18 +55,8 @@ pub struct Opts {
     /// When the claims become valid: a duration from now or an RFC 3339 time.
     #[arg(long, short = 'b', value_name = "WHEN")]
     not_before: Option<String>,
-    /// Issuer (account) key: a store key name, a seed file, or - for standard input.
-    #[arg(long, short = 'i', value_name = "KEY")]
-    issuer: Option<String>,
-    /// Subject (module) key: a store key name, a seed file, or - for standard input.
-    #[arg(long, short = 's', value_name = "KEY")]
-    subject: Option<String>,
-    /// Fail instead of generating a missing default key.
-    #[arg(long, conflicts_with = "generate_keys")]
-    disable_keygen: bool,
-    /// Generate a missing default issuer key even unattended (CI set, or stdin not a terminal).
-    #[arg(long)]
-    generate_keys: bool,
+    #[command(flatten)]
+    keys: KeyOpts,
     /// Output file (one input only) [default: <stem>_s.wasm beside the input].
     #[arg(long, short = 'o', value_name = "FILE", conflicts_with_all = ["out_dir", "in_place"])]
     output: Option<PathBuf>,
@@ -104,11 +96,11 @@ impl Opts {
         if self.output.is_some() && self.files.len() > 1 {
             bail!("-o/--output takes one input; use --out-dir for several");
         }
-        if self.issuer.as_deref() == Some("-") && self.subject.as_deref() == Some("-") {
+        if self.keys.issuer.as_deref() == Some("-") && self.keys.subject.as_deref() == Some("-") {
             bail!("--issuer and --subject cannot both read standard input");
         }
         if let Some(output) = &self.output {
-            check_output_name(ctx, output)?;
+            report::check_output_name(ctx, output)?;
         }
         let store = ctx.store()?;
         let spec = self.claims_spec(now, project_spec)?;
@@ -117,19 +109,13 @@ impl Opts {
         let checked: Vec<(PathBuf, anyhow::Result<()>)> = self
             .files
             .iter()
-            .map(|input| (input.clone(), check_input(input)))
+            .map(|input| (input.clone(), report::check_input(input)))
             .collect();
         let any_good = checked.iter().any(|(_, c)| c.is_ok());
         let (issuer, explicit_subject) = if any_good {
             (
-                Some(keysource::issuer_key(
-                    ctx,
-                    &store,
-                    self.issuer.as_deref(),
-                    &default_issuer,
-                    self.keygen(),
-                )?),
-                keysource::explicit_subject(&store, self.subject.as_deref())?,
+                Some(self.keys.issuer(ctx, &store, &default_issuer)?),
+                keysource::explicit_subject(&store, self.keys.subject.as_deref())?,
             )
         } else {
             (None, None)
@@ -165,11 +151,11 @@ impl Opts {
             let report = match result {
                 Ok((output, signed)) => {
                     if let Some(bar) = &progress {
-                        bar.suspend(|| print_human(ctx, input, &output, &signed));
+                        bar.suspend(|| report::print_human(ctx, input, &output, &signed));
                     } else {
-                        print_human(ctx, input, &output, &signed);
+                        report::print_human(ctx, input, &output, &signed);
                     }
-                    signed_json(input, &output, &signed)
+                    report::signed_json(input, &output, &signed)
                 }
                 Err(e) => {
                     outcome = Outcome::InputError;
@@ -183,7 +169,11 @@ impl Opts {
                         Some(bar) => bar.suspend(|| eprintln!("{line}")),
                         None => eprintln!("{line}"),
                     }
-                    json!({ "input": input, "ok": false, "error": message })
+                    report::SignJson::Failed {
+                        input,
+                        ok: false,
+                        error: message,
+                    }
                 }
             };
             results.push(report);
@@ -195,7 +185,7 @@ impl Opts {
             bar.finish_and_clear();
         }
         if ctx.json {
-            output::print_json(&serde_json::Value::Array(results));
+            output::print_json(&results);
         }
         Ok(outcome)
     }
@@ -241,14 +231,6 @@ impl Opts {
         Ok(spec)
     }
 
-    /// When keys may be generated.
-    fn keygen(&self) -> keysource::Keygen {
-        keysource::Keygen {
-            disabled: self.disable_keygen,
-            forced: self.generate_keys,
-        }
-    }
-
     fn sign_one(
         &self,
         store: &KeyStore,
@@ -267,8 +249,12 @@ impl Opts {
             Some(k) => k,
             None => {
                 let name = keys::module_key_name(stem);
-                generated =
-                    keysource::default_key(store, &name, KeyRole::Module, self.keygen().disabled)?;
+                generated = keysource::default_key(
+                    store,
+                    &name,
+                    KeyRole::Module,
+                    self.keys.disable_keygen,
+                )?;
                 &generated
             }
         };
@@ -292,7 +278,7 @@ impl Opts {
                 None => input.with_file_name(file),
             }
         };
-        if same_file(input, &output) {
+        if report::same_file(input, &output) {
             bail!(
                 "the output {} is the input; pass --in-place to replace the input",
                 output.display()
@@ -300,113 +286,4 @@ impl Opts {
         }
         Ok(output)
     }
-}
-
-/// Refuses an input that is missing or not WebAssembly, before any key or file is made.
-fn check_input(input: &Path) -> anyhow::Result<()> {
-    if !input.is_file() {
-        bail!("no such file");
-    }
-    let file = std::fs::File::open(input).context("cannot open it")?;
-    let len = file.metadata()?.len();
-    crate::verify::examine(&mut std::io::BufReader::new(file), len)?;
-    Ok(())
-}
-
-/// `-o` names a wasm file: one not ending in `.wasm` (a wash user's `-o json`) is confirmed on
-/// a terminal and refused otherwise.
-fn check_output_name(ctx: &Ctx, output: &Path) -> anyhow::Result<()> {
-    let is_wasm = output
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("wasm"));
-    if is_wasm {
-        return Ok(());
-    }
-    let shown = crate::text::escape(&output.display().to_string());
-    if ctx.stdin_is_terminal && ctx.stderr_is_terminal && !ctx.json {
-        let prompt = format!(
-            "-o {shown} does not end in .wasm (-o names the signed file; --json is the output format flag). Write the signed wasm to {shown}?"
-        );
-        if output::confirm(&prompt)? {
-            return Ok(());
-        }
-        bail!("not signed: the output name was declined");
-    }
-    bail!(
-        "-o {shown}: the output file does not end in .wasm. -o names the signed wasm file (for JSON output use --json); name a .wasm file, or confirm it on a terminal"
-    )
-}
-
-fn same_file(a: &Path, b: &Path) -> bool {
-    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
-        (Ok(a), Ok(b)) => a == b,
-        _ => false,
-    }
-}
-
-fn print_human(ctx: &Ctx, input: &Path, output: &Path, signed: &Signed) {
-    if ctx.json {
-        return;
-    }
-    let caps: Vec<String> = signed
-        .claims
-        .grants()
-        .iter()
-        .map(|c| escape(c.display_name()))
-        .collect();
-    println!(
-        "Signed {} ({}) -> {}",
-        input.display(),
-        signed.kind,
-        output.display()
-    );
-    println!(
-        "  name {}, issuer {}, subject {}",
-        escape(signed.claims.metadata.name.as_deref().unwrap_or("-")),
-        signed.claims.issuer,
-        signed.claims.subject
-    );
-    println!(
-        "  capabilities: {}",
-        if caps.is_empty() {
-            "none".to_string()
-        } else {
-            caps.join(", ")
-        }
-    );
-    if signed.replaced_signatures > 0 {
-        println!(
-            "  replaced {} earlier signature section{}",
-            signed.replaced_signatures,
-            if signed.replaced_signatures == 1 {
-                ""
-            } else {
-                "s"
-            }
-        );
-    }
-}
-
-fn signed_json(input: &Path, output: &Path, signed: &Signed) -> serde_json::Value {
-    let c = &signed.claims;
-    json!({
-        "input": input,
-        "ok": true,
-        "output": output,
-        "kind": signed.kind,
-        "module_hash": c.metadata.module_hash,
-        "issuer": c.issuer,
-        "subject": c.subject,
-        "jti": c.id,
-        "name": c.metadata.name,
-        "ver": c.metadata.ver,
-        "rev": c.metadata.rev,
-        "tags": c.metadata.tags.clone().unwrap_or_default(),
-        "caps": c.caps(),
-        "call_alias": c.metadata.call_alias,
-        "issued_at": c.issued_at,
-        "expires": c.expires,
-        "not_before": c.not_before,
-        "replaced_signatures": signed.replaced_signatures,
-    })
 }

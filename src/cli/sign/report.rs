@@ -1,0 +1,154 @@
+//! What `wzt sign` checks before signing, and how it reports each file.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, bail};
+use serde::Serialize;
+
+use super::super::Ctx;
+use super::super::output::{self, escape};
+use crate::sign::Signed;
+
+/// Refuses an input that is missing or not WebAssembly, before any key or file is made.
+pub(super) fn check_input(input: &Path) -> anyhow::Result<()> {
+    if !input.is_file() {
+        bail!("no such file");
+    }
+    let file = std::fs::File::open(input).context("cannot open it")?;
+    let len = file.metadata()?.len();
+    crate::verify::examine(&mut std::io::BufReader::new(file), len)?;
+    Ok(())
+}
+
+/// `-o` names a wasm file: one not ending in `.wasm` (a wash user's `-o json`) is confirmed on
+/// a terminal and refused otherwise.
+pub(super) fn check_output_name(ctx: &Ctx, output: &Path) -> anyhow::Result<()> {
+    let is_wasm = output
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("wasm"));
+    if is_wasm {
+        return Ok(());
+    }
+    let shown = crate::text::escape(&output.display().to_string());
+    if ctx.stdin_is_terminal && ctx.stderr_is_terminal && !ctx.json {
+        let prompt = format!(
+            "-o {shown} does not end in .wasm (-o names the signed file; --json is the output format flag). Write the signed wasm to {shown}?"
+        );
+        if output::confirm(&prompt)? {
+            return Ok(());
+        }
+        bail!("not signed: the output name was declined");
+    }
+    bail!(
+        "-o {shown}: the output file does not end in .wasm. -o names the signed wasm file (for JSON output use --json); name a .wasm file, or confirm it on a terminal"
+    )
+}
+
+pub(super) fn same_file(a: &Path, b: &Path) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
+}
+
+pub(super) fn print_human(ctx: &Ctx, input: &Path, output: &Path, signed: &Signed) {
+    if ctx.json {
+        return;
+    }
+    let caps: Vec<String> = signed
+        .claims
+        .grants()
+        .iter()
+        .map(|c| escape(c.display_name()))
+        .collect();
+    println!(
+        "Signed {} ({}) -> {}",
+        input.display(),
+        signed.kind,
+        output.display()
+    );
+    println!(
+        "  name {}, issuer {}, subject {}",
+        escape(signed.claims.metadata.name.as_deref().unwrap_or("-")),
+        signed.claims.issuer,
+        signed.claims.subject
+    );
+    println!(
+        "  capabilities: {}",
+        if caps.is_empty() {
+            "none".to_string()
+        } else {
+            caps.join(", ")
+        }
+    );
+    if signed.replaced_signatures > 0 {
+        println!(
+            "  replaced {} earlier signature section{}",
+            signed.replaced_signatures,
+            if signed.replaced_signatures == 1 {
+                ""
+            } else {
+                "s"
+            }
+        );
+    }
+}
+
+/// One input of `wzt sign --json` (field names are stable: README).
+#[derive(Serialize)]
+#[serde(untagged)]
+pub(super) enum SignJson<'a> {
+    Signed(Box<SignedJson<'a>>),
+    Failed {
+        input: &'a Path,
+        ok: bool,
+        error: String,
+    },
+}
+
+/// A signed input of `wzt sign --json`.
+#[derive(Serialize)]
+pub(super) struct SignedJson<'a> {
+    input: &'a Path,
+    ok: bool,
+    output: PathBuf,
+    kind: crate::wasm::ArtifactKind,
+    module_hash: String,
+    issuer: String,
+    subject: String,
+    jti: String,
+    name: Option<String>,
+    ver: Option<String>,
+    rev: Option<i32>,
+    tags: Vec<String>,
+    caps: Vec<String>,
+    call_alias: Option<String>,
+    issued_at: u64,
+    expires: Option<u64>,
+    not_before: Option<u64>,
+    replaced_signatures: usize,
+}
+
+pub(super) fn signed_json<'a>(input: &'a Path, output: &Path, signed: &Signed) -> SignJson<'a> {
+    let c = &signed.claims;
+    SignJson::Signed(Box::new(SignedJson {
+        input,
+        ok: true,
+        output: output.to_path_buf(),
+        kind: signed.kind,
+        module_hash: c.metadata.module_hash.clone(),
+        issuer: c.issuer.clone(),
+        subject: c.subject.clone(),
+        jti: c.id.clone(),
+        name: c.metadata.name.clone(),
+        ver: c.metadata.ver.clone(),
+        rev: c.metadata.rev,
+        tags: c.metadata.tags.clone().unwrap_or_default(),
+        caps: c.caps().to_vec(),
+        call_alias: c.metadata.call_alias.clone(),
+        issued_at: c.issued_at,
+        expires: c.expires,
+        not_before: c.not_before,
+        replaced_signatures: signed.replaced_signatures,
+    }))
+}
