@@ -21,7 +21,7 @@ impl CliPassphrases {
     /// The passphrase given without asking: the file's, else the environment's.
     fn given(&self) -> Result<Option<SecretString>, PassphraseError> {
         if let Some(path) = &self.file {
-            let text = Zeroizing::new(read_passphrase_file(path)?);
+            let text = read_passphrase_file(path)?;
             // One trailing line ending is not part of the passphrase.
             let line = text
                 .strip_suffix(b"\n")
@@ -99,33 +99,22 @@ impl PassphraseSource for CliPassphrases {
 }
 
 /// Reads a passphrase file: a regular file (a FIFO or a device is refused at once, never waited
-/// on or read without end), at most 64 KiB.
-fn read_passphrase_file(path: &std::path::Path) -> Result<Vec<u8>, PassphraseError> {
-    use std::io::Read as _;
+/// on or read without end), at most 64 KiB; the buffer is wiped on drop.
+fn read_passphrase_file(
+    path: &std::path::Path,
+) -> Result<zeroize::Zeroizing<Vec<u8>>, PassphraseError> {
     let fail = |why: String| {
         PassphraseError(format!(
             "cannot read the passphrase file {}: {why}",
             path.display()
         ))
     };
-    let mut options = std::fs::OpenOptions::new();
-    options.read(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.custom_flags(libc::O_NONBLOCK);
-    }
-    let file = options.open(path).map_err(|e| fail(e.to_string()))?;
-    let meta = file.metadata().map_err(|e| fail(e.to_string()))?;
-    if !meta.is_file() {
-        return Err(fail("it is not a regular file".into()));
-    }
-    let mut bytes = Vec::new();
-    file.take(64 << 10 | 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| fail(e.to_string()))?;
-    if bytes.len() > 64 << 10 {
-        return Err(fail("it is larger than 64 KiB".into()));
-    }
+    let mut bytes = zeroize::Zeroizing::new(Vec::new());
+    crate::fsutil::CheckedFile::open(path, crate::fsutil::FileRules::named(64 << 10))
+        .and_then(|file| file.read_into(&mut bytes))
+        .map_err(|e| match e {
+            crate::fsutil::FileError::Io { source, .. } => fail(source.to_string()),
+            other => fail(format!("it is {}", other.problem())),
+        })?;
     Ok(bytes)
 }

@@ -1,4 +1,4 @@
-//! The cluster layer (DESIGN.md §9, docs/design.md §13): hosts joined through NATS, every
+//! The cluster layer (docs/design.md §13): hosts joined through NATS, every
 //! message signed by its host and checked by its receiver before any actor sees it.
 //!
 //! - [`token`]: the endorsement (cluster key → host key) and invocation (host key → message)

@@ -1,4 +1,4 @@
-//! Distribution through OCI registries (docs/design.md §12, DESIGN.md §10): pushing an
+//! Distribution through OCI registries (docs/design.md §12): pushing an
 //! admitted actor as a CNCF wasm OCI artifact, and fetching one back with every digest checked.
 //!
 //! References and manifest types are `oci-client`'s (the crate `wkg` uses); the requests go

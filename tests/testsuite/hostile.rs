@@ -1,4 +1,4 @@
-//! Hostile artifacts: one for each verification rule (DESIGN.md §3) and each policy field (§4).
+//! Hostile artifacts: one for each verification rule (docs/design.md §3) and each policy field (§4).
 //! Each must be rejected by `wzt verify` with its own failure code (exit 1), or, when the file
 //! itself is unreadable, with exit 2, and never with a panic.
 
