@@ -12,11 +12,17 @@ use crate::keys::{self, Key, KeyRole, KeyStore};
 
 /// Reads a seed from standard input (trailing newline allowed).
 pub fn seed_from_stdin() -> anyhow::Result<Key> {
-    let mut text = String::new();
+    let text = key_text_from_stdin()?;
+    Key::from_seed(&text).context("standard input does not hold a valid seed")
+}
+
+/// Reads what standard input holds (a seed or a public key) into memory that is wiped.
+pub fn key_text_from_stdin() -> anyhow::Result<zeroize::Zeroizing<String>> {
+    let mut text = zeroize::Zeroizing::new(String::new());
     std::io::stdin()
         .read_to_string(&mut text)
         .context("cannot read a seed from standard input")?;
-    Key::from_seed(&text).context("standard input does not hold a valid seed")
+    Ok(text)
 }
 
 /// Resolves `spec`: `-` is standard input, an existing file is a seed file, anything else is a

@@ -67,6 +67,9 @@ fn prompt_error(e: dialoguer::Error) -> PassphraseError {
     PassphraseError(format!("cannot read a passphrase from the terminal: {e}"))
 }
 
+/// How many times a passphrase is asked at the prompt before a wrong one is final.
+const PROMPT_ATTEMPTS: u32 = 3;
+
 impl PassphraseSource for CliPassphrases {
     fn passphrase(&self, what: &str) -> Result<SecretString, PassphraseError> {
         if let Some(given) = self.given()? {
@@ -75,11 +78,39 @@ impl PassphraseSource for CliPassphrases {
         if !self.terminal {
             return Err(self.not_given(&format!("{what} is passphrase-encrypted; opening it")));
         }
-        let text = dialoguer::Password::new()
-            .with_prompt(format!("Passphrase for {what}"))
-            .interact()
+        let text = super::prompt::hidden(&format!("Passphrase for {what}"), None)
             .map_err(prompt_error)?;
         Ok(SecretString::from(text))
+    }
+
+    fn attempts(&self) -> u32 {
+        if self.file.is_none() && std::env::var_os(PASSPHRASE_ENV).is_none() && self.terminal {
+            PROMPT_ATTEMPTS
+        } else {
+            1
+        }
+    }
+
+    fn origin(&self) -> String {
+        if let Some(path) = &self.file {
+            format!(
+                "it was read from {} (--passphrase-file); put the key's passphrase there",
+                path.display()
+            )
+        } else if std::env::var_os(PASSPHRASE_ENV).is_some() {
+            format!(
+                "it came from {PASSPHRASE_ENV}; set that to the key's passphrase, or unset it to be asked on a terminal"
+            )
+        } else {
+            format!("typed {PROMPT_ATTEMPTS} times at the prompt")
+        }
+    }
+
+    fn rejected(&self, _what: &str, left: u32) {
+        eprintln!(
+            "wrong passphrase; try again ({left} {} left)",
+            if left == 1 { "try" } else { "tries" }
+        );
     }
 
     fn new_passphrase(&self, what: &str) -> Result<SecretString, PassphraseError> {
@@ -89,11 +120,11 @@ impl PassphraseSource for CliPassphrases {
         if !self.terminal {
             return Err(self.not_given(&format!("encrypting {what}")));
         }
-        let text = dialoguer::Password::new()
-            .with_prompt(format!("New passphrase for {what}"))
-            .with_confirmation("Repeat the passphrase", "the passphrases differ; try again")
-            .interact()
-            .map_err(prompt_error)?;
+        let text = super::prompt::hidden(
+            &format!("New passphrase for {what}"),
+            Some(("Repeat the passphrase", "the passphrases differ; try again")),
+        )
+        .map_err(prompt_error)?;
         Ok(SecretString::from(text))
     }
 }

@@ -24,6 +24,46 @@ pub trait PassphraseSource: Send + Sync {
     fn passphrase(&self, what: &str) -> Result<SecretString, PassphraseError>;
     /// A new passphrase to encrypt `what` with (on a terminal, asked twice).
     fn new_passphrase(&self, what: &str) -> Result<SecretString, PassphraseError>;
+    /// How many passphrases may be tried before a wrong one is final: more than one only when
+    /// a person types it (a file or a variable gives the same answer again).
+    fn attempts(&self) -> u32 {
+        1
+    }
+    /// Where the passphrase came from and how to give the right one, for the error that ends
+    /// the attempts (empty when there is nothing to say).
+    fn origin(&self) -> String {
+        String::new()
+    }
+    /// Told that the passphrase for `what` was wrong and `left` more attempts follow.
+    fn rejected(&self, _what: &str, _left: u32) {}
+}
+
+/// Opens the age file `bytes` (at `path`, called `what`) with passphrases from `source`,
+/// asking again after a wrong one as long as the source allows; the last wrong one is
+/// `StoreError::WrongPassphrase`, saying where the passphrase came from.
+pub(super) fn decrypt_with(
+    source: &dyn PassphraseSource,
+    path: &Path,
+    what: &str,
+    bytes: &[u8],
+) -> Result<Key, StoreError> {
+    let attempts = source.attempts().max(1);
+    for attempt in 1..=attempts {
+        let passphrase = source.passphrase(what)?;
+        match decrypt_seed(path, what, bytes, &passphrase) {
+            Err(StoreError::WrongPassphrase { .. }) if attempt < attempts => {
+                source.rejected(what, attempts - attempt);
+            }
+            Err(StoreError::WrongPassphrase { what, .. }) => {
+                return Err(StoreError::WrongPassphrase {
+                    what,
+                    origin: source.origin(),
+                });
+            }
+            other => return other,
+        }
+    }
+    unreachable!("the last attempt returns")
 }
 
 /// Why no passphrase could be had; the message says how to give one.
@@ -103,6 +143,7 @@ pub(super) fn decrypt_seed(
             age::DecryptError::DecryptionFailed | age::DecryptError::NoMatchingKeys => {
                 StoreError::WrongPassphrase {
                     what: what.to_string(),
+                    origin: String::new(),
                 }
             }
             other => bad(other.to_string()),

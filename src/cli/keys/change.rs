@@ -106,23 +106,41 @@ pub(super) fn remove(ctx: &Ctx, store: &KeyStore, o: RmOpts) -> anyhow::Result<O
                 o.name
             );
         }
-        let public = store
-            .info(&o.name)
-            .map(|k| k.public_key)
-            .unwrap_or_else(|_| "unreadable".into());
-        if !output::confirm(&format!(
-            "Remove key '{}' ({public})? Its seed will be gone for good",
-            o.name
-        ))? {
+        let prompt = match store.info(&o.name) {
+            Ok(info) if info.public_only => format!(
+                "Remove the public key '{}' ({})? What it signs or endorses is no longer trusted here",
+                o.name, info.public_key
+            ),
+            Ok(info) => format!(
+                "Remove key '{}' ({})? Its seed will be gone for good",
+                o.name, info.public_key
+            ),
+            Err(_) => format!(
+                "Remove key '{}' (unreadable)? Its seed will be gone for good",
+                o.name
+            ),
+        };
+        if !super::super::prompt::confirm(&prompt)? {
             bail!("key '{}' was not removed", o.name);
         }
     }
+    let untrusted = store
+        .info(&o.name)
+        .ok()
+        .filter(|i| i.public_only && matches!(i.role, KeyRole::Account | KeyRole::Cluster));
     let path = store.remove(&o.name)?;
     if ctx.json {
         output::print_json(&RemovedJson {
             name: &o.name,
             removed: &path,
         });
+    } else if let Some(info) = untrusted {
+        println!(
+            "Removed {}: the {} key {} is no longer trusted here",
+            path.display(),
+            info.role,
+            info.public_key
+        );
     } else {
         println!("Removed {}", path.display());
     }

@@ -2,11 +2,12 @@
 
 use anyhow::{Context as _, bail};
 use serde::Serialize;
+use zeroize::Zeroizing;
 
 use super::super::output;
 use super::super::{Ctx, Outcome, keysource};
 use super::{GenOpts, ImportOpts};
-use crate::keys::{Key, KeyRole, KeyStore, StoreError};
+use crate::keys::{self, Key, KeyRole, KeyStore, StoreError};
 
 /// A saved key, as `keys gen`, `keys import` print it with `--json`.
 #[derive(Serialize)]
@@ -16,6 +17,7 @@ struct SavedJson<'a> {
     public_key: &'a str,
     path: &'a std::path::Path,
     encrypted: bool,
+    public_only: bool,
     replaced: bool,
 }
 
@@ -54,7 +56,7 @@ fn may_replace(
         .info(name)
         .map(|k| k.public_key)
         .unwrap_or_else(|_| "an unreadable key".into());
-    if output::confirm(&format!(
+    if super::super::prompt::confirm(&format!(
         "Replace key '{name}' ({old})? Its seed will be gone for good"
     ))? {
         Ok(true)
@@ -86,6 +88,7 @@ fn save_and_report(
             public_key: key.public_key(),
             path: &path,
             encrypted: encrypt,
+            public_only: false,
             replaced: replace,
         });
     } else {
@@ -135,11 +138,7 @@ fn default_role(ctx: &Ctx) -> anyhow::Result<KeyRole> {
             .iter()
             .map(|r| format!("{:<9} {}", r.as_str(), role_purpose(*r)))
             .collect();
-        let chosen = dialoguer::Select::new()
-            .with_prompt("Role of the new key")
-            .items(&items)
-            .default(0)
-            .interact()?;
+        let chosen = super::super::prompt::select("Role of the new key", &items, 0)?;
         return Ok(roles[chosen]);
     }
     eprintln!(
@@ -177,17 +176,74 @@ pub(super) fn gen_key(ctx: &Ctx, store: &KeyStore, o: GenOpts) -> anyhow::Result
 
 pub(super) fn import(ctx: &Ctx, store: &KeyStore, o: ImportOpts) -> anyhow::Result<Outcome> {
     store.path_of(&o.name)?;
-    let key = match o.seed.as_deref() {
-        Some("-") => keysource::seed_from_stdin()?,
-        Some(seed) => Key::from_seed(seed).context("invalid seed")?,
-        None if ctx.stdin_is_terminal => {
-            let seed = dialoguer::Password::new()
-                .with_prompt(format!("Seed for '{}'", o.name))
-                .interact()?;
-            Key::from_seed(&seed).context("invalid seed")?
-        }
-        None => keysource::seed_from_stdin()?,
+    let text = match o.seed.as_deref() {
+        Some("-") => keysource::key_text_from_stdin()?,
+        Some(text) => Zeroizing::new(text.to_string()),
+        None if ctx.stdin_is_terminal => Zeroizing::new(
+            super::super::prompt::hidden(&format!("Seed or public key for '{}'", o.name), None)?,
+        ),
+        None => keysource::key_text_from_stdin()?,
     };
+    // Someone else's public key: kept without a seed, trusted by its role.
+    let parsed = keys::parse_public_key(text.trim());
+    if let Err(e) = &parsed
+        && text.trim().len() == keys::PUBLIC_KEY_LEN
+    {
+        bail!("invalid public key: {e}");
+    }
+    if let Ok((role, _)) = parsed {
+        if o.encrypt {
+            bail!(
+                "{} is {} public key: there is no secret to encrypt; import it without --encrypt",
+                text.trim(),
+                role.with_article()
+            );
+        }
+        let replace = may_replace(ctx, store, &o.name, o.force, o.yes)?;
+        return save_public_and_report(ctx, store, &o.name, text.trim(), role, replace);
+    }
+    let key = Key::from_seed(&text).context(if o.seed.as_deref() == Some("-") || o.seed.is_none() {
+        "standard input does not hold a valid seed or public key"
+    } else {
+        "invalid seed"
+    })?;
     let replace = may_replace(ctx, store, &o.name, o.force, o.yes)?;
     save_and_report(ctx, store, &o.name, &key, replace, o.encrypt, "Imported")
+}
+
+/// What the default trust does with a public-only key of `role`.
+fn trusted_as(role: KeyRole) -> &'static str {
+    match role {
+        KeyRole::Account => "trusted as an issuer: actors it signs verify and run here",
+        KeyRole::Cluster => "trusted for the lattice: hosts it endorses are accepted here",
+        _ => "kept for reference: the default trust counts account and cluster keys only",
+    }
+}
+
+/// Saves someone else's public key as a public-only key, and says what that means.
+fn save_public_and_report(
+    ctx: &Ctx,
+    store: &KeyStore,
+    name: &str,
+    public_key: &str,
+    role: KeyRole,
+    replace: bool,
+) -> anyhow::Result<Outcome> {
+    let path = store.save_public(name, public_key, replace)?;
+    if ctx.json {
+        output::print_json(&SavedJson {
+            name,
+            role,
+            public_key,
+            path: &path,
+            encrypted: false,
+            public_only: true,
+            replaced: replace,
+        });
+    } else {
+        println!("Imported {role} public key {public_key} as '{name}' (public only: no seed, it cannot sign)");
+        println!("  {}; `wzt keys rm {name}` untrusts it", trusted_as(role));
+        println!("Saved to {}", path.display());
+    }
+    Ok(Outcome::Success)
 }

@@ -18,6 +18,7 @@ enum ListedJson<'a> {
         role: KeyRole,
         public_key: &'a str,
         encrypted: bool,
+        public_only: bool,
         path: &'a std::path::Path,
     },
     Invalid {
@@ -36,6 +37,7 @@ struct ShownJson<'a> {
     role: KeyRole,
     public_key: &'a str,
     encrypted: bool,
+    public_only: bool,
     path: &'a std::path::Path,
     #[serde(skip_serializing_if = "Option::is_none")]
     seed: Option<&'a str>,
@@ -53,6 +55,7 @@ pub(super) fn list(ctx: &Ctx, store: &KeyStore) -> anyhow::Result<Outcome> {
                     role: info.role,
                     public_key: &info.public_key,
                     encrypted: info.encrypted,
+                    public_only: info.public_only,
                     path: &k.path,
                 },
                 Err(e) => ListedJson::Invalid {
@@ -75,27 +78,44 @@ pub(super) fn list(ctx: &Ctx, store: &KeyStore) -> anyhow::Result<Outcome> {
         return Ok(Outcome::Success);
     }
     let mut table = output::table(ctx);
-    table.set_header(["Name", "Role", "Public key", "Encrypted"]);
-    let yes_no = |b: bool| if b { "yes" } else { "no" };
+    table.set_header(["Name", "Role", "Public key", "Seed"]);
+    output::keep_whole(&mut table, 2);
     for k in &keys {
         match &k.info {
             Ok(info) => table.add_row([
                 Cell::new(escape(&k.name)),
                 Cell::new(info.role),
                 Cell::new(&info.public_key),
-                Cell::new(yes_no(info.encrypted)),
+                Cell::new(seed_text(info.encrypted, info.public_only)),
             ]),
             Err(e) => table.add_row([
                 Cell::new(escape(&k.name)),
                 output::status_cell(ctx, "invalid", false),
                 Cell::new(invalid_reason(e)),
-                Cell::new(yes_no(k.encrypted)),
+                Cell::new(if k.encrypted { "encrypted" } else { "-" }),
             ]),
         };
     }
     println!("{table}");
     println!("Key store: {}", store.dir().display());
+    if keys
+        .iter()
+        .any(|k| k.info.as_ref().is_ok_and(|i| i.public_only))
+    {
+        println!(
+            "Public only: someone else's key, imported to be trusted (accounts as issuers, clusters for the lattice); it cannot sign."
+        );
+    }
     Ok(Outcome::Success)
+}
+
+/// What the store holds of a key's secret.
+fn seed_text(encrypted: bool, public_only: bool) -> &'static str {
+    match (encrypted, public_only) {
+        (_, true) => "public only",
+        (true, _) => "encrypted",
+        (false, _) => "plain",
+    }
 }
 
 /// The reason a listed file is not a valid key, without repeating its path (the table has it).
@@ -113,31 +133,43 @@ fn invalid_reason(e: &StoreError) -> String {
 }
 
 pub(super) fn show(ctx: &Ctx, store: &KeyStore, o: ShowOpts) -> anyhow::Result<Outcome> {
-    let (key, encrypted) = store.load_telling(&o.name)?;
-    let path = store.path_of(&o.name)?;
+    let info = store.info(&o.name)?;
+    // A key with a seed is opened (an encrypted one with its passphrase), so a key that does
+    // not open is reported; a public-only key has nothing to open (`--seed`: an error).
+    let key = if info.public_only && !o.seed {
+        None
+    } else {
+        Some(store.load(&o.name)?)
+    };
+    let path = if info.public_only {
+        store.public_key_path_of(&o.name)?
+    } else {
+        store.path_of(&o.name)?
+    };
     if ctx.json {
         output::print_json(&ShownJson {
             name: &o.name,
-            role: key.role(),
-            public_key: key.public_key(),
-            encrypted,
+            role: info.role,
+            public_key: &info.public_key,
+            encrypted: info.encrypted,
+            public_only: info.public_only,
             path: &path,
-            seed: o.seed.then(|| key.seed()),
+            seed: key.as_ref().filter(|_| o.seed).map(|k| k.seed()),
         });
     } else {
         println!("Name:       {}", o.name);
-        println!("Role:       {}", key.role());
-        println!("Public key: {}", key.public_key());
+        println!("Role:       {}", info.role);
+        println!("Public key: {}", info.public_key);
         println!("Path:       {}", path.display());
         println!(
-            "Encrypted:  {}",
-            if encrypted {
-                "yes (age, with a passphrase)"
-            } else {
-                "no"
+            "Secret:     {}",
+            match (info.encrypted, info.public_only) {
+                (_, true) => "none: a public key only, imported to be trusted; it cannot sign",
+                (true, _) => "an encrypted seed (age, with a passphrase)",
+                (false, _) => "a plain seed",
             }
         );
-        if o.seed {
+        if let Some(key) = key.as_ref().filter(|_| o.seed) {
             println!("Seed:       {}", key.seed());
         }
     }

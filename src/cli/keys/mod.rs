@@ -24,6 +24,9 @@ use list::{list, show};
 pub struct Opts {
     #[command(subcommand)]
     command: KeysCommand,
+    /// The output format: json (the same as --json) or text.
+    #[arg(short = 'o', long = "output", value_name = "FORMAT", value_enum, global = true)]
+    pub(super) output: Option<super::output::Format>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -75,12 +78,18 @@ pub(super) struct ShowOpts {
     pub(super) seed: bool,
 }
 
-/// Store an existing seed under NAME.
+/// Store an existing seed, or someone else's public key, under NAME.
+///
+/// A public key (A…, C…, N…) is kept without a seed, as NAME.pub: it cannot sign, and the
+/// default trust counts it by its role (an account's actors verify and run here, a cluster's
+/// hosts are accepted on the lattice). `wzt keys rm NAME` untrusts it.
 #[derive(Debug, Args)]
 pub(super) struct ImportOpts {
     pub(super) name: String,
-    /// The seed, or - to read it from standard input [default: ask on a terminal, else read
-    /// standard input]. A seed on the command line may end up in your shell history.
+    /// The seed or public key, or - to read it from standard input [default: ask on a
+    /// terminal, else read standard input]. A seed on the command line may end up in your shell
+    /// history.
+    #[arg(value_name = "SEED|PUBLIC_KEY")]
     pub(super) seed: Option<String>,
     /// Encrypt the seed with a passphrase (age format); the public key goes to <NAME>.pub.
     #[arg(long)]
@@ -110,7 +119,8 @@ pub(super) struct DecryptOpts {
     pub(super) name: String,
 }
 
-/// Remove a stored key (asks first; without a terminal, requires --yes).
+/// Remove a stored key (asks first; without a terminal, requires --yes). Removing a
+/// public-only key untrusts it.
 #[derive(Debug, Args)]
 pub(super) struct RmOpts {
     pub(super) name: String,
