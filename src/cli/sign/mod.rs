@@ -12,7 +12,20 @@ use crate::keys::{self, Key, KeyRole, KeyStore};
 use crate::project::Project;
 use crate::sign::{ClaimsSpec, Grant, Signed, sign_file};
 
-mod report;
+mod batch;
+pub(super) mod report;
+
+/// A signing error as the person needs it: inside a project without `--caps`, the grants
+/// missing are set in wzt.toml's `caps`.
+fn explain(e: anyhow::Error, project_mode: bool) -> anyhow::Error {
+    match e.downcast::<crate::sign::SignError>() {
+        Ok(crate::sign::SignError::GrantsNotStated { needs, suggested }) if project_mode => {
+            crate::project::caps_not_stated(&needs, &suggested).into()
+        }
+        Ok(other) => other.into(),
+        Err(e) => e,
+    }
+}
 
 /// Sign modules or components: embed claims signed by an account key.
 ///
@@ -30,21 +43,22 @@ pub struct Opts {
     #[arg(value_name = "FILE")]
     files: Vec<PathBuf>,
     /// Capabilities to grant, comma separated, repeatable: aliases (http, httpclient, kv, msg,
-    /// log, blob, config, fs, net, rand), contract ids, or `auto` for exactly what the
-    /// artifact imports.
+    /// log, blob, config, fs, net, rand), contract ids, `auto` for exactly what the artifact
+    /// imports, or `none` for no grants. Required for an artifact that imports or exports
+    /// something a capability covers (signed without grants, it could not run).
     #[arg(long, short = 'c', value_delimiter = ',', value_name = "CAPS")]
     caps: Vec<String>,
     /// Actor name [default: the file stem].
     #[arg(long, short = 'n')]
     name: Option<String>,
-    /// Human-friendly version, e.g. 1.2.0.
-    #[arg(long, short = 'v')]
+    /// Human-friendly version, e.g. 1.2.0 (no short flag: `-v` reads as "verbose").
+    #[arg(long)]
     ver: Option<String>,
     /// Revision number.
     #[arg(long, short = 'r', allow_negative_numbers = true)]
     rev: Option<i32>,
-    /// A tag (repeatable).
-    #[arg(long = "tag", short = 't', value_name = "TAG")]
+    /// A tag (repeatable; no short flag: `-t` is `wzt new --template`).
+    #[arg(long = "tag", value_name = "TAG")]
     tags: Vec<String>,
     /// Alias to call the actor by: lower-case letters, digits, '_' and '/'.
     #[arg(long)]
@@ -103,6 +117,7 @@ impl Opts {
             report::check_output_name(ctx, output)?;
         }
         let store = ctx.store()?;
+        let project_mode = project_spec.is_some();
         let spec = self.claims_spec(now, project_spec)?;
         // Every input is checked before any key is loaded or created or any file written: a
         // bad input must not leave a new key behind.
@@ -127,63 +142,17 @@ impl Opts {
                 .with_context(|| format!("cannot create output directory {}", dir.display()))?;
         }
 
-        let progress = (ctx.stderr_is_terminal && self.files.len() > 1).then(|| {
-            let bar = indicatif::ProgressBar::new(self.files.len() as u64);
-            bar.set_style(
-                indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} {msg}")
-                    .expect("a valid template"),
-            );
-            bar
+        let results = batch::sign_all(ctx, &checked, |input| match &issuer {
+            Some(issuer) => self
+                .sign_one(&store, input, &spec, issuer, explicit_subject.as_ref())
+                .map_err(|e| explain(e, project_mode)),
+            None => unreachable!("an issuer is loaded when any input is good"),
         });
-        let mut outcome = Outcome::Success;
-        let mut results = Vec::new();
-        for (input, check) in &checked {
-            if let Some(bar) = &progress {
-                bar.set_message(input.display().to_string());
-            }
-            let result = match (check, &issuer) {
-                (Err(e), _) => Err(anyhow::anyhow!("{e:#}")),
-                (Ok(()), Some(issuer)) => {
-                    self.sign_one(&store, input, &spec, issuer, explicit_subject.as_ref())
-                }
-                (Ok(()), None) => unreachable!("an issuer is loaded when any input is good"),
-            };
-            let report = match result {
-                Ok((output, signed)) => {
-                    if let Some(bar) = &progress {
-                        bar.suspend(|| report::print_human(ctx, input, &output, &signed));
-                    } else {
-                        report::print_human(ctx, input, &output, &signed);
-                    }
-                    report::signed_json(input, &output, &signed)
-                }
-                Err(e) => {
-                    outcome = Outcome::InputError;
-                    let message = format!("{e:#}");
-                    let line = format!(
-                        "error: {}: {}",
-                        input.display(),
-                        crate::text::escape_lines(&message, "  ")
-                    );
-                    match &progress {
-                        Some(bar) => bar.suspend(|| eprintln!("{line}")),
-                        None => eprintln!("{line}"),
-                    }
-                    report::SignJson::Failed {
-                        input,
-                        ok: false,
-                        error: message,
-                    }
-                }
-            };
-            results.push(report);
-            if let Some(bar) = &progress {
-                bar.inc(1);
-            }
-        }
-        if let Some(bar) = progress {
-            bar.finish_and_clear();
-        }
+        let outcome = if results.iter().all(batch::SignJson::is_ok) {
+            Outcome::Success
+        } else {
+            Outcome::InputError
+        };
         if ctx.json {
             output::print_json(&results);
         }
@@ -197,7 +166,7 @@ impl Opts {
             ver: None,
             rev: None,
             tags: Vec::new(),
-            grant: Grant::List(Default::default()),
+            grant: Grant::Unstated,
             call_alias: None,
             expires: None,
             not_before: None,

@@ -6,7 +6,7 @@ use anyhow::{Context as _, bail};
 use serde::Serialize;
 
 use super::super::Ctx;
-use super::super::output::{self, escape};
+use super::super::output::escape;
 use crate::sign::Signed;
 
 /// Refuses an input that is missing or not WebAssembly, before any key or file is made.
@@ -34,7 +34,7 @@ pub(super) fn check_output_name(ctx: &Ctx, output: &Path) -> anyhow::Result<()> 
         let prompt = format!(
             "-o {shown} does not end in .wasm (-o names the signed file; --json is the output format flag). Write the signed wasm to {shown}?"
         );
-        if output::confirm(&prompt)? {
+        if super::super::prompt::confirm(&prompt)? {
             return Ok(());
         }
         bail!("not signed: the output name was declined");
@@ -53,14 +53,9 @@ pub(super) fn same_file(a: &Path, b: &Path) -> bool {
 
 pub(super) fn print_human(ctx: &Ctx, input: &Path, output: &Path, signed: &Signed) {
     if ctx.json {
+        print_warnings(input, signed, "--caps");
         return;
     }
-    let caps: Vec<String> = signed
-        .claims
-        .grants()
-        .iter()
-        .map(|c| escape(c.display_name()))
-        .collect();
     println!(
         "Signed {} ({}) -> {}",
         input.display(),
@@ -73,14 +68,7 @@ pub(super) fn print_human(ctx: &Ctx, input: &Path, output: &Path, signed: &Signe
         signed.claims.issuer,
         signed.claims.subject
     );
-    println!(
-        "  capabilities: {}",
-        if caps.is_empty() {
-            "none".to_string()
-        } else {
-            caps.join(", ")
-        }
-    );
+    println!("  grants: {}", grants_text(signed));
     if signed.replaced_signatures > 0 {
         println!(
             "  replaced {} earlier signature section{}",
@@ -90,6 +78,50 @@ pub(super) fn print_human(ctx: &Ctx, input: &Path, output: &Path, signed: &Signe
             } else {
                 "s"
             }
+        );
+    }
+    print_warnings(input, signed, "--caps");
+}
+
+/// The grants written, as `http (HTTP Server), kv (K/V Store)`, or `none`.
+pub(in crate::cli) fn grants_text(signed: &Signed) -> String {
+    let grants = signed.claims.grants();
+    if grants.is_empty() {
+        return "none".to_string();
+    }
+    grants
+        .iter()
+        .map(|c| match c {
+            crate::caps::CapabilityId::Known(cap) => {
+                format!("{} ({})", cap.alias(), cap.friendly_name())
+            }
+            other => escape(other.contract_id()),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// On stderr: grants the artifact never uses, and what it needs that is not granted.
+pub(in crate::cli) fn print_warnings(input: &Path, signed: &Signed, grants_from: &str) {
+    if !signed.unused.is_empty() {
+        let unused: Vec<String> = signed
+            .unused
+            .iter()
+            .map(|c| format!("{} ({})", c.alias(), c.friendly_name()))
+            .collect();
+        eprintln!(
+            "warning: {}: granted but never used: {}; the actor may do more than it needs: drop {} from {grants_from} (`auto` grants exactly what it imports)",
+            input.display(),
+            unused.join(", "),
+            if unused.len() == 1 { "it" } else { "them" }
+        );
+    }
+    if !signed.missing.is_empty() {
+        let missing: Vec<String> = signed.missing.iter().map(|m| escape(m)).collect();
+        eprintln!(
+            "warning: {}: {} not covered by the grants: the host will refuse to run it; add what it needs to {grants_from} (`auto` grants exactly what it imports)",
+            input.display(),
+            missing.join(", ")
         );
     }
 }
@@ -104,6 +136,12 @@ pub(super) enum SignJson<'a> {
         ok: bool,
         error: String,
     },
+}
+
+impl SignJson<'_> {
+    pub(super) fn is_ok(&self) -> bool {
+        matches!(self, SignJson::Signed(_))
+    }
 }
 
 /// A signed input of `wzt sign --json`.
@@ -127,6 +165,8 @@ pub(super) struct SignedJson<'a> {
     expires: Option<u64>,
     not_before: Option<u64>,
     replaced_signatures: usize,
+    missing_grants: Vec<String>,
+    unused_grants: Vec<crate::caps::Capability>,
 }
 
 pub(super) fn signed_json<'a>(input: &'a Path, output: &Path, signed: &Signed) -> SignJson<'a> {
@@ -150,5 +190,7 @@ pub(super) fn signed_json<'a>(input: &'a Path, output: &Path, signed: &Signed) -
         expires: c.expires,
         not_before: c.not_before,
         replaced_signatures: signed.replaced_signatures,
+        missing_grants: signed.missing.clone(),
+        unused_grants: signed.unused.clone(),
     }))
 }
