@@ -17,7 +17,7 @@ use crate::caps::Grants;
 use crate::host::{BuildEvent, EntryPoint, EventSink, HostEvent, Runner};
 use crate::keys::Key;
 use crate::policy::Policy;
-use crate::project::{Profile, Project};
+use crate::project::{BuildOutput, Profile, Project};
 use crate::sign::sign_file;
 use crate::verify::{Admitted, admit};
 
@@ -54,10 +54,13 @@ impl DevLoop {
     /// Builds with the project's build command, signs and admits the artifact. The error is
     /// what to show the developer (the compiler's output for a failed build).
     pub fn build(&self) -> anyhow::Result<Admitted> {
-        let artifact = self.project.run_build(Profile::Default)?;
+        let artifact = self
+            .project
+            .run_build(Profile::Default, BuildOutput::Captured)?;
         let spec = self.project.claims_spec(crate::time::now())?;
         std::fs::create_dir_all(self.signed.parent().expect("a file in .wzt/dev"))?;
         sign_file(&artifact, &self.signed, &spec, &self.issuer, &self.subject)
+            .map_err(crate::project::explain_sign_error)
             .with_context(|| format!("cannot sign {}", artifact.display()))?;
         let bytes = std::fs::read(&self.signed)?;
         admit(bytes, &self.policy, crate::time::now(), Grants::none())
@@ -123,6 +126,9 @@ impl DevLoop {
                             .unwrap_or(&changed)
                             .display()
                             .to_string(),
+                    });
+                    report(BuildEvent::Started {
+                        command: this.project.file.build.command.clone(),
                     });
                     let started = Instant::now();
                     let built = match this.build() {

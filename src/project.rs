@@ -90,6 +90,35 @@ pub enum ProjectError {
         key: String,
         message: String,
     },
+    #[error(
+        "{}, which {} capabilities, and `caps` in wzt.toml grants none: signed like this it could not run. Set `caps = [{}]` in [actor] (or `[\"auto\"]`: exactly what it imports; `[\"none\"]`: no grants, on purpose)",
+        needs.iter().map(|n| format!("the actor {}", crate::text::escape(n))).collect::<Vec<_>>().join(", "),
+        if needs.len() == 1 { "needs" } else { "need" },
+        suggested.iter().map(|a| format!("\"{a}\"")).collect::<Vec<_>>().join(", ")
+    )]
+    CapsNotStated {
+        needs: Vec<String>,
+        suggested: Vec<String>,
+    },
+}
+
+/// [`ProjectError::CapsNotStated`]: `sign`'s refusal of a grant-less actor that needs grants,
+/// for a project, whose grants are set in wzt.toml.
+pub fn caps_not_stated(needs: &[String], suggested: &[String]) -> ProjectError {
+    ProjectError::CapsNotStated {
+        needs: needs.to_vec(),
+        suggested: suggested.to_vec(),
+    }
+}
+
+/// A signing error as a project's owner needs it (see [`caps_not_stated`]).
+pub fn explain_sign_error(e: SignError) -> anyhow::Error {
+    match e {
+        SignError::GrantsNotStated { needs, suggested } => {
+            caps_not_stated(&needs, &suggested).into()
+        }
+        other => other.into(),
+    }
 }
 
 /// A failed build: the command could not start, or it exited unsuccessfully (with its output,
@@ -102,12 +131,19 @@ pub enum BuildError {
         #[source]
         source: std::io::Error,
     },
-    #[error("the build failed (`{command}`, {status}):\n{output}")]
+    #[error(
+        "the build failed (`{command}`, {status}){}",
+        match output {
+            Some(output) => format!(":\n{output}"),
+            None => "; its output is above".to_string(),
+        }
+    )]
     Failed {
         command: String,
         status: std::process::ExitStatus,
-        /// The command's stdout then stderr, lossily decoded.
-        output: String,
+        /// The command's stdout then stderr, lossily decoded, when it was captured
+        /// ([`BuildOutput::Captured`]); shown escaped.
+        output: Option<String>,
     },
     #[error(
         "the build succeeded but did not write the artifact {artifact}; check build.artifact in wzt.toml"
@@ -115,6 +151,17 @@ pub enum BuildError {
     NoArtifact { artifact: String },
     #[error(transparent)]
     Project(#[from] ProjectError),
+}
+
+/// Where the build command's output goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BuildOutput {
+    /// To wzt's standard error as it runs (the command's stdout too, so wzt's stdout keeps its
+    /// own results): the compiler's progress, warnings and colors as it shows them on a
+    /// terminal. `color: false` asks cargo for none (`CARGO_TERM_COLOR=never`).
+    Live { color: bool },
+    /// Captured; a failed build's error carries it.
+    Captured,
 }
 
 /// Which of the project's builds to run.
@@ -274,16 +321,26 @@ impl Project {
             }
         };
         let mut args = Vec::new();
-        for (key, value) in table {
+        let mut seen: Vec<String> = Vec::new();
+        for (written, value) in table {
+            // `mock_caps` is `mock-caps`, as `[actor]` keys are snake_case.
+            let key = &written.replace('_', "-");
             if !allowed.contains(&key.as_str()) {
                 return Err(bad(
-                    key,
+                    written,
                     format!(
-                        "not a host option; the keys are the flags of `wzt run`/`wzt dev` without dashes: {}",
+                        "not a host option; the keys are the flags of `wzt run`/`wzt dev` without dashes (`-` or `_` between words): {}",
                         allowed.join(", ")
                     ),
                 ));
             }
+            if seen.contains(key) {
+                return Err(bad(
+                    written,
+                    format!("`{key}` is given twice (as `{}` and with `-`/`_` swapped)", written),
+                ));
+            }
+            seen.push(key.clone());
             if given.contains(&key.as_str()) {
                 continue;
             }
@@ -315,30 +372,47 @@ impl Project {
         }
     }
 
-    /// Runs the build command of `profile` with `sh -c` in the project directory, output
-    /// captured, the key passphrase variable removed from its environment; then checks that the
-    /// artifact is where the project says, inside the project. Returns the artifact's path.
-    pub fn run_build(&self, profile: Profile) -> Result<PathBuf, BuildError> {
+    /// Runs the build command of `profile` with `sh -c` in the project directory, its output
+    /// where `output` says, the key passphrase variable removed from its environment; then
+    /// checks that the artifact is where the project says, inside the project. Returns the
+    /// artifact's path.
+    pub fn run_build(&self, profile: Profile, output: BuildOutput) -> Result<PathBuf, BuildError> {
         let (command, _) = self.build_command(profile);
-        let output = std::process::Command::new("sh")
+        let spawn_error = |source| BuildError::Spawn {
+            command: command.to_string(),
+            source,
+        };
+        let mut child = std::process::Command::new("sh");
+        child
             .args(["-c", command])
             .current_dir(&self.dir)
             .env_remove(crate::keys::PASSPHRASE_ENV)
-            .stdin(std::process::Stdio::null())
-            .output()
-            .map_err(|source| BuildError::Spawn {
-                command: command.to_string(),
-                source,
-            })?;
-        if !output.status.success() {
+            .stdin(std::process::Stdio::null());
+        let (status, captured) = match output {
+            BuildOutput::Live { color } => {
+                use std::os::fd::AsFd as _;
+                let stderr = std::io::stderr().as_fd().try_clone_to_owned();
+                child.stdout(stderr.map_err(spawn_error)?);
+                if !color {
+                    child.env("CARGO_TERM_COLOR", "never");
+                }
+                (child.status().map_err(spawn_error)?, None)
+            }
+            BuildOutput::Captured => {
+                let out = child.output().map_err(spawn_error)?;
+                let text = format!(
+                    "{}{}",
+                    String::from_utf8_lossy(&out.stdout),
+                    String::from_utf8_lossy(&out.stderr)
+                );
+                (out.status, Some(text))
+            }
+        };
+        if !status.success() {
             return Err(BuildError::Failed {
                 command: command.to_string(),
-                status: output.status,
-                output: format!(
-                    "{}{}",
-                    String::from_utf8_lossy(&output.stdout),
-                    String::from_utf8_lossy(&output.stderr)
-                ),
+                status,
+                output: captured,
             });
         }
         // The build may have put a symlink where the artifact goes: check again before use.
@@ -454,6 +528,38 @@ pub const TEMPLATES: &[Template] = &[
         ],
     },
     Template {
+        name: "msg-greeter",
+        description: "a messaging actor that answers requests on `greet` (host B of the lattice example)",
+        files: &[
+            template_file!("msg-greeter", "Cargo.toml"),
+            template_file!("msg-greeter", "src/lib.rs"),
+            template_file!("msg-greeter", "wit/world.wit"),
+            template_file!("msg-greeter", "wzt.toml"),
+            template_file!("msg-greeter", "README.md"),
+            template_file!("msg-greeter", ".gitignore"),
+            (
+                "wit/deps/messaging/messaging.wit",
+                include_str!("../wit/messaging/messaging.wit"),
+            ),
+        ],
+    },
+    Template {
+        name: "msg-front",
+        description: "an HTTP actor that asks `greet` over messaging (host A of the lattice example)",
+        files: &[
+            template_file!("msg-front", "Cargo.toml"),
+            template_file!("msg-front", "src/lib.rs"),
+            template_file!("msg-front", "wit/world.wit"),
+            template_file!("msg-front", "wzt.toml"),
+            template_file!("msg-front", "README.md"),
+            template_file!("msg-front", ".gitignore"),
+            (
+                "wit/deps/messaging/messaging.wit",
+                include_str!("../wit/messaging/messaging.wit"),
+            ),
+        ],
+    },
+    Template {
         name: "command",
         description: "a command actor (wasi:cli) that greets its arguments",
         files: &[
@@ -468,6 +574,30 @@ pub const TEMPLATES: &[Template] = &[
 
 pub fn template(name: &str) -> Option<&'static Template> {
     TEMPLATES.iter().find(|t| t.name == name)
+}
+
+/// The templates someone probably meant by `word`: those whose name starts with it or has it
+/// as a part (`kv`, `msg`), else the nearest within a few typos.
+pub fn suggest_template(word: &str) -> Vec<&'static str> {
+    let word = word.trim().to_ascii_lowercase();
+    if word.is_empty() {
+        return Vec::new();
+    }
+    let containing: Vec<&'static str> = TEMPLATES
+        .iter()
+        .filter(|t| t.name.split('-').any(|part| part == word) || t.name.starts_with(&word))
+        .map(|t| t.name)
+        .collect();
+    if !containing.is_empty() {
+        return containing;
+    }
+    TEMPLATES
+        .iter()
+        .map(|t| (strsim::levenshtein(&word, t.name), t.name))
+        .filter(|(distance, _)| *distance <= 3)
+        .min_by_key(|(distance, _)| *distance)
+        .map(|(_, name)| vec![name])
+        .unwrap_or_default()
 }
 
 /// Checks a new project's name: it becomes the crate name, so lower-case ASCII letters, digits,

@@ -182,7 +182,7 @@ pub fn examine<R: Read + Seek>(src: &mut R, len: u64) -> Result<Examined, WasmEr
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Failure {
     #[error(
-        "the artifact is not signed; sign it with `wzt sign`, or accept unsigned artifacts with `--allow-unsigned` or `allow_unsigned = true` in the policy"
+        "the artifact is not signed; sign it with `wzt sign FILE --caps auto`, or accept unsigned artifacts with `--allow-unsigned` or `allow_unsigned = true` in the policy"
     )]
     Unsigned,
     #[error(
@@ -207,9 +207,15 @@ pub enum Failure {
         /// The token's `wascap_revision` (absent in the oldest tokens).
         revision: Option<u32>,
     },
-    #[error("the token is not valid yet: not before {}", crate::time::describe(*not_before, *now))]
+    #[error(
+        "the token is not valid yet: not before {}; wait, re-sign it with an earlier `--not-before`, or, if a clock is off, allow for the skew with `--leeway` (e.g. `--leeway 5m`)",
+        crate::time::describe(*not_before, *now)
+    )]
     NotYetValid { not_before: u64, now: u64 },
-    #[error("the token expired {}", crate::time::describe(*expires, *now))]
+    #[error(
+        "the token expired {}; re-sign it with a later expiry (`wzt sign --expires 90d`), or, if a clock is off, allow for the skew with `--leeway` (e.g. `--leeway 5m`)",
+        crate::time::describe(*expires, *now)
+    )]
     Expired { expires: u64, now: u64 },
     #[error(
         "the token claims to be issued {}, in the future: its age cannot be checked (a clock is wrong, or the token was made to never age)",
@@ -217,7 +223,8 @@ pub enum Failure {
     )]
     IssuedInFuture { issued_at: u64, now: u64 },
     #[error(
-        "issuer {} is not trusted; trust it with `--trusted-issuer {}` or add it to trusted_issuers in the policy file",
+        "issuer {} is not trusted; trust it with `--trusted-issuer {}`, import it into the key store (`wzt keys import NAME {}`), or add it to trusted_issuers in the policy file",
+        Untrusted(issuer),
         Untrusted(issuer),
         Untrusted(issuer)
     )]

@@ -58,6 +58,21 @@ pub fn project_signed_artifact(verb: &str) -> anyhow::Result<std::path::PathBuf>
             "no FILE given and no wzt.toml in this directory or above: name the .wasm to {verb}, or run inside a project (`wzt new`)"
         )
     })?;
+    signed_artifact_of(&project, verb)
+}
+
+/// The signed artifact of the project in `dir` (`wzt run DIR`).
+pub fn project_signed_artifact_in(dir: &Path, verb: &str) -> anyhow::Result<std::path::PathBuf> {
+    let project = Project::find(dir)?.with_context(|| {
+        format!(
+            "{} is a directory without a wzt.toml (here or above): name an actor file, or a project directory (`wzt new` makes one)",
+            dir.display()
+        )
+    })?;
+    signed_artifact_of(&project, verb)
+}
+
+fn signed_artifact_of(project: &Project, verb: &str) -> anyhow::Result<std::path::PathBuf> {
     let signed = project.signed_artifact()?;
     if !signed.is_file() {
         let artifact = project.artifact();

@@ -11,7 +11,7 @@ use super::output::{self, escape};
 use super::{Ctx, Outcome};
 use crate::caps::Grants;
 use crate::policy::Policy;
-use crate::project::{BuildError, Profile, Project};
+use crate::project::{BuildError, BuildOutput, Profile, Project};
 use crate::sign::sign_file;
 use crate::verify::{Rejection, admit};
 
@@ -22,8 +22,10 @@ use crate::verify::{Rejection, admit};
 /// as `wzt sign` without FILE does (keys and seeds are found the same way, and an unattended
 /// build never creates an issuer key unless --generate-keys), and verifies the signed file:
 /// signature, module hash and validity, with the signing issuer trusted (check it against a
-/// trust policy with `wzt verify`). Exit 1 when the build fails (its output is shown) or the
-/// signed file does not verify.
+/// trust policy with `wzt verify`). The build command's output (the compiler's progress,
+/// warnings and colors) passes through on stderr as it runs; with --json it is captured and
+/// shown only when the build fails. Exit 1 when the build fails or the signed file does not
+/// verify.
 #[derive(Debug, Args)]
 pub struct Opts {
     /// Run the project's `build.release_command` (without one, its build command, which in
@@ -32,6 +34,8 @@ pub struct Opts {
     release: bool,
     #[command(flatten)]
     keys: KeyOpts,
+    #[command(flatten)]
+    pub(super) format: super::output::FormatOpt,
 }
 
 /// `wzt build --json` (field names are stable: README).
@@ -49,23 +53,24 @@ struct BuiltJson<'a> {
     build_seconds: f64,
 }
 
-/// `wzt run --build`: the default build, reported on stderr in one line (stdout is the run's).
-pub fn build_for_run(ctx: &Ctx) -> anyhow::Result<Outcome> {
+/// `wzt run --build`: the default build of the project in `dir`, reported on stderr in one
+/// line (stdout is the run's).
+pub fn build_for_run(ctx: &Ctx, dir: &std::path::Path) -> anyhow::Result<Outcome> {
     let opts = Opts {
         release: false,
         keys: KeyOpts::default(),
+        format: Default::default(),
     };
-    opts.build(ctx, true)
+    opts.build(ctx, true, dir)
 }
 
 impl Opts {
     pub fn run(self, ctx: &Ctx) -> anyhow::Result<Outcome> {
-        self.build(ctx, false)
+        self.build(ctx, false, &std::env::current_dir()?)
     }
 
-    fn build(&self, ctx: &Ctx, for_run: bool) -> anyhow::Result<Outcome> {
-        let cwd = std::env::current_dir()?;
-        let project = Project::find(&cwd)?.context(
+    fn build(&self, ctx: &Ctx, for_run: bool, dir: &std::path::Path) -> anyhow::Result<Outcome> {
+        let project = Project::find(dir)?.context(
             "no wzt.toml in this directory or above: `wzt build` builds a project (create one with `wzt new`); to sign a .wasm you built yourself, use `wzt sign FILE`",
         )?;
         let profile = if self.release {
@@ -85,21 +90,37 @@ impl Opts {
         let issuer = self.keys.issuer(ctx, &store, project.issuer())?;
         let spec = project.claims_spec(crate::time::now())?;
 
-        let spinner = ((for_run || !ctx.json) && ctx.stderr_is_terminal).then(|| {
+        // The compiler's output passes through as it comes (progress, warnings, colors), on
+        // stderr; with --json it is captured (stdout is the JSON) and shown only on failure,
+        // escaped, while a spinner says what runs.
+        let output = if ctx.json && !for_run {
+            BuildOutput::Captured
+        } else {
+            eprintln!("wzt: building: {}", escape(command));
+            BuildOutput::Live {
+                color: !ctx.no_color,
+            }
+        };
+        let spinner = (output == BuildOutput::Captured && ctx.stderr_is_terminal).then(|| {
             let bar = indicatif::ProgressBar::new_spinner();
+            bar.set_style(
+                indicatif::ProgressStyle::with_template("{spinner} {msg} {elapsed}")
+                    .expect("a valid template"),
+            );
             bar.set_message(format!("building: {}", escape(command)));
             bar.enable_steady_tick(Duration::from_millis(100));
             bar
         });
         let started = Instant::now();
-        let built = project.run_build(profile);
+        let built = project.run_build(profile, output);
         if let Some(bar) = spinner {
             bar.finish_and_clear();
         }
         let artifact = match built {
             Ok(artifact) => artifact,
             Err(e @ (BuildError::Failed { .. } | BuildError::NoArtifact { .. })) => {
-                eprintln!("error: {e}");
+                // Captured compiler output: its lines kept, each escaped.
+                eprintln!("error: {}", crate::text::escape_lines(&e.to_string(), ""));
                 return Ok(Outcome::CheckFailed);
             }
             Err(e) => return Err(e.into()),
@@ -109,6 +130,7 @@ impl Opts {
         let subject = self.keys.subject(&store, &project.subject_key_name()?)?;
         let signed_path = project.signed_artifact()?;
         let signed = sign_file(&artifact, &signed_path, &spec, &issuer, &subject)
+            .map_err(crate::project::explain_sign_error)
             .with_context(|| format!("cannot sign {}", artifact.display()))?;
 
         // Verify what is on disk now, not what was meant to be written.
@@ -151,11 +173,6 @@ impl Opts {
                 build_seconds: build_time.as_secs_f64(),
             });
         } else {
-            let caps: Vec<String> = claims
-                .grants()
-                .iter()
-                .map(|c| escape(c.display_name()))
-                .collect();
             println!(
                 "Built and signed {} ({}, {:.1?}): {}",
                 signed_path.display(),
@@ -170,16 +187,10 @@ impl Opts {
             );
             println!("  issuer  {}", claims.issuer);
             println!("  subject {}", claims.subject);
-            println!(
-                "  capabilities: {}",
-                if caps.is_empty() {
-                    "none".to_string()
-                } else {
-                    caps.join(", ")
-                }
-            );
+            println!("  grants: {}", super::sign::report::grants_text(&signed));
             println!("  verified: signature, module hash and validity");
         }
+        super::sign::report::print_warnings(&artifact, &signed, "caps in wzt.toml");
         Ok(Outcome::Success)
     }
 }

@@ -15,7 +15,7 @@ use super::output::{self, escape};
 use super::{Ctx, Outcome};
 use crate::devloop::{self, DevLoop};
 use crate::host::runner::{Runner, RunnerConfig};
-use crate::host::{self, BuildEvent, EntryPoint, HostEvent, LoadError};
+use crate::host::{BuildEvent, EntryPoint, HostEvent, LoadError};
 use crate::project::Project;
 
 /// Build, sign and serve the project in this directory, and reload it when its sources change.
@@ -26,7 +26,8 @@ use crate::project::Project;
 /// target/ and .wzt/) rebuild, re-sign and swap the running actor; if a build fails, the last
 /// good version keeps serving and the compiler's output is shown. Commands are run again after
 /// each good build. Host options come from the project's `[dev]` table; flags override them.
-/// Ctrl-C stops. Also `wzt watch`.
+/// Builds show a spinner with the time elapsed on a terminal; each served request is one line,
+/// `METHOD PATH STATUS MS`. Ctrl-C stops. Also `wzt watch`.
 #[derive(Debug, Args)]
 pub struct Opts {
     /// The project directory (or one inside it) [default: the current directory].
@@ -39,6 +40,8 @@ pub struct Opts {
     /// How long changes must settle before a rebuild starts.
     #[arg(long, default_value = "300ms", value_name = "DURATION", value_parser = crate::time::parse_std_duration)]
     debounce: Duration,
+    #[command(flatten)]
+    pub(super) format: super::output::FormatOpt,
 }
 
 /// `wzt dev --json`'s startup object (field names are stable: README).
@@ -79,20 +82,23 @@ impl Opts {
         let mut options = self.runner.host.options(&all, &[], &protected)?;
         options.report_requests = true;
         let written = providers.written();
-        let sink = host_args::Printer {
+        let sink = super::dev_view::DevView {
+            terminal: ctx.stderr_is_terminal,
             trace_caps: self.runner.providers.trace.trace_caps,
-            requests: true,
         }
         .sink();
         let dev = Arc::new(DevLoop::new(project, issuer, subject)?);
 
         let command = dev.project().file.build.command.clone();
-        eprintln!("wzt dev: building {}: {}", escape(&name), escape(&command));
+        sink(HostEvent::Build(BuildEvent::Started { command }));
         let started = Instant::now();
         let built = match dev.build() {
             Ok(built) => built,
             Err(e) => {
-                eprintln!("wzt dev: {e:#}");
+                // The compiler's captured output: its lines kept, each escaped.
+                sink(HostEvent::Build(BuildEvent::Failed {
+                    output: format!("{e:#}"),
+                }));
                 return Ok(Outcome::CheckFailed);
             }
         };
@@ -110,7 +116,11 @@ impl Opts {
         let runner = match runtime.block_on(Runner::start(built, config, Arc::clone(&sink))) {
             Ok(runner) => Arc::new(runner),
             Err(LoadError::Refused(refusal)) => {
-                eprintln!("wzt dev: {}", escape(&refusal.to_string()));
+                eprintln!(
+                    "wzt dev: refusing to run {}: {}",
+                    escape(&name),
+                    super::fixes::refusal(&refusal, super::fixes::GrantsFrom::Project)
+                );
                 return Ok(Outcome::CheckFailed);
             }
             Err(LoadError::Unusable(e)) => return Err(e),
@@ -141,7 +151,7 @@ impl Opts {
         let dir = dev.project().dir.display().to_string();
         if entry == EntryPoint::Http {
             runtime.block_on(async {
-                let listener = host::http::bind(self.runner.host.listen).await?;
+                let listener = host_args::bind(self.runner.host.listen).await?;
                 let addr = listener.local_addr()?;
                 if ctx.json {
                     output::print_json(&DevJson {
@@ -155,8 +165,10 @@ impl Opts {
                     "wzt dev: serving {} on http://{addr}; watching {dir} (Ctrl-C stops)",
                     escape(&name),
                 );
-                for (label, text) in &startup.providers {
-                    eprintln!("  {label:<9} {text}");
+                if !self.runner.quiet {
+                    for (label, text) in &startup.providers {
+                        eprintln!("  {label:<9} {text}");
+                    }
                 }
                 let shutdown = async {
                     let _ = tokio::signal::ctrl_c().await;

@@ -20,6 +20,7 @@ pub const DEFAULT_URL: &str = "nats://127.0.0.1:4222";
 const MAX_ENDORSEMENT_FILE: u64 = 64 << 10;
 
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Lattice")]
 pub struct LatticeArgs {
     /// Join a lattice through this NATS server, nats://HOST:PORT: the msg capability then
     /// publishes and requests over NATS, every message signed by this host and checked by its
@@ -92,7 +93,7 @@ impl LatticeArgs {
                 .with_context(|| format!("--endorsement {}", path.display()));
         }
         let name = self.cluster_key.as_deref().unwrap_or("cluster");
-        let cluster = keysource::default_key(&store, name, KeyRole::Cluster, false)?;
+        let cluster = cluster_seed(&store, name)?;
         Ok(Signer::with_cluster_key(
             host,
             cluster,
@@ -106,7 +107,7 @@ impl LatticeArgs {
     pub fn trust(&self, ctx: &Ctx) -> anyhow::Result<Trust> {
         let store = ctx.store()?;
         let clusters = if self.trusted_clusters.is_empty() {
-            store_cluster_keys(&store)?
+            store.public_keys_of(KeyRole::Cluster)?
         } else {
             self.trusted_clusters
                 .iter()
@@ -115,7 +116,7 @@ impl LatticeArgs {
         };
         if clusters.is_empty() {
             bail!(
-                "no trusted cluster key: this host would accept no message; pass --trusted-cluster C… (the cluster key that endorsed the other hosts), or keep that key in the store ({})",
+                "no trusted cluster key: this host would accept no message; import the public key of the cluster that endorsed the other hosts (`wzt keys import cluster C…`, into {}), or pass --trusted-cluster C…",
                 store.dir().display()
             );
         }
@@ -135,15 +136,19 @@ fn read_endorsement(path: &std::path::Path) -> anyhow::Result<String> {
     Ok(text.trim().to_string())
 }
 
-/// Public keys of the valid cluster keys in the store (encrypted ones from their `.pub`).
-fn store_cluster_keys(store: &KeyStore) -> anyhow::Result<Vec<String>> {
-    Ok(store
-        .list()?
-        .into_iter()
-        .filter_map(|k| k.info.ok())
-        .filter(|k| k.role == KeyRole::Cluster)
-        .map(|k| k.public_key)
-        .collect())
+/// The cluster key `name` that endorses a host here, generated on first use. A cluster key
+/// held here as a public key only (imported to trust the lattice) cannot endorse: the error
+/// says how a host starts without the cluster seed.
+pub fn cluster_seed(store: &KeyStore, name: &str) -> anyhow::Result<Key> {
+    match keysource::default_key(store, name, KeyRole::Cluster, false) {
+        Err(e) => match e.downcast_ref::<keys::StoreError>() {
+            Some(keys::StoreError::PublicOnly { public_key, .. }) => bail!(
+                "the cluster key '{name}' is a public key only here ({public_key}): it lets this host trust the lattice, but endorsing needs the cluster seed. Start this host with an endorsement made where the seed is: `wzt keys gen server --name NAME` here, `wzt lattice endorse N…` there (N… is `wzt keys show NAME`), then `--host-key NAME --endorsement FILE`"
+            ),
+            _ => Err(e),
+        },
+        key => key,
+    }
 }
 
 /// A `--trusted-cluster` entry as a cluster public key: a `C…` key as is, else a stored key's

@@ -19,8 +19,10 @@ pub mod build;
 pub mod claims;
 pub mod completions;
 pub mod dev;
+mod dev_view;
 pub mod docs;
 pub mod doctor;
+mod fixes;
 pub mod host_args;
 pub mod inspect;
 pub mod keys;
@@ -32,6 +34,7 @@ mod output;
 mod passphrase;
 pub mod policy;
 mod policy_args;
+pub mod prompt;
 pub mod pull;
 pub mod push;
 mod registry_args;
@@ -56,8 +59,10 @@ pub struct Cli {
 
 /// Options every command takes.
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Global options")]
 pub struct GlobalOpts {
-    /// Print machine-readable JSON on stdout (field names are stable, see the README).
+    /// Print machine-readable JSON on stdout (field names are stable, see the README); `-o
+    /// json` too, where a command writes no output file.
     #[arg(long, global = true)]
     pub json: bool,
     /// The key store directory [default: $WZT_KEYS_DIR, else $XDG_DATA_HOME/wzt/keys or
@@ -137,7 +142,10 @@ const KEYS_DIR_ENV: &str = "WZT_KEYS_DIR";
 /// What every command needs to know about its environment.
 pub struct Ctx {
     pub json: bool,
+    /// Color on stdout: a terminal, and neither `--no-color` nor `NO_COLOR`.
     pub color: bool,
+    /// `--no-color` or `NO_COLOR`: no color anywhere, the build command's included.
+    pub no_color: bool,
     pub stdin_is_terminal: bool,
     pub stderr_is_terminal: bool,
     keys_dir: Option<PathBuf>,
@@ -151,6 +159,7 @@ impl Ctx {
         Ctx {
             json: global.json,
             color: !global.no_color && !no_color_env && std::io::stdout().is_terminal(),
+            no_color: global.no_color || no_color_env,
             stdin_is_terminal,
             stderr_is_terminal: std::io::stderr().is_terminal(),
             keys_dir: global.keys_dir.clone().or_else(|| {
@@ -191,7 +200,10 @@ pub fn parse() -> anyhow::Result<Cli> {
     let matches = Cli::command().get_matches_from(&argv);
     let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     let start = match &cli.command {
-        Command::Run(opts) if opts.uses_project() => std::env::current_dir()?,
+        Command::Run(opts) => match opts.project_dir()? {
+            Some(dir) => dir,
+            None => return Ok(cli),
+        },
         Command::Dev(opts) => opts.project_dir()?,
         _ => return Ok(cli),
     };
@@ -252,8 +264,36 @@ fn subcommand_position(argv: &[OsString]) -> Option<usize> {
     None
 }
 
+impl Command {
+    /// `-o json|text`, for the commands that write no output file.
+    fn output_format(&self) -> Option<output::Format> {
+        match self {
+            Command::New(o) => o.format.output,
+            Command::Keys(o) => o.output,
+            Command::Inspect(o) => o.format.output,
+            Command::Verify(o) => o.format.output,
+            Command::Policy(o) => o.output,
+            Command::Push(o) => o.format.output,
+            Command::Run(o) => o.format.output,
+            Command::Dev(o) => o.format.output,
+            Command::Build(o) => o.format.output,
+            Command::Doctor(o) => o.format.output,
+            Command::Lattice(o) => o.format(),
+            Command::Claims(o) => o.format(),
+            Command::Sign(_) | Command::Pull(_) | Command::Completions(_) => None,
+        }
+    }
+}
+
 /// Runs the parsed command line.
-pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
+pub fn run(mut cli: Cli) -> anyhow::Result<Outcome> {
+    match cli.command.output_format() {
+        Some(output::Format::Json) => cli.global.json = true,
+        Some(output::Format::Text) if cli.global.json => {
+            anyhow::bail!("--json and -o text ask for different output; give one of them")
+        }
+        _ => {}
+    }
     let ctx = Ctx::new(&cli.global);
     match cli.command {
         Command::New(opts) => opts.run(&ctx),

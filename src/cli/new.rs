@@ -8,7 +8,8 @@ use clap::Args;
 use super::{Ctx, Outcome, output};
 use crate::project::{self, TEMPLATES};
 
-/// Create an actor project from a template: http-hello, kv-counter or command.
+/// Create an actor project from a template: http-hello, kv-counter, msg-greeter, msg-front or
+/// command.
 ///
 /// The project builds to a component with `cargo build --target wasm32-wasip2 --release` and
 /// has a wzt.toml, so `wzt build` and `wzt dev` work in it at once. wash's grammar,
@@ -27,6 +28,8 @@ pub struct Opts {
     /// List the templates, one line each, and create nothing.
     #[arg(long, conflicts_with_all = ["path", "template"])]
     list: bool,
+    #[command(flatten)]
+    pub(super) format: super::output::FormatOpt,
 }
 
 impl Opts {
@@ -61,7 +64,19 @@ impl Opts {
         let template = match &self.template {
             Some(t) => project::template(t).with_context(|| {
                 format!(
-                    "unknown template '{t}'; choose one of: {}",
+                    "unknown template '{}'{}; choose one of: {} (`wzt new --list` describes them)",
+                    output::escape(t),
+                    match project::suggest_template(t).as_slice() {
+                        [] => String::new(),
+                        names => format!(
+                            " (did you mean {}?)",
+                            names
+                                .iter()
+                                .map(|n| format!("`{n}`"))
+                                .collect::<Vec<_>>()
+                                .join(" or ")
+                        ),
+                    },
                     TEMPLATES
                         .iter()
                         .map(|t| t.name)
@@ -74,12 +89,7 @@ impl Opts {
                     .iter()
                     .map(|t| format!("{:<11} {}", t.name, t.description))
                     .collect();
-                let chosen = dialoguer::Select::new()
-                    .with_prompt("Template")
-                    .items(&items)
-                    .default(0)
-                    .interact()?;
-                &TEMPLATES[chosen]
+                &TEMPLATES[super::prompt::select("Template", &items, 0)?]
             }
             None => &TEMPLATES[0],
         };

@@ -1,4 +1,4 @@
-//! Printing helpers shared by the commands: tables, JSON, colors, escaping, confirmation.
+//! Printing helpers shared by the commands: tables, JSON, colors, escaping, the output format.
 
 use comfy_table::{Cell, Color, ContentArrangement, Table, presets};
 
@@ -20,6 +20,14 @@ pub fn table(ctx: &Ctx) -> Table {
     table
 }
 
+/// Keeps column `index` as wide as its content on a terminal (a key, a hash, an interface
+/// name: text that must not be broken over lines); the other columns wrap instead.
+pub fn keep_whole(table: &mut Table, index: usize) {
+    if let Some(column) = table.column_mut(index) {
+        column.set_constraint(comfy_table::ColumnConstraint::ContentWidth);
+    }
+}
+
 /// A cell for a good or bad status, green or red when color is on.
 pub fn status_cell(ctx: &Ctx, text: &str, good: bool) -> Cell {
     let cell = Cell::new(text);
@@ -32,12 +40,38 @@ pub fn status_cell(ctx: &Ctx, text: &str, good: bool) -> Cell {
 
 /// `text` in green or red when color is on.
 pub fn paint(ctx: &Ctx, text: &str, good: bool) -> String {
+    paint_code(ctx, text, if good { 32 } else { 31 })
+}
+
+/// `text` in yellow when color is on: something to know, not a failure.
+pub fn paint_warn(ctx: &Ctx, text: &str) -> String {
+    paint_code(ctx, text, 33)
+}
+
+fn paint_code(ctx: &Ctx, text: &str, code: u8) -> String {
     if ctx.color {
-        let code = if good { 32 } else { 31 };
         format!("\x1b[{code}m{text}\x1b[0m")
     } else {
         text.to_string()
     }
+}
+
+/// What a command prints on stdout: `-o json` is `--json`, wash's habit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Machine-readable JSON (the same as --json).
+    Json,
+    /// Text for a person (the default).
+    Text,
+}
+
+/// `-o json` / `-o text`, for the commands that write no output file (where `-o` names that
+/// file instead: `sign`, `pull`, `lattice endorse`).
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct FormatOpt {
+    /// The output format: json (the same as --json) or text.
+    #[arg(short = 'o', long = "output", value_name = "FORMAT", value_enum)]
+    pub output: Option<Format>,
 }
 
 /// Prints `value` as pretty JSON. Strings keep their raw values, but every character a
@@ -94,14 +128,6 @@ pub fn print_failures(heading: &str, failures: &[crate::verify::Failure]) {
     for f in failures {
         eprintln!("  [{}] {f}", f.code());
     }
-}
-
-/// Asks a yes/no question on the terminal; `false` unless the user says yes.
-pub fn confirm(prompt: &str) -> anyhow::Result<bool> {
-    Ok(dialoguer::Confirm::new()
-        .with_prompt(prompt)
-        .default(false)
-        .interact()?)
 }
 
 #[cfg(test)]

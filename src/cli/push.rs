@@ -53,6 +53,8 @@ pub struct Opts {
     registry: RegistryOpts,
     #[command(flatten)]
     policy: PolicyOpts,
+    #[command(flatten)]
+    pub(super) format: super::output::FormatOpt,
 }
 
 impl Opts {

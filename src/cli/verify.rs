@@ -6,7 +6,7 @@ use clap::Args;
 
 use super::artifact::examine_source;
 use super::output;
-use super::policy_args::PolicyOpts;
+use super::policy_args::{PolicyOpts, TrustUsed};
 use super::registry_args::{FetchFailure, RegistryOpts};
 use super::{Ctx, Outcome};
 use crate::caps::Grants;
@@ -17,7 +17,10 @@ use crate::wasm::WasmError;
 /// Verify signatures and claims against a trust policy.
 ///
 /// Exit 0 when every file passes, 1 when any fails a check, 2 when a file cannot be read.
-/// Without --policy or --trusted-issuer, the account keys in the key store are trusted. An
+/// The policy file is --policy, else WZT_POLICY, else $XDG_CONFIG_HOME/wzt/policy.toml when it
+/// exists; the first line (on stderr) says which, and whom it trusts. Without trusted issuers
+/// named there or with --trusted-issuer, the account keys in the key store are trusted (public
+/// keys imported with `wzt keys import` too). An
 /// oci://REF is fetched from the registry (through the blob cache, its digests checked) and
 /// verified like a file. Without FILE, inside a project, its signed artifact.
 #[derive(Debug, Args)]
@@ -30,6 +33,8 @@ pub struct Opts {
     policy: PolicyOpts,
     #[command(flatten)]
     registry: RegistryOpts,
+    #[command(flatten)]
+    pub(super) format: super::output::FormatOpt,
 }
 
 impl Opts {
@@ -37,7 +42,10 @@ impl Opts {
         if self.files.is_empty() {
             self.files = vec![super::artifact::project_signed_artifact("verify")?];
         }
-        let policy = self.policy.build(ctx)?;
+        let (policy, used) = self.policy.build_telling(ctx)?;
+        if !ctx.json {
+            eprintln!("wzt: policy {}", used.describe());
+        }
         let now = crate::time::now();
         let mut outcome = Outcome::Success;
         let mut results = Vec::new();
@@ -50,7 +58,7 @@ impl Opts {
                         outcome = outcome.worst(Outcome::CheckFailed);
                     }
                     if ctx.json {
-                        results.push(result_json(path, &examined, &failures));
+                        results.push(result_json(path, &examined, &failures, &used));
                     } else {
                         print_human(ctx, path, &examined, &failures);
                     }
@@ -119,6 +127,7 @@ enum ResultJson<'a> {
         subject: Option<String>,
         jti: Option<String>,
         failures: Vec<FailureJson>,
+        policy: &'a TrustUsed,
     },
     Unreadable {
         file: &'a Path,
@@ -134,7 +143,12 @@ struct FailureJson {
     message: String,
 }
 
-fn result_json<'a>(path: &'a Path, examined: &Examined, failures: &[Failure]) -> ResultJson<'a> {
+fn result_json<'a>(
+    path: &'a Path,
+    examined: &Examined,
+    failures: &[Failure],
+    used: &'a TrustUsed,
+) -> ResultJson<'a> {
     let claims = examined.claims();
     ResultJson::Judged {
         file: path,
@@ -152,5 +166,6 @@ fn result_json<'a>(path: &'a Path, examined: &Examined, failures: &[Failure]) ->
                 message: f.to_string(),
             })
             .collect(),
+        policy: used,
     }
 }

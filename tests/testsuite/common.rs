@@ -50,6 +50,8 @@ impl Env {
         cmd.current_dir(self.work())
             .env("WZT_KEYS_DIR", self.keys_dir())
             .env("XDG_CACHE_HOME", self.root.path().join("cache"))
+            .env("XDG_CONFIG_HOME", self.root.path().join("config"))
+            .env_remove("WZT_POLICY")
             .env("DOCKER_CONFIG", self.root.path().join("docker"))
             .env_remove("WZT_ISSUER_SEED")
             .env_remove("WZT_SUBJECT_SEED")

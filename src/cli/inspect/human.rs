@@ -51,6 +51,11 @@ pub(super) fn print(
     }
     if let Some(claims) = examined.claims() {
         println!("{}", claims_table(ctx, examined, claims, now));
+        // Below the table, each on a line of its own: never broken at 80 columns.
+        println!("Module hash:  {}", hash_or_why(examined));
+        if examined.hash_matches() != Some(true) {
+            println!("Claimed hash: {}", escape(&claims.metadata.module_hash));
+        }
     } else if let Seal::Unreadable(e) = examined.seal() {
         println!("{}", output::paint(ctx, &format!("token: {e}"), false));
     } else {
@@ -66,6 +71,9 @@ pub(super) fn print(
     } else {
         let mut table = output::table(ctx);
         table.set_header(["Interface", "Direction", "Needs", "Status"]);
+        for column in [0, 1, 3] {
+            output::keep_whole(&mut table, column);
+        }
         for n in gated {
             let status = status_of(&n.need, granted);
             let needs_text = match &n.need {
@@ -142,20 +150,13 @@ fn claims_table(ctx: &Ctx, examined: &Examined, claims: &Claims, now: u64) -> co
     let meta = &claims.metadata;
     let (signature, signature_ok) = signature_text(examined);
     let hash_ok = examined.hash_matches() == Some(true);
+    // The hashes themselves follow the table, one per line.
     let hash = if hash_ok {
-        format!("{} (matches)", hash_or_why(examined))
+        "matches the artifact (below)".to_string()
     } else if examined.module_hash().is_some() {
-        format!(
-            "MISMATCH: claims {}, artifact {}",
-            escape(&meta.module_hash),
-            hash_or_why(examined)
-        )
+        "MISMATCH: the claimed hash is not the artifact's (both below)".to_string()
     } else {
-        format!(
-            "claims {}; {}",
-            escape(&meta.module_hash),
-            hash_or_why(examined)
-        )
+        "not computed (claimed hash below)".to_string()
     };
     let opt = |v: Option<String>| v.unwrap_or_else(|| "-".to_string());
     let grants = claims.grants();
@@ -216,5 +217,11 @@ fn claims_table(ctx: &Ctx, examined: &Examined, claims: &Claims, now: u64) -> co
         }))),
     );
     row("Token id", Cell::new(escape(&claims.id)));
+    // Wide enough for a public key (56 characters) on one line.
+    if let Some(values) = table.column_mut(1) {
+        values.set_constraint(comfy_table::ColumnConstraint::LowerBoundary(
+            comfy_table::Width::Fixed(crate::keys::PUBLIC_KEY_LEN as u16),
+        ));
+    }
     table
 }

@@ -35,6 +35,8 @@ pub struct Opts {
     jwt_only: bool,
     #[command(flatten)]
     registry: RegistryOpts,
+    #[command(flatten)]
+    pub(super) format: super::output::FormatOpt,
 }
 
 impl Opts {

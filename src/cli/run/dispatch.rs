@@ -4,6 +4,7 @@
 use anyhow::bail;
 
 use super::super::output::escape;
+use super::super::policy_args::TrustUsed;
 use super::super::{Ctx, Outcome};
 use super::{Message, Opts};
 use crate::host::runner::{Runner, delivery_event};
@@ -15,10 +16,11 @@ pub(super) fn dispatch(
     ctx: &Ctx,
     runtime: &tokio::runtime::Runtime,
     runner: &Runner,
+    used: &TrustUsed,
 ) -> anyhow::Result<Outcome> {
     let actor = runner.actor();
     let entry = actor.entry_point();
-    let startup = |listening| super::startup::print(opts, ctx, runner, listening);
+    let startup = |listening| super::startup::print(opts, ctx, runner, listening, used);
     if !opts.messages.is_empty() && !actor.handles_messages() {
         bail!("--message needs an actor that exports wasmcloud:messaging/handler");
     }
@@ -70,7 +72,7 @@ pub(super) fn dispatch(
             runtime.block_on(super::request::one_request(opts, ctx, runner, request))
         }
         (EntryPoint::Http, None) => runtime.block_on(async {
-            let listener = http::bind(opts.runner.host.listen).await?;
+            let listener = super::super::host_args::bind(opts.runner.host.listen).await?;
             startup(Some(listener.local_addr()?));
             let shutdown = async {
                 let _ = tokio::signal::ctrl_c().await;

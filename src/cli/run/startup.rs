@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use super::super::Ctx;
 use super::super::output::{self, escape};
+use super::super::policy_args::TrustUsed;
 use super::Opts;
 use crate::caps::Grants;
 use crate::host::CacheStatus;
@@ -26,6 +27,7 @@ struct StartupJson<'a> {
     pooling: bool,
     cache_hit: bool,
     lattice: Option<LatticeJson<'a>>,
+    policy: &'a TrustUsed,
 }
 
 #[derive(Serialize)]
@@ -62,7 +64,13 @@ fn lattice_json<'a>(lattice: &'a Lattice, opts: &'a Opts, runner: &Runner) -> La
 
 /// Prints the startup block (and, with `--json`, the startup object when the run keeps going:
 /// it listens or is subscribed).
-pub(super) fn print(opts: &Opts, ctx: &Ctx, runner: &Runner, listening: Option<SocketAddr>) {
+pub(super) fn print(
+    opts: &Opts,
+    ctx: &Ctx,
+    runner: &Runner,
+    listening: Option<SocketAddr>,
+    used: &TrustUsed,
+) {
     let startup = runner.startup();
     let lattice = runner.lattice().map(|l| l.as_ref());
     if ctx.json && (listening.is_some() || !opts.subscribe.is_empty()) {
@@ -76,8 +84,12 @@ pub(super) fn print(opts: &Opts, ctx: &Ctx, runner: &Runner, listening: Option<S
             pooling: startup.pooling,
             cache_hit: startup.cache == CacheStatus::Hit,
             lattice: lattice.map(|l| lattice_json(l, opts, runner)),
+            policy: used,
         });
         let _ = std::io::stdout().flush();
+    }
+    if opts.runner.quiet {
+        return;
     }
     let version = startup
         .version
@@ -107,6 +119,7 @@ pub(super) fn print(opts: &Opts, ctx: &Ctx, runner: &Runner, listening: Option<S
             .map(escape)
             .unwrap_or_else(|| "unsigned (--allow-unsigned)".into())
     );
+    eprintln!("  policy    {}", used.describe());
     eprintln!(
         "  grants    {}",
         if grants.is_empty() {
@@ -130,7 +143,12 @@ pub(super) fn print(opts: &Opts, ctx: &Ctx, runner: &Runner, listening: Option<S
         eprintln!("  {label:<9} {text}");
     }
     if let Some(lattice) = lattice {
-        describe_lattice(lattice, runner.queue_group().as_deref(), &opts.subscribe);
+        let from = if opts.lattice.trusted_clusters.is_empty() {
+            "the key store's cluster keys"
+        } else {
+            "--trusted-cluster"
+        };
+        describe_lattice(lattice, runner.queue_group().as_deref(), &opts.subscribe, from);
     }
     if let Some(addr) = listening {
         eprintln!("  listening on http://{addr}");
@@ -138,7 +156,7 @@ pub(super) fn print(opts: &Opts, ctx: &Ctx, runner: &Runner, listening: Option<S
 }
 
 /// The lattice lines of the startup block.
-fn describe_lattice(lattice: &Lattice, queue: Option<&str>, subscribed: &[String]) {
+fn describe_lattice(lattice: &Lattice, queue: Option<&str>, subscribed: &[String], from: &str) {
     let trust = lattice.trust();
     if let Some(signer) = lattice.signer() {
         eprintln!(
@@ -158,7 +176,7 @@ fn describe_lattice(lattice: &Lattice, queue: Option<&str>, subscribed: &[String
             }
         );
     }
-    eprintln!("  trusts    {}", trust.clusters().join(", "));
+    eprintln!("  trusts    {} ({from})", trust.clusters().join(", "));
     eprintln!("  replays   checked {}", lattice.replay().describe());
     if let Some(note) = lattice.replay_note() {
         eprintln!("wzt: warning: {note}");
