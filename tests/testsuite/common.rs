@@ -7,6 +7,7 @@ use assert_cmd::Command;
 use tempfile::TempDir;
 
 mod nats;
+pub mod pty;
 mod registry;
 mod server;
 pub use nats::Nats;

@@ -407,3 +407,25 @@ fn concurrent_increments_give_the_exact_total() {
         assert_eq!((total.status, total.body.as_str()), (200, "50"), "{mode:?}");
     }
 }
+
+#[test]
+fn the_key_value_file_is_created_on_first_use_not_when_kv_is_granted() {
+    let env = setup();
+    let actor = signed(&env, "kv-actor", "http,kv,log");
+    let (code, _, err) = request(&env, &actor, "/log", &[]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("  kv        sqlite .wzt/kv.sqlite"), "{err}");
+    assert!(!env.path(".wzt").exists(), "nothing made before a key-value call");
+    let (code, out, err) = request(&env, &actor, "/incr?key=n", &[]);
+    assert_eq!((code, out.as_str()), (0, "n=1\n"), "{err}");
+    assert!(env.path(".wzt/kv.sqlite").is_file());
+    // An existing store that is not safe is still refused at start.
+    std::fs::remove_file(env.path(".wzt/kv.sqlite")).unwrap();
+    std::os::unix::fs::symlink("/etc/hostname", env.path(".wzt/kv.sqlite")).unwrap();
+    let (code, _, err) = request(&env, &actor, "/log", &[]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("is a symbolic link; wzt does not follow one for its key-value store"),
+        "{err}"
+    );
+}

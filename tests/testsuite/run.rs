@@ -64,7 +64,7 @@ wzt: running http_actor (HTTP component)
             "-H",
             "x-fixture: abc",
         ])
-        .args(["--data", "the body", "-i"])
+        .args(["--data", "the body", "--include"])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0));

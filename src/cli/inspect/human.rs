@@ -217,10 +217,10 @@ fn claims_table(ctx: &Ctx, examined: &Examined, claims: &Claims, now: u64) -> co
         }))),
     );
     row("Token id", Cell::new(escape(&claims.id)));
-    // Wide enough for a public key (56 characters) on one line.
+    // Wide enough for a public key (56 characters, and the cell's padding) on one line.
     if let Some(values) = table.column_mut(1) {
         values.set_constraint(comfy_table::ColumnConstraint::LowerBoundary(
-            comfy_table::Width::Fixed(crate::keys::PUBLIC_KEY_LEN as u16),
+            comfy_table::Width::Fixed(crate::keys::PUBLIC_KEY_LEN as u16 + 2),
         ));
     }
     table

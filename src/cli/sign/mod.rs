@@ -142,11 +142,23 @@ impl Opts {
                 .with_context(|| format!("cannot create output directory {}", dir.display()))?;
         }
 
-        let results = batch::sign_all(ctx, &checked, |input| match &issuer {
-            Some(issuer) => self
-                .sign_one(&store, input, &spec, issuer, explicit_subject.as_ref())
-                .map_err(|e| explain(e, project_mode)),
-            None => unreachable!("an issuer is loaded when any input is good"),
+        // Each file's module key before any progress is drawn: a notice of a key made here, or
+        // a passphrase asked, is not drawn over.
+        let subjects: std::collections::HashMap<&Path, anyhow::Result<Key>> = checked
+            .iter()
+            .filter(|(_, check)| check.is_ok() && explicit_subject.is_none())
+            .map(|(input, _)| (input.as_path(), self.module_key(&store, input)))
+            .collect();
+        let results = batch::sign_all(ctx, &checked, |input| {
+            let issuer = issuer.as_ref().expect("an issuer is loaded when any input is good");
+            let subject = match (&explicit_subject, subjects.get(input)) {
+                (Some(subject), _) => subject,
+                (None, Some(Ok(subject))) => subject,
+                (None, Some(Err(e))) => anyhow::bail!("{e:#}"),
+                (None, None) => unreachable!("a module key is loaded for each good input"),
+            };
+            self.sign_one(input, &spec, issuer, subject)
+                .map_err(|e| explain(e, project_mode))
         });
         let outcome = if results.iter().all(batch::SignJson::is_ok) {
             Outcome::Success
@@ -200,33 +212,33 @@ impl Opts {
         Ok(spec)
     }
 
+    /// The default subject of `input`: the store key `<stem>_module`, generated when missing
+    /// (unless --disable-keygen).
+    fn module_key(&self, store: &KeyStore, input: &Path) -> anyhow::Result<Key> {
+        let stem = input
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .context("the file name is not valid UTF-8")?;
+        keysource::default_key(
+            store,
+            &keys::module_key_name(stem),
+            KeyRole::Module,
+            self.keys.disable_keygen,
+        )
+    }
+
     fn sign_one(
         &self,
-        store: &KeyStore,
         input: &Path,
         spec: &ClaimsSpec,
         issuer: &Key,
-        explicit_subject: Option<&Key>,
+        subject: &Key,
     ) -> anyhow::Result<(PathBuf, Signed)> {
         let stem = input
             .file_stem()
             .and_then(|s| s.to_str())
             .context("the file name is not valid UTF-8")?;
         let output = self.output_for(input, stem)?;
-        let generated;
-        let subject = match explicit_subject {
-            Some(k) => k,
-            None => {
-                let name = keys::module_key_name(stem);
-                generated = keysource::default_key(
-                    store,
-                    &name,
-                    KeyRole::Module,
-                    self.keys.disable_keygen,
-                )?;
-                &generated
-            }
-        };
         let mut spec = spec.clone();
         if spec.name.is_none() {
             spec.name = Some(stem.to_string());
