@@ -337,7 +337,10 @@ impl Project {
             if seen.contains(key) {
                 return Err(bad(
                     written,
-                    format!("`{key}` is given twice (as `{}` and with `-`/`_` swapped)", written),
+                    format!(
+                        "`{key}` is given twice (as `{}` and with `-`/`_` swapped)",
+                        written
+                    ),
                 ));
             }
             seen.push(key.clone());

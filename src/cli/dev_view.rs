@@ -39,9 +39,7 @@ impl DevView {
                     return;
                 }
                 HostEvent::Build(
-                    BuildEvent::Built { .. }
-                    | BuildEvent::Failed { .. }
-                    | BuildEvent::Unchanged,
+                    BuildEvent::Built { .. } | BuildEvent::Failed { .. } | BuildEvent::Unchanged,
                 ) => {
                     if let Some(bar) = spinning.take() {
                         bar.finish_and_clear();

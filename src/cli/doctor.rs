@@ -3,9 +3,9 @@
 use clap::Args;
 
 use super::output;
-use crate::text::escape_lines;
 use super::{Ctx, Outcome};
 use crate::doctor::{Status, run_checks};
+use crate::text::escape_lines;
 
 /// Check what wzt needs: the Rust toolchain and wasm targets a project build uses, the key
 /// store and its default keys, the compile cache, the project file here, and the clock.
@@ -41,7 +41,11 @@ impl Opts {
                     escape_lines(&check.detail, &" ".repeat(26))
                 );
                 if let Some(fix) = &check.fix {
-                    println!("     {:<20} fix: {}", "", escape_lines(fix, &" ".repeat(31)));
+                    println!(
+                        "     {:<20} fix: {}",
+                        "",
+                        escape_lines(fix, &" ".repeat(31))
+                    );
                 }
             }
         }

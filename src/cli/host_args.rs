@@ -148,12 +148,9 @@ pub fn parse_listen(text: &str) -> Result<SocketAddr, String> {
             crate::text::escape(text)
         ));
     };
-    let port: u16 = port.parse().map_err(|_| {
-        format!(
-            "'{}' is not a port (0 to 65535)",
-            crate::text::escape(port)
-        )
-    })?;
+    let port: u16 = port
+        .parse()
+        .map_err(|_| format!("'{}' is not a port (0 to 65535)", crate::text::escape(port)))?;
     if host.eq_ignore_ascii_case("localhost") {
         return Ok(loopback(port));
     }

@@ -78,8 +78,8 @@ impl PassphraseSource for CliPassphrases {
         if !self.terminal {
             return Err(self.not_given(&format!("{what} is passphrase-encrypted; opening it")));
         }
-        let text = super::prompt::hidden(&format!("Passphrase for {what}"), None)
-            .map_err(prompt_error)?;
+        let text =
+            super::prompt::hidden(&format!("Passphrase for {what}"), None).map_err(prompt_error)?;
         Ok(SecretString::from(text))
     }
 

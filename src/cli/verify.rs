@@ -18,7 +18,7 @@ use crate::wasm::WasmError;
 ///
 /// Exit 0 when every file passes, 1 when any fails a check, 2 when a file cannot be read.
 /// The policy file is --policy, else WZT_POLICY, else $XDG_CONFIG_HOME/wzt/policy.toml when it
-/// exists; the first line (on stderr) says which, and whom it trusts. Without trusted issuers
+/// exists; a line on stderr before the first verdict says which, and whom it trusts. Without trusted issuers
 /// named there or with --trusted-issuer, the account keys in the key store are trusted (public
 /// keys imported with `wzt keys import` too). An
 /// oci://REF is fetched from the registry (through the blob cache, its digests checked) and
@@ -43,9 +43,8 @@ impl Opts {
             self.files = vec![super::artifact::project_signed_artifact("verify")?];
         }
         let (policy, used) = self.policy.build_telling(ctx)?;
-        if !ctx.json {
-            eprintln!("wzt: policy {}", used.describe());
-        }
+        // Said once, before the first verdict (a file that cannot be read is judged by none).
+        let mut policy_said = ctx.json;
         let now = crate::time::now();
         let mut outcome = Outcome::Success;
         let mut results = Vec::new();
@@ -60,6 +59,10 @@ impl Opts {
                     if ctx.json {
                         results.push(result_json(path, &examined, &failures, &used));
                     } else {
+                        if !policy_said {
+                            eprintln!("wzt: policy {}", used.describe());
+                            policy_said = true;
+                        }
                         print_human(ctx, path, &examined, &failures);
                     }
                 }

@@ -316,7 +316,10 @@ enum Entry {
     /// An age file, not yet opened.
     Encrypted(Zeroizing<Vec<u8>>),
     /// No seed file: `<name>.pub` alone.
-    PublicOnly { role: KeyRole, public_key: String },
+    PublicOnly {
+        role: KeyRole,
+        public_key: String,
+    },
 }
 
 /// A directory of `<name>.nk` files, each holding one bare seed or an age file encrypting it

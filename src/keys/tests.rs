@@ -311,7 +311,10 @@ fn a_public_only_key_is_listed_trusted_by_role_and_removed_but_never_signs() {
     // Counted by the default trust of its role, listed as public only.
     let mut accounts = store.account_public_keys().unwrap();
     accounts.sort();
-    let mut expected = vec![own.public_key().to_string(), teammate.public_key().to_string()];
+    let mut expected = vec![
+        own.public_key().to_string(),
+        teammate.public_key().to_string(),
+    ];
     expected.sort();
     assert_eq!(accounts, expected);
     assert_eq!(
@@ -327,7 +330,10 @@ fn a_public_only_key_is_listed_trusted_by_role_and_removed_but_never_signs() {
     // It holds no seed: loading, encrypting and generating over it all refuse.
     assert!(matches!(
         store.load("teammate"),
-        Err(StoreError::PublicOnly { role: KeyRole::Account, .. })
+        Err(StoreError::PublicOnly {
+            role: KeyRole::Account,
+            ..
+        })
     ));
     assert!(matches!(
         store.load_or_generate("cluster", KeyRole::Cluster),
@@ -349,7 +355,9 @@ fn a_public_only_key_is_listed_trusted_by_role_and_removed_but_never_signs() {
         Err(StoreError::NotFound { .. })
     ));
     // Replacing a seed with a public key removes the seed file.
-    store.save_public("account", teammate.public_key(), true).unwrap();
+    store
+        .save_public("account", teammate.public_key(), true)
+        .unwrap();
     assert!(!store.path_of("account").unwrap().exists());
     assert!(store.info("account").unwrap().public_only);
 }

@@ -120,7 +120,15 @@ fn wzt_verifies_what_wascap_signs() {
         // Re-signing a wascap artifact with wzt leaves exactly one signature, and wascap
         // still reads it.
         env.wzt()
-            .args(["sign", name, "-o", "resigned.wasm", "--generate-keys"])
+            .args([
+                "sign",
+                name,
+                "-o",
+                "resigned.wasm",
+                "--generate-keys",
+                "--caps",
+                "auto",
+            ])
             .assert()
             .success();
         let resigned = env.read("resigned.wasm");

@@ -501,14 +501,14 @@ fn encrypt_then_list_show_and_sign_with_the_passphrase_from_the_environment_or_a
     assert_eq!(shown["seed"], seed.as_str());
 
     // Sign with the passphrase from the environment, then from a file.
-    env.write("a.wasm", &common::core_module());
+    env.write("a.wasm", &common::plain_component());
     let out = wzt_with_passphrase(&env, PASSPHRASE)
         .args(["sign", "a.wasm", "--json"])
         .output()
         .unwrap();
     assert_eq!(json_of(&out)[0]["issuer"], public.as_str());
     let pass_file = env.write("pass.txt", format!("{PASSPHRASE}\n").as_bytes());
-    env.write("b.wasm", &common::core_module());
+    env.write("b.wasm", &common::plain_component());
     let out = wzt_no_passphrase(&env)
         .args(["sign", "b.wasm", "--json", "--passphrase-file"])
         .arg(&pass_file)
@@ -633,7 +633,7 @@ fn a_wrong_passphrase_is_exit_2_and_changes_nothing() {
     let nk = env.keys_dir().join("account.nk");
     let pubf = env.keys_dir().join("account.pub");
     let before = (std::fs::read(&nk).unwrap(), std::fs::read(&pubf).unwrap());
-    env.write("a.wasm", &common::core_module());
+    env.write("a.wasm", &common::plain_component());
     let wrong = "not the passphrase";
     for args in [
         &["keys", "show", "account"][..],
@@ -953,7 +953,7 @@ fn a_symbolic_link_in_the_store_is_refused_not_followed() {
     assert_eq!(list[1]["name"], "link");
     assert_eq!(list[1]["valid"], false);
     // A seed file named on the command line may be a link (the user chose it).
-    env.write("a.wasm", &common::core_module());
+    env.write("a.wasm", &common::plain_component());
     let link_outside = env.path("link-outside.nk");
     std::os::unix::fs::symlink(&elsewhere, &link_outside).unwrap();
     env.wzt()
@@ -1001,7 +1001,7 @@ fn a_fifo_in_the_store_is_reported_not_waited_on() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr_of(&out).contains("is a FIFO (named pipe), not a regular file"));
     // `verify` reads the store for its default trust: it still answers, at once.
-    env.write("a.wasm", &common::core_module());
+    env.write("a.wasm", &common::plain_component());
     env.wzt()
         .args(["sign", "a.wasm"])
         .timeout(limit)

@@ -54,7 +54,11 @@ fn signing_without_grants_an_actor_that_needs_some_is_refused_with_the_fix() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
-    assert!(stdout_of(&out).contains("\n  grants: none\n"), "{}", stdout_of(&out));
+    assert!(
+        stdout_of(&out).contains("\n  grants: none\n"),
+        "{}",
+        stdout_of(&out)
+    );
     assert!(
         stderr_of(&out).contains(
             "warning: actor.wasm: wasi:http/types@0.2.12, wasi:http/incoming-handler@0.2.12 not covered by the grants: the host will refuse to run it; add what it needs to --caps (`auto` grants exactly what it imports)"
@@ -193,7 +197,10 @@ fn capability_words_and_template_names_suggest_what_was_meant() {
     let env = Env::new();
     common::store_account(&env);
     let actor = http_actor(&env);
-    for (word, meant) in [("keyvalue", "`kv`, K/V Store"), ("htp", "`http`, HTTP Server")] {
+    for (word, meant) in [
+        ("keyvalue", "`kv`, K/V Store"),
+        ("htp", "`http`, HTTP Server"),
+    ] {
         let out = env
             .wzt()
             .args(["sign", &actor, "--caps", word])
@@ -273,7 +280,11 @@ fn listen_takes_a_port_host_port_or_localhost_and_a_busy_port_names_the_fix() {
         let mut cmd = env.command();
         cmd.args(["run", "a_s.wasm", "--json", "--listen", listen]);
         let server = Server::start(cmd);
-        assert!(server.addr.starts_with("127.0.0.1:"), "{listen}: {}", server.addr);
+        assert!(
+            server.addr.starts_with("127.0.0.1:"),
+            "{listen}: {}",
+            server.addr
+        );
         assert_eq!(server.get("/").body, "hello from wzt\n");
     }
     for (listen, said) in [
@@ -369,7 +380,10 @@ refusing to run actor.wasm:
         "GET /",
         &["--allow-unsigned", "--caps", "auto", "-q"],
     );
-    assert_eq!((code, body.as_str(), err.as_str()), (0, "hello from wzt\n", ""));
+    assert_eq!(
+        (code, body.as_str(), err.as_str()),
+        (0, "hello from wzt\n", "")
+    );
 
     env.wzt()
         .args(["sign", &actor, "--caps", "auto"])
@@ -381,9 +395,8 @@ refusing to run actor.wasm:
         .output()
         .unwrap();
     assert!(
-        stderr_of(&out).ends_with(
-            "\n  hint: actor_s.wasm beside it is signed: `wzt run actor_s.wasm`\n"
-        ),
+        stderr_of(&out)
+            .ends_with("\n  hint: actor_s.wasm beside it is signed: `wzt run actor_s.wasm`\n"),
         "{}",
         stderr_of(&out)
     );
@@ -425,11 +438,18 @@ fn run_dir_runs_that_project_with_its_dev_table_in_snake_case() {
         "caps = [\"auto\"]",
         "[dev]\nmock_caps = true\nlog_level = \"warn\"\n",
     );
-    let out = env.wzt().args(["run", "counter", "--build", "--request", "/incr?key=k"]).output().unwrap();
+    let out = env
+        .wzt()
+        .args(["run", "counter", "--build", "--request", "/incr?key=k"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
     assert_eq!(stdout_of(&out), "k=1\n");
     let err = stderr_of(&out);
-    assert!(err.contains("  kv        in memory, not persisted\n"), "{err}");
+    assert!(
+        err.contains("  kv        in memory, not persisted\n"),
+        "{err}"
+    );
     assert!(err.contains("  log       level warn\n"), "{err}");
     assert!(!dir.join(".wzt/kv.sqlite").exists());
 
@@ -453,9 +473,17 @@ fn dash_o_json_and_text_choose_the_output_where_no_file_is_written() {
     let env = Env::new();
     common::store_account(&env);
     let json = env.wzt().args(["keys", "list", "--json"]).output().unwrap();
-    let dash_o = env.wzt().args(["keys", "list", "-o", "json"]).output().unwrap();
+    let dash_o = env
+        .wzt()
+        .args(["keys", "list", "-o", "json"])
+        .output()
+        .unwrap();
     assert_eq!(stdout_of(&json), stdout_of(&dash_o));
-    let text = env.wzt().args(["keys", "-o", "text", "list"]).output().unwrap();
+    let text = env
+        .wzt()
+        .args(["keys", "-o", "text", "list"])
+        .output()
+        .unwrap();
     assert!(stdout_of(&text).starts_with("+---"), "{}", stdout_of(&text));
     env.write("p.wasm", &common::plain_component());
     env.wzt().args(["sign", "p.wasm"]).assert().success();
@@ -567,7 +595,13 @@ fn quiet_drops_the_startup_block() {
     common::store_account(&env);
     common::sign_fixture(&env, "http-actor", P2, "http", "a_s.wasm", &[]);
     let (code, body, err) = common::run_request(&env, "a_s.wasm", "GET /", &["--quiet"]);
-    assert_eq!((code, body.as_str(), err.as_str()), (0, "hello from wzt\n", ""));
+    assert_eq!(
+        (code, body.as_str(), err.as_str()),
+        (0, "hello from wzt\n", "")
+    );
     let (_, _, err) = common::run_request(&env, "a_s.wasm", "GET /", &[]);
-    assert!(err.starts_with("wzt: running http_actor (HTTP component)\n"), "{err}");
+    assert!(
+        err.starts_with("wzt: running http_actor (HTTP component)\n"),
+        "{err}"
+    );
 }

@@ -33,6 +33,7 @@ fn a_kv_counter_persists_locally_and_not_in_mock_mode() {
         str![[r#"
 wzt: running kv_actor (HTTP component)
   issuer    [ACCOUNT]
+  policy    none; trusting the key store's account keys: account
   grants    HTTP Server, K/V Store, Logging
   engine    [..] allocator, compiled (now cached); limits: 512 MiB memory, 30s per invocation, 1 concurrent
   kv        sqlite .wzt/kv.sqlite (persists across runs), namespace [ACCOUNT].[SUBJECT]
@@ -297,6 +298,7 @@ fn messages_reach_the_handler_and_publishes_are_recorded() {
         str![[r#"
 wzt: running msg_actor (messaging component)
   issuer    [ACCOUNT]
+  policy    none; trusting the key store's account keys: account
   grants    Messaging
   engine    [..] allocator, compiled (now cached); limits: 512 MiB memory, 30s per invocation, 64 concurrent
 [msg] msg_actor published on greetings: hello, Ada
@@ -371,7 +373,7 @@ fn providers_are_linked_only_when_granted() {
     let actor = signed(&env, "kv-actor", "http,log");
     let (code, _, err) = request(&env, &actor, "/incr", &[]);
     assert_eq!(code, 1);
-    assert!(err.contains("the actor imports wasi:keyvalue/store@0.2.0-draft, which needs the K/V Store capability (kv); it is not granted: re-sign with `wzt sign --caps kv`"), "{err}");
+    assert!(err.contains("the actor imports wasi:keyvalue/store@0.2.0-draft, which needs the K/V Store capability (kv); it is not granted: re-sign it with `wzt sign --caps kv`"), "{err}");
     assert!(
         !env.path(".wzt").exists(),
         "no store is created for an actor that may not use it"
@@ -415,7 +417,10 @@ fn the_key_value_file_is_created_on_first_use_not_when_kv_is_granted() {
     let (code, _, err) = request(&env, &actor, "/log", &[]);
     assert_eq!(code, 0, "{err}");
     assert!(err.contains("  kv        sqlite .wzt/kv.sqlite"), "{err}");
-    assert!(!env.path(".wzt").exists(), "nothing made before a key-value call");
+    assert!(
+        !env.path(".wzt").exists(),
+        "nothing made before a key-value call"
+    );
     let (code, out, err) = request(&env, &actor, "/incr?key=n", &[]);
     assert_eq!((code, out.as_str()), (0, "n=1\n"), "{err}");
     assert!(env.path(".wzt/kv.sqlite").is_file());

@@ -79,7 +79,10 @@ fn a_wrong_passphrase_is_asked_again_up_to_three_times_and_says_where_it_came_fr
     assert_eq!(code_of(status), 0, "{output}");
     let screen = screen_of(output.as_bytes(), 100, 80).screen().contents();
     assert!(screen.contains("Secret:     an encrypted seed"), "{screen}");
-    assert!(!screen.contains("wrong\n"), "nothing typed is shown: {screen}");
+    assert!(
+        !screen.contains("wrong\n"),
+        "nothing typed is shown: {screen}"
+    );
 
     let mut pty = on_terminal(&env, &["keys", "show", "enc"]);
     answer(&mut pty, asked, "nope\r");
@@ -145,13 +148,19 @@ fn build_output_passes_through_live_with_its_colors() {
     let warning = output
         .find("\x1b[33mwarning\x1b[0m: unused variable")
         .unwrap_or_else(|| panic!("no colored warning: {output:?}"));
-    assert!(warning < output.find("Built and signed").unwrap(), "{output}");
+    assert!(
+        warning < output.find("Built and signed").unwrap(),
+        "{output}"
+    );
 
     // A failed build: its output as it came, colors and all, and the exit code 1.
     colored_project(&env, true);
     let (status, output) = on_terminal(&env, &["build"]).finish(WAIT);
     assert_eq!(code_of(status), 1, "{output}");
-    assert!(output.contains("\x1b[31merror\x1b[0m: it broke"), "{output:?}");
+    assert!(
+        output.contains("\x1b[31merror\x1b[0m: it broke"),
+        "{output:?}"
+    );
     assert!(
         output.contains(", exit status: 3); its output is above"),
         "{output}"
@@ -163,7 +172,10 @@ fn build_output_passes_through_live_with_its_colors() {
     assert_eq!(common::stdout_of(&out), "");
     let err = common::stderr_of(&out);
     assert!(err.contains("warning: no terminal"), "{err}");
-    assert!(err.contains("\\u{1b}[31merror\\u{1b}[0m: it broke"), "{err}");
+    assert!(
+        err.contains("\\u{1b}[31merror\\u{1b}[0m: it broke"),
+        "{err}"
+    );
     assert!(!err.contains('\x1b'), "{err:?}");
 }
 
@@ -209,9 +221,14 @@ fn dev_shows_a_spinner_while_building_and_a_line_per_request() {
     assert_eq!(code_of(status), 0, "{output}");
     let screen = screen_of(output.as_bytes(), 100, 80).screen().contents();
     let lines: Vec<&str> = screen.lines().filter(|l| !l.trim().is_empty()).collect();
-    assert!(!screen.contains("building:"), "the spinner line is gone: {screen}");
     assert!(
-        lines.iter().any(|l| l.starts_with("wzt dev: built and signed in 2.")),
+        !screen.contains("building:"),
+        "the spinner line is gone: {screen}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("wzt dev: built and signed in 2.")),
         "{screen}"
     );
     let request = lines
@@ -222,7 +239,10 @@ fn dev_shows_a_spinner_while_building_and_a_line_per_request() {
         .strip_prefix("GET /hello?x=1 200 ")
         .and_then(|r| r.strip_suffix(" ms"))
         .unwrap();
-    assert!(ms.parse::<f64>().is_ok(), "METHOD PATH STATUS MS: {request}");
+    assert!(
+        ms.parse::<f64>().is_ok(),
+        "METHOD PATH STATUS MS: {request}"
+    );
 }
 
 #[test]
@@ -254,7 +274,14 @@ fn signing_several_files_clears_the_progress_and_ends_with_a_summary() {
 fn inspect_keeps_hashes_keys_and_interface_names_whole_at_80_columns() {
     let env = Env::new();
     common::store_account(&env);
-    common::sign_fixture(&env, "kv-actor", P2, "http,kv,log,httpclient", "kv_s.wasm", &[]);
+    common::sign_fixture(
+        &env,
+        "kv-actor",
+        P2,
+        "http,kv,log,httpclient",
+        "kv_s.wasm",
+        &[],
+    );
     let (status, output) = on_terminal(&env, &["inspect", "kv_s.wasm"]).finish(WAIT);
     assert_eq!(code_of(status), 0, "{output}");
     let parser = screen_of(output.as_bytes(), 100, 80);
@@ -292,11 +319,17 @@ fn doctor_shows_warn_in_yellow_and_a_toml_error_as_lines_with_its_fix() {
     env.write("wzt.toml", b"[actor]\nname = \"x\"\ncaps = http\n");
     let (status, output) = on_terminal(&env, &["doctor"]).finish(WAIT);
     assert_eq!(code_of(status), 1, "{output}");
-    assert!(output.contains("\x1b[33mwarn\x1b[0m key:account"), "{output:?}");
+    assert!(
+        output.contains("\x1b[33mwarn\x1b[0m key:account"),
+        "{output:?}"
+    );
     assert!(output.contains("\x1b[31mFAIL\x1b[0m project"), "{output:?}");
     let screen = screen_of(output.as_bytes(), 100, 80).screen().contents();
     // The error's lines, each on a line of its own, then the fix that names the line.
-    assert!(screen.contains("\n                          3 | caps = http\n"), "{screen}");
+    assert!(
+        screen.contains("\n                          3 | caps = http\n"),
+        "{screen}"
+    );
     assert!(
         screen.contains(&format!(
             "fix: edit line 3 of {} as the error shows",

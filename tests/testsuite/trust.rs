@@ -33,7 +33,11 @@ fn an_imported_public_key_is_trusted_listed_as_public_only_and_untrusted_by_rm()
     let bob_key = public(&bob, "account");
 
     // Before: a foreign issuer, and the refusal names the import.
-    let out = bob.wzt().args(["verify", "theirs_s.wasm"]).output().unwrap();
+    let out = bob
+        .wzt()
+        .args(["verify", "theirs_s.wasm"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert_snapshot(
         &format!("{}{}", stderr_of(&out), stdout_of(&out)),
@@ -95,7 +99,11 @@ Public only: someone else's key, imported to be trusted (accounts as issuers, cl
     );
 
     // Now her actors verify and run here, and both commands say whom they trusted.
-    let out = bob.wzt().args(["verify", "theirs_s.wasm"]).output().unwrap();
+    let out = bob
+        .wzt()
+        .args(["verify", "theirs_s.wasm"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
     assert_eq!(
         stderr_of(&out),
@@ -147,10 +155,7 @@ Public only: someone else's key, imported to be trusted (accounts as issuers, cl
             bob.keys_dir().join("alice.pub").display()
         )
     );
-    bob.wzt()
-        .args(["verify", "theirs_s.wasm"])
-        .assert()
-        .code(1);
+    bob.wzt().args(["verify", "theirs_s.wasm"]).assert().code(1);
 }
 
 #[test]
@@ -219,7 +224,11 @@ fn the_default_policy_file_applies_unless_another_is_named_and_is_said() {
             default.display()
         )
     );
-    assert!(stdout_of(&out).contains("[no_expiry]"), "{}", stdout_of(&out));
+    assert!(
+        stdout_of(&out).contains("[no_expiry]"),
+        "{}",
+        stdout_of(&out)
+    );
 
     // WZT_POLICY names another; --policy beats both.
     std::fs::write(env.path("lenient.toml"), "leeway = \"1m\"\n").unwrap();
@@ -277,10 +286,7 @@ fn a_lattice_host_starts_with_only_the_cluster_public_key_and_an_endorsement() {
     let (a, b) = (Env::new(), Env::new());
     // Machine A holds the account and cluster seeds and signs the actor.
     common::store_account(&a);
-    a.wzt()
-        .args(["keys", "gen", "cluster"])
-        .assert()
-        .success();
+    a.wzt().args(["keys", "gen", "cluster"]).assert().success();
     common::sign_fixture(&a, "msg-actor", P2, "msg", "greeter_s.wasm", &[]);
     std::fs::copy(a.path("greeter_s.wasm"), b.path("greeter_s.wasm")).unwrap();
     // Machine B gets public keys only, and a server key of its own.
@@ -347,7 +353,13 @@ fn a_lattice_host_starts_with_only_the_cluster_public_key_and_an_endorsement() {
     );
     let answer = a.json(
         &[
-            "lattice", "request", "greet", "--data", "ann", "--lattice", &url,
+            "lattice",
+            "request",
+            "greet",
+            "--data",
+            "ann",
+            "--lattice",
+            &url,
         ],
         0,
     );

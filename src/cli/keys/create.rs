@@ -179,9 +179,10 @@ pub(super) fn import(ctx: &Ctx, store: &KeyStore, o: ImportOpts) -> anyhow::Resu
     let text = match o.seed.as_deref() {
         Some("-") => keysource::key_text_from_stdin()?,
         Some(text) => Zeroizing::new(text.to_string()),
-        None if ctx.stdin_is_terminal => Zeroizing::new(
-            super::super::prompt::hidden(&format!("Seed or public key for '{}'", o.name), None)?,
-        ),
+        None if ctx.stdin_is_terminal => Zeroizing::new(super::super::prompt::hidden(
+            &format!("Seed or public key for '{}'", o.name),
+            None,
+        )?),
         None => keysource::key_text_from_stdin()?,
     };
     // Someone else's public key: kept without a seed, trusted by its role.
@@ -202,11 +203,12 @@ pub(super) fn import(ctx: &Ctx, store: &KeyStore, o: ImportOpts) -> anyhow::Resu
         let replace = may_replace(ctx, store, &o.name, o.force, o.yes)?;
         return save_public_and_report(ctx, store, &o.name, text.trim(), role, replace);
     }
-    let key = Key::from_seed(&text).context(if o.seed.as_deref() == Some("-") || o.seed.is_none() {
-        "standard input does not hold a valid seed or public key"
-    } else {
-        "invalid seed"
-    })?;
+    let key =
+        Key::from_seed(&text).context(if o.seed.as_deref() == Some("-") || o.seed.is_none() {
+            "standard input does not hold a valid seed or public key"
+        } else {
+            "invalid seed"
+        })?;
     let replace = may_replace(ctx, store, &o.name, o.force, o.yes)?;
     save_and_report(ctx, store, &o.name, &key, replace, o.encrypt, "Imported")
 }
@@ -241,7 +243,9 @@ fn save_public_and_report(
             replaced: replace,
         });
     } else {
-        println!("Imported {role} public key {public_key} as '{name}' (public only: no seed, it cannot sign)");
+        println!(
+            "Imported {role} public key {public_key} as '{name}' (public only: no seed, it cannot sign)"
+        );
         println!("  {}; `wzt keys rm {name}` untrusts it", trusted_as(role));
         println!("Saved to {}", path.display());
     }

@@ -25,7 +25,13 @@ pub struct Opts {
     #[command(subcommand)]
     command: KeysCommand,
     /// The output format: json (the same as --json) or text.
-    #[arg(short = 'o', long = "output", value_name = "FORMAT", value_enum, global = true)]
+    #[arg(
+        short = 'o',
+        long = "output",
+        value_name = "FORMAT",
+        value_enum,
+        global = true
+    )]
     pub(super) output: Option<super::output::Format>,
 }
 

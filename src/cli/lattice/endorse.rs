@@ -92,6 +92,9 @@ fn check_host_key(text: &str) -> anyhow::Result<()> {
             escape(text.trim()),
             role.with_article()
         ),
-        Err(e) => bail!("'{}' is not a public key ({e}); {WHERE}", escape(text.trim())),
+        Err(e) => bail!(
+            "'{}' is not a public key ({e}); {WHERE}",
+            escape(text.trim())
+        ),
     }
 }

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use anyhow::{Context as _, bail};
 use clap::Args;
 
+use super::fixes::GrantsFrom;
 use super::host_args::{self, RunnerArgs};
 use super::lattice_args::LatticeArgs;
 use super::output::{self, escape};
@@ -16,7 +17,6 @@ use crate::caps::{Capability, Grants};
 use crate::host::LoadError;
 use crate::host::runner::{Runner, RunnerConfig};
 use crate::verify::{Failure, Rejection, admit};
-use super::fixes::GrantsFrom;
 
 mod dispatch;
 mod request;
@@ -142,7 +142,10 @@ impl Opts {
             }
             None if self.build => bail!(
                 "--build builds a project: run it in the project, or name the project directory (`wzt run DIR --build`); {} is a file",
-                self.actor.as_deref().unwrap_or(std::path::Path::new("")).display()
+                self.actor
+                    .as_deref()
+                    .unwrap_or(std::path::Path::new(""))
+                    .display()
             ),
             None => self.actor.take().expect("an actor file"),
         };

@@ -148,7 +148,12 @@ pub(super) fn print(
         } else {
             "--trusted-cluster"
         };
-        describe_lattice(lattice, runner.queue_group().as_deref(), &opts.subscribe, from);
+        describe_lattice(
+            lattice,
+            runner.queue_group().as_deref(),
+            &opts.subscribe,
+            from,
+        );
     }
     if let Some(addr) = listening {
         eprintln!("  listening on http://{addr}");

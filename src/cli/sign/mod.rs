@@ -150,7 +150,9 @@ impl Opts {
             .map(|(input, _)| (input.as_path(), self.module_key(&store, input)))
             .collect();
         let results = batch::sign_all(ctx, &checked, |input| {
-            let issuer = issuer.as_ref().expect("an issuer is loaded when any input is good");
+            let issuer = issuer
+                .as_ref()
+                .expect("an issuer is loaded when any input is good");
             let subject = match (&explicit_subject, subjects.get(input)) {
                 (Some(subject), _) => subject,
                 (None, Some(Ok(subject))) => subject,
