@@ -14,7 +14,8 @@ use anyhow::Context as _;
 use notify_debouncer_mini::notify::RecursiveMode;
 
 use crate::caps::Grants;
-use crate::host::{BuildEvent, EntryPoint, EventSink, HostEvent, Runner};
+use crate::host::GrantsFrom;
+use crate::host::{BuildEvent, EntryPoint, EventSink, HostEvent, LoadError, Runner};
 use crate::keys::Key;
 use crate::policy::Policy;
 use crate::project::{BuildOutput, Profile, Project};
@@ -152,6 +153,13 @@ impl DevLoop {
                             report(run_command(&runtime, &runner));
                         }
                         Ok(_) => {}
+                        // The grants come from wzt.toml: the fix is there.
+                        Err(LoadError::Refused(refusal)) => report(BuildEvent::Failed {
+                            output: format!(
+                                "refusing to run the new build: {}",
+                                refusal.with_fix(GrantsFrom::Project)
+                            ),
+                        }),
                         Err(e) => report(BuildEvent::Failed {
                             output: format!("{e:#}"),
                         }),

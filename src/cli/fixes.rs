@@ -7,48 +7,11 @@ use std::path::Path;
 use super::output::escape;
 use crate::host::EnforcementError;
 
-/// Where the grants of the actor being started come from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum GrantsFrom {
-    /// Its signed claims: re-sign it.
-    Claims,
-    /// `--caps` of an unsigned actor run with `--allow-unsigned`.
-    UnsignedCaps,
-    /// The `caps` of the project's wzt.toml (`wzt dev`).
-    Project,
-}
+pub use crate::host::GrantsFrom;
 
-/// Why the host refused to start an actor, with the fix for `from` (import and export names
-/// are the artifact's: escaped).
+/// Why the host refused to start an actor, with the fix for `from`.
 pub fn refusal(refusal: &EnforcementError, from: GrantsFrom) -> String {
-    let (what, alias, name) = match refusal {
-        EnforcementError::NotGranted {
-            import,
-            name,
-            alias,
-        } => (format!("imports {import}"), *alias, *name),
-        EnforcementError::ExportNotGranted {
-            export,
-            name,
-            alias,
-        } => (format!("exports {export}"), *alias, *name),
-        other => return escape(&other.to_string()),
-    };
-    let fix = match from {
-        GrantsFrom::Claims => format!(
-            "it is not granted: re-sign it with `wzt sign --caps {alias}` (or `--caps auto`: exactly what it imports)"
-        ),
-        GrantsFrom::UnsignedCaps => format!(
-            "an unsigned actor gets only what --caps grants: add `--caps {alias}` (or `--caps auto`: exactly what it imports)"
-        ),
-        GrantsFrom::Project => format!(
-            "wzt.toml does not grant it: add \"{alias}\" to `caps` in [actor] (or set `caps = [\"auto\"]`: exactly what it imports); the next build picks it up"
-        ),
-    };
-    format!(
-        "the actor {}, which needs the {name} capability ({alias}); {fix}",
-        escape(&what)
-    )
+    refusal.with_fix(from)
 }
 
 /// `wzt run` of an unsigned actor without `--allow-unsigned`: both ways out in one message,
@@ -75,4 +38,36 @@ pub fn unsigned(actor: &Path) -> Vec<String> {
         ));
     }
     lines
+}
+
+/// `cannot reach the registry HOST:PORT (why): …` when `e` failed to connect at all.
+pub fn unreachable_registry(e: &anyhow::Error) -> Option<String> {
+    let http = e
+        .chain()
+        .find_map(|cause| cause.downcast_ref::<reqwest::Error>())
+        .filter(|h| h.is_connect() || (h.is_timeout() && !h.is_body()))?;
+    let url = http.url()?;
+    let address = format!(
+        "{}{}",
+        url.host_str().unwrap_or_default(),
+        url.port().map(|p| format!(":{p}")).unwrap_or_default()
+    );
+    // The innermost cause says why: connection refused, no such name, a timeout.
+    let mut why: &dyn std::error::Error = http;
+    while let Some(next) = why.source() {
+        why = next;
+    }
+    let why = why.to_string();
+    let why = why
+        .strip_prefix("error resolving DNS: ")
+        .unwrap_or(why.as_str())
+        .to_string();
+    let hint = if url.scheme() == "http" {
+        "check the address and that the registry is running there"
+    } else {
+        "check the address, that the registry is running, and the network (a proxy is taken from HTTPS_PROXY); a registry on this machine over plain HTTP is written 127.0.0.1:PORT or localhost:PORT"
+    };
+    Some(format!(
+        "cannot reach the registry {address} ({why}): {hint}"
+    ))
 }

@@ -264,27 +264,6 @@ fn subcommand_position(argv: &[OsString]) -> Option<usize> {
     None
 }
 
-impl Command {
-    /// `-o json|text`, for the commands that write no output file.
-    fn output_format(&self) -> Option<output::Format> {
-        match self {
-            Command::New(o) => o.format.output,
-            Command::Keys(o) => o.output,
-            Command::Inspect(o) => o.format.output,
-            Command::Verify(o) => o.format.output,
-            Command::Policy(o) => o.output,
-            Command::Push(o) => o.format.output,
-            Command::Run(o) => o.format.output,
-            Command::Dev(o) => o.format.output,
-            Command::Build(o) => o.format.output,
-            Command::Doctor(o) => o.format.output,
-            Command::Lattice(o) => o.format(),
-            Command::Claims(o) => o.format(),
-            Command::Sign(_) | Command::Pull(_) | Command::Completions(_) => None,
-        }
-    }
-}
-
 /// Runs the parsed command line.
 pub fn run(mut cli: Cli) -> anyhow::Result<Outcome> {
     match cli.command.output_format() {

@@ -130,6 +130,29 @@ pub fn print_failures(heading: &str, failures: &[crate::verify::Failure]) {
     }
 }
 
+impl super::Command {
+    /// `-o json|text`, for the commands that write no output file.
+    pub(super) fn output_format(&self) -> Option<Format> {
+        match self {
+            super::Command::New(o) => o.format.output,
+            super::Command::Keys(o) => o.output,
+            super::Command::Inspect(o) => o.format.output,
+            super::Command::Verify(o) => o.format.output,
+            super::Command::Policy(o) => o.output,
+            super::Command::Push(o) => o.format.output,
+            super::Command::Run(o) => o.format.output,
+            super::Command::Dev(o) => o.format.output,
+            super::Command::Build(o) => o.format.output,
+            super::Command::Doctor(o) => o.format.output,
+            super::Command::Lattice(o) => o.format(),
+            super::Command::Claims(o) => o.format(),
+            super::Command::Sign(_) | super::Command::Pull(_) | super::Command::Completions(_) => {
+                None
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

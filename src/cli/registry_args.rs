@@ -193,42 +193,10 @@ pub fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
 /// what to check.
 pub fn registry_error(e: impl Into<anyhow::Error>) -> anyhow::Error {
     let e = e.into();
-    if let Some(message) = unreachable(&e) {
+    if let Some(message) = super::fixes::unreachable_registry(&e) {
         return anyhow::anyhow!(escape(&message));
     }
     anyhow::anyhow!(escape(&format!("{e:#}")))
-}
-
-/// `cannot reach the registry HOST:PORT (why): …` when `e` failed to connect at all.
-fn unreachable(e: &anyhow::Error) -> Option<String> {
-    let http = e
-        .chain()
-        .find_map(|cause| cause.downcast_ref::<reqwest::Error>())
-        .filter(|h| h.is_connect() || (h.is_timeout() && !h.is_body()))?;
-    let url = http.url()?;
-    let address = format!(
-        "{}{}",
-        url.host_str().unwrap_or_default(),
-        url.port().map(|p| format!(":{p}")).unwrap_or_default()
-    );
-    // The innermost cause says why: connection refused, no such name, a timeout.
-    let mut why: &dyn std::error::Error = http;
-    while let Some(next) = why.source() {
-        why = next;
-    }
-    let why = why.to_string();
-    let why = why
-        .strip_prefix("error resolving DNS: ")
-        .unwrap_or(why.as_str())
-        .to_string();
-    let hint = if url.scheme() == "http" {
-        "check the address and that the registry is running there"
-    } else {
-        "check the address, that the registry is running, and the network (a proxy is taken from HTTPS_PROXY); a registry on this machine over plain HTTP is written 127.0.0.1:PORT or localhost:PORT"
-    };
-    Some(format!(
-        "cannot reach the registry {address} ({why}): {hint}"
-    ))
 }
 
 /// One line on stderr saying what was fetched and from where.
