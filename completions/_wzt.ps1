@@ -468,6 +468,7 @@ Register-ArgumentCompleter -Native -CommandName 'wzt' -ScriptBlock {
             break
         }
         'wzt;dev' {
+            [CompletionResult]::new('--debounce', '--debounce', [CompletionResultType]::ParameterName, 'How long changes must settle before a rebuild starts')
             [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Issuer (account) key: a store key name, a seed file, or - for standard input [default: WZT_ISSUER_SEED or WASH_ISSUER_KEY, else the store key `account`, or the project''s issuer]')
             [CompletionResult]::new('--issuer', '--issuer', [CompletionResultType]::ParameterName, 'Issuer (account) key: a store key name, a seed file, or - for standard input [default: WZT_ISSUER_SEED or WASH_ISSUER_KEY, else the store key `account`, or the project''s issuer]')
             [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'Subject (module) key: a store key name, a seed file, or - for standard input [default: WZT_SUBJECT_SEED or WASH_SUBJECT_KEY, else the store key `<stem>_module`]')
@@ -493,7 +494,6 @@ Register-ArgumentCompleter -Native -CommandName 'wzt' -ScriptBlock {
             [CompletionResult]::new('--http-fixtures', '--http-fixtures', [CompletionResultType]::ParameterName, 'Answer outgoing HTTP from this TOML file of [[response]] entries (method, url with `*`, status, headers, body) instead of the network; implies the mock HTTP client')
             [CompletionResult]::new('--msg-replies', '--msg-replies', [CompletionResultType]::ParameterName, 'Answer the actor''s messaging requests from this TOML file of [[reply]] entries (subject, with NATS `*` and `>` wildcards, and body)')
             [CompletionResult]::new('--trace-file', '--trace-file', [CompletionResultType]::ParameterName, 'Write every capability call to this file as JSON lines')
-            [CompletionResult]::new('--debounce', '--debounce', [CompletionResultType]::ParameterName, 'How long changes must settle before a rebuild starts')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'The output format: json (the same as --json) or text')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'The output format: json (the same as --json) or text')
             [CompletionResult]::new('--keys-dir', '--keys-dir', [CompletionResultType]::ParameterName, 'The key store directory [default: $WZT_KEYS_DIR, else $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]')

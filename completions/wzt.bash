@@ -577,12 +577,16 @@ _wzt() {
             return 0
             ;;
         wzt__subcmd__dev)
-            opts="-i -s -q -e -o -h -V --issuer --subject --disable-keygen --generate-keys --quiet --listen --env --dir --max-memory --timeout --max-concurrent --keep-resident --no-cache --mock-caps --provider --kv-path --kv-namespace --kv-quota --kv-seed --kv-dump --log-level --config --config-file --allow-host --http-fixtures --msg-replies --trace-caps --trace-file --debounce --output --json --keys-dir --no-color --passphrase-file --help --version"
+            opts="-i -s -q -e -o -h -V --debounce --issuer --subject --disable-keygen --generate-keys --quiet --listen --env --dir --max-memory --timeout --max-concurrent --keep-resident --no-cache --mock-caps --provider --kv-path --kv-namespace --kv-quota --kv-seed --kv-dump --log-level --config --config-file --allow-host --http-fixtures --msg-replies --trace-caps --trace-file --output --json --keys-dir --no-color --passphrase-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --debounce)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --issuer)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -680,10 +684,6 @@ _wzt() {
                     return 0
                     ;;
                 --trace-file)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --debounce)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -435,6 +435,7 @@ set edit:completion:arg-completer[wzt] = {|@words|
             cand --version 'Print version'
         }
         &'wzt;dev'= {
+            cand --debounce 'How long changes must settle before a rebuild starts'
             cand -i 'Issuer (account) key: a store key name, a seed file, or - for standard input [default: WZT_ISSUER_SEED or WASH_ISSUER_KEY, else the store key `account`, or the project''s issuer]'
             cand --issuer 'Issuer (account) key: a store key name, a seed file, or - for standard input [default: WZT_ISSUER_SEED or WASH_ISSUER_KEY, else the store key `account`, or the project''s issuer]'
             cand -s 'Subject (module) key: a store key name, a seed file, or - for standard input [default: WZT_SUBJECT_SEED or WASH_SUBJECT_KEY, else the store key `<stem>_module`]'
@@ -460,7 +461,6 @@ set edit:completion:arg-completer[wzt] = {|@words|
             cand --http-fixtures 'Answer outgoing HTTP from this TOML file of [[response]] entries (method, url with `*`, status, headers, body) instead of the network; implies the mock HTTP client'
             cand --msg-replies 'Answer the actor''s messaging requests from this TOML file of [[reply]] entries (subject, with NATS `*` and `>` wildcards, and body)'
             cand --trace-file 'Write every capability call to this file as JSON lines'
-            cand --debounce 'How long changes must settle before a rebuild starts'
             cand -o 'The output format: json (the same as --json) or text'
             cand --output 'The output format: json (the same as --json) or text'
             cand --keys-dir 'The key store directory [default: $WZT_KEYS_DIR, else $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]'

@@ -328,6 +328,7 @@ complete -c wzt -n "__fish_wzt_using_subcommand run" -l json -d 'Print machine-r
 complete -c wzt -n "__fish_wzt_using_subcommand run" -l no-color -d 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)'
 complete -c wzt -n "__fish_wzt_using_subcommand run" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c wzt -n "__fish_wzt_using_subcommand run" -s V -l version -d 'Print version'
+complete -c wzt -n "__fish_wzt_using_subcommand dev" -l debounce -d 'How long changes must settle before a rebuild starts' -r
 complete -c wzt -n "__fish_wzt_using_subcommand dev" -s i -l issuer -d 'Issuer (account) key: a store key name, a seed file, or - for standard input [default: WZT_ISSUER_SEED or WASH_ISSUER_KEY, else the store key `account`, or the project\'s issuer]' -r
 complete -c wzt -n "__fish_wzt_using_subcommand dev" -s s -l subject -d 'Subject (module) key: a store key name, a seed file, or - for standard input [default: WZT_SUBJECT_SEED or WASH_SUBJECT_KEY, else the store key `<stem>_module`]' -r
 complete -c wzt -n "__fish_wzt_using_subcommand dev" -l listen -d 'Where to serve an HTTP actor: PORT (on 127.0.0.1), IP:PORT, or localhost:PORT; port 0 picks a free one (also --addr)' -r
@@ -350,7 +351,6 @@ complete -c wzt -n "__fish_wzt_using_subcommand dev" -l allow-host -d 'Allow out
 complete -c wzt -n "__fish_wzt_using_subcommand dev" -l http-fixtures -d 'Answer outgoing HTTP from this TOML file of [[response]] entries (method, url with `*`, status, headers, body) instead of the network; implies the mock HTTP client' -r -F
 complete -c wzt -n "__fish_wzt_using_subcommand dev" -l msg-replies -d 'Answer the actor\'s messaging requests from this TOML file of [[reply]] entries (subject, with NATS `*` and `>` wildcards, and body)' -r -F
 complete -c wzt -n "__fish_wzt_using_subcommand dev" -l trace-file -d 'Write every capability call to this file as JSON lines' -r -F
-complete -c wzt -n "__fish_wzt_using_subcommand dev" -l debounce -d 'How long changes must settle before a rebuild starts' -r
 complete -c wzt -n "__fish_wzt_using_subcommand dev" -s o -l output -d 'The output format: json (the same as --json) or text' -r -f -a "json\t'Machine-readable JSON (the same as --json)'
 text\t'Text for a person (the default)'"
 complete -c wzt -n "__fish_wzt_using_subcommand dev" -l keys-dir -d 'The key store directory [default: $WZT_KEYS_DIR, else $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]' -r -F

@@ -33,13 +33,13 @@ pub struct Opts {
     /// The project directory (or one inside it) [default: the current directory].
     #[arg(value_name = "DIR")]
     dir: Option<std::path::PathBuf>,
+    /// How long changes must settle before a rebuild starts.
+    #[arg(long, default_value = "300ms", value_name = "DURATION", value_parser = crate::time::parse_std_duration)]
+    debounce: Duration,
     #[command(flatten)]
     keys: KeyOpts,
     #[command(flatten)]
     runner: RunnerArgs,
-    /// How long changes must settle before a rebuild starts.
-    #[arg(long, default_value = "300ms", value_name = "DURATION", value_parser = crate::time::parse_std_duration)]
-    debounce: Duration,
     #[command(flatten)]
     pub(super) format: super::output::FormatOpt,
 }

@@ -26,7 +26,7 @@ pub fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
 pub struct RunnerArgs {
     /// Print no startup block (what runs, the policy and trust it passed, its grants and
     /// limits); what the actor does and errors are still printed.
-    #[arg(long, short = 'q')]
+    #[arg(long, short = 'q', help_heading = "Output")]
     pub quiet: bool,
     #[command(flatten)]
     pub host: HostArgs,

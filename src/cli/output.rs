@@ -70,7 +70,13 @@ pub enum Format {
 #[derive(Debug, Clone, Default, clap::Args)]
 pub struct FormatOpt {
     /// The output format: json (the same as --json) or text.
-    #[arg(short = 'o', long = "output", value_name = "FORMAT", value_enum)]
+    #[arg(
+        short = 'o',
+        long = "output",
+        value_name = "FORMAT",
+        value_enum,
+        help_heading = "Output"
+    )]
     pub output: Option<Format>,
 }
 

@@ -566,6 +566,20 @@ fn each_short_flag_means_one_thing_in_every_command() {
 #[test]
 fn run_help_groups_its_options_under_headings() {
     let env = Env::new();
+    // Every command's options under the heading they belong to: output flags under Output,
+    // never under the heading of the group flattened before them.
+    for command in [&["sign"][..], &["dev"], &["verify"], &["lattice", "pub"]] {
+        let out = env.wzt().args(command).arg("--help").output().unwrap();
+        let text = stdout_of(&out);
+        let section: Vec<&str> = text
+            .lines()
+            .skip_while(|l| *l != "Output:")
+            .skip(1)
+            .take_while(|l| l.is_empty() || l.starts_with(' '))
+            .collect();
+        let section = section.join("\n");
+        assert!(section.contains("-o, --output"), "{command:?}: {section}");
+    }
     let out = env.wzt().args(["run", "--help"]).output().unwrap();
     let headings: Vec<String> = stdout_of(&out)
         .lines()
@@ -579,6 +593,7 @@ fn run_help_groups_its_options_under_headings() {
             "Options:",
             "Request:",
             "Lattice:",
+            "Output:",
             "Host:",
             "Limits:",
             "Providers:",

@@ -72,13 +72,24 @@ pub struct Opts {
     #[command(flatten)]
     keys: KeyOpts,
     /// Output file (one input only) [default: <stem>_s.wasm beside the input].
-    #[arg(long, short = 'o', value_name = "FILE", conflicts_with_all = ["out_dir", "in_place"])]
+    #[arg(
+        long,
+        short = 'o',
+        value_name = "FILE",
+        conflicts_with_all = ["out_dir", "in_place"],
+        help_heading = "Output"
+    )]
     output: Option<PathBuf>,
     /// Write outputs to this directory, as <stem>_s.wasm.
-    #[arg(long, value_name = "DIR", conflicts_with = "in_place")]
+    #[arg(
+        long,
+        value_name = "DIR",
+        conflicts_with = "in_place",
+        help_heading = "Output"
+    )]
     out_dir: Option<PathBuf>,
     /// Replace each input with its signed version.
-    #[arg(long)]
+    #[arg(long, help_heading = "Output")]
     in_place: bool,
 }
 
