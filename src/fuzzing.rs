@@ -19,6 +19,8 @@
 //! - [`policy`]: policy and `wzt.toml` text parse or are refused, never a panic.
 //! - [`nkeys`]: seeds and public keys parse or are refused; a parsed seed round-trips; input
 //!   shaped like a seed never appears in an error message.
+//! - [`challenge`], [`docker_config`], [`lattice`]: what a registry, the docker config file
+//!   and a lattice peer say ([`peers`]).
 
 use std::io::Cursor;
 use std::sync::OnceLock;
@@ -34,6 +36,9 @@ use crate::sign::{self, ClaimsSpec, Grant};
 use crate::text::is_unsafe;
 use crate::verify::{self, Seal};
 use crate::wasm::{self, Layout};
+
+pub mod peers;
+pub use peers::{challenge, docker_config, lattice};
 
 /// The fixed keys the targets sign with (fixed, so that a crash input replays exactly).
 struct Keys {
@@ -60,7 +65,7 @@ fn fixed_keys() -> &'static Keys {
 /// The time the targets verify at; generated validity windows are placed around it.
 const NOW: u64 = 1_750_000_000;
 
-fn assert_shown_safely(message: &str) {
+pub(crate) fn assert_shown_safely(message: &str) {
     assert!(
         !message.chars().any(is_unsafe),
         "a raw control character reaches the terminal: {message:?}"
@@ -753,12 +758,15 @@ pub fn nkeys(data: &[u8]) {
 pub type Target = fn(&[u8]);
 
 /// The targets by name, as `fuzz/fuzz_targets/` names them.
-pub const TARGETS: [(&str, Target); 5] = [
+pub const TARGETS: [(&str, Target); 8] = [
     ("scan", scan),
     ("token", token),
     ("pipeline", pipeline),
     ("policy", policy),
     ("nkeys", nkeys),
+    ("challenge", challenge),
+    ("docker_config", docker_config),
+    ("lattice", lattice),
 ];
 
 #[cfg(test)]
@@ -860,5 +868,20 @@ mod tests {
     #[test]
     fn fuzz_smoke_nkeys() {
         smoke("nkeys", 5, 96);
+    }
+
+    #[test]
+    fn fuzz_smoke_challenge() {
+        smoke("challenge", 6, 256);
+    }
+
+    #[test]
+    fn fuzz_smoke_docker_config() {
+        smoke("docker_config", 7, 512);
+    }
+
+    #[test]
+    fn fuzz_smoke_lattice() {
+        smoke("lattice", 8, 512);
     }
 }

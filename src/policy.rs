@@ -29,14 +29,14 @@ pub struct PolicyFile {
     pub require_name_version: bool,
 }
 
+/// The largest policy file read (real ones are a few hundred bytes).
+pub const MAX_POLICY_FILE: u64 = 1 << 20;
+
 #[derive(Debug, thiserror::Error)]
 pub enum PolicyError {
-    #[error("cannot read policy file {path}: {source}")]
-    Read {
-        path: String,
-        #[source]
-        source: std::io::Error,
-    },
+    /// The file could not be read, or is not one wzt reads (a FIFO, a device, too large).
+    #[error("policy file: {0}")]
+    Read(#[from] crate::fsutil::FileError),
     #[error("policy file {path} is not valid: {message}")]
     Parse { path: String, message: String },
     #[error("policy field {field}: {message}")]
@@ -47,11 +47,10 @@ pub enum PolicyError {
 }
 
 impl PolicyFile {
+    /// Reads a policy file: a regular file (a symbolic link to one is followed) of at most
+    /// [`MAX_POLICY_FILE`], UTF-8 TOML.
     pub fn load(path: &Path) -> Result<PolicyFile, PolicyError> {
-        let text = std::fs::read_to_string(path).map_err(|source| PolicyError::Read {
-            path: path.display().to_string(),
-            source,
-        })?;
+        let text = crate::fsutil::read_named_text(path, MAX_POLICY_FILE)?;
         toml::from_str(&text).map_err(|e| PolicyError::Parse {
             path: path.display().to_string(),
             // The error quotes the offending line, which may hold a pasted seed.

@@ -1,12 +1,11 @@
 //! Signing: claims about an artifact, embedded as its one signature section.
 
-use std::fs::File;
-use std::io::{BufReader, Cursor, Read, Seek, Write};
+use std::io::{BufReader, Cursor, Read, Seek, SeekFrom, Write};
 use std::path::Path;
 
 use crate::caps::{self, Grants};
 use crate::claims::{self, ActorMetadata, Claims, WASCAP_REVISION};
-use crate::fsutil;
+use crate::fsutil::{self, CheckedFile, Existing, FileError};
 use crate::keys::{Key, KeyRole};
 use crate::wasm::{self, Layout, WasmError};
 
@@ -69,6 +68,9 @@ pub enum SignError {
     UnknownCapability(#[from] caps::UnknownCapability),
     #[error(transparent)]
     Wasm(#[from] WasmError),
+    /// The input was refused when it was opened (a FIFO, a link, another user's file …).
+    #[error(transparent)]
+    File(#[from] FileError),
     #[error("{0}")]
     Io(#[from] std::io::Error),
 }
@@ -101,21 +103,33 @@ pub struct Signed {
     pub replaced_signatures: usize,
 }
 
-/// Signs `input` into `output` (which may be `input` itself: the file is replaced atomically).
-/// The output is the input without any old signature section, plus one new section at the end.
+/// Signs the opened and checked `input` into `output` (which may be the input's own path: the
+/// file is replaced atomically), with the input's permissions; `existing` says whether a file
+/// already at `output` may be replaced. Everything is read from the one open file: what is
+/// hashed is what is written and signed, whatever happens to the path meanwhile. The output is
+/// the input without any old signature section, plus one new section at the end.
 pub fn sign_file(
-    input: &Path,
+    input: &CheckedFile,
     output: &Path,
+    existing: Existing,
     spec: &ClaimsSpec,
     issuer: &Key,
     subject: &Key,
 ) -> Result<Signed, SignError> {
     check(spec, issuer, subject)?;
-    let file = File::open(input)?;
-    let len = file.metadata()?.len();
+    let len = input.len();
+    let mut file = input.file();
+    file.seek(SeekFrom::Start(0))?;
     let mut src = BufReader::with_capacity(64 << 10, file);
     let (layout, caps) = prepare(&mut src, len, spec)?;
-    let signed = fsutil::write_atomically(output, Some(input), |out| {
+    #[cfg(unix)]
+    let mode = {
+        use std::os::unix::fs::PermissionsExt;
+        Some(input.permissions().mode() & 0o7777)
+    };
+    #[cfg(not(unix))]
+    let mode = None;
+    let signed = fsutil::write_atomically(output, mode, existing, |out| {
         write_signed(&layout, &caps, &mut src, out, spec, issuer, subject)
     })?;
     Ok(signed)

@@ -35,6 +35,9 @@ const COMPONENT_EXPORT_SECTION: u8 = 11;
 const MODULE_IMPORT_SECTION: u8 = 2;
 const MODULE_EXPORT_SECTION: u8 = 7;
 
+/// The largest artifact wzt reads (signs, verifies, runs, pushes, pulls): 1 GiB, the largest
+/// module a browser engine compiles (V8). Running or pushing holds the whole artifact in memory.
+pub const MAX_ARTIFACT_LEN: u64 = 1 << 30;
 /// The largest signature section read into memory; real tokens are well under 4 KiB.
 pub const MAX_TOKEN_LEN: u64 = 1 << 20;
 /// How deep modules and components may nest inside a component (the top level is depth 0).

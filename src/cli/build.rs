@@ -10,6 +10,7 @@ use super::keysource::KeyOpts;
 use super::output::{self, escape};
 use super::{Ctx, Outcome};
 use crate::caps::Grants;
+use crate::fsutil::{CheckedFile, Existing, FileRules};
 use crate::policy::Policy;
 use crate::project::{BuildError, Profile, Project};
 use crate::sign::sign_file;
@@ -108,11 +109,20 @@ impl Opts {
 
         let subject = self.keys.subject(&store, &project.subject_key_name()?)?;
         let signed_path = project.signed_artifact()?;
-        let signed = sign_file(&artifact, &signed_path, &spec, &issuer, &subject)
-            .with_context(|| format!("cannot sign {}", artifact.display()))?;
+        let signed = sign_file(
+            &artifact,
+            &signed_path,
+            Existing::Replace,
+            &spec,
+            &issuer,
+            &subject,
+        )
+        .with_context(|| format!("cannot sign {}", artifact.path().display()))?;
+        let artifact = artifact.path();
 
         // Verify what is on disk now, not what was meant to be written.
-        let bytes = std::fs::read(&signed_path)
+        let bytes = CheckedFile::open(&signed_path, FileRules::own(crate::wasm::MAX_ARTIFACT_LEN))
+            .and_then(|file| file.read_all())
             .with_context(|| format!("cannot read {}", signed_path.display()))?;
         let policy = Policy {
             trusted_issuers: vec![issuer.public_key().to_string()],
@@ -139,7 +149,7 @@ impl Opts {
             );
         } else if ctx.json {
             output::print_json(&BuiltJson {
-                artifact: &artifact,
+                artifact,
                 signed: &signed_path,
                 kind: signed.kind,
                 module_hash: admitted.module_hash(),

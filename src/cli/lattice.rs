@@ -110,10 +110,7 @@ impl Opts {
 }
 
 fn body_of(data: &str) -> anyhow::Result<Vec<u8>> {
-    match data.strip_prefix('@') {
-        Some(path) => std::fs::read(path).with_context(|| format!("--data: cannot read {path}")),
-        None => Ok(data.as_bytes().to_vec()),
-    }
+    output::data_arg(data)
 }
 
 /// Prints lattice events other than rejections (the commands report those themselves).
@@ -168,8 +165,10 @@ impl EndorseOpts {
         let token = lattice::endorse(&cluster, &self.host, &self.lattice_name, now, lifetime)?;
         if let Some(path) = &self.output {
             let text = format!("{token}\n");
-            crate::fsutil::write_atomically(path, None, |w| w.write_all(text.as_bytes()))
-                .with_context(|| format!("cannot write {}", path.display()))?;
+            crate::fsutil::write_atomically(path, None, crate::fsutil::Existing::Replace, |w| {
+                w.write_all(text.as_bytes())
+            })
+            .with_context(|| format!("cannot write {}", path.display()))?;
         }
         if ctx.json {
             output::print_json(&json!({
@@ -248,8 +247,9 @@ impl RequestOpts {
                         "rejected": counts,
                     }));
                 } else {
+                    // Escaped on a terminal, byte for byte when piped.
                     let mut out = std::io::stdout().lock();
-                    out.write_all(reply.body())?;
+                    output::write_body(&mut out, reply.body())?;
                     out.flush()?;
                 }
                 Ok(Outcome::Success)

@@ -125,25 +125,17 @@ impl LatticeArgs {
 
 /// Reads an endorsement file (a compact JWS and maybe a newline).
 fn read_endorsement(path: &std::path::Path) -> anyhow::Result<String> {
-    use std::io::Read as _;
-    let file = std::fs::File::open(path)
-        .with_context(|| format!("--endorsement: cannot open {}", path.display()))?;
-    let mut text = String::new();
-    file.take(MAX_ENDORSEMENT_FILE)
-        .read_to_string(&mut text)
-        .with_context(|| format!("--endorsement: cannot read {}", path.display()))?;
+    let text =
+        crate::fsutil::read_named_text(path, MAX_ENDORSEMENT_FILE).context("--endorsement")?;
     Ok(text.trim().to_string())
 }
 
-/// Public keys of the valid cluster keys in the store (encrypted ones from their `.pub`).
+/// Public keys of the valid cluster keys in the store (encrypted ones from their `.pub`); the
+/// entries that are not valid keys are reported.
 fn store_cluster_keys(store: &KeyStore) -> anyhow::Result<Vec<String>> {
-    Ok(store
-        .list()?
-        .into_iter()
-        .filter_map(|k| k.info.ok())
-        .filter(|k| k.role == KeyRole::Cluster)
-        .map(|k| k.public_key)
-        .collect())
+    let clusters = store.public_keys_of(KeyRole::Cluster)?;
+    super::keysource::report_invalid_entries(&clusters);
+    Ok(clusters.public_keys)
 }
 
 /// A `--trusted-cluster` entry as a cluster public key: a `C…` key as is, else a stored key's

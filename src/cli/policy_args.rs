@@ -81,7 +81,9 @@ impl PolicyOpts {
             Err(e) => Err(format!("{e:#}")),
         })?;
         if !named_issuers && let Ok(store) = &store {
-            policy.trusted_issuers = store.account_public_keys()?;
+            let accounts = store.account_public_keys()?;
+            keysource::report_invalid_entries(&accounts);
+            policy.trusted_issuers = accounts.public_keys;
         }
         Ok(policy)
     }

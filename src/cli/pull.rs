@@ -3,7 +3,7 @@
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context as _, bail};
+use anyhow::bail;
 use clap::Args;
 
 use super::output::{self, escape};
@@ -114,8 +114,19 @@ impl Opts {
         };
         registry_args::report_fetch(&pulled.info);
         let admitted = &pulled.admitted;
-        crate::fsutil::write_atomically(&output_path, None, |w| w.write_all(admitted.bytes()))
-            .with_context(|| format!("cannot write {}", output_path.display()))?;
+        // Whether a file there may be replaced is decided as the file is placed: one that
+        // appeared during the fetch is not replaced without --force.
+        let existing = crate::fsutil::Existing::replace_if(self.force);
+        crate::fsutil::write_atomically(&output_path, None, existing, |w| {
+            w.write_all(admitted.bytes())
+        })
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::AlreadyExists => anyhow::anyhow!(
+                "{} appeared while pulling; nothing was written: pass --force to replace it, or name another output with -o",
+                output_path.display()
+            ),
+            _ => anyhow::Error::new(e).context(format!("cannot write {}", output_path.display())),
+        })?;
 
         let claims = admitted.claims();
         if ctx.json {

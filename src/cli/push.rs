@@ -163,9 +163,7 @@ impl Opts {
         now: u64,
     ) -> anyhow::Result<(Result<Admitted, Rejection>, Option<Layer>)> {
         let policy = self.policy.build(ctx)?;
-        let bytes = bytes::Bytes::from(
-            std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?,
-        );
+        let bytes = bytes::Bytes::from(super::artifact::read_artifact(file)?);
         Ok(std::thread::scope(|s| {
             let layer = s.spawn(|| Layer::new(bytes.clone()));
             let admission = admit(bytes.clone(), &policy, now, Grants::none());

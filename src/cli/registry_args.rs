@@ -2,7 +2,6 @@
 //! `run`, `inspect`, `verify` for `oci://` references), credentials, the blob cache, the
 //! progress bar, and turning registry errors into escaped messages and exit codes.
 
-use std::io::Read as _;
 use std::path::Path;
 
 use anyhow::Context as _;
@@ -89,14 +88,14 @@ impl RegistryOpts {
                 ),
                 Some((_, password)) => password.clone(),
                 None => {
-                    let mut text = String::new();
-                    std::io::stdin()
-                        .read_to_string(&mut text)
-                        .context("--password-stdin: cannot read standard input")?;
+                    let bytes = super::keysource::secret_from_stdin("the password")
+                        .context("--password-stdin")?;
+                    let text = std::str::from_utf8(&bytes)
+                        .map_err(|_| anyhow::anyhow!("--password-stdin: it is not UTF-8 text"))?;
                     let password = text
                         .strip_suffix('\n')
                         .map(|p| p.strip_suffix('\r').unwrap_or(p))
-                        .unwrap_or(&text)
+                        .unwrap_or(text)
                         .to_string();
                     anyhow::ensure!(
                         !password.is_empty(),

@@ -32,6 +32,7 @@ use reqwest::header::{
 use reqwest::{Method, RequestBuilder, Response, StatusCode, Url};
 
 use super::auth::Credentials;
+use super::challenge::parse_challenge;
 use super::reference::ImageRef;
 
 /// The largest manifest wzt reads.
@@ -75,6 +76,12 @@ pub struct Transport {
     /// The `Authorization` value that worked, per scope (`pull`, `pull,push`).
     authorization: Mutex<HashMap<String, HeaderValue>>,
 }
+
+/// Where `localhost` is, whatever `/etc/hosts` or a DNS server says (the port is the URL's).
+const LOCALHOST_ADDRESSES: [std::net::SocketAddr; 2] = [
+    std::net::SocketAddr::new(IpAddr::V4(std::net::Ipv4Addr::LOCALHOST), 0),
+    std::net::SocketAddr::new(IpAddr::V6(std::net::Ipv6Addr::LOCALHOST), 0),
+];
 
 /// Whether `host` (as in a URL) names this machine by a loopback address or `localhost`.
 fn is_loopback_host(host: &str) -> bool {
@@ -140,7 +147,9 @@ impl Transport {
                 // off this machine.
                 builder = builder.no_proxy();
             }
-            builder
+            // `localhost` is trusted as this machine by its name (plain HTTP, no proxy): it is
+            // reached at the loopback addresses, never where a resolver says it is.
+            builder.resolve_to_addrs("localhost", &LOCALHOST_ADDRESSES)
         };
         Ok(Transport {
             http: builder(redirects).build()?,
@@ -429,39 +438,6 @@ fn basic(username: &str, password: &str) -> Result<HeaderValue, TransportError> 
     Ok(value)
 }
 
-/// `scheme k="v", k2=v2` into the scheme and its parameters (keys lower-cased).
-fn parse_challenge(header: &str) -> (String, HashMap<String, String>) {
-    let header = header.trim();
-    let (scheme, rest) = header.split_once(' ').unwrap_or((header, ""));
-    let mut params = HashMap::new();
-    let mut rest = rest.trim();
-    while !rest.is_empty() {
-        let Some((key, after)) = rest.split_once('=') else {
-            break;
-        };
-        let key = key
-            .trim()
-            .trim_start_matches(',')
-            .trim()
-            .to_ascii_lowercase();
-        let after = after.trim_start();
-        let (value, remaining) = if let Some(quoted) = after.strip_prefix('"') {
-            match quoted.find('"') {
-                Some(end) => (&quoted[..end], &quoted[end + 1..]),
-                None => (quoted, ""),
-            }
-        } else {
-            match after.find(',') {
-                Some(end) => (&after[..end], &after[end..]),
-                None => (after, ""),
-            }
-        };
-        params.insert(key, value.trim().to_string());
-        rest = remaining.trim_start().trim_start_matches(',').trim_start();
-    }
-    (scheme.to_string(), params)
-}
-
 /// Reads a whole body, refusing one over `limit` bytes (declared or sent).
 async fn read_capped(
     response: Response,
@@ -531,20 +507,6 @@ async fn status_error(response: Response) -> TransportError {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn challenges_parse_with_quotes_commas_and_bare_values() {
-        let (scheme, params) = parse_challenge(
-            r#"Bearer realm="https://auth.example/token",service="registry.example",scope="repository:a/b:pull,push""#,
-        );
-        assert_eq!(scheme, "Bearer");
-        assert_eq!(params["realm"], "https://auth.example/token");
-        assert_eq!(params["service"], "registry.example");
-        assert_eq!(params["scope"], "repository:a/b:pull,push");
-        let (scheme, params) = parse_challenge("Basic realm=Registry");
-        assert_eq!(scheme, "Basic");
-        assert_eq!(params["realm"], "Registry");
-    }
 
     #[test]
     fn plain_http_only_to_the_loopback_registrys_own_host_unless_insecure() {

@@ -147,8 +147,7 @@ impl Opts {
                 Err(FetchFailure::Error(e)) => return Err(e),
             },
             None => {
-                let bytes = std::fs::read(&actor)
-                    .with_context(|| format!("cannot read {}", actor.display()))?;
+                let bytes = super::artifact::read_artifact(&actor)?;
                 let stem = actor.file_stem().map(|s| s.to_string_lossy().into_owned());
                 (bytes, stem)
             }

@@ -8,6 +8,7 @@ use clap::Args;
 use super::keysource::{self, KeyOpts};
 use super::output;
 use super::{Ctx, Outcome};
+use crate::fsutil::Existing;
 use crate::keys::{self, Key, KeyRole, KeyStore};
 use crate::project::Project;
 use crate::sign::{ClaimsSpec, Grant, Signed, sign_file};
@@ -72,13 +73,13 @@ impl Opts {
     pub fn run(mut self, ctx: &Ctx) -> anyhow::Result<Outcome> {
         let now = crate::time::now();
         // Inside a project and without FILE: its artifact, claims and issuer; flags override.
-        let (project_spec, default_issuer) = if self.files.is_empty() {
+        let (project, project_spec, default_issuer) = if self.files.is_empty() {
             let cwd = std::env::current_dir()?;
             let project = Project::find(&cwd)?.context(
                 "no FILE given and no wzt.toml in this directory or above: name the .wasm to sign, or run inside a project (`wzt new`)",
             )?;
             let artifact = project.artifact();
-            if !artifact.is_file() {
+            if std::fs::symlink_metadata(&artifact).is_err() {
                 bail!(
                     "the project's artifact {} does not exist; build it first: {}",
                     artifact.display(),
@@ -86,12 +87,11 @@ impl Opts {
                 );
             }
             self.files = vec![artifact];
-            (
-                Some(project.claims_spec(now)?),
-                project.issuer().to_string(),
-            )
+            let spec = project.claims_spec(now)?;
+            let issuer = project.issuer().to_string();
+            (Some(project), Some(spec), issuer)
         } else {
-            (None, "account".to_string())
+            (None, None, "account".to_string())
         };
         if self.output.is_some() && self.files.len() > 1 {
             bail!("-o/--output takes one input; use --out-dir for several");
@@ -109,7 +109,7 @@ impl Opts {
         let checked: Vec<(PathBuf, anyhow::Result<()>)> = self
             .files
             .iter()
-            .map(|input| (input.clone(), report::check_input(input)))
+            .map(|input| (input.clone(), report::check_input(input, project.as_ref())))
             .collect();
         let any_good = checked.iter().any(|(_, c)| c.is_ok());
         let (issuer, explicit_subject) = if any_good {
@@ -143,9 +143,14 @@ impl Opts {
             }
             let result = match (check, &issuer) {
                 (Err(e), _) => Err(anyhow::anyhow!("{e:#}")),
-                (Ok(()), Some(issuer)) => {
-                    self.sign_one(&store, input, &spec, issuer, explicit_subject.as_ref())
-                }
+                (Ok(()), Some(issuer)) => self.sign_one(
+                    &store,
+                    input,
+                    project.as_ref(),
+                    &spec,
+                    issuer,
+                    explicit_subject.as_ref(),
+                ),
                 (Ok(()), None) => unreachable!("an issuer is loaded when any input is good"),
             };
             let report = match result {
@@ -235,6 +240,7 @@ impl Opts {
         &self,
         store: &KeyStore,
         input: &Path,
+        project: Option<&Project>,
         spec: &ClaimsSpec,
         issuer: &Key,
         explicit_subject: Option<&Key>,
@@ -262,7 +268,9 @@ impl Opts {
         if spec.name.is_none() {
             spec.name = Some(stem.to_string());
         }
-        let signed = sign_file(input, &output, &spec, issuer, subject)?;
+        // Hashed and signed from this one open file, checked as it was opened.
+        let file = report::open_input(input, project)?;
+        let signed = sign_file(&file, &output, Existing::Replace, &spec, issuer, subject)?;
         Ok((output, signed))
     }
 

@@ -2,21 +2,41 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context as _, bail};
+use anyhow::bail;
 use serde::Serialize;
 
 use super::super::Ctx;
 use super::super::output::{self, escape};
+use crate::fsutil::{CheckedFile, FileError, FileRules};
 use crate::sign::Signed;
 
-/// Refuses an input that is missing or not WebAssembly, before any key or file is made.
-pub(super) fn check_input(input: &Path) -> anyhow::Result<()> {
-    if !input.is_file() {
-        bail!("no such file");
-    }
-    let file = std::fs::File::open(input).context("cannot open it")?;
-    let len = file.metadata()?.len();
-    crate::verify::examine(&mut std::io::BufReader::new(file), len)?;
+/// Opens an input to sign: the project's artifact through its checks (`Project::open_artifact`),
+/// or a file named on the command line as a named file (any owner, a link followed, but a
+/// regular file of at most `wasm::MAX_ARTIFACT_LEN`).
+pub(super) fn open_input(
+    input: &Path,
+    project: Option<&crate::project::Project>,
+) -> anyhow::Result<CheckedFile> {
+    Ok(match project {
+        Some(project) => project.open_artifact()?,
+        None => CheckedFile::open(input, FileRules::named(crate::wasm::MAX_ARTIFACT_LEN)).map_err(
+            |e| match e {
+                FileError::Missing { .. } => anyhow::anyhow!("no such file"),
+                FileError::Io { source, .. } => anyhow::anyhow!("cannot read it: {source}"),
+                refused => anyhow::anyhow!("it is {}", refused.problem()),
+            },
+        )?,
+    })
+}
+
+/// Refuses an input that is missing, not a regular file or not WebAssembly, before any key or
+/// file is made.
+pub(super) fn check_input(
+    input: &Path,
+    project: Option<&crate::project::Project>,
+) -> anyhow::Result<()> {
+    let file = open_input(input, project)?;
+    crate::verify::examine(&mut std::io::BufReader::new(file.file()), file.len())?;
     Ok(())
 }
 

@@ -48,10 +48,12 @@ impl ConfigArgs {
     }
 }
 
+/// The largest `--config-file` read.
+pub const MAX_CONFIG_FILE: u64 = 1 << 20;
+
 /// Reads a TOML file of `key = value` lines (strings, numbers and booleans) as config values.
 fn read_config_file(path: &Path) -> anyhow::Result<BTreeMap<String, String>> {
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("--config-file: cannot read {}", path.display()))?;
+    let text = crate::fsutil::read_named_text(path, MAX_CONFIG_FILE).context("--config-file")?;
     let table: toml::Table = toml::from_str(&text)
         .with_context(|| format!("--config-file {} is not valid TOML", path.display()))?;
     table

@@ -335,9 +335,12 @@ struct FixtureFile {
     response: Vec<Fixture>,
 }
 
+/// The largest `--http-fixtures` file read (bodies included).
+pub const MAX_FIXTURES_FILE: u64 = 64 << 20;
+
 /// Reads `[[response]]` entries from a TOML fixtures file.
 pub fn load_fixtures(path: &Path) -> anyhow::Result<Vec<Fixture>> {
-    let text = std::fs::read_to_string(path)?;
+    let text = crate::fsutil::read_named_text(path, MAX_FIXTURES_FILE)?;
     let file: FixtureFile = toml::from_str(&text)?;
     Ok(file.response)
 }

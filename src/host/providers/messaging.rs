@@ -98,9 +98,13 @@ struct ReplyFile {
     reply: Vec<Reply>,
 }
 
+/// The largest `--msg-replies` file read (bodies included).
+pub const MAX_REPLIES_FILE: u64 = 64 << 20;
+
 /// Reads `[[reply]]` entries (subject, body) from a TOML file.
 pub fn load_replies(path: &Path) -> anyhow::Result<Vec<Reply>> {
-    let file: ReplyFile = toml::from_str(&std::fs::read_to_string(path)?)?;
+    let text = crate::fsutil::read_named_text(path, MAX_REPLIES_FILE)?;
+    let file: ReplyFile = toml::from_str(&text)?;
     Ok(file.reply)
 }
 

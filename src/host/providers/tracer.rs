@@ -59,9 +59,9 @@ impl TraceSettings {
     /// The tracer of a run: creates the trace file.
     pub fn tracer(&self) -> anyhow::Result<Tracer> {
         let file = match &self.file {
+            // A regular file only: never through a symbolic link, never a FIFO.
             Some(path) => Some(Mutex::new(std::io::BufWriter::new(
-                std::fs::File::create(path)
-                    .with_context(|| format!("--trace-file: cannot create {}", path.display()))?,
+                crate::fsutil::create_stream(path).context("--trace-file")?,
             ))),
             None => None,
         };
