@@ -7,6 +7,7 @@ mod generated;
 mod habits;
 mod hardening;
 mod hostile;
+mod hostile_files;
 mod interop;
 mod keys;
 mod lattice;
