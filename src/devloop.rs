@@ -81,7 +81,7 @@ pub enum Stop {
 /// What a change did to the running actor.
 enum Rebuilt {
     /// A new version (new code, new claims, or both) to swap in.
-    New(Admitted),
+    New(Box<Admitted>),
     /// The same code and claims as the running one.
     Same,
 }
@@ -208,7 +208,7 @@ impl DevLoop {
         Ok(if same_claims(&resigned, running) {
             Rebuilt::Same
         } else {
-            Rebuilt::New(resigned)
+            Rebuilt::New(Box::new(resigned))
         })
     }
 
@@ -223,7 +223,7 @@ impl DevLoop {
                 if built.module_hash() == running.module_hash() && same_claims(&built, running) {
                     Rebuilt::Same
                 } else {
-                    Rebuilt::New(built)
+                    Rebuilt::New(Box::new(built))
                 },
             ),
             Err(DevError::Build(e)) => {
@@ -336,7 +336,7 @@ impl DevLoop {
                         elapsed: started.elapsed(),
                     });
                     let new_claims = !same_claims(&built, &running);
-                    match runner.swap(built) {
+                    match runner.swap(*built) {
                         Ok(actor) if actor.entry_point() != EntryPoint::Http => {
                             report(run_command(&runtime, &runner));
                         }

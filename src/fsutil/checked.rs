@@ -356,7 +356,7 @@ pub fn read_capped(reader: impl io::Read, max: u64, buf: &mut Vec<u8>) -> io::Re
 /// A size for a message: `64 KiB`, `1 MiB`, `1 GiB` when exact, else bytes.
 pub fn size_text(bytes: u64) -> String {
     for (shift, unit) in [(30, "GiB"), (20, "MiB"), (10, "KiB")] {
-        if bytes >= 1 << shift && bytes % (1 << shift) == 0 {
+        if bytes >= 1 << shift && bytes.is_multiple_of(1 << shift) {
             return format!("{} {unit}", bytes >> shift);
         }
     }

@@ -169,8 +169,9 @@ pub fn write_atomically<T>(
 }
 
 /// Opens `path` for an output written as a run goes (a trace): created (0666 less the umask)
-/// or truncated, but only when it is a regular file: a symbolic link is not followed, and a
-/// FIFO or a device is refused at once, never waited on or written to.
+/// or truncated, but only when it is a regular file with no other name: a symbolic link is not
+/// followed, a FIFO or a device is refused at once, never waited on or written to, and a hard
+/// link (planted in a shared directory to another of the user's files) is not truncated.
 pub fn create_stream(path: &Path) -> Result<File, FileError> {
     let mut options = fs::OpenOptions::new();
     options.write(true).create(true);
@@ -216,6 +217,15 @@ pub fn create_stream(path: &Path) -> Result<File, FileError> {
             path: path.to_path_buf(),
             kind: file_kind(&meta.file_type()),
         });
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if meta.nlink() > 1 {
+            return Err(FileError::HardLinked {
+                path: path.to_path_buf(),
+            });
+        }
     }
     file.set_len(0).map_err(io_err)?;
     #[cfg(unix)]
@@ -543,6 +553,12 @@ mod tests {
         assert!(matches!(
             create_stream(Path::new("/dev/null")),
             Err(FileError::NotRegular { .. })
+        ));
+        let other = dir.path().join("other");
+        fs::hard_link(&trace, &other).unwrap();
+        assert!(matches!(
+            create_stream(&other),
+            Err(FileError::HardLinked { .. })
         ));
         assert_eq!(fs::read(&trace).unwrap(), b"new");
     }

@@ -84,7 +84,7 @@ fn rendered_challenge(u: &mut Unstructured) -> ArbResult<()> {
         header.push_str(if i == 0 {
             " "
         } else {
-            *u.choose(&[",", ", ", " , "])?
+            u.choose(&[",", ", ", " , "])?
         });
         header.push_str(&key);
         header.push('=');

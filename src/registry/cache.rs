@@ -187,7 +187,7 @@ impl BlobWriter {
             if unsafe { libc::fstatvfs(fd, stat.as_mut_ptr()) } == 0 {
                 // SAFETY: filled, as fstatvfs returned 0.
                 let stat = unsafe { stat.assume_init() };
-                let free = (stat.f_bavail as u64).saturating_mul(stat.f_frsize as u64);
+                let free = stat.f_bavail.saturating_mul(stat.f_frsize);
                 if free < len {
                     return Err(io::Error::new(
                         io::ErrorKind::StorageFull,
