@@ -173,6 +173,7 @@ fn arbitrary_claims(u: &mut Unstructured, hash: String) -> ArbResult<Claims> {
             module_hash: hash,
             tags: u.arbitrary()?,
             caps: u.arbitrary()?,
+            scopes: None,
             rev: u.arbitrary()?,
             ver: u.arbitrary()?,
             call_alias: u.arbitrary()?,
@@ -596,6 +597,7 @@ fn pipeline_inner(u: &mut Unstructured) -> ArbResult<()> {
         ver: u.arbitrary()?,
         rev: u.arbitrary()?,
         tags: u.arbitrary()?,
+        scopes: Default::default(),
         grant: if u.arbitrary()? {
             Grant::Auto
         } else {
@@ -628,6 +630,7 @@ fn pipeline_inner(u: &mut Unstructured) -> ArbResult<()> {
     assert!(failures.is_empty(), "{failures:?}");
     // Re-signing what was signed: still one section, same hash.
     let spec = ClaimsSpec {
+        scopes: Default::default(),
         grant: Grant::List(Grants::none()),
         ..spec
     };

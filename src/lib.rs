@@ -25,6 +25,7 @@ pub mod policy;
 pub mod project;
 #[cfg(feature = "runtime")]
 pub mod registry;
+pub mod scopes;
 pub mod sign;
 pub mod text;
 pub mod time;

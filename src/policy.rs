@@ -27,6 +27,13 @@ pub struct PolicyFile {
     pub revoked: Vec<String>,
     #[serde(default)]
     pub require_name_version: bool,
+    /// kv, httpclient, msg and config must be granted with per-resource scopes.
+    #[serde(default)]
+    pub require_scoped: bool,
+    /// Patterns each scope must be inside, by kind: `"httpclient.host" = ["*.example.com"]`
+    /// (`*` in bucket and key patterns stands for any run of characters).
+    #[serde(default)]
+    pub allowed_scopes: toml::Table,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -74,6 +81,11 @@ pub struct Policy {
     pub leeway: u64,
     pub revoked: Vec<String>,
     pub require_name_version: bool,
+    /// kv, httpclient, msg and config must be scoped (`unscoped_grant`).
+    pub require_scoped: bool,
+    /// Per kind, the patterns scopes must be inside (`scope_not_allowed`); a capability with
+    /// a kind here must be scoped.
+    pub allowed_scopes: std::collections::BTreeMap<crate::scopes::ScopeKind, Vec<String>>,
 }
 
 impl Policy {
@@ -118,6 +130,16 @@ impl Policy {
                 .unwrap_or(0),
             revoked: file.revoked,
             require_name_version: file.require_name_version,
+            require_scoped: file.require_scoped,
+            allowed_scopes: {
+                let scopes =
+                    crate::scopes::Scopes::from_toml(&file.allowed_scopes, "allowed_scopes")
+                        .map_err(|e| field("allowed_scopes")(e.to_string()))?;
+                scopes
+                    .kinds()
+                    .map(|k| (k, scopes.values(k).map(str::to_string).collect()))
+                    .collect()
+            },
         })
     }
 }
@@ -154,6 +176,17 @@ revoked = []
 
 # Reject artifacts whose claims carry no name or no version.
 require_name_version = false
+
+# Require per-resource scopes on the kv, httpclient, msg and config grants (signed with
+# `wzt sign --scope`): a grant of the whole capability fails with unscoped_grant.
+require_scoped = false
+
+# Patterns each scope must be inside (scope_not_allowed otherwise); a capability listed here
+# must be scoped. `*` in bucket and key patterns stands for any run of characters; subjects
+# take NATS wildcards; hosts `*.example.com`.
+# [allowed_scopes]
+# "httpclient.host" = ["*.example.com"]
+# "kv.bucket" = ["app-*"]
 "#;
 
 #[cfg(test)]

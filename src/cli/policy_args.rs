@@ -41,6 +41,17 @@ pub struct PolicyOpts {
     /// Reject claims without a name and a version.
     #[arg(long)]
     pub require_name_version: bool,
+    /// Reject kv, httpclient, msg and config grants that carry no per-resource scopes.
+    #[arg(long)]
+    pub require_scoped: bool,
+    /// Scopes of KIND must be inside PATTERN, e.g. httpclient.host='*.example.com' (repeatable).
+    #[arg(long = "allow-scope", value_name = "KIND=PATTERN", value_parser = parse_scope_pattern)]
+    pub allowed_scopes: Vec<(crate::scopes::ScopeKind, String)>,
+}
+
+/// `KIND=PATTERN` of `--allow-scope`.
+fn parse_scope_pattern(text: &str) -> Result<(crate::scopes::ScopeKind, String), String> {
+    crate::scopes::parse_flag(text).map_err(|e| e.to_string())
 }
 
 impl PolicyOpts {
@@ -74,6 +85,7 @@ impl PolicyOpts {
         file.require_expiry |= self.require_expiry;
         file.revoked.extend(self.revoked.iter().cloned());
         file.require_name_version |= self.require_name_version;
+        file.require_scoped |= self.require_scoped;
 
         let store = ctx.store();
         let mut policy = Policy::from_file(file, |entry| match &store {
@@ -82,6 +94,13 @@ impl PolicyOpts {
         })?;
         if !named_issuers && let Ok(store) = &store {
             policy.trusted_issuers = store.account_public_keys()?;
+        }
+        for (kind, pattern) in &self.allowed_scopes {
+            policy
+                .allowed_scopes
+                .entry(*kind)
+                .or_default()
+                .push(pattern.clone());
         }
         Ok(policy)
     }

@@ -15,5 +15,6 @@ mod oci_hostile;
 mod providers;
 mod readme;
 mod run;
+mod scopes;
 mod sign;
 mod templates;
