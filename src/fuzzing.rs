@@ -682,6 +682,53 @@ pub fn policy(data: &[u8]) {
     }
 }
 
+/// Target `scopes`: scope values, flags, token members and trace lines from outside. Never a
+/// panic; a value that parses is written in one form that parses to itself, reaches itself and
+/// lies within itself; an error message shows nothing a terminal would interpret.
+pub fn scopes(data: &[u8]) {
+    use crate::scopes::{self, ScopeKind, Scopes};
+    let text = String::from_utf8_lossy(data);
+    let mut lines = text.lines();
+    let pattern = lines.next().unwrap_or_default();
+    for line in lines.take(8) {
+        match scopes::parse_flag(line) {
+            Ok((kind, value)) => {
+                assert_eq!(kind.parse_value(&value).as_deref(), Ok(value.as_str()));
+                assert!(scopes::within(kind, &value, &value), "{kind}={value}");
+                let mut set = Scopes::new();
+                set.insert(kind, &value).unwrap();
+                assert!(set.check_within(kind, &value).allowed());
+                assert!(set.scoped(kind.capability()));
+                // Against anything else: answers, never panics.
+                let _ = set.check(kind, pattern);
+                let _ = scopes::within(kind, pattern, &value);
+                let _ = scopes::matches(kind, pattern, &value);
+                let wire = set.to_wire();
+                assert_eq!(Scopes::from_wire(&wire).as_ref(), Ok(&set));
+            }
+            Err(e) => assert_shown_safely(&e.to_string()),
+        }
+        for kind in ScopeKind::ALL {
+            if let Err(e) = kind.parse_value(line) {
+                assert_shown_safely(&e.to_string());
+            }
+        }
+    }
+    // A token's member, read as verification reads it.
+    if let Ok(wire) = serde_json::from_str::<std::collections::BTreeMap<String, Vec<String>>>(&text)
+        && let Err(problems) = Scopes::from_wire(&wire)
+    {
+        for p in problems {
+            assert_shown_safely(&p.to_string());
+        }
+    }
+    // A trace file, as `--scopes-from` reads it.
+    let grants = Grants::parse(&["kv", "httpclient", "msg", "config"]).expect("aliases");
+    if let Err(e) = scopes::derive_from_trace(&text, &grants) {
+        let _ = e.len();
+    }
+}
+
 /// A signed core module whose claims hold the extreme times (`u64::MAX`).
 fn extreme_times() -> &'static verify::Examined {
     static EXAMINED: OnceLock<verify::Examined> = OnceLock::new();
@@ -756,12 +803,13 @@ pub fn nkeys(data: &[u8]) {
 pub type Target = fn(&[u8]);
 
 /// The targets by name, as `fuzz/fuzz_targets/` names them.
-pub const TARGETS: [(&str, Target); 5] = [
+pub const TARGETS: [(&str, Target); 6] = [
     ("scan", scan),
     ("token", token),
     ("pipeline", pipeline),
     ("policy", policy),
     ("nkeys", nkeys),
+    ("scopes", scopes),
 ];
 
 #[cfg(test)]
@@ -863,5 +911,10 @@ mod tests {
     #[test]
     fn fuzz_smoke_nkeys() {
         smoke("nkeys", 5, 96);
+    }
+
+    #[test]
+    fn fuzz_smoke_scopes() {
+        smoke("scopes", 6, 256);
     }
 }
