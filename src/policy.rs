@@ -27,6 +27,16 @@ pub struct PolicyFile {
     pub revoked: Vec<String>,
     #[serde(default)]
     pub require_name_version: bool,
+    /// Artifacts must come with a provenance signed by a trusted issuer (docs/design.md §14).
+    #[serde(default)]
+    pub require_provenance: bool,
+    /// The repositories an artifact's provenance may name as its source (URLs, or a URL
+    /// prefix ending in `/*`); when set, a provenance is required.
+    #[serde(default)]
+    pub source_repos: Vec<String>,
+    /// The provenance must record a clean git working tree; implies a provenance.
+    #[serde(default)]
+    pub require_clean_tree: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -74,9 +84,18 @@ pub struct Policy {
     pub leeway: u64,
     pub revoked: Vec<String>,
     pub require_name_version: bool,
+    pub require_provenance: bool,
+    pub source_repos: Vec<String>,
+    pub require_clean_tree: bool,
 }
 
 impl Policy {
+    /// Whether the policy has a provenance rule: then an artifact without provenance fails
+    /// (`no_provenance`).
+    pub fn requires_provenance(&self) -> bool {
+        self.require_provenance || !self.source_repos.is_empty() || self.require_clean_tree
+    }
+
     /// Resolves a policy file. `trusted_issuers` entries go through `resolve_issuer` (key names
     /// become public keys). Default trust, when nobody names an issuer, is the caller's choice.
     pub fn from_file<E: std::fmt::Display>(
@@ -118,6 +137,9 @@ impl Policy {
                 .unwrap_or(0),
             revoked: file.revoked,
             require_name_version: file.require_name_version,
+            require_provenance: file.require_provenance,
+            source_repos: file.source_repos,
+            require_clean_tree: file.require_clean_tree,
         })
     }
 }
@@ -154,6 +176,17 @@ revoked = []
 
 # Reject artifacts whose claims carry no name or no version.
 require_name_version = false
+
+# Require a provenance (`<stem>.intoto.json` beside the file, or the registry's referrer)
+# signed by a trusted issuer whose subject is the artifact. `wzt build` writes one.
+require_provenance = false
+
+# The repositories a provenance may name as the source (URLs, or a prefix ending in /*).
+# Setting it requires a provenance.
+# source_repos = ["https://github.com/acme/*"]
+
+# The provenance must record a clean git working tree (no uncommitted changes).
+require_clean_tree = false
 "#;
 
 #[cfg(test)]

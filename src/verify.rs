@@ -243,6 +243,10 @@ pub enum Failure {
         "the claims carry no {0}, and the policy requires a name and a version; sign with `--name` and `--ver`"
     )]
     MissingNameVersion(&'static str),
+    /// A provenance rule (docs/design.md §14), checked by `provenance::check` beside the
+    /// artifact's own rules.
+    #[error(transparent)]
+    Provenance(#[from] crate::provenance::ProvenanceFailure),
 }
 
 fn hash_mismatch(claimed: &str, actual: &str, revision: Option<u32>) -> String {
@@ -294,6 +298,7 @@ impl Failure {
             Failure::TooOld { .. } => "too_old",
             Failure::NoExpiry => "no_expiry",
             Failure::MissingNameVersion(_) => "missing_name_version",
+            Failure::Provenance(p) => p.code(),
         }
     }
 }

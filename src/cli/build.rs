@@ -13,6 +13,7 @@ use crate::caps::Grants;
 use crate::keys::KeyRole;
 use crate::policy::Policy;
 use crate::project::{BuildError, Profile, Project};
+use crate::provenance::{self, ClaimsRecord, Recorded, facts::BuildFacts};
 use crate::sign::sign_file;
 use crate::verify::{Rejection, admit};
 
@@ -103,6 +104,8 @@ impl Opts {
             bar
         });
         let started = Instant::now();
+        // The source is read before the build can change it (docs/design.md §14).
+        let mut facts = BuildFacts::start(&project, profile, crate::time::now());
         let built = project.run_build(profile);
         if let Some(bar) = spinner {
             bar.finish_and_clear();
@@ -150,6 +153,12 @@ impl Opts {
         };
 
         let claims = &signed.claims;
+        facts.finish(&project, crate::time::now());
+        let (provenance_path, recorded) =
+            write_provenance(&signed_path, &artifact, &admitted, &facts, claims, &issuer)?;
+        if let Some(e) = &recorded.deps_error {
+            eprintln!("wzt: warning: the artifact's dependency list is not recorded: {e}");
+        }
         if for_run {
             eprintln!(
                 "wzt: built and signed {} in {:.1?}",
@@ -168,6 +177,7 @@ impl Opts {
                 "ver": claims.metadata.ver,
                 "caps": claims.caps(),
                 "build_seconds": build_time.as_secs_f64(),
+                "provenance": provenance_path,
             }));
         } else {
             let caps: Vec<String> = claims
@@ -197,7 +207,67 @@ impl Opts {
                 }
             );
             println!("  verified: signature, module hash and validity");
+            println!(
+                "  provenance: {} ({})",
+                provenance_path.display(),
+                source_text(&facts, recorded.crates)
+            );
         }
         Ok(Outcome::Success)
+    }
+}
+
+/// Signs the build's provenance with the issuer and writes it beside the signed artifact
+/// (`<stem>_s.intoto.json`), atomically.
+fn write_provenance(
+    signed_path: &std::path::Path,
+    artifact: &std::path::Path,
+    admitted: &crate::verify::Admitted,
+    facts: &BuildFacts,
+    claims: &crate::claims::Claims,
+    issuer: &crate::keys::Key,
+) -> anyhow::Result<(std::path::PathBuf, Recorded)> {
+    let name = |p: &std::path::Path| {
+        p.file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    };
+    let recorded = provenance::for_build(
+        &name(signed_path),
+        admitted.bytes(),
+        &name(artifact),
+        admitted.module_hash(),
+        facts,
+        Some(&ClaimsRecord {
+            jti: claims.id.clone(),
+            issuer: claims.issuer.clone(),
+            subject: claims.subject.clone(),
+        }),
+        issuer,
+    )?;
+    let path = provenance::path_for(signed_path);
+    let json = recorded.envelope.to_json();
+    crate::fsutil::write_atomically(&path, None, |w| std::io::Write::write_all(w, &json))
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    Ok((path, recorded))
+}
+
+/// What the provenance says about the source, for the summary line.
+fn source_text(facts: &BuildFacts, crates: Option<usize>) -> String {
+    let source = match &facts.source {
+        None => "not in a git checkout: no source recorded".to_string(),
+        Some(s) => format!(
+            "{}{}, {}",
+            escape(s.repository.as_deref().unwrap_or("no remote")),
+            s.commit
+                .as_deref()
+                .map(|c| format!(" @ {}", &c[..c.len().min(12)]))
+                .unwrap_or_else(|| " (no commit)".into()),
+            if s.clean { "clean" } else { "uncommitted changes" }
+        ),
+    };
+    match crates {
+        Some(n) => format!("{source}; {n} crates listed"),
+        None => source,
     }
 }

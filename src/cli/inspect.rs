@@ -22,7 +22,8 @@ use crate::verify::{Examined, Seal};
 /// file is not readable WebAssembly. An oci://REF is fetched from the registry (through the
 /// blob cache, its digests checked: exit 1 when one does not match) and shown, not judged.
 /// Without FILE, inside a project, the signed artifact that `wzt sign` writes for it
-/// (`<stem>_s.wasm` beside the project's artifact). Also `wzt claims inspect`.
+/// (`<stem>_s.wasm` beside the project's artifact). An artifact built with `cargo auditable`
+/// also shows the crates it lists. Also `wzt claims inspect`.
 #[derive(Debug, Args)]
 pub struct Opts {
     /// The .wasm file, or oci://REGISTRY/REPOSITORY:TAG [default: the signed artifact of the
@@ -59,14 +60,16 @@ impl Opts {
         let granted = examined.claims().map(|c| c.grants()).unwrap_or_default();
         let (missing, unused) = caps::check_grants(&needs, &granted);
         let now = time::now();
+        let crates = super::dependencies::read(&examined, &mut reader);
         if ctx.json {
-            output::print_json(&inspect_json(
-                &file, &examined, &needs, &granted, &missing, &unused,
-            ));
+            let mut out = inspect_json(&file, &examined, &needs, &granted, &missing, &unused);
+            out["dependencies"] = super::dependencies::json(&crates);
+            output::print_json(&out);
         } else {
             print_human(
                 ctx, &file, &examined, &needs, &granted, &missing, &unused, now,
             );
+            super::dependencies::print(ctx, &crates);
         }
         Ok(Outcome::Success)
     }

@@ -41,6 +41,18 @@ pub struct PolicyOpts {
     /// Reject claims without a name and a version.
     #[arg(long)]
     pub require_name_version: bool,
+    /// Require a provenance signed by a trusted issuer whose subject is the artifact (beside
+    /// the file as <stem>.intoto.json, --provenance FILE, or the registry's referrer).
+    #[arg(long)]
+    pub require_provenance: bool,
+    /// Accept only artifacts whose provenance names this source repository: a URL, or a
+    /// prefix ending in /* (repeatable; implies --require-provenance).
+    #[arg(long = "source-repo", value_name = "URL")]
+    pub source_repos: Vec<String>,
+    /// Accept only artifacts whose provenance records a clean git working tree (implies
+    /// --require-provenance).
+    #[arg(long)]
+    pub require_clean_tree: bool,
 }
 
 impl PolicyOpts {
@@ -74,6 +86,9 @@ impl PolicyOpts {
         file.require_expiry |= self.require_expiry;
         file.revoked.extend(self.revoked.iter().cloned());
         file.require_name_version |= self.require_name_version;
+        file.require_provenance |= self.require_provenance;
+        file.source_repos.extend(self.source_repos.iter().cloned());
+        file.require_clean_tree |= self.require_clean_tree;
 
         let store = ctx.store();
         let mut policy = Policy::from_file(file, |entry| match &store {
