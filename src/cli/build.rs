@@ -261,7 +261,7 @@ fn source_text(facts: &BuildFacts, crates: Option<usize>) -> String {
             escape(s.repository.as_deref().unwrap_or("no remote")),
             s.commit
                 .as_deref()
-                .map(|c| format!(" @ {}", &c[..c.len().min(12)]))
+                .map(|c| format!(" @ {}", c.chars().take(12).collect::<String>()))
                 .unwrap_or_else(|| " (no commit)".into()),
             if s.clean { "clean" } else { "uncommitted changes" }
         ),

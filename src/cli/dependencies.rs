@@ -11,7 +11,8 @@ use crate::verify::Examined;
 
 /// The artifact's dependency list: `None` when it has none.
 pub fn read(examined: &Examined, reader: &mut dyn Source) -> Result<Option<Vec<Crate>>, DepsError> {
-    deps::read(examined.layout(), reader)
+    let mut reader = reader;
+    deps::read(examined.layout(), &mut reader)
 }
 
 /// `dependencies` in `inspect --json`: `null`, the crates, or `{"error": …}`.

@@ -60,7 +60,7 @@ impl Opts {
         let granted = examined.claims().map(|c| c.grants()).unwrap_or_default();
         let (missing, unused) = caps::check_grants(&needs, &granted);
         let now = time::now();
-        let crates = super::dependencies::read(&examined, &mut reader);
+        let crates = super::dependencies::read(&examined, reader.as_mut());
         if ctx.json {
             let mut out = inspect_json(&file, &examined, &needs, &granted, &missing, &unused);
             out["dependencies"] = super::dependencies::json(&crates);

@@ -65,7 +65,7 @@ impl Verdict {
                 escape(s.repository.as_deref().unwrap_or("(no remote)")),
                 s.commit
                     .as_deref()
-                    .map(|c| format!(" @ {}", escape(&c[..c.len().min(12)])))
+                    .map(|c| format!(" @ {}", escape(&c.chars().take(12).collect::<String>())))
                     .unwrap_or_default(),
                 match s.clean {
                     Some(true) => ", clean",

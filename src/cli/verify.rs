@@ -54,7 +54,7 @@ impl Opts {
                 Ok((examined, mut reader)) => {
                     // `verify` judges the artifact as it is: an unsigned one holds no grants.
                     let mut failures = evaluate(&examined, &policy, now, &Grants::none());
-                    let verdict = match self.provenance_of(path, &mut reader, &policy) {
+                    let verdict = match self.provenance_of(path, reader.as_mut(), &policy) {
                         Ok(verdict) => verdict,
                         Err(e) => {
                             outcome = outcome.worst(Outcome::InputError);

@@ -17,7 +17,7 @@ pub enum ProvenanceFailure {
         Untrusted(.0)
     )]
     Missing(String),
-    #[error("the provenance cannot be read: {0}")]
+    #[error("the provenance cannot be read: {}", Untrusted(.0))]
     Malformed(String),
     #[error("{}", bad_signature(signers, trusted))]
     BadSignature {
@@ -111,7 +111,7 @@ pub fn check(
     policy: &Policy,
 ) -> Result<CheckedProvenance, Vec<ProvenanceFailure>> {
     let envelope = Envelope::parse(envelope)
-        .map_err(|e| vec![ProvenanceFailure::Malformed(format!("the envelope {e}"))])?;
+        .map_err(|e| vec![ProvenanceFailure::Malformed(e.to_string())])?;
     let Some(signer) = envelope.verified_by(&policy.trusted_issuers) else {
         return Err(vec![ProvenanceFailure::BadSignature {
             signers: envelope

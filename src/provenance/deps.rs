@@ -44,7 +44,11 @@ pub enum DepsError {
     TooLarge(u64),
     #[error("its {DEPENDENCY_SECTION} section does not inflate (zlib) within {max} bytes: {0}", max = MAX_DEPENDENCY_JSON)]
     Inflate(String),
-    #[error("its {DEPENDENCY_SECTION} section is not a cargo-auditable dependency list: {0}")]
+    /// serde_json's message, which can quote the list (a crate's name as an unknown value).
+    #[error(
+        "its {DEPENDENCY_SECTION} section is not a cargo-auditable dependency list: {}",
+        crate::text::Untrusted(.0)
+    )]
     Format(String),
 }
 

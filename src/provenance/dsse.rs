@@ -36,7 +36,8 @@ const MAX_SIG_LEN: usize = 256;
 pub enum EnvelopeError {
     #[error("it is larger than the {max} bytes wzt reads", max = MAX_ENVELOPE_LEN)]
     TooLarge,
-    #[error("it is not a DSSE envelope: {0}")]
+    /// serde_json's message, which can quote the input (an unknown member's name).
+    #[error("it is not a DSSE envelope: {}", crate::text::Untrusted(.0))]
     NotAnEnvelope(String),
     #[error(
         "its payloadType is not {IN_TOTO_PAYLOAD_TYPE} (an in-toto statement); it says {}",
@@ -144,10 +145,8 @@ impl Envelope {
         if bytes.len() > MAX_ENVELOPE_LEN {
             return Err(EnvelopeError::TooLarge);
         }
-        let raw: RawEnvelope = serde_json::from_slice(bytes).map_err(|e| {
-            // serde_json's messages name fields and positions, never the input's text.
-            EnvelopeError::NotAnEnvelope(e.to_string())
-        })?;
+        let raw: RawEnvelope = serde_json::from_slice(bytes)
+            .map_err(|e| EnvelopeError::NotAnEnvelope(e.to_string()))?;
         if raw.payload_type != IN_TOTO_PAYLOAD_TYPE {
             let mut shown: String = raw.payload_type.chars().take(100).collect();
             if shown.len() < raw.payload_type.len() {
@@ -172,7 +171,8 @@ impl Envelope {
                         "a signature or keyid is longer than any ed25519 one".into(),
                     ));
                 }
-                let sig = decode_base64(&s.sig, 64)
+                // Base64 that is not 64 bytes is a signature that verifies under no key.
+                let sig = decode_base64(&s.sig, MAX_SIG_LEN)
                     .ok_or(EnvelopeError::BadBase64("signature"))?
                     .try_into()
                     .ok();

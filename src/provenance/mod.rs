@@ -182,7 +182,7 @@ pub fn for_attest(
     let lock = source
         .as_ref()
         .zip(source_dir)
-        .and_then(|(s, dir)| facts::cargo_lock(dir, Some(&s.top)));
+        .and_then(|(s, dir)| facts::cargo_lock(dir, Some(s.top.as_path())));
     let path = source
         .as_ref()
         .zip(source_dir)

@@ -358,7 +358,13 @@ impl Statement {
     /// one subject.
     pub fn parse(bytes: &[u8]) -> Result<Statement, String> {
         let statement: Statement = serde_json::from_slice(bytes)
-            .map_err(|e| format!("its payload is not an in-toto statement with SLSA provenance ({e})"))?;
+            .map_err(|e| {
+                // serde_json's message can quote the input (an unknown variant, a field name).
+                format!(
+                    "its payload is not an in-toto statement with SLSA provenance ({})",
+                    crate::text::Untrusted(&e.to_string())
+                )
+            })?;
         if statement.statement_type != STATEMENT_TYPE {
             return Err(format!(
                 "its _type is not {STATEMENT_TYPE} (it says {})",
