@@ -837,7 +837,10 @@ fn signed_envelope(u: &mut Unstructured) -> ArbResult<()> {
     let envelope = Envelope::sign(statement.to_json(), &fixed_keys().issuer).expect("signs");
     let json = envelope.to_json();
     // It reads back as written, and the statement as built.
-    assert_eq!(Envelope::parse(&json).expect("wzt's envelope parses"), envelope);
+    assert_eq!(
+        Envelope::parse(&json).expect("wzt's envelope parses"),
+        envelope
+    );
     assert_eq!(
         Statement::parse(envelope.unverified_payload()).expect("wzt's statement parses"),
         statement

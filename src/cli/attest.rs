@@ -79,8 +79,10 @@ impl Opts {
         let attested = provenance::for_attest(&name, &bytes, self.source.as_deref(), &issuer)
             .with_context(|| format!("cannot attest {}", self.file.display()))?;
         let json = attested.recorded.envelope.to_json();
-        crate::fsutil::write_atomically(&output_path, None, |w| std::io::Write::write_all(w, &json))
-            .with_context(|| format!("cannot write {}", output_path.display()))?;
+        crate::fsutil::write_atomically(&output_path, None, |w| {
+            std::io::Write::write_all(w, &json)
+        })
+        .with_context(|| format!("cannot write {}", output_path.display()))?;
         if let Some(e) = &attested.recorded.deps_error {
             eprintln!("wzt: warning: the artifact's dependency list is not recorded: {e}");
         }

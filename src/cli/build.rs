@@ -24,8 +24,11 @@ use crate::verify::{Rejection, admit};
 /// as `wzt sign` without FILE does (keys and seeds are found the same way, and an unattended
 /// build never creates an issuer key unless --generate-keys), and verifies the signed file:
 /// signature, module hash and validity, with the signing issuer trusted (check it against a
-/// trust policy with `wzt verify`). Exit 1 when the build fails (its output is shown) or the
-/// signed file does not verify.
+/// trust policy with `wzt verify`). Then writes its provenance beside it, <stem>_s.intoto.json:
+/// an in-toto statement (SLSA provenance: the git source and whether the tree was clean, the
+/// build command and wzt.toml settings, Cargo.lock's digest, rustc and target, the crates a
+/// cargo-auditable build lists) in a DSSE envelope signed by the same account key. Exit 1 when
+/// the build fails (its output is shown) or the signed file does not verify.
 #[derive(Debug, Args)]
 pub struct Opts {
     /// Run the project's `build.release_command` (without one, its build command, which in
@@ -263,7 +266,11 @@ fn source_text(facts: &BuildFacts, crates: Option<usize>) -> String {
                 .as_deref()
                 .map(|c| format!(" @ {}", c.chars().take(12).collect::<String>()))
                 .unwrap_or_else(|| " (no commit)".into()),
-            if s.clean { "clean" } else { "uncommitted changes" }
+            if s.clean {
+                "clean"
+            } else {
+                "uncommitted changes"
+            }
         ),
     };
     match crates {

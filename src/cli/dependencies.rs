@@ -30,7 +30,11 @@ pub fn print(ctx: &Ctx, read: &Result<Option<Vec<Crate>>, DepsError>) {
         Ok(None) => {}
         Err(e) => println!(
             "{}",
-            output::paint(ctx, &format!("dependencies: {}", escape(&e.to_string())), false)
+            output::paint(
+                ctx,
+                &format!("dependencies: {}", escape(&e.to_string())),
+                false
+            )
         ),
         Ok(Some(crates)) => {
             println!(
@@ -42,7 +46,11 @@ pub fn print(ctx: &Ctx, read: &Result<Option<Vec<Crate>>, DepsError>) {
             table.set_header(["Crate", "Version", "Source", "Kind"]);
             for c in crates {
                 table.add_row([
-                    Cell::new(format!("{}{}", escape(&c.name), if c.root { " (root)" } else { "" })),
+                    Cell::new(format!(
+                        "{}{}",
+                        escape(&c.name),
+                        if c.root { " (root)" } else { "" }
+                    )),
                     Cell::new(escape(&c.version)),
                     Cell::new(escape(&c.source)),
                     Cell::new(c.kind),

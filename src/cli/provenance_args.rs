@@ -4,6 +4,7 @@
 //! policy has a provenance rule or `--provenance` names a file (docs/design.md §14).
 
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use anyhow::{Context as _, bail};
 use clap::Args;
@@ -13,6 +14,7 @@ use super::registry_args::{self, RegistryOpts, oci_reference};
 use super::{Outcome, output};
 use crate::policy::Policy;
 use crate::provenance::{self, CheckedProvenance};
+use crate::registry::{Digest, ImageRef};
 use crate::text::escape;
 use crate::verify::Failure;
 
@@ -25,6 +27,43 @@ pub struct ProvenanceOpts {
     #[arg(long, value_name = "FILE")]
     pub provenance: Option<PathBuf>,
 }
+
+/// What `RegistryOpts::fetch` fetched last (the reference text as given, the reference, the
+/// manifest digest): the provenance of `oci://REF` is the referrer of that very manifest.
+#[derive(Default)]
+pub struct LastFetch(Mutex<Option<Box<(String, ImageRef, Digest)>>>);
+
+impl LastFetch {
+    pub fn record(&self, text: &str, reference: ImageRef, manifest: Digest) {
+        *self.0.lock().unwrap_or_else(|e| e.into_inner()) =
+            Some(Box::new((text.to_string(), reference, manifest)));
+    }
+
+    /// The reference and manifest digest of the last fetch of `text`.
+    pub fn get(&self, text: &str) -> Option<(ImageRef, Digest)> {
+        let last = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        last.as_deref()
+            .filter(|(t, _, _)| t == text)
+            .map(|(_, r, d)| (r.clone(), d.clone()))
+    }
+}
+
+impl Clone for LastFetch {
+    fn clone(&self) -> LastFetch {
+        LastFetch(Mutex::new(
+            self.0.lock().unwrap_or_else(|e| e.into_inner()).clone(),
+        ))
+    }
+}
+
+impl std::fmt::Debug for LastFetch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("LastFetch(…)")
+    }
+}
+
+/// A provenance found: where it came from, and its bytes.
+type Candidate = (String, Vec<u8>);
 
 /// What the provenance check of one artifact found.
 #[derive(Debug, Default)]
@@ -112,27 +151,43 @@ impl ProvenanceOpts {
         sha256: &str,
         policy: &Policy,
     ) -> anyhow::Result<Verdict> {
-        let (candidates, looked, refused): (Vec<(String, Vec<u8>)>, String, Vec<String>) =
+        let (candidates, looked, refused): (Vec<Candidate>, String, Vec<String>) =
             match (&self.provenance, oci_reference(artifact)) {
                 (Some(file), _) => {
                     let bytes = provenance::read_file(file)
                         .with_context(|| format!("cannot read {}", file.display()))?
-                        .with_context(|| format!("--provenance: {} does not exist", file.display()))?;
-                    (vec![(file.display().to_string(), bytes)], String::new(), vec![])
+                        .with_context(|| {
+                            format!("--provenance: {} does not exist", file.display())
+                        })?;
+                    (
+                        vec![(file.display().to_string(), bytes)],
+                        String::new(),
+                        vec![],
+                    )
                 }
                 (None, Some(text)) => {
-                    let (reference, manifest) = registry.last_fetch(text).with_context(|| {
-                        format!("{} was not fetched", escape(text))
-                    })?;
+                    let (reference, manifest) = registry
+                        .fetched
+                        .get(text)
+                        .with_context(|| format!("{} was not fetched", escape(text)))?;
                     let found = registry_args::runtime()?
-                        .block_on(registry.connect(&reference)?.fetch_provenance(&reference, &manifest))
+                        .block_on(
+                            registry
+                                .connect(&reference)?
+                                .fetch_provenance(&reference, &manifest),
+                        )
                         .map_err(registry_args::registry_error)?;
                     let pinned = reference.pinned(&manifest);
-                    let looked = format!("no {} referrer of {pinned}", crate::registry::referrers::IN_TOTO_ARTIFACT_TYPE);
+                    let looked = format!(
+                        "no {} referrer of {pinned}",
+                        crate::registry::referrers::IN_TOTO_ARTIFACT_TYPE
+                    );
                     let candidates = found
                         .envelopes
                         .into_iter()
-                        .map(|(digest, bytes)| (format!("oci://{}", reference.pinned(&digest)), bytes))
+                        .map(|(digest, bytes)| {
+                            (format!("oci://{}", reference.pinned(&digest)), bytes)
+                        })
                         .collect();
                     (candidates, looked, found.refused)
                 }
@@ -142,7 +197,10 @@ impl ProvenanceOpts {
                         .with_context(|| format!("cannot read {}", beside.display()))?;
                     let looked = format!("{} does not exist", beside.display());
                     (
-                        bytes.map(|b| (beside.display().to_string(), b)).into_iter().collect(),
+                        bytes
+                            .map(|b| (beside.display().to_string(), b))
+                            .into_iter()
+                            .collect(),
                         looked,
                         vec![],
                     )

@@ -10,6 +10,7 @@ use clap::Args;
 
 use super::Ctx;
 use super::output::escape;
+use super::provenance_args::LastFetch;
 use crate::registry::{
     self, BlobCache, Credentials, Fetched, ImageRef, LayerSource, Progress, Registry, auth,
 };
@@ -39,24 +40,7 @@ pub struct RegistryOpts {
     /// What [`RegistryOpts::fetch`] fetched last: the provenance of `oci://REF` is the
     /// referrer of that very manifest.
     #[arg(skip)]
-    fetched: LastFetch,
-}
-
-/// The reference text, parsed reference and manifest digest of the last fetch.
-#[derive(Default)]
-struct LastFetch(std::sync::Mutex<Option<(String, ImageRef, registry::Digest)>>);
-
-impl Clone for LastFetch {
-    fn clone(&self) -> LastFetch {
-        let last = self.0.lock().unwrap_or_else(|e| e.into_inner()).clone();
-        LastFetch(std::sync::Mutex::new(last))
-    }
-}
-
-impl std::fmt::Debug for LastFetch {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("LastFetch(…)")
-    }
+    pub(super) fetched: LastFetch,
 }
 
 impl Default for RegistryOpts {
@@ -172,26 +156,13 @@ impl RegistryOpts {
         match fetched {
             Ok(fetched) => {
                 report_fetch(&fetched.info);
-                *self.fetched.0.lock().unwrap_or_else(|e| e.into_inner()) = Some((
-                    text.to_string(),
-                    reference,
-                    fetched.info.manifest_digest.clone(),
-                ));
+                self.fetched
+                    .record(text, reference, fetched.info.manifest_digest.clone());
                 Ok(fetched)
             }
             Err(e) if e.is_check_failure() => Err(FetchFailure::Check(registry_error(e))),
             Err(e) => Err(FetchFailure::Error(registry_error(e))),
         }
-    }
-}
-
-impl RegistryOpts {
-    /// The reference and manifest digest of the last fetch of `text` (as given to `fetch`).
-    pub fn last_fetch(&self, text: &str) -> Option<(ImageRef, registry::Digest)> {
-        let last = self.fetched.0.lock().unwrap_or_else(|e| e.into_inner());
-        last.as_ref()
-            .filter(|(t, _, _)| t == text)
-            .map(|(_, r, d)| (r.clone(), d.clone()))
     }
 }
 

@@ -176,7 +176,9 @@ impl Opts {
             }
         };
         // Provenance (docs/design.md §14), when the policy has a rule for it or --provenance.
-        let provenance = self.provenance.refuse_unless_checked(&actor, &self.registry, &admitted, &policy);
+        let provenance =
+            self.provenance
+                .refuse_unless_checked(&actor, &self.registry, &admitted, &policy);
         if let Some(outcome) = provenance? {
             return Ok(outcome);
         }

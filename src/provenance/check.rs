@@ -110,8 +110,8 @@ pub fn check(
     artifact_sha256: &str,
     policy: &Policy,
 ) -> Result<CheckedProvenance, Vec<ProvenanceFailure>> {
-    let envelope = Envelope::parse(envelope)
-        .map_err(|e| vec![ProvenanceFailure::Malformed(e.to_string())])?;
+    let envelope =
+        Envelope::parse(envelope).map_err(|e| vec![ProvenanceFailure::Malformed(e.to_string())])?;
     let Some(signer) = envelope.verified_by(&policy.trusted_issuers) else {
         return Err(vec![ProvenanceFailure::BadSignature {
             signers: envelope
@@ -174,7 +174,9 @@ pub fn evaluate(
     match envelope {
         None if policy.requires_provenance() => vec![ProvenanceFailure::Missing(looked.into())],
         None => Vec::new(),
-        Some(envelope) => check(envelope, artifact_sha256, policy).err().unwrap_or_default(),
+        Some(envelope) => check(envelope, artifact_sha256, policy)
+            .err()
+            .unwrap_or_default(),
     }
 }
 
@@ -202,7 +204,14 @@ pub fn evaluate_candidates<'a>(
         let mut looked = looked.to_string();
         if !refused.is_empty() {
             looked.push_str("; refused: ");
-            looked.push_str(&refused.iter().take(4).cloned().collect::<Vec<_>>().join("; "));
+            looked.push_str(
+                &refused
+                    .iter()
+                    .take(4)
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            );
         }
         vec![ProvenanceFailure::Missing(looked)]
     }))

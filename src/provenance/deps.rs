@@ -69,11 +69,9 @@ pub fn read<R: Read + Seek>(layout: &Layout, src: &mut R) -> Result<Option<Vec<C
 
 /// Inflates and reads a `.dep-v0` section's data.
 pub fn decode(compressed: &[u8]) -> Result<Vec<Crate>, DepsError> {
-    let json = miniz_oxide::inflate::decompress_to_vec_zlib_with_limit(
-        compressed,
-        MAX_DEPENDENCY_JSON,
-    )
-    .map_err(|e| DepsError::Inflate(format!("{:?}", e.status)))?;
+    let json =
+        miniz_oxide::inflate::decompress_to_vec_zlib_with_limit(compressed, MAX_DEPENDENCY_JSON)
+            .map_err(|e| DepsError::Inflate(format!("{:?}", e.status)))?;
     let info: auditable_serde::VersionInfo =
         serde_json::from_slice(&json).map_err(|e| DepsError::Format(e.to_string()))?;
     Ok(info

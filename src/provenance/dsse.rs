@@ -108,7 +108,7 @@ fn decode_base64(text: &str, max_decoded: usize) -> Option<Vec<u8>> {
     let trimmed = text.trim_end_matches('=');
     let padded = text.len() != trimmed.len();
     if text.len() - trimmed.len() > 2
-        || (padded && text.len() % 4 != 0)
+        || (padded && !text.len().is_multiple_of(4))
         || trimmed.len() / 4 * 3 > max_decoded
     {
         return None;
@@ -160,8 +160,8 @@ impl Envelope {
         if raw.signatures.is_empty() {
             return Err(EnvelopeError::NoSignature);
         }
-        let payload =
-            decode_base64(&raw.payload, MAX_ENVELOPE_LEN).ok_or(EnvelopeError::BadBase64("payload"))?;
+        let payload = decode_base64(&raw.payload, MAX_ENVELOPE_LEN)
+            .ok_or(EnvelopeError::BadBase64("payload"))?;
         let signatures = raw
             .signatures
             .into_iter()
@@ -176,7 +176,10 @@ impl Envelope {
                     .ok_or(EnvelopeError::BadBase64("signature"))?
                     .try_into()
                     .ok();
-                Ok(EnvelopeSignature { keyid: s.keyid, sig })
+                Ok(EnvelopeSignature {
+                    keyid: s.keyid,
+                    sig,
+                })
             })
             .collect::<Result<Vec<_>, _>>()?;
         Ok(Envelope {
@@ -293,19 +296,43 @@ mod tests {
         let envelope = Envelope::sign(b"{}".to_vec(), &key).unwrap();
         let sig = data_encoding::BASE64.encode(&envelope.signatures[0].sig.unwrap());
         // The same signature over another payload.
-        let forged = envelope_with(&data_encoding::BASE64.encode(b"{ }"), &[(key.public_key(), &sig)]);
-        assert_eq!(Envelope::parse(forged.as_bytes()).unwrap().verified_by(&trusted), None);
+        let forged = envelope_with(
+            &data_encoding::BASE64.encode(b"{ }"),
+            &[(key.public_key(), &sig)],
+        );
+        assert_eq!(
+            Envelope::parse(forged.as_bytes())
+                .unwrap()
+                .verified_by(&trusted),
+            None
+        );
         // A valid signature beside a garbage one by the same keyid: the payload is authentic.
         let two = envelope_with(
             &data_encoding::BASE64.encode(b"{}"),
-            &[(key.public_key(), &"A".repeat(88)), (key.public_key(), &sig)],
+            &[
+                (key.public_key(), &"A".repeat(88)),
+                (key.public_key(), &sig),
+            ],
         );
-        assert!(Envelope::parse(two.as_bytes()).unwrap().verified_by(&trusted).is_some());
+        assert!(
+            Envelope::parse(two.as_bytes())
+                .unwrap()
+                .verified_by(&trusted)
+                .is_some()
+        );
         // A valid signature whose keyid names another (trusted) key is not taken.
         let other = Key::generate(KeyRole::Account);
-        let misnamed = envelope_with(&data_encoding::BASE64.encode(b"{}"), &[(other.public_key(), &sig)]);
+        let misnamed = envelope_with(
+            &data_encoding::BASE64.encode(b"{}"),
+            &[(other.public_key(), &sig)],
+        );
         let both = vec![key.public_key().to_string(), other.public_key().to_string()];
-        assert_eq!(Envelope::parse(misnamed.as_bytes()).unwrap().verified_by(&both), None);
+        assert_eq!(
+            Envelope::parse(misnamed.as_bytes())
+                .unwrap()
+                .verified_by(&both),
+            None
+        );
     }
 
     #[test]
@@ -349,13 +376,13 @@ mod tests {
             assert!(err.contains(expected), "{input}: {err}");
         }
         let huge = vec![b' '; MAX_ENVELOPE_LEN + 1];
-        assert_eq!(
-            Envelope::parse(&huge),
-            Err(EnvelopeError::TooLarge)
-        );
+        assert_eq!(Envelope::parse(&huge), Err(EnvelopeError::TooLarge));
         // An escape sequence in the payload type is shown escaped.
         let esc = r#"{"payloadType":"\u001b[2Jx","payload":"e30=","signatures":[]}"#;
         let err = Envelope::parse(esc.as_bytes()).unwrap_err().to_string();
-        assert!(err.contains("\\u{1b}[2Jx") && !err.contains('\u{1b}'), "{err}");
+        assert!(
+            err.contains("\\u{1b}[2Jx") && !err.contains('\u{1b}'),
+            "{err}"
+        );
     }
 }

@@ -132,8 +132,8 @@ fn git(dir: &Path, args: &[&str]) -> Option<String> {
 /// The git checkout `dir` is in, or `None` (not in one, or no git).
 pub fn git_source(dir: &Path) -> Option<GitSource> {
     let top = PathBuf::from(git(dir, &["rev-parse", "--show-toplevel"])?);
-    let commit = git(dir, &["rev-parse", "--verify", "--quiet", "HEAD^{commit}"])
-        .filter(|c| !c.is_empty());
+    let commit =
+        git(dir, &["rev-parse", "--verify", "--quiet", "HEAD^{commit}"]).filter(|c| !c.is_empty());
     let git_ref = git(dir, &["symbolic-ref", "--quiet", "HEAD"]).filter(|r| !r.is_empty());
     let branch = git_ref
         .as_deref()
@@ -315,7 +315,12 @@ mod tests {
         std::fs::write(dir.path().join("a"), "a").unwrap();
         run(&["add", "a"]);
         run(&["commit", "-q", "-m", "a"]);
-        run(&["remote", "add", "origin", "https://user:pw@example.com/acme/a.git"]);
+        run(&[
+            "remote",
+            "add",
+            "origin",
+            "https://user:pw@example.com/acme/a.git",
+        ]);
         let source = git_source(dir.path()).unwrap();
         assert_eq!(source.commit.as_ref().map(String::len), Some(40));
         assert_eq!(source.git_ref.as_deref(), Some("refs/heads/main"));

@@ -21,9 +21,7 @@ pub mod dsse;
 pub mod facts;
 pub mod statement;
 
-pub use check::{
-    CheckedProvenance, ProvenanceFailure, check, evaluate, evaluate_candidates,
-};
+pub use check::{CheckedProvenance, ProvenanceFailure, check, evaluate, evaluate_candidates};
 pub use dsse::{Envelope, MAX_ENVELOPE_LEN};
 pub use statement::{ClaimsRecord, Statement, Subject};
 
@@ -47,11 +45,7 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 /// The subjects of an artifact's provenance: the file as it is (`name`, its SHA-256), and its
 /// content without the signature section (`unsigned_name`, the module hash: what the build
 /// produced before signing). An unsigned artifact is one subject.
-pub fn subjects(
-    name: &str,
-    sha256: &str,
-    unsigned: Option<(&str, &str)>,
-) -> Vec<Subject> {
+pub fn subjects(name: &str, sha256: &str, unsigned: Option<(&str, &str)>) -> Vec<Subject> {
     let mut subjects = vec![Subject {
         name: name.to_string(),
         sha256: sha256.to_string(),
@@ -109,8 +103,12 @@ pub fn for_build(
         &sha256_hex(signed_bytes),
         Some((unsigned_name, module_hash)),
     );
-    let statement =
-        Statement::for_build(&subjects, facts, crates.as_deref().unwrap_or_default(), claims);
+    let statement = Statement::for_build(
+        &subjects,
+        facts,
+        crates.as_deref().unwrap_or_default(),
+        claims,
+    );
     let envelope = Envelope::sign(statement.to_json(), issuer)?;
     Ok(Recorded {
         envelope,
@@ -258,7 +256,10 @@ mod tests {
             path_for(Path::new("target/x/hello_s.wasm")),
             Path::new("target/x/hello_s.intoto.json")
         );
-        assert_eq!(path_for(Path::new("echo.wasm")), Path::new("echo.intoto.json"));
+        assert_eq!(
+            path_for(Path::new("echo.wasm")),
+            Path::new("echo.intoto.json")
+        );
     }
 
     #[test]

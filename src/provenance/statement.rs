@@ -182,12 +182,10 @@ fn source_descriptor(source: &GitSource) -> Option<ResourceDescriptor> {
     annotations.insert("clean".into(), Value::Bool(source.clean));
     Some(ResourceDescriptor {
         name: Some(SOURCE_NAME.into()),
-        uri: source.repository.as_ref().map(|r| {
-            format!(
-                "git+{r}@{}",
-                source.git_ref.as_deref().unwrap_or("HEAD")
-            )
-        }),
+        uri: source
+            .repository
+            .as_ref()
+            .map(|r| format!("git+{r}@{}", source.git_ref.as_deref().unwrap_or("HEAD"))),
         digest: DigestSet(
             source
                 .commit
@@ -357,14 +355,13 @@ impl Statement {
     /// Reads a statement: in-toto Statement v1 with an SLSA Provenance v1 predicate, at least
     /// one subject.
     pub fn parse(bytes: &[u8]) -> Result<Statement, String> {
-        let statement: Statement = serde_json::from_slice(bytes)
-            .map_err(|e| {
-                // serde_json's message can quote the input (an unknown variant, a field name).
-                format!(
-                    "its payload is not an in-toto statement with SLSA provenance ({})",
-                    crate::text::Untrusted(&e.to_string())
-                )
-            })?;
+        let statement: Statement = serde_json::from_slice(bytes).map_err(|e| {
+            // serde_json's message can quote the input (an unknown variant, a field name).
+            format!(
+                "its payload is not an in-toto statement with SLSA provenance ({})",
+                crate::text::Untrusted(&e.to_string())
+            )
+        })?;
         if statement.statement_type != STATEMENT_TYPE {
             return Err(format!(
                 "its _type is not {STATEMENT_TYPE} (it says {})",
@@ -451,13 +448,19 @@ pub fn normalize_repository(url: &str) -> String {
         .filter(|(h, _)| !h.contains('/') && !h.is_empty())
     {
         let host = host.rsplit_once('@').map_or(host, |(_, h)| h);
-        (host.to_ascii_lowercase(), format!("/{}", path.trim_start_matches('/')))
+        (
+            host.to_ascii_lowercase(),
+            format!("/{}", path.trim_start_matches('/')),
+        )
     } else {
         (String::new(), url.to_string())
     };
     let path = path.split(['?', '#']).next().unwrap_or_default();
     let path = path.trim_end_matches('/');
-    let path = path.strip_suffix(".git").unwrap_or(path).trim_end_matches('/');
+    let path = path
+        .strip_suffix(".git")
+        .unwrap_or(path)
+        .trim_end_matches('/');
     format!("{authority}{path}")
 }
 
@@ -465,16 +468,18 @@ pub fn normalize_repository(url: &str) -> String {
 /// every repository below it), compared as [`normalize_repository`] reduces them.
 pub fn repository_allowed(repository: &str, allowed: &[String]) -> bool {
     let repository = normalize_repository(repository);
-    allowed.iter().any(|entry| match entry.trim().strip_suffix("/*") {
-        Some(prefix) => {
-            let prefix = normalize_repository(prefix);
-            !prefix.is_empty()
-                && repository.len() > prefix.len() + 1
-                && repository.starts_with(&prefix)
-                && repository.as_bytes()[prefix.len()] == b'/'
-        }
-        None => normalize_repository(entry) == repository,
-    })
+    allowed
+        .iter()
+        .any(|entry| match entry.trim().strip_suffix("/*") {
+            Some(prefix) => {
+                let prefix = normalize_repository(prefix);
+                !prefix.is_empty()
+                    && repository.len() > prefix.len() + 1
+                    && repository.starts_with(&prefix)
+                    && repository.as_bytes()[prefix.len()] == b'/'
+            }
+            None => normalize_repository(entry) == repository,
+        })
 }
 
 #[cfg(test)]
@@ -496,16 +501,37 @@ mod tests {
             assert_eq!(normalize_repository(url), "github.com/acme/actor", "{url}");
         }
         assert_eq!(normalize_repository("/srv/git/repo.git"), "/srv/git/repo");
-        assert_eq!(normalize_repository("file:///srv/git/repo"), "/srv/git/repo");
+        assert_eq!(
+            normalize_repository("file:///srv/git/repo"),
+            "/srv/git/repo"
+        );
         let allowed = vec!["https://github.com/acme/*".to_string()];
-        assert!(repository_allowed("git@github.com:acme/actor.git", &allowed));
+        assert!(repository_allowed(
+            "git@github.com:acme/actor.git",
+            &allowed
+        ));
         assert!(!repository_allowed("https://github.com/acme", &allowed));
-        assert!(!repository_allowed("https://github.com/acmex/actor", &allowed));
-        assert!(!repository_allowed("https://github.com/evil/acme/actor", &allowed));
+        assert!(!repository_allowed(
+            "https://github.com/acmex/actor",
+            &allowed
+        ));
+        assert!(!repository_allowed(
+            "https://github.com/evil/acme/actor",
+            &allowed
+        ));
         let exact = vec!["https://github.com/acme/actor".to_string()];
-        assert!(repository_allowed("https://github.com/acme/actor.git", &exact));
-        assert!(!repository_allowed("https://github.com/acme/actor2", &exact));
-        assert!(!repository_allowed("https://github.com.evil.example/acme/actor", &exact));
+        assert!(repository_allowed(
+            "https://github.com/acme/actor.git",
+            &exact
+        ));
+        assert!(!repository_allowed(
+            "https://github.com/acme/actor2",
+            &exact
+        ));
+        assert!(!repository_allowed(
+            "https://github.com.evil.example/acme/actor",
+            &exact
+        ));
     }
 
     #[test]

@@ -142,7 +142,10 @@ impl Registry {
         let repository = reference.repository();
         let error = |action| Self::registry_error(action, reference);
         let blobs = [
-            (Digest::of(EMPTY_BLOB), bytes::Bytes::from_static(EMPTY_BLOB)),
+            (
+                Digest::of(EMPTY_BLOB),
+                bytes::Bytes::from_static(EMPTY_BLOB),
+            ),
             (
                 referrer.envelope_digest.clone(),
                 bytes::Bytes::copy_from_slice(envelope),
@@ -179,26 +182,26 @@ impl Registry {
         }
         // No referrers API: list the referrer in the index at the referrers tag.
         let tag = fallback_tag(subject);
-        let mut index = match self
-            .transport
-            .manifest(repository, &tag, &[OCI_INDEX_MEDIA_TYPE])
-            .await
-        {
-            Ok((bytes, _)) => parse_index(&bytes, &format!("the referrers tag {tag}")).map_err(
-                |why| RegistryError::NotWasm {
-                    reference: reference.to_string(),
-                    why,
+        let mut index =
+            match self
+                .transport
+                .manifest(repository, &tag, &[OCI_INDEX_MEDIA_TYPE])
+                .await
+            {
+                Ok((bytes, _)) => parse_index(&bytes, &format!("the referrers tag {tag}"))
+                    .map_err(|why| RegistryError::NotWasm {
+                        reference: reference.to_string(),
+                        why,
+                    })?,
+                Err(e) if is_not_found(&e) => OciImageIndex {
+                    schema_version: 2,
+                    media_type: Some(OCI_INDEX_MEDIA_TYPE.to_string()),
+                    manifests: Vec::new(),
+                    artifact_type: None,
+                    annotations: None,
                 },
-            )?,
-            Err(e) if is_not_found(&e) => OciImageIndex {
-                schema_version: 2,
-                media_type: Some(OCI_INDEX_MEDIA_TYPE.to_string()),
-                manifests: Vec::new(),
-                artifact_type: None,
-                annotations: None,
-            },
-            Err(e) => return Err(error("cannot read the referrers tag of")(e)),
-        };
+                Err(e) => return Err(error("cannot read the referrers tag of")(e)),
+            };
         if !index
             .manifests
             .iter()
@@ -349,9 +352,12 @@ impl Registry {
                 )));
             }
         };
-        let (Some(layer_digest), Ok(size)) = (Digest::parse(&layer.digest), u64::try_from(layer.size))
+        let (Some(layer_digest), Ok(size)) =
+            (Digest::parse(&layer.digest), u64::try_from(layer.size))
         else {
-            return Ok(Err(format!("the referrer {digest}'s layer is not a sha256 blob")));
+            return Ok(Err(format!(
+                "the referrer {digest}'s layer is not a sha256 blob"
+            )));
         };
         if size > MAX_ENVELOPE_LEN as u64 {
             return Ok(Err(format!(

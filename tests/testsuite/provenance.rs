@@ -21,7 +21,11 @@ fn run_in(dir: &Path, program: &str, args: &[&str]) -> String {
         .env("GIT_COMMITTER_EMAIL", "t@example.com")
         .output()
         .unwrap_or_else(|e| panic!("cannot run {program}: {e}"));
-    assert!(out.status.success(), "{program} {args:?}: {}", stderr_of(&out));
+    assert!(
+        out.status.success(),
+        "{program} {args:?}: {}",
+        stderr_of(&out)
+    );
     stdout_of(&out)
 }
 
@@ -116,7 +120,12 @@ fn provenance_of_a_git_build_verifies_in_python_and_under_the_policy() {
     run_in(
         &dir,
         "git",
-        &["remote", "add", "origin", "https://ci:s3cret-token@example.com/acme/hello.git"],
+        &[
+            "remote",
+            "add",
+            "origin",
+            "https://ci:s3cret-token@example.com/acme/hello.git",
+        ],
     );
     let build = |dir: &Path| {
         let out = env
@@ -143,13 +152,20 @@ fn provenance_of_a_git_build_verifies_in_python_and_under_the_policy() {
     assert_eq!(source["name"], "source");
     assert_eq!(source["annotations"]["clean"], false);
     assert!(source["digest"].get("gitCommit").is_none());
-    let (code, codes) = verify_codes(&env, &dir, signed.to_str().unwrap(), &["--require-clean-tree"]);
+    let (code, codes) = verify_codes(
+        &env,
+        &dir,
+        signed.to_str().unwrap(),
+        &["--require-clean-tree"],
+    );
     assert_eq!((code, codes), (1, vec!["dirty_tree".to_string()]));
 
     // Committed (Cargo.lock with it): clean.
     run_in(&dir, "git", &["add", "-A"]);
     run_in(&dir, "git", &["commit", "-q", "-m", "hello"]);
-    let commit = run_in(&dir, "git", &["rev-parse", "HEAD"]).trim().to_string();
+    let commit = run_in(&dir, "git", &["rev-parse", "HEAD"])
+        .trim()
+        .to_string();
     let built = build(&dir);
     assert_eq!(built["provenance"], provenance.to_str().unwrap());
 
@@ -157,7 +173,11 @@ fn provenance_of_a_git_build_verifies_in_python_and_under_the_policy() {
     // signed file; under another key it does not verify.
     assert!(python_verifies(&provenance, &account, &signed));
     let stranger = wzt::keys::Key::generate(wzt::keys::KeyRole::Account);
-    assert!(!python_verifies(&provenance, stranger.public_key(), &signed));
+    assert!(!python_verifies(
+        &provenance,
+        stranger.public_key(),
+        &signed
+    ));
     let envelope = json_of(&provenance);
     assert_eq!(envelope["signatures"][0]["keyid"], account.as_str());
 
@@ -166,22 +186,38 @@ fn provenance_of_a_git_build_verifies_in_python_and_under_the_policy() {
     let sha256 = common::layer_digest(&std::fs::read(&signed).unwrap());
     assert_eq!(statement["subject"][0]["name"], "hello_s.wasm");
     assert_eq!(
-        format!("sha256:{}", statement["subject"][0]["digest"]["sha256"].as_str().unwrap()),
+        format!(
+            "sha256:{}",
+            statement["subject"][0]["digest"]["sha256"]
+                .as_str()
+                .unwrap()
+        ),
         sha256
     );
     assert_eq!(statement["subject"][1]["name"], "hello.wasm");
     assert_eq!(
-        statement["subject"][1]["digest"]["sha256"].as_str().unwrap(),
+        statement["subject"][1]["digest"]["sha256"]
+            .as_str()
+            .unwrap(),
         built["module_hash"].as_str().unwrap().to_ascii_lowercase()
     );
     let definition = &statement["predicate"]["buildDefinition"];
-    assert_eq!(definition["buildType"], "https://wzt.dev/provenance/build/v1");
+    assert_eq!(
+        definition["buildType"],
+        "https://wzt.dev/provenance/build/v1"
+    );
     let external = &definition["externalParameters"];
-    assert_eq!(external["command"], "cargo build --target wasm32-wasip2 --release");
+    assert_eq!(
+        external["command"],
+        "cargo build --target wasm32-wasip2 --release"
+    );
     assert_eq!(external["profile"], "default");
     assert_eq!(external["actor"]["name"], "hello");
     assert_eq!(external["actor"]["caps"], serde_json::json!(["http"]));
-    assert_eq!(external["source"]["repository"], "https://example.com/acme/hello.git");
+    assert_eq!(
+        external["source"]["repository"],
+        "https://example.com/acme/hello.git"
+    );
     assert_eq!(external["source"]["ref"], "refs/heads/main");
     assert_eq!(definition["internalParameters"]["target"], "wasm32-wasip2");
     let rustc = run_in(&dir, "rustc", &["-V"]);
@@ -203,12 +239,23 @@ fn provenance_of_a_git_build_verifies_in_python_and_under_the_policy() {
         common::layer_digest(&lock)
     );
     let text = std::fs::read_to_string(&provenance).unwrap();
-    assert!(!text.contains("s3cret"), "a credential reached the provenance");
+    assert!(
+        !text.contains("s3cret"),
+        "a credential reached the provenance"
+    );
     let run = &statement["predicate"]["runDetails"];
     assert_eq!(run["builder"]["id"], "https://wzt.dev/builder/local/v1");
     assert_eq!(run["builder"]["version"]["wzt"], env!("CARGO_PKG_VERSION"));
-    assert!(run["metadata"]["startedOn"].as_str().unwrap().ends_with('Z'));
-    assert_eq!(run["byproducts"][0]["annotations"]["issuer"], account.as_str());
+    assert!(
+        run["metadata"]["startedOn"]
+            .as_str()
+            .unwrap()
+            .ends_with('Z')
+    );
+    assert_eq!(
+        run["byproducts"][0]["annotations"]["issuer"],
+        account.as_str()
+    );
 
     // The policy: every rule holds, then each one fails with its code.
     let file = signed.to_str().unwrap();
@@ -234,12 +281,32 @@ fn provenance_of_a_git_build_verifies_in_python_and_under_the_policy() {
             &commit[..12]
         )
     );
-    let (code, codes) = verify_codes(&env, &dir, file, &["--source-repo", "https://example.com/other/hello"]);
+    let (code, codes) = verify_codes(
+        &env,
+        &dir,
+        file,
+        &["--source-repo", "https://example.com/other/hello"],
+    );
     assert_eq!((code, codes), (1, vec!["untrusted_source".to_string()]));
-    let (code, codes) = verify_codes(&env, &dir, file, &["--require-provenance", "--trusted-issuer", stranger.public_key()]);
+    let (code, codes) = verify_codes(
+        &env,
+        &dir,
+        file,
+        &[
+            "--require-provenance",
+            "--trusted-issuer",
+            stranger.public_key(),
+        ],
+    );
     assert_eq!(
         (code, codes),
-        (1, vec!["untrusted_issuer".to_string(), "bad_provenance_signature".to_string()])
+        (
+            1,
+            vec![
+                "untrusted_issuer".to_string(),
+                "bad_provenance_signature".to_string()
+            ]
+        )
     );
     // The policy file's knobs.
     std::fs::write(
@@ -247,14 +314,13 @@ fn provenance_of_a_git_build_verifies_in_python_and_under_the_policy() {
         "require_provenance = true\nrequire_clean_tree = true\nsource_repos = [\"git@example.com:acme/hello.git\"]\n",
     )
     .unwrap();
-    assert_eq!(verify_codes(&env, &dir, file, &["--policy", "policy.toml"]), (0, vec![]));
+    assert_eq!(
+        verify_codes(&env, &dir, file, &["--policy", "policy.toml"]),
+        (0, vec![])
+    );
 
     // Re-signed (valid claims, another file): the provenance is for another artifact.
-    env.wzt()
-        .current_dir(&dir)
-        .arg("sign")
-        .assert()
-        .success();
+    env.wzt().current_dir(&dir).arg("sign").assert().success();
     let (code, codes) = verify_codes(&env, &dir, file, &["--require-provenance"]);
     assert_eq!((code, codes), (1, vec!["provenance_mismatch".to_string()]));
     // Without a provenance rule nothing is looked at.
@@ -267,7 +333,11 @@ fn provenance_of_a_git_build_verifies_in_python_and_under_the_policy() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr_of(&out).contains("[provenance_mismatch]"), "{}", stderr_of(&out));
+    assert!(
+        stderr_of(&out).contains("[provenance_mismatch]"),
+        "{}",
+        stderr_of(&out)
+    );
     assert_eq!(stdout_of(&out), "");
 
     // Uncommitted changes: recorded, and refused under require_clean_tree only.
@@ -280,7 +350,10 @@ fn provenance_of_a_git_build_verifies_in_python_and_under_the_policy() {
         statement["predicate"]["buildDefinition"]["resolvedDependencies"][0]["annotations"]["clean"],
         false
     );
-    assert_eq!(verify_codes(&env, &dir, file, &["--require-provenance"]), (0, vec![]));
+    assert_eq!(
+        verify_codes(&env, &dir, file, &["--require-provenance"]),
+        (0, vec![])
+    );
     let (code, codes) = verify_codes(&env, &dir, file, &["--require-clean-tree"]);
     assert_eq!((code, codes), (1, vec!["dirty_tree".to_string()]));
     let out = env
@@ -337,7 +410,10 @@ fn provenance_attest_says_what_it_could_not_know() {
         &env.public_key("account"),
         &env.path("actor_s.wasm")
     ));
-    assert_eq!(verify_codes(&env, &env.work(), "actor_s.wasm", &["--require-provenance"]), (0, vec![]));
+    assert_eq!(
+        verify_codes(&env, &env.work(), "actor_s.wasm", &["--require-provenance"]),
+        (0, vec![])
+    );
     let (code, codes) = verify_codes(&env, &env.work(), "actor_s.wasm", &["--require-clean-tree"]);
     assert_eq!((code, codes), (1, vec!["dirty_tree".to_string()]));
     // Never replaced without --force.
@@ -355,18 +431,49 @@ fn provenance_attest_says_what_it_could_not_know() {
     std::fs::write(checkout.join("Cargo.lock"), "# lock\n").unwrap();
     run_in(&checkout, "git", &["add", "-A"]);
     run_in(&checkout, "git", &["commit", "-q", "-m", "x"]);
-    run_in(&checkout, "git", &["remote", "add", "origin", "git@example.com:acme/actor.git"]);
+    run_in(
+        &checkout,
+        "git",
+        &["remote", "add", "origin", "git@example.com:acme/actor.git"],
+    );
     let out = env
         .wzt()
-        .args(["attest", "actor_s.wasm", "--source", "checkout", "--force", "--json"])
+        .args([
+            "attest",
+            "actor_s.wasm",
+            "--source",
+            "checkout",
+            "--force",
+            "--json",
+        ])
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", stderr_of(&out));
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(report["unknown"].as_array().unwrap().len(), 4);
-    assert_eq!(verify_codes(&env, &env.work(), "actor_s.wasm", &["--require-clean-tree", "--source-repo", "https://example.com/acme/actor"]), (0, vec![]));
-    let out = env.wzt().args(["attest", "actor_s.wasm", "--source", ".", "--force"]).output().unwrap();
-    assert_eq!(out.status.code(), Some(2), "the work directory is no checkout");
+    assert_eq!(
+        verify_codes(
+            &env,
+            &env.work(),
+            "actor_s.wasm",
+            &[
+                "--require-clean-tree",
+                "--source-repo",
+                "https://example.com/acme/actor"
+            ]
+        ),
+        (0, vec![])
+    );
+    let out = env
+        .wzt()
+        .args(["attest", "actor_s.wasm", "--source", ".", "--force"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "the work directory is no checkout"
+    );
 }
 
 #[test]
@@ -395,10 +502,16 @@ fn provenance_travels_through_a_registry_as_a_referrer() {
     };
     let index = skopeo(&registry.reference(&format!("actors/echo:{tag}")));
     assert_eq!(index["manifests"][0]["digest"], referrer.as_str());
-    assert_eq!(index["manifests"][0]["artifactType"], "application/vnd.in-toto+json");
+    assert_eq!(
+        index["manifests"][0]["artifactType"],
+        "application/vnd.in-toto+json"
+    );
     let referrer_manifest = skopeo(&format!("{}@{referrer}", registry.reference("actors/echo")));
     assert_eq!(referrer_manifest["subject"]["digest"], manifest.as_str());
-    assert_eq!(referrer_manifest["artifactType"], "application/vnd.in-toto+json");
+    assert_eq!(
+        referrer_manifest["artifactType"],
+        "application/vnd.in-toto+json"
+    );
     assert_eq!(
         referrer_manifest["layers"][0]["mediaType"],
         "application/vnd.dsse.envelope.v1+json"
@@ -412,27 +525,53 @@ fn provenance_travels_through_a_registry_as_a_referrer() {
     let user = Env::new();
     let pull = |user: &Env, target: &str, out: &str| {
         user.wzt()
-            .args(["pull", target, "-o", out, "--trusted-issuer", &issuer, "--require-provenance"])
+            .args([
+                "pull",
+                target,
+                "-o",
+                out,
+                "--trusted-issuer",
+                &issuer,
+                "--require-provenance",
+            ])
             .output()
             .unwrap()
     };
     let out = pull(&user, &reference, "echo.wasm");
     assert!(out.status.success(), "{}", stderr_of(&out));
     assert_eq!(user.read("echo.wasm"), env.read("echo_s.wasm"));
-    assert_eq!(user.read("echo.intoto.json"), env.read("echo_s.intoto.json"));
+    assert_eq!(
+        user.read("echo.intoto.json"),
+        env.read("echo_s.intoto.json")
+    );
     assert_eq!(
         stdout_of(&out).lines().nth(1).unwrap(),
         "provenance checked: echo.intoto.json"
     );
     // `verify` and `run` of oci:// find it the same way.
     let oci = format!("oci://{reference}");
-    let (code, codes) = verify_codes(&user, &user.work(), &oci, &["--trusted-issuer", &issuer, "--require-provenance"]);
+    let (code, codes) = verify_codes(
+        &user,
+        &user.work(),
+        &oci,
+        &["--trusted-issuer", &issuer, "--require-provenance"],
+    );
     assert_eq!((code, codes), (0, vec![]));
 
     // Another artifact B with its provenance, in the same repository.
     attested_component(&env, "other");
-    let other = env.json(&["push", &registry.reference("actors/echo:other"), "other_s.wasm"], 0);
-    let other_tag = format!("sha256-{}", &other["digest"].as_str().unwrap()["sha256:".len()..]);
+    let other = env.json(
+        &[
+            "push",
+            &registry.reference("actors/echo:other"),
+            "other_s.wasm",
+        ],
+        0,
+    );
+    let other_tag = format!(
+        "sha256-{}",
+        &other["digest"].as_str().unwrap()["sha256:".len()..]
+    );
 
     let refused = |user: &Env, expected: &str| {
         let out = pull(user, &reference, "fresh.wasm");
@@ -449,7 +588,12 @@ fn provenance_travels_through_a_registry_as_a_referrer() {
     let (status, other_index) = registry.http("GET", &index_path(&other_tag), None, b"");
     assert_eq!(status, 200);
     let index_type = Some("application/vnd.oci.image.index.v1+json");
-    assert_eq!(registry.http("PUT", &index_path(&tag), index_type, &other_index).0, 201);
+    assert_eq!(
+        registry
+            .http("PUT", &index_path(&tag), index_type, &other_index)
+            .0,
+        201
+    );
     refused(&user, "[no_provenance]");
     refused(&user, "is about sha256:");
 
@@ -462,43 +606,88 @@ fn provenance_travels_through_a_registry_as_a_referrer() {
     let forged = serde_json::to_vec(&forged).unwrap();
     let forged_digest = common::layer_digest(&forged);
     let manifest_type = Some("application/vnd.oci.image.manifest.v1+json");
-    assert_eq!(registry.http("PUT", &index_path(&forged_digest), manifest_type, &forged).0, 201);
+    assert_eq!(
+        registry
+            .http("PUT", &index_path(&forged_digest), manifest_type, &forged)
+            .0,
+        201
+    );
     let mut index: serde_json::Value = serde_json::from_slice(&original_index).unwrap();
     index["manifests"][0]["digest"] = forged_digest.clone().into();
     index["manifests"][0]["size"] = forged.len().into();
     let index = serde_json::to_vec(&index).unwrap();
-    assert_eq!(registry.http("PUT", &index_path(&tag), index_type, &index).0, 201);
+    assert_eq!(
+        registry
+            .http("PUT", &index_path(&tag), index_type, &index)
+            .0,
+        201
+    );
     refused(&user, "[provenance_mismatch]");
     let out = user
         .wzt()
-        .args(["run", &oci, "--request", "GET /", "--trusted-issuer", &issuer, "--require-provenance"])
+        .args([
+            "run",
+            &oci,
+            "--request",
+            "GET /",
+            "--trusted-issuer",
+            &issuer,
+            "--require-provenance",
+        ])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr_of(&out).contains("[provenance_mismatch]"), "{}", stderr_of(&out));
+    assert!(
+        stderr_of(&out).contains("[provenance_mismatch]"),
+        "{}",
+        stderr_of(&out)
+    );
 
     // Removed: the referrer is deleted.
-    assert_eq!(registry.http("PUT", &index_path(&tag), index_type, &original_index).0, 201);
-    assert_eq!(registry.http("DELETE", &index_path(&referrer), None, b"").0, 202);
+    assert_eq!(
+        registry
+            .http("PUT", &index_path(&tag), index_type, &original_index)
+            .0,
+        201
+    );
+    assert_eq!(
+        registry.http("DELETE", &index_path(&referrer), None, b"").0,
+        202
+    );
     refused(&user, "[no_provenance]");
     // Without a provenance rule the pull does not look.
     let out = user
         .wzt()
-        .args(["pull", &reference, "-o", "plain.wasm", "--trusted-issuer", &issuer])
+        .args([
+            "pull",
+            &reference,
+            "-o",
+            "plain.wasm",
+            "--trusted-issuer",
+            &issuer,
+        ])
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", stderr_of(&out));
     assert!(!user.path("plain.intoto.json").exists());
 
     // Push refuses a provenance that is not the file's.
-    std::fs::copy(env.path("other_s.intoto.json"), env.path("echo_s.intoto.json")).unwrap();
+    std::fs::copy(
+        env.path("other_s.intoto.json"),
+        env.path("echo_s.intoto.json"),
+    )
+    .unwrap();
     let out = env
         .wzt()
         .args(["push", &registry.reference("actors/echo:2"), "echo_s.wasm"])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr_of(&out).contains("[provenance_mismatch]"), "{}", stderr_of(&out));
+    assert!(
+        stderr_of(&out).contains("[provenance_mismatch]"),
+        "{}",
+        stderr_of(&out)
+    );
 }
 
 /// Writes `envelope` as JSON to `name` in `env`'s work directory.
@@ -509,7 +698,12 @@ fn write_envelope(env: &Env, name: &str, envelope: &serde_json::Value) {
 /// A DSSE envelope over `payload` signed by `key` (the PAE done by hand here, as the spec
 /// says, not by wzt).
 fn sign_envelope(payload: &[u8], payload_type: &str, key: &wzt::keys::Key) -> serde_json::Value {
-    let mut pae = format!("DSSEv1 {} {payload_type} {} ", payload_type.len(), payload.len()).into_bytes();
+    let mut pae = format!(
+        "DSSEv1 {} {payload_type} {} ",
+        payload_type.len(),
+        payload.len()
+    )
+    .into_bytes();
     pae.extend_from_slice(payload);
     let sig = key.sign(&pae).unwrap();
     serde_json::json!({
@@ -552,7 +746,11 @@ fn provenance_hostile_envelopes_are_refused_with_a_code() {
         .into_bytes()
     };
     let in_toto = "application/vnd.in-toto+json";
-    let good = sign_envelope(&statement(&sha256, "https://example.com/acme/a"), in_toto, &account);
+    let good = sign_envelope(
+        &statement(&sha256, "https://example.com/acme/a"),
+        in_toto,
+        &account,
+    );
     let stranger = wzt::keys::Key::generate(wzt::keys::KeyRole::Account);
     let check = |name: &str, extra: &[&str]| {
         let mut args = vec!["--provenance", name, "--require-provenance"];
@@ -564,9 +762,21 @@ fn provenance_hostile_envelopes_are_refused_with_a_code() {
 
     let mut cases: Vec<(&str, serde_json::Value, &str)> = Vec::new();
     // Signed by a key nobody trusts.
-    cases.push(("untrusted.json", sign_envelope(&statement(&sha256, "https://example.com/acme/a"), in_toto, &stranger), "bad_provenance_signature"));
+    cases.push((
+        "untrusted.json",
+        sign_envelope(
+            &statement(&sha256, "https://example.com/acme/a"),
+            in_toto,
+            &stranger,
+        ),
+        "bad_provenance_signature",
+    ));
     // Two signatures, the valid one by an untrusted key, the trusted keyid's a forgery.
-    let mut two = sign_envelope(&statement(&sha256, "https://example.com/acme/a"), in_toto, &stranger);
+    let mut two = sign_envelope(
+        &statement(&sha256, "https://example.com/acme/a"),
+        in_toto,
+        &stranger,
+    );
     let stolen_sig = two["signatures"][0]["sig"].clone();
     two["signatures"] = serde_json::json!([
         {"keyid": account.public_key(), "sig": stolen_sig.clone()},
@@ -574,9 +784,21 @@ fn provenance_hostile_envelopes_are_refused_with_a_code() {
     ]);
     cases.push(("two.json", two, "bad_provenance_signature"));
     // Another artifact's provenance.
-    cases.push(("other.json", sign_envelope(&statement(&"b".repeat(64), "https://example.com/acme/a"), in_toto, &account), "provenance_mismatch"));
+    cases.push((
+        "other.json",
+        sign_envelope(
+            &statement(&"b".repeat(64), "https://example.com/acme/a"),
+            in_toto,
+            &account,
+        ),
+        "provenance_mismatch",
+    ));
     // The right statement under another payload type.
-    cases.push(("type.json", sign_envelope(&statement(&sha256, "x"), "text/plain", &account), "malformed_provenance"));
+    cases.push((
+        "type.json",
+        sign_envelope(&statement(&sha256, "x"), "text/plain", &account),
+        "malformed_provenance",
+    ));
     // Bad base64, many signatures, a payload that is not a statement, deep nesting.
     let mut bad = good.clone();
     bad["payload"] = "not base64!".into();
@@ -585,7 +807,11 @@ fn provenance_hostile_envelopes_are_refused_with_a_code() {
     many["signatures"] = serde_json::Value::Array(vec![good["signatures"][0].clone(); 40]);
     cases.push(("many.json", many, "malformed_provenance"));
     let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
-    cases.push(("deep.json", sign_envelope(deep.as_bytes(), in_toto, &account), "malformed_provenance"));
+    cases.push((
+        "deep.json",
+        sign_envelope(deep.as_bytes(), in_toto, &account),
+        "malformed_provenance",
+    ));
     for (name, envelope, expected) in cases {
         write_envelope(&env, name, &envelope);
         let (code, codes) = check(name, &[]);
@@ -593,7 +819,10 @@ fn provenance_hostile_envelopes_are_refused_with_a_code() {
     }
     // Larger than any provenance: refused unread.
     env.write("huge.json", &vec![b' '; 5 << 20]);
-    assert_eq!(check("huge.json", &[]), (1, vec!["malformed_provenance".to_string()]));
+    assert_eq!(
+        check("huge.json", &[]),
+        (1, vec!["malformed_provenance".to_string()])
+    );
 
     // Escapes in strings reach the terminal escaped.
     let sneaky = sign_envelope(
@@ -604,14 +833,24 @@ fn provenance_hostile_envelopes_are_refused_with_a_code() {
     write_envelope(&env, "sneaky.json", &sneaky);
     let out = env
         .wzt()
-        .args(["verify", "actor_s.wasm", "--provenance", "sneaky.json", "--source-repo", "https://example.com/acme/a"])
+        .args([
+            "verify",
+            "actor_s.wasm",
+            "--provenance",
+            "sneaky.json",
+            "--source-repo",
+            "https://example.com/acme/a",
+        ])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let stdout = stdout_of(&out);
     assert!(stdout.contains("[untrusted_source]"), "{stdout}");
     assert!(stdout.contains("\\u{1b}[2J\\u{202e}x"), "{stdout}");
-    assert!(!stdout.contains('\u{1b}') && !stdout.contains('\u{202e}'), "{stdout}");
+    assert!(
+        !stdout.contains('\u{1b}') && !stdout.contains('\u{202e}'),
+        "{stdout}"
+    );
 
     // A --provenance that does not exist, or is not a file, is an input error.
     let out = env
@@ -657,7 +896,9 @@ fn provenance_inspect_shows_the_crates_cargo_auditable_listed() {
     let out = env.wzt().arg("inspect").arg(&artifact).output().unwrap();
     assert!(out.status.success(), "{}", stderr_of(&out));
     let stdout = stdout_of(&out);
-    let at = stdout.find("Dependencies (cargo auditable): 2 crates").expect(&stdout);
+    let at = stdout
+        .find("Dependencies (cargo auditable): 2 crates")
+        .expect(&stdout);
     common::assert_snapshot(
         &stdout[at..],
         snapbox::str![[r#"
@@ -666,7 +907,6 @@ Dependencies (cargo auditable): 2 crates
 | Crate                | Version | Source    | Kind    |
 +======================================================+
 | auditable-cli (root) | 0.1.0   | local     | runtime |
-|----------------------+---------+-----------+---------|
 | itoa                 | 1.0.19  | crates.io | runtime |
 +----------------------+---------+-----------+---------+
 
@@ -699,8 +939,14 @@ Dependencies (cargo auditable): 2 crates
         .iter()
         .filter_map(|d| d["uri"].as_str())
         .collect();
-    assert_eq!(uris, ["pkg:cargo/auditable-cli@0.1.0", "pkg:cargo/itoa@1.0.19"]);
+    assert_eq!(
+        uris,
+        ["pkg:cargo/auditable-cli@0.1.0", "pkg:cargo/itoa@1.0.19"]
+    );
     // A file without a list shows none.
     env.write("plain.wasm", &common::plain_component());
-    assert_eq!(env.json(&["inspect", "plain.wasm"], 0)["dependencies"], serde_json::Value::Null);
+    assert_eq!(
+        env.json(&["inspect", "plain.wasm"], 0)["dependencies"],
+        serde_json::Value::Null
+    );
 }

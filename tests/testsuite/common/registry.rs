@@ -123,7 +123,13 @@ impl Registry {
 
     /// One raw HTTP request to the registry (no auth): the status and the body. For tests
     /// that change what the registry holds behind wzt's back.
-    pub fn http(&self, method: &str, path: &str, content_type: Option<&str>, body: &[u8]) -> (u16, Vec<u8>) {
+    pub fn http(
+        &self,
+        method: &str,
+        path: &str,
+        content_type: Option<&str>,
+        body: &[u8],
+    ) -> (u16, Vec<u8>) {
         let mut stream = TcpStream::connect(&self.addr).expect("the registry is up");
         let mut head = format!(
             "{method} {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\nContent-Length: {}\r\nAccept: application/vnd.oci.image.index.v1+json, application/vnd.oci.image.manifest.v1+json\r\n",
@@ -149,7 +155,9 @@ impl Registry {
             .and_then(|s| s.parse().ok())
             .expect("a status");
         assert!(
-            !head.to_ascii_lowercase().contains("transfer-encoding: chunked"),
+            !head
+                .to_ascii_lowercase()
+                .contains("transfer-encoding: chunked"),
             "a chunked answer: {head}"
         );
         (status, answer[split + 4..].to_vec())
