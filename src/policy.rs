@@ -233,6 +233,24 @@ leeway = "30s"
     }
 
     #[test]
+    fn the_provenance_knobs_read_and_any_of_them_requires_provenance() {
+        let file: PolicyFile = toml::from_str(POLICY_TEMPLATE).unwrap();
+        assert!(!Policy::from_file(file, ok).unwrap().requires_provenance());
+        for text in [
+            "require_provenance = true",
+            "source_repos = [\"https://github.com/acme/*\"]",
+            "require_clean_tree = true",
+        ] {
+            let file: PolicyFile = toml::from_str(text).unwrap();
+            assert!(
+                Policy::from_file(file, ok).unwrap().requires_provenance(),
+                "{text}"
+            );
+        }
+        assert!(toml::from_str::<PolicyFile>("require_provenence = true").is_err());
+    }
+
+    #[test]
     fn typos_and_bad_values_are_errors() {
         assert!(toml::from_str::<PolicyFile>("alow_unsigned = true").is_err());
         let file: PolicyFile = toml::from_str(r#"max_age = "soon""#).unwrap();

@@ -216,3 +216,138 @@ pub fn evaluate_candidates<'a>(
         vec![ProvenanceFailure::Missing(looked)]
     }))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::keys::{Key, KeyRole};
+    use crate::provenance::facts::{BuildFacts, GitSource};
+    use crate::provenance::{Envelope, Subject};
+
+    fn facts(repository: Option<&str>, clean: bool) -> BuildFacts {
+        BuildFacts {
+            command: "cargo build".into(),
+            profile: "default",
+            artifact: "a.wasm".into(),
+            project_path: Some(".".into()),
+            actor: serde_json::json!({"name": "a"}),
+            source: Some(GitSource {
+                repository: repository.map(str::to_string),
+                git_ref: Some("refs/heads/main".into()),
+                commit: Some("c".repeat(40)),
+                clean,
+                top: "/".into(),
+            }),
+            cargo_lock: None,
+            rustc: None,
+            target: None,
+            started: 0,
+            finished: 0,
+        }
+    }
+
+    fn envelope(key: &Key, sha256: &str, facts: &BuildFacts) -> Vec<u8> {
+        let subjects = [Subject {
+            name: "a_s.wasm".into(),
+            sha256: sha256.into(),
+        }];
+        let statement = Statement::for_build(&subjects, facts, &[], None);
+        Envelope::sign(statement.to_json(), key).unwrap().to_json()
+    }
+
+    fn codes(result: Result<CheckedProvenance, Vec<ProvenanceFailure>>) -> Vec<&'static str> {
+        result
+            .err()
+            .unwrap_or_default()
+            .iter()
+            .map(|f| f.code())
+            .collect()
+    }
+
+    #[test]
+    fn each_rule_fails_with_its_code() {
+        let key = Key::generate(KeyRole::Account);
+        let policy = |source_repos: &[&str], clean: bool| Policy {
+            trusted_issuers: vec![key.public_key().to_string()],
+            require_provenance: true,
+            source_repos: source_repos.iter().map(|s| s.to_string()).collect(),
+            require_clean_tree: clean,
+            ..Policy::default()
+        };
+        let good = envelope(&key, "ab", &facts(Some("https://example.com/acme/a"), true));
+        let strict = policy(&["https://example.com/acme/*"], true);
+        let checked = check(&good, "AB", &strict).unwrap();
+        assert_eq!(checked.signer, key.public_key());
+        assert_eq!(codes(check(&good, "cd", &strict)), ["provenance_mismatch"]);
+        assert_eq!(
+            codes(check(
+                &good,
+                "ab",
+                &policy(&["https://example.com/other/*"], false)
+            )),
+            ["untrusted_source"]
+        );
+        let dirty = envelope(
+            &key,
+            "ab",
+            &facts(Some("https://example.com/acme/a"), false),
+        );
+        assert_eq!(codes(check(&dirty, "ab", &strict)), ["dirty_tree"]);
+        assert!(check(&dirty, "ab", &policy(&[], false)).is_ok());
+        let no_remote = envelope(&key, "ab", &facts(None, true));
+        assert_eq!(
+            codes(check(&no_remote, "ab", &strict)),
+            ["untrusted_source"]
+        );
+        let stranger = Key::generate(KeyRole::Account);
+        let foreign = envelope(
+            &stranger,
+            "ab",
+            &facts(Some("https://example.com/acme/a"), true),
+        );
+        assert_eq!(
+            codes(check(&foreign, "ab", &strict)),
+            ["bad_provenance_signature"]
+        );
+        assert_eq!(codes(check(b"{", "ab", &strict)), ["malformed_provenance"]);
+        // Several rules at once are all reported.
+        let dirty_elsewhere = envelope(&key, "ff", &facts(Some("https://evil.example/a"), false));
+        assert_eq!(
+            codes(check(&dirty_elsewhere, "ab", &strict)),
+            ["provenance_mismatch", "untrusted_source", "dirty_tree"]
+        );
+    }
+
+    #[test]
+    fn missing_and_candidates() {
+        let key = Key::generate(KeyRole::Account);
+        let policy = Policy {
+            trusted_issuers: vec![key.public_key().to_string()],
+            require_provenance: true,
+            ..Policy::default()
+        };
+        let failures = evaluate(None, "x.intoto.json does not exist", "ab", &policy);
+        assert_eq!(failures[0].code(), "no_provenance");
+        assert!(
+            failures[0]
+                .to_string()
+                .contains("x.intoto.json does not exist")
+        );
+        assert!(evaluate(None, "", "ab", &Policy::default()).is_empty());
+        let other = envelope(&key, "cd", &facts(None, true));
+        let good = envelope(&key, "ab", &facts(None, true));
+        let chosen =
+            evaluate_candidates([other.as_slice(), good.as_slice()], "", &[], "ab", &policy);
+        assert_eq!(chosen, Ok(1));
+        let none = evaluate_candidates([other.as_slice()], "", &[], "ab", &policy).unwrap_err();
+        assert_eq!(none[0].code(), "provenance_mismatch");
+        let refused = ["the referrer sha256:1 is about sha256:2\u{1b}".to_string()];
+        let empty = evaluate_candidates(std::iter::empty(), "no referrer", &refused, "ab", &policy)
+            .unwrap_err();
+        let text = empty[0].to_string();
+        assert!(
+            text.contains("refused: the referrer sha256:1 is about sha256:2\\u{1b}"),
+            "{text}"
+        );
+    }
+}

@@ -387,19 +387,24 @@ impl Statement {
             .filter_map(|s| s.digest.0.get("sha256").map(String::as_str))
     }
 
-    /// The git source (the resolved dependency named `source`); an error when there are two.
+    /// The git source: the resolved dependency that is a git checkout (a `git+` URI or a
+    /// `gitCommit` digest; wzt names it `source`, but a name is no proof: a crate may be called
+    /// `source`); an error when there are two.
     pub fn source(&self) -> Result<Option<SourceRecord>, String> {
         let mut sources = self
             .predicate
             .build_definition
             .resolved_dependencies
             .iter()
-            .filter(|d| d.name.as_deref() == Some(SOURCE_NAME));
+            .filter(|d| {
+                d.uri.as_deref().is_some_and(|u| u.starts_with("git+"))
+                    || d.digest.0.contains_key("gitCommit")
+            });
         let Some(source) = sources.next() else {
             return Ok(None);
         };
         if sources.next().is_some() {
-            return Err("it names two sources".into());
+            return Err("it names two git sources".into());
         }
         Ok(Some(SourceRecord {
             repository: source.uri.as_deref().map(repository_of_uri),
@@ -542,6 +547,46 @@ mod tests {
         );
         assert_eq!(repository_of_uri("git+ssh://h/r@HEAD"), "ssh://h/r");
         assert_eq!(repository_of_uri("git+https://h/r"), "https://h/r");
+    }
+
+    #[test]
+    fn a_crate_or_lock_file_named_source_is_not_the_source() {
+        use crate::provenance::facts::BuildFacts;
+        let facts = BuildFacts {
+            command: String::new(),
+            profile: "default",
+            artifact: String::new(),
+            project_path: None,
+            actor: Value::Null,
+            source: Some(GitSource {
+                repository: Some("https://h/r".into()),
+                git_ref: None,
+                commit: Some("c".into()),
+                clean: true,
+                top: "/".into(),
+            }),
+            cargo_lock: Some(("source".into(), "ab".into())),
+            rustc: None,
+            target: None,
+            started: 0,
+            finished: 0,
+        };
+        let named_source = Crate {
+            name: "source".into(),
+            version: "1.0.0".into(),
+            source: "crates.io".into(),
+            kind: "runtime",
+            root: false,
+        };
+        let subjects = [Subject {
+            name: "a".into(),
+            sha256: "ab".into(),
+        }];
+        let statement = Statement::for_build(&subjects, &facts, &[named_source], None);
+        let read = Statement::parse(&statement.to_json()).unwrap();
+        let source = read.source().unwrap().unwrap();
+        assert_eq!(source.repository.as_deref(), Some("https://h/r"));
+        assert_eq!(source.commit.as_deref(), Some("c"));
     }
 
     #[test]
