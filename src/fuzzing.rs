@@ -19,6 +19,9 @@
 //! - [`policy`]: policy and `wzt.toml` text parse or are refused, never a panic.
 //! - [`nkeys`]: seeds and public keys parse or are refused; a parsed seed round-trips; input
 //!   shaped like a seed never appears in an error message.
+//! - [`provenance`]: any bytes as a DSSE envelope parse within the bounds or are refused with
+//!   a printable reason and code; a statement built from hostile strings, signed, reads back
+//!   exactly and checks; an envelope changed in one byte never verifies with other content.
 
 use std::io::Cursor;
 use std::sync::OnceLock;
@@ -799,17 +802,139 @@ pub fn nkeys(data: &[u8]) {
     }
 }
 
+/// Target `provenance`: the DSSE envelope and in-toto statement readers and the provenance
+/// check. The first byte chooses between raw bytes as an envelope file, and a statement built
+/// from the input (hostile strings in every field), signed, then altered in one byte.
+pub fn provenance(data: &[u8]) {
+    let Some((&mode, rest)) = data.split_first() else {
+        return;
+    };
+    if mode % 2 == 0 {
+        raw_envelope(rest);
+    } else {
+        let _ = signed_envelope(&mut Unstructured::new(rest));
+    }
+}
+
+/// A policy with every provenance rule, trusting the fixed issuer.
+fn provenance_policy() -> Policy {
+    Policy {
+        trusted_issuers: vec![fixed_keys().issuer.public_key().to_string()],
+        require_provenance: true,
+        source_repos: vec!["https://example.com/acme/*".into()],
+        require_clean_tree: true,
+        ..Policy::default()
+    }
+}
+
+fn raw_envelope(data: &[u8]) {
+    use crate::provenance::{Envelope, check};
+    match Envelope::parse(data) {
+        Err(e) => assert_shown_safely(&e.to_string()),
+        Ok(envelope) => {
+            assert!(envelope.signatures().len() <= crate::provenance::dsse::MAX_SIGNATURES);
+            assert!(!envelope.signatures().is_empty());
+        }
+    }
+    let digest = "0".repeat(64);
+    if let Err(failures) = check(data, &digest, &provenance_policy()) {
+        for f in failures {
+            assert_shown_safely(&f.to_string());
+            let _ = f.code();
+        }
+    }
+}
+
+fn signed_envelope(u: &mut Unstructured) -> ArbResult<()> {
+    use crate::provenance::facts::{BuildFacts, GitSource};
+    use crate::provenance::statement::Statement;
+    use crate::provenance::{Envelope, Subject, check};
+    let artifact: [u8; 32] = u.arbitrary()?;
+    let artifact = crate::provenance::facts::hex(&artifact);
+    let subjects = vec![Subject {
+        name: u.arbitrary()?,
+        sha256: if u.arbitrary()? {
+            artifact.clone()
+        } else {
+            u.arbitrary()?
+        },
+    }];
+    let source = if u.arbitrary()? {
+        Some(GitSource {
+            repository: u.arbitrary()?,
+            git_ref: u.arbitrary()?,
+            commit: u.arbitrary()?,
+            clean: u.arbitrary()?,
+            top: "/".into(),
+        })
+    } else {
+        None
+    };
+    let facts = BuildFacts {
+        command: u.arbitrary()?,
+        profile: "default",
+        artifact: u.arbitrary()?,
+        project_path: u.arbitrary()?,
+        actor: serde_json::Value::String(u.arbitrary()?),
+        source,
+        cargo_lock: u.arbitrary()?,
+        rustc: u.arbitrary()?,
+        target: u.arbitrary()?,
+        started: u.arbitrary()?,
+        finished: u.arbitrary()?,
+    };
+    let statement = Statement::for_build(&subjects, &facts, &[], None);
+    let envelope = Envelope::sign(statement.to_json(), &fixed_keys().issuer).expect("signs");
+    let json = envelope.to_json();
+    // It reads back as written, and the statement as built.
+    assert_eq!(
+        Envelope::parse(&json).expect("wzt's envelope parses"),
+        envelope
+    );
+    assert_eq!(
+        Statement::parse(envelope.unverified_payload()).expect("wzt's statement parses"),
+        statement
+    );
+    let policy = provenance_policy();
+    match check(&json, &artifact, &policy) {
+        Ok(checked) => {
+            assert_eq!(checked.statement, statement);
+            assert!(subjects[0].sha256.eq_ignore_ascii_case(&artifact));
+            let source = statement.source().unwrap().unwrap();
+            assert_eq!(source.clean, Some(true));
+        }
+        Err(failures) => {
+            for f in failures {
+                assert_shown_safely(&f.to_string());
+                assert_ne!(f.code(), "bad_provenance_signature");
+                assert_ne!(f.code(), "malformed_provenance");
+            }
+        }
+    }
+    // One byte changed: refused, or the signed payload is unchanged.
+    let mut altered = json.clone();
+    let at = u.choose_index(altered.len())?;
+    altered[at] = u.arbitrary()?;
+    if let Ok(parsed) = Envelope::parse(&altered)
+        && parsed.verified_by(&policy.trusted_issuers).is_some()
+    {
+        assert_eq!(parsed.unverified_payload(), envelope.unverified_payload());
+    }
+    Ok(())
+}
+
 /// A fuzz target: what libFuzzer calls with each input.
 pub type Target = fn(&[u8]);
 
 /// The targets by name, as `fuzz/fuzz_targets/` names them.
-pub const TARGETS: [(&str, Target); 6] = [
+pub const TARGETS: [(&str, Target); 7] = [
     ("scan", scan),
     ("token", token),
     ("pipeline", pipeline),
     ("policy", policy),
     ("nkeys", nkeys),
     ("scopes", scopes),
+    ("provenance", provenance),
 ];
 
 #[cfg(test)]
@@ -916,5 +1041,10 @@ mod tests {
     #[test]
     fn fuzz_smoke_scopes() {
         smoke("scopes", 6, 256);
+    }
+
+    #[test]
+    fn fuzz_smoke_provenance() {
+        smoke("provenance", 7, 1024);
     }
 }

@@ -23,6 +23,7 @@ pub mod keys;
 pub mod lattice;
 pub mod policy;
 pub mod project;
+pub mod provenance;
 #[cfg(feature = "runtime")]
 pub mod registry;
 pub mod scopes;

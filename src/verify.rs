@@ -260,6 +260,10 @@ pub enum Failure {
         crate::text::Untrusted(.value)
     )]
     ScopeNotAllowed { kind: ScopeKind, value: String },
+    /// A provenance rule (docs/design.md §15), checked by `provenance::check` beside the
+    /// artifact's own rules.
+    #[error(transparent)]
+    Provenance(#[from] crate::provenance::ProvenanceFailure),
 }
 
 /// An example `--scope` for a capability, for messages.
@@ -332,6 +336,7 @@ impl Failure {
     pub fn codes() -> Vec<&'static str> {
         let mut codes = Self::OWN_CODES.to_vec();
         codes.splice(3..3, TokenError::CODES);
+        codes.extend(crate::provenance::ProvenanceFailure::CODES);
         codes
     }
 
@@ -355,6 +360,7 @@ impl Failure {
             Failure::Scope(e) => e.code(),
             Failure::UnscopedGrant(_) => "unscoped_grant",
             Failure::ScopeNotAllowed { .. } => "scope_not_allowed",
+            Failure::Provenance(p) => p.code(),
         }
     }
 }
@@ -745,6 +751,27 @@ mod tests {
                 value: String::new(),
             },
         ];
+        use crate::provenance::ProvenanceFailure as P;
+        let failures: Vec<Failure> = failures
+            .into_iter()
+            .chain(
+                [
+                    P::Missing(String::new()),
+                    P::Malformed(String::new()),
+                    P::BadSignature {
+                        signers: vec![],
+                        trusted: 0,
+                    },
+                    P::Mismatch {
+                        subjects: vec![],
+                        actual: String::new(),
+                    },
+                    P::UntrustedSource { repository: None },
+                    P::DirtyTree { clean: None },
+                ]
+                .map(Failure::Provenance),
+            )
+            .collect();
         let produced: Vec<&str> = failures.iter().map(Failure::code).collect();
         assert_eq!(produced, Failure::codes());
     }

@@ -47,6 +47,18 @@ pub struct PolicyOpts {
     /// Scopes of KIND must be inside PATTERN, e.g. httpclient.host='*.example.com' (repeatable).
     #[arg(long = "allow-scope", value_name = "KIND=PATTERN", value_parser = parse_scope_pattern)]
     pub allowed_scopes: Vec<(crate::scopes::ScopeKind, String)>,
+    /// Require a provenance signed by a trusted issuer whose subject is the artifact (beside
+    /// the file as <stem>.intoto.json, --provenance FILE, or the registry's referrer).
+    #[arg(long)]
+    pub require_provenance: bool,
+    /// Accept only artifacts whose provenance names this source repository: a URL, or a
+    /// prefix ending in /* (repeatable; implies --require-provenance).
+    #[arg(long = "source-repo", value_name = "URL")]
+    pub source_repos: Vec<String>,
+    /// Accept only artifacts whose provenance records a clean git working tree (implies
+    /// --require-provenance).
+    #[arg(long)]
+    pub require_clean_tree: bool,
 }
 
 /// `KIND=PATTERN` of `--allow-scope`.
@@ -86,6 +98,9 @@ impl PolicyOpts {
         file.revoked.extend(self.revoked.iter().cloned());
         file.require_name_version |= self.require_name_version;
         file.require_scoped |= self.require_scoped;
+        file.require_provenance |= self.require_provenance;
+        file.source_repos.extend(self.source_repos.iter().cloned());
+        file.require_clean_tree |= self.require_clean_tree;
 
         let store = ctx.store();
         let mut policy = Policy::from_file(file, |entry| match &store {

@@ -12,6 +12,7 @@ mod keys;
 mod lattice;
 mod oci;
 mod oci_hostile;
+mod provenance;
 mod providers;
 mod readme;
 mod run;

@@ -25,7 +25,8 @@ mod human;
 /// file is not readable WebAssembly. An oci://REF is fetched from the registry (through the
 /// blob cache, its digests checked: exit 1 when one does not match) and shown, not judged.
 /// Without FILE, inside a project, the signed artifact that `wzt sign` writes for it
-/// (`<stem>_s.wasm` beside the project's artifact). Also `wzt claims inspect`.
+/// (`<stem>_s.wasm` beside the project's artifact). An artifact built with `cargo auditable`
+/// also shows the crates it lists. Also `wzt claims inspect`.
 #[derive(Debug, Args)]
 pub struct Opts {
     /// The .wasm file, or oci://REGISTRY/REPOSITORY:TAG [default: the signed artifact of the
@@ -70,14 +71,17 @@ impl Opts {
             Some(old) => Some(against::compare(ctx, &examined, old, &self.registry)?),
             None => None,
         };
+        let crates = super::dependencies::read(&examined, reader.as_mut());
         if ctx.json {
             let mut json = inspect_json(&file, &examined, &needs, &granted, &missing, &unused);
             json.against = against.as_ref();
+            json.dependencies = super::dependencies::json(&crates);
             output::print_json(&json);
         } else {
             human::print(
                 ctx, &file, &examined, &needs, &granted, &missing, &unused, now,
             );
+            super::dependencies::print(ctx, &crates);
             if let Some(against) = &against {
                 against::print(ctx, against);
             }
@@ -170,6 +174,8 @@ struct InspectJson<'a> {
     unused_grants: &'a [Capability],
     #[serde(skip_serializing_if = "Option::is_none")]
     against: Option<&'a against::Against>,
+    /// The crates a cargo-auditable build listed (`null` when there is no list).
+    dependencies: Option<super::dependencies::DependenciesJson<'a>>,
 }
 
 #[derive(Serialize)]
@@ -236,5 +242,6 @@ fn inspect_json<'a>(
         missing_grants: missing,
         unused_grants: unused,
         against: None,
+        dependencies: None,
     }
 }
