@@ -40,6 +40,7 @@ Register-ArgumentCompleter -Native -CommandName 'wzt' -ScriptBlock {
             [CompletionResult]::new('run', 'run', [CompletionResultType]::ParameterValue, 'Verify an actor and run it: serve an HTTP actor, or run a command once')
             [CompletionResult]::new('dev', 'dev', [CompletionResultType]::ParameterValue, 'Build, sign and serve the project in this directory, and reload it when its sources change')
             [CompletionResult]::new('build', 'build', [CompletionResultType]::ParameterValue, 'Build the project here, sign the artifact, and verify the signed file')
+            [CompletionResult]::new('attest', 'attest', [CompletionResultType]::ParameterValue, 'Write a signed provenance (an in-toto statement with SLSA provenance, in a DSSE envelope) for an artifact built elsewhere')
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check what wzt needs: the Rust toolchain and wasm targets a project build uses, the key store and its default keys, the compile cache, the project file here, and the clock')
             [CompletionResult]::new('lattice', 'lattice', [CompletionResultType]::ParameterValue, 'Work with a lattice: endorse hosts, and publish, request or watch messages')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print the completion script for a shell')
@@ -221,6 +222,8 @@ Register-ArgumentCompleter -Native -CommandName 'wzt' -ScriptBlock {
             [CompletionResult]::new('--expires', '--expires', [CompletionResultType]::ParameterName, 'When the claims expire: a duration from now (90m, 12h, 30d) or an RFC 3339 time')
             [CompletionResult]::new('-b', '-b', [CompletionResultType]::ParameterName, 'When the claims become valid: a duration from now or an RFC 3339 time')
             [CompletionResult]::new('--not-before', '--not-before', [CompletionResultType]::ParameterName, 'When the claims become valid: a duration from now or an RFC 3339 time')
+            [CompletionResult]::new('--scope', '--scope', [CompletionResultType]::ParameterName, 'Scope a granted capability to one resource, KIND=VALUE (repeatable): kv.bucket=app, httpclient.host=api.example.com:443 (`[scheme://]host[:port]`, `*.` wildcard), msg.publish=''orders.>'' or msg.subscribe=greet (NATS wildcards), config.key=greeting. Replaces the project''s [actor.scopes]')
+            [CompletionResult]::new('--scopes-from', '--scopes-from', [CompletionResultType]::ParameterName, 'Scope the grants to exactly the resources this trace shows used (a --trace-file of `wzt run` or `wzt dev`); a granted capability the trace never used reaches nothing')
             [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Issuer (account) key: a store key name, a seed file, or - for standard input [default: WZT_ISSUER_SEED or WASH_ISSUER_KEY, else the store key `account`, or the project''s issuer]')
             [CompletionResult]::new('--issuer', '--issuer', [CompletionResultType]::ParameterName, 'Issuer (account) key: a store key name, a seed file, or - for standard input [default: WZT_ISSUER_SEED or WASH_ISSUER_KEY, else the store key `account`, or the project''s issuer]')
             [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'Subject (module) key: a store key name, a seed file, or - for standard input [default: WZT_SUBJECT_SEED or WASH_SUBJECT_KEY, else the store key `<stem>_module`]')
@@ -242,6 +245,7 @@ Register-ArgumentCompleter -Native -CommandName 'wzt' -ScriptBlock {
             break
         }
         'wzt;inspect' {
+            [CompletionResult]::new('--against', '--against', [CompletionResultType]::ParameterName, 'Compare with an older version (a file or oci://REF): list the grants and scopes this one adds, and exit 1 when it reaches anything the old one could not (a release gate)')
             [CompletionResult]::new('--username', '--username', [CompletionResultType]::ParameterName, 'Registry user name, with --password-stdin [default: the docker config file''s entry for the registry, else anonymous]')
             [CompletionResult]::new('--registry-timeout', '--registry-timeout', [CompletionResultType]::ParameterName, 'The most one push or fetch may take in all, e.g. 10m (a registry that trickles bytes is cut off)')
             [CompletionResult]::new('--keys-dir', '--keys-dir', [CompletionResultType]::ParameterName, 'The key store directory [default: $WZT_KEYS_DIR, else $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]')
@@ -265,6 +269,9 @@ Register-ArgumentCompleter -Native -CommandName 'wzt' -ScriptBlock {
             [CompletionResult]::new('--allow-cap', '--allow-cap', [CompletionResultType]::ParameterName, 'Reject grants outside these capabilities (repeatable)')
             [CompletionResult]::new('--max-age', '--max-age', [CompletionResultType]::ParameterName, 'Reject tokens issued longer ago than this, e.g. 90d')
             [CompletionResult]::new('--revoke', '--revoke', [CompletionResultType]::ParameterName, 'Reject this token id (jti) or subject key (repeatable)')
+            [CompletionResult]::new('--allow-scope', '--allow-scope', [CompletionResultType]::ParameterName, 'Scopes of KIND must be inside PATTERN, e.g. httpclient.host=''*.example.com'' (repeatable)')
+            [CompletionResult]::new('--source-repo', '--source-repo', [CompletionResultType]::ParameterName, 'Accept only artifacts whose provenance names this source repository: a URL, or a prefix ending in /* (repeatable; implies --require-provenance)')
+            [CompletionResult]::new('--provenance', '--provenance', [CompletionResultType]::ParameterName, 'The artifact''s provenance (a DSSE-signed in-toto statement) [default: <stem>.intoto.json beside the file; for oci://REF, the registry''s referrer]. Checked when given, and whenever the policy requires provenance')
             [CompletionResult]::new('--username', '--username', [CompletionResultType]::ParameterName, 'Registry user name, with --password-stdin [default: the docker config file''s entry for the registry, else anonymous]')
             [CompletionResult]::new('--registry-timeout', '--registry-timeout', [CompletionResultType]::ParameterName, 'The most one push or fetch may take in all, e.g. 10m (a registry that trickles bytes is cut off)')
             [CompletionResult]::new('--keys-dir', '--keys-dir', [CompletionResultType]::ParameterName, 'The key store directory [default: $WZT_KEYS_DIR, else $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]')
@@ -272,6 +279,9 @@ Register-ArgumentCompleter -Native -CommandName 'wzt' -ScriptBlock {
             [CompletionResult]::new('--allow-unsigned', '--allow-unsigned', [CompletionResultType]::ParameterName, 'Accept artifacts that carry no signature')
             [CompletionResult]::new('--require-expiry', '--require-expiry', [CompletionResultType]::ParameterName, 'Reject tokens that never expire')
             [CompletionResult]::new('--require-name-version', '--require-name-version', [CompletionResultType]::ParameterName, 'Reject claims without a name and a version')
+            [CompletionResult]::new('--require-scoped', '--require-scoped', [CompletionResultType]::ParameterName, 'Reject kv, httpclient, msg and config grants that carry no per-resource scopes')
+            [CompletionResult]::new('--require-provenance', '--require-provenance', [CompletionResultType]::ParameterName, 'Require a provenance signed by a trusted issuer whose subject is the artifact (beside the file as <stem>.intoto.json, --provenance FILE, or the registry''s referrer)')
+            [CompletionResult]::new('--require-clean-tree', '--require-clean-tree', [CompletionResultType]::ParameterName, 'Accept only artifacts whose provenance records a clean git working tree (implies --require-provenance)')
             [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Speak plain HTTP to the registry (a loopback registry gets plain HTTP without it; any other gets HTTPS)')
             [CompletionResult]::new('--password-stdin', '--password-stdin', [CompletionResultType]::ParameterName, 'Read the registry password (or token) for --username from standard input. It is used for one registry only: the first one a command contacts')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON on stdout (field names are stable, see the README)')
@@ -328,6 +338,9 @@ Register-ArgumentCompleter -Native -CommandName 'wzt' -ScriptBlock {
             [CompletionResult]::new('--allow-cap', '--allow-cap', [CompletionResultType]::ParameterName, 'Reject grants outside these capabilities (repeatable)')
             [CompletionResult]::new('--max-age', '--max-age', [CompletionResultType]::ParameterName, 'Reject tokens issued longer ago than this, e.g. 90d')
             [CompletionResult]::new('--revoke', '--revoke', [CompletionResultType]::ParameterName, 'Reject this token id (jti) or subject key (repeatable)')
+            [CompletionResult]::new('--allow-scope', '--allow-scope', [CompletionResultType]::ParameterName, 'Scopes of KIND must be inside PATTERN, e.g. httpclient.host=''*.example.com'' (repeatable)')
+            [CompletionResult]::new('--source-repo', '--source-repo', [CompletionResultType]::ParameterName, 'Accept only artifacts whose provenance names this source repository: a URL, or a prefix ending in /* (repeatable; implies --require-provenance)')
+            [CompletionResult]::new('--provenance', '--provenance', [CompletionResultType]::ParameterName, 'The artifact''s provenance (a DSSE-signed in-toto statement) [default: <stem>.intoto.json beside the file; for oci://REF, the registry''s referrer]. Checked when given, and whenever the policy requires provenance')
             [CompletionResult]::new('--keys-dir', '--keys-dir', [CompletionResultType]::ParameterName, 'The key store directory [default: $WZT_KEYS_DIR, else $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the passphrase of encrypted keys from FILE (one trailing newline is ignored) [default: WZT_KEY_PASSPHRASE, else ask on a terminal]')
             [CompletionResult]::new('--allow-latest', '--allow-latest', [CompletionResultType]::ParameterName, 'Push to the tag `latest` (refused otherwise: a moving tag is overwritten only on purpose)')
@@ -336,6 +349,9 @@ Register-ArgumentCompleter -Native -CommandName 'wzt' -ScriptBlock {
             [CompletionResult]::new('--allow-unsigned', '--allow-unsigned', [CompletionResultType]::ParameterName, 'Accept artifacts that carry no signature')
             [CompletionResult]::new('--require-expiry', '--require-expiry', [CompletionResultType]::ParameterName, 'Reject tokens that never expire')
             [CompletionResult]::new('--require-name-version', '--require-name-version', [CompletionResultType]::ParameterName, 'Reject claims without a name and a version')
+            [CompletionResult]::new('--require-scoped', '--require-scoped', [CompletionResultType]::ParameterName, 'Reject kv, httpclient, msg and config grants that carry no per-resource scopes')
+            [CompletionResult]::new('--require-provenance', '--require-provenance', [CompletionResultType]::ParameterName, 'Require a provenance signed by a trusted issuer whose subject is the artifact (beside the file as <stem>.intoto.json, --provenance FILE, or the registry''s referrer)')
+            [CompletionResult]::new('--require-clean-tree', '--require-clean-tree', [CompletionResultType]::ParameterName, 'Accept only artifacts whose provenance records a clean git working tree (implies --require-provenance)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON on stdout (field names are stable, see the README)')
             [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -356,6 +372,8 @@ Register-ArgumentCompleter -Native -CommandName 'wzt' -ScriptBlock {
             [CompletionResult]::new('--allow-cap', '--allow-cap', [CompletionResultType]::ParameterName, 'Reject grants outside these capabilities (repeatable)')
             [CompletionResult]::new('--max-age', '--max-age', [CompletionResultType]::ParameterName, 'Reject tokens issued longer ago than this, e.g. 90d')
             [CompletionResult]::new('--revoke', '--revoke', [CompletionResultType]::ParameterName, 'Reject this token id (jti) or subject key (repeatable)')
+            [CompletionResult]::new('--allow-scope', '--allow-scope', [CompletionResultType]::ParameterName, 'Scopes of KIND must be inside PATTERN, e.g. httpclient.host=''*.example.com'' (repeatable)')
+            [CompletionResult]::new('--source-repo', '--source-repo', [CompletionResultType]::ParameterName, 'Accept only artifacts whose provenance names this source repository: a URL, or a prefix ending in /* (repeatable; implies --require-provenance)')
             [CompletionResult]::new('--keys-dir', '--keys-dir', [CompletionResultType]::ParameterName, 'The key store directory [default: $WZT_KEYS_DIR, else $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the passphrase of encrypted keys from FILE (one trailing newline is ignored) [default: WZT_KEY_PASSPHRASE, else ask on a terminal]')
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace the output file when it exists (never anything but a regular file)')
@@ -364,6 +382,9 @@ Register-ArgumentCompleter -Native -CommandName 'wzt' -ScriptBlock {
             [CompletionResult]::new('--allow-unsigned', '--allow-unsigned', [CompletionResultType]::ParameterName, 'Accept artifacts that carry no signature')
             [CompletionResult]::new('--require-expiry', '--require-expiry', [CompletionResultType]::ParameterName, 'Reject tokens that never expire')
             [CompletionResult]::new('--require-name-version', '--require-name-version', [CompletionResultType]::ParameterName, 'Reject claims without a name and a version')
+            [CompletionResult]::new('--require-scoped', '--require-scoped', [CompletionResultType]::ParameterName, 'Reject kv, httpclient, msg and config grants that carry no per-resource scopes')
+            [CompletionResult]::new('--require-provenance', '--require-provenance', [CompletionResultType]::ParameterName, 'Require a provenance signed by a trusted issuer whose subject is the artifact (beside the file as <stem>.intoto.json, --provenance FILE, or the registry''s referrer)')
+            [CompletionResult]::new('--require-clean-tree', '--require-clean-tree', [CompletionResultType]::ParameterName, 'Accept only artifacts whose provenance records a clean git working tree (implies --require-provenance)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON on stdout (field names are stable, see the README)')
             [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -415,6 +436,9 @@ Register-ArgumentCompleter -Native -CommandName 'wzt' -ScriptBlock {
             [CompletionResult]::new('--allow-cap', '--allow-cap', [CompletionResultType]::ParameterName, 'Reject grants outside these capabilities (repeatable)')
             [CompletionResult]::new('--max-age', '--max-age', [CompletionResultType]::ParameterName, 'Reject tokens issued longer ago than this, e.g. 90d')
             [CompletionResult]::new('--revoke', '--revoke', [CompletionResultType]::ParameterName, 'Reject this token id (jti) or subject key (repeatable)')
+            [CompletionResult]::new('--allow-scope', '--allow-scope', [CompletionResultType]::ParameterName, 'Scopes of KIND must be inside PATTERN, e.g. httpclient.host=''*.example.com'' (repeatable)')
+            [CompletionResult]::new('--source-repo', '--source-repo', [CompletionResultType]::ParameterName, 'Accept only artifacts whose provenance names this source repository: a URL, or a prefix ending in /* (repeatable; implies --require-provenance)')
+            [CompletionResult]::new('--provenance', '--provenance', [CompletionResultType]::ParameterName, 'The artifact''s provenance (a DSSE-signed in-toto statement) [default: <stem>.intoto.json beside the file; for oci://REF, the registry''s referrer]. Checked when given, and whenever the policy requires provenance')
             [CompletionResult]::new('--username', '--username', [CompletionResultType]::ParameterName, 'Registry user name, with --password-stdin [default: the docker config file''s entry for the registry, else anonymous]')
             [CompletionResult]::new('--registry-timeout', '--registry-timeout', [CompletionResultType]::ParameterName, 'The most one push or fetch may take in all, e.g. 10m (a registry that trickles bytes is cut off)')
             [CompletionResult]::new('--keys-dir', '--keys-dir', [CompletionResultType]::ParameterName, 'The key store directory [default: $WZT_KEYS_DIR, else $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]')
@@ -428,6 +452,9 @@ Register-ArgumentCompleter -Native -CommandName 'wzt' -ScriptBlock {
             [CompletionResult]::new('--allow-unsigned', '--allow-unsigned', [CompletionResultType]::ParameterName, 'Accept artifacts that carry no signature')
             [CompletionResult]::new('--require-expiry', '--require-expiry', [CompletionResultType]::ParameterName, 'Reject tokens that never expire')
             [CompletionResult]::new('--require-name-version', '--require-name-version', [CompletionResultType]::ParameterName, 'Reject claims without a name and a version')
+            [CompletionResult]::new('--require-scoped', '--require-scoped', [CompletionResultType]::ParameterName, 'Reject kv, httpclient, msg and config grants that carry no per-resource scopes')
+            [CompletionResult]::new('--require-provenance', '--require-provenance', [CompletionResultType]::ParameterName, 'Require a provenance signed by a trusted issuer whose subject is the artifact (beside the file as <stem>.intoto.json, --provenance FILE, or the registry''s referrer)')
+            [CompletionResult]::new('--require-clean-tree', '--require-clean-tree', [CompletionResultType]::ParameterName, 'Accept only artifacts whose provenance records a clean git working tree (implies --require-provenance)')
             [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Speak plain HTTP to the registry (a loopback registry gets plain HTTP without it; any other gets HTTPS)')
             [CompletionResult]::new('--password-stdin', '--password-stdin', [CompletionResultType]::ParameterName, 'Read the registry password (or token) for --username from standard input. It is used for one registry only: the first one a command contacts')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON on stdout (field names are stable, see the README)')
@@ -490,6 +517,23 @@ Register-ArgumentCompleter -Native -CommandName 'wzt' -ScriptBlock {
             [CompletionResult]::new('--release', '--release', [CompletionResultType]::ParameterName, 'Run the project''s `build.release_command` (without one, its build command, which in the templates builds in release mode already)')
             [CompletionResult]::new('--disable-keygen', '--disable-keygen', [CompletionResultType]::ParameterName, 'Fail instead of generating a missing default key')
             [CompletionResult]::new('--generate-keys', '--generate-keys', [CompletionResultType]::ParameterName, 'Generate a missing default issuer key even unattended (CI set, or stdin not a terminal)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON on stdout (field names are stable, see the README)')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'wzt;attest' {
+            [CompletionResult]::new('--source', '--source', [CompletionResultType]::ParameterName, 'The git checkout the artifact was built from')
+            [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Account key that signs the provenance: a store key name, a seed file, or - for standard input [default: WZT_ISSUER_SEED or WASH_ISSUER_KEY, else the store key `account`]')
+            [CompletionResult]::new('--issuer', '--issuer', [CompletionResultType]::ParameterName, 'Account key that signs the provenance: a store key name, a seed file, or - for standard input [default: WZT_ISSUER_SEED or WASH_ISSUER_KEY, else the store key `account`]')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Where to write it [default: <stem>.intoto.json beside FILE]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Where to write it [default: <stem>.intoto.json beside FILE]')
+            [CompletionResult]::new('--keys-dir', '--keys-dir', [CompletionResultType]::ParameterName, 'The key store directory [default: $WZT_KEYS_DIR, else $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the passphrase of encrypted keys from FILE (one trailing newline is ignored) [default: WZT_KEY_PASSPHRASE, else ask on a terminal]')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace the output when it exists')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON on stdout (field names are stable, see the README)')
             [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -663,6 +707,8 @@ Register-ArgumentCompleter -Native -CommandName 'wzt' -ScriptBlock {
             [CompletionResult]::new('--expires', '--expires', [CompletionResultType]::ParameterName, 'When the claims expire: a duration from now (90m, 12h, 30d) or an RFC 3339 time')
             [CompletionResult]::new('-b', '-b', [CompletionResultType]::ParameterName, 'When the claims become valid: a duration from now or an RFC 3339 time')
             [CompletionResult]::new('--not-before', '--not-before', [CompletionResultType]::ParameterName, 'When the claims become valid: a duration from now or an RFC 3339 time')
+            [CompletionResult]::new('--scope', '--scope', [CompletionResultType]::ParameterName, 'Scope a granted capability to one resource, KIND=VALUE (repeatable): kv.bucket=app, httpclient.host=api.example.com:443 (`[scheme://]host[:port]`, `*.` wildcard), msg.publish=''orders.>'' or msg.subscribe=greet (NATS wildcards), config.key=greeting. Replaces the project''s [actor.scopes]')
+            [CompletionResult]::new('--scopes-from', '--scopes-from', [CompletionResultType]::ParameterName, 'Scope the grants to exactly the resources this trace shows used (a --trace-file of `wzt run` or `wzt dev`); a granted capability the trace never used reaches nothing')
             [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Issuer (account) key: a store key name, a seed file, or - for standard input [default: WZT_ISSUER_SEED or WASH_ISSUER_KEY, else the store key `account`, or the project''s issuer]')
             [CompletionResult]::new('--issuer', '--issuer', [CompletionResultType]::ParameterName, 'Issuer (account) key: a store key name, a seed file, or - for standard input [default: WZT_ISSUER_SEED or WASH_ISSUER_KEY, else the store key `account`, or the project''s issuer]')
             [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'Subject (module) key: a store key name, a seed file, or - for standard input [default: WZT_SUBJECT_SEED or WASH_SUBJECT_KEY, else the store key `<stem>_module`]')
@@ -684,6 +730,7 @@ Register-ArgumentCompleter -Native -CommandName 'wzt' -ScriptBlock {
             break
         }
         'wzt;claims;inspect' {
+            [CompletionResult]::new('--against', '--against', [CompletionResultType]::ParameterName, 'Compare with an older version (a file or oci://REF): list the grants and scopes this one adds, and exit 1 when it reaches anything the old one could not (a release gate)')
             [CompletionResult]::new('--username', '--username', [CompletionResultType]::ParameterName, 'Registry user name, with --password-stdin [default: the docker config file''s entry for the registry, else anonymous]')
             [CompletionResult]::new('--registry-timeout', '--registry-timeout', [CompletionResultType]::ParameterName, 'The most one push or fetch may take in all, e.g. 10m (a registry that trickles bytes is cut off)')
             [CompletionResult]::new('--keys-dir', '--keys-dir', [CompletionResultType]::ParameterName, 'The key store directory [default: $WZT_KEYS_DIR, else $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]')
@@ -726,6 +773,7 @@ Register-ArgumentCompleter -Native -CommandName 'wzt' -ScriptBlock {
             [CompletionResult]::new('run', 'run', [CompletionResultType]::ParameterValue, 'Verify an actor and run it: serve an HTTP actor, or run a command once')
             [CompletionResult]::new('dev', 'dev', [CompletionResultType]::ParameterValue, 'Build, sign and serve the project in this directory, and reload it when its sources change')
             [CompletionResult]::new('build', 'build', [CompletionResultType]::ParameterValue, 'Build the project here, sign the artifact, and verify the signed file')
+            [CompletionResult]::new('attest', 'attest', [CompletionResultType]::ParameterValue, 'Write a signed provenance (an in-toto statement with SLSA provenance, in a DSSE envelope) for an artifact built elsewhere')
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check what wzt needs: the Rust toolchain and wasm targets a project build uses, the key store and its default keys, the compile cache, the project file here, and the clock')
             [CompletionResult]::new('lattice', 'lattice', [CompletionResultType]::ParameterValue, 'Work with a lattice: endorse hosts, and publish, request or watch messages')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print the completion script for a shell')
@@ -796,6 +844,9 @@ Register-ArgumentCompleter -Native -CommandName 'wzt' -ScriptBlock {
             break
         }
         'wzt;help;build' {
+            break
+        }
+        'wzt;help;attest' {
             break
         }
         'wzt;help;doctor' {

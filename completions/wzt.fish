@@ -41,6 +41,7 @@ complete -c wzt -n "__fish_wzt_needs_command" -f -a "pull" -d 'Fetch an actor fr
 complete -c wzt -n "__fish_wzt_needs_command" -f -a "run" -d 'Verify an actor and run it: serve an HTTP actor, or run a command once'
 complete -c wzt -n "__fish_wzt_needs_command" -f -a "dev" -d 'Build, sign and serve the project in this directory, and reload it when its sources change'
 complete -c wzt -n "__fish_wzt_needs_command" -f -a "build" -d 'Build the project here, sign the artifact, and verify the signed file'
+complete -c wzt -n "__fish_wzt_needs_command" -f -a "attest" -d 'Write a signed provenance (an in-toto statement with SLSA provenance, in a DSSE envelope) for an artifact built elsewhere'
 complete -c wzt -n "__fish_wzt_needs_command" -f -a "doctor" -d 'Check what wzt needs: the Rust toolchain and wasm targets a project build uses, the key store and its default keys, the compile cache, the project file here, and the clock'
 complete -c wzt -n "__fish_wzt_needs_command" -f -a "lattice" -d 'Work with a lattice: endorse hosts, and publish, request or watch messages'
 complete -c wzt -n "__fish_wzt_needs_command" -f -a "completions" -d 'Print the completion script for a shell'
@@ -136,6 +137,8 @@ complete -c wzt -n "__fish_wzt_using_subcommand sign" -s t -l tag -d 'A tag (rep
 complete -c wzt -n "__fish_wzt_using_subcommand sign" -l call-alias -d 'Alias to call the actor by: lower-case letters, digits, \'_\' and \'/\'' -r
 complete -c wzt -n "__fish_wzt_using_subcommand sign" -s x -l expires -d 'When the claims expire: a duration from now (90m, 12h, 30d) or an RFC 3339 time' -r
 complete -c wzt -n "__fish_wzt_using_subcommand sign" -s b -l not-before -d 'When the claims become valid: a duration from now or an RFC 3339 time' -r
+complete -c wzt -n "__fish_wzt_using_subcommand sign" -l scope -d 'Scope a granted capability to one resource, KIND=VALUE (repeatable): kv.bucket=app, httpclient.host=api.example.com:443 (`[scheme://]host[:port]`, `*.` wildcard), msg.publish=\'orders.>\' or msg.subscribe=greet (NATS wildcards), config.key=greeting. Replaces the project\'s [actor.scopes]' -r
+complete -c wzt -n "__fish_wzt_using_subcommand sign" -l scopes-from -d 'Scope the grants to exactly the resources this trace shows used (a --trace-file of `wzt run` or `wzt dev`); a granted capability the trace never used reaches nothing' -r -F
 complete -c wzt -n "__fish_wzt_using_subcommand sign" -s i -l issuer -d 'Issuer (account) key: a store key name, a seed file, or - for standard input [default: WZT_ISSUER_SEED or WASH_ISSUER_KEY, else the store key `account`, or the project\'s issuer]' -r
 complete -c wzt -n "__fish_wzt_using_subcommand sign" -s s -l subject -d 'Subject (module) key: a store key name, a seed file, or - for standard input [default: WZT_SUBJECT_SEED or WASH_SUBJECT_KEY, else the store key `<stem>_module`]' -r
 complete -c wzt -n "__fish_wzt_using_subcommand sign" -s o -l output -d 'Output file (one input only) [default: <stem>_s.wasm beside the input]' -r -F
@@ -149,6 +152,7 @@ complete -c wzt -n "__fish_wzt_using_subcommand sign" -l json -d 'Print machine-
 complete -c wzt -n "__fish_wzt_using_subcommand sign" -l no-color -d 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)'
 complete -c wzt -n "__fish_wzt_using_subcommand sign" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c wzt -n "__fish_wzt_using_subcommand sign" -s V -l version -d 'Print version'
+complete -c wzt -n "__fish_wzt_using_subcommand inspect" -l against -d 'Compare with an older version (a file or oci://REF): list the grants and scopes this one adds, and exit 1 when it reaches anything the old one could not (a release gate)' -r -F
 complete -c wzt -n "__fish_wzt_using_subcommand inspect" -l username -d 'Registry user name, with --password-stdin [default: the docker config file\'s entry for the registry, else anonymous]' -r
 complete -c wzt -n "__fish_wzt_using_subcommand inspect" -l registry-timeout -d 'The most one push or fetch may take in all, e.g. 10m (a registry that trickles bytes is cut off)' -r
 complete -c wzt -n "__fish_wzt_using_subcommand inspect" -l keys-dir -d 'The key store directory [default: $WZT_KEYS_DIR, else $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]' -r -F
@@ -167,6 +171,9 @@ complete -c wzt -n "__fish_wzt_using_subcommand verify" -l require-cap -d 'Requi
 complete -c wzt -n "__fish_wzt_using_subcommand verify" -l allow-cap -d 'Reject grants outside these capabilities (repeatable)' -r
 complete -c wzt -n "__fish_wzt_using_subcommand verify" -l max-age -d 'Reject tokens issued longer ago than this, e.g. 90d' -r
 complete -c wzt -n "__fish_wzt_using_subcommand verify" -l revoke -d 'Reject this token id (jti) or subject key (repeatable)' -r
+complete -c wzt -n "__fish_wzt_using_subcommand verify" -l allow-scope -d 'Scopes of KIND must be inside PATTERN, e.g. httpclient.host=\'*.example.com\' (repeatable)' -r
+complete -c wzt -n "__fish_wzt_using_subcommand verify" -l source-repo -d 'Accept only artifacts whose provenance names this source repository: a URL, or a prefix ending in /* (repeatable; implies --require-provenance)' -r
+complete -c wzt -n "__fish_wzt_using_subcommand verify" -l provenance -d 'The artifact\'s provenance (a DSSE-signed in-toto statement) [default: <stem>.intoto.json beside the file; for oci://REF, the registry\'s referrer]. Checked when given, and whenever the policy requires provenance' -r -F
 complete -c wzt -n "__fish_wzt_using_subcommand verify" -l username -d 'Registry user name, with --password-stdin [default: the docker config file\'s entry for the registry, else anonymous]' -r
 complete -c wzt -n "__fish_wzt_using_subcommand verify" -l registry-timeout -d 'The most one push or fetch may take in all, e.g. 10m (a registry that trickles bytes is cut off)' -r
 complete -c wzt -n "__fish_wzt_using_subcommand verify" -l keys-dir -d 'The key store directory [default: $WZT_KEYS_DIR, else $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]' -r -F
@@ -174,6 +181,9 @@ complete -c wzt -n "__fish_wzt_using_subcommand verify" -l passphrase-file -d 'R
 complete -c wzt -n "__fish_wzt_using_subcommand verify" -l allow-unsigned -d 'Accept artifacts that carry no signature'
 complete -c wzt -n "__fish_wzt_using_subcommand verify" -l require-expiry -d 'Reject tokens that never expire'
 complete -c wzt -n "__fish_wzt_using_subcommand verify" -l require-name-version -d 'Reject claims without a name and a version'
+complete -c wzt -n "__fish_wzt_using_subcommand verify" -l require-scoped -d 'Reject kv, httpclient, msg and config grants that carry no per-resource scopes'
+complete -c wzt -n "__fish_wzt_using_subcommand verify" -l require-provenance -d 'Require a provenance signed by a trusted issuer whose subject is the artifact (beside the file as <stem>.intoto.json, --provenance FILE, or the registry\'s referrer)'
+complete -c wzt -n "__fish_wzt_using_subcommand verify" -l require-clean-tree -d 'Accept only artifacts whose provenance records a clean git working tree (implies --require-provenance)'
 complete -c wzt -n "__fish_wzt_using_subcommand verify" -l insecure -d 'Speak plain HTTP to the registry (a loopback registry gets plain HTTP without it; any other gets HTTPS)'
 complete -c wzt -n "__fish_wzt_using_subcommand verify" -l password-stdin -d 'Read the registry password (or token) for --username from standard input. It is used for one registry only: the first one a command contacts'
 complete -c wzt -n "__fish_wzt_using_subcommand verify" -l json -d 'Print machine-readable JSON on stdout (field names are stable, see the README)'
@@ -206,6 +216,9 @@ complete -c wzt -n "__fish_wzt_using_subcommand push" -l require-cap -d 'Require
 complete -c wzt -n "__fish_wzt_using_subcommand push" -l allow-cap -d 'Reject grants outside these capabilities (repeatable)' -r
 complete -c wzt -n "__fish_wzt_using_subcommand push" -l max-age -d 'Reject tokens issued longer ago than this, e.g. 90d' -r
 complete -c wzt -n "__fish_wzt_using_subcommand push" -l revoke -d 'Reject this token id (jti) or subject key (repeatable)' -r
+complete -c wzt -n "__fish_wzt_using_subcommand push" -l allow-scope -d 'Scopes of KIND must be inside PATTERN, e.g. httpclient.host=\'*.example.com\' (repeatable)' -r
+complete -c wzt -n "__fish_wzt_using_subcommand push" -l source-repo -d 'Accept only artifacts whose provenance names this source repository: a URL, or a prefix ending in /* (repeatable; implies --require-provenance)' -r
+complete -c wzt -n "__fish_wzt_using_subcommand push" -l provenance -d 'The artifact\'s provenance (a DSSE-signed in-toto statement) [default: <stem>.intoto.json beside the file; for oci://REF, the registry\'s referrer]. Checked when given, and whenever the policy requires provenance' -r -F
 complete -c wzt -n "__fish_wzt_using_subcommand push" -l keys-dir -d 'The key store directory [default: $WZT_KEYS_DIR, else $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]' -r -F
 complete -c wzt -n "__fish_wzt_using_subcommand push" -l passphrase-file -d 'Read the passphrase of encrypted keys from FILE (one trailing newline is ignored) [default: WZT_KEY_PASSPHRASE, else ask on a terminal]' -r -F
 complete -c wzt -n "__fish_wzt_using_subcommand push" -l allow-latest -d 'Push to the tag `latest` (refused otherwise: a moving tag is overwritten only on purpose)'
@@ -214,6 +227,9 @@ complete -c wzt -n "__fish_wzt_using_subcommand push" -l password-stdin -d 'Read
 complete -c wzt -n "__fish_wzt_using_subcommand push" -l allow-unsigned -d 'Accept artifacts that carry no signature'
 complete -c wzt -n "__fish_wzt_using_subcommand push" -l require-expiry -d 'Reject tokens that never expire'
 complete -c wzt -n "__fish_wzt_using_subcommand push" -l require-name-version -d 'Reject claims without a name and a version'
+complete -c wzt -n "__fish_wzt_using_subcommand push" -l require-scoped -d 'Reject kv, httpclient, msg and config grants that carry no per-resource scopes'
+complete -c wzt -n "__fish_wzt_using_subcommand push" -l require-provenance -d 'Require a provenance signed by a trusted issuer whose subject is the artifact (beside the file as <stem>.intoto.json, --provenance FILE, or the registry\'s referrer)'
+complete -c wzt -n "__fish_wzt_using_subcommand push" -l require-clean-tree -d 'Accept only artifacts whose provenance records a clean git working tree (implies --require-provenance)'
 complete -c wzt -n "__fish_wzt_using_subcommand push" -l json -d 'Print machine-readable JSON on stdout (field names are stable, see the README)'
 complete -c wzt -n "__fish_wzt_using_subcommand push" -l no-color -d 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)'
 complete -c wzt -n "__fish_wzt_using_subcommand push" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -228,6 +244,8 @@ complete -c wzt -n "__fish_wzt_using_subcommand pull" -l require-cap -d 'Require
 complete -c wzt -n "__fish_wzt_using_subcommand pull" -l allow-cap -d 'Reject grants outside these capabilities (repeatable)' -r
 complete -c wzt -n "__fish_wzt_using_subcommand pull" -l max-age -d 'Reject tokens issued longer ago than this, e.g. 90d' -r
 complete -c wzt -n "__fish_wzt_using_subcommand pull" -l revoke -d 'Reject this token id (jti) or subject key (repeatable)' -r
+complete -c wzt -n "__fish_wzt_using_subcommand pull" -l allow-scope -d 'Scopes of KIND must be inside PATTERN, e.g. httpclient.host=\'*.example.com\' (repeatable)' -r
+complete -c wzt -n "__fish_wzt_using_subcommand pull" -l source-repo -d 'Accept only artifacts whose provenance names this source repository: a URL, or a prefix ending in /* (repeatable; implies --require-provenance)' -r
 complete -c wzt -n "__fish_wzt_using_subcommand pull" -l keys-dir -d 'The key store directory [default: $WZT_KEYS_DIR, else $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]' -r -F
 complete -c wzt -n "__fish_wzt_using_subcommand pull" -l passphrase-file -d 'Read the passphrase of encrypted keys from FILE (one trailing newline is ignored) [default: WZT_KEY_PASSPHRASE, else ask on a terminal]' -r -F
 complete -c wzt -n "__fish_wzt_using_subcommand pull" -l force -d 'Replace the output file when it exists (never anything but a regular file)'
@@ -236,6 +254,9 @@ complete -c wzt -n "__fish_wzt_using_subcommand pull" -l password-stdin -d 'Read
 complete -c wzt -n "__fish_wzt_using_subcommand pull" -l allow-unsigned -d 'Accept artifacts that carry no signature'
 complete -c wzt -n "__fish_wzt_using_subcommand pull" -l require-expiry -d 'Reject tokens that never expire'
 complete -c wzt -n "__fish_wzt_using_subcommand pull" -l require-name-version -d 'Reject claims without a name and a version'
+complete -c wzt -n "__fish_wzt_using_subcommand pull" -l require-scoped -d 'Reject kv, httpclient, msg and config grants that carry no per-resource scopes'
+complete -c wzt -n "__fish_wzt_using_subcommand pull" -l require-provenance -d 'Require a provenance signed by a trusted issuer whose subject is the artifact (beside the file as <stem>.intoto.json, --provenance FILE, or the registry\'s referrer)'
+complete -c wzt -n "__fish_wzt_using_subcommand pull" -l require-clean-tree -d 'Accept only artifacts whose provenance records a clean git working tree (implies --require-provenance)'
 complete -c wzt -n "__fish_wzt_using_subcommand pull" -l json -d 'Print machine-readable JSON on stdout (field names are stable, see the README)'
 complete -c wzt -n "__fish_wzt_using_subcommand pull" -l no-color -d 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)'
 complete -c wzt -n "__fish_wzt_using_subcommand pull" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -279,6 +300,9 @@ complete -c wzt -n "__fish_wzt_using_subcommand run" -l require-cap -d 'Require 
 complete -c wzt -n "__fish_wzt_using_subcommand run" -l allow-cap -d 'Reject grants outside these capabilities (repeatable)' -r
 complete -c wzt -n "__fish_wzt_using_subcommand run" -l max-age -d 'Reject tokens issued longer ago than this, e.g. 90d' -r
 complete -c wzt -n "__fish_wzt_using_subcommand run" -l revoke -d 'Reject this token id (jti) or subject key (repeatable)' -r
+complete -c wzt -n "__fish_wzt_using_subcommand run" -l allow-scope -d 'Scopes of KIND must be inside PATTERN, e.g. httpclient.host=\'*.example.com\' (repeatable)' -r
+complete -c wzt -n "__fish_wzt_using_subcommand run" -l source-repo -d 'Accept only artifacts whose provenance names this source repository: a URL, or a prefix ending in /* (repeatable; implies --require-provenance)' -r
+complete -c wzt -n "__fish_wzt_using_subcommand run" -l provenance -d 'The artifact\'s provenance (a DSSE-signed in-toto statement) [default: <stem>.intoto.json beside the file; for oci://REF, the registry\'s referrer]. Checked when given, and whenever the policy requires provenance' -r -F
 complete -c wzt -n "__fish_wzt_using_subcommand run" -l username -d 'Registry user name, with --password-stdin [default: the docker config file\'s entry for the registry, else anonymous]' -r
 complete -c wzt -n "__fish_wzt_using_subcommand run" -l registry-timeout -d 'The most one push or fetch may take in all, e.g. 10m (a registry that trickles bytes is cut off)' -r
 complete -c wzt -n "__fish_wzt_using_subcommand run" -l keys-dir -d 'The key store directory [default: $WZT_KEYS_DIR, else $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]' -r -F
@@ -291,6 +315,9 @@ complete -c wzt -n "__fish_wzt_using_subcommand run" -l trace-caps -d 'Print eve
 complete -c wzt -n "__fish_wzt_using_subcommand run" -l allow-unsigned -d 'Accept artifacts that carry no signature'
 complete -c wzt -n "__fish_wzt_using_subcommand run" -l require-expiry -d 'Reject tokens that never expire'
 complete -c wzt -n "__fish_wzt_using_subcommand run" -l require-name-version -d 'Reject claims without a name and a version'
+complete -c wzt -n "__fish_wzt_using_subcommand run" -l require-scoped -d 'Reject kv, httpclient, msg and config grants that carry no per-resource scopes'
+complete -c wzt -n "__fish_wzt_using_subcommand run" -l require-provenance -d 'Require a provenance signed by a trusted issuer whose subject is the artifact (beside the file as <stem>.intoto.json, --provenance FILE, or the registry\'s referrer)'
+complete -c wzt -n "__fish_wzt_using_subcommand run" -l require-clean-tree -d 'Accept only artifacts whose provenance records a clean git working tree (implies --require-provenance)'
 complete -c wzt -n "__fish_wzt_using_subcommand run" -l insecure -d 'Speak plain HTTP to the registry (a loopback registry gets plain HTTP without it; any other gets HTTPS)'
 complete -c wzt -n "__fish_wzt_using_subcommand run" -l password-stdin -d 'Read the registry password (or token) for --username from standard input. It is used for one registry only: the first one a command contacts'
 complete -c wzt -n "__fish_wzt_using_subcommand run" -l json -d 'Print machine-readable JSON on stdout (field names are stable, see the README)'
@@ -342,6 +369,16 @@ complete -c wzt -n "__fish_wzt_using_subcommand build" -l json -d 'Print machine
 complete -c wzt -n "__fish_wzt_using_subcommand build" -l no-color -d 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)'
 complete -c wzt -n "__fish_wzt_using_subcommand build" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c wzt -n "__fish_wzt_using_subcommand build" -s V -l version -d 'Print version'
+complete -c wzt -n "__fish_wzt_using_subcommand attest" -l source -d 'The git checkout the artifact was built from' -r -F
+complete -c wzt -n "__fish_wzt_using_subcommand attest" -s i -l issuer -d 'Account key that signs the provenance: a store key name, a seed file, or - for standard input [default: WZT_ISSUER_SEED or WASH_ISSUER_KEY, else the store key `account`]' -r
+complete -c wzt -n "__fish_wzt_using_subcommand attest" -s o -l output -d 'Where to write it [default: <stem>.intoto.json beside FILE]' -r -F
+complete -c wzt -n "__fish_wzt_using_subcommand attest" -l keys-dir -d 'The key store directory [default: $WZT_KEYS_DIR, else $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]' -r -F
+complete -c wzt -n "__fish_wzt_using_subcommand attest" -l passphrase-file -d 'Read the passphrase of encrypted keys from FILE (one trailing newline is ignored) [default: WZT_KEY_PASSPHRASE, else ask on a terminal]' -r -F
+complete -c wzt -n "__fish_wzt_using_subcommand attest" -l force -d 'Replace the output when it exists'
+complete -c wzt -n "__fish_wzt_using_subcommand attest" -l json -d 'Print machine-readable JSON on stdout (field names are stable, see the README)'
+complete -c wzt -n "__fish_wzt_using_subcommand attest" -l no-color -d 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)'
+complete -c wzt -n "__fish_wzt_using_subcommand attest" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c wzt -n "__fish_wzt_using_subcommand attest" -s V -l version -d 'Print version'
 complete -c wzt -n "__fish_wzt_using_subcommand doctor" -l keys-dir -d 'The key store directory [default: $WZT_KEYS_DIR, else $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]' -r -F
 complete -c wzt -n "__fish_wzt_using_subcommand doctor" -l passphrase-file -d 'Read the passphrase of encrypted keys from FILE (one trailing newline is ignored) [default: WZT_KEY_PASSPHRASE, else ask on a terminal]' -r -F
 complete -c wzt -n "__fish_wzt_using_subcommand doctor" -l json -d 'Print machine-readable JSON on stdout (field names are stable, see the README)'
@@ -438,6 +475,8 @@ complete -c wzt -n "__fish_wzt_using_subcommand claims; and __fish_seen_subcomma
 complete -c wzt -n "__fish_wzt_using_subcommand claims; and __fish_seen_subcommand_from sign" -l call-alias -d 'Alias to call the actor by: lower-case letters, digits, \'_\' and \'/\'' -r
 complete -c wzt -n "__fish_wzt_using_subcommand claims; and __fish_seen_subcommand_from sign" -s x -l expires -d 'When the claims expire: a duration from now (90m, 12h, 30d) or an RFC 3339 time' -r
 complete -c wzt -n "__fish_wzt_using_subcommand claims; and __fish_seen_subcommand_from sign" -s b -l not-before -d 'When the claims become valid: a duration from now or an RFC 3339 time' -r
+complete -c wzt -n "__fish_wzt_using_subcommand claims; and __fish_seen_subcommand_from sign" -l scope -d 'Scope a granted capability to one resource, KIND=VALUE (repeatable): kv.bucket=app, httpclient.host=api.example.com:443 (`[scheme://]host[:port]`, `*.` wildcard), msg.publish=\'orders.>\' or msg.subscribe=greet (NATS wildcards), config.key=greeting. Replaces the project\'s [actor.scopes]' -r
+complete -c wzt -n "__fish_wzt_using_subcommand claims; and __fish_seen_subcommand_from sign" -l scopes-from -d 'Scope the grants to exactly the resources this trace shows used (a --trace-file of `wzt run` or `wzt dev`); a granted capability the trace never used reaches nothing' -r -F
 complete -c wzt -n "__fish_wzt_using_subcommand claims; and __fish_seen_subcommand_from sign" -s i -l issuer -d 'Issuer (account) key: a store key name, a seed file, or - for standard input [default: WZT_ISSUER_SEED or WASH_ISSUER_KEY, else the store key `account`, or the project\'s issuer]' -r
 complete -c wzt -n "__fish_wzt_using_subcommand claims; and __fish_seen_subcommand_from sign" -s s -l subject -d 'Subject (module) key: a store key name, a seed file, or - for standard input [default: WZT_SUBJECT_SEED or WASH_SUBJECT_KEY, else the store key `<stem>_module`]' -r
 complete -c wzt -n "__fish_wzt_using_subcommand claims; and __fish_seen_subcommand_from sign" -s o -l output -d 'Output file (one input only) [default: <stem>_s.wasm beside the input]' -r -F
@@ -451,6 +490,7 @@ complete -c wzt -n "__fish_wzt_using_subcommand claims; and __fish_seen_subcomma
 complete -c wzt -n "__fish_wzt_using_subcommand claims; and __fish_seen_subcommand_from sign" -l no-color -d 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)'
 complete -c wzt -n "__fish_wzt_using_subcommand claims; and __fish_seen_subcommand_from sign" -s h -l help -d 'Print help'
 complete -c wzt -n "__fish_wzt_using_subcommand claims; and __fish_seen_subcommand_from sign" -s V -l version -d 'Print version'
+complete -c wzt -n "__fish_wzt_using_subcommand claims; and __fish_seen_subcommand_from inspect" -l against -d 'Compare with an older version (a file or oci://REF): list the grants and scopes this one adds, and exit 1 when it reaches anything the old one could not (a release gate)' -r -F
 complete -c wzt -n "__fish_wzt_using_subcommand claims; and __fish_seen_subcommand_from inspect" -l username -d 'Registry user name, with --password-stdin [default: the docker config file\'s entry for the registry, else anonymous]' -r
 complete -c wzt -n "__fish_wzt_using_subcommand claims; and __fish_seen_subcommand_from inspect" -l registry-timeout -d 'The most one push or fetch may take in all, e.g. 10m (a registry that trickles bytes is cut off)' -r
 complete -c wzt -n "__fish_wzt_using_subcommand claims; and __fish_seen_subcommand_from inspect" -l keys-dir -d 'The key store directory [default: $WZT_KEYS_DIR, else $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]' -r -F
@@ -465,22 +505,23 @@ complete -c wzt -n "__fish_wzt_using_subcommand claims; and __fish_seen_subcomma
 complete -c wzt -n "__fish_wzt_using_subcommand claims; and __fish_seen_subcommand_from help" -f -a "sign" -d 'The same as `wzt sign`'
 complete -c wzt -n "__fish_wzt_using_subcommand claims; and __fish_seen_subcommand_from help" -f -a "inspect" -d 'The same as `wzt inspect`'
 complete -c wzt -n "__fish_wzt_using_subcommand claims; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c wzt -n "__fish_wzt_using_subcommand help; and not __fish_seen_subcommand_from new keys sign inspect verify policy push pull run dev build doctor lattice completions claims help" -f -a "new" -d 'Create an actor project from a template: http-hello, kv-counter or command'
-complete -c wzt -n "__fish_wzt_using_subcommand help; and not __fish_seen_subcommand_from new keys sign inspect verify policy push pull run dev build doctor lattice completions claims help" -f -a "keys" -d 'Manage ed25519 keys (nkeys format) in the key store'
-complete -c wzt -n "__fish_wzt_using_subcommand help; and not __fish_seen_subcommand_from new keys sign inspect verify policy push pull run dev build doctor lattice completions claims help" -f -a "sign" -d 'Sign modules or components: embed claims signed by an account key'
-complete -c wzt -n "__fish_wzt_using_subcommand help; and not __fish_seen_subcommand_from new keys sign inspect verify policy push pull run dev build doctor lattice completions claims help" -f -a "inspect" -d 'Show the claims of a module or component, and its imports against its grants'
-complete -c wzt -n "__fish_wzt_using_subcommand help; and not __fish_seen_subcommand_from new keys sign inspect verify policy push pull run dev build doctor lattice completions claims help" -f -a "verify" -d 'Verify signatures and claims against a trust policy'
-complete -c wzt -n "__fish_wzt_using_subcommand help; and not __fish_seen_subcommand_from new keys sign inspect verify policy push pull run dev build doctor lattice completions claims help" -f -a "policy" -d 'Work with trust policy files'
-complete -c wzt -n "__fish_wzt_using_subcommand help; and not __fish_seen_subcommand_from new keys sign inspect verify policy push pull run dev build doctor lattice completions claims help" -f -a "push" -d 'Verify an actor, then push it to an OCI registry'
-complete -c wzt -n "__fish_wzt_using_subcommand help; and not __fish_seen_subcommand_from new keys sign inspect verify policy push pull run dev build doctor lattice completions claims help" -f -a "pull" -d 'Fetch an actor from an OCI registry, verify it, then write it'
-complete -c wzt -n "__fish_wzt_using_subcommand help; and not __fish_seen_subcommand_from new keys sign inspect verify policy push pull run dev build doctor lattice completions claims help" -f -a "run" -d 'Verify an actor and run it: serve an HTTP actor, or run a command once'
-complete -c wzt -n "__fish_wzt_using_subcommand help; and not __fish_seen_subcommand_from new keys sign inspect verify policy push pull run dev build doctor lattice completions claims help" -f -a "dev" -d 'Build, sign and serve the project in this directory, and reload it when its sources change'
-complete -c wzt -n "__fish_wzt_using_subcommand help; and not __fish_seen_subcommand_from new keys sign inspect verify policy push pull run dev build doctor lattice completions claims help" -f -a "build" -d 'Build the project here, sign the artifact, and verify the signed file'
-complete -c wzt -n "__fish_wzt_using_subcommand help; and not __fish_seen_subcommand_from new keys sign inspect verify policy push pull run dev build doctor lattice completions claims help" -f -a "doctor" -d 'Check what wzt needs: the Rust toolchain and wasm targets a project build uses, the key store and its default keys, the compile cache, the project file here, and the clock'
-complete -c wzt -n "__fish_wzt_using_subcommand help; and not __fish_seen_subcommand_from new keys sign inspect verify policy push pull run dev build doctor lattice completions claims help" -f -a "lattice" -d 'Work with a lattice: endorse hosts, and publish, request or watch messages'
-complete -c wzt -n "__fish_wzt_using_subcommand help; and not __fish_seen_subcommand_from new keys sign inspect verify policy push pull run dev build doctor lattice completions claims help" -f -a "completions" -d 'Print the completion script for a shell'
-complete -c wzt -n "__fish_wzt_using_subcommand help; and not __fish_seen_subcommand_from new keys sign inspect verify policy push pull run dev build doctor lattice completions claims help" -f -a "claims" -d 'wash\'s `claims sign` and `claims inspect`, as `wzt sign` and `wzt inspect`'
-complete -c wzt -n "__fish_wzt_using_subcommand help; and not __fish_seen_subcommand_from new keys sign inspect verify policy push pull run dev build doctor lattice completions claims help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c wzt -n "__fish_wzt_using_subcommand help; and not __fish_seen_subcommand_from new keys sign inspect verify policy push pull run dev build attest doctor lattice completions claims help" -f -a "new" -d 'Create an actor project from a template: http-hello, kv-counter or command'
+complete -c wzt -n "__fish_wzt_using_subcommand help; and not __fish_seen_subcommand_from new keys sign inspect verify policy push pull run dev build attest doctor lattice completions claims help" -f -a "keys" -d 'Manage ed25519 keys (nkeys format) in the key store'
+complete -c wzt -n "__fish_wzt_using_subcommand help; and not __fish_seen_subcommand_from new keys sign inspect verify policy push pull run dev build attest doctor lattice completions claims help" -f -a "sign" -d 'Sign modules or components: embed claims signed by an account key'
+complete -c wzt -n "__fish_wzt_using_subcommand help; and not __fish_seen_subcommand_from new keys sign inspect verify policy push pull run dev build attest doctor lattice completions claims help" -f -a "inspect" -d 'Show the claims of a module or component, and its imports against its grants'
+complete -c wzt -n "__fish_wzt_using_subcommand help; and not __fish_seen_subcommand_from new keys sign inspect verify policy push pull run dev build attest doctor lattice completions claims help" -f -a "verify" -d 'Verify signatures and claims against a trust policy'
+complete -c wzt -n "__fish_wzt_using_subcommand help; and not __fish_seen_subcommand_from new keys sign inspect verify policy push pull run dev build attest doctor lattice completions claims help" -f -a "policy" -d 'Work with trust policy files'
+complete -c wzt -n "__fish_wzt_using_subcommand help; and not __fish_seen_subcommand_from new keys sign inspect verify policy push pull run dev build attest doctor lattice completions claims help" -f -a "push" -d 'Verify an actor, then push it to an OCI registry'
+complete -c wzt -n "__fish_wzt_using_subcommand help; and not __fish_seen_subcommand_from new keys sign inspect verify policy push pull run dev build attest doctor lattice completions claims help" -f -a "pull" -d 'Fetch an actor from an OCI registry, verify it, then write it'
+complete -c wzt -n "__fish_wzt_using_subcommand help; and not __fish_seen_subcommand_from new keys sign inspect verify policy push pull run dev build attest doctor lattice completions claims help" -f -a "run" -d 'Verify an actor and run it: serve an HTTP actor, or run a command once'
+complete -c wzt -n "__fish_wzt_using_subcommand help; and not __fish_seen_subcommand_from new keys sign inspect verify policy push pull run dev build attest doctor lattice completions claims help" -f -a "dev" -d 'Build, sign and serve the project in this directory, and reload it when its sources change'
+complete -c wzt -n "__fish_wzt_using_subcommand help; and not __fish_seen_subcommand_from new keys sign inspect verify policy push pull run dev build attest doctor lattice completions claims help" -f -a "build" -d 'Build the project here, sign the artifact, and verify the signed file'
+complete -c wzt -n "__fish_wzt_using_subcommand help; and not __fish_seen_subcommand_from new keys sign inspect verify policy push pull run dev build attest doctor lattice completions claims help" -f -a "attest" -d 'Write a signed provenance (an in-toto statement with SLSA provenance, in a DSSE envelope) for an artifact built elsewhere'
+complete -c wzt -n "__fish_wzt_using_subcommand help; and not __fish_seen_subcommand_from new keys sign inspect verify policy push pull run dev build attest doctor lattice completions claims help" -f -a "doctor" -d 'Check what wzt needs: the Rust toolchain and wasm targets a project build uses, the key store and its default keys, the compile cache, the project file here, and the clock'
+complete -c wzt -n "__fish_wzt_using_subcommand help; and not __fish_seen_subcommand_from new keys sign inspect verify policy push pull run dev build attest doctor lattice completions claims help" -f -a "lattice" -d 'Work with a lattice: endorse hosts, and publish, request or watch messages'
+complete -c wzt -n "__fish_wzt_using_subcommand help; and not __fish_seen_subcommand_from new keys sign inspect verify policy push pull run dev build attest doctor lattice completions claims help" -f -a "completions" -d 'Print the completion script for a shell'
+complete -c wzt -n "__fish_wzt_using_subcommand help; and not __fish_seen_subcommand_from new keys sign inspect verify policy push pull run dev build attest doctor lattice completions claims help" -f -a "claims" -d 'wash\'s `claims sign` and `claims inspect`, as `wzt sign` and `wzt inspect`'
+complete -c wzt -n "__fish_wzt_using_subcommand help; and not __fish_seen_subcommand_from new keys sign inspect verify policy push pull run dev build attest doctor lattice completions claims help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c wzt -n "__fish_wzt_using_subcommand help; and __fish_seen_subcommand_from keys" -f -a "gen" -d 'Generate a key pair and save its seed as <NAME>.nk'
 complete -c wzt -n "__fish_wzt_using_subcommand help; and __fish_seen_subcommand_from keys" -f -a "list" -d 'List the stored keys'
 complete -c wzt -n "__fish_wzt_using_subcommand help; and __fish_seen_subcommand_from keys" -f -a "show" -d 'Show a stored key\'s public key and role'

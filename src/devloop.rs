@@ -522,6 +522,7 @@ mod tests {
                     call_alias: None,
                     tags: vec![],
                     issuer: None,
+                    scopes: Default::default(),
                 },
                 build: crate::project::BuildSection {
                     command: "true".into(),

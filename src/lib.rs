@@ -23,8 +23,10 @@ pub mod keys;
 pub mod lattice;
 pub mod policy;
 pub mod project;
+pub mod provenance;
 #[cfg(feature = "runtime")]
 pub mod registry;
+pub mod scopes;
 /// Without the runtime (the fuzz build): the parsers of what a registry and the docker config
 /// file say, not the client.
 #[cfg(not(feature = "runtime"))]

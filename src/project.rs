@@ -38,6 +38,10 @@ pub struct ActorSection {
     pub tags: Vec<String>,
     /// The account key (a store key name) that signs the actor; `account` when absent.
     pub issuer: Option<String>,
+    /// Per-resource grants by kind, as lists: `kv.bucket = ["app"]` (a dotted key, so also
+    /// `[actor.scopes.kv] bucket = ["app"]`).
+    #[serde(default)]
+    pub scopes: toml::Table,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -487,6 +491,7 @@ impl Project {
             rev: actor.revision,
             tags: actor.tags.clone(),
             grant: Grant::from_words(&actor.caps)?,
+            scopes: crate::scopes::Scopes::from_toml(&actor.scopes, "[actor.scopes]")?,
             call_alias: actor.call_alias.clone(),
             expires: None,
             not_before: None,

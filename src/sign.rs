@@ -39,6 +39,8 @@ pub struct ClaimsSpec {
     pub rev: Option<i32>,
     pub tags: Vec<String>,
     pub grant: Grant,
+    /// Per-resource grants; each must be of a granted capability.
+    pub scopes: crate::scopes::Scopes,
     pub call_alias: Option<String>,
     pub expires: Option<u64>,
     pub not_before: Option<u64>,
@@ -66,6 +68,8 @@ pub enum SignError {
     AutoCombined,
     #[error(transparent)]
     UnknownCapability(#[from] caps::UnknownCapability),
+    #[error(transparent)]
+    Scope(#[from] crate::scopes::ScopeError),
     #[error(transparent)]
     Wasm(#[from] WasmError),
     /// The input was refused when it was opened (a FIFO, a link, another user's file …).
@@ -180,6 +184,9 @@ fn prepare<R: Read + Seek>(
         Grant::List(list) => list.clone(),
         Grant::Auto => auto_grants(&layout, src)?,
     };
+    if let Some(e) = spec.scopes.not_granted(&caps).into_iter().next() {
+        return Err(e.into());
+    }
     Ok((layout, caps))
 }
 
@@ -217,6 +224,7 @@ fn write_signed<R: Read + Seek, W: Write>(
             module_hash,
             tags: (!spec.tags.is_empty()).then(|| spec.tags.clone()),
             caps: Some(caps.contract_ids()),
+            scopes: (!spec.scopes.is_empty()).then(|| spec.scopes.to_wire()),
             rev: spec.rev,
             ver: spec.ver.clone(),
             call_alias: spec.call_alias.clone(),

@@ -9,6 +9,7 @@ use clap::Args;
 
 use super::Ctx;
 use super::output::escape;
+use super::provenance_args::LastFetch;
 use crate::registry::{
     self, BlobCache, Credentials, Fetched, ImageRef, LayerSource, Progress, Registry, auth,
 };
@@ -35,6 +36,10 @@ pub struct RegistryOpts {
     /// The password, once read, with the registry it is for (standard input is read once).
     #[arg(skip)]
     password: ReadOnce,
+    /// What [`RegistryOpts::fetch`] fetched last: the provenance of `oci://REF` is the
+    /// referrer of that very manifest.
+    #[arg(skip)]
+    pub(super) fetched: LastFetch,
 }
 
 impl Default for RegistryOpts {
@@ -45,6 +50,7 @@ impl Default for RegistryOpts {
             password_stdin: false,
             registry_timeout: registry::DEFAULT_DEADLINE,
             password: ReadOnce::default(),
+            fetched: LastFetch::default(),
         }
     }
 }
@@ -149,6 +155,8 @@ impl RegistryOpts {
         match fetched {
             Ok(fetched) => {
                 report_fetch(&fetched.info);
+                self.fetched
+                    .record(text, reference, fetched.info.manifest_digest.clone());
                 Ok(fetched)
             }
             Err(e) if e.is_check_failure() => Err(FetchFailure::Check(registry_error(e))),

@@ -7,6 +7,7 @@ use clap::Args;
 use super::artifact::examine_source;
 use super::output;
 use super::policy_args::PolicyOpts;
+use super::provenance_args::{self, ProvenanceOpts, Verdict};
 use super::registry_args::{FetchFailure, RegistryOpts};
 use super::{Ctx, Outcome};
 use crate::caps::Grants;
@@ -19,7 +20,10 @@ use crate::wasm::WasmError;
 /// Exit 0 when every file passes, 1 when any fails a check, 2 when a file cannot be read.
 /// Without --policy or --trusted-issuer, the account keys in the key store are trusted. An
 /// oci://REF is fetched from the registry (through the blob cache, its digests checked) and
-/// verified like a file. Without FILE, inside a project, its signed artifact.
+/// verified like a file. Without FILE, inside a project, its signed artifact. With a provenance
+/// rule in the policy (--require-provenance, --source-repo, --require-clean-tree) or
+/// --provenance, the artifact's provenance is checked too: <stem>.intoto.json beside the file,
+/// or the registry's referrer for oci://REF.
 #[derive(Debug, Args)]
 pub struct Opts {
     /// The .wasm files (or oci://REGISTRY/REPOSITORY:TAG references) to verify [default: the
@@ -29,6 +33,8 @@ pub struct Opts {
     #[command(flatten)]
     policy: PolicyOpts,
     #[command(flatten)]
+    provenance: ProvenanceOpts,
+    #[command(flatten)]
     registry: RegistryOpts,
 }
 
@@ -37,22 +43,36 @@ impl Opts {
         if self.files.is_empty() {
             self.files = vec![super::artifact::project_signed_artifact("verify")?];
         }
+        provenance_args::one_artifact_only(&self.provenance, self.files.len())?;
         let policy = self.policy.build(ctx)?;
         let now = crate::time::now();
         let mut outcome = Outcome::Success;
         let mut results = Vec::new();
         for path in &self.files {
             match examine_source(ctx, path, &self.registry) {
-                Ok((examined, _)) => {
+                Ok((examined, mut reader)) => {
                     // `verify` judges the artifact as it is: an unsigned one holds no grants.
-                    let failures = evaluate(&examined, &policy, now, &Grants::none());
+                    let mut failures = evaluate(&examined, &policy, now, &Grants::none());
+                    let verdict = match self.provenance_of(path, reader.as_mut(), &policy) {
+                        Ok(verdict) => verdict,
+                        Err(e) => {
+                            outcome = outcome.worst(Outcome::InputError);
+                            eprintln!("error: {}", escape_lines(&format!("{e:#}"), "  "));
+                            continue;
+                        }
+                    };
+                    failures.extend(verdict.failures.iter().cloned());
                     if !failures.is_empty() {
                         outcome = outcome.worst(Outcome::CheckFailed);
                     }
                     if ctx.json {
-                        results.push(result_json(path, &examined, &failures));
+                        let mut result = result_json(path, &examined, &failures);
+                        if let ResultJson::Judged { provenance, .. } = &mut result {
+                            *provenance = verdict.json().map(Box::new);
+                        }
+                        results.push(result);
                     } else {
-                        print_human(ctx, path, &examined, &failures);
+                        print_human(ctx, path, &examined, &failures, &verdict);
                     }
                 }
                 Err(failure) => {
@@ -88,7 +108,30 @@ impl Opts {
     }
 }
 
-fn print_human(ctx: &Ctx, path: &Path, examined: &Examined, failures: &[Failure]) {
+impl Opts {
+    /// The provenance verdict for one artifact (nothing when the policy has no provenance rule
+    /// and no --provenance was given; the artifact is hashed only when needed).
+    fn provenance_of(
+        &self,
+        path: &Path,
+        reader: &mut dyn super::artifact::Source,
+        policy: &crate::policy::Policy,
+    ) -> anyhow::Result<Verdict> {
+        if !policy.requires_provenance() && self.provenance.provenance.is_none() {
+            return Ok(Verdict::default());
+        }
+        let sha256 = provenance_args::sha256_of(reader)?;
+        self.provenance.check(path, &self.registry, &sha256, policy)
+    }
+}
+
+fn print_human(
+    ctx: &Ctx,
+    path: &Path,
+    examined: &Examined,
+    failures: &[Failure],
+    verdict: &Verdict,
+) {
     if failures.is_empty() {
         let what = output::claims_line(examined.claims());
         println!(
@@ -96,6 +139,9 @@ fn print_human(ctx: &Ctx, path: &Path, examined: &Examined, failures: &[Failure]
             output::paint(ctx, "PASS", true),
             path.display()
         );
+        if let Some(line) = verdict.line() {
+            println!("  {line}");
+        }
     } else {
         println!("{} {}", output::paint(ctx, "FAIL", false), path.display());
         for f in failures {
@@ -119,6 +165,8 @@ enum ResultJson<'a> {
         subject: Option<String>,
         jti: Option<String>,
         failures: Vec<FailureJson>,
+        /// The provenance that passed, when one was checked.
+        provenance: Option<Box<super::provenance_args::ProvenanceJson>>,
     },
     Unreadable {
         file: &'a Path,
@@ -152,5 +200,6 @@ fn result_json<'a>(path: &'a Path, examined: &Examined, failures: &[Failure]) ->
                 message: f.to_string(),
             })
             .collect(),
+        provenance: None,
     }
 }

@@ -25,7 +25,7 @@ use sha2::Digest as _;
 
 use crate::caps::Grants;
 use crate::policy::Policy;
-use crate::verify::{Admitted, Rejection, admit};
+use crate::verify::{Admitted, Failure, Rejection, admit};
 use layout::DOCKER_MANIFEST_MEDIA_TYPE;
 
 pub mod auth;
@@ -33,6 +33,7 @@ pub mod cache;
 pub mod challenge;
 pub mod layout;
 mod reference;
+pub mod referrers;
 pub mod transport;
 
 pub use auth::Credentials;
@@ -197,6 +198,9 @@ pub struct Fetched {
 pub struct Pulled {
     pub info: FetchInfo,
     pub admitted: Admitted,
+    /// The provenance envelope that passed the policy's provenance rules, when the policy
+    /// has any (it was fetched only then).
+    pub provenance: Option<Vec<u8>>,
 }
 
 /// A client for one registry.
@@ -596,9 +600,33 @@ impl Registry {
     ) -> Result<Pulled, PullError> {
         let fetched = self.fetch(reference, cache, progress).await?;
         let admitted = admit(fetched.bytes, policy, now, unsigned_grants)?;
+        let provenance = if policy.requires_provenance() {
+            let found = self
+                .fetch_provenance(reference, &fetched.info.manifest_digest)
+                .await?;
+            let looked = format!(
+                "no {} referrer of {}",
+                referrers::IN_TOTO_ARTIFACT_TYPE,
+                fetched.info.pinned
+            );
+            let chosen = crate::provenance::evaluate_candidates(
+                found.envelopes.iter().map(|(_, e)| e.as_slice()),
+                &looked,
+                &found.refused,
+                fetched.info.layer_digest.hex(),
+                policy,
+            )
+            .map_err(|failures| {
+                Rejection::Failed(failures.into_iter().map(Failure::Provenance).collect())
+            })?;
+            found.envelopes.into_iter().nth(chosen).map(|(_, e)| e)
+        } else {
+            None
+        };
         Ok(Pulled {
             info: fetched.info,
             admitted,
+            provenance,
         })
     }
 }

@@ -322,6 +322,48 @@ impl Transport {
         ))
     }
 
+    /// GET the referrers of the manifest `digest` (the OCI 1.1 referrers API), filtered by
+    /// `artifact_type`: an image index of at most [`MAX_MANIFEST_SIZE`] bytes, or `None` when
+    /// the registry answers 404 (it has no such API: the caller falls back to the referrers
+    /// tag). Only the first page is read.
+    pub async fn referrers(
+        &self,
+        repository: &str,
+        digest: &str,
+        artifact_type: &str,
+    ) -> Result<Option<Bytes>, TransportError> {
+        let mut url = self.url(&format!("v2/{repository}/referrers/{digest}"))?;
+        url.query_pairs_mut()
+            .append_pair("artifactType", artifact_type);
+        let response = self
+            .send(&pull_scope(repository), false, &|http| {
+                http.get(url.clone())
+                    .header(ACCEPT, "application/vnd.oci.image.index.v1+json")
+            })
+            .await?;
+        if response.status() == StatusCode::NOT_FOUND {
+            return Ok(None);
+        }
+        if !response.status().is_success() {
+            return Err(status_error(response).await);
+        }
+        Ok(Some(
+            read_capped(response, MAX_MANIFEST_SIZE, "a referrers list").await?,
+        ))
+    }
+
+    /// GET a blob of known `size` whole (at most `limit` bytes), e.g. a provenance envelope;
+    /// the caller checks its digest.
+    pub async fn small_blob(
+        &self,
+        repository: &str,
+        digest: &str,
+        limit: u64,
+    ) -> Result<Bytes, TransportError> {
+        let response = self.blob(repository, digest).await?;
+        read_capped(response, limit, "a blob").await
+    }
+
     /// GET a blob, streamed (the caller counts and hashes).
     pub async fn blob(&self, repository: &str, digest: &str) -> Result<Response, TransportError> {
         let url = self.url(&format!("v2/{repository}/blobs/{digest}"))?;
@@ -399,14 +441,15 @@ impl Transport {
         Ok(())
     }
 
-    /// PUTs a manifest.
+    /// PUTs a manifest. Returns the `OCI-Subject` header of the answer: a registry with the
+    /// referrers API sends it for a manifest with a `subject`.
     pub async fn push_manifest(
         &self,
         repository: &str,
         reference: &str,
         media_type: &str,
         manifest: Bytes,
-    ) -> Result<(), TransportError> {
+    ) -> Result<Option<String>, TransportError> {
         let url = self.url(&format!("v2/{repository}/manifests/{reference}"))?;
         let response = self
             .send(&push_scope(repository), true, &|http| {
@@ -418,7 +461,11 @@ impl Transport {
         if !response.status().is_success() {
             return Err(status_error(response).await);
         }
-        Ok(())
+        Ok(response
+            .headers()
+            .get("oci-subject")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string))
     }
 }
 

@@ -77,6 +77,8 @@ pub struct Opts {
     #[command(flatten)]
     policy: PolicyOpts,
     #[command(flatten)]
+    provenance: super::provenance_args::ProvenanceOpts,
+    #[command(flatten)]
     registry: RegistryOpts,
     /// Words after ACTOR that are not options: an error with a hint to put them after `--`
     /// (clap alone would only say "unexpected argument").
@@ -167,6 +169,13 @@ impl Opts {
                 );
             }
         };
+        // Provenance (docs/design.md §15), when the policy has a rule for it or --provenance.
+        let provenance =
+            self.provenance
+                .refuse_unless_checked(&actor, &self.registry, &admitted, &policy);
+        if let Some(outcome) = provenance? {
+            return Ok(outcome);
+        }
         let granted = admitted.grants();
         let join_lattice = self.lattice_preflight(granted)?;
         let name = admitted

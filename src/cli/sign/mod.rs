@@ -11,9 +11,18 @@ use super::{Ctx, Outcome};
 use crate::fsutil::Existing;
 use crate::keys::{self, Key, KeyRole, KeyStore};
 use crate::project::Project;
+use crate::scopes::ScopeKind;
 use crate::sign::{ClaimsSpec, Grant, Signed, sign_file};
 
 mod report;
+
+/// `--scope KIND=VALUE`.
+fn parse_scope(text: &str) -> Result<(ScopeKind, String), String> {
+    crate::scopes::parse_flag(text).map_err(|e| e.to_string())
+}
+
+/// The largest trace file `--scopes-from` reads.
+const MAX_TRACE_FILE: u64 = 256 << 20;
 
 /// Sign modules or components: embed claims signed by an account key.
 ///
@@ -56,6 +65,16 @@ pub struct Opts {
     /// When the claims become valid: a duration from now or an RFC 3339 time.
     #[arg(long, short = 'b', value_name = "WHEN")]
     not_before: Option<String>,
+    /// Scope a granted capability to one resource, KIND=VALUE (repeatable): kv.bucket=app,
+    /// httpclient.host=api.example.com:443 (`[scheme://]host[:port]`, `*.` wildcard),
+    /// msg.publish='orders.>' or msg.subscribe=greet (NATS wildcards), config.key=greeting.
+    /// Replaces the project's [actor.scopes].
+    #[arg(long = "scope", value_name = "KIND=VALUE", value_parser = parse_scope)]
+    scopes: Vec<(ScopeKind, String)>,
+    /// Scope the grants to exactly the resources this trace shows used (a --trace-file of
+    /// `wzt run` or `wzt dev`); a granted capability the trace never used reaches nothing.
+    #[arg(long, value_name = "TRACE.jsonl", conflicts_with = "scopes")]
+    scopes_from: Option<PathBuf>,
     #[command(flatten)]
     keys: KeyOpts,
     /// Output file (one input only) [default: <stem>_s.wasm beside the input].
@@ -106,10 +125,23 @@ impl Opts {
         let spec = self.claims_spec(now, project_spec)?;
         // Every input is checked before any key is loaded or created or any file written: a
         // bad input must not leave a new key behind.
-        let checked: Vec<(PathBuf, anyhow::Result<()>)> = self
+        let trace = match &self.scopes_from {
+            Some(path) => Some(
+                crate::fsutil::read_named_text(path, MAX_TRACE_FILE)
+                    .with_context(|| "--scopes-from".to_string())?,
+            ),
+            None => None,
+        };
+        let checked: Vec<(PathBuf, anyhow::Result<ClaimsSpec>)> = self
             .files
             .iter()
-            .map(|input| (input.clone(), report::check_input(input, project.as_ref())))
+            .map(|input| {
+                let plan = report::plan_input(input, project.as_ref(), &spec, trace.as_deref());
+                if let (Ok(planned), Some(path)) = (&plan, &self.scopes_from) {
+                    report::print_derived(input, path, &planned.scopes);
+                }
+                (input.clone(), plan)
+            })
             .collect();
         let any_good = checked.iter().any(|(_, c)| c.is_ok());
         let (issuer, explicit_subject) = if any_good {
@@ -143,15 +175,15 @@ impl Opts {
             }
             let result = match (check, &issuer) {
                 (Err(e), _) => Err(anyhow::anyhow!("{e:#}")),
-                (Ok(()), Some(issuer)) => self.sign_one(
+                (Ok(spec), Some(issuer)) => self.sign_one(
                     &store,
                     input,
                     project.as_ref(),
-                    &spec,
+                    spec,
                     issuer,
                     explicit_subject.as_ref(),
                 ),
-                (Ok(()), None) => unreachable!("an issuer is loaded when any input is good"),
+                (Ok(_), None) => unreachable!("an issuer is loaded when any input is good"),
             };
             let report = match result {
                 Ok((output, signed)) => {
@@ -203,6 +235,7 @@ impl Opts {
             rev: None,
             tags: Vec::new(),
             grant: Grant::List(Default::default()),
+            scopes: Default::default(),
             call_alias: None,
             expires: None,
             not_before: None,
@@ -227,6 +260,12 @@ impl Opts {
         }
         if !self.tags.is_empty() {
             spec.tags = self.tags.clone();
+        }
+        if !self.scopes.is_empty() {
+            spec.scopes = crate::scopes::Scopes::new();
+            for (kind, value) in &self.scopes {
+                spec.scopes.insert(*kind, value)?;
+            }
         }
         spec.name = self.name.clone().or(spec.name);
         spec.ver = self.ver.clone().or(spec.ver);

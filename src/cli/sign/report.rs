@@ -8,7 +8,7 @@ use serde::Serialize;
 use super::super::Ctx;
 use super::super::output::{self, escape};
 use crate::fsutil::{CheckedFile, FileError, FileRules};
-use crate::sign::Signed;
+use crate::sign::{ClaimsSpec, Grant, Signed};
 
 /// Opens an input to sign: the project's artifact through its checks (`Project::open_artifact`),
 /// or a file named on the command line as a named file (any owner, a link followed, but a
@@ -29,15 +29,51 @@ pub(super) fn open_input(
     })
 }
 
-/// Refuses an input that is missing, not a regular file or not WebAssembly, before any key or
-/// file is made.
-pub(super) fn check_input(
+/// Checks an input and settles what it is signed with, before any key or file is made: its
+/// grants (`auto` resolved from its imports) and its scopes (the flags' or the project's, or
+/// derived from `trace`), every scope of a granted capability.
+pub(super) fn plan_input(
     input: &Path,
     project: Option<&crate::project::Project>,
-) -> anyhow::Result<()> {
+    spec: &ClaimsSpec,
+    trace: Option<&str>,
+) -> anyhow::Result<ClaimsSpec> {
     let file = open_input(input, project)?;
-    crate::verify::examine(&mut std::io::BufReader::new(file.file()), file.len())?;
-    Ok(())
+    let mut reader = std::io::BufReader::new(file.file());
+    let examined = crate::verify::examine(&mut reader, file.len())?;
+    let grants = match &spec.grant {
+        Grant::List(grants) => grants.clone(),
+        Grant::Auto => crate::sign::auto_grants(examined.layout(), &mut reader)?,
+    };
+    let mut spec = spec.clone();
+    if let Some(trace) = trace {
+        spec.scopes = crate::scopes::derive_from_trace(trace, &grants)
+            .map_err(|e| anyhow::anyhow!("--scopes-from: {e}"))?
+            .scopes;
+    }
+    if let Some(e) = spec.scopes.not_granted(&grants).into_iter().next() {
+        bail!("--scope: {e}");
+    }
+    spec.grant = Grant::List(grants);
+    Ok(spec)
+}
+
+/// Says on stderr which scopes `--scopes-from` derived for `input`.
+pub(super) fn print_derived(input: &Path, trace: &Path, scopes: &crate::scopes::Scopes) {
+    let shown: Vec<String> = scopes
+        .kinds()
+        .map(|kind| format!("{kind}={}", scopes.describe(kind)))
+        .collect();
+    eprintln!(
+        "scopes for {} derived from {}: {}",
+        input.display(),
+        trace.display(),
+        if shown.is_empty() {
+            "none (no scoped capability is granted)".to_string()
+        } else {
+            shown.join("; ")
+        }
+    );
 }
 
 /// `-o` names a wasm file: one not ending in `.wasm` (a wash user's `-o json`) is confirmed on
@@ -101,6 +137,14 @@ pub(super) fn print_human(ctx: &Ctx, input: &Path, output: &Path, signed: &Signe
             caps.join(", ")
         }
     );
+    let scopes = match &signed.claims.metadata.scopes {
+        Some(wire) => crate::scopes::Scopes::from_wire(wire).unwrap_or_default(),
+        None => crate::scopes::Scopes::new(),
+    };
+    let lines = scopes.summary(&signed.claims.grants());
+    if !lines.is_empty() {
+        println!("  scopes: {}", lines.join("; "));
+    }
     if signed.replaced_signatures > 0 {
         println!(
             "  replaced {} earlier signature section{}",

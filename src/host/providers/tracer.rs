@@ -18,6 +18,10 @@ pub struct CapCall {
     pub invocation: Option<u64>,
     /// `interface.function`, e.g. `wasi:keyvalue/atomics.increment`.
     pub call: String,
+    /// The bucket, destination, subject or key the call reached or tried to (what
+    /// `wzt sign --scopes-from` reads).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resource: Option<crate::scopes::Resource>,
     pub args: String,
     pub result: String,
     pub duration_us: u64,
