@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use crate::fsutil::{CheckedFile, FileError, FileRules, Others, Owner, open_beneath};
 use crate::sign::{ClaimsSpec, Grant, SignError};
 
 /// The file name of a project file.
@@ -37,6 +38,10 @@ pub struct ActorSection {
     pub tags: Vec<String>,
     /// The account key (a store key name) that signs the actor; `account` when absent.
     pub issuer: Option<String>,
+    /// Per-resource grants by kind, as lists: `kv.bucket = ["app"]` (a dotted key, so also
+    /// `[actor.scopes.kv] bucket = ["app"]`).
+    #[serde(default)]
+    pub scopes: toml::Table,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -84,6 +89,14 @@ pub enum ProjectError {
         "{path}: build.artifact '{artifact}' is outside the project; name a file inside the project directory"
     )]
     ArtifactOutside { path: String, artifact: String },
+    #[error(
+        "{path} is not signed: {why}. wzt signs the project's artifact with your key only when it is a regular file of yours that nobody else can write, reached through directories of yours that nobody else can write, with no symbolic link below the project directory; {fix}"
+    )]
+    UntrustedArtifact {
+        path: String,
+        why: String,
+        fix: String,
+    },
     #[error("{path}: [dev] {key}: {message}")]
     DevTable {
         path: String,
@@ -149,6 +162,12 @@ pub enum BuildError {
         "the build succeeded but did not write the artifact {artifact}; check build.artifact in wzt.toml"
     )]
     NoArtifact { artifact: String },
+    #[error("the build wrote {artifact}, but it cannot be read: {source}")]
+    ArtifactUnreadable {
+        artifact: String,
+        #[source]
+        source: std::io::Error,
+    },
     #[error(transparent)]
     Project(#[from] ProjectError),
 }
@@ -179,7 +198,6 @@ const MAX_PROJECT_FILE: u64 = 1 << 20;
 /// Opens and reads a project file, refusing one (or its directory) that another user owns or
 /// that group or others can write: it names a build command to run and what to sign.
 fn read_trusted(path: &Path) -> Result<Vec<u8>, ProjectError> {
-    use crate::fsutil::{CheckedFile, FileError, FileRules, Owner};
     let untrusted = |what: &str, e: FileError| {
         match e {
         FileError::ForeignOwner { .. } => ProjectError::Untrusted {
@@ -295,6 +313,67 @@ impl Project {
         self.dir.join(&self.file.build.artifact)
     }
 
+    /// Opens the artifact to sign it, once: beneath the project directory with no symbolic
+    /// link on the way, through directories this user owns that group and others cannot write
+    /// (the project directory too), a regular file of this user's that they cannot write, of at
+    /// most [`crate::wasm::MAX_ARTIFACT_LEN`]. (Hard links are allowed: cargo links its
+    /// artifacts from `deps/`.) Whatever is signed is read from the returned file.
+    pub fn open_artifact(&self) -> Result<CheckedFile, ProjectError> {
+        self.check_artifact_inside()?;
+        let rules = FileRules {
+            follow_symlinks: false,
+            owner: Owner::Me,
+            others: Others::Read,
+            single_link: false,
+            max_len: crate::wasm::MAX_ARTIFACT_LEN,
+            create: None,
+        };
+        let artifact = &self.file.build.artifact;
+        open_beneath(&self.dir, artifact, Owner::Me, rules).map_err(|e| {
+            let at = e.path().display().to_string();
+            let (why, fix) = match &e {
+                FileError::Missing { .. } => {
+                    return ProjectError::Read {
+                        path: at,
+                        source: std::io::Error::from(std::io::ErrorKind::NotFound),
+                    };
+                }
+                FileError::Io { source, .. } => {
+                    return ProjectError::Read {
+                        path: at,
+                        source: std::io::Error::new(source.kind(), source.to_string()),
+                    };
+                }
+                FileError::ForeignOwner { .. } => (
+                    format!("{at} is {}", e.problem()),
+                    "remove it if you did not put it there, and build again".to_string(),
+                ),
+                FileError::WritableByOthers { .. } => (
+                    format!("{at} is {}", e.problem()),
+                    format!("fix it with `chmod go-w {at}` if it is yours, and build again"),
+                ),
+                FileError::Symlink { .. } => (
+                    format!("{at} is a symbolic link"),
+                    "build into the project itself, and name the file itself in build.artifact"
+                        .to_string(),
+                ),
+                FileError::TooLarge { .. } => (
+                    format!("{at} is {}", e.problem()),
+                    "a WebAssembly artifact is never that large: check build.artifact".to_string(),
+                ),
+                _ => (
+                    format!("{at} is {}", e.problem()),
+                    "check build.artifact in wzt.toml".to_string(),
+                ),
+            };
+            ProjectError::UntrustedArtifact {
+                path: self.artifact().display().to_string(),
+                why,
+                fix,
+            }
+        })
+    }
+
     /// The `[dev]` table as command-line flags (`--key=value`, repeated for a list, `--key`
     /// for `true`, `--key=K=V` per entry of a table), for the flags in `allowed` (long names
     /// without dashes) and not in `given` (flags the command line sets itself). An unknown key
@@ -375,22 +454,34 @@ impl Project {
         }
     }
 
-    /// Runs the build command of `profile` with `sh -c` in the project directory, its output
-    /// where `output` says, the key passphrase variable removed from its environment; then
-    /// checks that the artifact is where the project says, inside the project. Returns the
-    /// artifact's path.
-    pub fn run_build(&self, profile: Profile, output: BuildOutput) -> Result<PathBuf, BuildError> {
+    /// The process that runs `command` (`sh -c` in the project directory), with none of the
+    /// secrets wzt reads from the environment (`keys::SECRET_ENVS`: seeds, the passphrase):
+    /// every build script and proc-macro of the build runs inside it.
+    pub fn build_process(&self, command: &str) -> std::process::Command {
+        let mut process = std::process::Command::new("sh");
+        process.args(["-c", command]).current_dir(&self.dir);
+        for name in crate::keys::SECRET_ENVS {
+            process.env_remove(name);
+        }
+        process
+    }
+
+    /// Runs the build command of `profile` ([`Project::build_process`]), its output where
+    /// `output` says; then opens the artifact with [`Project::open_artifact`] (so a symbolic
+    /// link the build put where the artifact goes, or a file another user could write, is
+    /// refused).
+    pub fn run_build(
+        &self,
+        profile: Profile,
+        output: BuildOutput,
+    ) -> Result<CheckedFile, BuildError> {
         let (command, _) = self.build_command(profile);
         let spawn_error = |source| BuildError::Spawn {
             command: command.to_string(),
             source,
         };
-        let mut child = std::process::Command::new("sh");
-        child
-            .args(["-c", command])
-            .current_dir(&self.dir)
-            .env_remove(crate::keys::PASSPHRASE_ENV)
-            .stdin(std::process::Stdio::null());
+        let mut child = self.build_process(command);
+        child.stdin(std::process::Stdio::null());
         let (status, captured) = match output {
             BuildOutput::Live { color } => {
                 use std::os::fd::AsFd as _;
@@ -418,15 +509,22 @@ impl Project {
                 output: captured,
             });
         }
-        // The build may have put a symlink where the artifact goes: check again before use.
-        self.check_artifact_inside()?;
-        let artifact = self.artifact();
-        if !artifact.is_file() {
-            return Err(BuildError::NoArtifact {
-                artifact: artifact.display().to_string(),
-            });
+        // The build may have put a symlink where the artifact goes: opened without following.
+        match self.open_artifact() {
+            Ok(file) => Ok(file),
+            Err(ProjectError::Read { source, .. })
+                if source.kind() == std::io::ErrorKind::NotFound =>
+            {
+                Err(BuildError::NoArtifact {
+                    artifact: self.artifact().display().to_string(),
+                })
+            }
+            Err(ProjectError::Read { path, source }) => Err(BuildError::ArtifactUnreadable {
+                artifact: path,
+                source,
+            }),
+            Err(e) => Err(e.into()),
         }
-        Ok(artifact)
     }
 
     /// The issuer key name: the project's, else `account`.
@@ -472,6 +570,7 @@ impl Project {
             rev: actor.revision,
             tags: actor.tags.clone(),
             grant: Grant::from_words(&actor.caps)?,
+            scopes: crate::scopes::Scopes::from_toml(&actor.scopes, "[actor.scopes]")?,
             call_alias: actor.call_alias.clone(),
             expires: None,
             not_before: None,

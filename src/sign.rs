@@ -1,12 +1,11 @@
 //! Signing: claims about an artifact, embedded as its one signature section.
 
-use std::fs::File;
-use std::io::{BufReader, Cursor, Read, Seek, Write};
+use std::io::{BufReader, Cursor, Read, Seek, SeekFrom, Write};
 use std::path::Path;
 
 use crate::caps::{self, Grants};
 use crate::claims::{self, ActorMetadata, Claims, WASCAP_REVISION};
-use crate::fsutil;
+use crate::fsutil::{self, CheckedFile, Existing, FileError};
 use crate::keys::{Key, KeyRole};
 use crate::wasm::{self, Layout, WasmError};
 
@@ -54,6 +53,8 @@ pub struct ClaimsSpec {
     pub rev: Option<i32>,
     pub tags: Vec<String>,
     pub grant: Grant,
+    /// Per-resource grants; each must be of a granted capability.
+    pub scopes: crate::scopes::Scopes,
     pub call_alias: Option<String>,
     pub expires: Option<u64>,
     pub not_before: Option<u64>,
@@ -104,7 +105,12 @@ pub enum SignError {
     #[error(transparent)]
     UnknownCapability(#[from] caps::UnknownCapability),
     #[error(transparent)]
+    Scope(#[from] crate::scopes::ScopeError),
+    #[error(transparent)]
     Wasm(#[from] WasmError),
+    /// The input was refused when it was opened (a FIFO, a link, another user's file …).
+    #[error(transparent)]
+    File(#[from] FileError),
     #[error("{0}")]
     Io(#[from] std::io::Error),
 }
@@ -161,21 +167,33 @@ pub struct Signed {
     pub unused: Vec<caps::Capability>,
 }
 
-/// Signs `input` into `output` (which may be `input` itself: the file is replaced atomically).
-/// The output is the input without any old signature section, plus one new section at the end.
+/// Signs the opened and checked `input` into `output` (which may be the input's own path: the
+/// file is replaced atomically), with the input's permissions; `existing` says whether a file
+/// already at `output` may be replaced. Everything is read from the one open file: what is
+/// hashed is what is written and signed, whatever happens to the path meanwhile. The output is
+/// the input without any old signature section, plus one new section at the end.
 pub fn sign_file(
-    input: &Path,
+    input: &CheckedFile,
     output: &Path,
+    existing: Existing,
     spec: &ClaimsSpec,
     issuer: &Key,
     subject: &Key,
 ) -> Result<Signed, SignError> {
     check(spec, issuer, subject)?;
-    let file = File::open(input)?;
-    let len = file.metadata()?.len();
+    let len = input.len();
+    let mut file = input.file();
+    file.seek(SeekFrom::Start(0))?;
     let mut src = BufReader::with_capacity(64 << 10, file);
     let (layout, caps, needs) = prepare(&mut src, len, spec)?;
-    let signed = fsutil::write_atomically(output, Some(input), |out| {
+    #[cfg(unix)]
+    let mode = {
+        use std::os::unix::fs::PermissionsExt;
+        Some(input.permissions().mode() & 0o7777)
+    };
+    #[cfg(not(unix))]
+    let mode = None;
+    let signed = fsutil::write_atomically(output, mode, existing, |out| {
         write_signed(&layout, &caps, &mut src, out, spec, issuer, subject)
     })?;
     Ok(judged(signed, &needs))
@@ -266,6 +284,9 @@ fn prepare<R: Read + Seek>(
             Grants::none()
         }
     };
+    if let Some(e) = spec.scopes.not_granted(&caps).into_iter().next() {
+        return Err(e.into());
+    }
     Ok((layout, caps, needs))
 }
 
@@ -314,6 +335,7 @@ fn write_signed<R: Read + Seek, W: Write>(
             module_hash,
             tags: (!spec.tags.is_empty()).then(|| spec.tags.clone()),
             caps: Some(caps.contract_ids()),
+            scopes: (!spec.scopes.is_empty()).then(|| spec.scopes.to_wire()),
             rev: spec.rev,
             ver: spec.ver.clone(),
             call_alias: spec.call_alias.clone(),

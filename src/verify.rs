@@ -11,9 +11,10 @@ use std::io::{Cursor, Read, Seek};
 
 use bytes::Bytes;
 
-use crate::caps::{CapabilityId, Grants};
+use crate::caps::{Capability, CapabilityId, Grants};
 use crate::claims::{Claims, Token, TokenError};
 use crate::policy::Policy;
+use crate::scopes::{ScopeError, ScopeKind, Scopes};
 use crate::text::Untrusted;
 use crate::wasm::{ArtifactKind, Layout, WasmError};
 
@@ -250,6 +251,37 @@ pub enum Failure {
         "the claims carry no {0}, and the policy requires a name and a version; sign with `--name` and `--ver`"
     )]
     MissingNameVersion(&'static str),
+    /// A scope kind this version does not know (`unknown_scope`), a value that does not parse
+    /// or a scope of a capability not granted (`bad_scope`).
+    #[error("{0}")]
+    Scope(ScopeError),
+    #[error(
+        "{} ({}) is granted without scopes, and the policy requires per-resource scopes (re-sign with --scope, e.g. {})",
+        .0.friendly_name(),
+        .0.alias(),
+        scope_example(*.0)
+    )]
+    UnscopedGrant(Capability),
+    #[error(
+        "the scope {kind}={} is outside what the policy allows (allowed_scopes)",
+        crate::text::Untrusted(.value)
+    )]
+    ScopeNotAllowed { kind: ScopeKind, value: String },
+    /// A provenance rule (docs/design.md §15), checked by `provenance::check` beside the
+    /// artifact's own rules.
+    #[error(transparent)]
+    Provenance(#[from] crate::provenance::ProvenanceFailure),
+}
+
+/// An example `--scope` for a capability, for messages.
+fn scope_example(cap: Capability) -> &'static str {
+    match cap {
+        Capability::KeyValue => "--scope kv.bucket=app",
+        Capability::HttpClient => "--scope httpclient.host=api.example.com:443",
+        Capability::Messaging => "--scope msg.publish='orders.>'",
+        Capability::Config => "--scope config.key=greeting",
+        _ => "--scope KIND=VALUE",
+    }
 }
 
 fn hash_mismatch(claimed: &str, actual: &str, revision: Option<u32>) -> String {
@@ -285,7 +317,7 @@ fn missing_required_cap(cap: &CapabilityId, signed: bool) -> String {
 
 impl Failure {
     /// The codes of failures other than token errors, in the order of the rules.
-    const OWN_CODES: [&'static str; 14] = [
+    const OWN_CODES: [&'static str; 18] = [
         "unsigned",
         "duplicate_signature",
         "nested_signature",
@@ -300,6 +332,10 @@ impl Failure {
         "too_old",
         "no_expiry",
         "missing_name_version",
+        "unknown_scope",
+        "bad_scope",
+        "unscoped_grant",
+        "scope_not_allowed",
     ];
 
     /// Every code a failure can carry: the one list that README and docs/design.md document
@@ -307,6 +343,7 @@ impl Failure {
     pub fn codes() -> Vec<&'static str> {
         let mut codes = Self::OWN_CODES.to_vec();
         codes.splice(3..3, TokenError::CODES);
+        codes.extend(crate::provenance::ProvenanceFailure::CODES);
         codes
     }
 
@@ -327,6 +364,10 @@ impl Failure {
             Failure::TooOld { .. } => "too_old",
             Failure::NoExpiry => "no_expiry",
             Failure::MissingNameVersion(_) => "missing_name_version",
+            Failure::Scope(e) => e.code(),
+            Failure::UnscopedGrant(_) => "unscoped_grant",
+            Failure::ScopeNotAllowed { .. } => "scope_not_allowed",
+            Failure::Provenance(p) => p.code(),
         }
     }
 }
@@ -348,6 +389,7 @@ pub fn evaluate(
             failures.push(Failure::Unsigned);
         }
         check_caps(policy, unsigned_grants, false, &mut failures);
+        check_scopes(policy, unsigned_grants, &Scopes::new(), &mut failures);
         return failures;
     }
     let count = examined.layout.signature_count();
@@ -422,6 +464,10 @@ pub fn evaluate(
         });
     }
     check_caps(policy, &claims.grants(), true, &mut failures);
+    match scopes_of(claims) {
+        Ok(scopes) => check_scopes(policy, &claims.grants(), &scopes, &mut failures),
+        Err(problems) => failures.extend(problems.into_iter().map(Failure::Scope)),
+    }
     if let Some(max_age) = policy.max_age
         && now.saturating_sub(claims.issued_at) > max_age
     {
@@ -460,6 +506,42 @@ fn check_caps(policy: &Policy, grants: &Grants, signed: bool, failures: &mut Vec
             if !allowed.contains_id(cap) {
                 failures.push(Failure::CapNotAllowed(cap.clone()));
             }
+        }
+    }
+}
+
+/// The scopes the claims carry, every value checked.
+fn scopes_of(claims: &Claims) -> Result<Scopes, Vec<ScopeError>> {
+    match &claims.metadata.scopes {
+        None => Ok(Scopes::new()),
+        Some(wire) => Scopes::from_wire(wire),
+    }
+}
+
+/// Scopes of capabilities the grants lack, and the policy's scope rules: `require_scoped`
+/// (kv, httpclient, msg and config must be scoped) and `allowed_scopes` (each scope inside one
+/// of the policy's patterns; a capability the policy has patterns for must be scoped).
+fn check_scopes(policy: &Policy, grants: &Grants, scopes: &Scopes, failures: &mut Vec<Failure>) {
+    failures.extend(scopes.not_granted(grants).into_iter().map(Failure::Scope));
+    for cap in grants.known() {
+        let mut kinds = ScopeKind::of(cap).peekable();
+        if kinds.peek().is_none() || scopes.scoped(cap) {
+            continue;
+        }
+        if policy.require_scoped || kinds.any(|k| policy.allowed_scopes.contains_key(&k)) {
+            failures.push(Failure::UnscopedGrant(cap));
+        }
+    }
+    for (kind, value) in scopes.iter() {
+        if let Some(allowed) = policy.allowed_scopes.get(&kind)
+            && !allowed
+                .iter()
+                .any(|p| crate::scopes::within(kind, value, p))
+        {
+            failures.push(Failure::ScopeNotAllowed {
+                kind,
+                value: value.to_string(),
+            });
         }
     }
 }
@@ -504,6 +586,7 @@ pub enum Rejection {
 ///     kind: wzt::wasm::ArtifactKind::Module,
 ///     claims: None,
 ///     grants: wzt::caps::Grants::none(),
+///     scopes: wzt::scopes::Scopes::new(),
 /// };
 /// ```
 #[derive(Debug, Clone)]
@@ -513,6 +596,7 @@ pub struct Admitted {
     kind: ArtifactKind,
     claims: Option<Claims>,
     grants: Grants,
+    scopes: Scopes,
 }
 
 impl Admitted {
@@ -544,6 +628,11 @@ impl Admitted {
     pub fn grants(&self) -> &Grants {
         &self.grants
     }
+
+    /// The per-resource scopes of the grants (checked; empty for an unsigned actor).
+    pub fn scopes(&self) -> &Scopes {
+        &self.scopes
+    }
 }
 
 /// Verifies `bytes` under `policy` at `now` and, when every rule holds, admits them.
@@ -563,11 +652,13 @@ pub fn admit(
     if !failures.is_empty() {
         return Err(Rejection::Failed(failures));
     }
-    let (claims, grants) = match examined.seal {
-        Seal::Unsigned => (None, unsigned_grants),
+    let (claims, grants, scopes) = match examined.seal {
+        Seal::Unsigned => (None, unsigned_grants, Scopes::new()),
         Seal::Valid(token) if unsigned_grants.is_empty() => {
             let grants = token.claims().grants();
-            (Some(token.token.claims), grants)
+            // `evaluate` reported any scope that does not parse as a failure.
+            let scopes = scopes_of(token.claims()).unwrap_or_default();
+            (Some(token.token.claims), grants, scopes)
         }
         Seal::Valid(_) => return Err(Rejection::GrantsForSignedActor),
         // `evaluate` reports both as failures; never admitted.
@@ -584,6 +675,7 @@ pub fn admit(
         kind: examined.layout.kind,
         claims,
         grants,
+        scopes,
     })
 }
 
@@ -658,7 +750,35 @@ mod tests {
             },
             Failure::NoExpiry,
             Failure::MissingNameVersion("name"),
+            Failure::Scope(crate::scopes::ScopeError::UnknownKind(String::new())),
+            Failure::Scope(crate::scopes::ScopeError::NotKindValue),
+            Failure::UnscopedGrant(Capability::KeyValue),
+            Failure::ScopeNotAllowed {
+                kind: ScopeKind::KvBucket,
+                value: String::new(),
+            },
         ];
+        use crate::provenance::ProvenanceFailure as P;
+        let failures: Vec<Failure> = failures
+            .into_iter()
+            .chain(
+                [
+                    P::Missing(String::new()),
+                    P::Malformed(String::new()),
+                    P::BadSignature {
+                        signers: vec![],
+                        trusted: 0,
+                    },
+                    P::Mismatch {
+                        subjects: vec![],
+                        actual: String::new(),
+                    },
+                    P::UntrustedSource { repository: None },
+                    P::DirtyTree { clean: None },
+                ]
+                .map(Failure::Provenance),
+            )
+            .collect();
         let produced: Vec<&str> = failures.iter().map(Failure::code).collect();
         assert_eq!(produced, Failure::codes());
     }

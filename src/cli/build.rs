@@ -10,8 +10,10 @@ use super::keysource::KeyOpts;
 use super::output::{self, escape};
 use super::{Ctx, Outcome};
 use crate::caps::Grants;
+use crate::fsutil::{CheckedFile, Existing, FileRules};
 use crate::policy::Policy;
 use crate::project::{BuildError, BuildOutput, Profile, Project};
+use crate::provenance::{self, ClaimsRecord, Recorded, facts::BuildFacts};
 use crate::sign::sign_file;
 use crate::verify::{Rejection, admit};
 
@@ -22,10 +24,13 @@ use crate::verify::{Rejection, admit};
 /// as `wzt sign` without FILE does (keys and seeds are found the same way, and an unattended
 /// build never creates an issuer key unless --generate-keys), and verifies the signed file:
 /// signature, module hash and validity, with the signing issuer trusted (check it against a
-/// trust policy with `wzt verify`). The build command's output (the compiler's progress,
-/// warnings and colors) passes through on stderr as it runs; with --json it is captured and
-/// shown only when the build fails. Exit 1 when the build fails or the signed file does not
-/// verify.
+/// trust policy with `wzt verify`). Then writes its provenance beside it, <stem>_s.intoto.json:
+/// an in-toto statement (SLSA provenance: the git source and whether the tree was clean, the
+/// build command and wzt.toml settings, Cargo.lock's digest, rustc and target, the crates a
+/// cargo-auditable build lists) in a DSSE envelope signed by the same account key. The build
+/// command's output (the compiler's progress, warnings and colors) passes through on stderr as
+/// it runs; with --json it is captured and shown only when the build fails. Exit 1 when the
+/// build fails or the signed file does not verify.
 #[derive(Debug, Args)]
 pub struct Opts {
     /// Run the project's `build.release_command` (without one, its build command, which in
@@ -51,6 +56,7 @@ struct BuiltJson<'a> {
     ver: Option<&'a str>,
     caps: &'a [String],
     build_seconds: f64,
+    provenance: &'a std::path::Path,
 }
 
 /// `wzt run --build`: the default build of the project in `dir`, reported on stderr in one
@@ -112,6 +118,8 @@ impl Opts {
             bar
         });
         let started = Instant::now();
+        // The source is read before the build can change it (docs/design.md §15).
+        let mut facts = BuildFacts::start(&project, profile, crate::time::now());
         let built = project.run_build(profile, output);
         if let Some(bar) = spinner {
             bar.finish_and_clear();
@@ -129,12 +137,21 @@ impl Opts {
 
         let subject = self.keys.subject(&store, &project.subject_key_name()?)?;
         let signed_path = project.signed_artifact()?;
-        let signed = sign_file(&artifact, &signed_path, &spec, &issuer, &subject)
-            .map_err(crate::project::explain_sign_error)
-            .with_context(|| format!("cannot sign {}", artifact.display()))?;
+        let signed = sign_file(
+            &artifact,
+            &signed_path,
+            Existing::Replace,
+            &spec,
+            &issuer,
+            &subject,
+        )
+        .map_err(crate::project::explain_sign_error)
+        .with_context(|| format!("cannot sign {}", artifact.path().display()))?;
+        let artifact = artifact.path();
 
         // Verify what is on disk now, not what was meant to be written.
-        let bytes = std::fs::read(&signed_path)
+        let bytes = CheckedFile::open(&signed_path, FileRules::own(crate::wasm::MAX_ARTIFACT_LEN))
+            .and_then(|file| file.read_all())
             .with_context(|| format!("cannot read {}", signed_path.display()))?;
         let policy = Policy {
             trusted_issuers: vec![issuer.public_key().to_string()],
@@ -153,6 +170,12 @@ impl Opts {
         };
 
         let claims = &signed.claims;
+        facts.finish(&project, crate::time::now());
+        let (provenance_path, recorded) =
+            write_provenance(&signed_path, &artifact, &admitted, &facts, claims, &issuer)?;
+        if let Some(e) = &recorded.deps_error {
+            eprintln!("wzt: warning: the artifact's dependency list is not recorded: {e}");
+        }
         if for_run {
             eprintln!(
                 "wzt: built and signed {} in {:.1?}",
@@ -161,7 +184,7 @@ impl Opts {
             );
         } else if ctx.json {
             output::print_json(&BuiltJson {
-                artifact: &artifact,
+                artifact,
                 signed: &signed_path,
                 kind: signed.kind,
                 module_hash: admitted.module_hash(),
@@ -171,6 +194,7 @@ impl Opts {
                 ver: claims.metadata.ver.as_deref(),
                 caps: claims.caps(),
                 build_seconds: build_time.as_secs_f64(),
+                provenance: &provenance_path,
             });
         } else {
             println!(
@@ -189,8 +213,72 @@ impl Opts {
             println!("  subject {}", claims.subject);
             println!("  grants: {}", super::sign::report::grants_text(&signed));
             println!("  verified: signature, module hash and validity");
+            println!(
+                "  provenance: {} ({})",
+                provenance_path.display(),
+                source_text(&facts, recorded.crates)
+            );
         }
         super::sign::report::print_warnings(&artifact, &signed, "caps in wzt.toml");
         Ok(Outcome::Success)
+    }
+}
+
+/// Signs the build's provenance with the issuer and writes it beside the signed artifact
+/// (`<stem>_s.intoto.json`), atomically.
+fn write_provenance(
+    signed_path: &std::path::Path,
+    artifact: &std::path::Path,
+    admitted: &crate::verify::Admitted,
+    facts: &BuildFacts,
+    claims: &crate::claims::Claims,
+    issuer: &crate::keys::Key,
+) -> anyhow::Result<(std::path::PathBuf, Recorded)> {
+    let name = |p: &std::path::Path| {
+        p.file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    };
+    let recorded = provenance::for_build(
+        &name(signed_path),
+        admitted.bytes(),
+        &name(artifact),
+        admitted.module_hash(),
+        facts,
+        Some(&ClaimsRecord {
+            jti: claims.id.clone(),
+            issuer: claims.issuer.clone(),
+            subject: claims.subject.clone(),
+        }),
+        issuer,
+    )?;
+    let path = provenance::path_for(signed_path);
+    let json = recorded.envelope.to_json();
+    crate::fsutil::write_atomically(&path, None, |w| std::io::Write::write_all(w, &json))
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    Ok((path, recorded))
+}
+
+/// What the provenance says about the source, for the summary line.
+fn source_text(facts: &BuildFacts, crates: Option<usize>) -> String {
+    let source = match &facts.source {
+        None => "not in a git checkout: no source recorded".to_string(),
+        Some(s) => format!(
+            "{}{}, {}",
+            escape(s.repository.as_deref().unwrap_or("no remote")),
+            s.commit
+                .as_deref()
+                .map(|c| format!(" @ {}", c.chars().take(12).collect::<String>()))
+                .unwrap_or_else(|| " (no commit)".into()),
+            if s.clean {
+                "clean"
+            } else {
+                "uncommitted changes"
+            }
+        ),
+    };
+    match crates {
+        Some(n) => format!("{source}; {n} crates listed"),
+        None => source,
     }
 }

@@ -89,18 +89,19 @@ impl Opts {
         .sink();
         let dev = Arc::new(DevLoop::new(project, issuer, subject)?);
 
-        let command = dev.project().file.build.command.clone();
+        let command = dev.project().file.build.command;
         sink(HostEvent::Build(BuildEvent::Started { command }));
         let started = Instant::now();
         let built = match dev.build() {
             Ok(built) => built,
-            Err(e) => {
+            Err(devloop::DevError::Build(e)) => {
                 // The compiler's captured output: its lines kept, each escaped.
                 sink(HostEvent::Build(BuildEvent::Failed {
                     output: format!("{e:#}"),
                 }));
                 return Ok(Outcome::CheckFailed);
             }
+            Err(devloop::DevError::Stop(e)) => return Err(e),
         };
         sink(HostEvent::Build(BuildEvent::Built {
             elapsed: started.elapsed(),
@@ -140,13 +141,27 @@ impl Opts {
                 &runner,
             )));
         }
+        // An invalid or incompatible wzt.toml stops the loop with its error (exit 2).
+        let (stop, mut stopped) = tokio::sync::oneshot::channel();
         let _watching = dev.watch(
             Arc::clone(&runner),
             &written,
             self.debounce,
             runtime.handle().clone(),
             sink,
+            stop,
         )?;
+        let mut stop_error = None;
+        let until_stopped = async {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => eprintln!("wzt dev: stopping"),
+                // (A watcher that ended without a word disables this branch.)
+                Ok(stop) = &mut stopped => {
+                    eprintln!("wzt dev: stopping: the running version no longer matches wzt.toml");
+                    stop_error = Some(stop);
+                }
+            }
+        };
 
         let dir = dev.project().dir.display().to_string();
         if entry == EntryPoint::Http {
@@ -170,22 +185,23 @@ impl Opts {
                         eprintln!("  {label:<9} {text}");
                     }
                 }
-                let shutdown = async {
-                    let _ = tokio::signal::ctrl_c().await;
-                    eprintln!("wzt dev: stopping");
-                };
-                runner.serve_http(listener, shutdown).await?;
+                runner.serve_http(listener, until_stopped).await?;
                 anyhow::Ok(())
             })?;
         } else {
             eprintln!(
                 "wzt dev: watching {dir}; the command runs again after each good build (Ctrl-C stops)"
             );
-            runtime.block_on(async {
-                let _ = tokio::signal::ctrl_c().await;
-            });
+            runtime.block_on(until_stopped);
         }
         runner.finish()?;
-        Ok(Outcome::Success)
+        match stop_error {
+            Some(devloop::Stop::Invalid(e)) => Err(e),
+            Some(devloop::Stop::Refused(e)) => {
+                eprintln!("wzt dev: {}", escape(&format!("{e:#}")));
+                Ok(Outcome::CheckFailed)
+            }
+            None => Ok(Outcome::Success),
+        }
     }
 }

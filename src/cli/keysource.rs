@@ -1,14 +1,25 @@
 //! Where a command gets a key: a name in the store, a seed file, standard input, or the
 //! environment; and how it turns a key name or public key into a trusted issuer.
 
-use std::io::Read;
 use std::path::Path;
 
 use anyhow::{Context as _, bail};
 use clap::Args;
 
 use super::Ctx;
-use crate::keys::{self, Key, KeyRole, KeyStore};
+use crate::keys::{self, ISSUER_SEED_ENVS, Key, KeyRole, KeyStore, SUBJECT_SEED_ENVS};
+
+/// The most read from standard input for a seed or a password: as much as a key file.
+pub const MAX_STDIN_SECRET: u64 = 64 << 10;
+
+/// Reads a secret from standard input, at most [`MAX_STDIN_SECRET`] bytes, into a buffer that
+/// is wiped on drop.
+pub fn secret_from_stdin(what: &str) -> anyhow::Result<zeroize::Zeroizing<Vec<u8>>> {
+    let mut bytes = zeroize::Zeroizing::new(Vec::new());
+    crate::fsutil::read_capped(std::io::stdin().lock(), MAX_STDIN_SECRET, &mut bytes)
+        .with_context(|| format!("cannot read {what} from standard input"))?;
+    Ok(bytes)
+}
 
 /// Reads a seed from standard input (trailing newline allowed).
 pub fn seed_from_stdin() -> anyhow::Result<Key> {
@@ -16,29 +27,44 @@ pub fn seed_from_stdin() -> anyhow::Result<Key> {
     Key::from_seed(&text).context("standard input does not hold a valid seed")
 }
 
-/// Reads what standard input holds (a seed or a public key) into memory that is wiped.
+/// Reads what standard input holds (a seed or a public key), at most [`MAX_STDIN_SECRET`]
+/// bytes, into memory that is wiped.
 pub fn key_text_from_stdin() -> anyhow::Result<zeroize::Zeroizing<String>> {
-    let mut text = zeroize::Zeroizing::new(String::new());
-    std::io::stdin()
-        .read_to_string(&mut text)
-        .context("cannot read a seed from standard input")?;
-    Ok(text)
+    let bytes = secret_from_stdin("a key")?;
+    let text = std::str::from_utf8(&bytes)
+        .map_err(|_| anyhow::anyhow!("standard input does not hold a key: not UTF-8"))?;
+    Ok(zeroize::Zeroizing::new(text.to_string()))
 }
 
-/// Resolves `spec`: `-` is standard input, an existing file is a seed file, anything else is a
-/// key name in `store`.
+/// Resolves `spec`: `-` is standard input; a path (it holds a `/`, ends in `.nk`, or names
+/// something that is not a directory) is a seed file, read through the key store's checks (so
+/// a FIFO, a device or a directory is named as such); anything else is a key name in `store`.
 pub fn load_key(spec: &str, store: &KeyStore) -> anyhow::Result<Key> {
     if spec == "-" {
         return seed_from_stdin();
     }
     let path = Path::new(spec);
-    if path.is_file() {
+    let exists = std::fs::symlink_metadata(path).is_ok();
+    let names_a_file = std::fs::metadata(path).map_or(exists, |m| !m.is_dir());
+    if names_a_file || spec.contains(std::path::MAIN_SEPARATOR) || spec.ends_with(".nk") {
+        if !exists {
+            bail!("seed file {spec} does not exist");
+        }
         return Ok(store.read_file(path)?);
     }
-    if spec.contains(std::path::MAIN_SEPARATOR) || spec.ends_with(".nk") {
-        bail!("seed file {spec} does not exist");
-    }
     Ok(store.load(spec)?)
+}
+
+/// Says on stderr which store entries a command that read the store had to skip (the README
+/// promises they are reported by any command that reads them).
+pub fn report_invalid_entries(keys: &keys::KeysOfRole) {
+    for (name, error) in &keys.invalid {
+        eprintln!(
+            "wzt: warning: skipped the key store entry '{}': {}",
+            crate::text::escape(name),
+            crate::text::escape(&error.to_string())
+        );
+    }
 }
 
 /// Turns a `trusted_issuers` entry into an account public key: a public key is taken as is
@@ -92,11 +118,6 @@ pub fn default_key(
     }
     Ok(loaded.key)
 }
-
-/// Environment variables holding seeds, for CI: wzt's own first, then wash's names for the
-/// same seeds (so a pipeline moving from wash keeps its secrets).
-const ISSUER_SEED_ENVS: [&str; 2] = ["WZT_ISSUER_SEED", "WASH_ISSUER_KEY"];
-const SUBJECT_SEED_ENVS: [&str; 2] = ["WZT_SUBJECT_SEED", "WASH_SUBJECT_KEY"];
 
 /// The first of `names` set to a non-empty value, with its value.
 fn seed_from_env(names: &[&'static str]) -> Option<(&'static str, String)> {

@@ -107,7 +107,7 @@ impl LatticeArgs {
     pub fn trust(&self, ctx: &Ctx) -> anyhow::Result<Trust> {
         let store = ctx.store()?;
         let clusters = if self.trusted_clusters.is_empty() {
-            store.public_keys_of(KeyRole::Cluster)?
+            store_cluster_keys(&store)?
         } else {
             self.trusted_clusters
                 .iter()
@@ -126,13 +126,8 @@ impl LatticeArgs {
 
 /// Reads an endorsement file (a compact JWS and maybe a newline).
 fn read_endorsement(path: &std::path::Path) -> anyhow::Result<String> {
-    use std::io::Read as _;
-    let file = std::fs::File::open(path)
-        .with_context(|| format!("--endorsement: cannot open {}", path.display()))?;
-    let mut text = String::new();
-    file.take(MAX_ENDORSEMENT_FILE)
-        .read_to_string(&mut text)
-        .with_context(|| format!("--endorsement: cannot read {}", path.display()))?;
+    let text =
+        crate::fsutil::read_named_text(path, MAX_ENDORSEMENT_FILE).context("--endorsement")?;
     Ok(text.trim().to_string())
 }
 
@@ -149,6 +144,14 @@ pub fn cluster_seed(store: &KeyStore, name: &str) -> anyhow::Result<Key> {
         },
         key => key,
     }
+}
+
+/// Public keys of the valid cluster keys in the store (encrypted ones from their `.pub`); the
+/// entries that are not valid keys are reported.
+fn store_cluster_keys(store: &KeyStore) -> anyhow::Result<Vec<String>> {
+    let clusters = store.public_keys_of(KeyRole::Cluster)?;
+    super::keysource::report_invalid_entries(&clusters);
+    Ok(clusters.public_keys)
 }
 
 /// A `--trusted-cluster` entry as a cluster public key: a `C…` key as is, else a stored key's

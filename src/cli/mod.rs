@@ -15,9 +15,11 @@ use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 use crate::keys::KeyStore;
 
 mod artifact;
+pub mod attest;
 pub mod build;
 pub mod claims;
 pub mod completions;
+mod dependencies;
 pub mod dev;
 mod dev_view;
 pub mod docs;
@@ -35,6 +37,7 @@ mod passphrase;
 pub mod policy;
 mod policy_args;
 pub mod prompt;
+mod provenance_args;
 pub mod pull;
 pub mod push;
 mod registry_args;
@@ -95,6 +98,7 @@ pub enum Command {
     #[command(alias = "watch")]
     Dev(Box<dev::Opts>),
     Build(build::Opts),
+    Attest(attest::Opts),
     Doctor(doctor::Opts),
     Lattice(Box<lattice::Opts>),
     Completions(completions::Opts),
@@ -286,6 +290,7 @@ pub fn run(mut cli: Cli) -> anyhow::Result<Outcome> {
         Command::Run(opts) => opts.run(&ctx),
         Command::Dev(opts) => opts.run(&ctx),
         Command::Build(opts) => opts.run(&ctx),
+        Command::Attest(opts) => opts.run(&ctx),
         Command::Doctor(opts) => opts.run(&ctx),
         Command::Claims(opts) => opts.run(&ctx),
         Command::Lattice(opts) => opts.run(&ctx),

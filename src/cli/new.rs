@@ -107,7 +107,8 @@ impl Opts {
             let path = dir.join(relative);
             std::fs::create_dir_all(path.parent().expect("a file in the project"))
                 .with_context(|| format!("cannot create {}", dir.display()))?;
-            crate::fsutil::write_atomically(&path, None, |w| {
+            // Never over a file that appeared since the directory was found empty.
+            crate::fsutil::write_atomically(&path, None, crate::fsutil::Existing::Refuse, |w| {
                 std::io::Write::write_all(w, text.as_bytes())
             })
             .with_context(|| format!("cannot write {}", path.display()))?;

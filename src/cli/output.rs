@@ -7,6 +7,33 @@ use super::Ctx;
 /// Makes a string from an artifact safe for a terminal (see [`crate::text`]).
 pub use crate::text::escape;
 
+/// The largest file `--data @FILE` reads (a request or message body).
+pub const MAX_DATA_FILE: u64 = 64 << 20;
+
+/// A `--data` value: the text itself, or the bytes of `@FILE` (a regular file, a symbolic link
+/// to one followed, of at most [`MAX_DATA_FILE`]).
+pub fn data_arg(data: &str) -> anyhow::Result<Vec<u8>> {
+    use anyhow::Context as _;
+    match data.strip_prefix('@') {
+        Some(path) => {
+            crate::fsutil::read_named(std::path::Path::new(path), MAX_DATA_FILE).context("--data")
+        }
+        None => Ok(data.as_bytes().to_vec()),
+    }
+}
+
+/// Writes a body that came from an actor or a peer to stdout: as it is when stdout is piped
+/// or redirected (byte for byte), escaped on a terminal ([`crate::text::escape_body`]: its
+/// lines kept, nothing in it interpreted by the terminal).
+pub fn write_body(out: &mut impl std::io::Write, body: &[u8]) -> std::io::Result<()> {
+    use std::io::IsTerminal as _;
+    if std::io::stdout().is_terminal() {
+        out.write_all(crate::text::escape_body(body).as_bytes())
+    } else {
+        out.write_all(body)
+    }
+}
+
 /// A table styled for where it goes: box drawing on a terminal, plain ASCII otherwise.
 pub fn table(ctx: &Ctx) -> Table {
     let mut table = Table::new();

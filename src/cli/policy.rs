@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use anyhow::{Context as _, bail};
+use anyhow::bail;
 use clap::{Args, Subcommand};
 
 use super::{Ctx, Outcome, output};
@@ -59,10 +59,19 @@ impl Opts {
                 o.path.display()
             );
         }
-        crate::fsutil::write_atomically(&o.path, None, |w| {
+        // Decided when the file is placed, not by the check above: a file that appears
+        // meanwhile is not replaced without --force.
+        let existing = crate::fsutil::Existing::replace_if(o.force);
+        crate::fsutil::write_atomically(&o.path, None, existing, |w| {
             std::io::Write::write_all(w, POLICY_TEMPLATE.as_bytes())
         })
-        .with_context(|| format!("cannot write {}", o.path.display()))?;
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::AlreadyExists => anyhow::anyhow!(
+                "{} already exists; pass --force to replace it",
+                o.path.display()
+            ),
+            _ => anyhow::Error::new(e).context(format!("cannot write {}", o.path.display())),
+        })?;
         if ctx.json {
             output::print_json(&WrittenJson { path: &o.path });
         } else {

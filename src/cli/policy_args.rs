@@ -50,6 +50,29 @@ pub struct PolicyOpts {
     /// Reject claims without a name and a version.
     #[arg(long)]
     pub require_name_version: bool,
+    /// Reject kv, httpclient, msg and config grants that carry no per-resource scopes.
+    #[arg(long)]
+    pub require_scoped: bool,
+    /// Scopes of KIND must be inside PATTERN, e.g. httpclient.host='*.example.com' (repeatable).
+    #[arg(long = "allow-scope", value_name = "KIND=PATTERN", value_parser = parse_scope_pattern)]
+    pub allowed_scopes: Vec<(crate::scopes::ScopeKind, String)>,
+    /// Require a provenance signed by a trusted issuer whose subject is the artifact (beside
+    /// the file as <stem>.intoto.json, --provenance FILE, or the registry's referrer).
+    #[arg(long)]
+    pub require_provenance: bool,
+    /// Accept only artifacts whose provenance names this source repository: a URL, or a
+    /// prefix ending in /* (repeatable; implies --require-provenance).
+    #[arg(long = "source-repo", value_name = "URL")]
+    pub source_repos: Vec<String>,
+    /// Accept only artifacts whose provenance records a clean git working tree (implies
+    /// --require-provenance).
+    #[arg(long)]
+    pub require_clean_tree: bool,
+}
+
+/// `KIND=PATTERN` of `--allow-scope`.
+fn parse_scope_pattern(text: &str) -> Result<(crate::scopes::ScopeKind, String), String> {
+    crate::scopes::parse_flag(text).map_err(|e| e.to_string())
 }
 
 /// Where the policy file in use came from.
@@ -204,6 +227,10 @@ impl PolicyOpts {
         file.require_expiry |= self.require_expiry;
         file.revoked.extend(self.revoked.iter().cloned());
         file.require_name_version |= self.require_name_version;
+        file.require_scoped |= self.require_scoped;
+        file.require_provenance |= self.require_provenance;
+        file.source_repos.extend(self.source_repos.iter().cloned());
+        file.require_clean_tree |= self.require_clean_tree;
 
         let store = ctx.store();
         let mut policy = Policy::from_file(file, |entry| match &store {
@@ -211,7 +238,16 @@ impl PolicyOpts {
             Err(e) => Err(format!("{e:#}")),
         })?;
         if !named_issuers && let Ok(store) = &store {
-            policy.trusted_issuers = store.account_public_keys()?;
+            let accounts = store.account_public_keys()?;
+            keysource::report_invalid_entries(&accounts);
+            policy.trusted_issuers = accounts.public_keys;
+        }
+        for (kind, pattern) in &self.allowed_scopes {
+            policy
+                .allowed_scopes
+                .entry(*kind)
+                .or_default()
+                .push(pattern.clone());
         }
         let names = match &store {
             Ok(store) => store_names(store, &policy.trusted_issuers),

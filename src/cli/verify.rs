@@ -7,6 +7,7 @@ use clap::Args;
 use super::artifact::examine_source;
 use super::output;
 use super::policy_args::{PolicyOpts, TrustUsed};
+use super::provenance_args::{self, ProvenanceOpts, Verdict};
 use super::registry_args::{FetchFailure, RegistryOpts};
 use super::{Ctx, Outcome};
 use crate::caps::Grants;
@@ -22,7 +23,10 @@ use crate::wasm::WasmError;
 /// named there or with --trusted-issuer, the account keys in the key store are trusted (public
 /// keys imported with `wzt keys import` too). An
 /// oci://REF is fetched from the registry (through the blob cache, its digests checked) and
-/// verified like a file. Without FILE, inside a project, its signed artifact.
+/// verified like a file. Without FILE, inside a project, its signed artifact. With a provenance
+/// rule in the policy (--require-provenance, --source-repo, --require-clean-tree) or
+/// --provenance, the artifact's provenance is checked too: <stem>.intoto.json beside the file,
+/// or the registry's referrer for oci://REF.
 #[derive(Debug, Args)]
 pub struct Opts {
     /// The .wasm files (or oci://REGISTRY/REPOSITORY:TAG references) to verify [default: the
@@ -31,6 +35,8 @@ pub struct Opts {
     files: Vec<PathBuf>,
     #[command(flatten)]
     policy: PolicyOpts,
+    #[command(flatten)]
+    provenance: ProvenanceOpts,
     #[command(flatten)]
     registry: RegistryOpts,
     #[command(flatten)]
@@ -42,6 +48,7 @@ impl Opts {
         if self.files.is_empty() {
             self.files = vec![super::artifact::project_signed_artifact("verify")?];
         }
+        provenance_args::one_artifact_only(&self.provenance, self.files.len())?;
         let (policy, used) = self.policy.build_telling(ctx)?;
         // Said once, before the first verdict (a file that cannot be read is judged by none).
         let mut policy_said = ctx.json;
@@ -50,20 +57,33 @@ impl Opts {
         let mut results = Vec::new();
         for path in &self.files {
             match examine_source(ctx, path, &self.registry) {
-                Ok((examined, _)) => {
+                Ok((examined, mut reader)) => {
                     // `verify` judges the artifact as it is: an unsigned one holds no grants.
-                    let failures = evaluate(&examined, &policy, now, &Grants::none());
+                    let mut failures = evaluate(&examined, &policy, now, &Grants::none());
+                    let verdict = match self.provenance_of(path, reader.as_mut(), &policy) {
+                        Ok(verdict) => verdict,
+                        Err(e) => {
+                            outcome = outcome.worst(Outcome::InputError);
+                            eprintln!("error: {}", escape_lines(&format!("{e:#}"), "  "));
+                            continue;
+                        }
+                    };
+                    failures.extend(verdict.failures.iter().cloned());
                     if !failures.is_empty() {
                         outcome = outcome.worst(Outcome::CheckFailed);
                     }
                     if ctx.json {
-                        results.push(result_json(path, &examined, &failures, &used));
+                        let mut result = result_json(path, &examined, &failures, &used);
+                        if let ResultJson::Judged { provenance, .. } = &mut result {
+                            *provenance = verdict.json().map(Box::new);
+                        }
+                        results.push(result);
                     } else {
                         if !policy_said {
                             eprintln!("wzt: policy {}", used.describe());
                             policy_said = true;
                         }
-                        print_human(ctx, path, &examined, &failures);
+                        print_human(ctx, path, &examined, &failures, &verdict);
                     }
                 }
                 Err(failure) => {
@@ -99,7 +119,30 @@ impl Opts {
     }
 }
 
-fn print_human(ctx: &Ctx, path: &Path, examined: &Examined, failures: &[Failure]) {
+impl Opts {
+    /// The provenance verdict for one artifact (nothing when the policy has no provenance rule
+    /// and no --provenance was given; the artifact is hashed only when needed).
+    fn provenance_of(
+        &self,
+        path: &Path,
+        reader: &mut dyn super::artifact::Source,
+        policy: &crate::policy::Policy,
+    ) -> anyhow::Result<Verdict> {
+        if !policy.requires_provenance() && self.provenance.provenance.is_none() {
+            return Ok(Verdict::default());
+        }
+        let sha256 = provenance_args::sha256_of(reader)?;
+        self.provenance.check(path, &self.registry, &sha256, policy)
+    }
+}
+
+fn print_human(
+    ctx: &Ctx,
+    path: &Path,
+    examined: &Examined,
+    failures: &[Failure],
+    verdict: &Verdict,
+) {
     if failures.is_empty() {
         let what = output::claims_line(examined.claims());
         println!(
@@ -107,6 +150,9 @@ fn print_human(ctx: &Ctx, path: &Path, examined: &Examined, failures: &[Failure]
             output::paint(ctx, "PASS", true),
             path.display()
         );
+        if let Some(line) = verdict.line() {
+            println!("  {line}");
+        }
     } else {
         println!("{} {}", output::paint(ctx, "FAIL", false), path.display());
         for f in failures {
@@ -131,6 +177,8 @@ enum ResultJson<'a> {
         jti: Option<String>,
         failures: Vec<FailureJson>,
         policy: &'a TrustUsed,
+        /// The provenance that passed, when one was checked.
+        provenance: Option<Box<super::provenance_args::ProvenanceJson>>,
     },
     Unreadable {
         file: &'a Path,
@@ -170,5 +218,6 @@ fn result_json<'a>(
             })
             .collect(),
         policy: used,
+                provenance: None,
     }
 }

@@ -124,6 +124,9 @@ pub enum BuildEvent {
     Failed { output: String },
     /// The rebuilt code and claims are what is running already: nothing was swapped.
     Unchanged,
+    /// The build failed, but `wzt.toml`'s claims changed: the running code was signed again
+    /// with them and is swapped in (a capability the file no longer grants is not kept).
+    Resigned,
     /// A command actor ran after a good build and exited with this code.
     CommandExited { code: i32 },
     /// A command actor trapped or ran past its deadline.
@@ -318,6 +321,10 @@ impl std::fmt::Display for BuildEvent {
             BuildEvent::Unchanged => {
                 write!(f, "wzt dev: the rebuilt code is unchanged; kept running")
             }
+            BuildEvent::Resigned => write!(
+                f,
+                "wzt dev: wzt.toml's claims changed: the last good code is signed again with them and swapped in"
+            ),
             BuildEvent::CommandExited { code } => {
                 write!(f, "wzt dev: the command exited with {code}")
             }

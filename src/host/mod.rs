@@ -20,7 +20,7 @@ pub mod providers;
 pub mod runner;
 mod state;
 
-pub use actor::{Actor, CacheStatus, EntryPoint, LoadError};
+pub use actor::{Actor, CacheStatus, Delivery, EntryPoint, LoadError};
 pub use cache::CacheLocation;
 pub use engine::Host;
 pub use events::{BuildEvent, EventSink, HostEvent, RequestRecord};

@@ -83,9 +83,20 @@ pub(super) const AGE_ARMOR_BEGIN: &str = "-----BEGIN AGE ENCRYPTED FILE-----";
 /// implementation, about a second. Fixed rather than calibrated to the machine at hand (what the
 /// age crate does by default), so a key encrypted on a fast machine opens on a slow or busy one.
 const SCRYPT_WORK_FACTOR: u8 = 18;
-/// The largest work factor accepted on decryption (N = 2^22: 4 GiB of memory for scrypt), so a
-/// seed that `age -p` encrypted on a fast machine opens, but a file cannot demand unbounded work.
-const SCRYPT_MAX_WORK_FACTOR: u8 = 22;
+/// The largest work factor accepted on decryption: N = 2^20, 1 GiB of memory and about four
+/// times the work of the factor wzt writes (BENCHMARKS.md measures 18, 20 and 22), so a seed
+/// that `age -p` encrypted on a fast machine (its calibration aims at one second: 18 to 19
+/// on current machines) opens, but a file cannot make each passphrase guess cost 4 GiB and
+/// most of a minute (22, the age CLI's own limit). Checked before any work is done.
+pub const SCRYPT_MAX_WORK_FACTOR: u8 = 20;
+
+/// The memory scrypt needs at work factor `factor` (r = 8: 1 KiB × 2^factor), for messages.
+pub(super) fn scrypt_memory(factor: u8) -> String {
+    match 1u64.checked_shl(u32::from(factor) + 10) {
+        Some(bytes) => crate::fsutil::checked::size_text(bytes),
+        None => format!("2^{} bytes", u32::from(factor) + 10),
+    }
+}
 
 /// Encrypts `key`'s seed file contents (the seed and a newline, as a plain key file holds) to
 /// `passphrase`: an armored age file with one scrypt stanza, what `age --passphrase --armor`
@@ -146,6 +157,12 @@ pub(super) fn decrypt_seed(
                     origin: String::new(),
                 }
             }
+            // Refused before any scrypt work is done.
+            age::DecryptError::ExcessiveWork { required, .. } => StoreError::ExcessiveWork {
+                path: path.to_path_buf(),
+                factor: required,
+                max: SCRYPT_MAX_WORK_FACTOR,
+            },
             other => bad(other.to_string()),
         })?;
     let mut plain = Zeroizing::new(Vec::with_capacity(1024));

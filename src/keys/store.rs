@@ -14,7 +14,7 @@ use super::encryption::{
     PassphraseError, PassphraseSource, decrypt_with, encrypt_seed, is_age_file,
 };
 use super::{Key, KeyRole, SEED_LEN, SeedError, looks_like_seed, parse_public_key};
-use crate::fsutil::{CheckedFile, FileError, FileRules, Others, Owner};
+use crate::fsutil::{CheckedFile, Existing, FileError, FileRules, NewFile, Others, Owner};
 
 /// Errors of the key store. Callers branch on `Exists` (offer `--force`) and `NotFound`.
 /// No message ever holds a seed or a passphrase.
@@ -56,7 +56,11 @@ pub enum StoreError {
         path.display()
     )]
     ForeignOwner { path: PathBuf, owner: u32, you: u32 },
-    #[error("{} is larger than {MAX_KEY_FILE_LEN} bytes: not a key file", path.display())]
+    #[error(
+        "{} is larger than {}: not a key file",
+        path.display(),
+        crate::fsutil::checked::size_text(MAX_KEY_FILE_LEN)
+    )]
     TooLarge { path: PathBuf },
     #[error(
         "the key store {} is writable by other users (mode {mode:03o}): run `chmod 700 {}`",
@@ -96,6 +100,12 @@ pub enum StoreError {
     },
     #[error("{}: cannot decrypt: {reason}", path.display())]
     BadEncryptedFile { path: PathBuf, reason: String },
+    #[error(
+        "{}: its scrypt work factor is {factor} ({} of memory for each passphrase tried, and time to match), over the {max} wzt accepts; decrypt it with `age --decrypt` and import the seed again with `wzt keys import NAME --encrypt`",
+        path.display(),
+        super::encryption::scrypt_memory(*factor)
+    )]
+    ExcessiveWork { path: PathBuf, factor: u8, max: u8 },
     #[error("cannot encrypt the seed: {0}")]
     Encrypt(String),
     #[error("key '{name}' is not encrypted")]
@@ -297,6 +307,15 @@ pub struct KeyInfo {
     pub public_only: bool,
 }
 
+/// The public keys of one role in the store, and the entries that could not be read.
+#[derive(Debug)]
+pub struct KeysOfRole {
+    pub public_keys: Vec<String>,
+    /// Entries that are not valid keys (a link, a FIFO, a `.pub` that does not read), by
+    /// name: a command that reads the store reports them.
+    pub invalid: Vec<(String, StoreError)>,
+}
+
 /// One entry of [`KeyStore::list`]: a stored key, or the reason a file is not one.
 pub struct StoredKey {
     pub name: String,
@@ -418,9 +437,11 @@ impl KeyStore {
         self.check_dir().map(|_| ())
     }
 
-    /// Writes `bytes` to `path` through a private temporary file (created 0600 with `O_EXCL`),
-    /// synced and moved into place: without `replace` the move fails if `path` exists (so two
-    /// concurrent saves leave exactly one file), with `replace` it atomically swaps the old out.
+    /// Writes `bytes` to `path` through `fsutil`'s new file (unnamed until placed, created
+    /// 0600: a seed is never readable by others, and a killed write leaves no file behind),
+    /// synced and named in one step: without `replace` that step fails if `path` exists (so
+    /// two concurrent saves leave exactly one file), with `replace` it atomically swaps the
+    /// old one out.
     fn write_file(
         &self,
         name: &str,
@@ -428,31 +449,18 @@ impl KeyStore {
         bytes: &[u8],
         replace: bool,
     ) -> Result<(), StoreError> {
-        let mut tmp = tempfile::Builder::new()
-            .prefix(&format!(".{name}."))
-            .suffix(".tmp")
-            .tempfile_in(&self.dir)
+        let mut file =
+            NewFile::create_in(&self.dir, 0o600).map_err(|e| StoreError::io(&self.dir, e))?;
+        file.write_all(bytes)
             .map_err(|e| StoreError::io(&self.dir, e))?;
-        tmp.write_all(bytes)
-            .and_then(|_| tmp.as_file().sync_all())
-            .map_err(|e| StoreError::io(tmp.path(), e))?;
-        let persisted = if replace {
-            tmp.persist(path).map(|_| ())
-        } else {
-            tmp.persist_noclobber(path).map(|_| ())
-        };
-        match persisted {
-            Ok(()) => {}
-            Err(e) if e.error.kind() == io::ErrorKind::AlreadyExists => {
-                return Err(StoreError::Exists {
-                    name: name.to_string(),
-                    path: path.to_path_buf(),
-                });
-            }
-            Err(e) => return Err(StoreError::io(path, e.error)),
+        match file.place(path, Existing::replace_if(replace)) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Err(StoreError::Exists {
+                name: name.to_string(),
+                path: path.to_path_buf(),
+            }),
+            Err(e) => Err(StoreError::io(path, e)),
         }
-        sync_dir(&self.dir);
-        Ok(())
     }
 
     /// Removes `<name>.pub` if it is there.
@@ -460,7 +468,7 @@ impl KeyStore {
         let path = self.public_key_path_of(name)?;
         match fs::remove_file(&path) {
             Ok(()) => {
-                sync_dir(&self.dir);
+                crate::fsutil::output::sync_dir(&self.dir);
                 Ok(())
             }
             Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
@@ -769,7 +777,7 @@ impl KeyStore {
         self.check_dir()?;
         match fs::remove_file(&path) {
             Ok(()) => {
-                sync_dir(&self.dir);
+                crate::fsutil::output::sync_dir(&self.dir);
                 self.remove_public_key_file(name)?;
                 Ok(path)
             }
@@ -840,20 +848,26 @@ impl KeyStore {
     }
 
     /// Public keys of the valid keys of `role` in the store, public-only ones included
-    /// (encrypted ones from their `.pub`).
-    pub fn public_keys_of(&self, role: KeyRole) -> Result<Vec<String>, StoreError> {
-        Ok(self
-            .list()?
-            .into_iter()
-            .filter_map(|k| k.info.ok())
-            .filter(|k| k.role == role)
-            .map(|k| k.public_key)
-            .collect())
+    /// (encrypted ones from their `.pub`), with every entry that is not a valid key (its role unknown: it may have been
+    /// one of them), for the caller to report.
+    pub fn public_keys_of(&self, role: KeyRole) -> Result<KeysOfRole, StoreError> {
+        let mut keys = KeysOfRole {
+            public_keys: Vec::new(),
+            invalid: Vec::new(),
+        };
+        for entry in self.list()? {
+            match entry.info {
+                Ok(info) if info.role == role => keys.public_keys.push(info.public_key),
+                Ok(_) => {}
+                Err(error) => keys.invalid.push((entry.name, error)),
+            }
+        }
+        Ok(keys)
     }
 
-    /// Public keys of the account keys in the store, with or without a seed: the default
+    /// [`KeyStore::public_keys_of`] the account keys, with or without a seed: the default
     /// trust in issuers (docs/design.md §4).
-    pub fn account_public_keys(&self) -> Result<Vec<String>, StoreError> {
+    pub fn account_public_keys(&self) -> Result<KeysOfRole, StoreError> {
         self.public_keys_of(KeyRole::Account)
     }
 }
@@ -872,12 +886,5 @@ fn validate_name(name: &str) -> Result<(), StoreError> {
         Ok(())
     } else {
         Err(StoreError::InvalidName(name.to_string()))
-    }
-}
-
-/// Makes a rename or unlink durable. Best effort: not every filesystem supports syncing a directory.
-fn sync_dir(dir: &Path) {
-    if let Ok(d) = fs::File::open(dir) {
-        let _ = d.sync_all();
     }
 }

@@ -113,7 +113,10 @@ fn the_store_keeps_encrypted_keys_with_their_public_key_beside() {
     );
     // Listing and the default trust need no passphrase.
     let bare = KeyStore::new(store.dir());
-    assert_eq!(bare.account_public_keys().unwrap(), vec![key.public_key()]);
+    assert_eq!(
+        bare.account_public_keys().unwrap().public_keys,
+        vec![key.public_key()]
+    );
     assert!(matches!(
         bare.load("plain"),
         Err(StoreError::Encrypted { .. })

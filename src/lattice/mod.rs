@@ -21,14 +21,20 @@ use crate::claims::TokenError;
 use crate::keys::{Key, KeyRole, KeyUseError};
 use crate::text::Untrusted;
 
+// The NATS side needs the runtime; the tokens and their checks do not (the fuzz build has
+// them).
+#[cfg(feature = "runtime")]
 pub mod node;
+#[cfg(feature = "runtime")]
 pub mod replay;
 pub mod token;
 
+#[cfg(feature = "runtime")]
 pub use node::{
     Lattice, LatticeConfig, LatticeEvent, LatticeEvents, ReplayScope, Reply, RequestError,
     Subscription,
 };
+#[cfg(feature = "runtime")]
 pub use replay::ReplayGuard;
 use token::{EndorsementClaims, EndorsementScope, InvocationBody, InvocationClaims, Origin};
 
@@ -573,7 +579,7 @@ pub struct Incoming<'a> {
 }
 
 /// A token whose every check except the replay check passed.
-struct Valid {
+pub(crate) struct Valid {
     claims: InvocationClaims,
     cluster: String,
 }
@@ -581,7 +587,11 @@ struct Valid {
 /// Every check but the replay check, in this order: a token; well formed; the endorsement
 /// (trusted cluster, signature, lattice, times); endorsed for the signing host; the
 /// invocation's signature; its lattice; its times; the subject; the reply subject; the digest.
-fn check(incoming: &Incoming<'_>, trust: &Trust, now: u64) -> Result<Valid, LatticeRejection> {
+pub(crate) fn check(
+    incoming: &Incoming<'_>,
+    trust: &Trust,
+    now: u64,
+) -> Result<Valid, LatticeRejection> {
     let raw = match incoming.tokens {
         [] => return Err(LatticeRejection::Unsigned),
         [one] => *one,
@@ -742,6 +752,7 @@ impl CheckedInvocation {
 
 /// Checks a message that arrived on a subscription: every check of [`check`], then that it is
 /// not a reply, then the replay check.
+#[cfg(feature = "runtime")]
 pub async fn verify_invocation(
     incoming: &Incoming<'_>,
     trust: &Trust,
@@ -838,5 +849,5 @@ pub fn verify_reply(
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "runtime"))]
 mod tests;

@@ -1,13 +1,11 @@
 //! Capability providers under `wzt run --request`, in local and mock mode, with fixture actors
 //! built from `tests/fixtures`.
 
-use std::io::{BufRead, BufReader, Write};
-use std::net::TcpListener;
 use std::time::{Duration, Instant};
 
 use snapbox::str;
 
-use crate::common::{self, Env, Server, assert_snapshot, run_request as request};
+use crate::common::{self, Env, Server, assert_snapshot, local_server, run_request as request};
 
 const P2: &str = "wasm32-wasip2";
 
@@ -179,28 +177,6 @@ fn config_values_arrive_under_both_versions() {
         &["--config-file", "config.toml", "--config", "greeting=flag"],
     );
     assert_eq!(out, "greeting=flag\nretries=3\n");
-}
-
-/// A one-shot HTTP server on loopback answering `body`; returns its port.
-fn local_server(body: &'static str) -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    std::thread::spawn(move || {
-        for stream in listener.incoming().take(4) {
-            let Ok(mut stream) = stream else { continue };
-            let mut reader = BufReader::new(stream.try_clone().unwrap());
-            let mut line = String::new();
-            while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
-                line.clear();
-            }
-            let _ = write!(
-                stream,
-                "HTTP/1.1 200 OK\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-                body.len()
-            );
-        }
-    });
-    port
 }
 
 #[test]

@@ -553,6 +553,7 @@ c_s.wasm: component, signed
 | Revision         | -                                                        |
 | Call alias       | -                                                        |
 | Capabilities     | HTTP Server, Messaging                                   |
+| Scopes           | msg: unscoped (every subject)                            |
 | Tags             | \u{202e}gnp.exe                                          |
 | Token id         | [..] |
 +------------------+----------------------------------------------------------+
@@ -587,7 +588,7 @@ unused grants: Messaging (granted but never imported)
     );
     assert_eq!(
         json["caps"][1],
-        serde_json::json!({"id": "wasmcloud:messaging", "name": "Messaging"})
+        serde_json::json!({"id": "wasmcloud:messaging", "name": "Messaging", "scoped": false})
     );
 
     let out = env

@@ -210,6 +210,9 @@ fn claims_table(ctx: &Ctx, examined: &Examined, claims: &Claims, now: u64) -> co
         Cell::new(opt(meta.call_alias.as_deref().map(escape))),
     );
     row("Capabilities", Cell::new(caps_text));
+    if let Some(scopes) = scopes_text(examined, &grants) {
+        row("Scopes", Cell::new(scopes));
+    }
     row(
         "Tags",
         Cell::new(opt(meta.tags.as_ref().filter(|t| !t.is_empty()).map(|t| {
@@ -224,4 +227,21 @@ fn claims_table(ctx: &Ctx, examined: &Examined, claims: &Claims, now: u64) -> co
         ));
     }
     table
+}
+
+/// The per-resource scopes of each granted capability that has scope kinds, one line each;
+/// `None` when no such capability is granted.
+fn scopes_text(examined: &Examined, grants: &Grants) -> Option<String> {
+    let lines = match super::scopes_of(examined) {
+        Ok(scopes) => scopes.summary(grants),
+        Err(problems) => vec![format!(
+            "INVALID: {}",
+            problems
+                .iter()
+                .map(|p| p.to_string())
+                .collect::<Vec<_>>()
+                .join("; ")
+        )],
+    };
+    (!lines.is_empty()).then(|| lines.join("\n"))
 }

@@ -12,9 +12,11 @@ use super::registry_args::{FetchFailure, RegistryOpts};
 use super::{Ctx, Outcome};
 use crate::caps::{self, Capability, Direction, Grants, InterfaceNeed, Need};
 use crate::claims::Claims;
+use crate::scopes::ScopeKind;
 use crate::time;
 use crate::verify::{Examined, Seal};
 
+mod against;
 mod human;
 
 /// Show the claims of a module or component, and its imports against its grants.
@@ -23,7 +25,8 @@ mod human;
 /// file is not readable WebAssembly. An oci://REF is fetched from the registry (through the
 /// blob cache, its digests checked: exit 1 when one does not match) and shown, not judged.
 /// Without FILE, inside a project, the signed artifact that `wzt sign` writes for it
-/// (`<stem>_s.wasm` beside the project's artifact). Also `wzt claims inspect`.
+/// (`<stem>_s.wasm` beside the project's artifact). An artifact built with `cargo auditable`
+/// also shows the crates it lists. Also `wzt claims inspect`.
 #[derive(Debug, Args)]
 pub struct Opts {
     /// The .wasm file, or oci://REGISTRY/REPOSITORY:TAG [default: the signed artifact of the
@@ -33,6 +36,10 @@ pub struct Opts {
     /// Print only the raw token (exit 1 when there is none).
     #[arg(long)]
     jwt_only: bool,
+    /// Compare with an older version (a file or oci://REF): list the grants and scopes this one
+    /// adds, and exit 1 when it reaches anything the old one could not (a release gate).
+    #[arg(long, value_name = "OLD.wasm|oci://REF", conflicts_with = "jwt_only")]
+    against: Option<PathBuf>,
     #[command(flatten)]
     registry: RegistryOpts,
     #[command(flatten)]
@@ -62,16 +69,37 @@ impl Opts {
         let granted = examined.claims().map(|c| c.grants()).unwrap_or_default();
         let (missing, unused) = caps::check_grants(&needs, &granted);
         let now = time::now();
+        let against = match &self.against {
+            Some(old) => Some(against::compare(ctx, &examined, old, &self.registry)?),
+            None => None,
+        };
+        let crates = super::dependencies::read(&examined, reader.as_mut());
         if ctx.json {
-            output::print_json(&inspect_json(
-                &file, &examined, &needs, &granted, &missing, &unused,
-            ));
+            let mut json = inspect_json(&file, &examined, &needs, &granted, &missing, &unused);
+            json.against = against.as_ref();
+            json.dependencies = super::dependencies::json(&crates);
+            output::print_json(&json);
         } else {
             human::print(
                 ctx, &file, &examined, &needs, &granted, &missing, &unused, now,
             );
+            super::dependencies::print(ctx, &crates);
+            if let Some(against) = &against {
+                against::print(ctx, against);
+            }
         }
-        Ok(Outcome::Success)
+        Ok(match against {
+            Some(a) if a.widening.widens() => Outcome::CheckFailed,
+            _ => Outcome::Success,
+        })
+    }
+}
+
+/// The claims' scopes as written, checked (a token's scopes may not parse: `verify` fails it).
+fn scopes_of(examined: &Examined) -> Result<crate::scopes::Scopes, Vec<crate::scopes::ScopeError>> {
+    match examined.claims().and_then(|c| c.metadata.scopes.as_ref()) {
+        None => Ok(crate::scopes::Scopes::new()),
+        Some(wire) => crate::scopes::Scopes::from_wire(wire),
     }
 }
 
@@ -140,17 +168,25 @@ struct InspectJson<'a> {
     hash_matches: Option<bool>,
     signature_valid: bool,
     signature_error: Option<String>,
+    /// As written in the claims (a member of `claims` too).
     claims: Option<&'a Claims>,
     caps: Vec<CapJson<'a>>,
     interfaces: Vec<InterfaceJson<'a>>,
     missing_grants: &'a [String],
     unused_grants: &'a [Capability],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    against: Option<&'a against::Against>,
+    /// The crates a cargo-auditable build listed (`null` when there is no list).
+    dependencies: Option<super::dependencies::DependenciesJson<'a>>,
 }
 
 #[derive(Serialize)]
 struct CapJson<'a> {
     id: &'a caps::CapabilityId,
     name: &'a str,
+    /// For a capability with scope kinds: whether it is scoped (per-resource) or whole.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    scoped: Option<bool>,
 }
 
 #[derive(Serialize)]
@@ -187,6 +223,10 @@ fn inspect_json<'a>(
             .map(|c| CapJson {
                 id: c,
                 name: c.display_name(),
+                scoped: c
+                    .known()
+                    .filter(|k| ScopeKind::of(*k).next().is_some())
+                    .map(|k| scopes_of(examined).is_ok_and(|s| s.scoped(k))),
             })
             .collect(),
         interfaces: needs
@@ -203,5 +243,7 @@ fn inspect_json<'a>(
             .collect(),
         missing_grants: missing,
         unused_grants: unused,
+        against: None,
+        dependencies: None,
     }
 }

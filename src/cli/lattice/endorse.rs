@@ -49,8 +49,10 @@ impl EndorseOpts {
         let token = lattice::endorse(&cluster, &self.host, &self.lattice_name, now, lifetime)?;
         if let Some(path) = &self.output {
             let text = format!("{token}\n");
-            crate::fsutil::write_atomically(path, None, |w| w.write_all(text.as_bytes()))
-                .with_context(|| format!("cannot write {}", path.display()))?;
+            crate::fsutil::write_atomically(path, None, crate::fsutil::Existing::Replace, |w| {
+                w.write_all(text.as_bytes())
+            })
+            .with_context(|| format!("cannot write {}", path.display()))?;
         }
         if ctx.json {
             output::print_json(&json!({

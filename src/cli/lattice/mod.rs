@@ -91,10 +91,7 @@ impl Opts {
 }
 
 fn body_of(data: &str) -> anyhow::Result<Vec<u8>> {
-    match data.strip_prefix('@') {
-        Some(path) => std::fs::read(path).with_context(|| format!("--data: cannot read {path}")),
-        None => Ok(data.as_bytes().to_vec()),
-    }
+    output::data_arg(data)
 }
 
 /// Prints lattice events other than rejections (the commands report those themselves).
@@ -186,8 +183,9 @@ impl RequestOpts {
                         "rejected": counts,
                     }));
                 } else {
+                    // Escaped on a terminal, byte for byte when piped.
                     let mut out = std::io::stdout().lock();
-                    out.write_all(reply.body())?;
+                    output::write_body(&mut out, reply.body())?;
                     out.flush()?;
                 }
                 Ok(Outcome::Success)

@@ -8,7 +8,7 @@ use super::super::policy_args::TrustUsed;
 use super::super::{Ctx, Outcome};
 use super::{Message, Opts};
 use crate::host::runner::{Runner, delivery_event};
-use crate::host::{EntryPoint, http};
+use crate::host::{Delivery, EntryPoint, http};
 use crate::text::escape_lines;
 
 pub(super) fn dispatch(
@@ -40,6 +40,7 @@ pub(super) fn dispatch(
         for Message { subject, payload } in &opts.messages {
             let outcome = runtime.block_on(runner.deliver(subject, payload.as_bytes()));
             match delivery_event(subject, &outcome) {
+                None if matches!(outcome, Ok(Delivery::Denied)) => delivered_ok = false,
                 None => eprintln!("wzt: delivered message on {}", escape(subject)),
                 Some(failed) => {
                     delivered_ok = false;

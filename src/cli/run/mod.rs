@@ -93,6 +93,8 @@ pub struct Opts {
     #[command(flatten)]
     policy: PolicyOpts,
     #[command(flatten)]
+    provenance: super::provenance_args::ProvenanceOpts,
+    #[command(flatten)]
     registry: RegistryOpts,
     #[command(flatten)]
     pub(super) format: super::output::FormatOpt,
@@ -178,8 +180,7 @@ impl Opts {
                 Err(FetchFailure::Error(e)) => return Err(e),
             },
             None => {
-                let bytes = std::fs::read(&actor)
-                    .with_context(|| format!("cannot read {}", actor.display()))?;
+                let bytes = super::artifact::read_artifact(&actor)?;
                 let stem = actor.file_stem().map(|s| s.to_string_lossy().into_owned());
                 (bytes, stem)
             }
@@ -207,6 +208,13 @@ impl Opts {
                 );
             }
         };
+        // Provenance (docs/design.md §15), when the policy has a rule for it or --provenance.
+        let provenance =
+            self.provenance
+                .refuse_unless_checked(&actor, &self.registry, &admitted, &policy);
+        if let Some(outcome) = provenance? {
+            return Ok(outcome);
+        }
         let grants_from = if admitted.claims().is_some() {
             GrantsFrom::Claims
         } else {

@@ -23,6 +23,7 @@ struct StartupJson<'a> {
     kind: &'a str,
     issuer: Option<&'a str>,
     caps: &'a Grants,
+    scopes: &'a std::collections::BTreeMap<String, Vec<String>>,
     listen: Option<String>,
     pooling: bool,
     cache_hit: bool,
@@ -80,6 +81,7 @@ pub(super) fn print(
             kind: startup.kind,
             issuer: startup.issuer.as_deref(),
             caps: &startup.caps,
+            scopes: &startup.scopes,
             listen: listening.map(|a| format!("http://{a}")),
             pooling: startup.pooling,
             cache_hit: startup.cache == CacheStatus::Hit,
@@ -128,6 +130,15 @@ pub(super) fn print(
             grants.join(", ")
         }
     );
+    // Shown for a scoped actor (an unscoped one's block is as it always was).
+    let scope_lines = if startup.scopes.is_empty() {
+        &[][..]
+    } else {
+        &startup.scope_lines[..]
+    };
+    for (i, line) in scope_lines.iter().enumerate() {
+        eprintln!("  {:<9} {line}", if i == 0 { "scopes" } else { "" });
+    }
     eprintln!(
         "  engine    {} allocator, {compile}; limits: {} MiB memory, {:?} per invocation, {} concurrent",
         if startup.pooling {

@@ -5,16 +5,16 @@ use std::path::{Path, PathBuf};
 
 use super::super::Ctx;
 use super::report;
-use crate::sign::Signed;
+use crate::sign::{ClaimsSpec, Signed};
 
 pub(super) use report::SignJson;
 
-/// Signs every input whose check passed with `sign` (a failed check or sign is reported and
-/// the others go on) and returns each one's report.
+/// Signs every input whose check passed with `sign`, with the claims its check settled (a
+/// failed check or sign is reported and the others go on), and returns each one's report.
 pub(super) fn sign_all<'a>(
     ctx: &Ctx,
-    checked: &'a [(PathBuf, anyhow::Result<()>)],
-    sign: impl Fn(&Path) -> anyhow::Result<(PathBuf, Signed)>,
+    checked: &'a [(PathBuf, anyhow::Result<ClaimsSpec>)],
+    sign: impl Fn(&Path, &ClaimsSpec) -> anyhow::Result<(PathBuf, Signed)>,
 ) -> Vec<SignJson<'a>> {
     let progress = (ctx.stderr_is_terminal && checked.len() > 1).then(|| {
         let bar = indicatif::ProgressBar::new(checked.len() as u64);
@@ -36,7 +36,7 @@ pub(super) fn sign_all<'a>(
         }
         let result = match check {
             Err(e) => Err(anyhow::anyhow!("{e:#}")),
-            Ok(()) => sign(input),
+            Ok(spec) => sign(input, spec),
         };
         results.push(match result {
             Ok((output, signed)) => {

@@ -8,8 +8,10 @@ use clap::Args;
 use super::keysource::{self, KeyOpts};
 use super::output;
 use super::{Ctx, Outcome};
+use crate::fsutil::Existing;
 use crate::keys::{self, Key, KeyRole, KeyStore};
 use crate::project::Project;
+use crate::scopes::ScopeKind;
 use crate::sign::{ClaimsSpec, Grant, Signed, sign_file};
 
 mod batch;
@@ -26,6 +28,14 @@ fn explain(e: anyhow::Error, project_mode: bool) -> anyhow::Error {
         Err(e) => e,
     }
 }
+
+/// `--scope KIND=VALUE`.
+fn parse_scope(text: &str) -> Result<(ScopeKind, String), String> {
+    crate::scopes::parse_flag(text).map_err(|e| e.to_string())
+}
+
+/// The largest trace file `--scopes-from` reads.
+const MAX_TRACE_FILE: u64 = 256 << 20;
 
 /// Sign modules or components: embed claims signed by an account key.
 ///
@@ -69,6 +79,16 @@ pub struct Opts {
     /// When the claims become valid: a duration from now or an RFC 3339 time.
     #[arg(long, short = 'b', value_name = "WHEN")]
     not_before: Option<String>,
+    /// Scope a granted capability to one resource, KIND=VALUE (repeatable): kv.bucket=app,
+    /// httpclient.host=api.example.com:443 (`[scheme://]host[:port]`, `*.` wildcard),
+    /// msg.publish='orders.>' or msg.subscribe=greet (NATS wildcards), config.key=greeting.
+    /// Replaces the project's [actor.scopes].
+    #[arg(long = "scope", value_name = "KIND=VALUE", value_parser = parse_scope)]
+    scopes: Vec<(ScopeKind, String)>,
+    /// Scope the grants to exactly the resources this trace shows used (a --trace-file of
+    /// `wzt run` or `wzt dev`); a granted capability the trace never used reaches nothing.
+    #[arg(long, value_name = "TRACE.jsonl", conflicts_with = "scopes")]
+    scopes_from: Option<PathBuf>,
     #[command(flatten)]
     keys: KeyOpts,
     /// Output file (one input only) [default: <stem>_s.wasm beside the input].
@@ -97,13 +117,13 @@ impl Opts {
     pub fn run(mut self, ctx: &Ctx) -> anyhow::Result<Outcome> {
         let now = crate::time::now();
         // Inside a project and without FILE: its artifact, claims and issuer; flags override.
-        let (project_spec, default_issuer) = if self.files.is_empty() {
+        let (project, project_spec, default_issuer) = if self.files.is_empty() {
             let cwd = std::env::current_dir()?;
             let project = Project::find(&cwd)?.context(
                 "no FILE given and no wzt.toml in this directory or above: name the .wasm to sign, or run inside a project (`wzt new`)",
             )?;
             let artifact = project.artifact();
-            if !artifact.is_file() {
+            if std::fs::symlink_metadata(&artifact).is_err() {
                 bail!(
                     "the project's artifact {} does not exist; build it first: {}",
                     artifact.display(),
@@ -111,12 +131,11 @@ impl Opts {
                 );
             }
             self.files = vec![artifact];
-            (
-                Some(project.claims_spec(now)?),
-                project.issuer().to_string(),
-            )
+            let spec = project.claims_spec(now)?;
+            let issuer = project.issuer().to_string();
+            (Some(project), Some(spec), issuer)
         } else {
-            (None, "account".to_string())
+            (None, None, "account".to_string())
         };
         if self.output.is_some() && self.files.len() > 1 {
             bail!("-o/--output takes one input; use --out-dir for several");
@@ -132,10 +151,23 @@ impl Opts {
         let spec = self.claims_spec(now, project_spec)?;
         // Every input is checked before any key is loaded or created or any file written: a
         // bad input must not leave a new key behind.
-        let checked: Vec<(PathBuf, anyhow::Result<()>)> = self
+        let trace = match &self.scopes_from {
+            Some(path) => Some(
+                crate::fsutil::read_named_text(path, MAX_TRACE_FILE)
+                    .with_context(|| "--scopes-from".to_string())?,
+            ),
+            None => None,
+        };
+        let checked: Vec<(PathBuf, anyhow::Result<ClaimsSpec>)> = self
             .files
             .iter()
-            .map(|input| (input.clone(), report::check_input(input)))
+            .map(|input| {
+                let plan = report::plan_input(input, project.as_ref(), &spec, trace.as_deref());
+                if let (Ok(planned), Some(path)) = (&plan, &self.scopes_from) {
+                    report::print_derived(input, path, &planned.scopes);
+                }
+                (input.clone(), plan)
+            })
             .collect();
         let any_good = checked.iter().any(|(_, c)| c.is_ok());
         let (issuer, explicit_subject) = if any_good {
@@ -160,7 +192,7 @@ impl Opts {
             .filter(|(_, check)| check.is_ok() && explicit_subject.is_none())
             .map(|(input, _)| (input.as_path(), self.module_key(&store, input)))
             .collect();
-        let results = batch::sign_all(ctx, &checked, |input| {
+        let results = batch::sign_all(ctx, &checked, |input, spec| {
             let issuer = issuer
                 .as_ref()
                 .expect("an issuer is loaded when any input is good");
@@ -170,7 +202,7 @@ impl Opts {
                 (None, Some(Err(e))) => anyhow::bail!("{e:#}"),
                 (None, None) => unreachable!("a module key is loaded for each good input"),
             };
-            self.sign_one(input, &spec, issuer, subject)
+            self.sign_one(input, project.as_ref(), spec, issuer, subject)
                 .map_err(|e| explain(e, project_mode))
         });
         let outcome = if results.iter().all(batch::SignJson::is_ok) {
@@ -192,6 +224,7 @@ impl Opts {
             rev: None,
             tags: Vec::new(),
             grant: Grant::Unstated,
+            scopes: Default::default(),
             call_alias: None,
             expires: None,
             not_before: None,
@@ -216,6 +249,12 @@ impl Opts {
         }
         if !self.tags.is_empty() {
             spec.tags = self.tags.clone();
+        }
+        if !self.scopes.is_empty() {
+            spec.scopes = crate::scopes::Scopes::new();
+            for (kind, value) in &self.scopes {
+                spec.scopes.insert(*kind, value)?;
+            }
         }
         spec.name = self.name.clone().or(spec.name);
         spec.ver = self.ver.clone().or(spec.ver);
@@ -243,6 +282,7 @@ impl Opts {
     fn sign_one(
         &self,
         input: &Path,
+        project: Option<&Project>,
         spec: &ClaimsSpec,
         issuer: &Key,
         subject: &Key,
@@ -256,7 +296,9 @@ impl Opts {
         if spec.name.is_none() {
             spec.name = Some(stem.to_string());
         }
-        let signed = sign_file(input, &output, &spec, issuer, subject)?;
+        // Hashed and signed from this one open file, checked as it was opened.
+        let file = report::open_input(input, project)?;
+        let signed = sign_file(&file, &output, Existing::Replace, &spec, issuer, subject)?;
         Ok((output, signed))
     }
 

@@ -2,22 +2,87 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context as _, bail};
+use anyhow::bail;
 use serde::Serialize;
 
 use super::super::Ctx;
 use super::super::output::escape;
-use crate::sign::Signed;
+use crate::fsutil::{CheckedFile, FileError, FileRules};
+use crate::sign::{ClaimsSpec, Grant, Signed};
 
-/// Refuses an input that is missing or not WebAssembly, before any key or file is made.
-pub(super) fn check_input(input: &Path) -> anyhow::Result<()> {
-    if !input.is_file() {
-        bail!("no such file");
+/// Opens an input to sign: the project's artifact through its checks (`Project::open_artifact`),
+/// or a file named on the command line as a named file (any owner, a link followed, but a
+/// regular file of at most `wasm::MAX_ARTIFACT_LEN`).
+pub(super) fn open_input(
+    input: &Path,
+    project: Option<&crate::project::Project>,
+) -> anyhow::Result<CheckedFile> {
+    Ok(match project {
+        Some(project) => project.open_artifact()?,
+        None => CheckedFile::open(input, FileRules::named(crate::wasm::MAX_ARTIFACT_LEN)).map_err(
+            |e| match e {
+                FileError::Missing { .. } => anyhow::anyhow!("no such file"),
+                FileError::Io { source, .. } => anyhow::anyhow!("cannot read it: {source}"),
+                refused => anyhow::anyhow!("it is {}", refused.problem()),
+            },
+        )?,
+    })
+}
+
+/// Checks an input and settles what it is signed with, before any key or file is made: its
+/// grants (`auto` resolved from its imports) and its scopes (the flags' or the project's, or
+/// derived from `trace`), every scope of a granted capability.
+pub(super) fn plan_input(
+    input: &Path,
+    project: Option<&crate::project::Project>,
+    spec: &ClaimsSpec,
+    trace: Option<&str>,
+) -> anyhow::Result<ClaimsSpec> {
+    let file = open_input(input, project)?;
+    let mut reader = std::io::BufReader::new(file.file());
+    let examined = crate::verify::examine(&mut reader, file.len())?;
+    // Without stated grants the signing refuses (or grants nothing) later, naming what the
+    // artifact needs; a trace is read against what it would need.
+    let unstated = matches!(spec.grant, Grant::Unstated);
+    let grants = match &spec.grant {
+        Grant::List(grants) => grants.clone(),
+        Grant::Unstated if trace.is_none() => return Ok(spec.clone()),
+        Grant::Auto | Grant::Unstated => {
+            crate::sign::auto_grants(examined.layout(), &mut reader)?
+        }
+    };
+    let mut spec = spec.clone();
+    if let Some(trace) = trace {
+        spec.scopes = crate::scopes::derive_from_trace(trace, &grants)
+            .map_err(|e| anyhow::anyhow!("--scopes-from: {e}"))?
+            .scopes;
     }
-    let file = std::fs::File::open(input).context("cannot open it")?;
-    let len = file.metadata()?.len();
-    crate::verify::examine(&mut std::io::BufReader::new(file), len)?;
-    Ok(())
+    if unstated {
+        return Ok(spec);
+    }
+    if let Some(e) = spec.scopes.not_granted(&grants).into_iter().next() {
+        bail!("--scope: {e}");
+    }
+    spec.grant = Grant::List(grants);
+    Ok(spec)
+}
+
+/// Says on stderr which scopes `--scopes-from` derived for `input`.
+pub(super) fn print_derived(input: &Path, trace: &Path, scopes: &crate::scopes::Scopes) {
+    let shown: Vec<String> = scopes
+        .kinds()
+        .map(|kind| format!("{kind}={}", scopes.describe(kind)))
+        .collect();
+    eprintln!(
+        "scopes for {} derived from {}: {}",
+        input.display(),
+        trace.display(),
+        if shown.is_empty() {
+            "none (no scoped capability is granted)".to_string()
+        } else {
+            shown.join("; ")
+        }
+    );
 }
 
 /// `-o` names a wasm file: one not ending in `.wasm` (a wash user's `-o json`) is confirmed on
@@ -69,6 +134,14 @@ pub(super) fn print_human(ctx: &Ctx, input: &Path, output: &Path, signed: &Signe
         signed.claims.subject
     );
     println!("  grants: {}", grants_text(signed));
+    let scopes = match &signed.claims.metadata.scopes {
+        Some(wire) => crate::scopes::Scopes::from_wire(wire).unwrap_or_default(),
+        None => crate::scopes::Scopes::new(),
+    };
+    let lines = scopes.summary(&signed.claims.grants());
+    if !lines.is_empty() {
+        println!("  scopes: {}", lines.join("; "));
+    }
     if signed.replaced_signatures > 0 {
         println!(
             "  replaced {} earlier signature section{}",

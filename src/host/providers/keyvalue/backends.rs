@@ -49,6 +49,9 @@ fn add(current: Option<&[u8]>, delta: u64) -> Result<u64, KvError> {
         .ok_or_else(|| KvError::Other("the counter would overflow u64".into()))
 }
 
+/// The largest `--kv-seed` file read.
+pub const MAX_SEED_FILE: u64 = 64 << 20;
+
 /// In-memory store for `--mock-caps`: seeded from JSON, dumped to JSON, never persisted.
 pub struct MemoryKv {
     data: Mutex<BTreeMap<String, BTreeMap<String, Vec<u8>>>>,
@@ -64,9 +67,10 @@ impl MemoryKv {
         }
     }
 
-    /// Loads `{"bucket": {"key": "text" | {"base64": "..."}}}`.
+    /// Loads `{"bucket": {"key": "text" | {"base64": "..."}}}` from a regular file of at
+    /// most [`MAX_SEED_FILE`].
     pub fn seeded(path: &Path) -> anyhow::Result<MemoryKv> {
-        let text = std::fs::read_to_string(path)?;
+        let text = crate::fsutil::read_named_text(path, MAX_SEED_FILE)?;
         let json: Value = serde_json::from_str(&text)?;
         let Value::Object(buckets) = json else {
             anyhow::bail!(
