@@ -12,6 +12,10 @@
 //!     bench_tool lattice-bench URL SUBJECT N INFLIGHT KEYS_DIR
 //!     bench_tool lattice-crypto N   one thread: N messages signed, then N checked (no NATS):
 //!                                   JSON microseconds per sign and per check
+//!     bench_tool age-seed FACTOR PASSPHRASE OUT   a new account seed file encrypted with that
+//!                                   passphrase at scrypt work factor FACTOR (benches/scrypt.sh)
+//!     bench_tool age-open FILE PASSPHRASE   decrypt it with the age crate as wzt does, but with
+//!                                   no cap on the factor: exit 0, or 1 for a wrong passphrase
 //!
 //! The lattice variants sign with a new host key endorsed by KEYS_DIR's `cluster` key and trust
 //! that cluster key, as `wzt run --lattice` does with the same store.
@@ -323,6 +327,24 @@ fn lattice_crypto(n: usize) {
     );
 }
 
+/// A new account seed file (seed and newline), armored age, one scrypt stanza at `factor`.
+fn age_seed(factor: u8, passphrase: &str) -> Vec<u8> {
+    use std::io::Write as _;
+    let key = wzt::keys::Key::generate(wzt::keys::KeyRole::Account);
+    let mut recipient = age::scrypt::Recipient::new(passphrase.to_string().into());
+    recipient.set_work_factor(factor);
+    let encryptor =
+        age::Encryptor::with_recipients(std::iter::once(&recipient as &dyn age::Recipient))
+            .expect("a recipient");
+    let mut out = Vec::new();
+    let armored = age::armor::ArmoredWriter::wrap_output(&mut out, age::armor::Format::AsciiArmor)
+        .expect("armor");
+    let mut writer = encryptor.wrap_output(armored).expect("age");
+    writeln!(writer, "{}", key.seed()).expect("write");
+    writer.finish().and_then(|a| a.finish()).expect("finish");
+    out
+}
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args
@@ -412,6 +434,24 @@ fn main() -> ExitCode {
             .await
         }),
         ["lattice-crypto", n] => lattice_crypto(n.parse().expect("N")),
+        ["age-open", file, passphrase] => {
+            let bytes = std::fs::read(file).expect("read");
+            let decryptor =
+                age::Decryptor::new_buffered(age::armor::ArmoredReader::new(&bytes[..]))
+                    .expect("an age file");
+            let mut identity = age::scrypt::Identity::new(passphrase.to_string().into());
+            identity.set_max_work_factor(64);
+            if decryptor
+                .decrypt(std::iter::once(&identity as &dyn age::Identity))
+                .is_err()
+            {
+                return ExitCode::from(1);
+            }
+        }
+        ["age-seed", factor, passphrase, out] => {
+            std::fs::write(out, age_seed(factor.parse().expect("FACTOR"), passphrase))
+                .expect("write");
+        }
         _ => {
             eprintln!(
                 "usage: bench_tool gen OUT MIB | wascap-embed IN OUT | wascap-extract IN | nats-echo URL SUBJECT | lattice-echo URL SUBJECT KEYS_DIR | nats-bench URL SUBJECT N INFLIGHT | lattice-bench URL SUBJECT N INFLIGHT KEYS_DIR"

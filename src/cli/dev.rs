@@ -7,18 +7,16 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, bail};
 use clap::Args;
-use serde_json::json;
+use serde::Serialize;
 
-use super::host_args::{self, HostArgs};
+use super::host_args::{self, RunnerArgs};
+use super::keysource::KeyOpts;
 use super::output::{self, escape};
-use super::{Ctx, Outcome, keysource};
-use crate::caps::{Capability, Grants};
-use crate::devloop::{DevEvent, DevLoop};
-use crate::host::http::ActorSlot;
-use crate::host::{self, EntryPoint, Host};
-use crate::keys::KeyRole;
+use super::{Ctx, Outcome};
+use crate::devloop::{self, DevLoop};
+use crate::host::runner::{Runner, RunnerConfig};
+use crate::host::{BuildEvent, EntryPoint, HostEvent, LoadError};
 use crate::project::Project;
-use crate::text::escape_lines;
 
 /// Build, sign and serve the project in this directory, and reload it when its sources change.
 ///
@@ -28,17 +26,30 @@ use crate::text::escape_lines;
 /// target/ and .wzt/) rebuild, re-sign and swap the running actor; if a build fails, the last
 /// good version keeps serving and the compiler's output is shown. Commands are run again after
 /// each good build. Host options come from the project's `[dev]` table; flags override them.
-/// Ctrl-C stops. Also `wzt watch`.
+/// Builds show a spinner with the time elapsed on a terminal; each served request is one line,
+/// `METHOD PATH STATUS MS`. Ctrl-C stops. Also `wzt watch`.
 #[derive(Debug, Args)]
 pub struct Opts {
     /// The project directory (or one inside it) [default: the current directory].
     #[arg(value_name = "DIR")]
     dir: Option<std::path::PathBuf>,
-    #[command(flatten)]
-    host: HostArgs,
     /// How long changes must settle before a rebuild starts.
     #[arg(long, default_value = "300ms", value_name = "DURATION", value_parser = crate::time::parse_std_duration)]
     debounce: Duration,
+    #[command(flatten)]
+    keys: KeyOpts,
+    #[command(flatten)]
+    runner: RunnerArgs,
+    #[command(flatten)]
+    pub(super) format: super::output::FormatOpt,
+}
+
+/// `wzt dev --json`'s startup object (field names are stable: README).
+#[derive(Serialize)]
+struct DevJson<'a> {
+    actor: &'a str,
+    listen: String,
+    project: &'a str,
 }
 
 impl Opts {
@@ -60,139 +71,137 @@ impl Opts {
             )
         })?;
         let store = ctx.store()?;
-        let issuer = keysource::default_key(&store, project.issuer(), KeyRole::Account, false)?;
-        let subject =
-            keysource::default_key(&store, &project.subject_key_name()?, KeyRole::Module, false)?;
+        let issuer = self.keys.dev_issuer(ctx, &store, project.issuer())?;
+        let subject = self.keys.subject(&store, &project.subject_key_name()?)?;
         let name = project.file.actor.name.clone();
-        let sink: host::EventSink = Arc::new(host_args::print_event);
-        // The key-value store is opened up front: a reload may add the grant.
-        let kv_grant: Grants = [Capability::KeyValue].into_iter().collect();
-        // `--dir` is checked against the grants of the build when it links (a rebuild may add
-        // `fs`); here it only needs to pass the preopen checks.
-        let host_grants: Grants = [Capability::KeyValue, Capability::Filesystem]
-            .into_iter()
-            .collect();
-        let namespace = format!("{}.{}", issuer.public_key(), subject.public_key());
-        let (providers, kv) = self.host.providers(
-            name.clone(),
-            &namespace,
-            &kv_grant,
-            sink,
-            self.host.tracer()?,
-            None,
-        )?;
-        let host = Arc::new(Host::new(self.host.host_options(
-            &host_grants,
-            &[],
-            store.dir(),
-        )?)?);
-        let dev = Arc::new(DevLoop::new(project, issuer, subject, host, providers)?);
+        let providers = self.runner.providers.settings()?;
+        // `--dir` passes the preopen checks here; whether the actor may have it (`fs`) is
+        // checked by each build as it is linked (a rebuild may add the grant).
+        let all: crate::caps::Grants = crate::caps::Capability::ALL.into_iter().collect();
+        let protected = host_args::protected_paths(store.dir(), &providers);
+        let mut options = self.runner.host.options(&all, &[], &protected)?;
+        options.report_requests = true;
+        let written = providers.written();
+        let sink = super::dev_view::DevView {
+            terminal: ctx.stderr_is_terminal,
+            trace_caps: self.runner.providers.trace.trace_caps,
+        }
+        .sink();
+        let dev = Arc::new(DevLoop::new(project, issuer, subject)?);
 
-        eprintln!(
-            "wzt dev: building {}: {}",
-            escape(&name),
-            dev.project().file.build.command
-        );
+        let command = dev.project().file.build.command;
+        sink(HostEvent::Build(BuildEvent::Started { command }));
         let started = Instant::now();
         let built = match dev.build() {
             Ok(built) => built,
-            Err(e) => {
-                eprintln!("wzt dev: {e:#}");
+            Err(devloop::DevError::Build(e)) => {
+                // The compiler's captured output: its lines kept, each escaped.
+                sink(HostEvent::Build(BuildEvent::Failed {
+                    output: format!("{e:#}"),
+                }));
                 return Ok(Outcome::CheckFailed);
             }
+            Err(devloop::DevError::Stop(e)) => return Err(e),
         };
-        eprintln!("wzt dev: built and signed in {:.1?}", started.elapsed());
-        host_args::report_cache(dev.host(), &built.actor);
-        let granted = built.admitted.grants().clone();
+        sink(HostEvent::Build(BuildEvent::Built {
+            elapsed: started.elapsed(),
+        }));
+        let config = RunnerConfig {
+            name: name.clone(),
+            host: options,
+            providers,
+            lattice: None,
+            reloadable: true,
+        };
         let runtime = host_args::runtime()?;
-        let entry = built.actor.entry_point();
+        let runner = match runtime.block_on(Runner::start(built, config, Arc::clone(&sink))) {
+            Ok(runner) => Arc::new(runner),
+            Err(LoadError::Refused(refusal)) => {
+                eprintln!(
+                    "wzt dev: refusing to run {}: {}",
+                    escape(&name),
+                    super::fixes::refusal(&refusal, super::fixes::GrantsFrom::Project)
+                );
+                return Ok(Outcome::CheckFailed);
+            }
+            Err(LoadError::Unusable(e)) => return Err(e),
+        };
+        let startup = runner.startup();
+        host_args::report_cache(&startup);
+        let entry = runner.entry_point();
         if !matches!(
             entry,
             EntryPoint::Http | EntryPoint::Command | EntryPoint::Preview1
         ) {
             bail!("wzt dev serves HTTP actors and runs commands; this actor is neither");
         }
-        let slot = Arc::new(ActorSlot::new(Arc::clone(&built.actor)));
         if entry != EntryPoint::Http {
-            print_dev_event(crate::devloop::run_command(runtime.handle(), &built.actor));
+            sink(HostEvent::Build(devloop::run_command(
+                runtime.handle(),
+                &runner,
+            )));
         }
-        let written: Vec<std::path::PathBuf> = [
-            Some(self.host.kv_path.clone()),
-            self.host.trace_file.clone(),
-            self.host.kv_dump.clone(),
-        ]
-        .into_iter()
-        .flatten()
-        .collect();
+        // An invalid or incompatible wzt.toml stops the loop with its error (exit 2).
+        let (stop, mut stopped) = tokio::sync::oneshot::channel();
         let _watching = dev.watch(
-            Arc::clone(&slot),
-            built.admitted.module_hash().to_string(),
+            Arc::clone(&runner),
             &written,
             self.debounce,
             runtime.handle().clone(),
-            print_dev_event,
+            sink,
+            stop,
         )?;
+        let mut stop_error = None;
+        let until_stopped = async {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => eprintln!("wzt dev: stopping"),
+                // (A watcher that ended without a word disables this branch.)
+                Ok(stop) = &mut stopped => {
+                    eprintln!("wzt dev: stopping: the running version no longer matches wzt.toml");
+                    stop_error = Some(stop);
+                }
+            }
+        };
 
         let dir = dev.project().dir.display().to_string();
         if entry == EntryPoint::Http {
             runtime.block_on(async {
-                let listener = host::http::bind(self.host.listen).await?;
+                let listener = host_args::bind(self.runner.host.listen).await?;
                 let addr = listener.local_addr()?;
                 if ctx.json {
-                    output::print_json(&json!({
-                        "actor": name,
-                        "listen": format!("http://{addr}"),
-                        "project": dir,
-                    }));
+                    output::print_json(&DevJson {
+                        actor: &name,
+                        listen: format!("http://{addr}"),
+                        project: &dir,
+                    });
                     let _ = std::io::stdout().flush();
                 }
                 eprintln!(
                     "wzt dev: serving {} on http://{addr}; watching {dir} (Ctrl-C stops)",
                     escape(&name),
                 );
-                self.host.describe_providers(&kv, &granted);
-                let shutdown = async {
-                    let _ = tokio::signal::ctrl_c().await;
-                    eprintln!("wzt dev: stopping");
-                };
-                host::http::serve(Arc::clone(&slot), listener, shutdown).await?;
+                if !self.runner.quiet {
+                    for (label, text) in &startup.providers {
+                        eprintln!("  {label:<9} {text}");
+                    }
+                }
+                runner.serve_http(listener, until_stopped).await?;
                 anyhow::Ok(())
             })?;
         } else {
             eprintln!(
                 "wzt dev: watching {dir}; the command runs again after each good build (Ctrl-C stops)"
             );
-            runtime.block_on(async {
-                let _ = tokio::signal::ctrl_c().await;
-            });
+            runtime.block_on(until_stopped);
         }
-        self.host.dump_kv(&kv)?;
-        Ok(Outcome::Success)
-    }
-}
-
-fn print_dev_event(event: DevEvent) {
-    match event {
-        DevEvent::Changed(path) => {
-            eprintln!(
-                "wzt dev: {} changed; rebuilding",
-                escape(&path.display().to_string())
-            )
-        }
-        DevEvent::Reloaded { elapsed, cache } => {
-            if let crate::host::CacheStatus::Replaced(why) = cache {
-                eprintln!(
-                    "wzt dev: refused the compile cache entry ({why}); compiled again and replaced it"
-                );
+        runner.finish()?;
+        match stop_error {
+            Some(devloop::Stop::Invalid(e)) => Err(e),
+            Some(devloop::Stop::Refused(e)) => {
+                eprintln!("wzt dev: {}", escape(&format!("{e:#}")));
+                Ok(Outcome::CheckFailed)
             }
-            eprintln!("wzt dev: reloaded in {elapsed:.1?}")
+            None => Ok(Outcome::Success),
         }
-        DevEvent::BuildFailed(e) => {
-            eprintln!("wzt dev: {e}\nwzt dev: still running the last good version")
-        }
-        DevEvent::CommandExited(code) => eprintln!("wzt dev: the command exited with {code}"),
-        // A trap, with the guest's backtrace (its function names).
-        DevEvent::CommandFailed(e) => eprintln!("wzt dev: {}", escape_lines(&e, "    ")),
-        DevEvent::Unchanged => eprintln!("wzt dev: the rebuilt code is unchanged; kept running"),
     }
 }

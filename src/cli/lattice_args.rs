@@ -1,6 +1,6 @@
 //! The lattice flags `wzt run` and `wzt lattice pub|request|sub` share: where the NATS server
 //! is, which lattice, this host's key and endorsement, and which cluster keys are trusted;
-//! and how lattice events are printed and traced.
+//! and which NATS connection options (TLS, credentials) apply.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -10,22 +10,19 @@ use clap::Args;
 
 use super::Ctx;
 use super::keysource;
-use super::nats_args::{NatsArgs, read_flag_file};
-use crate::host::providers::{CapCall, Tracer};
-use crate::host::{EventSink, HostEvent};
+use super::nats_args::NatsArgs;
 use crate::keys::{self, Key, KeyRole, KeyStore};
-use crate::lattice::{
-    self, LatticeConfig, LatticeEvent, LatticeEvents, ReplayScope, Signer, Trust,
-};
+use crate::lattice::{self, LatticeConfig, LatticeEvents, ReplayScope, Signer, Trust};
 use crate::policy::Policy;
 
 /// The NATS server `wzt lattice` commands use when --lattice is not given.
 pub const DEFAULT_URL: &str = "nats://127.0.0.1:4222";
 
-/// Rejections of one code printed in full; after that, one line per 1000.
-const PRINTED_PER_CODE: u64 = 20;
+/// The largest endorsement file read.
+const MAX_ENDORSEMENT_FILE: u64 = 64 << 10;
 
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Lattice")]
 pub struct LatticeArgs {
     /// Join a lattice through this NATS server, nats://HOST:PORT or tls://HOST:PORT: the msg
     /// capability then publishes and requests over NATS, every message signed by this host
@@ -70,6 +67,18 @@ impl LatticeArgs {
             || !self.trusted_clusters.is_empty()
             || self.max_endorsement.is_some()
             || self.nats.any()
+    }
+
+    /// The lattice a host joins: this host signing, the trusted clusters checking (with the
+    /// longest endorsement `policy` allows), replays checked lattice-wide. Its events are the
+    /// runner's to set.
+    pub fn host_config(
+        &self,
+        ctx: &Ctx,
+        policy: Option<&Policy>,
+        client_name: String,
+    ) -> anyhow::Result<LatticeConfig> {
+        self.config(ctx, policy, true, client_name, Arc::new(|_| {}))
     }
 
     /// The NATS server's URL (for `wzt lattice`, [`DEFAULT_URL`] when not given).
@@ -146,7 +155,7 @@ impl LatticeArgs {
             .with_context(|| format!("--endorsement {}", path.display()));
         }
         let name = self.cluster_key.as_deref().unwrap_or("cluster");
-        let cluster = keysource::default_key(&store, name, KeyRole::Cluster, false)?;
+        let cluster = cluster_seed(&store, name)?;
         Ok(Signer::with_cluster_key(
             host,
             cluster,
@@ -169,7 +178,7 @@ impl LatticeArgs {
         };
         if clusters.is_empty() {
             bail!(
-                "no trusted cluster key: this host would accept no message; pass --trusted-cluster C… (the cluster key that endorsed the other hosts), or keep that key in the store ({})",
+                "no trusted cluster key: this host would accept no message; import the public key of the cluster that endorsed the other hosts (`wzt keys import cluster C…`, into {}), or pass --trusted-cluster C…",
                 store.dir().display()
             );
         }
@@ -179,21 +188,32 @@ impl LatticeArgs {
 
 /// Reads an endorsement file (a compact JWS and maybe a newline).
 fn read_endorsement(path: &std::path::Path) -> anyhow::Result<String> {
-    let bytes = read_flag_file(path, "--endorsement", false)?;
-    let text = std::str::from_utf8(&bytes)
-        .map_err(|_| anyhow::anyhow!("--endorsement {}: not UTF-8 text", path.display()))?;
+    let text =
+        crate::fsutil::read_named_text(path, MAX_ENDORSEMENT_FILE).context("--endorsement")?;
     Ok(text.trim().to_string())
 }
 
-/// Public keys of the valid cluster keys in the store (encrypted ones from their `.pub`).
+/// The cluster key `name` that endorses a host here, generated on first use. A cluster key
+/// held here as a public key only (imported to trust the lattice) cannot endorse: the error
+/// says how a host starts without the cluster seed.
+pub fn cluster_seed(store: &KeyStore, name: &str) -> anyhow::Result<Key> {
+    match keysource::default_key(store, name, KeyRole::Cluster, false) {
+        Err(e) => match e.downcast_ref::<keys::StoreError>() {
+            Some(keys::StoreError::PublicOnly { public_key, .. }) => bail!(
+                "the cluster key '{name}' is a public key only here ({public_key}): it lets this host trust the lattice, but endorsing needs the cluster seed. Start this host with an endorsement made where the seed is: `wzt keys gen server --name NAME` here, `wzt lattice endorse N…` there (N… is `wzt keys show NAME`), then `--host-key NAME --endorsement FILE`"
+            ),
+            _ => Err(e),
+        },
+        key => key,
+    }
+}
+
+/// Public keys of the valid cluster keys in the store (encrypted ones from their `.pub`); the
+/// entries that are not valid keys are reported.
 fn store_cluster_keys(store: &KeyStore) -> anyhow::Result<Vec<String>> {
-    Ok(store
-        .list()?
-        .into_iter()
-        .filter_map(|k| k.info.ok())
-        .filter(|k| k.role == KeyRole::Cluster)
-        .map(|k| k.public_key)
-        .collect())
+    let clusters = store.public_keys_of(KeyRole::Cluster)?;
+    super::keysource::report_invalid_entries(&clusters);
+    Ok(clusters.public_keys)
 }
 
 /// A `--trusted-cluster` entry as a cluster public key: a `C…` key as is, else a stored key's
@@ -220,46 +240,4 @@ fn resolve_cluster(entry: &str, store: &KeyStore) -> anyhow::Result<String> {
         );
     }
     Ok(key.public_key)
-}
-
-/// Prints lattice events on stderr (rejections of one code: the first 20, then one per 1000,
-/// with the count) and traces each rejection as a denied `lattice.receive` call.
-pub fn event_printer(
-    actor: String,
-    tracer: Arc<Tracer>,
-    events: EventSink,
-) -> lattice::LatticeEvents {
-    Arc::new(move |event: LatticeEvent| {
-        if let LatticeEvent::Rejected {
-            kind,
-            subject,
-            rejection,
-            count,
-        } = &event
-        {
-            if tracer.enabled() {
-                tracer.record(
-                    &events,
-                    CapCall {
-                        actor: actor.clone(),
-                        call: format!("lattice.{kind}"),
-                        args: subject.clone(),
-                        result: format!("{}: {rejection}", rejection.code()),
-                        duration_us: 0,
-                        denied: true,
-                    },
-                );
-            }
-            if *count > PRINTED_PER_CODE && count % 1000 != 0 {
-                return;
-            }
-        }
-        if let LatticeEvent::RevocationIgnored { count, .. } = &event
-            && *count > PRINTED_PER_CODE
-            && count % 1000 != 0
-        {
-            return;
-        }
-        events(HostEvent::Lattice(event));
-    })
 }

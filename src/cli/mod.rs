@@ -15,25 +15,30 @@ use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 use crate::keys::KeyStore;
 
 mod artifact;
+pub mod attest;
 pub mod build;
 pub mod claims;
 pub mod completions;
+mod dependencies;
 pub mod dev;
+mod dev_view;
 pub mod docs;
 pub mod doctor;
+mod fixes;
 pub mod host_args;
 pub mod inspect;
 pub mod keys;
 mod keysource;
 pub mod lattice;
 mod lattice_args;
-mod lattice_revoke;
 mod nats_args;
 pub mod new;
 mod output;
 mod passphrase;
 pub mod policy;
 mod policy_args;
+pub mod prompt;
+mod provenance_args;
 pub mod pull;
 pub mod push;
 mod registry_args;
@@ -58,8 +63,10 @@ pub struct Cli {
 
 /// Options every command takes.
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Global options")]
 pub struct GlobalOpts {
-    /// Print machine-readable JSON on stdout (field names are stable, see the README).
+    /// Print machine-readable JSON on stdout (field names are stable, see the README); `-o
+    /// json` too, where a command writes no output file.
     #[arg(long, global = true)]
     pub json: bool,
     /// The key store directory [default: $WZT_KEYS_DIR, else $XDG_DATA_HOME/wzt/keys or
@@ -92,6 +99,7 @@ pub enum Command {
     #[command(alias = "watch")]
     Dev(Box<dev::Opts>),
     Build(build::Opts),
+    Attest(attest::Opts),
     Doctor(doctor::Opts),
     Lattice(Box<lattice::Opts>),
     Completions(completions::Opts),
@@ -139,7 +147,10 @@ const KEYS_DIR_ENV: &str = "WZT_KEYS_DIR";
 /// What every command needs to know about its environment.
 pub struct Ctx {
     pub json: bool,
+    /// Color on stdout: a terminal, and neither `--no-color` nor `NO_COLOR`.
     pub color: bool,
+    /// `--no-color` or `NO_COLOR`: no color anywhere, the build command's included.
+    pub no_color: bool,
     pub stdin_is_terminal: bool,
     pub stderr_is_terminal: bool,
     keys_dir: Option<PathBuf>,
@@ -153,6 +164,7 @@ impl Ctx {
         Ctx {
             json: global.json,
             color: !global.no_color && !no_color_env && std::io::stdout().is_terminal(),
+            no_color: global.no_color || no_color_env,
             stdin_is_terminal,
             stderr_is_terminal: std::io::stderr().is_terminal(),
             keys_dir: global.keys_dir.clone().or_else(|| {
@@ -193,7 +205,10 @@ pub fn parse() -> anyhow::Result<Cli> {
     let matches = Cli::command().get_matches_from(&argv);
     let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     let start = match &cli.command {
-        Command::Run(opts) if opts.uses_project() => std::env::current_dir()?,
+        Command::Run(opts) => match opts.project_dir()? {
+            Some(dir) => dir,
+            None => return Ok(cli),
+        },
         Command::Dev(opts) => opts.project_dir()?,
         _ => return Ok(cli),
     };
@@ -203,7 +218,7 @@ pub fn parse() -> anyhow::Result<Cli> {
     let Some((_, sub)) = matches.subcommand() else {
         return Ok(cli);
     };
-    let host = host_args::HostArgs::augment_args(clap::Command::new("host"));
+    let host = host_args::RunnerArgs::augment_args(clap::Command::new("host"));
     // The lattice's flags apply to `wzt run` of the project; `wzt dev` joins no lattice.
     let lattice = lattice_args::LatticeArgs::augment_args(clap::Command::new("lattice"));
     let long_names = |cmd: &clap::Command| -> Vec<(String, String)> {
@@ -269,7 +284,14 @@ fn subcommand_position(argv: &[OsString]) -> Option<usize> {
 }
 
 /// Runs the parsed command line.
-pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
+pub fn run(mut cli: Cli) -> anyhow::Result<Outcome> {
+    match cli.command.output_format() {
+        Some(output::Format::Json) => cli.global.json = true,
+        Some(output::Format::Text) if cli.global.json => {
+            anyhow::bail!("--json and -o text ask for different output; give one of them")
+        }
+        _ => {}
+    }
     let ctx = Ctx::new(&cli.global);
     match cli.command {
         Command::New(opts) => opts.run(&ctx),
@@ -283,6 +305,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Run(opts) => opts.run(&ctx),
         Command::Dev(opts) => opts.run(&ctx),
         Command::Build(opts) => opts.run(&ctx),
+        Command::Attest(opts) => opts.run(&ctx),
         Command::Doctor(opts) => opts.run(&ctx),
         Command::Claims(opts) => opts.run(&ctx),
         Command::Lattice(opts) => opts.run(&ctx),

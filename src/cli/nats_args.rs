@@ -69,50 +69,33 @@ impl NatsArgs {
     }
 }
 
-/// Reads a file a lattice flag names: opened once without blocking (a FIFO or a device is
-/// refused, never waited on), a regular file, at most 256 KiB; with `secret`, owned by this
-/// user and neither readable nor writable by others (a seed is inside). The one place these
-/// files are opened, to swap for `fsutil`'s checked open.
+/// Reads a file a lattice flag names through the checked open (`fsutil::checked`): opened
+/// once without waiting on a FIFO or a device, a regular file (a symbolic link the person typed
+/// is followed), at most 256 KiB; with `secret` (a seed is inside), owned by this user and
+/// neither readable nor writable by others.
 pub fn read_flag_file(path: &Path, flag: &str, secret: bool) -> anyhow::Result<Zeroizing<Vec<u8>>> {
-    use std::io::Read as _;
-    let fail = |why: String| anyhow::anyhow!("{flag}: cannot read {}: {why}", path.display());
-    let mut options = std::fs::OpenOptions::new();
-    options.read(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.custom_flags(libc::O_NONBLOCK);
-    }
-    let file = options.open(path).map_err(|e| fail(e.to_string()))?;
-    let meta = file.metadata().map_err(|e| fail(e.to_string()))?;
-    if !meta.is_file() {
-        return Err(fail("it is not a regular file".into()));
-    }
-    #[cfg(unix)]
-    if secret {
-        use std::os::unix::fs::MetadataExt;
-        if meta.uid() != crate::fsutil::euid() {
-            return Err(fail(format!(
-                "it holds a secret and is owned by another user (uid {})",
-                meta.uid()
-            )));
+    use crate::fsutil::{CheckedFile, FileRules, Others, Owner};
+    let rules = if secret {
+        FileRules {
+            owner: Owner::Me,
+            others: Others::Nothing,
+            ..FileRules::named(MAX_FLAG_FILE)
         }
-        if meta.mode() & 0o077 != 0 {
-            return Err(fail(format!(
-                "it holds a secret and other users can read or write it (mode {:03o}); chmod 600 it",
-                meta.mode() & 0o777
-            )));
-        }
-    }
+    } else {
+        FileRules::named(MAX_FLAG_FILE)
+    };
     let mut bytes = Zeroizing::new(Vec::new());
-    file.take(MAX_FLAG_FILE + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| fail(e.to_string()))?;
-    if bytes.len() as u64 > MAX_FLAG_FILE {
-        return Err(fail(format!(
-            "it is larger than {} KiB",
-            MAX_FLAG_FILE >> 10
-        )));
-    }
+    CheckedFile::open(path, rules)
+        .and_then(|file| file.read_into(&mut bytes))
+        .map_err(|e| {
+            let fix = match &e {
+                crate::fsutil::FileError::ReadableByOthers { .. }
+                | crate::fsutil::FileError::WritableByOthers { .. } => {
+                    " (it holds a secret: chmod 600 it)"
+                }
+                _ => "",
+            };
+            anyhow::anyhow!("{flag}: {e}{fix}")
+        })?;
     Ok(bytes)
 }

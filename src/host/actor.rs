@@ -17,11 +17,12 @@ use wasmtime_wasi_http::p2::bindings::ProxyPre;
 use super::cache::{EntryName, Lookup};
 use super::engine::Host;
 use super::link;
+use super::link::EnforcementError;
 use super::providers::Providers;
 use super::providers::http_client::HttpClientHooks;
 use super::providers::messaging::IncomingRequest;
 use super::state::{ComponentState, ModuleState};
-use super::{EventSink, HostEvent};
+use super::{EventSink, HostEvent, RequestRecord};
 use crate::caps::Grants;
 use crate::verify::Admitted;
 use crate::wasm::ArtifactKind;
@@ -55,6 +56,25 @@ enum Prepared {
 
 type MessagingPre = super::providers::messaging::bindings::MessagingPre<ComponentState>;
 
+/// Why an admitted actor cannot be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    /// It imports or serves something its grants do not allow, or that this host does not
+    /// provide: a failed check (exit 1). Names in it are the artifact's (escape to show).
+    #[error(transparent)]
+    Refused(#[from] EnforcementError),
+    /// It cannot run here: it does not compile or link, or has no entry point this host
+    /// knows (an input error, exit 2).
+    #[error(transparent)]
+    Unusable(anyhow::Error),
+}
+
+impl LoadError {
+    fn unusable(e: impl Into<anyhow::Error>) -> LoadError {
+        LoadError::Unusable(e.into())
+    }
+}
+
 /// A checked, pre-instantiated actor. Cheap to share across invocations.
 pub struct Actor {
     host: Arc<Host>,
@@ -64,6 +84,10 @@ pub struct Actor {
     providers: Arc<Providers>,
     /// The `wasmcloud:messaging/handler` export, when the actor has one.
     messaging: Option<MessagingPre>,
+    /// The signed per-resource scopes; every provider call checks them.
+    scopes: Arc<crate::scopes::Scopes>,
+    /// Where outgoing HTTP may go (the flags inside the scopes).
+    http_allow: Arc<Vec<crate::scopes::HostScope>>,
     /// Where the compiled code came from.
     pub cache: CacheStatus,
     /// Program name given to commands as argv[0].
@@ -79,13 +103,18 @@ impl Actor {
         host: &Arc<Host>,
         admitted: &Admitted,
         providers: Arc<Providers>,
-    ) -> anyhow::Result<Actor> {
+    ) -> Result<Actor, LoadError> {
         let host = Arc::clone(host);
         let bytes = admitted.bytes();
         let module_hash = admitted.module_hash();
         let granted = admitted.grants();
         let events = Arc::clone(&providers.events);
         let name = providers.actor.clone();
+        let scopes = Arc::new(admitted.scopes().clone());
+        let http_allow = Arc::new(
+            super::providers::http_client::effective_allow(&providers.http_client, &scopes)
+                .map_err(|e| LoadError::Unusable(anyhow!(e)))?,
+        );
         let (prepared, messaging, cache) = if admitted.kind() == ArtifactKind::Component {
             let (component, cache) = compile(
                 &host,
@@ -99,8 +128,10 @@ impl Actor {
                     Component::deserialize(e, b)
                 },
                 |c| c.serialize(),
-            )?;
-            let (prepared, messaging) = prepare_component(&host, &component, granted)?;
+            )
+            .map_err(LoadError::unusable)?;
+            let (prepared, messaging) =
+                prepare_component(&host, &component, granted, &providers.settings)?;
             (prepared, messaging, cache)
         } else {
             let (module, cache) = compile(
@@ -114,7 +145,8 @@ impl Actor {
                     Module::deserialize(e, b)
                 },
                 |m| m.serialize(),
-            )?;
+            )
+            .map_err(LoadError::unusable)?;
             (prepare_module(&host, &module, granted)?, None, cache)
         };
         let slots = Arc::new(Semaphore::new(host.options.max_concurrent.max(1)));
@@ -125,6 +157,8 @@ impl Actor {
             events,
             providers,
             messaging,
+            scopes,
+            http_allow,
             cache,
             name,
         })
@@ -144,9 +178,9 @@ impl Actor {
         self.messaging.is_some()
     }
 
-    /// Delivers one message to the actor's handler in a fresh store. `Ok(Err(_))` is the
-    /// handler's own error; `Err(_)` a trap or timeout (reported as an event too).
-    pub async fn deliver(&self, subject: &str, body: &[u8]) -> anyhow::Result<Result<(), String>> {
+    /// Delivers one message to the actor's handler in a fresh store. `Err(_)` is a trap or
+    /// timeout (reported as an event too).
+    pub async fn deliver(&self, subject: &str, body: &[u8]) -> anyhow::Result<Delivery> {
         self.deliver_message(subject, body, None).await
     }
 
@@ -155,7 +189,7 @@ impl Actor {
     pub async fn deliver_checked(
         &self,
         message: &crate::lattice::CheckedInvocation,
-    ) -> anyhow::Result<Result<(), String>> {
+    ) -> anyhow::Result<Delivery> {
         let incoming = message.reply().map(|reply_to| IncomingRequest {
             reply_to: reply_to.to_string(),
             request_jti: message.jti().to_string(),
@@ -169,16 +203,31 @@ impl Actor {
         subject: &str,
         body: &[u8],
         incoming: Option<IncomingRequest>,
-    ) -> anyhow::Result<Result<(), String>> {
+    ) -> anyhow::Result<Delivery> {
         let Some(pre) = &self.messaging else {
             bail!("the actor does not export wasmcloud:messaging/handler");
         };
+        let kind = crate::scopes::ScopeKind::MsgSubscribe;
+        if !self.scopes.check(kind, subject).allowed() {
+            super::providers::deny_outside_scope(
+                &self.providers,
+                &self.scopes,
+                None,
+                kind,
+                subject,
+                "wasmcloud:messaging/handler.handle-message",
+                short_subject(subject),
+                format!("message on {subject}"),
+            );
+            return Ok(Delivery::Denied);
+        }
         let _slot = self.slots.acquire().await?;
         let stdout = MemoryOutputPipe::new(CAPTURE_LIMIT);
         let stderr = MemoryOutputPipe::new(CAPTURE_LIMIT);
         let mut builder = self.wasi_builder()?;
         builder.stdout(stdout.clone()).stderr(stderr.clone());
-        let mut store = self.component_store(builder.build());
+        let id = self.host.next_invocation();
+        let mut store = self.component_store(builder.build(), id);
         let started = Instant::now();
         let message =
             super::providers::messaging::bindings::wasmcloud::messaging::types::BrokerMessage {
@@ -199,14 +248,52 @@ impl Actor {
             Err(_) => Err(wasmtime::Error::new(DeadlineExceeded)),
         };
         let invocation = format!("message on {subject}");
+        if self.providers.tracer.enabled() {
+            self.providers.tracer.record(
+                &self.events,
+                super::providers::CapCall {
+                    actor: self.name.clone(),
+                    invocation: Some(id),
+                    call: "wasmcloud:messaging/handler.handle-message".into(),
+                    resource: Some(crate::scopes::Resource::new(kind, subject)),
+                    args: short_subject(subject),
+                    result: match &result {
+                        Ok(Ok(())) => "handled".into(),
+                        Ok(Err(e)) => format!("error: {e}"),
+                        Err(_) => "trapped".into(),
+                    },
+                    duration_us: started.elapsed().as_micros().min(u64::MAX as u128) as u64,
+                    denied: false,
+                },
+            );
+        }
         match result {
             Ok(handled) => {
-                self.finish(&invocation, started, false, Ok(Ok(())), &stdout, &stderr);
-                Ok(handled)
+                self.finish(
+                    id,
+                    &invocation,
+                    started,
+                    false,
+                    Ok(Ok(())),
+                    &stdout,
+                    &stderr,
+                );
+                Ok(match handled {
+                    Ok(()) => Delivery::Handled,
+                    Err(e) => Delivery::HandlerFailed(e),
+                })
             }
             Err(e) => {
                 let summary = self
-                    .finish(&invocation, started, false, Ok(Err(e)), &stdout, &stderr)
+                    .finish(
+                        id,
+                        &invocation,
+                        started,
+                        false,
+                        Ok(Err(e)),
+                        &stdout,
+                        &stderr,
+                    )
                     .unwrap_or_default();
                 bail!("{summary}")
             }
@@ -214,7 +301,11 @@ impl Actor {
     }
 
     /// A fresh store for one component invocation: memory limiter and epoch deadline set.
-    fn component_store(&self, wasi: wasmtime_wasi::WasiCtx) -> Store<ComponentState> {
+    fn component_store(
+        &self,
+        wasi: wasmtime_wasi::WasiCtx,
+        invocation: u64,
+    ) -> Store<ComponentState> {
         let mut store = Store::new(
             &self.host.engine,
             ComponentState {
@@ -230,8 +321,13 @@ impl Actor {
                 providers: Arc::clone(&self.providers),
                 hooks: HttpClientHooks {
                     providers: Arc::clone(&self.providers),
+                    invocation: Some(invocation),
+                    scopes: Arc::clone(&self.scopes),
+                    allow: Arc::clone(&self.http_allow),
                 },
                 open_buckets: 0,
+                invocation: Some(invocation),
+                scopes: Arc::clone(&self.scopes),
                 incoming: None,
             },
         );
@@ -250,17 +346,17 @@ impl Actor {
         builder.arg(&self.name);
         builder.args(&self.host.options.args);
         builder.envs(&self.host.options.env);
-        for dir in &self.host.options.dirs {
+        for dir in self.host.options.dirs.iter() {
             if !dir.still_pinned() {
                 bail!(
                     "the preopened directory {} changed since the start (replaced, or a symlink now); refusing to open it",
-                    dir.host.display()
+                    dir.host().display()
                 );
             }
             builder
-                .preopened_dir(&dir.host, &dir.guest, wasmtime_wasi::FsPerms::ReadWrite)
+                .preopened_dir(dir.host(), dir.guest(), wasmtime_wasi::FsPerms::ReadWrite)
                 .map_err(anyhow::Error::from)
-                .with_context(|| format!("cannot preopen {}", dir.host.display()))?;
+                .with_context(|| format!("cannot preopen {}", dir.host().display()))?;
         }
         Ok(builder)
     }
@@ -275,7 +371,8 @@ impl Actor {
                 Prepared::Command(pre) => {
                     let mut builder = self.wasi_builder()?;
                     builder.inherit_stdio();
-                    let mut store = self.component_store(builder.build());
+                    let mut store =
+                        self.component_store(builder.build(), self.host.next_invocation());
                     let command = wasmtime_wasi::p2::bindings::CommandPre::new(pre.clone())?
                         .instantiate_async(&mut store)
                         .await?;
@@ -336,15 +433,40 @@ impl Actor {
         B::Error: Into<wasmtime_wasi_http::Error>,
     {
         let invocation = format!("{} {}", request.method(), request.uri());
-        match self.try_handle(request, &invocation).await {
+        let id = self.host.next_invocation();
+        if !self.host.options.report_requests {
+            return match self.try_handle(request, id, &invocation).await {
+                Ok(response) => response,
+                Err(message) => error_response(500, &message),
+            };
+        }
+        let started = Instant::now();
+        let method = request.method().to_string();
+        let path = request
+            .uri()
+            .path_and_query()
+            .map_or_else(|| request.uri().to_string(), |p| p.to_string());
+        let request_headers = header_pairs(request.headers());
+        let response = match self.try_handle(request, id, &invocation).await {
             Ok(response) => response,
             Err(message) => error_response(500, &message),
-        }
+        };
+        (self.events)(HostEvent::Request(RequestRecord {
+            id,
+            method,
+            path,
+            status: response.status().as_u16(),
+            duration_us: started.elapsed().as_micros().min(u64::MAX as u128) as u64,
+            request_headers,
+            response_headers: header_pairs(response.headers()),
+        }));
+        response
     }
 
     async fn try_handle<B>(
         self: &Arc<Self>,
         request: hyper::Request<B>,
+        id: u64,
         invocation: &str,
     ) -> Result<hyper::Response<wasmtime_wasi_http::p2::body::HyperOutgoingBody>, String>
     where
@@ -379,7 +501,7 @@ impl Actor {
             }
         };
         builder.stdout(stdout.clone()).stderr(stderr.clone());
-        let mut store = self.component_store(builder.build());
+        let mut store = self.component_store(builder.build(), id);
 
         // The wall-clock deadline below ends the invocation; the guest yields to the runtime
         // at every epoch tick instead of trapping, so a CPU-bound guest neither holds its
@@ -453,6 +575,7 @@ impl Actor {
             };
             let responded = sent.load(std::sync::atomic::Ordering::SeqCst);
             this.finish(
+                id,
                 &invocation,
                 started,
                 responded,
@@ -492,8 +615,10 @@ impl Actor {
     }
 
     /// Forwards guest output and reports a failed invocation; returns the failure's summary.
+    #[allow(clippy::too_many_arguments)]
     fn finish(
         &self,
+        id: u64,
         invocation: &str,
         started: Instant,
         response_started: bool,
@@ -503,16 +628,17 @@ impl Actor {
     ) -> Option<String> {
         let error = match result {
             Ok(Ok(())) => {
-                self.forward_output(stdout, stderr);
+                self.forward_output(id, stdout, stderr);
                 return None;
             }
             Ok(Err(e)) => e,
             Err(join) => wasmtime::Error::msg(join.to_string()),
         };
         // A failure's event carries the stderr tail; forward stdout only.
-        self.forward_output(stdout, &MemoryOutputPipe::new(0));
+        self.forward_output(id, stdout, &MemoryOutputPipe::new(0));
         if is_interrupt(&error) {
             (self.events)(HostEvent::Timeout {
+                invocation_id: Some(id),
                 invocation: invocation.to_string(),
                 after: started.elapsed(),
                 response_started,
@@ -524,6 +650,7 @@ impl Actor {
             ));
         }
         (self.events)(HostEvent::Trap {
+            invocation_id: Some(id),
             invocation: invocation.to_string(),
             error: format!("{error:?}"),
             stderr_tail: tail(stderr),
@@ -531,16 +658,47 @@ impl Actor {
         Some("the actor trapped".to_string())
     }
 
-    fn forward_output(&self, stdout: &MemoryOutputPipe, stderr: &MemoryOutputPipe) {
+    fn forward_output(&self, id: u64, stdout: &MemoryOutputPipe, stderr: &MemoryOutputPipe) {
         for (stream, pipe) in [("stdout", stdout), ("stderr", stderr)] {
             for line in String::from_utf8_lossy(&pipe.contents()).lines() {
                 (self.events)(HostEvent::GuestOutput {
+                    invocation_id: Some(id),
                     stream,
                     line: line.to_string(),
                 });
             }
         }
     }
+}
+
+/// How a delivered message ended (a trap or timeout is an error of its own).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Delivery {
+    /// The handler took it.
+    Handled,
+    /// The handler returned this error.
+    HandlerFailed(String),
+    /// Its subject is outside the actor's signed `msg.subscribe` scope: not delivered (the
+    /// denial was reported).
+    Denied,
+}
+
+/// A subject for a trace's arguments.
+fn short_subject(subject: &str) -> String {
+    subject.chars().take(200).collect()
+}
+
+/// Header names and values as text (values that are not UTF-8 lossily).
+fn header_pairs(headers: &hyper::HeaderMap) -> Vec<(String, String)> {
+    headers
+        .iter()
+        .map(|(k, v)| {
+            (
+                k.to_string(),
+                String::from_utf8_lossy(v.as_bytes()).into_owned(),
+            )
+        })
+        .collect()
 }
 
 fn tail(pipe: &MemoryOutputPipe) -> Vec<String> {
@@ -637,7 +795,8 @@ pub fn error_response(
 }
 
 /// Where an actor's compiled code came from.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "status", content = "why", rename_all = "snake_case")]
 pub enum CacheStatus {
     /// No cache configured (or it is unusable: see `Host::cache_error`).
     Off,
@@ -692,7 +851,9 @@ fn prepare_component(
     host: &Host,
     component: &Component,
     granted: &Grants,
-) -> anyhow::Result<(Prepared, Option<MessagingPre>)> {
+    providers: &super::providers::ProviderSettings,
+) -> Result<(Prepared, Option<MessagingPre>), LoadError> {
+    let unusable = |e: wasmtime::Error| LoadError::Unusable(anyhow!("{e:?}"));
     let engine = &host.engine;
     let ty = component.component_type();
     for (import, _) in ty.imports(engine) {
@@ -708,21 +869,20 @@ fn prepare_component(
             .find(|e| e.split('@').next() == Some(prefix))
             .cloned()
     };
-    let linker = link::component_linker(engine, granted).map_err(|e| anyhow!("{e:?}"))?;
+    let linker = link::component_linker(engine, granted, providers).map_err(unusable)?;
     let pre = linker
         .instantiate_pre(component)
-        .map_err(|e| anyhow!("{e:?}"))
-        .context("the actor cannot be linked")?;
+        .map_err(|e| LoadError::Unusable(anyhow!("{e:?}").context("the actor cannot be linked")))?;
     let messaging = match is("wasmcloud:messaging/handler") {
         Some(export) => {
             link::check_export(&export, granted)?;
-            Some(MessagingPre::new(pre.clone()).map_err(|e| anyhow!("{e:?}"))?)
+            Some(MessagingPre::new(pre.clone()).map_err(unusable)?)
         }
         None => None,
     };
     if let Some(export) = is("wasi:http/incoming-handler") {
         link::check_export(&export, granted)?;
-        let proxy = ProxyPre::new(pre).map_err(|e| anyhow!("{e:?}"))?;
+        let proxy = ProxyPre::new(pre).map_err(unusable)?;
         return Ok((Prepared::Http(proxy), messaging));
     }
     if is("wasi:cli/run").is_some() {
@@ -731,29 +891,30 @@ fn prepare_component(
     if messaging.is_some() {
         return Ok((Prepared::Messaging, messaging));
     }
-    bail!(
+    Err(LoadError::Unusable(anyhow!(
         "the component exports none of wasi:http/incoming-handler, wasi:cli/run or wasmcloud:messaging/handler; it exports: {}",
         if exports.is_empty() {
             "nothing".to_string()
         } else {
             exports.join(", ")
         }
-    )
+    )))
 }
 
-fn prepare_module(host: &Host, module: &Module, granted: &Grants) -> anyhow::Result<Prepared> {
+fn prepare_module(host: &Host, module: &Module, granted: &Grants) -> Result<Prepared, LoadError> {
     for import in module.imports() {
         link::check_core_import(import.module(), import.name(), granted)?;
     }
     if module.get_export("_start").is_none() {
-        bail!("the core module has no _start export: wzt runs preview 1 commands only");
+        return Err(LoadError::Unusable(anyhow!(
+            "the core module has no _start export: wzt runs preview 1 commands only"
+        )));
     }
     let mut linker = wasmtime::Linker::<ModuleState>::new(&host.engine);
     wasmtime_wasi::p1::add_to_linker_async(&mut linker, |s| &mut s.wasi)
-        .map_err(|e| anyhow!("{e:?}"))?;
-    let pre = linker
-        .instantiate_pre(module)
-        .map_err(|e| anyhow!("{e:?}"))
-        .context("the module cannot be linked")?;
+        .map_err(|e| LoadError::Unusable(anyhow!("{e:?}")))?;
+    let pre = linker.instantiate_pre(module).map_err(|e| {
+        LoadError::Unusable(anyhow!("{e:?}").context("the module cannot be linked"))
+    })?;
     Ok(Prepared::Preview1(pre))
 }

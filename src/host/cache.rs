@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
-use crate::fsutil::{self, PrivateDirError, open_private_file};
+use crate::fsutil::{self, CheckedFile, FileError, FileRules};
 
 type HmacSha256 = Hmac<Sha256>;
 
@@ -23,6 +23,8 @@ type HmacSha256 = Hmac<Sha256>;
 const TAG_LEN: usize = 32;
 /// Length of the per-user secret.
 const SECRET_LEN: usize = 32;
+/// The largest entry read (compiled code of the largest actors is far smaller).
+const MAX_ENTRY_LEN: u64 = 4 << 30;
 /// What the tag covers besides the bytes, so a tag cannot be moved between formats.
 const DOMAIN: &[u8] = b"wzt compile cache v1\0";
 
@@ -131,15 +133,14 @@ impl CompileCache {
     /// Reads and authenticates the entry for `name`.
     pub fn read(&self, name: &EntryName) -> Lookup {
         let path = self.path(name);
-        let mut file = match open_private_file(&path) {
-            Ok(Some(file)) => file,
+        let mut data = match CheckedFile::open_if_exists(&path, FileRules::own(MAX_ENTRY_LEN)) {
+            Ok(Some(file)) => match file.read_all() {
+                Ok(data) => data,
+                Err(e) => return Lookup::Rejected(format!("it cannot be read: {e}")),
+            },
             Ok(None) => return Lookup::Miss,
-            Err(why) => return Lookup::Rejected(why),
+            Err(e) => return Lookup::Rejected(format!("it is {}", e.problem())),
         };
-        let mut data = Vec::new();
-        if let Err(e) = file.read_to_end(&mut data) {
-            return Lookup::Rejected(format!("it cannot be read: {e}"));
-        }
         if data.len() < TAG_LEN {
             return Lookup::Rejected("it is too short to hold an authentication tag".into());
         }
@@ -156,13 +157,10 @@ impl CompileCache {
     /// Writes the entry for `name` atomically (a file there, or a symlink, is replaced).
     pub fn write(&self, name: &EntryName, compiled: &[u8]) -> io::Result<()> {
         let tag = self.tag(name, compiled).finalize().into_bytes();
-        let mut tmp = tempfile::Builder::new()
-            .prefix(".wzt-cache-")
-            .tempfile_in(&self.dir)?;
-        tmp.write_all(&tag)?;
-        tmp.write_all(compiled)?;
-        tmp.persist(self.path(name)).map_err(|e| e.error)?;
-        Ok(())
+        let mut file = crate::fsutil::NewFile::create_in(&self.dir, 0o600)?;
+        file.write_all(&tag)?;
+        file.write_all(compiled)?;
+        file.place(&self.path(name), crate::fsutil::Existing::Replace)
     }
 }
 
@@ -178,13 +176,13 @@ pub struct EntryName<'a> {
 /// compile cache's error.
 fn ensure_private_dir(dir: &Path) -> Result<(), CacheError> {
     fsutil::ensure_private_dir(dir).map_err(|e| match e {
-        PrivateDirError::Unsafe(problem) => CacheError::UnsafeDir {
-            dir: dir.to_path_buf(),
-            problem,
-        },
-        PrivateDirError::Io(source) => CacheError::Io {
+        FileError::Io { source, .. } => CacheError::Io {
             path: dir.to_path_buf(),
             source,
+        },
+        unsafe_dir => CacheError::UnsafeDir {
+            dir: dir.to_path_buf(),
+            problem: unsafe_dir.problem(),
         },
     })
 }
@@ -211,19 +209,15 @@ fn load_or_create_secret(path: &Path) -> Result<[u8; SECRET_LEN], CacheError> {
         }
         Ok(secret)
     };
-    if let Some(file) = open_private_file(path).map_err(unsafe_secret)? {
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::MetadataExt;
-            let mode = file.metadata().map_err(io_err)?.mode();
-            if mode & 0o077 != 0 {
-                return Err(unsafe_secret(format!(
-                    "readable by other users (mode {:03o})",
-                    mode & 0o777
-                )));
-            }
-        }
-        return read(file);
+    let secret_rules = FileRules {
+        single_link: false,
+        ..FileRules::secret(4096)
+    };
+    match CheckedFile::open_if_exists(path, secret_rules) {
+        Ok(Some(file)) => return read(file.into_file()),
+        Ok(None) => {}
+        Err(FileError::Io { source, .. }) => return Err(io_err(source)),
+        Err(e) => return Err(unsafe_secret(e.problem())),
     }
     let dir = path.parent().unwrap_or(Path::new("."));
     let mut builder = fs::DirBuilder::new();
@@ -235,24 +229,20 @@ fn load_or_create_secret(path: &Path) -> Result<[u8; SECRET_LEN], CacheError> {
     }
     builder.create(dir).map_err(io_err)?;
     let secret: [u8; SECRET_LEN] = rand::random();
-    // tempfile creates the file 0600 with O_EXCL; persist_noclobber never replaces a secret
-    // another wzt created at the same moment (then that one is used).
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".cache.key.")
-        .tempfile_in(dir)
-        .map_err(io_err)?;
-    tmp.write_all(&secret)
-        .and_then(|_| tmp.as_file().sync_all())
-        .map_err(io_err)?;
-    match tmp.persist_noclobber(path) {
-        Ok(_) => Ok(secret),
-        Err(e) if e.error.kind() == io::ErrorKind::AlreadyExists => {
-            match open_private_file(path).map_err(unsafe_secret)? {
-                Some(file) => read(file),
-                None => Err(io_err(e.error)),
+    // Created 0600 and unnamed until placed; placing never replaces a secret another wzt
+    // created at the same moment (then that one is used).
+    let mut file = crate::fsutil::NewFile::create_in(dir, 0o600).map_err(io_err)?;
+    file.write_all(&secret).map_err(io_err)?;
+    match file.place(path, crate::fsutil::Existing::Refuse) {
+        Ok(()) => Ok(secret),
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+            match CheckedFile::open_if_exists(path, secret_rules) {
+                Ok(Some(file)) => read(file.into_file()),
+                Ok(None) => Err(io_err(e)),
+                Err(e) => Err(unsafe_secret(e.problem())),
             }
         }
-        Err(e) => Err(io_err(e.error)),
+        Err(e) => Err(io_err(e)),
     }
 }
 

@@ -25,6 +25,8 @@ pub struct Host {
     cache_error: Option<CacheError>,
     /// Hex of (a SHA-256 of) the engine's compatibility hash: part of every cache key.
     pub(crate) engine_hash: String,
+    /// The id the next invocation gets (unique in the process, across reloads).
+    invocations: std::sync::atomic::AtomicU64,
 }
 
 impl Host {
@@ -69,6 +71,7 @@ impl Host {
             cache,
             cache_error,
             engine_hash,
+            invocations: std::sync::atomic::AtomicU64::new(1),
         })
     }
 
@@ -89,6 +92,12 @@ impl Host {
 
     pub fn options(&self) -> &HostOptions {
         &self.options
+    }
+
+    /// A new invocation id.
+    pub(crate) fn next_invocation(&self) -> u64 {
+        self.invocations
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
     }
 
     /// Deadline of one invocation, in epoch ticks.

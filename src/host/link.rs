@@ -1,16 +1,15 @@
 //! What the linker holds, and the check that every import is granted and provided before
 //! anything is instantiated (docs/design.md §5).
 
+use std::collections::BTreeSet;
+
 use wasmtime::component::Linker;
 use wasmtime_wasi::cli::{WasiCli, WasiCliView};
 use wasmtime_wasi::clocks::{WasiClocks, WasiClocksView};
-use wasmtime_wasi::filesystem::{WasiFilesystem, WasiFilesystemView};
-use wasmtime_wasi::p2::bindings::{cli, clocks, filesystem, random, sockets};
+use wasmtime_wasi::p2::bindings::{cli, clocks, random};
 use wasmtime_wasi::random::{WasiRandom, WasiRandomView};
-use wasmtime_wasi::sockets::{WasiSockets, WasiSocketsView};
-use wasmtime_wasi_http::{WasiHttp, WasiHttpView};
 
-use super::providers;
+use super::providers::{Linking, ProviderSettings};
 use super::state::ComponentState;
 use crate::caps::{self, Capability, Grants, Need};
 
@@ -39,6 +38,52 @@ pub enum EnforcementError {
         name: &'static str,
         alias: &'static str,
     },
+}
+
+/// Where the grants of the actor being started come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GrantsFrom {
+    /// Its signed claims: re-sign it.
+    Claims,
+    /// `--caps` of an unsigned actor run with `--allow-unsigned`.
+    UnsignedCaps,
+    /// The `caps` of the project's wzt.toml (`wzt dev`).
+    Project,
+}
+
+impl EnforcementError {
+    /// The refusal with the fix for where the grants come from (import and export names are
+    /// the artifact's: escaped).
+    pub fn with_fix(&self, from: GrantsFrom) -> String {
+        let (what, alias, name) = match self {
+            EnforcementError::NotGranted {
+                import,
+                name,
+                alias,
+            } => (format!("imports {import}"), *alias, *name),
+            EnforcementError::ExportNotGranted {
+                export,
+                name,
+                alias,
+            } => (format!("exports {export}"), *alias, *name),
+            other => return crate::text::escape(&other.to_string()),
+        };
+        let fix = match from {
+            GrantsFrom::Claims => format!(
+                "it is not granted: re-sign it with `wzt sign --caps {alias}` (or `--caps auto`: exactly what it imports)"
+            ),
+            GrantsFrom::UnsignedCaps => format!(
+                "an unsigned actor gets only what --caps grants: add `--caps {alias}` (or `--caps auto`: exactly what it imports)"
+            ),
+            GrantsFrom::Project => format!(
+                "wzt.toml does not grant it: add \"{alias}\" to `caps` in [actor] (or set `caps = [\"auto\"]`: exactly what it imports); the next build picks it up"
+            ),
+        };
+        format!(
+            "the actor {}, which needs the {name} capability ({alias}); {fix}",
+            crate::text::escape(&what)
+        )
+    }
 }
 
 fn not_granted(import: &str, any_of: &[Capability]) -> EnforcementError {
@@ -101,66 +146,81 @@ pub fn check_core_import(
     }
 }
 
-/// A linker with the always-linked interfaces and those of the granted capabilities: nothing
-/// else is reachable from the guest.
+/// A linker with the always-linked interfaces and those of the granted capabilities (each
+/// provider unit links its own): nothing else is reachable from the guest.
 pub fn component_linker(
     engine: &wasmtime::Engine,
     grants: &Grants,
+    providers: &ProviderSettings,
 ) -> wasmtime::Result<Linker<ComponentState>> {
+    let mut linker = Linker::<ComponentState>::new(engine);
+    link_granted(&mut linker, grants, providers)?;
+    Ok(linker)
+}
+
+/// Fills `linker` as [`component_linker`] does; returns the names of the interfaces linked
+/// for capabilities (the always-linked ones aside).
+fn link_granted(
+    linker: &mut Linker<ComponentState>,
+    grants: &Grants,
+    providers: &ProviderSettings,
+) -> wasmtime::Result<BTreeSet<&'static str>> {
     type T = ComponentState;
-    let has = |cap: Capability| grants.contains(cap);
-    let mut l = Linker::<T>::new(engine);
-    wasmtime_wasi_io::add_to_linker_async(&mut l)?;
-    clocks::wall_clock::add_to_linker::<T, WasiClocks>(&mut l, T::clocks)?;
-    clocks::monotonic_clock::add_to_linker::<T, WasiClocks>(&mut l, T::clocks)?;
-    random::random::add_to_linker::<T, WasiRandom>(&mut l, T::random)?;
-    random::insecure::add_to_linker::<T, WasiRandom>(&mut l, T::random)?;
-    random::insecure_seed::add_to_linker::<T, WasiRandom>(&mut l, T::random)?;
-    cli::exit::add_to_linker::<T, WasiCli>(&mut l, T::cli)?;
-    cli::environment::add_to_linker::<T, WasiCli>(&mut l, T::cli)?;
-    cli::stdin::add_to_linker::<T, WasiCli>(&mut l, T::cli)?;
-    cli::stdout::add_to_linker::<T, WasiCli>(&mut l, T::cli)?;
-    cli::stderr::add_to_linker::<T, WasiCli>(&mut l, T::cli)?;
-    cli::terminal_input::add_to_linker::<T, WasiCli>(&mut l, T::cli)?;
-    cli::terminal_output::add_to_linker::<T, WasiCli>(&mut l, T::cli)?;
-    cli::terminal_stdin::add_to_linker::<T, WasiCli>(&mut l, T::cli)?;
-    cli::terminal_stdout::add_to_linker::<T, WasiCli>(&mut l, T::cli)?;
-    cli::terminal_stderr::add_to_linker::<T, WasiCli>(&mut l, T::cli)?;
-    if has(Capability::Filesystem) {
-        filesystem::types::add_to_linker::<T, WasiFilesystem>(&mut l, T::filesystem)?;
-        filesystem::preopens::add_to_linker::<T, WasiFilesystem>(&mut l, T::filesystem)?;
+    let l = &mut *linker;
+    wasmtime_wasi_io::add_to_linker_async(l)?;
+    clocks::wall_clock::add_to_linker::<T, WasiClocks>(l, T::clocks)?;
+    clocks::monotonic_clock::add_to_linker::<T, WasiClocks>(l, T::clocks)?;
+    random::random::add_to_linker::<T, WasiRandom>(l, T::random)?;
+    random::insecure::add_to_linker::<T, WasiRandom>(l, T::random)?;
+    random::insecure_seed::add_to_linker::<T, WasiRandom>(l, T::random)?;
+    cli::exit::add_to_linker::<T, WasiCli>(l, T::cli)?;
+    cli::environment::add_to_linker::<T, WasiCli>(l, T::cli)?;
+    cli::stdin::add_to_linker::<T, WasiCli>(l, T::cli)?;
+    cli::stdout::add_to_linker::<T, WasiCli>(l, T::cli)?;
+    cli::stderr::add_to_linker::<T, WasiCli>(l, T::cli)?;
+    cli::terminal_input::add_to_linker::<T, WasiCli>(l, T::cli)?;
+    cli::terminal_output::add_to_linker::<T, WasiCli>(l, T::cli)?;
+    cli::terminal_stdin::add_to_linker::<T, WasiCli>(l, T::cli)?;
+    cli::terminal_stdout::add_to_linker::<T, WasiCli>(l, T::cli)?;
+    cli::terminal_stderr::add_to_linker::<T, WasiCli>(l, T::cli)?;
+    let mut linked = BTreeSet::new();
+    let mut linking = Linking::new(linker, &mut linked);
+    for unit in providers.units() {
+        if grants.contains(unit.capability()) {
+            unit.link(&mut linking)?;
+        }
     }
-    if has(Capability::Sockets) {
-        let options = sockets::network::LinkOptions::default();
-        sockets::tcp::add_to_linker::<T, WasiSockets>(&mut l, T::sockets)?;
-        sockets::udp::add_to_linker::<T, WasiSockets>(&mut l, T::sockets)?;
-        sockets::udp_create_socket::add_to_linker::<T, WasiSockets>(&mut l, T::sockets)?;
-        sockets::tcp_create_socket::add_to_linker::<T, WasiSockets>(&mut l, T::sockets)?;
-        sockets::instance_network::add_to_linker::<T, WasiSockets>(&mut l, T::sockets)?;
-        sockets::network::add_to_linker::<T, WasiSockets>(&mut l, &options, T::sockets)?;
-        sockets::ip_name_lookup::add_to_linker::<T, WasiSockets>(&mut l, T::sockets)?;
-    }
-    providers::add_to_linker(&mut l, grants, T::providers)?;
-    if has(Capability::HttpServer) || has(Capability::HttpClient) {
-        let options = wasmtime_wasi_http::p2::bindings::LinkOptions::default();
-        wasmtime_wasi_http::p2::bindings::http::types::add_to_linker::<T, WasiHttp>(
-            &mut l,
-            &options.into(),
-            T::http,
-        )?;
-    }
-    if has(Capability::HttpClient) {
-        wasmtime_wasi_http::p2::bindings::http::outgoing_handler::add_to_linker::<T, WasiHttp>(
-            &mut l,
-            T::http,
-        )?;
-    }
-    Ok(l)
+    Ok(linked)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_refusal_names_the_fix_where_the_grants_come_from() {
+        let refusal = not_granted("wasi:http/types@0.2.0", &[Capability::HttpServer]);
+        let said = |from| refusal.with_fix(from);
+        let start = "the actor imports wasi:http/types@0.2.0, which needs the HTTP Server capability (http); ";
+        assert_eq!(
+            said(GrantsFrom::Claims),
+            format!(
+                "{start}it is not granted: re-sign it with `wzt sign --caps http` (or `--caps auto`: exactly what it imports)"
+            )
+        );
+        assert_eq!(
+            said(GrantsFrom::UnsignedCaps),
+            format!(
+                "{start}an unsigned actor gets only what --caps grants: add `--caps http` (or `--caps auto`: exactly what it imports)"
+            )
+        );
+        assert_eq!(
+            said(GrantsFrom::Project),
+            format!(
+                "{start}wzt.toml does not grant it: add \"http\" to `caps` in [actor] (or set `caps = [\"auto\"]`: exactly what it imports); the next build picks it up"
+            )
+        );
+    }
 
     #[test]
     fn imports_need_a_grant_and_a_provider() {
@@ -207,5 +267,64 @@ mod tests {
         assert!(check_core_import("wasi_snapshot_preview1", "fd_write", &none).is_ok());
         assert!(check_core_import("wasi_snapshot_preview1", "path_open", &none).is_err());
         assert!(check_core_import("env", "whatever", &none).is_err());
+    }
+
+    /// Whether `linker` defines something named exactly `name`: defining a function of that
+    /// name at the root fails then (the linker refuses to shadow; it is a scratch linker).
+    fn defines(mut linker: Linker<ComponentState>, name: &str) -> bool {
+        linker
+            .root()
+            .func_wrap(
+                name,
+                |_: wasmtime::StoreContextMut<'_, ComponentState>, (): ()| Ok(()),
+            )
+            .is_err()
+    }
+
+    /// The capability table's "host links" column and what the linker really holds are one
+    /// truth: for each capability, the interfaces its provider unit links are the table's, and
+    /// each of them is really defined under the grant and absent without it.
+    #[test]
+    fn the_linker_holds_exactly_the_interfaces_of_the_capability_table() {
+        let engine = wasmtime::Engine::default();
+        let providers = ProviderSettings::default();
+        for cap in Capability::ALL {
+            let grants: Grants = [cap].into_iter().collect();
+            let mut linker = Linker::<ComponentState>::new(&engine);
+            let linked = link_granted(&mut linker, &grants, &providers).unwrap();
+            // Versions aside: `config` is linked under two.
+            let names: BTreeSet<&str> = linked
+                .iter()
+                .map(|n| n.split('@').next().unwrap())
+                .collect();
+            let table: Vec<String> = cap
+                .linked_interfaces()
+                .iter()
+                .map(|i| format!("{}/{i}", cap.package()))
+                .collect();
+            let table: BTreeSet<&str> = table.iter().map(String::as_str).collect();
+            assert_eq!(names, table, "{cap:?}: the linker and the table disagree");
+            for name in &linked {
+                let granted = component_linker(&engine, &grants, &providers).unwrap();
+                assert!(
+                    defines(granted, name),
+                    "{cap:?} does not really link {name}"
+                );
+                let bare = component_linker(&engine, &Grants::none(), &providers).unwrap();
+                assert!(
+                    !defines(bare, name),
+                    "{name} is linked without the {cap:?} grant"
+                );
+                assert!(caps::is_linked(name, &grants), "{name}");
+            }
+        }
+        // The always-linked interfaces are there without any grant.
+        for (package, interfaces) in caps::ALWAYS_LINKED {
+            for interface in *interfaces {
+                let name = format!("{package}/{interface}@0.2.12");
+                let bare = component_linker(&engine, &Grants::none(), &providers).unwrap();
+                assert!(defines(bare, &name), "{name} is not always linked");
+            }
+        }
     }
 }

@@ -11,7 +11,9 @@
 use std::collections::HashMap;
 use std::sync::RwLock;
 
+#[cfg(feature = "runtime")]
 use super::connection::NatsConnection;
+#[cfg(feature = "runtime")]
 use super::kv;
 use super::token::{self, RevocationClaims, RevocationScope};
 use super::{LatticeError, LatticeRejection};
@@ -247,6 +249,7 @@ impl RevocationList {
     }
 }
 
+#[cfg(feature = "runtime")]
 /// The revocation bucket's settings: entries kept forever, never deleted or replaced.
 pub(super) fn bucket_spec(bucket: &str) -> kv::BucketSpec<'_> {
     kv::BucketSpec {
@@ -258,6 +261,7 @@ pub(super) fn bucket_spec(bucket: &str) -> kv::BucketSpec<'_> {
     }
 }
 
+#[cfg(feature = "runtime")]
 /// Where published revocations went.
 #[derive(Debug)]
 pub enum Published {
@@ -267,6 +271,7 @@ pub enum Published {
     NotStored { why: String },
 }
 
+#[cfg(feature = "runtime")]
 /// Publishes `revocations` on the lattice: each is stored in the lattice's bucket under its
 /// own id (a create-only put; hosts apply it as it is published).
 pub async fn publish(

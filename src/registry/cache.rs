@@ -8,11 +8,11 @@
 //! its digest has been checked, through a private temporary file renamed into place. What comes
 //! out still goes through `verify::admit` before it is written anywhere or run.
 
-use std::io::{self, Read, Write};
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use super::reference::Digest;
-use crate::fsutil::{self, PrivateDirError};
+use crate::fsutil::{self, CheckedFile, Existing, FileError, FileRules, NewFile};
 
 /// Why the blob cache cannot be used (pulls then go without it).
 #[derive(Debug, thiserror::Error)]
@@ -61,13 +61,13 @@ impl BlobCache {
                 dir.push(level);
             }
             fsutil::ensure_private_dir(&dir).map_err(|e| match e {
-                PrivateDirError::Unsafe(problem) => BlobCacheError::UnsafeDir {
-                    dir: dir.clone(),
-                    problem,
-                },
-                PrivateDirError::Io(source) => BlobCacheError::Io {
+                FileError::Io { source, .. } => BlobCacheError::Io {
                     path: dir.clone(),
                     source,
+                },
+                unsafe_dir => BlobCacheError::UnsafeDir {
+                    dir: dir.clone(),
+                    problem: unsafe_dir.problem(),
                 },
             })?;
         }
@@ -92,18 +92,20 @@ impl BlobCache {
     /// known, as for a manifest pinned by digest).
     pub fn get(&self, digest: &Digest, size: Option<u64>, max: u64) -> Cached {
         let path = self.path(digest);
-        let file = match fsutil::open_private_file(&path) {
-            Ok(Some(file)) => file,
+        let data = match CheckedFile::open_if_exists(&path, FileRules::own(max)) {
+            Ok(Some(file)) => match file.read_all() {
+                Ok(data) => data,
+                Err(FileError::TooLarge { .. }) => {
+                    return self.refuse(&path, "it is larger than any blob wzt reads".into());
+                }
+                Err(e) => return self.refuse(&path, format!("it cannot be read: {e}")),
+            },
             Ok(None) => return Cached::Miss,
-            Err(why) => return self.refuse(&path, why),
+            Err(FileError::TooLarge { .. }) => {
+                return self.refuse(&path, "it is larger than any blob wzt reads".into());
+            }
+            Err(e) => return self.refuse(&path, format!("it is {}", e.problem())),
         };
-        let mut data = Vec::new();
-        if let Err(e) = file.take(max + 1).read_to_end(&mut data) {
-            return self.refuse(&path, format!("it cannot be read: {e}"));
-        }
-        if data.len() as u64 > max {
-            return self.refuse(&path, "it is larger than any blob wzt reads".into());
-        }
         if Digest::of(&data) != *digest {
             return self.refuse(&path, "its content does not match its digest".into());
         }
@@ -125,12 +127,7 @@ impl BlobCache {
 
     /// A writer for a blob being downloaded; [`BlobWriter::commit`] puts it in place.
     pub fn writer(&self) -> io::Result<BlobWriter> {
-        let file = tempfile::Builder::new()
-            .prefix(".wzt-blob-")
-            .tempfile_in(&self.dir)?;
-        Ok(BlobWriter {
-            file: io::BufWriter::with_capacity(1 << 20, file),
-        })
+        BlobWriter::in_dir(&self.dir)
     }
 
     /// Stores `data` as the blob `digest`, which the caller has checked.
@@ -166,20 +163,74 @@ fn remove_stale_temporaries(dir: &Path) {
 }
 
 pub struct BlobWriter {
-    file: io::BufWriter<tempfile::NamedTempFile>,
+    file: io::BufWriter<NewFile>,
 }
 
 impl BlobWriter {
+    /// A private (0600, unnamed where the filesystem allows) file in `dir`, removed unless
+    /// committed: for a download with no cache to go to, in the temporary directory.
+    pub fn in_dir(dir: &Path) -> io::Result<BlobWriter> {
+        Ok(BlobWriter {
+            file: io::BufWriter::with_capacity(1 << 20, NewFile::create_in(dir, 0o600)?),
+        })
+    }
+
+    /// Fails when the filesystem under the file has less than `len` bytes free: a layer that
+    /// cannot be kept is not downloaded.
+    pub fn check_room(&self, dir: &Path, len: u64) -> io::Result<()> {
+        #[cfg(unix)]
+        {
+            use std::os::fd::AsRawFd;
+            let mut stat = std::mem::MaybeUninit::<libc::statvfs>::uninit();
+            let fd = self.file.get_ref().file().as_raw_fd();
+            // SAFETY: a valid descriptor; fstatvfs fills `stat` when it returns 0.
+            if unsafe { libc::fstatvfs(fd, stat.as_mut_ptr()) } == 0 {
+                // SAFETY: filled, as fstatvfs returned 0.
+                let stat = unsafe { stat.assume_init() };
+                let free = stat.f_bavail.saturating_mul(stat.f_frsize);
+                if free < len {
+                    return Err(io::Error::new(
+                        io::ErrorKind::StorageFull,
+                        format!(
+                            "the layer is {len} bytes, and {} has {free} bytes free",
+                            dir.display()
+                        ),
+                    ));
+                }
+            }
+        }
+        #[cfg(not(unix))]
+        let _ = (dir, len);
+        Ok(())
+    }
+
     pub fn write_all(&mut self, data: &[u8]) -> io::Result<()> {
         self.file.write_all(data)
     }
 
-    /// Renames the finished file into place as `digest` (the caller checked the digest of what
-    /// it wrote).
+    /// Reads back what was written (after the caller checked its size and digest), from the
+    /// file itself: the download is never held in memory twice, nor before it is checked.
+    pub fn read_back(&mut self, len: u64) -> io::Result<Vec<u8>> {
+        use std::io::{Read as _, Seek as _};
+        self.file.flush()?;
+        let mut file = self.file.get_ref().file();
+        file.seek(io::SeekFrom::Start(0))?;
+        let mut bytes = Vec::with_capacity(len as usize);
+        file.take(len).read_to_end(&mut bytes)?;
+        if bytes.len() as u64 != len {
+            return Err(io::Error::new(
+                io::ErrorKind::UnexpectedEof,
+                "the downloaded file is shorter than what was written to it",
+            ));
+        }
+        Ok(bytes)
+    }
+
+    /// Names the finished file `digest` in the cache (the caller checked the digest of what it
+    /// wrote).
     pub fn commit(self, cache: &BlobCache, digest: &Digest) -> io::Result<()> {
         let file = self.file.into_inner().map_err(|e| e.into_error())?;
-        file.persist(cache.path(digest)).map_err(|e| e.error)?;
-        Ok(())
+        file.place(&cache.path(digest), Existing::Replace)
     }
 }
 

@@ -362,7 +362,7 @@ fn tls_cannot_be_downgraded_and_the_server_certificate_is_checked() {
         let (code, _, stderr) = pub_to(&tls.url(), &["--nats-ca", "ca.fifo"]);
         assert_eq!(code, 2);
         assert!(
-            stderr.contains("--nats-ca: cannot read ca.fifo: it is not a regular file"),
+            stderr.contains("--nats-ca: ca.fifo is a FIFO (named pipe), not a regular file"),
             "{stderr}"
         );
         assert!(started.elapsed() < Duration::from_secs(5));
@@ -507,7 +507,7 @@ fn a_creds_file_authenticates_against_an_operator_mode_server() {
         );
         assert_eq!(code, 2);
         assert!(
-            stderr.contains("other users can read or write it (mode 644); chmod 600 it"),
+            stderr.contains("host.creds is readable by other users (mode 644) (it holds a secret: chmod 600 it)"),
             "{stderr}"
         );
     }

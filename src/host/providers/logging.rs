@@ -1,9 +1,14 @@
 //! The `logging` provider: `wasi:logging/logging`, shown as host events from a minimum level.
 
-use wasmtime::component::Linker;
+use std::path::PathBuf;
 
-use super::{ProviderData, ProviderView, Wt, short};
+use clap::Args;
+
+use super::{Linking, ProviderData, ProviderUnit, ProviderView, Wt, short};
+use crate::caps::Capability;
 use crate::host::HostEvent;
+use crate::host::preopen::Protected;
+use crate::host::state::ComponentState;
 
 mod log_bindings {
     wasmtime::component::bindgen!({
@@ -15,8 +20,51 @@ mod log_bindings {
 
 use log_bindings::wasi::logging::logging;
 
+/// The logging flags of `wzt run` and `wzt dev`.
+#[derive(Debug, Clone, Args)]
+pub struct LoggingArgs {
+    /// Show wasi:logging lines at this level and above: trace, debug, info, warn, error, critical.
+    #[arg(long, default_value = "info", value_name = "LEVEL")]
+    pub log_level: LogLevel,
+}
+
+/// The checked logging settings of a run.
+#[derive(Debug, Clone)]
+pub struct LoggingSettings {
+    pub level: LogLevel,
+}
+
+impl LoggingArgs {
+    pub fn settings(&self) -> LoggingSettings {
+        LoggingSettings {
+            level: self.log_level,
+        }
+    }
+}
+
+impl ProviderUnit for LoggingSettings {
+    fn capability(&self) -> Capability {
+        Capability::Logging
+    }
+
+    fn writes(&self) -> Vec<PathBuf> {
+        Vec::new()
+    }
+
+    fn protects(&self) -> Vec<Protected> {
+        Vec::new()
+    }
+
+    fn link(&self, linking: &mut Linking<'_>) -> wasmtime::Result<()> {
+        linking.add("wasi:logging/logging@0.1.0-draft", |l| {
+            logging::add_to_linker::<ComponentState, ProviderData>(l, ComponentState::providers)
+        })
+    }
+}
+
 /// Log levels, lowest first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum LogLevel {
     Trace,
     Debug,
@@ -72,7 +120,9 @@ impl logging::Host for ProviderView<'_> {
         let p = self.providers;
         let shown = level >= p.log_level;
         p.traced(
+            self.invocation,
             "wasi:logging/logging.log",
+            None,
             || {
                 format!(
                     "{} {context:?} {}",
@@ -83,6 +133,7 @@ impl logging::Host for ProviderView<'_> {
             || {
                 if shown {
                     (p.events)(HostEvent::Log {
+                        invocation_id: self.invocation,
                         level,
                         actor: p.actor.clone(),
                         context: context.clone(),
@@ -94,12 +145,4 @@ impl logging::Host for ProviderView<'_> {
         );
         Ok(())
     }
-}
-
-/// Links `wasi:logging/logging`.
-pub fn add_to_linker<T: 'static>(
-    l: &mut Linker<T>,
-    view: fn(&mut T) -> ProviderView<'_>,
-) -> wasmtime::Result<()> {
-    logging::add_to_linker::<T, ProviderData>(l, view)
 }

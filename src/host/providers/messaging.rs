@@ -4,14 +4,19 @@
 //! export. With `--lattice`, publishes and requests go over NATS, signed by this host
 //! ([`crate::lattice`]), and a request's reply is checked before the actor sees it.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use wasmtime::component::Linker;
+use anyhow::Context as _;
+use clap::Args;
 
-use super::{ProviderData, ProviderView, short};
+use super::{Linking, ProviderData, ProviderUnit, ProviderView, short};
+use crate::caps::Capability;
 use crate::host::HostEvent;
+use crate::host::preopen::Protected;
+use crate::host::state::ComponentState;
+use crate::scopes::ScopeKind;
 
 pub(crate) mod bindings {
     wasmtime::component::bindgen!({
@@ -23,6 +28,60 @@ pub(crate) mod bindings {
 }
 
 use bindings::wasmcloud::messaging::{consumer, types::BrokerMessage};
+
+/// The messaging flags of `wzt run` and `wzt dev` (the lattice's are the lattice's own).
+#[derive(Debug, Clone, Args)]
+pub struct MessagingArgs {
+    /// Answer the actor's messaging requests from this TOML file of [[reply]] entries
+    /// (subject, with NATS `*` and `>` wildcards, and body).
+    #[arg(long, value_name = "FILE")]
+    pub msg_replies: Option<PathBuf>,
+}
+
+/// The checked messaging settings of a run.
+#[derive(Debug, Clone, Default)]
+pub struct MessagingSettings {
+    /// Canned replies to requests, without a lattice.
+    pub replies: Vec<Reply>,
+}
+
+impl MessagingArgs {
+    /// Reads the `--msg-replies` file.
+    pub fn settings(&self) -> anyhow::Result<MessagingSettings> {
+        Ok(MessagingSettings {
+            replies: match &self.msg_replies {
+                Some(path) => load_replies(path)
+                    .with_context(|| format!("--msg-replies {}", path.display()))?,
+                None => Vec::new(),
+            },
+        })
+    }
+}
+
+impl ProviderUnit for MessagingSettings {
+    fn capability(&self) -> Capability {
+        Capability::Messaging
+    }
+
+    fn writes(&self) -> Vec<PathBuf> {
+        Vec::new()
+    }
+
+    fn protects(&self) -> Vec<Protected> {
+        Vec::new()
+    }
+
+    /// `wasmcloud:messaging/types` and `consumer`; the host calls the `handler` export.
+    fn link(&self, linking: &mut Linking<'_>) -> wasmtime::Result<()> {
+        type T = ComponentState;
+        linking.add("wasmcloud:messaging/types@0.2.0", |l| {
+            bindings::wasmcloud::messaging::types::add_to_linker::<T, ProviderData>(l, T::providers)
+        })?;
+        linking.add("wasmcloud:messaging/consumer@0.2.0", |l| {
+            consumer::add_to_linker::<T, ProviderData>(l, T::providers)
+        })
+    }
+}
 
 /// A canned reply to `consumer.request`.
 #[derive(Debug, Clone, serde::Deserialize)]
@@ -40,25 +99,17 @@ struct ReplyFile {
     reply: Vec<Reply>,
 }
 
+/// The largest `--msg-replies` file read (bodies included).
+pub const MAX_REPLIES_FILE: u64 = 64 << 20;
+
 /// Reads `[[reply]]` entries (subject, body) from a TOML file.
 pub fn load_replies(path: &Path) -> anyhow::Result<Vec<Reply>> {
-    let file: ReplyFile = toml::from_str(&std::fs::read_to_string(path)?)?;
+    let text = crate::fsutil::read_named_text(path, MAX_REPLIES_FILE)?;
+    let file: ReplyFile = toml::from_str(&text)?;
     Ok(file.reply)
 }
 
-/// NATS-style subject matching: `*` is one token, `>` the remaining tokens.
-fn subject_matches(pattern: &str, subject: &str) -> bool {
-    let mut s = subject.split('.');
-    for p in pattern.split('.') {
-        match (p, s.next()) {
-            (">", Some(_)) => return true,
-            ("*", Some(_)) => {}
-            (p, Some(t)) if p == t => {}
-            _ => return false,
-        }
-    }
-    s.next().is_none()
-}
+use crate::scopes::subject_matches;
 
 /// The messaging state of a run.
 #[derive(Default)]
@@ -106,14 +157,25 @@ impl Recorded {
 
 impl ProviderView<'_> {
     /// Records a traced call that ran from `started`.
-    fn trace_call(&self, call: &str, args: String, started: Instant, result: String, denied: bool) {
+    fn trace_call(
+        &self,
+        call: &str,
+        subject: Option<&str>,
+        args: String,
+        started: Instant,
+        result: String,
+        denied: bool,
+    ) {
         let p = self.providers;
         if p.tracer.enabled() {
             p.tracer.record(
                 &p.events,
                 super::CapCall {
                     actor: p.actor.clone(),
+                    invocation: self.invocation,
                     call: call.to_string(),
+                    resource: subject
+                        .map(|s| crate::scopes::Resource::new(ScopeKind::MsgPublish, s)),
                     args,
                     result,
                     duration_us: started.elapsed().as_micros().min(u64::MAX as u128) as u64,
@@ -161,6 +223,17 @@ impl consumer::Host for ProviderView<'_> {
         timeout_ms: u32,
     ) -> wasmtime::Result<Result<BrokerMessage, String>> {
         let p = self.providers;
+        if !self.in_scope(
+            ScopeKind::MsgPublish,
+            &subject,
+            "wasmcloud:messaging/consumer.request",
+            || format!("{subject} {}", short(&body)),
+            || format!("messaging request on {subject}"),
+        ) {
+            return Ok(Err(format!(
+                "{subject} is outside the actor's signed msg.publish scope"
+            )));
+        }
         let started = Instant::now();
         let result = match &p.messaging.lattice {
             None => self.local_request(&subject),
@@ -186,6 +259,7 @@ impl consumer::Host for ProviderView<'_> {
         };
         self.trace_call(
             "wasmcloud:messaging/consumer.request",
+            Some(&subject),
             format!("{subject} {} (timeout {timeout_ms} ms)", short(&body)),
             started,
             summary,
@@ -203,6 +277,22 @@ impl consumer::Host for ProviderView<'_> {
 
     async fn publish(&mut self, msg: BrokerMessage) -> wasmtime::Result<Result<(), String>> {
         let p = self.providers;
+        // A reply to the request being handled goes to its reply subject, whatever the scope.
+        let is_reply = self.incoming.is_some_and(|r| r.reply_to == msg.subject);
+        if !is_reply
+            && !self.in_scope(
+                ScopeKind::MsgPublish,
+                &msg.subject,
+                "wasmcloud:messaging/consumer.publish",
+                || format!("{} {}", msg.subject, short(&msg.body)),
+                || format!("messaging publish on {}", msg.subject),
+            )
+        {
+            return Ok(Err(format!(
+                "{} is outside the actor's signed msg.publish scope",
+                msg.subject
+            )));
+        }
         let started = Instant::now();
         let args = format!("{} {}", msg.subject, short(&msg.body));
         let result = match &p.messaging.lattice {
@@ -240,6 +330,8 @@ impl consumer::Host for ProviderView<'_> {
         };
         self.trace_call(
             "wasmcloud:messaging/consumer.publish",
+            // A reply's subject is the requester's inbox, not a scope to learn.
+            (!is_reply).then_some(msg.subject.as_str()),
             args,
             started,
             summary,
@@ -257,16 +349,6 @@ impl consumer::Host for ProviderView<'_> {
 }
 
 impl bindings::wasmcloud::messaging::types::Host for ProviderView<'_> {}
-
-/// Links `wasmcloud:messaging/types` and `wasmcloud:messaging/consumer`.
-pub fn add_to_linker<T: Send + 'static>(
-    l: &mut Linker<T>,
-    view: fn(&mut T) -> ProviderView<'_>,
-) -> wasmtime::Result<()> {
-    bindings::wasmcloud::messaging::types::add_to_linker::<T, ProviderData>(l, view)?;
-    consumer::add_to_linker::<T, ProviderData>(l, view)?;
-    Ok(())
-}
 
 #[cfg(test)]
 mod tests {

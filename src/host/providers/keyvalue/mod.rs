@@ -1,12 +1,16 @@
 //! The `keyvalue` provider: `wasi:keyvalue` store, atomics and batch over a shared backend.
 
-use wasmtime::component::{Linker, Resource};
+use wasmtime::component::Resource;
 
-use super::{ProviderData, ProviderView, Wt, short};
+use super::{Linking, ProviderData, ProviderView, Wt, short};
+use crate::host::state::ComponentState;
+use crate::scopes::{Resource as Reached, ScopeKind};
 
 pub mod backends;
+mod settings;
 
 pub use backends::{KvBackend, KvError, MemoryKv, SqliteKv, namespace_of, validate_namespace};
+pub use settings::{KvArgs, KvKind, KvSettings, KvStore};
 
 mod kv_bindings {
     wasmtime::component::bindgen!({
@@ -69,8 +73,19 @@ impl store::Host for ProviderView<'_> {
                 "too many open buckets (the limit is {MAX_OPEN_BUCKETS} per invocation): drop buckets before opening more"
             ))));
         }
-        let opened = p.traced(
+        if !self.in_scope(
+            ScopeKind::KvBucket,
+            &identifier,
             "wasi:keyvalue/store.open",
+            || format!("bucket {identifier:?}"),
+            || format!("key-value bucket {identifier}"),
+        ) {
+            return Ok(Err(store::Error::AccessDenied));
+        }
+        let opened = p.traced(
+            self.invocation,
+            "wasi:keyvalue/store.open",
+            Some(Reached::new(ScopeKind::KvBucket, identifier.as_str())),
             || format!("bucket {identifier:?}"),
             || blocking(|| p.kv.open(&identifier)),
             |r| kv_summary(r, |_| "ok".into()),
@@ -94,7 +109,9 @@ impl store::HostBucket for ProviderView<'_> {
     ) -> Wt<Result<Option<Vec<u8>>, store::Error>> {
         let (bucket, p) = (self.bucket(&b)?, self.providers);
         let r = p.traced(
+            self.invocation,
             "wasi:keyvalue/store.get",
+            Some(Reached::new(ScopeKind::KvBucket, bucket.as_str())),
             || format!("{bucket}/{key}"),
             || blocking(|| p.kv.get(&bucket, &key)),
             |r| {
@@ -114,7 +131,9 @@ impl store::HostBucket for ProviderView<'_> {
     ) -> Wt<Result<(), store::Error>> {
         let (bucket, p) = (self.bucket(&b)?, self.providers);
         let r = p.traced(
+            self.invocation,
             "wasi:keyvalue/store.set",
+            Some(Reached::new(ScopeKind::KvBucket, bucket.as_str())),
             || format!("{bucket}/{key} = {}", short(&value)),
             || blocking(|| p.kv.set(&bucket, &key, &value)),
             |r| kv_summary(r, |_| "ok".into()),
@@ -125,7 +144,9 @@ impl store::HostBucket for ProviderView<'_> {
     fn delete(&mut self, b: Resource<BucketHandle>, key: String) -> Wt<Result<(), store::Error>> {
         let (bucket, p) = (self.bucket(&b)?, self.providers);
         let r = p.traced(
+            self.invocation,
             "wasi:keyvalue/store.delete",
+            Some(Reached::new(ScopeKind::KvBucket, bucket.as_str())),
             || format!("{bucket}/{key}"),
             || blocking(|| p.kv.delete(&bucket, &key)),
             |r| kv_summary(r, |_| "ok".into()),
@@ -136,7 +157,9 @@ impl store::HostBucket for ProviderView<'_> {
     fn exists(&mut self, b: Resource<BucketHandle>, key: String) -> Wt<Result<bool, store::Error>> {
         let (bucket, p) = (self.bucket(&b)?, self.providers);
         let r = p.traced(
+            self.invocation,
             "wasi:keyvalue/store.exists",
+            Some(Reached::new(ScopeKind::KvBucket, bucket.as_str())),
             || format!("{bucket}/{key}"),
             || blocking(|| p.kv.get(&bucket, &key).map(|v| v.is_some())),
             |r| kv_summary(r, |v| v.to_string()),
@@ -151,7 +174,9 @@ impl store::HostBucket for ProviderView<'_> {
     ) -> Wt<Result<store::KeyResponse, store::Error>> {
         let (bucket, p) = (self.bucket(&b)?, self.providers);
         let r = p.traced(
+            self.invocation,
             "wasi:keyvalue/store.list-keys",
+            Some(Reached::new(ScopeKind::KvBucket, bucket.as_str())),
             || format!("{bucket} from {}", cursor.unwrap_or(0)),
             || blocking(|| p.kv.list_keys(&bucket, cursor.unwrap_or(0))),
             |r| kv_summary(r, |(keys, _)| format!("{} keys", keys.len())),
@@ -176,7 +201,9 @@ impl atomics::Host for ProviderView<'_> {
     ) -> Wt<Result<u64, store::Error>> {
         let (bucket, p) = (self.bucket(&b)?, self.providers);
         let r = p.traced(
+            self.invocation,
             "wasi:keyvalue/atomics.increment",
+            Some(Reached::new(ScopeKind::KvBucket, bucket.as_str())),
             || format!("{bucket}/{key} by {delta}"),
             || blocking(|| p.kv.increment(&bucket, &key, delta)),
             |r| kv_summary(r, |v| v.to_string()),
@@ -193,7 +220,9 @@ impl batch::Host for ProviderView<'_> {
     ) -> Wt<Result<Vec<Option<(String, Vec<u8>)>>, store::Error>> {
         let (bucket, p) = (self.bucket(&b)?, self.providers);
         let r = p.traced(
+            self.invocation,
             "wasi:keyvalue/batch.get-many",
+            Some(Reached::new(ScopeKind::KvBucket, bucket.as_str())),
             || format!("{bucket}: {} keys", keys.len()),
             || {
                 blocking(|| {
@@ -214,7 +243,9 @@ impl batch::Host for ProviderView<'_> {
     ) -> Wt<Result<(), store::Error>> {
         let (bucket, p) = (self.bucket(&b)?, self.providers);
         let r = p.traced(
+            self.invocation,
             "wasi:keyvalue/batch.set-many",
+            Some(Reached::new(ScopeKind::KvBucket, bucket.as_str())),
             || format!("{bucket}: {} keys", key_values.len()),
             || {
                 blocking(|| {
@@ -235,7 +266,9 @@ impl batch::Host for ProviderView<'_> {
     ) -> Wt<Result<(), store::Error>> {
         let (bucket, p) = (self.bucket(&b)?, self.providers);
         let r = p.traced(
+            self.invocation,
             "wasi:keyvalue/batch.delete-many",
+            Some(Reached::new(ScopeKind::KvBucket, bucket.as_str())),
             || format!("{bucket}: {} keys", keys.len()),
             || blocking(|| keys.iter().try_for_each(|k| p.kv.delete(&bucket, k))),
             |r| kv_summary(r, |_| "ok".into()),
@@ -245,12 +278,15 @@ impl batch::Host for ProviderView<'_> {
 }
 
 /// Links `wasi:keyvalue/store`, `atomics` and `batch`.
-pub fn add_to_linker<T: 'static>(
-    l: &mut Linker<T>,
-    view: fn(&mut T) -> ProviderView<'_>,
-) -> wasmtime::Result<()> {
-    store::add_to_linker::<T, ProviderData>(l, view)?;
-    atomics::add_to_linker::<T, ProviderData>(l, view)?;
-    batch::add_to_linker::<T, ProviderData>(l, view)?;
-    Ok(())
+fn link(linking: &mut Linking<'_>) -> wasmtime::Result<()> {
+    type T = ComponentState;
+    linking.add("wasi:keyvalue/store@0.2.0-draft", |l| {
+        store::add_to_linker::<T, ProviderData>(l, T::providers)
+    })?;
+    linking.add("wasi:keyvalue/atomics@0.2.0-draft", |l| {
+        atomics::add_to_linker::<T, ProviderData>(l, T::providers)
+    })?;
+    linking.add("wasi:keyvalue/batch@0.2.0-draft", |l| {
+        batch::add_to_linker::<T, ProviderData>(l, T::providers)
+    })
 }
