@@ -40,8 +40,9 @@ Register-ArgumentCompleter -Native -CommandName 'wzt' -ScriptBlock {
             [CompletionResult]::new('run', 'run', [CompletionResultType]::ParameterValue, 'Verify an actor and run it: serve an HTTP actor, or run a command once')
             [CompletionResult]::new('dev', 'dev', [CompletionResultType]::ParameterValue, 'Build, sign and serve the project in this directory, and reload it when its sources change')
             [CompletionResult]::new('build', 'build', [CompletionResultType]::ParameterValue, 'Build the project here, sign the artifact, and verify the signed file')
+            [CompletionResult]::new('attest', 'attest', [CompletionResultType]::ParameterValue, 'Write a signed provenance (an in-toto statement with SLSA provenance, in a DSSE envelope) for an artifact built elsewhere')
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check what wzt needs: the Rust toolchain and wasm targets a project build uses, the key store and its default keys, the compile cache, the project file here, and the clock')
-            [CompletionResult]::new('lattice', 'lattice', [CompletionResultType]::ParameterValue, 'Work with a lattice: endorse hosts, and publish, request or watch messages')
+            [CompletionResult]::new('lattice', 'lattice', [CompletionResultType]::ParameterValue, 'Work with a lattice: endorse and revoke hosts, and publish, request or watch messages')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print the completion script for a shell')
             [CompletionResult]::new('claims', 'claims', [CompletionResultType]::ParameterValue, 'wash''s `claims sign` and `claims inspect`, as `wzt sign` and `wzt inspect`')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -237,6 +238,8 @@ Register-ArgumentCompleter -Native -CommandName 'wzt' -ScriptBlock {
             [CompletionResult]::new('--expires', '--expires', [CompletionResultType]::ParameterName, 'When the claims expire: a duration from now (90m, 12h, 30d) or an RFC 3339 time')
             [CompletionResult]::new('-b', '-b', [CompletionResultType]::ParameterName, 'When the claims become valid: a duration from now or an RFC 3339 time')
             [CompletionResult]::new('--not-before', '--not-before', [CompletionResultType]::ParameterName, 'When the claims become valid: a duration from now or an RFC 3339 time')
+            [CompletionResult]::new('--scope', '--scope', [CompletionResultType]::ParameterName, 'Scope a granted capability to one resource, KIND=VALUE (repeatable): kv.bucket=app, httpclient.host=api.example.com:443 (`[scheme://]host[:port]`, `*.` wildcard), msg.publish=''orders.>'' or msg.subscribe=greet (NATS wildcards), config.key=greeting. Replaces the project''s [actor.scopes]')
+            [CompletionResult]::new('--scopes-from', '--scopes-from', [CompletionResultType]::ParameterName, 'Scope the grants to exactly the resources this trace shows used (a --trace-file of `wzt run` or `wzt dev`); a granted capability the trace never used reaches nothing')
             [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Issuer (account) key: a store key name, a seed file, or - for standard input [default: WZT_ISSUER_SEED or WASH_ISSUER_KEY, else the store key `account`, or the project''s issuer]')
             [CompletionResult]::new('--issuer', '--issuer', [CompletionResultType]::ParameterName, 'Issuer (account) key: a store key name, a seed file, or - for standard input [default: WZT_ISSUER_SEED or WASH_ISSUER_KEY, else the store key `account`, or the project''s issuer]')
             [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'Subject (module) key: a store key name, a seed file, or - for standard input [default: WZT_SUBJECT_SEED or WASH_SUBJECT_KEY, else the store key `<stem>_module`]')
@@ -258,6 +261,7 @@ Register-ArgumentCompleter -Native -CommandName 'wzt' -ScriptBlock {
             break
         }
         'wzt;inspect' {
+            [CompletionResult]::new('--against', '--against', [CompletionResultType]::ParameterName, 'Compare with an older version (a file or oci://REF): list the grants and scopes this one adds, and exit 1 when it reaches anything the old one could not (a release gate)')
             [CompletionResult]::new('--username', '--username', [CompletionResultType]::ParameterName, 'Registry user name, with --password-stdin [default: the docker config file''s entry for the registry, else anonymous]')
             [CompletionResult]::new('--registry-timeout', '--registry-timeout', [CompletionResultType]::ParameterName, 'The most one push or fetch may take in all, e.g. 10m (a registry that trickles bytes is cut off)')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'The output format: json (the same as --json) or text')
@@ -283,6 +287,9 @@ Register-ArgumentCompleter -Native -CommandName 'wzt' -ScriptBlock {
             [CompletionResult]::new('--allow-cap', '--allow-cap', [CompletionResultType]::ParameterName, 'Reject grants outside these capabilities (repeatable)')
             [CompletionResult]::new('--max-age', '--max-age', [CompletionResultType]::ParameterName, 'Reject tokens issued longer ago than this, e.g. 90d')
             [CompletionResult]::new('--revoke', '--revoke', [CompletionResultType]::ParameterName, 'Reject this token id (jti) or subject key (repeatable)')
+            [CompletionResult]::new('--allow-scope', '--allow-scope', [CompletionResultType]::ParameterName, 'Scopes of KIND must be inside PATTERN, e.g. httpclient.host=''*.example.com'' (repeatable)')
+            [CompletionResult]::new('--source-repo', '--source-repo', [CompletionResultType]::ParameterName, 'Accept only artifacts whose provenance names this source repository: a URL, or a prefix ending in /* (repeatable; implies --require-provenance)')
+            [CompletionResult]::new('--provenance', '--provenance', [CompletionResultType]::ParameterName, 'The artifact''s provenance (a DSSE-signed in-toto statement) [default: <stem>.intoto.json beside the file; for oci://REF, the registry''s referrer]. Checked when given, and whenever the policy requires provenance')
             [CompletionResult]::new('--username', '--username', [CompletionResultType]::ParameterName, 'Registry user name, with --password-stdin [default: the docker config file''s entry for the registry, else anonymous]')
             [CompletionResult]::new('--registry-timeout', '--registry-timeout', [CompletionResultType]::ParameterName, 'The most one push or fetch may take in all, e.g. 10m (a registry that trickles bytes is cut off)')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'The output format: json (the same as --json) or text')
@@ -292,6 +299,9 @@ Register-ArgumentCompleter -Native -CommandName 'wzt' -ScriptBlock {
             [CompletionResult]::new('--allow-unsigned', '--allow-unsigned', [CompletionResultType]::ParameterName, 'Accept artifacts that carry no signature')
             [CompletionResult]::new('--require-expiry', '--require-expiry', [CompletionResultType]::ParameterName, 'Reject tokens that never expire')
             [CompletionResult]::new('--require-name-version', '--require-name-version', [CompletionResultType]::ParameterName, 'Reject claims without a name and a version')
+            [CompletionResult]::new('--require-scoped', '--require-scoped', [CompletionResultType]::ParameterName, 'Reject kv, httpclient, msg and config grants that carry no per-resource scopes')
+            [CompletionResult]::new('--require-provenance', '--require-provenance', [CompletionResultType]::ParameterName, 'Require a provenance signed by a trusted issuer whose subject is the artifact (beside the file as <stem>.intoto.json, --provenance FILE, or the registry''s referrer)')
+            [CompletionResult]::new('--require-clean-tree', '--require-clean-tree', [CompletionResultType]::ParameterName, 'Accept only artifacts whose provenance records a clean git working tree (implies --require-provenance)')
             [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Speak plain HTTP to the registry (a loopback registry gets plain HTTP without it; any other gets HTTPS)')
             [CompletionResult]::new('--password-stdin', '--password-stdin', [CompletionResultType]::ParameterName, 'Read the registry password (or token) for --username from standard input. It is used for one registry only: the first one a command contacts')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON on stdout (field names are stable, see the README); `-o json` too, where a command writes no output file')
@@ -352,8 +362,11 @@ Register-ArgumentCompleter -Native -CommandName 'wzt' -ScriptBlock {
             [CompletionResult]::new('--allow-cap', '--allow-cap', [CompletionResultType]::ParameterName, 'Reject grants outside these capabilities (repeatable)')
             [CompletionResult]::new('--max-age', '--max-age', [CompletionResultType]::ParameterName, 'Reject tokens issued longer ago than this, e.g. 90d')
             [CompletionResult]::new('--revoke', '--revoke', [CompletionResultType]::ParameterName, 'Reject this token id (jti) or subject key (repeatable)')
+            [CompletionResult]::new('--allow-scope', '--allow-scope', [CompletionResultType]::ParameterName, 'Scopes of KIND must be inside PATTERN, e.g. httpclient.host=''*.example.com'' (repeatable)')
+            [CompletionResult]::new('--source-repo', '--source-repo', [CompletionResultType]::ParameterName, 'Accept only artifacts whose provenance names this source repository: a URL, or a prefix ending in /* (repeatable; implies --require-provenance)')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'The output format: json (the same as --json) or text')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'The output format: json (the same as --json) or text')
+            [CompletionResult]::new('--provenance', '--provenance', [CompletionResultType]::ParameterName, 'The artifact''s provenance (a DSSE-signed in-toto statement) [default: <stem>.intoto.json beside the file; for oci://REF, the registry''s referrer]. Checked when given, and whenever the policy requires provenance')
             [CompletionResult]::new('--keys-dir', '--keys-dir', [CompletionResultType]::ParameterName, 'The key store directory [default: $WZT_KEYS_DIR, else $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the passphrase of encrypted keys from FILE (one trailing newline is ignored) [default: WZT_KEY_PASSPHRASE, else ask on a terminal]')
             [CompletionResult]::new('--allow-latest', '--allow-latest', [CompletionResultType]::ParameterName, 'Push to the tag `latest` (refused otherwise: a moving tag is overwritten only on purpose)')
@@ -362,6 +375,9 @@ Register-ArgumentCompleter -Native -CommandName 'wzt' -ScriptBlock {
             [CompletionResult]::new('--allow-unsigned', '--allow-unsigned', [CompletionResultType]::ParameterName, 'Accept artifacts that carry no signature')
             [CompletionResult]::new('--require-expiry', '--require-expiry', [CompletionResultType]::ParameterName, 'Reject tokens that never expire')
             [CompletionResult]::new('--require-name-version', '--require-name-version', [CompletionResultType]::ParameterName, 'Reject claims without a name and a version')
+            [CompletionResult]::new('--require-scoped', '--require-scoped', [CompletionResultType]::ParameterName, 'Reject kv, httpclient, msg and config grants that carry no per-resource scopes')
+            [CompletionResult]::new('--require-provenance', '--require-provenance', [CompletionResultType]::ParameterName, 'Require a provenance signed by a trusted issuer whose subject is the artifact (beside the file as <stem>.intoto.json, --provenance FILE, or the registry''s referrer)')
+            [CompletionResult]::new('--require-clean-tree', '--require-clean-tree', [CompletionResultType]::ParameterName, 'Accept only artifacts whose provenance records a clean git working tree (implies --require-provenance)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON on stdout (field names are stable, see the README); `-o json` too, where a command writes no output file')
             [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -382,6 +398,8 @@ Register-ArgumentCompleter -Native -CommandName 'wzt' -ScriptBlock {
             [CompletionResult]::new('--allow-cap', '--allow-cap', [CompletionResultType]::ParameterName, 'Reject grants outside these capabilities (repeatable)')
             [CompletionResult]::new('--max-age', '--max-age', [CompletionResultType]::ParameterName, 'Reject tokens issued longer ago than this, e.g. 90d')
             [CompletionResult]::new('--revoke', '--revoke', [CompletionResultType]::ParameterName, 'Reject this token id (jti) or subject key (repeatable)')
+            [CompletionResult]::new('--allow-scope', '--allow-scope', [CompletionResultType]::ParameterName, 'Scopes of KIND must be inside PATTERN, e.g. httpclient.host=''*.example.com'' (repeatable)')
+            [CompletionResult]::new('--source-repo', '--source-repo', [CompletionResultType]::ParameterName, 'Accept only artifacts whose provenance names this source repository: a URL, or a prefix ending in /* (repeatable; implies --require-provenance)')
             [CompletionResult]::new('--keys-dir', '--keys-dir', [CompletionResultType]::ParameterName, 'The key store directory [default: $WZT_KEYS_DIR, else $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the passphrase of encrypted keys from FILE (one trailing newline is ignored) [default: WZT_KEY_PASSPHRASE, else ask on a terminal]')
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace the output file when it exists (never anything but a regular file)')
@@ -390,6 +408,9 @@ Register-ArgumentCompleter -Native -CommandName 'wzt' -ScriptBlock {
             [CompletionResult]::new('--allow-unsigned', '--allow-unsigned', [CompletionResultType]::ParameterName, 'Accept artifacts that carry no signature')
             [CompletionResult]::new('--require-expiry', '--require-expiry', [CompletionResultType]::ParameterName, 'Reject tokens that never expire')
             [CompletionResult]::new('--require-name-version', '--require-name-version', [CompletionResultType]::ParameterName, 'Reject claims without a name and a version')
+            [CompletionResult]::new('--require-scoped', '--require-scoped', [CompletionResultType]::ParameterName, 'Reject kv, httpclient, msg and config grants that carry no per-resource scopes')
+            [CompletionResult]::new('--require-provenance', '--require-provenance', [CompletionResultType]::ParameterName, 'Require a provenance signed by a trusted issuer whose subject is the artifact (beside the file as <stem>.intoto.json, --provenance FILE, or the registry''s referrer)')
+            [CompletionResult]::new('--require-clean-tree', '--require-clean-tree', [CompletionResultType]::ParameterName, 'Accept only artifacts whose provenance records a clean git working tree (implies --require-provenance)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON on stdout (field names are stable, see the README); `-o json` too, where a command writes no output file')
             [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -407,12 +428,16 @@ Register-ArgumentCompleter -Native -CommandName 'wzt' -ScriptBlock {
             [CompletionResult]::new('--caps', '--caps', [CompletionResultType]::ParameterName, 'Capabilities granted to an unsigned actor run with --allow-unsigned (none by default), or `auto` for exactly what it imports (still checked against the policy''s allowed_caps); a signed actor''s grants are its claims')
             [CompletionResult]::new('--message', '--message', [CompletionResultType]::ParameterName, 'Deliver a message to the actor''s wasmcloud:messaging handler before anything else, SUBJECT=PAYLOAD (repeatable)')
             [CompletionResult]::new('--subscribe', '--subscribe', [CompletionResultType]::ParameterName, 'With --lattice: deliver messages on SUBJECT (NATS wildcards allowed) to the actor''s wasmcloud:messaging handler once they pass every check, through a queue group named after the actor, so hosts running the same actor share them (repeatable)')
-            [CompletionResult]::new('--lattice', '--lattice', [CompletionResultType]::ParameterName, 'Join a lattice through this NATS server, nats://HOST:PORT: the msg capability then publishes and requests over NATS, every message signed by this host and checked by its receiver')
+            [CompletionResult]::new('--lattice', '--lattice', [CompletionResultType]::ParameterName, 'Join a lattice through this NATS server, nats://HOST:PORT or tls://HOST:PORT: the msg capability then publishes and requests over NATS, every message signed by this host and checked by its receiver')
+            [CompletionResult]::new('--nats-creds', '--nats-creds', [CompletionResultType]::ParameterName, 'Authenticate to the NATS server with a credentials file (a user JWT and its seed, as `nsc` writes it; readable by this user only)')
+            [CompletionResult]::new('--nats-nkey', '--nats-nkey', [CompletionResultType]::ParameterName, 'Authenticate to the NATS server as this nkey user: a user key (U…) in the key store (`wzt keys gen user --name NAME`), listed in the server''s configuration')
+            [CompletionResult]::new('--nats-ca', '--nats-ca', [CompletionResultType]::ParameterName, 'Trust this CA (a PEM file) for the NATS server''s certificate, instead of the system''s CAs; TLS is then required, also with a nats:// URL')
             [CompletionResult]::new('--lattice-name', '--lattice-name', [CompletionResultType]::ParameterName, 'The lattice''s name: hosts of other lattices on the same NATS server are refused (letters, digits, ''_'', ''-'')')
             [CompletionResult]::new('--cluster-key', '--cluster-key', [CompletionResultType]::ParameterName, 'The cluster key (store name) that endorses this host at start, generated on first use [default: cluster]')
             [CompletionResult]::new('--host-key', '--host-key', [CompletionResultType]::ParameterName, 'This host''s server key (store name, generated on first use) [default: a new key for this run only]')
             [CompletionResult]::new('--endorsement', '--endorsement', [CompletionResultType]::ParameterName, 'Start with an endorsement made elsewhere by `wzt lattice endorse` for --host-key''s public key, instead of endorsing this host with a cluster key held here')
             [CompletionResult]::new('--trusted-cluster', '--trusted-cluster', [CompletionResultType]::ParameterName, 'Accept messages from hosts endorsed by this cluster key, C… or a stored key name (repeatable) [default: the cluster keys in the key store]')
+            [CompletionResult]::new('--max-endorsement', '--max-endorsement', [CompletionResultType]::ParameterName, 'Refuse hosts whose endorsement is valid longer than this, e.g. 12h (this host''s own too) [default: the policy''s max_endorsement, else 24h]')
             [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'Where to serve an HTTP actor: PORT (on 127.0.0.1), IP:PORT, or localhost:PORT; port 0 picks a free one (also --addr)')
             [CompletionResult]::new('-e', '-e', [CompletionResultType]::ParameterName, 'An environment variable for the actor, K=V (repeatable)')
             [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'An environment variable for the actor, K=V (repeatable)')
@@ -441,6 +466,9 @@ Register-ArgumentCompleter -Native -CommandName 'wzt' -ScriptBlock {
             [CompletionResult]::new('--allow-cap', '--allow-cap', [CompletionResultType]::ParameterName, 'Reject grants outside these capabilities (repeatable)')
             [CompletionResult]::new('--max-age', '--max-age', [CompletionResultType]::ParameterName, 'Reject tokens issued longer ago than this, e.g. 90d')
             [CompletionResult]::new('--revoke', '--revoke', [CompletionResultType]::ParameterName, 'Reject this token id (jti) or subject key (repeatable)')
+            [CompletionResult]::new('--allow-scope', '--allow-scope', [CompletionResultType]::ParameterName, 'Scopes of KIND must be inside PATTERN, e.g. httpclient.host=''*.example.com'' (repeatable)')
+            [CompletionResult]::new('--source-repo', '--source-repo', [CompletionResultType]::ParameterName, 'Accept only artifacts whose provenance names this source repository: a URL, or a prefix ending in /* (repeatable; implies --require-provenance)')
+            [CompletionResult]::new('--provenance', '--provenance', [CompletionResultType]::ParameterName, 'The artifact''s provenance (a DSSE-signed in-toto statement) [default: <stem>.intoto.json beside the file; for oci://REF, the registry''s referrer]. Checked when given, and whenever the policy requires provenance')
             [CompletionResult]::new('--username', '--username', [CompletionResultType]::ParameterName, 'Registry user name, with --password-stdin [default: the docker config file''s entry for the registry, else anonymous]')
             [CompletionResult]::new('--registry-timeout', '--registry-timeout', [CompletionResultType]::ParameterName, 'The most one push or fetch may take in all, e.g. 10m (a registry that trickles bytes is cut off)')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'The output format: json (the same as --json) or text')
@@ -457,6 +485,9 @@ Register-ArgumentCompleter -Native -CommandName 'wzt' -ScriptBlock {
             [CompletionResult]::new('--allow-unsigned', '--allow-unsigned', [CompletionResultType]::ParameterName, 'Accept artifacts that carry no signature')
             [CompletionResult]::new('--require-expiry', '--require-expiry', [CompletionResultType]::ParameterName, 'Reject tokens that never expire')
             [CompletionResult]::new('--require-name-version', '--require-name-version', [CompletionResultType]::ParameterName, 'Reject claims without a name and a version')
+            [CompletionResult]::new('--require-scoped', '--require-scoped', [CompletionResultType]::ParameterName, 'Reject kv, httpclient, msg and config grants that carry no per-resource scopes')
+            [CompletionResult]::new('--require-provenance', '--require-provenance', [CompletionResultType]::ParameterName, 'Require a provenance signed by a trusted issuer whose subject is the artifact (beside the file as <stem>.intoto.json, --provenance FILE, or the registry''s referrer)')
+            [CompletionResult]::new('--require-clean-tree', '--require-clean-tree', [CompletionResultType]::ParameterName, 'Accept only artifacts whose provenance records a clean git working tree (implies --require-provenance)')
             [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Speak plain HTTP to the registry (a loopback registry gets plain HTTP without it; any other gets HTTPS)')
             [CompletionResult]::new('--password-stdin', '--password-stdin', [CompletionResultType]::ParameterName, 'Read the registry password (or token) for --username from standard input. It is used for one registry only: the first one a command contacts')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON on stdout (field names are stable, see the README); `-o json` too, where a command writes no output file')
@@ -533,6 +564,23 @@ Register-ArgumentCompleter -Native -CommandName 'wzt' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'wzt;attest' {
+            [CompletionResult]::new('--source', '--source', [CompletionResultType]::ParameterName, 'The git checkout the artifact was built from')
+            [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Account key that signs the provenance: a store key name, a seed file, or - for standard input [default: WZT_ISSUER_SEED or WASH_ISSUER_KEY, else the store key `account`]')
+            [CompletionResult]::new('--issuer', '--issuer', [CompletionResultType]::ParameterName, 'Account key that signs the provenance: a store key name, a seed file, or - for standard input [default: WZT_ISSUER_SEED or WASH_ISSUER_KEY, else the store key `account`]')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Where to write it [default: <stem>.intoto.json beside FILE]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Where to write it [default: <stem>.intoto.json beside FILE]')
+            [CompletionResult]::new('--keys-dir', '--keys-dir', [CompletionResultType]::ParameterName, 'The key store directory [default: $WZT_KEYS_DIR, else $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the passphrase of encrypted keys from FILE (one trailing newline is ignored) [default: WZT_KEY_PASSPHRASE, else ask on a terminal]')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace the output when it exists')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON on stdout (field names are stable, see the README); `-o json` too, where a command writes no output file')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'wzt;doctor' {
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'The output format: json (the same as --json) or text')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'The output format: json (the same as --json) or text')
@@ -559,13 +607,15 @@ Register-ArgumentCompleter -Native -CommandName 'wzt' -ScriptBlock {
             [CompletionResult]::new('pub', 'pub', [CompletionResultType]::ParameterValue, 'Publish one signed message')
             [CompletionResult]::new('request', 'request', [CompletionResultType]::ParameterValue, 'Send one signed request and print the reply that passes every check (exit 1 when none comes in time)')
             [CompletionResult]::new('sub', 'sub', [CompletionResultType]::ParameterValue, 'Watch a subject: print each message with its origin actor and host and the verdict of every check, without delivering anything (token ids are checked for replays by this process only, so watching never takes an id from the hosts that will receive it)')
+            [CompletionResult]::new('revoke', 'revoke', [CompletionResultType]::ParameterValue, 'Revoke hosts lattice-wide: every host drops their messages from now on (code `revoked`), also hosts that start later (the revocation is stored in the lattice''s JetStream bucket)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'wzt;lattice;endorse' {
             [CompletionResult]::new('--cluster-key', '--cluster-key', [CompletionResultType]::ParameterName, 'The cluster key (store name, generated on first use) that signs [default: cluster]')
             [CompletionResult]::new('--lattice-name', '--lattice-name', [CompletionResultType]::ParameterName, 'The lattice the endorsement is for')
-            [CompletionResult]::new('--expires', '--expires', [CompletionResultType]::ParameterName, 'How long the endorsement is valid, e.g. 12h, 7d')
+            [CompletionResult]::new('--expires', '--expires', [CompletionResultType]::ParameterName, 'How long the endorsement is valid, e.g. 12h (at most --max-endorsement)')
+            [CompletionResult]::new('--max-endorsement', '--max-endorsement', [CompletionResultType]::ParameterName, 'The longest endorsement made: hosts refuse longer ones (their --max-endorsement or policy max_endorsement, 24h unless set)')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write the endorsement to FILE instead of standard output')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write the endorsement to FILE instead of standard output')
             [CompletionResult]::new('--keys-dir', '--keys-dir', [CompletionResultType]::ParameterName, 'The key store directory [default: $WZT_KEYS_DIR, else $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]')
@@ -581,12 +631,16 @@ Register-ArgumentCompleter -Native -CommandName 'wzt' -ScriptBlock {
         'wzt;lattice;pub' {
             [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'The body: text, or @FILE')
             [CompletionResult]::new('--data', '--data', [CompletionResultType]::ParameterName, 'The body: text, or @FILE')
-            [CompletionResult]::new('--lattice', '--lattice', [CompletionResultType]::ParameterName, 'Join a lattice through this NATS server, nats://HOST:PORT: the msg capability then publishes and requests over NATS, every message signed by this host and checked by its receiver')
+            [CompletionResult]::new('--lattice', '--lattice', [CompletionResultType]::ParameterName, 'Join a lattice through this NATS server, nats://HOST:PORT or tls://HOST:PORT: the msg capability then publishes and requests over NATS, every message signed by this host and checked by its receiver')
+            [CompletionResult]::new('--nats-creds', '--nats-creds', [CompletionResultType]::ParameterName, 'Authenticate to the NATS server with a credentials file (a user JWT and its seed, as `nsc` writes it; readable by this user only)')
+            [CompletionResult]::new('--nats-nkey', '--nats-nkey', [CompletionResultType]::ParameterName, 'Authenticate to the NATS server as this nkey user: a user key (U…) in the key store (`wzt keys gen user --name NAME`), listed in the server''s configuration')
+            [CompletionResult]::new('--nats-ca', '--nats-ca', [CompletionResultType]::ParameterName, 'Trust this CA (a PEM file) for the NATS server''s certificate, instead of the system''s CAs; TLS is then required, also with a nats:// URL')
             [CompletionResult]::new('--lattice-name', '--lattice-name', [CompletionResultType]::ParameterName, 'The lattice''s name: hosts of other lattices on the same NATS server are refused (letters, digits, ''_'', ''-'')')
             [CompletionResult]::new('--cluster-key', '--cluster-key', [CompletionResultType]::ParameterName, 'The cluster key (store name) that endorses this host at start, generated on first use [default: cluster]')
             [CompletionResult]::new('--host-key', '--host-key', [CompletionResultType]::ParameterName, 'This host''s server key (store name, generated on first use) [default: a new key for this run only]')
             [CompletionResult]::new('--endorsement', '--endorsement', [CompletionResultType]::ParameterName, 'Start with an endorsement made elsewhere by `wzt lattice endorse` for --host-key''s public key, instead of endorsing this host with a cluster key held here')
             [CompletionResult]::new('--trusted-cluster', '--trusted-cluster', [CompletionResultType]::ParameterName, 'Accept messages from hosts endorsed by this cluster key, C… or a stored key name (repeatable) [default: the cluster keys in the key store]')
+            [CompletionResult]::new('--max-endorsement', '--max-endorsement', [CompletionResultType]::ParameterName, 'Refuse hosts whose endorsement is valid longer than this, e.g. 12h (this host''s own too) [default: the policy''s max_endorsement, else 24h]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'The output format: json (the same as --json) or text')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'The output format: json (the same as --json) or text')
             [CompletionResult]::new('--keys-dir', '--keys-dir', [CompletionResultType]::ParameterName, 'The key store directory [default: $WZT_KEYS_DIR, else $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]')
@@ -603,12 +657,16 @@ Register-ArgumentCompleter -Native -CommandName 'wzt' -ScriptBlock {
             [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'The body: text, or @FILE')
             [CompletionResult]::new('--data', '--data', [CompletionResultType]::ParameterName, 'The body: text, or @FILE')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long to wait for a valid reply')
-            [CompletionResult]::new('--lattice', '--lattice', [CompletionResultType]::ParameterName, 'Join a lattice through this NATS server, nats://HOST:PORT: the msg capability then publishes and requests over NATS, every message signed by this host and checked by its receiver')
+            [CompletionResult]::new('--lattice', '--lattice', [CompletionResultType]::ParameterName, 'Join a lattice through this NATS server, nats://HOST:PORT or tls://HOST:PORT: the msg capability then publishes and requests over NATS, every message signed by this host and checked by its receiver')
+            [CompletionResult]::new('--nats-creds', '--nats-creds', [CompletionResultType]::ParameterName, 'Authenticate to the NATS server with a credentials file (a user JWT and its seed, as `nsc` writes it; readable by this user only)')
+            [CompletionResult]::new('--nats-nkey', '--nats-nkey', [CompletionResultType]::ParameterName, 'Authenticate to the NATS server as this nkey user: a user key (U…) in the key store (`wzt keys gen user --name NAME`), listed in the server''s configuration')
+            [CompletionResult]::new('--nats-ca', '--nats-ca', [CompletionResultType]::ParameterName, 'Trust this CA (a PEM file) for the NATS server''s certificate, instead of the system''s CAs; TLS is then required, also with a nats:// URL')
             [CompletionResult]::new('--lattice-name', '--lattice-name', [CompletionResultType]::ParameterName, 'The lattice''s name: hosts of other lattices on the same NATS server are refused (letters, digits, ''_'', ''-'')')
             [CompletionResult]::new('--cluster-key', '--cluster-key', [CompletionResultType]::ParameterName, 'The cluster key (store name) that endorses this host at start, generated on first use [default: cluster]')
             [CompletionResult]::new('--host-key', '--host-key', [CompletionResultType]::ParameterName, 'This host''s server key (store name, generated on first use) [default: a new key for this run only]')
             [CompletionResult]::new('--endorsement', '--endorsement', [CompletionResultType]::ParameterName, 'Start with an endorsement made elsewhere by `wzt lattice endorse` for --host-key''s public key, instead of endorsing this host with a cluster key held here')
             [CompletionResult]::new('--trusted-cluster', '--trusted-cluster', [CompletionResultType]::ParameterName, 'Accept messages from hosts endorsed by this cluster key, C… or a stored key name (repeatable) [default: the cluster keys in the key store]')
+            [CompletionResult]::new('--max-endorsement', '--max-endorsement', [CompletionResultType]::ParameterName, 'Refuse hosts whose endorsement is valid longer than this, e.g. 12h (this host''s own too) [default: the policy''s max_endorsement, else 24h]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'The output format: json (the same as --json) or text')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'The output format: json (the same as --json) or text')
             [CompletionResult]::new('--keys-dir', '--keys-dir', [CompletionResultType]::ParameterName, 'The key store directory [default: $WZT_KEYS_DIR, else $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]')
@@ -624,14 +682,36 @@ Register-ArgumentCompleter -Native -CommandName 'wzt' -ScriptBlock {
         'wzt;lattice;sub' {
             [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'Stop after this many messages')
             [CompletionResult]::new('--for', '--for', [CompletionResultType]::ParameterName, 'Stop after this long, e.g. 10s')
-            [CompletionResult]::new('--lattice', '--lattice', [CompletionResultType]::ParameterName, 'Join a lattice through this NATS server, nats://HOST:PORT: the msg capability then publishes and requests over NATS, every message signed by this host and checked by its receiver')
+            [CompletionResult]::new('--lattice', '--lattice', [CompletionResultType]::ParameterName, 'Join a lattice through this NATS server, nats://HOST:PORT or tls://HOST:PORT: the msg capability then publishes and requests over NATS, every message signed by this host and checked by its receiver')
+            [CompletionResult]::new('--nats-creds', '--nats-creds', [CompletionResultType]::ParameterName, 'Authenticate to the NATS server with a credentials file (a user JWT and its seed, as `nsc` writes it; readable by this user only)')
+            [CompletionResult]::new('--nats-nkey', '--nats-nkey', [CompletionResultType]::ParameterName, 'Authenticate to the NATS server as this nkey user: a user key (U…) in the key store (`wzt keys gen user --name NAME`), listed in the server''s configuration')
+            [CompletionResult]::new('--nats-ca', '--nats-ca', [CompletionResultType]::ParameterName, 'Trust this CA (a PEM file) for the NATS server''s certificate, instead of the system''s CAs; TLS is then required, also with a nats:// URL')
             [CompletionResult]::new('--lattice-name', '--lattice-name', [CompletionResultType]::ParameterName, 'The lattice''s name: hosts of other lattices on the same NATS server are refused (letters, digits, ''_'', ''-'')')
             [CompletionResult]::new('--cluster-key', '--cluster-key', [CompletionResultType]::ParameterName, 'The cluster key (store name) that endorses this host at start, generated on first use [default: cluster]')
             [CompletionResult]::new('--host-key', '--host-key', [CompletionResultType]::ParameterName, 'This host''s server key (store name, generated on first use) [default: a new key for this run only]')
             [CompletionResult]::new('--endorsement', '--endorsement', [CompletionResultType]::ParameterName, 'Start with an endorsement made elsewhere by `wzt lattice endorse` for --host-key''s public key, instead of endorsing this host with a cluster key held here')
             [CompletionResult]::new('--trusted-cluster', '--trusted-cluster', [CompletionResultType]::ParameterName, 'Accept messages from hosts endorsed by this cluster key, C… or a stored key name (repeatable) [default: the cluster keys in the key store]')
+            [CompletionResult]::new('--max-endorsement', '--max-endorsement', [CompletionResultType]::ParameterName, 'Refuse hosts whose endorsement is valid longer than this, e.g. 12h (this host''s own too) [default: the policy''s max_endorsement, else 24h]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'The output format: json (the same as --json) or text')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'The output format: json (the same as --json) or text')
+            [CompletionResult]::new('--keys-dir', '--keys-dir', [CompletionResultType]::ParameterName, 'The key store directory [default: $WZT_KEYS_DIR, else $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the passphrase of encrypted keys from FILE (one trailing newline is ignored) [default: WZT_KEY_PASSPHRASE, else ask on a terminal]')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON on stdout (field names are stable, see the README); `-o json` too, where a command writes no output file')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'wzt;lattice;revoke' {
+            [CompletionResult]::new('--reason', '--reason', [CompletionResultType]::ParameterName, 'Why, shown by every host that drops a message for it (at most 200 characters)')
+            [CompletionResult]::new('--cluster-key', '--cluster-key', [CompletionResultType]::ParameterName, 'The cluster key (store name) that signs; it must exist and the hosts must trust it [default: cluster]')
+            [CompletionResult]::new('--lattice-name', '--lattice-name', [CompletionResultType]::ParameterName, 'The lattice the revocation is for')
+            [CompletionResult]::new('--lattice', '--lattice', [CompletionResultType]::ParameterName, 'The NATS server, nats://HOST:PORT or tls://HOST:PORT [default: nats://127.0.0.1:4222]')
+            [CompletionResult]::new('--nats-creds', '--nats-creds', [CompletionResultType]::ParameterName, 'Authenticate to the NATS server with a credentials file (a user JWT and its seed, as `nsc` writes it; readable by this user only)')
+            [CompletionResult]::new('--nats-nkey', '--nats-nkey', [CompletionResultType]::ParameterName, 'Authenticate to the NATS server as this nkey user: a user key (U…) in the key store (`wzt keys gen user --name NAME`), listed in the server''s configuration')
+            [CompletionResult]::new('--nats-ca', '--nats-ca', [CompletionResultType]::ParameterName, 'Trust this CA (a PEM file) for the NATS server''s certificate, instead of the system''s CAs; TLS is then required, also with a nats:// URL')
             [CompletionResult]::new('--keys-dir', '--keys-dir', [CompletionResultType]::ParameterName, 'The key store directory [default: $WZT_KEYS_DIR, else $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the passphrase of encrypted keys from FILE (one trailing newline is ignored) [default: WZT_KEY_PASSPHRASE, else ask on a terminal]')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON on stdout (field names are stable, see the README); `-o json` too, where a command writes no output file')
@@ -647,6 +727,7 @@ Register-ArgumentCompleter -Native -CommandName 'wzt' -ScriptBlock {
             [CompletionResult]::new('pub', 'pub', [CompletionResultType]::ParameterValue, 'Publish one signed message')
             [CompletionResult]::new('request', 'request', [CompletionResultType]::ParameterValue, 'Send one signed request and print the reply that passes every check (exit 1 when none comes in time)')
             [CompletionResult]::new('sub', 'sub', [CompletionResultType]::ParameterValue, 'Watch a subject: print each message with its origin actor and host and the verdict of every check, without delivering anything (token ids are checked for replays by this process only, so watching never takes an id from the hosts that will receive it)')
+            [CompletionResult]::new('revoke', 'revoke', [CompletionResultType]::ParameterValue, 'Revoke hosts lattice-wide: every host drops their messages from now on (code `revoked`), also hosts that start later (the revocation is stored in the lattice''s JetStream bucket)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -660,6 +741,9 @@ Register-ArgumentCompleter -Native -CommandName 'wzt' -ScriptBlock {
             break
         }
         'wzt;lattice;help;sub' {
+            break
+        }
+        'wzt;lattice;help;revoke' {
             break
         }
         'wzt;lattice;help;help' {
@@ -704,6 +788,8 @@ Register-ArgumentCompleter -Native -CommandName 'wzt' -ScriptBlock {
             [CompletionResult]::new('--expires', '--expires', [CompletionResultType]::ParameterName, 'When the claims expire: a duration from now (90m, 12h, 30d) or an RFC 3339 time')
             [CompletionResult]::new('-b', '-b', [CompletionResultType]::ParameterName, 'When the claims become valid: a duration from now or an RFC 3339 time')
             [CompletionResult]::new('--not-before', '--not-before', [CompletionResultType]::ParameterName, 'When the claims become valid: a duration from now or an RFC 3339 time')
+            [CompletionResult]::new('--scope', '--scope', [CompletionResultType]::ParameterName, 'Scope a granted capability to one resource, KIND=VALUE (repeatable): kv.bucket=app, httpclient.host=api.example.com:443 (`[scheme://]host[:port]`, `*.` wildcard), msg.publish=''orders.>'' or msg.subscribe=greet (NATS wildcards), config.key=greeting. Replaces the project''s [actor.scopes]')
+            [CompletionResult]::new('--scopes-from', '--scopes-from', [CompletionResultType]::ParameterName, 'Scope the grants to exactly the resources this trace shows used (a --trace-file of `wzt run` or `wzt dev`); a granted capability the trace never used reaches nothing')
             [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Issuer (account) key: a store key name, a seed file, or - for standard input [default: WZT_ISSUER_SEED or WASH_ISSUER_KEY, else the store key `account`, or the project''s issuer]')
             [CompletionResult]::new('--issuer', '--issuer', [CompletionResultType]::ParameterName, 'Issuer (account) key: a store key name, a seed file, or - for standard input [default: WZT_ISSUER_SEED or WASH_ISSUER_KEY, else the store key `account`, or the project''s issuer]')
             [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'Subject (module) key: a store key name, a seed file, or - for standard input [default: WZT_SUBJECT_SEED or WASH_SUBJECT_KEY, else the store key `<stem>_module`]')
@@ -725,6 +811,7 @@ Register-ArgumentCompleter -Native -CommandName 'wzt' -ScriptBlock {
             break
         }
         'wzt;claims;inspect' {
+            [CompletionResult]::new('--against', '--against', [CompletionResultType]::ParameterName, 'Compare with an older version (a file or oci://REF): list the grants and scopes this one adds, and exit 1 when it reaches anything the old one could not (a release gate)')
             [CompletionResult]::new('--username', '--username', [CompletionResultType]::ParameterName, 'Registry user name, with --password-stdin [default: the docker config file''s entry for the registry, else anonymous]')
             [CompletionResult]::new('--registry-timeout', '--registry-timeout', [CompletionResultType]::ParameterName, 'The most one push or fetch may take in all, e.g. 10m (a registry that trickles bytes is cut off)')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'The output format: json (the same as --json) or text')
@@ -769,8 +856,9 @@ Register-ArgumentCompleter -Native -CommandName 'wzt' -ScriptBlock {
             [CompletionResult]::new('run', 'run', [CompletionResultType]::ParameterValue, 'Verify an actor and run it: serve an HTTP actor, or run a command once')
             [CompletionResult]::new('dev', 'dev', [CompletionResultType]::ParameterValue, 'Build, sign and serve the project in this directory, and reload it when its sources change')
             [CompletionResult]::new('build', 'build', [CompletionResultType]::ParameterValue, 'Build the project here, sign the artifact, and verify the signed file')
+            [CompletionResult]::new('attest', 'attest', [CompletionResultType]::ParameterValue, 'Write a signed provenance (an in-toto statement with SLSA provenance, in a DSSE envelope) for an artifact built elsewhere')
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check what wzt needs: the Rust toolchain and wasm targets a project build uses, the key store and its default keys, the compile cache, the project file here, and the clock')
-            [CompletionResult]::new('lattice', 'lattice', [CompletionResultType]::ParameterValue, 'Work with a lattice: endorse hosts, and publish, request or watch messages')
+            [CompletionResult]::new('lattice', 'lattice', [CompletionResultType]::ParameterValue, 'Work with a lattice: endorse and revoke hosts, and publish, request or watch messages')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print the completion script for a shell')
             [CompletionResult]::new('claims', 'claims', [CompletionResultType]::ParameterValue, 'wash''s `claims sign` and `claims inspect`, as `wzt sign` and `wzt inspect`')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -841,6 +929,9 @@ Register-ArgumentCompleter -Native -CommandName 'wzt' -ScriptBlock {
         'wzt;help;build' {
             break
         }
+        'wzt;help;attest' {
+            break
+        }
         'wzt;help;doctor' {
             break
         }
@@ -849,6 +940,7 @@ Register-ArgumentCompleter -Native -CommandName 'wzt' -ScriptBlock {
             [CompletionResult]::new('pub', 'pub', [CompletionResultType]::ParameterValue, 'Publish one signed message')
             [CompletionResult]::new('request', 'request', [CompletionResultType]::ParameterValue, 'Send one signed request and print the reply that passes every check (exit 1 when none comes in time)')
             [CompletionResult]::new('sub', 'sub', [CompletionResultType]::ParameterValue, 'Watch a subject: print each message with its origin actor and host and the verdict of every check, without delivering anything (token ids are checked for replays by this process only, so watching never takes an id from the hosts that will receive it)')
+            [CompletionResult]::new('revoke', 'revoke', [CompletionResultType]::ParameterValue, 'Revoke hosts lattice-wide: every host drops their messages from now on (code `revoked`), also hosts that start later (the revocation is stored in the lattice''s JetStream bucket)')
             break
         }
         'wzt;help;lattice;endorse' {
@@ -861,6 +953,9 @@ Register-ArgumentCompleter -Native -CommandName 'wzt' -ScriptBlock {
             break
         }
         'wzt;help;lattice;sub' {
+            break
+        }
+        'wzt;help;lattice;revoke' {
             break
         }
         'wzt;help;completions' {

@@ -16,6 +16,9 @@ _wzt() {
             ",$1")
                 cmd="wzt"
                 ;;
+            wzt,attest)
+                cmd="wzt__subcmd__attest"
+                ;;
             wzt,build)
                 cmd="wzt__subcmd__build"
                 ;;
@@ -81,6 +84,9 @@ _wzt() {
                 ;;
             wzt__subcmd__claims__subcmd__help,sign)
                 cmd="wzt__subcmd__claims__subcmd__help__subcmd__sign"
+                ;;
+            wzt__subcmd__help,attest)
+                cmd="wzt__subcmd__help__subcmd__attest"
                 ;;
             wzt__subcmd__help,build)
                 cmd="wzt__subcmd__help__subcmd__build"
@@ -166,6 +172,9 @@ _wzt() {
             wzt__subcmd__help__subcmd__lattice,request)
                 cmd="wzt__subcmd__help__subcmd__lattice__subcmd__request"
                 ;;
+            wzt__subcmd__help__subcmd__lattice,revoke)
+                cmd="wzt__subcmd__help__subcmd__lattice__subcmd__revoke"
+                ;;
             wzt__subcmd__help__subcmd__lattice,sub)
                 cmd="wzt__subcmd__help__subcmd__lattice__subcmd__sub"
                 ;;
@@ -232,6 +241,9 @@ _wzt() {
             wzt__subcmd__lattice,request)
                 cmd="wzt__subcmd__lattice__subcmd__request"
                 ;;
+            wzt__subcmd__lattice,revoke)
+                cmd="wzt__subcmd__lattice__subcmd__revoke"
+                ;;
             wzt__subcmd__lattice,sub)
                 cmd="wzt__subcmd__lattice__subcmd__sub"
                 ;;
@@ -246,6 +258,9 @@ _wzt() {
                 ;;
             wzt__subcmd__lattice__subcmd__help,request)
                 cmd="wzt__subcmd__lattice__subcmd__help__subcmd__request"
+                ;;
+            wzt__subcmd__lattice__subcmd__help,revoke)
+                cmd="wzt__subcmd__lattice__subcmd__help__subcmd__revoke"
                 ;;
             wzt__subcmd__lattice__subcmd__help,sub)
                 cmd="wzt__subcmd__lattice__subcmd__help__subcmd__sub"
@@ -269,12 +284,54 @@ _wzt() {
 
     case "${cmd}" in
         wzt)
-            opts="-h -V --json --keys-dir --no-color --passphrase-file --help --version new keys sign inspect verify policy push pull run dev build doctor lattice completions claims help"
+            opts="-h -V --json --keys-dir --no-color --passphrase-file --help --version new keys sign inspect verify policy push pull run dev build attest doctor lattice completions claims help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --keys-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wzt__subcmd__attest)
+            opts="-i -o -h -V --source --issuer --output --force --json --keys-dir --no-color --passphrase-file --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --source)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --issuer)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -i)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --keys-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -415,12 +472,16 @@ _wzt() {
             return 0
             ;;
         wzt__subcmd__claims__subcmd__inspect)
-            opts="-o -h -V --jwt-only --insecure --username --password-stdin --registry-timeout --output --json --keys-dir --no-color --passphrase-file --help --version"
+            opts="-o -h -V --jwt-only --against --insecure --username --password-stdin --registry-timeout --output --json --keys-dir --no-color --passphrase-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --against)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --username)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -453,7 +514,7 @@ _wzt() {
             return 0
             ;;
         wzt__subcmd__claims__subcmd__sign)
-            opts="-c -n -r -x -b -i -s -o -h -V --caps --name --ver --rev --tag --call-alias --expires --not-before --issuer --subject --disable-keygen --generate-keys --output --out-dir --in-place --json --keys-dir --no-color --passphrase-file --help --version"
+            opts="-c -n -r -x -b -i -s -o -h -V --caps --name --ver --rev --tag --call-alias --expires --not-before --scope --scopes-from --issuer --subject --disable-keygen --generate-keys --output --out-dir --in-place --json --keys-dir --no-color --passphrase-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -508,6 +569,14 @@ _wzt() {
                     return 0
                     ;;
                 -b)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --scope)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --scopes-from)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -741,8 +810,22 @@ _wzt() {
             return 0
             ;;
         wzt__subcmd__help)
-            opts="new keys sign inspect verify policy push pull run dev build doctor lattice completions claims help"
+            opts="new keys sign inspect verify policy push pull run dev build attest doctor lattice completions claims help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wzt__subcmd__help__subcmd__attest)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -993,7 +1076,7 @@ _wzt() {
             return 0
             ;;
         wzt__subcmd__help__subcmd__lattice)
-            opts="endorse pub request sub"
+            opts="endorse pub request sub revoke"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1035,6 +1118,20 @@ _wzt() {
             return 0
             ;;
         wzt__subcmd__help__subcmd__lattice__subcmd__request)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wzt__subcmd__help__subcmd__lattice__subcmd__revoke)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1175,12 +1272,16 @@ _wzt() {
             return 0
             ;;
         wzt__subcmd__inspect)
-            opts="-o -h -V --jwt-only --insecure --username --password-stdin --registry-timeout --output --json --keys-dir --no-color --passphrase-file --help --version"
+            opts="-o -h -V --jwt-only --against --insecure --username --password-stdin --registry-timeout --output --json --keys-dir --no-color --passphrase-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --against)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --username)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1583,7 +1684,7 @@ _wzt() {
             return 0
             ;;
         wzt__subcmd__lattice)
-            opts="-h -V --json --keys-dir --no-color --passphrase-file --help --version endorse pub request sub help"
+            opts="-h -V --json --keys-dir --no-color --passphrase-file --help --version endorse pub request sub revoke help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1605,7 +1706,7 @@ _wzt() {
             return 0
             ;;
         wzt__subcmd__lattice__subcmd__endorse)
-            opts="-o -h -V --cluster-key --lattice-name --expires --output --json --keys-dir --no-color --passphrase-file --help --version"
+            opts="-o -h -V --cluster-key --lattice-name --expires --max-endorsement --output --json --keys-dir --no-color --passphrase-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1620,6 +1721,10 @@ _wzt() {
                     return 0
                     ;;
                 --expires)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-endorsement)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1647,7 +1752,7 @@ _wzt() {
             return 0
             ;;
         wzt__subcmd__lattice__subcmd__help)
-            opts="endorse pub request sub help"
+            opts="endorse pub request sub revoke help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1716,6 +1821,20 @@ _wzt() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        wzt__subcmd__lattice__subcmd__help__subcmd__revoke)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         wzt__subcmd__lattice__subcmd__help__subcmd__sub)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
@@ -1731,7 +1850,7 @@ _wzt() {
             return 0
             ;;
         wzt__subcmd__lattice__subcmd__pub)
-            opts="-d -o -h -V --data --lattice --lattice-name --cluster-key --host-key --endorsement --trusted-cluster --output --json --keys-dir --no-color --passphrase-file --help --version"
+            opts="-d -o -h -V --data --lattice --nats-creds --nats-nkey --nats-ca --lattice-name --cluster-key --host-key --endorsement --trusted-cluster --max-endorsement --output --json --keys-dir --no-color --passphrase-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1746,6 +1865,18 @@ _wzt() {
                     return 0
                     ;;
                 --lattice)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --nats-creds)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --nats-nkey)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --nats-ca)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1766,6 +1897,10 @@ _wzt() {
                     return 0
                     ;;
                 --trusted-cluster)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-endorsement)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1793,7 +1928,7 @@ _wzt() {
             return 0
             ;;
         wzt__subcmd__lattice__subcmd__request)
-            opts="-d -o -h -V --data --timeout --lattice --lattice-name --cluster-key --host-key --endorsement --trusted-cluster --output --json --keys-dir --no-color --passphrase-file --help --version"
+            opts="-d -o -h -V --data --timeout --lattice --nats-creds --nats-nkey --nats-ca --lattice-name --cluster-key --host-key --endorsement --trusted-cluster --max-endorsement --output --json --keys-dir --no-color --passphrase-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1815,6 +1950,18 @@ _wzt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --nats-creds)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --nats-nkey)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --nats-ca)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --lattice-name)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1832,6 +1979,10 @@ _wzt() {
                     return 0
                     ;;
                 --trusted-cluster)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-endorsement)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1858,8 +2009,58 @@ _wzt() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        wzt__subcmd__lattice__subcmd__revoke)
+            opts="-h -V --reason --cluster-key --lattice-name --lattice --nats-creds --nats-nkey --nats-ca --json --keys-dir --no-color --passphrase-file --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --reason)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cluster-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lattice-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lattice)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --nats-creds)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --nats-nkey)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --nats-ca)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --keys-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         wzt__subcmd__lattice__subcmd__sub)
-            opts="-o -h -V --count --for --lattice --lattice-name --cluster-key --host-key --endorsement --trusted-cluster --output --json --keys-dir --no-color --passphrase-file --help --version"
+            opts="-o -h -V --count --for --lattice --nats-creds --nats-nkey --nats-ca --lattice-name --cluster-key --host-key --endorsement --trusted-cluster --max-endorsement --output --json --keys-dir --no-color --passphrase-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1874,6 +2075,18 @@ _wzt() {
                     return 0
                     ;;
                 --lattice)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --nats-creds)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --nats-nkey)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --nats-ca)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1894,6 +2107,10 @@ _wzt() {
                     return 0
                     ;;
                 --trusted-cluster)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-endorsement)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2061,7 +2278,7 @@ _wzt() {
             return 0
             ;;
         wzt__subcmd__pull)
-            opts="-o -h -V --output --force --insecure --username --password-stdin --registry-timeout --policy --trusted-issuer --leeway --allow-unsigned --require-cap --allow-cap --max-age --require-expiry --revoke --require-name-version --json --keys-dir --no-color --passphrase-file --help --version"
+            opts="-o -h -V --output --force --insecure --username --password-stdin --registry-timeout --policy --trusted-issuer --leeway --allow-unsigned --require-cap --allow-cap --max-age --require-expiry --revoke --require-name-version --require-scoped --allow-scope --require-provenance --source-repo --require-clean-tree --json --keys-dir --no-color --passphrase-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2108,6 +2325,14 @@ _wzt() {
                     return 0
                     ;;
                 --revoke)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --allow-scope)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --source-repo)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2127,7 +2352,7 @@ _wzt() {
             return 0
             ;;
         wzt__subcmd__push)
-            opts="-o -h -V --allow-latest --insecure --username --password-stdin --registry-timeout --policy --trusted-issuer --leeway --allow-unsigned --require-cap --allow-cap --max-age --require-expiry --revoke --require-name-version --output --json --keys-dir --no-color --passphrase-file --help --version"
+            opts="-o -h -V --allow-latest --insecure --username --password-stdin --registry-timeout --policy --trusted-issuer --leeway --allow-unsigned --require-cap --allow-cap --max-age --require-expiry --revoke --require-name-version --require-scoped --allow-scope --require-provenance --source-repo --require-clean-tree --output --provenance --json --keys-dir --no-color --passphrase-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2169,12 +2394,24 @@ _wzt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --allow-scope)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --source-repo)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --output)
                     COMPREPLY=($(compgen -W "json text" -- "${cur}"))
                     return 0
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "json text" -- "${cur}"))
+                    return 0
+                    ;;
+                --provenance)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --keys-dir)
@@ -2193,7 +2430,7 @@ _wzt() {
             return 0
             ;;
         wzt__subcmd__run)
-            opts="-H -d -q -e -o -h -V --build --request --header --data --include --caps --message --subscribe --lattice --lattice-name --cluster-key --host-key --endorsement --trusted-cluster --quiet --listen --env --dir --max-memory --timeout --max-concurrent --keep-resident --no-cache --mock-caps --provider --kv-path --kv-namespace --kv-quota --kv-seed --kv-dump --log-level --config --config-file --allow-host --http-fixtures --msg-replies --trace-caps --trace-file --policy --trusted-issuer --leeway --allow-unsigned --require-cap --allow-cap --max-age --require-expiry --revoke --require-name-version --insecure --username --password-stdin --registry-timeout --output --json --keys-dir --no-color --passphrase-file --help --version"
+            opts="-H -d -q -e -o -h -V --build --request --header --data --include --caps --message --subscribe --lattice --nats-creds --nats-nkey --nats-ca --lattice-name --cluster-key --host-key --endorsement --trusted-cluster --max-endorsement --quiet --listen --env --dir --max-memory --timeout --max-concurrent --keep-resident --no-cache --mock-caps --provider --kv-path --kv-namespace --kv-quota --kv-seed --kv-dump --log-level --config --config-file --allow-host --http-fixtures --msg-replies --trace-caps --trace-file --policy --trusted-issuer --leeway --allow-unsigned --require-cap --allow-cap --max-age --require-expiry --revoke --require-name-version --require-scoped --allow-scope --require-provenance --source-repo --require-clean-tree --provenance --insecure --username --password-stdin --registry-timeout --output --json --keys-dir --no-color --passphrase-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2235,6 +2472,18 @@ _wzt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --nats-creds)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --nats-nkey)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --nats-ca)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --lattice-name)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2252,6 +2501,10 @@ _wzt() {
                     return 0
                     ;;
                 --trusted-cluster)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-endorsement)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2367,6 +2620,18 @@ _wzt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --allow-scope)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --source-repo)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --provenance)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --username)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2399,7 +2664,7 @@ _wzt() {
             return 0
             ;;
         wzt__subcmd__sign)
-            opts="-c -n -r -x -b -i -s -o -h -V --caps --name --ver --rev --tag --call-alias --expires --not-before --issuer --subject --disable-keygen --generate-keys --output --out-dir --in-place --json --keys-dir --no-color --passphrase-file --help --version"
+            opts="-c -n -r -x -b -i -s -o -h -V --caps --name --ver --rev --tag --call-alias --expires --not-before --scope --scopes-from --issuer --subject --disable-keygen --generate-keys --output --out-dir --in-place --json --keys-dir --no-color --passphrase-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2457,6 +2722,14 @@ _wzt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --scope)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --scopes-from)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --issuer)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2501,7 +2774,7 @@ _wzt() {
             return 0
             ;;
         wzt__subcmd__verify)
-            opts="-o -h -V --policy --trusted-issuer --leeway --allow-unsigned --require-cap --allow-cap --max-age --require-expiry --revoke --require-name-version --insecure --username --password-stdin --registry-timeout --output --json --keys-dir --no-color --passphrase-file --help --version"
+            opts="-o -h -V --policy --trusted-issuer --leeway --allow-unsigned --require-cap --allow-cap --max-age --require-expiry --revoke --require-name-version --require-scoped --allow-scope --require-provenance --source-repo --require-clean-tree --provenance --insecure --username --password-stdin --registry-timeout --output --json --keys-dir --no-color --passphrase-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2532,6 +2805,18 @@ _wzt() {
                     return 0
                     ;;
                 --revoke)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --allow-scope)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --source-repo)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --provenance)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

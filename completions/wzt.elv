@@ -37,8 +37,9 @@ set edit:completion:arg-completer[wzt] = {|@words|
             cand run 'Verify an actor and run it: serve an HTTP actor, or run a command once'
             cand dev 'Build, sign and serve the project in this directory, and reload it when its sources change'
             cand build 'Build the project here, sign the artifact, and verify the signed file'
+            cand attest 'Write a signed provenance (an in-toto statement with SLSA provenance, in a DSSE envelope) for an artifact built elsewhere'
             cand doctor 'Check what wzt needs: the Rust toolchain and wasm targets a project build uses, the key store and its default keys, the compile cache, the project file here, and the clock'
-            cand lattice 'Work with a lattice: endorse hosts, and publish, request or watch messages'
+            cand lattice 'Work with a lattice: endorse and revoke hosts, and publish, request or watch messages'
             cand completions 'Print the completion script for a shell'
             cand claims 'wash''s `claims sign` and `claims inspect`, as `wzt sign` and `wzt inspect`'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -215,6 +216,8 @@ set edit:completion:arg-completer[wzt] = {|@words|
             cand --expires 'When the claims expire: a duration from now (90m, 12h, 30d) or an RFC 3339 time'
             cand -b 'When the claims become valid: a duration from now or an RFC 3339 time'
             cand --not-before 'When the claims become valid: a duration from now or an RFC 3339 time'
+            cand --scope 'Scope a granted capability to one resource, KIND=VALUE (repeatable): kv.bucket=app, httpclient.host=api.example.com:443 (`[scheme://]host[:port]`, `*.` wildcard), msg.publish=''orders.>'' or msg.subscribe=greet (NATS wildcards), config.key=greeting. Replaces the project''s [actor.scopes]'
+            cand --scopes-from 'Scope the grants to exactly the resources this trace shows used (a --trace-file of `wzt run` or `wzt dev`); a granted capability the trace never used reaches nothing'
             cand -i 'Issuer (account) key: a store key name, a seed file, or - for standard input [default: WZT_ISSUER_SEED or WASH_ISSUER_KEY, else the store key `account`, or the project''s issuer]'
             cand --issuer 'Issuer (account) key: a store key name, a seed file, or - for standard input [default: WZT_ISSUER_SEED or WASH_ISSUER_KEY, else the store key `account`, or the project''s issuer]'
             cand -s 'Subject (module) key: a store key name, a seed file, or - for standard input [default: WZT_SUBJECT_SEED or WASH_SUBJECT_KEY, else the store key `<stem>_module`]'
@@ -235,6 +238,7 @@ set edit:completion:arg-completer[wzt] = {|@words|
             cand --version 'Print version'
         }
         &'wzt;inspect'= {
+            cand --against 'Compare with an older version (a file or oci://REF): list the grants and scopes this one adds, and exit 1 when it reaches anything the old one could not (a release gate)'
             cand --username 'Registry user name, with --password-stdin [default: the docker config file''s entry for the registry, else anonymous]'
             cand --registry-timeout 'The most one push or fetch may take in all, e.g. 10m (a registry that trickles bytes is cut off)'
             cand -o 'The output format: json (the same as --json) or text'
@@ -259,6 +263,9 @@ set edit:completion:arg-completer[wzt] = {|@words|
             cand --allow-cap 'Reject grants outside these capabilities (repeatable)'
             cand --max-age 'Reject tokens issued longer ago than this, e.g. 90d'
             cand --revoke 'Reject this token id (jti) or subject key (repeatable)'
+            cand --allow-scope 'Scopes of KIND must be inside PATTERN, e.g. httpclient.host=''*.example.com'' (repeatable)'
+            cand --source-repo 'Accept only artifacts whose provenance names this source repository: a URL, or a prefix ending in /* (repeatable; implies --require-provenance)'
+            cand --provenance 'The artifact''s provenance (a DSSE-signed in-toto statement) [default: <stem>.intoto.json beside the file; for oci://REF, the registry''s referrer]. Checked when given, and whenever the policy requires provenance'
             cand --username 'Registry user name, with --password-stdin [default: the docker config file''s entry for the registry, else anonymous]'
             cand --registry-timeout 'The most one push or fetch may take in all, e.g. 10m (a registry that trickles bytes is cut off)'
             cand -o 'The output format: json (the same as --json) or text'
@@ -268,6 +275,9 @@ set edit:completion:arg-completer[wzt] = {|@words|
             cand --allow-unsigned 'Accept artifacts that carry no signature'
             cand --require-expiry 'Reject tokens that never expire'
             cand --require-name-version 'Reject claims without a name and a version'
+            cand --require-scoped 'Reject kv, httpclient, msg and config grants that carry no per-resource scopes'
+            cand --require-provenance 'Require a provenance signed by a trusted issuer whose subject is the artifact (beside the file as <stem>.intoto.json, --provenance FILE, or the registry''s referrer)'
+            cand --require-clean-tree 'Accept only artifacts whose provenance records a clean git working tree (implies --require-provenance)'
             cand --insecure 'Speak plain HTTP to the registry (a loopback registry gets plain HTTP without it; any other gets HTTPS)'
             cand --password-stdin 'Read the registry password (or token) for --username from standard input. It is used for one registry only: the first one a command contacts'
             cand --json 'Print machine-readable JSON on stdout (field names are stable, see the README); `-o json` too, where a command writes no output file'
@@ -322,8 +332,11 @@ set edit:completion:arg-completer[wzt] = {|@words|
             cand --allow-cap 'Reject grants outside these capabilities (repeatable)'
             cand --max-age 'Reject tokens issued longer ago than this, e.g. 90d'
             cand --revoke 'Reject this token id (jti) or subject key (repeatable)'
+            cand --allow-scope 'Scopes of KIND must be inside PATTERN, e.g. httpclient.host=''*.example.com'' (repeatable)'
+            cand --source-repo 'Accept only artifacts whose provenance names this source repository: a URL, or a prefix ending in /* (repeatable; implies --require-provenance)'
             cand -o 'The output format: json (the same as --json) or text'
             cand --output 'The output format: json (the same as --json) or text'
+            cand --provenance 'The artifact''s provenance (a DSSE-signed in-toto statement) [default: <stem>.intoto.json beside the file; for oci://REF, the registry''s referrer]. Checked when given, and whenever the policy requires provenance'
             cand --keys-dir 'The key store directory [default: $WZT_KEYS_DIR, else $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]'
             cand --passphrase-file 'Read the passphrase of encrypted keys from FILE (one trailing newline is ignored) [default: WZT_KEY_PASSPHRASE, else ask on a terminal]'
             cand --allow-latest 'Push to the tag `latest` (refused otherwise: a moving tag is overwritten only on purpose)'
@@ -332,6 +345,9 @@ set edit:completion:arg-completer[wzt] = {|@words|
             cand --allow-unsigned 'Accept artifacts that carry no signature'
             cand --require-expiry 'Reject tokens that never expire'
             cand --require-name-version 'Reject claims without a name and a version'
+            cand --require-scoped 'Reject kv, httpclient, msg and config grants that carry no per-resource scopes'
+            cand --require-provenance 'Require a provenance signed by a trusted issuer whose subject is the artifact (beside the file as <stem>.intoto.json, --provenance FILE, or the registry''s referrer)'
+            cand --require-clean-tree 'Accept only artifacts whose provenance records a clean git working tree (implies --require-provenance)'
             cand --json 'Print machine-readable JSON on stdout (field names are stable, see the README); `-o json` too, where a command writes no output file'
             cand --no-color 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)'
             cand -h 'Print help (see more with ''--help'')'
@@ -351,6 +367,8 @@ set edit:completion:arg-completer[wzt] = {|@words|
             cand --allow-cap 'Reject grants outside these capabilities (repeatable)'
             cand --max-age 'Reject tokens issued longer ago than this, e.g. 90d'
             cand --revoke 'Reject this token id (jti) or subject key (repeatable)'
+            cand --allow-scope 'Scopes of KIND must be inside PATTERN, e.g. httpclient.host=''*.example.com'' (repeatable)'
+            cand --source-repo 'Accept only artifacts whose provenance names this source repository: a URL, or a prefix ending in /* (repeatable; implies --require-provenance)'
             cand --keys-dir 'The key store directory [default: $WZT_KEYS_DIR, else $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]'
             cand --passphrase-file 'Read the passphrase of encrypted keys from FILE (one trailing newline is ignored) [default: WZT_KEY_PASSPHRASE, else ask on a terminal]'
             cand --force 'Replace the output file when it exists (never anything but a regular file)'
@@ -359,6 +377,9 @@ set edit:completion:arg-completer[wzt] = {|@words|
             cand --allow-unsigned 'Accept artifacts that carry no signature'
             cand --require-expiry 'Reject tokens that never expire'
             cand --require-name-version 'Reject claims without a name and a version'
+            cand --require-scoped 'Reject kv, httpclient, msg and config grants that carry no per-resource scopes'
+            cand --require-provenance 'Require a provenance signed by a trusted issuer whose subject is the artifact (beside the file as <stem>.intoto.json, --provenance FILE, or the registry''s referrer)'
+            cand --require-clean-tree 'Accept only artifacts whose provenance records a clean git working tree (implies --require-provenance)'
             cand --json 'Print machine-readable JSON on stdout (field names are stable, see the README); `-o json` too, where a command writes no output file'
             cand --no-color 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)'
             cand -h 'Print help (see more with ''--help'')'
@@ -375,12 +396,16 @@ set edit:completion:arg-completer[wzt] = {|@words|
             cand --caps 'Capabilities granted to an unsigned actor run with --allow-unsigned (none by default), or `auto` for exactly what it imports (still checked against the policy''s allowed_caps); a signed actor''s grants are its claims'
             cand --message 'Deliver a message to the actor''s wasmcloud:messaging handler before anything else, SUBJECT=PAYLOAD (repeatable)'
             cand --subscribe 'With --lattice: deliver messages on SUBJECT (NATS wildcards allowed) to the actor''s wasmcloud:messaging handler once they pass every check, through a queue group named after the actor, so hosts running the same actor share them (repeatable)'
-            cand --lattice 'Join a lattice through this NATS server, nats://HOST:PORT: the msg capability then publishes and requests over NATS, every message signed by this host and checked by its receiver'
+            cand --lattice 'Join a lattice through this NATS server, nats://HOST:PORT or tls://HOST:PORT: the msg capability then publishes and requests over NATS, every message signed by this host and checked by its receiver'
+            cand --nats-creds 'Authenticate to the NATS server with a credentials file (a user JWT and its seed, as `nsc` writes it; readable by this user only)'
+            cand --nats-nkey 'Authenticate to the NATS server as this nkey user: a user key (U…) in the key store (`wzt keys gen user --name NAME`), listed in the server''s configuration'
+            cand --nats-ca 'Trust this CA (a PEM file) for the NATS server''s certificate, instead of the system''s CAs; TLS is then required, also with a nats:// URL'
             cand --lattice-name 'The lattice''s name: hosts of other lattices on the same NATS server are refused (letters, digits, ''_'', ''-'')'
             cand --cluster-key 'The cluster key (store name) that endorses this host at start, generated on first use [default: cluster]'
             cand --host-key 'This host''s server key (store name, generated on first use) [default: a new key for this run only]'
             cand --endorsement 'Start with an endorsement made elsewhere by `wzt lattice endorse` for --host-key''s public key, instead of endorsing this host with a cluster key held here'
             cand --trusted-cluster 'Accept messages from hosts endorsed by this cluster key, C… or a stored key name (repeatable) [default: the cluster keys in the key store]'
+            cand --max-endorsement 'Refuse hosts whose endorsement is valid longer than this, e.g. 12h (this host''s own too) [default: the policy''s max_endorsement, else 24h]'
             cand --listen 'Where to serve an HTTP actor: PORT (on 127.0.0.1), IP:PORT, or localhost:PORT; port 0 picks a free one (also --addr)'
             cand -e 'An environment variable for the actor, K=V (repeatable)'
             cand --env 'An environment variable for the actor, K=V (repeatable)'
@@ -409,6 +434,9 @@ set edit:completion:arg-completer[wzt] = {|@words|
             cand --allow-cap 'Reject grants outside these capabilities (repeatable)'
             cand --max-age 'Reject tokens issued longer ago than this, e.g. 90d'
             cand --revoke 'Reject this token id (jti) or subject key (repeatable)'
+            cand --allow-scope 'Scopes of KIND must be inside PATTERN, e.g. httpclient.host=''*.example.com'' (repeatable)'
+            cand --source-repo 'Accept only artifacts whose provenance names this source repository: a URL, or a prefix ending in /* (repeatable; implies --require-provenance)'
+            cand --provenance 'The artifact''s provenance (a DSSE-signed in-toto statement) [default: <stem>.intoto.json beside the file; for oci://REF, the registry''s referrer]. Checked when given, and whenever the policy requires provenance'
             cand --username 'Registry user name, with --password-stdin [default: the docker config file''s entry for the registry, else anonymous]'
             cand --registry-timeout 'The most one push or fetch may take in all, e.g. 10m (a registry that trickles bytes is cut off)'
             cand -o 'The output format: json (the same as --json) or text'
@@ -425,6 +453,9 @@ set edit:completion:arg-completer[wzt] = {|@words|
             cand --allow-unsigned 'Accept artifacts that carry no signature'
             cand --require-expiry 'Reject tokens that never expire'
             cand --require-name-version 'Reject claims without a name and a version'
+            cand --require-scoped 'Reject kv, httpclient, msg and config grants that carry no per-resource scopes'
+            cand --require-provenance 'Require a provenance signed by a trusted issuer whose subject is the artifact (beside the file as <stem>.intoto.json, --provenance FILE, or the registry''s referrer)'
+            cand --require-clean-tree 'Accept only artifacts whose provenance records a clean git working tree (implies --require-provenance)'
             cand --insecure 'Speak plain HTTP to the registry (a loopback registry gets plain HTTP without it; any other gets HTTPS)'
             cand --password-stdin 'Read the registry password (or token) for --username from standard input. It is used for one registry only: the first one a command contacts'
             cand --json 'Print machine-readable JSON on stdout (field names are stable, see the README); `-o json` too, where a command writes no output file'
@@ -498,6 +529,22 @@ set edit:completion:arg-completer[wzt] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'wzt;attest'= {
+            cand --source 'The git checkout the artifact was built from'
+            cand -i 'Account key that signs the provenance: a store key name, a seed file, or - for standard input [default: WZT_ISSUER_SEED or WASH_ISSUER_KEY, else the store key `account`]'
+            cand --issuer 'Account key that signs the provenance: a store key name, a seed file, or - for standard input [default: WZT_ISSUER_SEED or WASH_ISSUER_KEY, else the store key `account`]'
+            cand -o 'Where to write it [default: <stem>.intoto.json beside FILE]'
+            cand --output 'Where to write it [default: <stem>.intoto.json beside FILE]'
+            cand --keys-dir 'The key store directory [default: $WZT_KEYS_DIR, else $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]'
+            cand --passphrase-file 'Read the passphrase of encrypted keys from FILE (one trailing newline is ignored) [default: WZT_KEY_PASSPHRASE, else ask on a terminal]'
+            cand --force 'Replace the output when it exists'
+            cand --json 'Print machine-readable JSON on stdout (field names are stable, see the README); `-o json` too, where a command writes no output file'
+            cand --no-color 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'wzt;doctor'= {
             cand -o 'The output format: json (the same as --json) or text'
             cand --output 'The output format: json (the same as --json) or text'
@@ -523,12 +570,14 @@ set edit:completion:arg-completer[wzt] = {|@words|
             cand pub 'Publish one signed message'
             cand request 'Send one signed request and print the reply that passes every check (exit 1 when none comes in time)'
             cand sub 'Watch a subject: print each message with its origin actor and host and the verdict of every check, without delivering anything (token ids are checked for replays by this process only, so watching never takes an id from the hosts that will receive it)'
+            cand revoke 'Revoke hosts lattice-wide: every host drops their messages from now on (code `revoked`), also hosts that start later (the revocation is stored in the lattice''s JetStream bucket)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'wzt;lattice;endorse'= {
             cand --cluster-key 'The cluster key (store name, generated on first use) that signs [default: cluster]'
             cand --lattice-name 'The lattice the endorsement is for'
-            cand --expires 'How long the endorsement is valid, e.g. 12h, 7d'
+            cand --expires 'How long the endorsement is valid, e.g. 12h (at most --max-endorsement)'
+            cand --max-endorsement 'The longest endorsement made: hosts refuse longer ones (their --max-endorsement or policy max_endorsement, 24h unless set)'
             cand -o 'Write the endorsement to FILE instead of standard output'
             cand --output 'Write the endorsement to FILE instead of standard output'
             cand --keys-dir 'The key store directory [default: $WZT_KEYS_DIR, else $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]'
@@ -543,12 +592,16 @@ set edit:completion:arg-completer[wzt] = {|@words|
         &'wzt;lattice;pub'= {
             cand -d 'The body: text, or @FILE'
             cand --data 'The body: text, or @FILE'
-            cand --lattice 'Join a lattice through this NATS server, nats://HOST:PORT: the msg capability then publishes and requests over NATS, every message signed by this host and checked by its receiver'
+            cand --lattice 'Join a lattice through this NATS server, nats://HOST:PORT or tls://HOST:PORT: the msg capability then publishes and requests over NATS, every message signed by this host and checked by its receiver'
+            cand --nats-creds 'Authenticate to the NATS server with a credentials file (a user JWT and its seed, as `nsc` writes it; readable by this user only)'
+            cand --nats-nkey 'Authenticate to the NATS server as this nkey user: a user key (U…) in the key store (`wzt keys gen user --name NAME`), listed in the server''s configuration'
+            cand --nats-ca 'Trust this CA (a PEM file) for the NATS server''s certificate, instead of the system''s CAs; TLS is then required, also with a nats:// URL'
             cand --lattice-name 'The lattice''s name: hosts of other lattices on the same NATS server are refused (letters, digits, ''_'', ''-'')'
             cand --cluster-key 'The cluster key (store name) that endorses this host at start, generated on first use [default: cluster]'
             cand --host-key 'This host''s server key (store name, generated on first use) [default: a new key for this run only]'
             cand --endorsement 'Start with an endorsement made elsewhere by `wzt lattice endorse` for --host-key''s public key, instead of endorsing this host with a cluster key held here'
             cand --trusted-cluster 'Accept messages from hosts endorsed by this cluster key, C… or a stored key name (repeatable) [default: the cluster keys in the key store]'
+            cand --max-endorsement 'Refuse hosts whose endorsement is valid longer than this, e.g. 12h (this host''s own too) [default: the policy''s max_endorsement, else 24h]'
             cand -o 'The output format: json (the same as --json) or text'
             cand --output 'The output format: json (the same as --json) or text'
             cand --keys-dir 'The key store directory [default: $WZT_KEYS_DIR, else $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]'
@@ -564,12 +617,16 @@ set edit:completion:arg-completer[wzt] = {|@words|
             cand -d 'The body: text, or @FILE'
             cand --data 'The body: text, or @FILE'
             cand --timeout 'How long to wait for a valid reply'
-            cand --lattice 'Join a lattice through this NATS server, nats://HOST:PORT: the msg capability then publishes and requests over NATS, every message signed by this host and checked by its receiver'
+            cand --lattice 'Join a lattice through this NATS server, nats://HOST:PORT or tls://HOST:PORT: the msg capability then publishes and requests over NATS, every message signed by this host and checked by its receiver'
+            cand --nats-creds 'Authenticate to the NATS server with a credentials file (a user JWT and its seed, as `nsc` writes it; readable by this user only)'
+            cand --nats-nkey 'Authenticate to the NATS server as this nkey user: a user key (U…) in the key store (`wzt keys gen user --name NAME`), listed in the server''s configuration'
+            cand --nats-ca 'Trust this CA (a PEM file) for the NATS server''s certificate, instead of the system''s CAs; TLS is then required, also with a nats:// URL'
             cand --lattice-name 'The lattice''s name: hosts of other lattices on the same NATS server are refused (letters, digits, ''_'', ''-'')'
             cand --cluster-key 'The cluster key (store name) that endorses this host at start, generated on first use [default: cluster]'
             cand --host-key 'This host''s server key (store name, generated on first use) [default: a new key for this run only]'
             cand --endorsement 'Start with an endorsement made elsewhere by `wzt lattice endorse` for --host-key''s public key, instead of endorsing this host with a cluster key held here'
             cand --trusted-cluster 'Accept messages from hosts endorsed by this cluster key, C… or a stored key name (repeatable) [default: the cluster keys in the key store]'
+            cand --max-endorsement 'Refuse hosts whose endorsement is valid longer than this, e.g. 12h (this host''s own too) [default: the policy''s max_endorsement, else 24h]'
             cand -o 'The output format: json (the same as --json) or text'
             cand --output 'The output format: json (the same as --json) or text'
             cand --keys-dir 'The key store directory [default: $WZT_KEYS_DIR, else $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]'
@@ -584,14 +641,35 @@ set edit:completion:arg-completer[wzt] = {|@words|
         &'wzt;lattice;sub'= {
             cand --count 'Stop after this many messages'
             cand --for 'Stop after this long, e.g. 10s'
-            cand --lattice 'Join a lattice through this NATS server, nats://HOST:PORT: the msg capability then publishes and requests over NATS, every message signed by this host and checked by its receiver'
+            cand --lattice 'Join a lattice through this NATS server, nats://HOST:PORT or tls://HOST:PORT: the msg capability then publishes and requests over NATS, every message signed by this host and checked by its receiver'
+            cand --nats-creds 'Authenticate to the NATS server with a credentials file (a user JWT and its seed, as `nsc` writes it; readable by this user only)'
+            cand --nats-nkey 'Authenticate to the NATS server as this nkey user: a user key (U…) in the key store (`wzt keys gen user --name NAME`), listed in the server''s configuration'
+            cand --nats-ca 'Trust this CA (a PEM file) for the NATS server''s certificate, instead of the system''s CAs; TLS is then required, also with a nats:// URL'
             cand --lattice-name 'The lattice''s name: hosts of other lattices on the same NATS server are refused (letters, digits, ''_'', ''-'')'
             cand --cluster-key 'The cluster key (store name) that endorses this host at start, generated on first use [default: cluster]'
             cand --host-key 'This host''s server key (store name, generated on first use) [default: a new key for this run only]'
             cand --endorsement 'Start with an endorsement made elsewhere by `wzt lattice endorse` for --host-key''s public key, instead of endorsing this host with a cluster key held here'
             cand --trusted-cluster 'Accept messages from hosts endorsed by this cluster key, C… or a stored key name (repeatable) [default: the cluster keys in the key store]'
+            cand --max-endorsement 'Refuse hosts whose endorsement is valid longer than this, e.g. 12h (this host''s own too) [default: the policy''s max_endorsement, else 24h]'
             cand -o 'The output format: json (the same as --json) or text'
             cand --output 'The output format: json (the same as --json) or text'
+            cand --keys-dir 'The key store directory [default: $WZT_KEYS_DIR, else $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]'
+            cand --passphrase-file 'Read the passphrase of encrypted keys from FILE (one trailing newline is ignored) [default: WZT_KEY_PASSPHRASE, else ask on a terminal]'
+            cand --json 'Print machine-readable JSON on stdout (field names are stable, see the README); `-o json` too, where a command writes no output file'
+            cand --no-color 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'wzt;lattice;revoke'= {
+            cand --reason 'Why, shown by every host that drops a message for it (at most 200 characters)'
+            cand --cluster-key 'The cluster key (store name) that signs; it must exist and the hosts must trust it [default: cluster]'
+            cand --lattice-name 'The lattice the revocation is for'
+            cand --lattice 'The NATS server, nats://HOST:PORT or tls://HOST:PORT [default: nats://127.0.0.1:4222]'
+            cand --nats-creds 'Authenticate to the NATS server with a credentials file (a user JWT and its seed, as `nsc` writes it; readable by this user only)'
+            cand --nats-nkey 'Authenticate to the NATS server as this nkey user: a user key (U…) in the key store (`wzt keys gen user --name NAME`), listed in the server''s configuration'
+            cand --nats-ca 'Trust this CA (a PEM file) for the NATS server''s certificate, instead of the system''s CAs; TLS is then required, also with a nats:// URL'
             cand --keys-dir 'The key store directory [default: $WZT_KEYS_DIR, else $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]'
             cand --passphrase-file 'Read the passphrase of encrypted keys from FILE (one trailing newline is ignored) [default: WZT_KEY_PASSPHRASE, else ask on a terminal]'
             cand --json 'Print machine-readable JSON on stdout (field names are stable, see the README); `-o json` too, where a command writes no output file'
@@ -606,6 +684,7 @@ set edit:completion:arg-completer[wzt] = {|@words|
             cand pub 'Publish one signed message'
             cand request 'Send one signed request and print the reply that passes every check (exit 1 when none comes in time)'
             cand sub 'Watch a subject: print each message with its origin actor and host and the verdict of every check, without delivering anything (token ids are checked for replays by this process only, so watching never takes an id from the hosts that will receive it)'
+            cand revoke 'Revoke hosts lattice-wide: every host drops their messages from now on (code `revoked`), also hosts that start later (the revocation is stored in the lattice''s JetStream bucket)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'wzt;lattice;help;endorse'= {
@@ -615,6 +694,8 @@ set edit:completion:arg-completer[wzt] = {|@words|
         &'wzt;lattice;help;request'= {
         }
         &'wzt;lattice;help;sub'= {
+        }
+        &'wzt;lattice;help;revoke'= {
         }
         &'wzt;lattice;help;help'= {
         }
@@ -655,6 +736,8 @@ set edit:completion:arg-completer[wzt] = {|@words|
             cand --expires 'When the claims expire: a duration from now (90m, 12h, 30d) or an RFC 3339 time'
             cand -b 'When the claims become valid: a duration from now or an RFC 3339 time'
             cand --not-before 'When the claims become valid: a duration from now or an RFC 3339 time'
+            cand --scope 'Scope a granted capability to one resource, KIND=VALUE (repeatable): kv.bucket=app, httpclient.host=api.example.com:443 (`[scheme://]host[:port]`, `*.` wildcard), msg.publish=''orders.>'' or msg.subscribe=greet (NATS wildcards), config.key=greeting. Replaces the project''s [actor.scopes]'
+            cand --scopes-from 'Scope the grants to exactly the resources this trace shows used (a --trace-file of `wzt run` or `wzt dev`); a granted capability the trace never used reaches nothing'
             cand -i 'Issuer (account) key: a store key name, a seed file, or - for standard input [default: WZT_ISSUER_SEED or WASH_ISSUER_KEY, else the store key `account`, or the project''s issuer]'
             cand --issuer 'Issuer (account) key: a store key name, a seed file, or - for standard input [default: WZT_ISSUER_SEED or WASH_ISSUER_KEY, else the store key `account`, or the project''s issuer]'
             cand -s 'Subject (module) key: a store key name, a seed file, or - for standard input [default: WZT_SUBJECT_SEED or WASH_SUBJECT_KEY, else the store key `<stem>_module`]'
@@ -675,6 +758,7 @@ set edit:completion:arg-completer[wzt] = {|@words|
             cand --version 'Print version'
         }
         &'wzt;claims;inspect'= {
+            cand --against 'Compare with an older version (a file or oci://REF): list the grants and scopes this one adds, and exit 1 when it reaches anything the old one could not (a release gate)'
             cand --username 'Registry user name, with --password-stdin [default: the docker config file''s entry for the registry, else anonymous]'
             cand --registry-timeout 'The most one push or fetch may take in all, e.g. 10m (a registry that trickles bytes is cut off)'
             cand -o 'The output format: json (the same as --json) or text'
@@ -714,8 +798,9 @@ set edit:completion:arg-completer[wzt] = {|@words|
             cand run 'Verify an actor and run it: serve an HTTP actor, or run a command once'
             cand dev 'Build, sign and serve the project in this directory, and reload it when its sources change'
             cand build 'Build the project here, sign the artifact, and verify the signed file'
+            cand attest 'Write a signed provenance (an in-toto statement with SLSA provenance, in a DSSE envelope) for an artifact built elsewhere'
             cand doctor 'Check what wzt needs: the Rust toolchain and wasm targets a project build uses, the key store and its default keys, the compile cache, the project file here, and the clock'
-            cand lattice 'Work with a lattice: endorse hosts, and publish, request or watch messages'
+            cand lattice 'Work with a lattice: endorse and revoke hosts, and publish, request or watch messages'
             cand completions 'Print the completion script for a shell'
             cand claims 'wash''s `claims sign` and `claims inspect`, as `wzt sign` and `wzt inspect`'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -766,6 +851,8 @@ set edit:completion:arg-completer[wzt] = {|@words|
         }
         &'wzt;help;build'= {
         }
+        &'wzt;help;attest'= {
+        }
         &'wzt;help;doctor'= {
         }
         &'wzt;help;lattice'= {
@@ -773,6 +860,7 @@ set edit:completion:arg-completer[wzt] = {|@words|
             cand pub 'Publish one signed message'
             cand request 'Send one signed request and print the reply that passes every check (exit 1 when none comes in time)'
             cand sub 'Watch a subject: print each message with its origin actor and host and the verdict of every check, without delivering anything (token ids are checked for replays by this process only, so watching never takes an id from the hosts that will receive it)'
+            cand revoke 'Revoke hosts lattice-wide: every host drops their messages from now on (code `revoked`), also hosts that start later (the revocation is stored in the lattice''s JetStream bucket)'
         }
         &'wzt;help;lattice;endorse'= {
         }
@@ -781,6 +869,8 @@ set edit:completion:arg-completer[wzt] = {|@words|
         &'wzt;help;lattice;request'= {
         }
         &'wzt;help;lattice;sub'= {
+        }
+        &'wzt;help;lattice;revoke'= {
         }
         &'wzt;help;completions'= {
         }

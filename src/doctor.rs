@@ -298,7 +298,7 @@ fn project_fix(e: &crate::project::ProjectError) -> String {
                 ),
             }
         }
-        E::Untrusted { fix, .. } => fix.clone(),
+        E::Untrusted { fix, .. } | E::UntrustedArtifact { fix, .. } => fix.clone(),
         E::ArtifactOutside { path, .. } => format!(
             "set build.artifact in {path} to the built file's path inside the project, e.g. target/wasm32-wasip2/release/NAME.wasm"
         ),

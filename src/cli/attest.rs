@@ -60,8 +60,7 @@ impl Opts {
                 );
             }
         }
-        let bytes = std::fs::read(&self.file)
-            .with_context(|| format!("cannot read {}", self.file.display()))?;
+        let bytes = super::artifact::read_artifact(&self.file)?;
         let store = ctx.store()?;
         // Never generates a key: a provenance signed by a key made on the spot vouches for
         // nothing.
@@ -78,7 +77,9 @@ impl Opts {
         let attested = provenance::for_attest(&name, &bytes, self.source.as_deref(), &issuer)
             .with_context(|| format!("cannot attest {}", self.file.display()))?;
         let json = attested.recorded.envelope.to_json();
-        crate::fsutil::write_atomically(&output_path, None, |w| {
+        // One that appeared since the check above is replaced only with --force too.
+        let existing = crate::fsutil::Existing::replace_if(self.force);
+        crate::fsutil::write_atomically(&output_path, None, existing, |w| {
             std::io::Write::write_all(w, &json)
         })
         .with_context(|| format!("cannot write {}", output_path.display()))?;

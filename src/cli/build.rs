@@ -172,7 +172,7 @@ impl Opts {
         let claims = &signed.claims;
         facts.finish(&project, crate::time::now());
         let (provenance_path, recorded) =
-            write_provenance(&signed_path, &artifact, &admitted, &facts, claims, &issuer)?;
+            write_provenance(&signed_path, artifact, &admitted, &facts, claims, &issuer)?;
         if let Some(e) = &recorded.deps_error {
             eprintln!("wzt: warning: the artifact's dependency list is not recorded: {e}");
         }
@@ -219,7 +219,7 @@ impl Opts {
                 source_text(&facts, recorded.crates)
             );
         }
-        super::sign::report::print_warnings(&artifact, &signed, "caps in wzt.toml");
+        super::sign::report::print_warnings(artifact, &signed, "caps in wzt.toml");
         Ok(Outcome::Success)
     }
 }
@@ -254,8 +254,10 @@ fn write_provenance(
     )?;
     let path = provenance::path_for(signed_path);
     let json = recorded.envelope.to_json();
-    crate::fsutil::write_atomically(&path, None, |w| std::io::Write::write_all(w, &json))
-        .with_context(|| format!("cannot write {}", path.display()))?;
+    crate::fsutil::write_atomically(&path, None, Existing::Replace, |w| {
+        std::io::Write::write_all(w, &json)
+    })
+    .with_context(|| format!("cannot write {}", path.display()))?;
     Ok((path, recorded))
 }
 

@@ -179,9 +179,10 @@ impl super::Command {
             super::Command::Doctor(o) => o.format.output,
             super::Command::Lattice(o) => o.format(),
             super::Command::Claims(o) => o.format(),
-            super::Command::Sign(_) | super::Command::Pull(_) | super::Command::Completions(_) => {
-                None
-            }
+            super::Command::Sign(_)
+            | super::Command::Pull(_)
+            | super::Command::Attest(_)
+            | super::Command::Completions(_) => None,
         }
     }
 }

@@ -218,6 +218,6 @@ fn result_json<'a>(
             })
             .collect(),
         policy: used,
-                provenance: None,
+        provenance: None,
     }
 }

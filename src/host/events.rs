@@ -171,6 +171,39 @@ fn lattice_event<S: serde::Serializer>(
             map.serialize_entry("url", url)?;
             map.serialize_entry("what", what)?;
         }
+        L::Revoked {
+            revocation,
+            this_host,
+        } => {
+            map.serialize_entry("event", "revoked")?;
+            map.serialize_entry("kind", revocation.kind.as_str())?;
+            map.serialize_entry("subject", &revocation.subject)?;
+            map.serialize_entry("jti", &revocation.jti)?;
+            map.serialize_entry("cluster", &revocation.cluster)?;
+            map.serialize_entry("reason", &revocation.reason)?;
+            map.serialize_entry("this_host", this_host)?;
+        }
+        L::Renewal(crate::lattice::Renewal::Renewed { source, until }) => {
+            map.serialize_entry("event", "renewed")?;
+            map.serialize_entry("source", source)?;
+            map.serialize_entry("until", until)?;
+        }
+        L::Renewal(crate::lattice::Renewal::NotRenewed {
+            source,
+            why,
+            expires,
+        }) => {
+            map.serialize_entry("event", "not_renewed")?;
+            map.serialize_entry("source", source)?;
+            map.serialize_entry("why", why)?;
+            map.serialize_entry("expires", expires)?;
+        }
+        L::RevocationIgnored { key, why, count } => {
+            map.serialize_entry("event", "revocation_ignored")?;
+            map.serialize_entry("key", key)?;
+            map.serialize_entry("why", why)?;
+            map.serialize_entry("count", count)?;
+        }
     }
     map.end()
 }

@@ -14,6 +14,7 @@ use super::encryption::{
     PassphraseError, PassphraseSource, decrypt_with, encrypt_seed, is_age_file,
 };
 use super::{Key, KeyRole, SEED_LEN, SeedError, looks_like_seed, parse_public_key};
+use crate::fsutil::output::sync_dir;
 use crate::fsutil::{CheckedFile, Existing, FileError, FileRules, NewFile, Others, Owner};
 
 /// Errors of the key store. Callers branch on `Exists` (offer `--force`) and `NotFound`.

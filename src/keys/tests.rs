@@ -313,15 +313,15 @@ fn a_public_only_key_is_listed_trusted_by_role_and_removed_but_never_signs() {
     );
     // Counted by the default trust of its role, listed as public only.
     let mut accounts = store.account_public_keys().unwrap();
-    accounts.sort();
+    accounts.public_keys.sort();
     let mut expected = vec![
         own.public_key().to_string(),
         teammate.public_key().to_string(),
     ];
     expected.sort();
-    assert_eq!(accounts, expected);
+    assert_eq!(accounts.public_keys, expected);
     assert_eq!(
-        store.public_keys_of(KeyRole::Cluster).unwrap(),
+        store.public_keys_of(KeyRole::Cluster).unwrap().public_keys,
         vec![cluster.public_key()]
     );
     let listed = store.list().unwrap();
@@ -352,7 +352,10 @@ fn a_public_only_key_is_listed_trusted_by_role_and_removed_but_never_signs() {
     ));
     // Removing untrusts it.
     assert_eq!(store.remove("teammate").unwrap(), path);
-    assert_eq!(store.account_public_keys().unwrap(), vec![own.public_key()]);
+    assert_eq!(
+        store.account_public_keys().unwrap().public_keys,
+        vec![own.public_key()]
+    );
     assert!(matches!(
         store.remove("teammate"),
         Err(StoreError::NotFound { .. })

@@ -924,7 +924,9 @@ fn precheck<'a>(
 }
 
 /// Every check but the replay check and the host's own (its set of claimed ids, a request's
-/// answer), in the host's order: [`precheck`], then [`authenticate`].
+/// answer), in the host's order: [`precheck`], then [`authenticate`]. What the fuzz oracle
+/// judges.
+#[cfg(any(test, feature = "fuzzing"))]
 pub(crate) fn check(
     incoming: &Incoming<'_>,
     trust: &Trust,

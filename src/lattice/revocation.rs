@@ -24,8 +24,10 @@ pub const MAX_REASON_CHARS: usize = 200;
 /// The largest stored revocation (bytes): a token with the longest reason fits.
 pub(super) const MAX_REVOCATION_BYTES: u64 = 4096;
 /// The most the revocation bucket may hold on the server.
+#[cfg(feature = "runtime")]
 pub(super) const MAX_BUCKET_BYTES: u64 = 16 << 20;
 /// The most revocations read from the bucket at start (its size bounds them too).
+#[cfg(feature = "runtime")]
 pub(super) const MAX_STORED: u64 = 100_000;
 
 /// The revocation bucket of a lattice.

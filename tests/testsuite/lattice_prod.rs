@@ -507,7 +507,9 @@ fn a_creds_file_authenticates_against_an_operator_mode_server() {
         );
         assert_eq!(code, 2);
         assert!(
-            stderr.contains("host.creds is readable by other users (mode 644) (it holds a secret: chmod 600 it)"),
+            stderr.contains(
+                "host.creds is readable by other users (mode 644) (it holds a secret: chmod 600 it)"
+            ),
             "{stderr}"
         );
     }

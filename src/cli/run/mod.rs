@@ -235,7 +235,10 @@ impl Opts {
             options.max_concurrent = 1;
         }
         let lattice = if join_lattice {
-            Some(self.lattice.host_config(ctx, Some(&policy), format!("wzt run {name}"))?)
+            Some(
+                self.lattice
+                    .host_config(ctx, Some(&policy), format!("wzt run {name}"))?,
+            )
         } else {
             None
         };

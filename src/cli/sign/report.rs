@@ -47,9 +47,7 @@ pub(super) fn plan_input(
     let grants = match &spec.grant {
         Grant::List(grants) => grants.clone(),
         Grant::Unstated if trace.is_none() => return Ok(spec.clone()),
-        Grant::Auto | Grant::Unstated => {
-            crate::sign::auto_grants(examined.layout(), &mut reader)?
-        }
+        Grant::Auto | Grant::Unstated => crate::sign::auto_grants(examined.layout(), &mut reader)?,
     };
     let mut spec = spec.clone();
     if let Some(trace) = trace {
