@@ -418,6 +418,8 @@ fn generated_lattice(u: &mut Unstructured) -> ArbResult<bool> {
     let leeway = LEEWAY_SECS;
     let oracle = endorser.public_key() == keys.cluster.public_key()
         && e_lattice == "default"
+        && e_iat <= e_exp
+        && e_exp - e_iat <= crate::lattice::DEFAULT_MAX_ENDORSEMENT_SECS
         && e_iat <= NOW + leeway
         && NOW <= e_exp.saturating_add(leeway)
         && origin_host == issuer.public_key()
