@@ -18,6 +18,7 @@ mod artifact;
 pub mod build;
 pub mod claims;
 pub mod completions;
+mod console_args;
 pub mod dev;
 pub mod docs;
 pub mod doctor;

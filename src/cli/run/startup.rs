@@ -26,6 +26,8 @@ struct StartupJson<'a> {
     pooling: bool,
     cache_hit: bool,
     lattice: Option<LatticeJson<'a>>,
+    /// The console's URL (with its token), with --console.
+    console: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -62,7 +64,13 @@ fn lattice_json<'a>(lattice: &'a Lattice, opts: &'a Opts, runner: &Runner) -> La
 
 /// Prints the startup block (and, with `--json`, the startup object when the run keeps going:
 /// it listens or is subscribed).
-pub(super) fn print(opts: &Opts, ctx: &Ctx, runner: &Runner, listening: Option<SocketAddr>) {
+pub(super) fn print(
+    opts: &Opts,
+    ctx: &Ctx,
+    runner: &Runner,
+    listening: Option<SocketAddr>,
+    console: Option<&str>,
+) {
     let startup = runner.startup();
     let lattice = runner.lattice().map(|l| l.as_ref());
     if ctx.json && (listening.is_some() || !opts.subscribe.is_empty()) {
@@ -76,6 +84,7 @@ pub(super) fn print(opts: &Opts, ctx: &Ctx, runner: &Runner, listening: Option<S
             pooling: startup.pooling,
             cache_hit: startup.cache == CacheStatus::Hit,
             lattice: lattice.map(|l| lattice_json(l, opts, runner)),
+            console,
         });
         let _ = std::io::stdout().flush();
     }

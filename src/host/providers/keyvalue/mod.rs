@@ -8,7 +8,9 @@ use crate::host::state::ComponentState;
 pub mod backends;
 mod settings;
 
-pub use backends::{KvBackend, KvError, MemoryKv, SqliteKv, namespace_of, validate_namespace};
+pub use backends::{
+    KvBackend, KvEntry, KvError, KvReader, MemoryKv, SqliteKv, namespace_of, validate_namespace,
+};
 pub use settings::{KvArgs, KvKind, KvSettings, KvStore};
 
 mod kv_bindings {
