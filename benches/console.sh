@@ -6,6 +6,7 @@
 # (`/incr`: a key-value open and increment and a log line, four events each, --mock-caps).
 # Usage: bash benches/console.sh [SECONDS] [ROUNDS] [CONNECTIONS]
 #   e.g. bash benches/console.sh 10 3 32        (summary on stdout)
+# WZT_BENCH_PROFILE=dev measures the debug build (target/debug/wzt) instead of a release one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-10}
@@ -17,12 +18,17 @@ need wrk wrk
 need curl curl
 
 rustup target list --installed | grep -qx wasm32-wasip2 || rustup target add wasm32-wasip2
-cargo build --release --quiet
+if [ "${WZT_BENCH_PROFILE:-release}" = dev ]; then
+  cargo build --quiet
+  wzt=target/debug/wzt
+else
+  cargo build --release --quiet
+  wzt=target/release/wzt
+fi
 for fixture in http-actor kv-actor; do
   cargo build --release --quiet --locked --target wasm32-wasip2 --target-dir target/fixtures \
     --manifest-path "tests/fixtures/$fixture/Cargo.toml"
 done
-wzt=target/release/wzt
 dir=target/bench-console
 rm -rf "$dir" && mkdir -p "$dir"
 export WZT_KEYS_DIR="$dir/keys" XDG_CACHE_HOME="$dir/cache"

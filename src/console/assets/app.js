@@ -20,7 +20,7 @@
       else if (name.startsWith('data-')) node.setAttribute(name, value);
       else throw new Error('attribute not allowed: ' + name);
     }
-    for (const child of children.flat()) {
+    for (const child of children.flat(Infinity)) {
       if (child === null || child === undefined || child === false) continue;
       node.append(child instanceof Node ? child : String(child));
     }

@@ -19,7 +19,8 @@ pub struct Browser {
     runtime: tokio::runtime::Runtime,
     driver: Option<WebDriver>,
     chromedriver: Child,
-    dir: TempDir,
+    /// The profile and the driver's log, removed when dropped.
+    _dir: TempDir,
 }
 
 impl Browser {
@@ -52,7 +53,8 @@ impl Browser {
             .unwrap();
         let profile = dir.path().join("profile");
         let driver = runtime.block_on(async {
-            let mut caps = DesiredCapabilities::chromium();
+            // chromedriver answers to "chrome"; the binary is Debian's Chromium.
+            let mut caps = DesiredCapabilities::chrome();
             caps.set_binary("/usr/bin/chromium")?;
             for arg in [
                 "--headless",
@@ -80,7 +82,7 @@ impl Browser {
             runtime,
             driver: Some(driver),
             chromedriver,
-            dir,
+            _dir: dir,
         }
     }
 
