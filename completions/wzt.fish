@@ -272,6 +272,7 @@ complete -c wzt -n "__fish_wzt_using_subcommand run" -l allow-host -d 'Allow out
 complete -c wzt -n "__fish_wzt_using_subcommand run" -l http-fixtures -d 'Answer outgoing HTTP from this TOML file of [[response]] entries (method, url with `*`, status, headers, body) instead of the network; implies the mock HTTP client' -r -F
 complete -c wzt -n "__fish_wzt_using_subcommand run" -l msg-replies -d 'Answer the actor\'s messaging requests from this TOML file of [[reply]] entries (subject, with NATS `*` and `>` wildcards, and body)' -r -F
 complete -c wzt -n "__fish_wzt_using_subcommand run" -l trace-file -d 'Write every capability call to this file as JSON lines' -r -F
+complete -c wzt -n "__fish_wzt_using_subcommand run" -l console-listen -d 'Where the console listens (implies --console) [default: 127.0.0.1 on a free port]. An address beyond loopback lets other machines reach it (it says so at startup)' -r
 complete -c wzt -n "__fish_wzt_using_subcommand run" -l policy -d 'A TOML trust policy (`wzt policy init` writes one to start from)' -r -F
 complete -c wzt -n "__fish_wzt_using_subcommand run" -l trusted-issuer -d 'Trust this issuer: an account public key or a store key name (repeatable)' -r
 complete -c wzt -n "__fish_wzt_using_subcommand run" -l leeway -d 'Clock skew tolerated for expiry and not-before, e.g. 30s [default: 0s]' -r
@@ -288,6 +289,7 @@ complete -c wzt -n "__fish_wzt_using_subcommand run" -s i -l include -d 'Print t
 complete -c wzt -n "__fish_wzt_using_subcommand run" -l no-cache -d 'Compile without reading or writing the compile cache ($XDG_CACHE_HOME/wzt)'
 complete -c wzt -n "__fish_wzt_using_subcommand run" -l mock-caps -d 'Use mock providers: in-memory key-value (seed with --kv-seed, dump with --kv-dump), nothing persisted'
 complete -c wzt -n "__fish_wzt_using_subcommand run" -l trace-caps -d 'Print every capability call on stderr: actor, interface.function, arguments, result, duration'
+complete -c wzt -n "__fish_wzt_using_subcommand run" -l console -d 'Serve a live web console beside the actor: requests with their headers and capability calls, denials with their fix, logs and output, traps, dev builds and reloads, claims and grants, key-value contents, lattice verdicts. Its URL, with a secret token, is printed at startup (`console: http://127.0.0.1:PORT/#token=…`)'
 complete -c wzt -n "__fish_wzt_using_subcommand run" -l allow-unsigned -d 'Accept artifacts that carry no signature'
 complete -c wzt -n "__fish_wzt_using_subcommand run" -l require-expiry -d 'Reject tokens that never expire'
 complete -c wzt -n "__fish_wzt_using_subcommand run" -l require-name-version -d 'Reject claims without a name and a version'
@@ -317,12 +319,14 @@ complete -c wzt -n "__fish_wzt_using_subcommand dev" -l allow-host -d 'Allow out
 complete -c wzt -n "__fish_wzt_using_subcommand dev" -l http-fixtures -d 'Answer outgoing HTTP from this TOML file of [[response]] entries (method, url with `*`, status, headers, body) instead of the network; implies the mock HTTP client' -r -F
 complete -c wzt -n "__fish_wzt_using_subcommand dev" -l msg-replies -d 'Answer the actor\'s messaging requests from this TOML file of [[reply]] entries (subject, with NATS `*` and `>` wildcards, and body)' -r -F
 complete -c wzt -n "__fish_wzt_using_subcommand dev" -l trace-file -d 'Write every capability call to this file as JSON lines' -r -F
+complete -c wzt -n "__fish_wzt_using_subcommand dev" -l console-listen -d 'Where the console listens (implies --console) [default: 127.0.0.1 on a free port]. An address beyond loopback lets other machines reach it (it says so at startup)' -r
 complete -c wzt -n "__fish_wzt_using_subcommand dev" -l debounce -d 'How long changes must settle before a rebuild starts' -r
 complete -c wzt -n "__fish_wzt_using_subcommand dev" -l keys-dir -d 'The key store directory [default: $WZT_KEYS_DIR, else $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]' -r -F
 complete -c wzt -n "__fish_wzt_using_subcommand dev" -l passphrase-file -d 'Read the passphrase of encrypted keys from FILE (one trailing newline is ignored) [default: WZT_KEY_PASSPHRASE, else ask on a terminal]' -r -F
 complete -c wzt -n "__fish_wzt_using_subcommand dev" -l no-cache -d 'Compile without reading or writing the compile cache ($XDG_CACHE_HOME/wzt)'
 complete -c wzt -n "__fish_wzt_using_subcommand dev" -l mock-caps -d 'Use mock providers: in-memory key-value (seed with --kv-seed, dump with --kv-dump), nothing persisted'
 complete -c wzt -n "__fish_wzt_using_subcommand dev" -l trace-caps -d 'Print every capability call on stderr: actor, interface.function, arguments, result, duration'
+complete -c wzt -n "__fish_wzt_using_subcommand dev" -l console -d 'Serve a live web console beside the actor: requests with their headers and capability calls, denials with their fix, logs and output, traps, dev builds and reloads, claims and grants, key-value contents, lattice verdicts. Its URL, with a secret token, is printed at startup (`console: http://127.0.0.1:PORT/#token=…`)'
 complete -c wzt -n "__fish_wzt_using_subcommand dev" -l json -d 'Print machine-readable JSON on stdout (field names are stable, see the README)'
 complete -c wzt -n "__fish_wzt_using_subcommand dev" -l no-color -d 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)'
 complete -c wzt -n "__fish_wzt_using_subcommand dev" -s h -l help -d 'Print help (see more with \'--help\')'
