@@ -36,9 +36,12 @@ export WZT_KEYS_DIR="$dir/keys" XDG_CACHE_HOME="$dir/cache"
 "$wzt" sign target/fixtures/wasm32-wasip2/release/http_actor.wasm --caps http -o "$dir/http_s.wasm" >/dev/null 2>&1
 "$wzt" sign target/fixtures/wasm32-wasip2/release/kv_actor.wasm --caps http,kv,log -o "$dir/kv_s.wasm" >/dev/null 2>&1
 
+# Servers and readers this script started are stopped however it ends.
+trap 'kill $(jobs -p) 2>/dev/null || true' EXIT
+
 wait_ready() {
   for _ in $(seq 1 500); do
-    curl -fsS -o /dev/null "http://$1/" 2>/dev/null && return 0
+    curl -sS -o /dev/null "http://$1/" 2>/dev/null && return 0
     sleep 0.02
   done
   echo "server on $1 did not come up" >&2
@@ -49,22 +52,23 @@ wait_ready() {
 measure() {
   local actor=$1 path=$2 mode=$3 round=$4 flags=() reader=
   [ "$actor" = kv ] && flags+=(--mock-caps)
-  [ "$mode" != off ] && flags+=(--console --console-listen 127.0.0.1:18090)
-  "$wzt" run "$dir/${actor}_s.wasm" --listen 127.0.0.1:18080 "${flags[@]}" 2> "$dir/wzt.log" &
+  [ "$mode" != off ] && flags+=(--console --console-listen 127.0.0.1:18190)
+  "$wzt" run "$dir/${actor}_s.wasm" --listen 127.0.0.1:18180 "${flags[@]}" 2> "$dir/wzt.log" &
   local pid=$!
-  wait_ready 127.0.0.1:18080
+  wait_ready 127.0.0.1:18180
   if [ "$mode" = page ]; then
     # What the page does: exchange the token for the cookie, then read the event stream.
     local url token api
-    url=$(grep -o 'http://127.0.0.1:18090/#token=[A-Za-z0-9_-]*' "$dir/wzt.log")
+    url=$(grep -o 'http://127.0.0.1:18190/#token=[A-Za-z0-9_-]*' "$dir/wzt.log")
     token=${url##*#token=}
-    api=$(curl -fsS -X POST -H "Authorization: Bearer $token" http://127.0.0.1:18090/session | sed 's/.*"api":"\([^"]*\)".*/\1/')
-    curl -sN -b "wzt_console=$token" "http://127.0.0.1:18090${api}api/events" > /dev/null &
+    api=$(curl -fsS -X POST -H "Authorization: Bearer $token" http://127.0.0.1:18190/session | sed 's/.*"api":"\([^"]*\)".*/\1/')
+    curl -sN -b "wzt_console=$token" "http://127.0.0.1:18190${api}api/events" > /dev/null &
     reader=$!
   fi
-  wrk -t1 -c"$conns" -d"${secs}s" --latency "http://127.0.0.1:18080$path" > "$dir/$actor-$mode-$round.wrk"
-  [ -n "$reader" ] && kill "$reader" 2>/dev/null
-  kill -INT "$pid"; wait "$pid" || true
+  wrk -t1 -c"$conns" -d"${secs}s" --latency "http://127.0.0.1:18180$path" > "$dir/$actor-$mode-$round.wrk"
+  [ -n "$reader" ] && { kill "$reader" 2>/dev/null || true; }
+  kill -INT "$pid" 2>/dev/null || true
+  wait "$pid" || true
   local rps p99
   rps=$(awk '/^Requests\/sec/ {print $2}' "$dir/$actor-$mode-$round.wrk")
   p99=$(awk '$1 == "99%" {print $2}' "$dir/$actor-$mode-$round.wrk")

@@ -89,7 +89,9 @@ pub fn host_allowed(headers: &HeaderMap, bound: SocketAddr) -> bool {
 fn authority_allowed(authority: &str, bound: SocketAddr) -> bool {
     let (name, port) = match authority.rsplit_once(':') {
         // `[::1]:8080`, `127.0.0.1:8080`, `localhost:8080`; not the colons of a bare IPv6.
-        Some((name, port)) if !port.contains(']') && (!name.contains(':') || name.ends_with(']')) => {
+        Some((name, port))
+            if !port.contains(']') && (!name.contains(':') || name.ends_with(']')) =>
+        {
             match port.parse::<u16>() {
                 Ok(port) => (name, port),
                 Err(_) => return false,
@@ -130,8 +132,7 @@ pub fn same_origin(headers: &HeaderMap, bound: SocketAddr) -> bool {
             origin
                 .strip_prefix("http://")
                 .is_some_and(|authority| authority_allowed(authority, bound))
-                && headers.get(HOST).and_then(|h| h.to_str().ok())
-                    == origin.strip_prefix("http://")
+                && headers.get(HOST).and_then(|h| h.to_str().ok()) == origin.strip_prefix("http://")
         });
     site_ok && origin_ok
 }

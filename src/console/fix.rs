@@ -110,9 +110,12 @@ fn quoted(text: &str) -> Option<String> {
     (!inner.contains('\\')).then(|| inner.to_string())
 }
 
-/// `text` as a TOML basic string.
+/// `text` as a one-line TOML basic string: JSON's escapes are TOML's, and TOML also wants
+/// DEL escaped.
 fn toml_string(text: &str) -> String {
-    toml::Value::String(text.to_string()).to_string()
+    serde_json::to_string(text)
+        .expect("a string serializes")
+        .replace('\u{7f}', "\\u007F")
 }
 
 #[cfg(test)]
@@ -165,6 +168,18 @@ mod tests {
         assert_eq!(
             fix.paste[0].text,
             "[[response]]\nmethod = \"POST\"\nurl = \"http://x/\\\"\\n[evil]\"\nstatus = 200\nbody = \"\""
+        );
+        // It reads back as the one entry, with the URL as it was.
+        let parsed: toml::Table = toml::from_str(&fix.paste[0].text).unwrap();
+        assert_eq!(
+            parsed["response"][0]["url"].as_str(),
+            Some("http://x/\"\n[evil]")
+        );
+        assert_eq!(parsed.len(), 1);
+        let odd = toml_string("a\u{7f}\u{1}b");
+        assert_eq!(
+            toml::from_str::<toml::Table>(&format!("k = {odd}")).unwrap()["k"].as_str(),
+            Some("a\u{7f}\u{1}b")
         );
         let bucket = for_call(&denied(
             "wasi:keyvalue/store.open",

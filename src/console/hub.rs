@@ -232,7 +232,12 @@ mod tests {
             invocation: Some(1),
             call: name.into(),
             args: "bucket \"x\"".into(),
-            result: if denied { "error: no such bucket" } else { "ok" }.into(),
+            result: if denied {
+                "error: no such bucket"
+            } else {
+                "ok"
+            }
+            .into(),
             duration_us: 3,
             denied,
         })
@@ -290,7 +295,11 @@ mod tests {
         assert!(entry.json.len() <= MAX_ENTRY_BYTES);
         let value: Value = serde_json::from_str(&entry.json).unwrap();
         let line = value["event"]["line"].as_str().unwrap();
-        assert!(line.ends_with(" more bytes not shown)"), "{}", &line[line.len() - 40..]);
+        assert!(
+            line.ends_with(" more bytes not shown)"),
+            "{}",
+            &line[line.len() - 40..]
+        );
         hub.record(&HostEvent::Trap {
             invocation_id: None,
             invocation: "GET /".into(),

@@ -54,7 +54,10 @@ const SECURITY_HEADERS: [(&str, &str); 8] = [
     ("cross-origin-resource-policy", "same-origin"),
     ("cross-origin-opener-policy", "same-origin"),
     ("cache-control", "no-store"),
-    ("permissions-policy", "camera=(), microphone=(), geolocation=()"),
+    (
+        "permissions-policy",
+        "camera=(), microphone=(), geolocation=()",
+    ),
 ];
 
 type Body = BoxBody<Bytes, Infallible>;
@@ -144,8 +147,14 @@ async fn route<B>(request: &Request<B>, shared: &Arc<Shared>) -> Response<Body> 
     let path = request.uri().path();
     let method = request.method();
     match (method, path) {
-        (&Method::GET, "/") => respond(StatusCode::OK, "text/html; charset=utf-8", shared.index.clone()),
-        (&Method::GET, "/app.js") => respond(StatusCode::OK, "text/javascript; charset=utf-8", APP_JS),
+        (&Method::GET, "/") => respond(
+            StatusCode::OK,
+            "text/html; charset=utf-8",
+            shared.index.clone(),
+        ),
+        (&Method::GET, "/app.js") => {
+            respond(StatusCode::OK, "text/javascript; charset=utf-8", APP_JS)
+        }
         (&Method::GET, "/app.css") => respond(StatusCode::OK, "text/css; charset=utf-8", APP_CSS),
         (&Method::GET, "/favicon.ico") => respond(StatusCode::NO_CONTENT, "image/x-icon", ""),
         (&Method::POST, "/session") => session(headers, shared),
@@ -302,7 +311,11 @@ impl Drop for EventStream {
     }
 }
 
-fn respond(status: StatusCode, content_type: &'static str, body: impl Into<Bytes>) -> Response<Body> {
+fn respond(
+    status: StatusCode,
+    content_type: &'static str,
+    body: impl Into<Bytes>,
+) -> Response<Body> {
     let mut response = Response::new(Full::new(body.into()).boxed());
     *response.status_mut() = status;
     response

@@ -105,7 +105,11 @@ pub fn of(runner: &Runner, hub: &Hub) -> State {
         call_alias: c.metadata.call_alias.clone(),
         id: c.id.clone(),
     });
-    let grants = startup.caps.iter().map(|id| grant_view(id, &usage)).collect();
+    let grants = startup
+        .caps
+        .iter()
+        .map(|id| grant_view(id, &usage))
+        .collect();
     let observed = observed(&startup, &usage);
     State {
         wzt: env!("CARGO_PKG_VERSION"),
@@ -168,7 +172,11 @@ fn observed(startup: &Startup, usage: &BTreeMap<Capability, Use>) -> Observed {
         .caps
         .iter()
         .filter(|id| id.known().is_none_or(|c| !needed.contains(&c)))
-        .map(|id| id.known().map_or(id.contract_id(), |c| c.alias()).to_string())
+        .map(|id| {
+            id.known()
+                .map_or(id.contract_id(), |c| c.alias())
+                .to_string()
+        })
         .collect();
     Observed {
         wzt_toml: format!("caps = [{}]", quoted.join(", ")),
@@ -300,7 +308,10 @@ mod tests {
     #[test]
     fn a_value_cut_inside_a_character_is_still_text() {
         assert_eq!(utf8_prefix("aé".as_bytes(), false).as_deref(), Some("aé"));
-        assert_eq!(utf8_prefix(&"aé".as_bytes()[..2], true).as_deref(), Some("a"));
+        assert_eq!(
+            utf8_prefix(&"aé".as_bytes()[..2], true).as_deref(),
+            Some("a")
+        );
         assert_eq!(utf8_prefix(&"aé".as_bytes()[..2], false), None);
         assert_eq!(utf8_prefix(&[0xff, b'a'], true), None);
     }

@@ -66,11 +66,7 @@ fn the_console_shows_requests_their_calls_denials_logs_grants_and_the_store() {
         &["--name", "counter", "--ver", "1.2.0"],
     );
     env.write("seed.json", br#"{"default": {"greeting": "hello"}}"#);
-    let (server, url) = run_with_console(
-        &env,
-        &actor,
-        &["--mock-caps", "--kv-seed", "seed.json"],
-    );
+    let (server, url) = run_with_console(&env, &actor, &["--mock-caps", "--kv-seed", "seed.json"]);
     // The stderr shows no trace or request lines: the console does not ask for them there.
     let browser = Browser::start();
     open(&browser, &url);
@@ -93,7 +89,12 @@ fn the_console_shows_requests_their_calls_denials_logs_grants_and_the_store() {
     let paths = browser.texts("#requests .req-path");
     assert_eq!(
         paths,
-        ["/log", "/incr?bucket=cache", "/incr?key=hits", "/incr?key=hits"]
+        [
+            "/log",
+            "/incr?bucket=cache",
+            "/incr?key=hits",
+            "/incr?key=hits"
+        ]
     );
     assert_eq!(
         browser.texts("#requests .req-status"),
@@ -108,7 +109,10 @@ fn the_console_shows_requests_their_calls_denials_logs_grants_and_the_store() {
     assert!(detail.contains("default/hits by 1"), "{detail}");
     assert!(detail.contains("wasi:logging/logging.log"), "{detail}");
     // (the newest of the two: hits went from 1 to 2)
-    assert!(detail.contains("[log info kv-actor] hits is now 2"), "{detail}");
+    assert!(
+        detail.contains("[log info kv-actor] hits is now 2"),
+        "{detail}"
+    );
 
     // The denial, highlighted, with the exact fix.
     browser.tab("denials");
@@ -209,11 +213,7 @@ fn outside_text_is_shown_as_text_everywhere() {
     // A bucket, a key and a value of markup (the bucket sorts first, so it is shown first).
     let seed = serde_json::json!({ "default": { "note": XSS }, XSS: { XSS: XSS } });
     env.write("seed.json", seed.to_string().as_bytes());
-    let (server, url) = run_with_console(
-        &env,
-        &actor,
-        &["--mock-caps", "--kv-seed", "seed.json"],
-    );
+    let (server, url) = run_with_console(&env, &actor, &["--mock-caps", "--kv-seed", "seed.json"]);
     let browser = Browser::start();
     open(&browser, &url);
     // The key is percent-decoded by the actor: it logs, stores and calls with the raw text.
@@ -240,20 +240,26 @@ fn outside_text_is_shown_as_text_everywhere() {
     browser.wait_for("#logs .log-text", &format!("{XSS} is now 1"));
     browser.tab("actor");
     browser.wait_for("#claims", XSS);
-    assert!(browser.text("#actor").unwrap().starts_with(&format!("{XSS} {XSS}")));
+    assert!(
+        browser
+            .text("#actor")
+            .unwrap()
+            .starts_with(&format!("{XSS} {XSS}"))
+    );
     browser.tab("kv");
     browser.wait_for("#kv-buckets button", XSS);
     browser.wait_for("#kv-entries .kv-key", XSS);
-    assert!(browser.texts("#kv-entries .kv-value").contains(&XSS.to_string()));
+    assert!(
+        browser
+            .texts("#kv-entries .kv-value")
+            .contains(&XSS.to_string())
+    );
 
     // Shown as text, and no element came of it: the page has no image at all, and the
     // handler never ran.
     assert_eq!(browser.count("img"), 0);
     assert_eq!(browser.count("script"), 1);
-    assert_eq!(
-        browser.script("return document.title;", ""),
-        "wzt console"
-    );
+    assert_eq!(browser.script("return document.title;", ""), "wzt console");
 }
 
 #[test]
@@ -354,10 +360,23 @@ mock-caps = true
     let reload = browser.wait_for("#builds .reload", "reloaded");
     let old = common::module_hash(&std::fs::read(&first).unwrap());
     let new = common::module_hash(&std::fs::read(&second).unwrap());
-    assert_eq!(browser.text("#builds .reload .old-hash").as_deref(), Some(&*old));
-    assert_eq!(browser.text("#builds .reload .new-hash").as_deref(), Some(&*new));
-    assert!(reload.contains("reloaded") && reload.contains(" ms"), "{reload}");
-    assert!(browser.wait_for("#actor", &new[..12]).contains("HTTP component"));
+    assert_eq!(
+        browser.text("#builds .reload .old-hash").as_deref(),
+        Some(&*old)
+    );
+    assert_eq!(
+        browser.text("#builds .reload .new-hash").as_deref(),
+        Some(&*new)
+    );
+    assert!(
+        reload.contains("reloaded") && reload.contains(" ms"),
+        "{reload}"
+    );
+    assert!(
+        browser
+            .wait_for("#actor", &new[..12])
+            .contains("HTTP component")
+    );
 
     // A failed build: its output shown, the last good version kept.
     std::fs::write(project.join("which"), "/nonexistent/actor.wasm").unwrap();
@@ -411,7 +430,10 @@ fn the_console_refuses_requests_without_its_token_or_for_another_host() {
     let (status, head, page) = get("/", "");
     assert_eq!(status, 200);
     assert!(head.contains("content-security-policy: default-src 'none'; script-src 'self'"));
-    assert!(head.contains("require-trusted-types-for 'script'"), "{head}");
+    assert!(
+        head.contains("require-trusted-types-for 'script'"),
+        "{head}"
+    );
     assert!(head.contains("x-frame-options: deny"), "{head}");
     assert!(head.contains("referrer-policy: no-referrer"), "{head}");
     assert!(!head.contains("access-control-allow"), "{head}");
@@ -425,7 +447,12 @@ fn the_console_refuses_requests_without_its_token_or_for_another_host() {
     assert!(!page.contains(token));
 
     // Without the token: 401 for every data route, and no session.
-    for route in ["api/state", "api/events", "api/kv", "api/kv/entries?bucket=b"] {
+    for route in [
+        "api/state",
+        "api/events",
+        "api/kv",
+        "api/kv/entries?bucket=b",
+    ] {
         let (status, _, body) = get(&format!("{api}{route}"), "");
         assert_eq!(status, 401, "{route}");
         assert!(body.contains("needs its token"), "{body}");
@@ -449,7 +476,10 @@ fn the_console_refuses_requests_without_its_token_or_for_another_host() {
     assert_eq!(post(&bearer, "Sec-Fetch-Site: same-site\r\n").0, 403);
 
     // The exchange: an HttpOnly, SameSite=Strict cookie scoped to the API prefix.
-    let (status, head, _) = post(&bearer, "Origin: http://{addr}\r\n".replace("{addr}", addr).as_str());
+    let (status, head, _) = post(
+        &bearer,
+        "Origin: http://{addr}\r\n".replace("{addr}", addr).as_str(),
+    );
     assert_eq!(status, 200, "{head}");
     let cookie_line = head
         .lines()
@@ -458,7 +488,10 @@ fn the_console_refuses_requests_without_its_token_or_for_another_host() {
         .to_string();
     assert_eq!(
         cookie_line,
-        format!("set-cookie: wzt_console={}; path={api}; httponly; samesite=strict", token.to_ascii_lowercase())
+        format!(
+            "set-cookie: wzt_console={}; path={api}; httponly; samesite=strict",
+            token.to_ascii_lowercase()
+        )
     );
     let cookie = format!("Cookie: wzt_console={token}\r\n");
     let (status, head, state) = get(&format!("{api}api/state"), &cookie);
@@ -487,7 +520,9 @@ fn the_console_refuses_requests_without_its_token_or_for_another_host() {
         for path in ["/".to_string(), format!("{api}api/state")] {
             let (status, _, body) = raw(
                 addr,
-                &format!("GET {path} HTTP/1.1\r\nHost: {host}\r\n{cookie}Connection: close\r\n\r\n"),
+                &format!(
+                    "GET {path} HTTP/1.1\r\nHost: {host}\r\n{cookie}Connection: close\r\n\r\n"
+                ),
             );
             assert_eq!(status, 403, "{host} {path}");
             assert!(body.contains("Host header names another site"), "{body}");
@@ -510,7 +545,9 @@ fn the_console_refuses_requests_without_its_token_or_for_another_host() {
     assert!(!head.contains("access-control-allow"), "{head}");
     let (status, ..) = raw(
         addr,
-        &format!("DELETE {api}api/kv HTTP/1.1\r\nHost: {addr}\r\n{cookie}Connection: close\r\n\r\n"),
+        &format!(
+            "DELETE {api}api/kv HTTP/1.1\r\nHost: {addr}\r\n{cookie}Connection: close\r\n\r\n"
+        ),
     );
     assert_eq!(status, 405);
 }
@@ -530,8 +567,7 @@ fn a_console_beyond_loopback_says_so_and_one_request_runs_none() {
     assert!(stderr.contains("beyond loopback"), "{stderr}");
     drop(server);
 
-    let (code, out, err) =
-        common::run_request(&env, &actor, "GET /", &["--console"]);
+    let (code, out, err) = common::run_request(&env, &actor, "GET /", &["--console"]);
     assert_eq!(code, 0, "{err}");
     assert_eq!(out, "hello from wzt\n");
     assert!(
@@ -539,4 +575,51 @@ fn a_console_beyond_loopback_says_so_and_one_request_runs_none() {
         "{err}"
     );
     assert!(!err.contains("console: http"), "{err}");
+}
+
+#[test]
+fn the_console_shows_lattice_messages_with_their_verdicts() {
+    let env = setup();
+    env.wzt()
+        .args(["keys", "gen", "cluster"])
+        .assert()
+        .success();
+    common::sign_fixture(&env, "msg-actor", P2, "msg", "greeter_s.wasm", &[]);
+    common::sign_fixture(&env, "greeter-http", P2, "http,msg", "front_s.wasm", &[]);
+    let nats = common::Nats::start();
+    let lattice = nats.url();
+    let greeter = Server::subscriber(
+        &env,
+        "greeter_s.wasm",
+        &["--lattice", &lattice, "--subscribe", "greet", "--console"],
+    );
+    let greeter_console = greeter.info["console"].as_str().unwrap().to_string();
+    let (front, front_console) = run_with_console(&env, "front_s.wasm", &["--lattice", &lattice]);
+    let browser = Browser::start();
+
+    // A request through the lattice: sent by the front, answered by the greeter.
+    let answer = front.get("/greet/ann");
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    open(&browser, &front_console);
+    browser.tab("lattice");
+    let row = browser.wait_for("#lattice tbody tr", "request sent");
+    assert!(row.contains("greet"), "{row}");
+    assert!(row.contains("ok"), "{row}");
+
+    // An unsigned message is rejected by the greeter's host, with its code.
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let client = async_nats::connect(&lattice).await.unwrap();
+        client
+            .publish("greet", XSS.as_bytes().to_vec().into())
+            .await
+            .unwrap();
+        client.flush().await.unwrap();
+    });
+    open(&browser, &greeter_console);
+    browser.tab("lattice");
+    browser.wait_for("#lattice .verdict", "unsigned");
+    let row = browser.wait_for("#lattice tbody tr", "message received");
+    assert!(row.contains("greet"), "{row}");
+    assert_eq!(browser.count("img"), 0);
 }

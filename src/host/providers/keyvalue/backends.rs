@@ -605,7 +605,9 @@ fn check_private_file(path: &Path, create: bool) -> anyhow::Result<()> {
                 }
             )
         }
-        Err(FileError::ReadableByOthers { mode, .. } | FileError::WritableByOthers { mode, .. }) => {
+        Err(
+            FileError::ReadableByOthers { mode, .. } | FileError::WritableByOthers { mode, .. },
+        ) => {
             anyhow::bail!(
                 "{} is accessible to other users (mode {mode:03o}); fix it with `chmod 600 {}`",
                 path.display(),
