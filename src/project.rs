@@ -133,8 +133,7 @@ const MAX_PROJECT_FILE: u64 = 1 << 20;
 /// that group or others can write: it names a build command to run and what to sign.
 fn read_trusted(path: &Path) -> Result<Vec<u8>, ProjectError> {
     use crate::fsutil::{CheckedFile, FileError, FileRules, Owner};
-    let untrusted = |what: &str, e: FileError| {
-        match e {
+    let untrusted = |what: &str, e: FileError| match e {
         FileError::ForeignOwner { .. } => ProjectError::Untrusted {
             path: path.display().to_string(),
             why: format!("{what} is {}", e.problem()),
@@ -153,7 +152,6 @@ fn read_trusted(path: &Path) -> Result<Vec<u8>, ProjectError> {
             path: other.path().display().to_string(),
             source: std::io::Error::other(other.problem()),
         },
-    }
     };
     let dir = path.parent().unwrap_or(Path::new("."));
     crate::fsutil::check_dir(dir, Owner::Me, true).map_err(|e| untrusted("its directory", e))?;

@@ -31,6 +31,8 @@ pub const MAX_STREAMS: usize = 16;
 const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
 /// A comment line on an idle event stream this often (proxies and browsers keep it open).
 const KEEPALIVE: Duration = Duration::from_secs(15);
+/// How long an event stream waits after a new event for more to send with it.
+const GATHER: Duration = Duration::from_millis(20);
 /// JSON handed to one write of an event stream at most.
 const STREAM_BATCH_BYTES: usize = 256 << 10;
 
@@ -298,7 +300,9 @@ impl EventStream {
                 return Bytes::from(out);
             }
             match tokio::time::timeout(KEEPALIVE, self.latest.changed()).await {
-                Ok(Ok(())) => continue,
+                // Let a burst gather: one write for many events, not one wake-up and write
+                // per event while the actor is busy.
+                Ok(Ok(())) => tokio::time::sleep(GATHER).await,
                 Ok(Err(_)) | Err(_) => return Bytes::from_static(b": keep-alive\n\n"),
             }
         }

@@ -497,32 +497,12 @@ mod tests {
         let ok: Expect = |r| r.is_ok();
         let symlink: Expect = |r| matches!(r, Err(FileError::Symlink { .. }));
         let not_regular: Expect = |r| {
-            matches!(
-                r,
-                Err(FileError::NotRegular {
-                    kind: "a FIFO (named pipe)",
-                    ..
-                })
-            )
+            matches!(r, Err(FileError::NotRegular { kind: "a FIFO (named pipe)", .. }))
         };
-        let directory: Expect = |r| {
-            matches!(
-                r,
-                Err(FileError::NotRegular {
-                    kind: "a directory",
-                    ..
-                })
-            )
-        };
-        let device: Expect = |r| {
-            matches!(
-                r,
-                Err(FileError::NotRegular {
-                    kind: "a character device",
-                    ..
-                })
-            )
-        };
+        let directory: Expect =
+            |r| matches!(r, Err(FileError::NotRegular { kind: "a directory", .. }));
+        let device: Expect =
+            |r| matches!(r, Err(FileError::NotRegular { kind: "a character device", .. }));
         let hard_linked: Expect = |r| matches!(r, Err(FileError::HardLinked { .. }));
         let missing: Expect = |r| matches!(r, Err(FileError::Missing { .. }));
         let too_large: Expect = |r| matches!(r, Err(FileError::TooLarge { max: 4, .. }));
@@ -531,18 +511,8 @@ mod tests {
             ("named link", &link, FileRules::named(64), ok),
             ("named fifo", &fifo, FileRules::named(64), not_regular),
             ("named directory", &sub, FileRules::named(64), directory),
-            (
-                "named /dev/zero",
-                Path::new("/dev/zero"),
-                FileRules::named(64),
-                device,
-            ),
-            (
-                "named missing",
-                &d.join("nope"),
-                FileRules::named(64),
-                missing,
-            ),
+            ("named /dev/zero", Path::new("/dev/zero"), FileRules::named(64), device),
+            ("named missing", &d.join("nope"), FileRules::named(64), missing),
             ("named too large", &file, FileRules::named(4), too_large),
             ("secret file", &file, FileRules::secret(64), hard_linked),
             ("secret link", &link, FileRules::secret(64), symlink),
@@ -566,10 +536,7 @@ mod tests {
         assert!(CheckedFile::open(&file, FileRules::own(64)).is_ok());
         mode(&file, 0o666);
         let err = CheckedFile::open(&file, FileRules::own(64)).unwrap_err();
-        assert!(matches!(
-            err,
-            FileError::WritableByOthers { mode: 0o666, .. }
-        ));
+        assert!(matches!(err, FileError::WritableByOthers { mode: 0o666, .. }));
         assert_eq!(err.problem(), "writable by other users (mode 666)");
         assert!(CheckedFile::open(&file, FileRules::named(64)).is_ok());
         assert_eq!(read_named(&file, 64).unwrap(), b"0123456789");
@@ -593,10 +560,7 @@ mod tests {
         };
         let created = CheckedFile::open(&path, rules).unwrap();
         assert!(created.is_empty());
-        assert_eq!(
-            fs::metadata(&path).unwrap().permissions().mode() & 0o777,
-            0o600
-        );
+        assert_eq!(fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
 
         let private = dir.path().join("a/b");
         ensure_private_dir(&private).unwrap();

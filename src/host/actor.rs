@@ -17,11 +17,11 @@ use wasmtime_wasi_http::p2::bindings::ProxyPre;
 use super::cache::{EntryName, Lookup};
 use super::engine::Host;
 use super::link;
-use super::link::EnforcementError;
 use super::providers::Providers;
 use super::providers::http_client::HttpClientHooks;
 use super::providers::messaging::IncomingRequest;
 use super::state::{ComponentState, ModuleState};
+use super::link::EnforcementError;
 use super::{EventSink, HostEvent, RequestRecord};
 use crate::caps::Grants;
 use crate::verify::Admitted;
@@ -225,28 +225,12 @@ impl Actor {
         let invocation = format!("message on {subject}");
         match result {
             Ok(handled) => {
-                self.finish(
-                    id,
-                    &invocation,
-                    started,
-                    false,
-                    Ok(Ok(())),
-                    &stdout,
-                    &stderr,
-                );
+                self.finish(id, &invocation, started, false, Ok(Ok(())), &stdout, &stderr);
                 Ok(handled)
             }
             Err(e) => {
                 let summary = self
-                    .finish(
-                        id,
-                        &invocation,
-                        started,
-                        false,
-                        Ok(Err(e)),
-                        &stdout,
-                        &stderr,
-                    )
+                    .finish(id, &invocation, started, false, Ok(Err(e)), &stdout, &stderr)
                     .unwrap_or_default();
                 bail!("{summary}")
             }
@@ -803,9 +787,9 @@ fn prepare_component(
             .cloned()
     };
     let linker = link::component_linker(engine, granted, providers).map_err(unusable)?;
-    let pre = linker
-        .instantiate_pre(component)
-        .map_err(|e| LoadError::Unusable(anyhow!("{e:?}").context("the actor cannot be linked")))?;
+    let pre = linker.instantiate_pre(component).map_err(|e| {
+        LoadError::Unusable(anyhow!("{e:?}").context("the actor cannot be linked"))
+    })?;
     let messaging = match is("wasmcloud:messaging/handler") {
         Some(export) => {
             link::check_export(&export, granted)?;

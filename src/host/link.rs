@@ -203,10 +203,7 @@ mod tests {
     fn defines(mut linker: Linker<ComponentState>, name: &str) -> bool {
         linker
             .root()
-            .func_wrap(
-                name,
-                |_: wasmtime::StoreContextMut<'_, ComponentState>, (): ()| Ok(()),
-            )
+            .func_wrap(name, |_: wasmtime::StoreContextMut<'_, ComponentState>, (): ()| Ok(()))
             .is_err()
     }
 
@@ -235,15 +232,9 @@ mod tests {
             assert_eq!(names, table, "{cap:?}: the linker and the table disagree");
             for name in &linked {
                 let granted = component_linker(&engine, &grants, &providers).unwrap();
-                assert!(
-                    defines(granted, name),
-                    "{cap:?} does not really link {name}"
-                );
+                assert!(defines(granted, name), "{cap:?} does not really link {name}");
                 let bare = component_linker(&engine, &Grants::none(), &providers).unwrap();
-                assert!(
-                    !defines(bare, name),
-                    "{name} is linked without the {cap:?} grant"
-                );
+                assert!(!defines(bare, name), "{name} is linked without the {cap:?} grant");
                 assert!(caps::is_linked(name, &grants), "{name}");
             }
         }

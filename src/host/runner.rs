@@ -13,7 +13,9 @@ use serde::Serialize;
 use super::http::{ActorSlot, CollectedResponse};
 use super::providers::messaging::LatticeLink;
 use super::providers::{ActorIdentity, ProviderSettings, Providers, Tracer, keyvalue};
-use super::{Actor, CacheStatus, EntryPoint, EventSink, Host, HostEvent, HostOptions, LoadError};
+use super::{
+    Actor, CacheStatus, EntryPoint, EventSink, Host, HostEvent, HostOptions, LoadError,
+};
 use crate::caps::{Capability, Grants};
 use crate::lattice::{Lattice, LatticeConfig, LatticeEvent, Subscription};
 use crate::verify::Admitted;
@@ -100,11 +102,7 @@ impl Runner {
                     Arc::clone(&tracer),
                     Arc::clone(&events),
                 );
-                Some(
-                    Lattice::connect(lattice)
-                        .await
-                        .map_err(LoadError::Unusable)?,
-                )
+                Some(Lattice::connect(lattice).await.map_err(LoadError::Unusable)?)
             }
             _ => None,
         };
@@ -237,7 +235,11 @@ impl Runner {
 
     /// Delivers one message to the actor's `wasmcloud:messaging/handler`. `Ok(Err(_))` is the
     /// handler's own error; `Err(_)` a trap or timeout (reported as an event too).
-    pub async fn deliver(&self, subject: &str, body: &[u8]) -> anyhow::Result<Result<(), String>> {
+    pub async fn deliver(
+        &self,
+        subject: &str,
+        body: &[u8],
+    ) -> anyhow::Result<Result<(), String>> {
         self.actor().deliver(subject, body).await
     }
 

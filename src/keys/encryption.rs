@@ -9,8 +9,8 @@ use age::armor::{ArmoredReader, ArmoredWriter, Format};
 use age::secrecy::{ExposeSecret, SecretString};
 use zeroize::Zeroizing;
 
-use super::Key;
 use super::store::{MAX_KEY_FILE_LEN, StoreError, parse_plain};
+use super::Key;
 
 /// The environment variable that may hold the passphrase of encrypted keys (read by the CLI;
 /// `wzt dev` keeps it from the build command).

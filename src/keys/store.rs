@@ -10,9 +10,7 @@ use std::sync::Arc;
 use age::secrecy::SecretString;
 use zeroize::Zeroizing;
 
-use super::encryption::{
-    PassphraseError, PassphraseSource, decrypt_seed, encrypt_seed, is_age_file,
-};
+use super::encryption::{PassphraseError, PassphraseSource, decrypt_seed, encrypt_seed, is_age_file};
 use super::{Key, KeyRole, SEED_LEN, SeedError, looks_like_seed, parse_public_key};
 use crate::fsutil::{CheckedFile, FileError, FileRules, Others, Owner};
 
@@ -220,6 +218,7 @@ pub(super) fn parse_plain(path: &Path, bytes: &[u8]) -> Result<Key, StoreError> 
     let text = std::str::from_utf8(bytes).map_err(|_| invalid(SeedError::NotBase32))?;
     Key::from_seed(text).map_err(invalid)
 }
+
 
 /// Reads a key file outside the store (a symbolic link to it is followed): a bare seed, or a
 /// passphrase-encrypted one opened with `passphrases`. Refuses anything but a regular file of

@@ -287,3 +287,4 @@ fn curve_keys_cannot_sign() {
     assert!(key.sign(b"x").is_err());
     assert!(Key::generate(KeyRole::Account).sign(b"x").is_ok());
 }
+

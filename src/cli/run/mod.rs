@@ -15,8 +15,8 @@ use super::policy_args::PolicyOpts;
 use super::registry_args::{self, FetchFailure, RegistryOpts};
 use super::{Ctx, Outcome};
 use crate::caps::{Capability, Grants};
-use crate::host::LoadError;
 use crate::host::runner::{Runner, RunnerConfig};
+use crate::host::LoadError;
 use crate::verify::{Rejection, admit};
 
 mod dispatch;
@@ -137,9 +137,7 @@ impl Opts {
         let (bytes, default_name) = match registry_args::oci_reference(&actor) {
             Some(reference) => match self.registry.fetch(ctx, reference) {
                 Ok(fetched) => {
-                    let name = registry_args::parse_ref(reference)?
-                        .short_name()
-                        .to_string();
+                    let name = registry_args::parse_ref(reference)?.short_name().to_string();
                     (fetched.bytes, Some(name))
                 }
                 Err(FetchFailure::Check(e)) => {

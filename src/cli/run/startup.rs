@@ -6,8 +6,8 @@ use std::net::SocketAddr;
 
 use serde::Serialize;
 
-use super::super::Ctx;
 use super::super::output::{self, escape};
+use super::super::Ctx;
 use super::Opts;
 use crate::caps::Grants;
 use crate::host::CacheStatus;

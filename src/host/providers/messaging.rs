@@ -74,7 +74,10 @@ impl ProviderUnit for MessagingSettings {
     fn link(&self, linking: &mut Linking<'_>) -> wasmtime::Result<()> {
         type T = ComponentState;
         linking.add("wasmcloud:messaging/types@0.2.0", |l| {
-            bindings::wasmcloud::messaging::types::add_to_linker::<T, ProviderData>(l, T::providers)
+            bindings::wasmcloud::messaging::types::add_to_linker::<T, ProviderData>(
+                l,
+                T::providers,
+            )
         })?;
         linking.add("wasmcloud:messaging/consumer@0.2.0", |l| {
             consumer::add_to_linker::<T, ProviderData>(l, T::providers)
