@@ -4,7 +4,9 @@
 # through wzt::lattice, every request and reply signed and checked (endorsement, signature,
 # subject, digest, times, lattice-wide replay claim in JetStream) but no actor; (3) a real
 # `wzt run` host answering with the msg-actor fixture (a wasm instance per message), asked by
-# the same signed client. N requests, INFLIGHT at once; throughput and p50/p99 latency.
+# the same signed client. N requests, INFLIGHT at once; throughput and p50/p99 latency. The
+# last line sums up the wzt run host against raw NATS:
+#   lattice: signed X req/s, raw Y req/s, ratio R, p99 P ms
 # Usage: bash benches/lattice.sh [N] [INFLIGHT]   (PROFILE=debug to use a dev build; results:
 # $CARGO_TARGET_DIR or target, in bench-lattice/; summary on stdout)
 set -euo pipefail
@@ -77,4 +79,7 @@ for label, k in rows:
     r = res[k]
     print(f"| {label} | {r['per_second']:.0f} | {r['per_second']/base:.2f}x | "
           f"{r['p50_us']/1000:.2f} | {r['p99_us']/1000:.2f} | {r['errors']} |")
+host = res["host"]
+print(f"lattice: signed {host['per_second']:.0f} req/s, raw {base:.0f} req/s, "
+      f"ratio {host['per_second']/base:.2f}, p99 {host['p99_us']/1000:.2f} ms")
 PY

@@ -16,6 +16,9 @@ _wzt() {
             ",$1")
                 cmd="wzt"
                 ;;
+            wzt,attest)
+                cmd="wzt__subcmd__attest"
+                ;;
             wzt,build)
                 cmd="wzt__subcmd__build"
                 ;;
@@ -81,6 +84,9 @@ _wzt() {
                 ;;
             wzt__subcmd__claims__subcmd__help,sign)
                 cmd="wzt__subcmd__claims__subcmd__help__subcmd__sign"
+                ;;
+            wzt__subcmd__help,attest)
+                cmd="wzt__subcmd__help__subcmd__attest"
                 ;;
             wzt__subcmd__help,build)
                 cmd="wzt__subcmd__help__subcmd__build"
@@ -166,6 +172,9 @@ _wzt() {
             wzt__subcmd__help__subcmd__lattice,request)
                 cmd="wzt__subcmd__help__subcmd__lattice__subcmd__request"
                 ;;
+            wzt__subcmd__help__subcmd__lattice,revoke)
+                cmd="wzt__subcmd__help__subcmd__lattice__subcmd__revoke"
+                ;;
             wzt__subcmd__help__subcmd__lattice,sub)
                 cmd="wzt__subcmd__help__subcmd__lattice__subcmd__sub"
                 ;;
@@ -232,6 +241,9 @@ _wzt() {
             wzt__subcmd__lattice,request)
                 cmd="wzt__subcmd__lattice__subcmd__request"
                 ;;
+            wzt__subcmd__lattice,revoke)
+                cmd="wzt__subcmd__lattice__subcmd__revoke"
+                ;;
             wzt__subcmd__lattice,sub)
                 cmd="wzt__subcmd__lattice__subcmd__sub"
                 ;;
@@ -246,6 +258,9 @@ _wzt() {
                 ;;
             wzt__subcmd__lattice__subcmd__help,request)
                 cmd="wzt__subcmd__lattice__subcmd__help__subcmd__request"
+                ;;
+            wzt__subcmd__lattice__subcmd__help,revoke)
+                cmd="wzt__subcmd__lattice__subcmd__help__subcmd__revoke"
                 ;;
             wzt__subcmd__lattice__subcmd__help,sub)
                 cmd="wzt__subcmd__lattice__subcmd__help__subcmd__sub"
@@ -269,7 +284,7 @@ _wzt() {
 
     case "${cmd}" in
         wzt)
-            opts="-h -V --json --keys-dir --no-color --passphrase-file --help --version new keys sign inspect verify policy push pull run dev build doctor lattice completions claims help"
+            opts="-h -V --json --keys-dir --no-color --passphrase-file --help --version new keys sign inspect verify policy push pull run dev build attest doctor lattice completions claims help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -290,8 +305,50 @@ _wzt() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        wzt__subcmd__attest)
+            opts="-i -o -h -V --source --issuer --output --force --json --keys-dir --no-color --passphrase-file --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --source)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --issuer)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -i)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --keys-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         wzt__subcmd__build)
-            opts="-i -s -h -V --release --issuer --subject --disable-keygen --generate-keys --json --keys-dir --no-color --passphrase-file --help --version"
+            opts="-i -s -o -h -V --release --issuer --subject --disable-keygen --generate-keys --output --json --keys-dir --no-color --passphrase-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -311,6 +368,14 @@ _wzt() {
                     ;;
                 -s)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "json text" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "json text" -- "${cur}"))
                     return 0
                     ;;
                 --keys-dir)
@@ -407,18 +472,30 @@ _wzt() {
             return 0
             ;;
         wzt__subcmd__claims__subcmd__inspect)
-            opts="-h -V --jwt-only --insecure --username --password-stdin --registry-timeout --json --keys-dir --no-color --passphrase-file --help --version"
+            opts="-o -h -V --jwt-only --against --insecure --username --password-stdin --registry-timeout --output --json --keys-dir --no-color --passphrase-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --against)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --username)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --registry-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "json text" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "json text" -- "${cur}"))
                     return 0
                     ;;
                 --keys-dir)
@@ -437,7 +514,7 @@ _wzt() {
             return 0
             ;;
         wzt__subcmd__claims__subcmd__sign)
-            opts="-c -n -v -r -t -x -b -i -s -o -h -V --caps --name --ver --rev --tag --call-alias --expires --not-before --issuer --subject --disable-keygen --generate-keys --output --out-dir --in-place --json --keys-dir --no-color --passphrase-file --help --version"
+            opts="-c -n -r -x -b -i -s -o -h -V --caps --name --ver --rev --tag --call-alias --expires --not-before --scope --scopes-from --issuer --subject --disable-keygen --generate-keys --output --out-dir --in-place --json --keys-dir --no-color --passphrase-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -463,10 +540,6 @@ _wzt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                -v)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --rev)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -476,10 +549,6 @@ _wzt() {
                     return 0
                     ;;
                 --tag)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -t)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -500,6 +569,14 @@ _wzt() {
                     return 0
                     ;;
                 -b)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --scope)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --scopes-from)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -569,12 +646,32 @@ _wzt() {
             return 0
             ;;
         wzt__subcmd__dev)
-            opts="-e -h -V --listen --env --dir --max-memory --timeout --max-concurrent --keep-resident --no-cache --mock-caps --provider --kv-path --kv-namespace --kv-quota --kv-seed --kv-dump --log-level --config --config-file --allow-host --http-fixtures --msg-replies --trace-caps --trace-file --console --console-listen --debounce --json --keys-dir --no-color --passphrase-file --help --version"
+            opts="-i -s -q -e -o -h -V --debounce --issuer --subject --disable-keygen --generate-keys --quiet --listen --env --dir --max-memory --timeout --max-concurrent --keep-resident --no-cache --mock-caps --provider --kv-path --kv-namespace --kv-quota --kv-seed --kv-dump --log-level --config --config-file --allow-host --http-fixtures --msg-replies --trace-caps --trace-file --output --json --keys-dir --no-color --passphrase-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --debounce)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --issuer)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -i)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --subject)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -s)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --listen)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -659,12 +756,12 @@ _wzt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --console-listen)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                --output)
+                    COMPREPLY=($(compgen -W "json text" -- "${cur}"))
                     return 0
                     ;;
-                --debounce)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                -o)
+                    COMPREPLY=($(compgen -W "json text" -- "${cur}"))
                     return 0
                     ;;
                 --keys-dir)
@@ -683,12 +780,20 @@ _wzt() {
             return 0
             ;;
         wzt__subcmd__doctor)
-            opts="-h -V --json --keys-dir --no-color --passphrase-file --help --version"
+            opts="-o -h -V --output --json --keys-dir --no-color --passphrase-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -W "json text" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "json text" -- "${cur}"))
+                    return 0
+                    ;;
                 --keys-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -705,8 +810,22 @@ _wzt() {
             return 0
             ;;
         wzt__subcmd__help)
-            opts="new keys sign inspect verify policy push pull run dev build doctor lattice completions claims help"
+            opts="new keys sign inspect verify policy push pull run dev build attest doctor lattice completions claims help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wzt__subcmd__help__subcmd__attest)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -957,7 +1076,7 @@ _wzt() {
             return 0
             ;;
         wzt__subcmd__help__subcmd__lattice)
-            opts="endorse pub request sub"
+            opts="endorse pub request sub revoke"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -999,6 +1118,20 @@ _wzt() {
             return 0
             ;;
         wzt__subcmd__help__subcmd__lattice__subcmd__request)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wzt__subcmd__help__subcmd__lattice__subcmd__revoke)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1139,18 +1272,30 @@ _wzt() {
             return 0
             ;;
         wzt__subcmd__inspect)
-            opts="-h -V --jwt-only --insecure --username --password-stdin --registry-timeout --json --keys-dir --no-color --passphrase-file --help --version"
+            opts="-o -h -V --jwt-only --against --insecure --username --password-stdin --registry-timeout --output --json --keys-dir --no-color --passphrase-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --against)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --username)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --registry-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "json text" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "json text" -- "${cur}"))
                     return 0
                     ;;
                 --keys-dir)
@@ -1169,12 +1314,20 @@ _wzt() {
             return 0
             ;;
         wzt__subcmd__keys)
-            opts="-h -V --json --keys-dir --no-color --passphrase-file --help --version gen list show import encrypt decrypt rm help"
+            opts="-o -h -V --output --json --keys-dir --no-color --passphrase-file --help --version gen list show import encrypt decrypt rm help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -W "json text" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "json text" -- "${cur}"))
+                    return 0
+                    ;;
                 --keys-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1191,12 +1344,20 @@ _wzt() {
             return 0
             ;;
         wzt__subcmd__keys__subcmd__decrypt)
-            opts="-h -V --json --keys-dir --no-color --passphrase-file --help --version"
+            opts="-o -h -V --output --json --keys-dir --no-color --passphrase-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -W "json text" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "json text" -- "${cur}"))
+                    return 0
+                    ;;
                 --keys-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1213,12 +1374,20 @@ _wzt() {
             return 0
             ;;
         wzt__subcmd__keys__subcmd__encrypt)
-            opts="-h -V --json --keys-dir --no-color --passphrase-file --help --version"
+            opts="-o -h -V --output --json --keys-dir --no-color --passphrase-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -W "json text" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "json text" -- "${cur}"))
+                    return 0
+                    ;;
                 --keys-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1235,7 +1404,7 @@ _wzt() {
             return 0
             ;;
         wzt__subcmd__keys__subcmd__gen)
-            opts="-y -h -V --name --encrypt --no-save --force --yes --json --keys-dir --no-color --passphrase-file --help --version account cluster module server operator user service curve"
+            opts="-y -o -h -V --name --encrypt --no-save --force --yes --output --json --keys-dir --no-color --passphrase-file --help --version account cluster module server operator user service curve"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1243,6 +1412,14 @@ _wzt() {
             case "${prev}" in
                 --name)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "json text" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "json text" -- "${cur}"))
                     return 0
                     ;;
                 --keys-dir)
@@ -1387,12 +1564,20 @@ _wzt() {
             return 0
             ;;
         wzt__subcmd__keys__subcmd__import)
-            opts="-y -h -V --encrypt --force --yes --json --keys-dir --no-color --passphrase-file --help --version"
+            opts="-y -o -h -V --encrypt --force --yes --output --json --keys-dir --no-color --passphrase-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -W "json text" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "json text" -- "${cur}"))
+                    return 0
+                    ;;
                 --keys-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1409,12 +1594,20 @@ _wzt() {
             return 0
             ;;
         wzt__subcmd__keys__subcmd__list)
-            opts="-h -V --json --keys-dir --no-color --passphrase-file --help --version"
+            opts="-o -h -V --output --json --keys-dir --no-color --passphrase-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -W "json text" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "json text" -- "${cur}"))
+                    return 0
+                    ;;
                 --keys-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1431,12 +1624,20 @@ _wzt() {
             return 0
             ;;
         wzt__subcmd__keys__subcmd__rm)
-            opts="-y -h -V --yes --json --keys-dir --no-color --passphrase-file --help --version"
+            opts="-y -o -h -V --yes --output --json --keys-dir --no-color --passphrase-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -W "json text" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "json text" -- "${cur}"))
+                    return 0
+                    ;;
                 --keys-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1453,12 +1654,20 @@ _wzt() {
             return 0
             ;;
         wzt__subcmd__keys__subcmd__show)
-            opts="-h -V --seed --json --keys-dir --no-color --passphrase-file --help --version"
+            opts="-o -h -V --seed --output --json --keys-dir --no-color --passphrase-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -W "json text" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "json text" -- "${cur}"))
+                    return 0
+                    ;;
                 --keys-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1475,7 +1684,7 @@ _wzt() {
             return 0
             ;;
         wzt__subcmd__lattice)
-            opts="-h -V --json --keys-dir --no-color --passphrase-file --help --version endorse pub request sub help"
+            opts="-h -V --json --keys-dir --no-color --passphrase-file --help --version endorse pub request sub revoke help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1497,7 +1706,7 @@ _wzt() {
             return 0
             ;;
         wzt__subcmd__lattice__subcmd__endorse)
-            opts="-o -h -V --cluster-key --lattice-name --expires --output --json --keys-dir --no-color --passphrase-file --help --version"
+            opts="-o -h -V --cluster-key --lattice-name --expires --max-endorsement --output --json --keys-dir --no-color --passphrase-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1512,6 +1721,10 @@ _wzt() {
                     return 0
                     ;;
                 --expires)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-endorsement)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1539,7 +1752,7 @@ _wzt() {
             return 0
             ;;
         wzt__subcmd__lattice__subcmd__help)
-            opts="endorse pub request sub help"
+            opts="endorse pub request sub revoke help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1608,6 +1821,20 @@ _wzt() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        wzt__subcmd__lattice__subcmd__help__subcmd__revoke)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         wzt__subcmd__lattice__subcmd__help__subcmd__sub)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
@@ -1623,7 +1850,7 @@ _wzt() {
             return 0
             ;;
         wzt__subcmd__lattice__subcmd__pub)
-            opts="-d -h -V --data --lattice --lattice-name --cluster-key --host-key --endorsement --trusted-cluster --json --keys-dir --no-color --passphrase-file --help --version"
+            opts="-d -o -h -V --data --lattice --nats-creds --nats-nkey --nats-ca --lattice-name --cluster-key --host-key --endorsement --trusted-cluster --max-endorsement --output --json --keys-dir --no-color --passphrase-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1638,6 +1865,18 @@ _wzt() {
                     return 0
                     ;;
                 --lattice)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --nats-creds)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --nats-nkey)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --nats-ca)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1661,6 +1900,18 @@ _wzt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --max-endorsement)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "json text" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "json text" -- "${cur}"))
+                    return 0
+                    ;;
                 --keys-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1677,7 +1928,7 @@ _wzt() {
             return 0
             ;;
         wzt__subcmd__lattice__subcmd__request)
-            opts="-d -h -V --data --timeout --lattice --lattice-name --cluster-key --host-key --endorsement --trusted-cluster --json --keys-dir --no-color --passphrase-file --help --version"
+            opts="-d -o -h -V --data --timeout --lattice --nats-creds --nats-nkey --nats-ca --lattice-name --cluster-key --host-key --endorsement --trusted-cluster --max-endorsement --output --json --keys-dir --no-color --passphrase-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1699,6 +1950,18 @@ _wzt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --nats-creds)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --nats-nkey)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --nats-ca)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --lattice-name)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1716,6 +1979,68 @@ _wzt() {
                     return 0
                     ;;
                 --trusted-cluster)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-endorsement)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "json text" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "json text" -- "${cur}"))
+                    return 0
+                    ;;
+                --keys-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wzt__subcmd__lattice__subcmd__revoke)
+            opts="-h -V --reason --cluster-key --lattice-name --lattice --nats-creds --nats-nkey --nats-ca --json --keys-dir --no-color --passphrase-file --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --reason)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cluster-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lattice-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lattice)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --nats-creds)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --nats-nkey)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --nats-ca)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1735,7 +2060,7 @@ _wzt() {
             return 0
             ;;
         wzt__subcmd__lattice__subcmd__sub)
-            opts="-h -V --count --for --lattice --lattice-name --cluster-key --host-key --endorsement --trusted-cluster --json --keys-dir --no-color --passphrase-file --help --version"
+            opts="-o -h -V --count --for --lattice --nats-creds --nats-nkey --nats-ca --lattice-name --cluster-key --host-key --endorsement --trusted-cluster --max-endorsement --output --json --keys-dir --no-color --passphrase-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1750,6 +2075,18 @@ _wzt() {
                     return 0
                     ;;
                 --lattice)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --nats-creds)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --nats-nkey)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --nats-ca)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1773,6 +2110,18 @@ _wzt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --max-endorsement)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "json text" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "json text" -- "${cur}"))
+                    return 0
+                    ;;
                 --keys-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1789,7 +2138,7 @@ _wzt() {
             return 0
             ;;
         wzt__subcmd__new)
-            opts="-t -h -V --template --list --json --keys-dir --no-color --passphrase-file --help --version"
+            opts="-t -o -h -V --template --list --output --json --keys-dir --no-color --passphrase-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1801,6 +2150,14 @@ _wzt() {
                     ;;
                 -t)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "json text" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "json text" -- "${cur}"))
                     return 0
                     ;;
                 --keys-dir)
@@ -1819,12 +2176,20 @@ _wzt() {
             return 0
             ;;
         wzt__subcmd__policy)
-            opts="-h -V --json --keys-dir --no-color --passphrase-file --help --version init help"
+            opts="-o -h -V --output --json --keys-dir --no-color --passphrase-file --help --version init help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -W "json text" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "json text" -- "${cur}"))
+                    return 0
+                    ;;
                 --keys-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1883,12 +2248,20 @@ _wzt() {
             return 0
             ;;
         wzt__subcmd__policy__subcmd__init)
-            opts="-h -V --force --json --keys-dir --no-color --passphrase-file --help --version"
+            opts="-o -h -V --force --output --json --keys-dir --no-color --passphrase-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -W "json text" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "json text" -- "${cur}"))
+                    return 0
+                    ;;
                 --keys-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1905,7 +2278,7 @@ _wzt() {
             return 0
             ;;
         wzt__subcmd__pull)
-            opts="-o -h -V --output --force --insecure --username --password-stdin --registry-timeout --policy --trusted-issuer --leeway --allow-unsigned --require-cap --allow-cap --max-age --require-expiry --revoke --require-name-version --json --keys-dir --no-color --passphrase-file --help --version"
+            opts="-o -h -V --output --force --insecure --username --password-stdin --registry-timeout --policy --trusted-issuer --leeway --allow-unsigned --require-cap --allow-cap --max-age --require-expiry --revoke --require-name-version --require-scoped --allow-scope --require-provenance --source-repo --require-clean-tree --json --keys-dir --no-color --passphrase-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1955,6 +2328,14 @@ _wzt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --allow-scope)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --source-repo)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --keys-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1971,7 +2352,7 @@ _wzt() {
             return 0
             ;;
         wzt__subcmd__push)
-            opts="-h -V --allow-latest --insecure --username --password-stdin --registry-timeout --policy --trusted-issuer --leeway --allow-unsigned --require-cap --allow-cap --max-age --require-expiry --revoke --require-name-version --json --keys-dir --no-color --passphrase-file --help --version"
+            opts="-o -h -V --allow-latest --insecure --username --password-stdin --registry-timeout --policy --trusted-issuer --leeway --allow-unsigned --require-cap --allow-cap --max-age --require-expiry --revoke --require-name-version --require-scoped --allow-scope --require-provenance --source-repo --require-clean-tree --output --provenance --json --keys-dir --no-color --passphrase-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2013,6 +2394,26 @@ _wzt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --allow-scope)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --source-repo)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "json text" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "json text" -- "${cur}"))
+                    return 0
+                    ;;
+                --provenance)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --keys-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2029,7 +2430,7 @@ _wzt() {
             return 0
             ;;
         wzt__subcmd__run)
-            opts="-H -d -i -e -h -V --build --request --header --data --include --caps --message --subscribe --lattice --lattice-name --cluster-key --host-key --endorsement --trusted-cluster --listen --env --dir --max-memory --timeout --max-concurrent --keep-resident --no-cache --mock-caps --provider --kv-path --kv-namespace --kv-quota --kv-seed --kv-dump --log-level --config --config-file --allow-host --http-fixtures --msg-replies --trace-caps --trace-file --console --console-listen --policy --trusted-issuer --leeway --allow-unsigned --require-cap --allow-cap --max-age --require-expiry --revoke --require-name-version --insecure --username --password-stdin --registry-timeout --json --keys-dir --no-color --passphrase-file --help --version"
+            opts="-H -d -q -e -o -h -V --build --request --header --data --include --caps --message --subscribe --lattice --nats-creds --nats-nkey --nats-ca --lattice-name --cluster-key --host-key --endorsement --trusted-cluster --max-endorsement --quiet --listen --env --dir --max-memory --timeout --max-concurrent --keep-resident --no-cache --mock-caps --provider --kv-path --kv-namespace --kv-quota --kv-seed --kv-dump --log-level --config --config-file --allow-host --http-fixtures --msg-replies --trace-caps --trace-file --policy --trusted-issuer --leeway --allow-unsigned --require-cap --allow-cap --max-age --require-expiry --revoke --require-name-version --require-scoped --allow-scope --require-provenance --source-repo --require-clean-tree --provenance --insecure --username --password-stdin --registry-timeout --output --json --keys-dir --no-color --passphrase-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2071,6 +2472,18 @@ _wzt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --nats-creds)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --nats-nkey)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --nats-ca)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --lattice-name)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2088,6 +2501,10 @@ _wzt() {
                     return 0
                     ;;
                 --trusted-cluster)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-endorsement)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2175,10 +2592,6 @@ _wzt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --console-listen)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --policy)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2207,12 +2620,32 @@ _wzt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --allow-scope)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --source-repo)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --provenance)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --username)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --registry-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "json text" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "json text" -- "${cur}"))
                     return 0
                     ;;
                 --keys-dir)
@@ -2231,7 +2664,7 @@ _wzt() {
             return 0
             ;;
         wzt__subcmd__sign)
-            opts="-c -n -v -r -t -x -b -i -s -o -h -V --caps --name --ver --rev --tag --call-alias --expires --not-before --issuer --subject --disable-keygen --generate-keys --output --out-dir --in-place --json --keys-dir --no-color --passphrase-file --help --version"
+            opts="-c -n -r -x -b -i -s -o -h -V --caps --name --ver --rev --tag --call-alias --expires --not-before --scope --scopes-from --issuer --subject --disable-keygen --generate-keys --output --out-dir --in-place --json --keys-dir --no-color --passphrase-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2257,10 +2690,6 @@ _wzt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                -v)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --rev)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2270,10 +2699,6 @@ _wzt() {
                     return 0
                     ;;
                 --tag)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -t)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2294,6 +2719,14 @@ _wzt() {
                     return 0
                     ;;
                 -b)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --scope)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --scopes-from)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2341,7 +2774,7 @@ _wzt() {
             return 0
             ;;
         wzt__subcmd__verify)
-            opts="-h -V --policy --trusted-issuer --leeway --allow-unsigned --require-cap --allow-cap --max-age --require-expiry --revoke --require-name-version --insecure --username --password-stdin --registry-timeout --json --keys-dir --no-color --passphrase-file --help --version"
+            opts="-o -h -V --policy --trusted-issuer --leeway --allow-unsigned --require-cap --allow-cap --max-age --require-expiry --revoke --require-name-version --require-scoped --allow-scope --require-provenance --source-repo --require-clean-tree --provenance --insecure --username --password-stdin --registry-timeout --output --json --keys-dir --no-color --passphrase-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2375,12 +2808,32 @@ _wzt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --allow-scope)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --source-repo)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --provenance)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --username)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --registry-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "json text" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "json text" -- "${cur}"))
                     return 0
                     ;;
                 --keys-dir)

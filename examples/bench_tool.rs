@@ -12,6 +12,10 @@
 //!     bench_tool lattice-bench URL SUBJECT N INFLIGHT KEYS_DIR
 //!     bench_tool lattice-crypto N   one thread: N messages signed, then N checked (no NATS):
 //!                                   JSON microseconds per sign and per check
+//!     bench_tool age-seed FACTOR PASSPHRASE OUT   a new account seed file encrypted with that
+//!                                   passphrase at scrypt work factor FACTOR (benches/scrypt.sh)
+//!     bench_tool age-open FILE PASSPHRASE   decrypt it with the age crate as wzt does, but with
+//!                                   no cap on the factor: exit 0, or 1 for a wrong passphrase
 //!
 //! The lattice variants sign with a new host key endorsed by KEYS_DIR's `cluster` key and trust
 //! that cluster key, as `wzt run --lattice` does with the same store.
@@ -96,7 +100,7 @@ async fn lattice(url: &str, keys_dir: &str) -> std::sync::Arc<wzt::lattice::Latt
     )
     .expect("signer");
     wzt::lattice::Lattice::connect(wzt::lattice::LatticeConfig {
-        url: url.to_string(),
+        connection: wzt::lattice::NatsConnection::open(url).expect("a nats:// URL"),
         signer: Some(signer),
         trust,
         replay: wzt::lattice::ReplayScope::Lattice,
@@ -220,14 +224,9 @@ fn lattice_crypto(n: usize) {
     let now = wzt::time::now();
     let cluster = Key::generate(KeyRole::Cluster);
     let trust = Trust::new("default", vec![cluster.public_key().to_string()]).expect("trust");
-    let signer = Signer::with_cluster_key(
-        Key::generate(KeyRole::Server),
-        cluster,
-        "default",
-        now,
-        3600,
-    )
-    .expect("signer");
+    let host = Key::generate(KeyRole::Server);
+    let host_copy = Key::from_seed(host.seed()).expect("seed");
+    let signer = Signer::with_cluster_key(host, cluster, "default", now, 3600).expect("signer");
     let replay = ReplayGuard::local();
     let body = b"n1234";
     let started = std::time::Instant::now();
@@ -260,11 +259,90 @@ fn lattice_crypto(n: usize) {
             .expect("check");
     }
     let check_us = started.elapsed().as_secs_f64() * 1e6 / n as f64;
+    // The parts: ed25519 alone on the same signing input, strict and RFC 8032 verification.
+    let token = &signed[0];
+    let cut = token.rfind('.').expect("a JWS");
+    let input = &token.as_bytes()[..cut];
+    let signature = ed25519_dalek::Signature::from_slice(
+        &data_encoding::BASE64URL_NOPAD
+            .decode(&token.as_bytes()[cut + 1..])
+            .expect("base64url"),
+    )
+    .expect("a signature");
+    let (_, public) = wzt::keys::parse_public_key(host_copy.public_key()).expect("a key");
+    let verifying = ed25519_dalek::VerifyingKey::from_bytes(&public).expect("a point");
+    let time = |f: &dyn Fn()| {
+        let started = std::time::Instant::now();
+        for _ in 0..n {
+            f();
+        }
+        started.elapsed().as_secs_f64() * 1e6 / n as f64
+    };
+    let ed25519_sign_us = time(&|| {
+        std::hint::black_box(host_copy.sign(input).expect("sign"));
+    });
+    let verify_strict_us = time(&|| {
+        verifying
+            .verify_strict(input, &signature)
+            .expect("verifies");
+    });
+    let verify_us = time(&|| {
+        use ed25519_dalek::Verifier as _;
+        verifying.verify(input, &signature).expect("verifies");
+    });
+    // The same invocation with its endorsement sent by reference (its 26-character id)
+    // instead of in full: what encoding, signing, reading and checking it would cost.
+    let full: wzt::lattice::token::InvocationClaims =
+        serde_json::from_slice(&wzt::claims::Jws::parse(token).expect("a JWS").payload)
+            .expect("claims");
+    let mut by_ref = full.clone();
+    by_ref.wzt.endorsement = wzt::claims::new_token_id();
+    let encode = |claims: &wzt::lattice::token::InvocationClaims| {
+        time(&|| {
+            std::hint::black_box(
+                wzt::lattice::token::encode_invocation(claims, &host_copy).expect("sign"),
+            );
+        })
+    };
+    let (sign_full_us, sign_ref_us) = (encode(&full), encode(&by_ref));
+    let ref_token = wzt::lattice::token::encode_invocation(&by_ref, &host_copy).expect("sign");
+    let read_and_verify = |raw: &str| {
+        time(&|| {
+            let jws = wzt::claims::Jws::parse(raw).expect("a JWS");
+            let claims: wzt::lattice::token::InvocationClaims =
+                serde_json::from_slice(&jws.payload).expect("claims");
+            std::hint::black_box(claims);
+            jws.verify_with(&verifying).expect("verifies");
+        })
+    };
+    let (check_full_us, check_ref_us) = (read_and_verify(token), read_and_verify(&ref_token));
     println!(
         "{}",
         serde_json::json!({"messages": n, "sign_us": sign_us, "check_us": check_us,
-            "token_bytes": signed[0].len()})
+            "token_bytes": token.len(), "ed25519_sign_us": ed25519_sign_us,
+            "ed25519_verify_strict_us": verify_strict_us, "ed25519_verify_us": verify_us,
+            "by_reference": {"token_bytes": ref_token.len(),
+                "encode_and_sign_us": [sign_full_us, sign_ref_us],
+                "read_and_verify_us": [check_full_us, check_ref_us]}})
     );
+}
+
+/// A new account seed file (seed and newline), armored age, one scrypt stanza at `factor`.
+fn age_seed(factor: u8, passphrase: &str) -> Vec<u8> {
+    use std::io::Write as _;
+    let key = wzt::keys::Key::generate(wzt::keys::KeyRole::Account);
+    let mut recipient = age::scrypt::Recipient::new(passphrase.to_string().into());
+    recipient.set_work_factor(factor);
+    let encryptor =
+        age::Encryptor::with_recipients(std::iter::once(&recipient as &dyn age::Recipient))
+            .expect("a recipient");
+    let mut out = Vec::new();
+    let armored = age::armor::ArmoredWriter::wrap_output(&mut out, age::armor::Format::AsciiArmor)
+        .expect("armor");
+    let mut writer = encryptor.wrap_output(armored).expect("age");
+    writeln!(writer, "{}", key.seed()).expect("write");
+    writer.finish().and_then(|a| a.finish()).expect("finish");
+    out
 }
 
 fn main() -> ExitCode {
@@ -356,6 +434,24 @@ fn main() -> ExitCode {
             .await
         }),
         ["lattice-crypto", n] => lattice_crypto(n.parse().expect("N")),
+        ["age-open", file, passphrase] => {
+            let bytes = std::fs::read(file).expect("read");
+            let decryptor =
+                age::Decryptor::new_buffered(age::armor::ArmoredReader::new(&bytes[..]))
+                    .expect("an age file");
+            let mut identity = age::scrypt::Identity::new(passphrase.to_string().into());
+            identity.set_max_work_factor(64);
+            if decryptor
+                .decrypt(std::iter::once(&identity as &dyn age::Identity))
+                .is_err()
+            {
+                return ExitCode::from(1);
+            }
+        }
+        ["age-seed", factor, passphrase, out] => {
+            std::fs::write(out, age_seed(factor.parse().expect("FACTOR"), passphrase))
+                .expect("write");
+        }
         _ => {
             eprintln!(
                 "usage: bench_tool gen OUT MIB | wascap-embed IN OUT | wascap-extract IN | nats-echo URL SUBJECT | lattice-echo URL SUBJECT KEYS_DIR | nats-bench URL SUBJECT N INFLIGHT | lattice-bench URL SUBJECT N INFLIGHT KEYS_DIR"

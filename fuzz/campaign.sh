@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 seconds=${1:-620}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(scan token pipeline policy nkeys)
+[ ${#targets[@]} -gt 0 ] || targets=(scan token pipeline policy nkeys challenge docker_config lattice scopes provenance)
 toolchain=${TOOLCHAIN:-nightly}
 mkdir -p fuzz/logs
 cargo "+$toolchain" fuzz build -O

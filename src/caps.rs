@@ -221,6 +221,29 @@ impl Capability {
     pub fn by_contract_id(id: &str) -> Option<Capability> {
         Capability::ALL.into_iter().find(|c| c.contract_id() == id)
     }
+
+    /// The capability someone probably meant by `word`, which is not an alias: another of its
+    /// names (`keyvalue`, the last part of its contract id; `filesystem`, its WIT package's;
+    /// `logging`), or one of those names or the alias within a typo or two (`htp`).
+    pub fn suggest(word: &str) -> Option<Capability> {
+        let word = word.trim().to_ascii_lowercase();
+        let names = |cap: Capability| {
+            let last = |id: &'static str| id.rsplit(':').next().unwrap_or(id);
+            [cap.alias(), last(cap.contract_id()), last(cap.package())]
+        };
+        if let Some(cap) = Capability::ALL
+            .into_iter()
+            .find(|c| names(*c).contains(&word.as_str()))
+        {
+            return Some(cap);
+        }
+        Capability::ALL
+            .into_iter()
+            .flat_map(|c| names(c).map(|name| (strsim::levenshtein(&word, name), name, c)))
+            .filter(|(distance, name, _)| *distance <= if name.len() <= 4 { 1 } else { 2 })
+            .min_by_key(|(distance, _, _)| *distance)
+            .map(|(_, _, c)| c)
+    }
 }
 
 impl fmt::Display for Capability {
@@ -246,7 +269,11 @@ pub enum CapabilityId {
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 #[error(
-    "unknown capability '{0}': use an alias ({aliases}), a contract id with a ':' (e.g. wasmcloud:keyvalue), or 'auto'",
+    "unknown capability '{}'{}: use an alias ({aliases}), a contract id with a ':' (e.g. wasmcloud:keyvalue), 'auto' or 'none'",
+    crate::text::Untrusted(&self.0),
+    Capability::suggest(&self.0)
+        .map(|c| format!(" (did you mean `{}`, {}?)", c.alias(), c.friendly_name()))
+        .unwrap_or_default(),
     aliases = Capability::ALL.iter().map(|c| c.alias()).collect::<Vec<_>>().join(", ")
 )]
 pub struct UnknownCapability(pub String);
@@ -639,22 +666,36 @@ pub fn least_privilege(needs: &[InterfaceNeed]) -> Grants {
     chosen.into_iter().collect()
 }
 
-/// For `inspect`: the needs whose grant is missing, and the granted capabilities nothing uses.
+/// For `inspect` and `sign`: the needs whose grant is missing, and the granted capabilities
+/// nothing needs. A grant is used when least privilege among the grants picks it (in the order
+/// [`least_privilege`] uses): an HTTP server granted `http` and `httpclient` needs only `http`
+/// for its `wasi:http/types`, so `httpclient` is unused.
 pub fn check_grants(needs: &[InterfaceNeed], grants: &Grants) -> (Vec<String>, Vec<Capability>) {
     let missing = needs
         .iter()
         .filter(|n| matches!(n.need, Need::Grant { .. }) && !n.need.met_by(grants))
         .map(|n| n.name.clone())
         .collect();
+    let mut ordered: Vec<&InterfaceNeed> = needs.iter().collect();
+    ordered.sort_by_key(|n| n.direction == Direction::Import);
+    ordered.sort_by_key(|n| match &n.need {
+        Need::Grant { any_of } => any_of.len(),
+        _ => 0,
+    });
+    let mut used: std::collections::BTreeSet<Capability> = Default::default();
+    for need in ordered {
+        if let Need::Grant { any_of } = &need.need
+            && !any_of.iter().any(|c| used.contains(c))
+            && let Some(cap) = any_of.iter().find(|c| grants.contains(**c))
+        {
+            used.insert(*cap);
+        }
+    }
     let unused = grants
         .known()
         // `rand` is always linked anyway; unknown ids cannot be judged.
         .filter(|cap| *cap != Capability::NumberGen)
-        .filter(|cap| {
-            !needs
-                .iter()
-                .any(|n| matches!(&n.need, Need::Grant { any_of } if any_of.contains(cap)))
-        })
+        .filter(|cap| !used.contains(cap))
         .collect();
     (missing, unused)
 }
@@ -687,6 +728,30 @@ mod tests {
         assert_eq!(grants.contract_ids(), vec!["wasmcloud:keyvalue", "acme:x"]);
         assert!(grants.contains(Capability::KeyValue));
         assert!(!grants.contains(Capability::HttpServer));
+    }
+
+    #[test]
+    fn an_unknown_capability_suggests_the_one_meant() {
+        use Capability::*;
+        for (word, meant) in [
+            ("keyvalue", Some(KeyValue)),
+            ("KeyValue", Some(KeyValue)),
+            ("htp", Some(HttpServer)),
+            ("logging", Some(Logging)),
+            ("filesystem", Some(Filesystem)),
+            ("sockets", Some(Sockets)),
+            ("messagin", Some(Messaging)),
+            ("httpclent", Some(HttpClient)),
+            ("random", Some(NumberGen)),
+            ("database", None),
+            ("x", None),
+        ] {
+            assert_eq!(Capability::suggest(word), meant, "{word}");
+        }
+        assert_eq!(
+            CapabilityId::parse("keyvalue").unwrap_err().to_string(),
+            "unknown capability 'keyvalue' (did you mean `kv`, K/V Store?): use an alias (http, httpclient, kv, msg, log, blob, config, fs, net, rand), a contract id with a ':' (e.g. wasmcloud:keyvalue), 'auto' or 'none'"
+        );
     }
 
     #[test]
@@ -766,5 +831,10 @@ mod tests {
         let (missing, unused) = check_grants(&needs, &grants);
         assert_eq!(missing, vec!["wasi:keyvalue/store@0.2.0-draft"]);
         assert_eq!(unused, vec![Capability::Messaging]);
+        // The server's `types` needs `http`, which it holds: the client grant is more.
+        let grants = Grants::parse(&["http", "httpclient", "kv"]).unwrap();
+        let (missing, unused) = check_grants(&needs, &grants);
+        assert!(missing.is_empty());
+        assert_eq!(unused, vec![Capability::HttpClient]);
     }
 }

@@ -64,6 +64,15 @@ pub struct ActorMetadata {
     /// Granted capability contract ids. wascap 0.16 ignores it; older wash prints it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub caps: Option<Vec<String>>,
+    /// Per-resource grants, `{"kv.bucket": ["app"]}` (docs/design.md §14), as written: verification
+    /// checks them (`crate::scopes::Scopes::from_wire`). wascap 0.16 ignores the member; absent
+    /// when nothing is scoped, so an unscoped token is what it always was.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "unique_scopes"
+    )]
+    pub scopes: Option<std::collections::BTreeMap<String, Vec<String>>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rev: Option<i32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -72,6 +81,39 @@ pub struct ActorMetadata {
     pub call_alias: Option<String>,
     #[serde(rename = "prov", default)]
     pub provider: bool,
+}
+
+/// `scopes` as an object of string lists, refusing a kind written twice (JSON would keep the
+/// last one silently, and two readers could disagree on what was signed).
+fn unique_scopes<'de, D: Deserializer<'de>>(
+    d: D,
+) -> Result<Option<std::collections::BTreeMap<String, Vec<String>>>, D::Error> {
+    struct Visitor;
+    impl<'de> serde::de::Visitor<'de> for Visitor {
+        type Value = std::collections::BTreeMap<String, Vec<String>>;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("an object of scope kinds to lists of strings")
+        }
+
+        fn visit_map<A: serde::de::MapAccess<'de>>(
+            self,
+            mut map: A,
+        ) -> Result<Self::Value, A::Error> {
+            let mut scopes = std::collections::BTreeMap::new();
+            while let Some((kind, values)) = map.next_entry::<String, Vec<String>>()? {
+                if scopes.contains_key(&kind) {
+                    return Err(serde::de::Error::custom(format!(
+                        "scope kind '{}' is given twice",
+                        kind.escape_debug()
+                    )));
+                }
+                scopes.insert(kind, values);
+            }
+            Ok(scopes)
+        }
+    }
+    d.deserialize_map(Visitor).map(Some)
 }
 
 /// A time field that is present must be a non-negative integer: a string, a float, a negative
@@ -143,6 +185,19 @@ fn unsupported_header(member: &str) -> String {
 }
 
 impl TokenError {
+    /// Every code [`TokenError::code`] gives.
+    pub const CODES: [&'static str; 9] = [
+        "malformed_token",
+        "bad_header",
+        "unsupported_header",
+        "bad_algorithm",
+        "malformed_claims",
+        "invalid_issuer",
+        "issuer_not_account",
+        "subject_not_module",
+        "bad_signature",
+    ];
+
     pub fn code(&self) -> &'static str {
         match self {
             TokenError::Malformed(_) => "malformed_token",
@@ -392,6 +447,7 @@ mod tests {
                 module_hash: "AB".into(),
                 tags: None,
                 caps: Some(vec!["wasmcloud:keyvalue".into()]),
+                scopes: None,
                 rev: Some(2),
                 ver: Some("1.0.0".into()),
                 call_alias: None,

@@ -7,23 +7,29 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
 use anyhow::Context as _;
 use notify_debouncer_mini::notify::RecursiveMode;
 
 use crate::caps::Grants;
-use crate::host::{BuildEvent, EntryPoint, EventSink, HostEvent, Runner};
+use crate::fsutil::{CheckedFile, Existing, FileRules};
+use crate::host::GrantsFrom;
+use crate::host::{BuildEvent, EntryPoint, EventSink, HostEvent, LoadError, Runner};
 use crate::keys::Key;
 use crate::policy::Policy;
-use crate::project::{Profile, Project};
+use crate::project::{BuildOutput, Profile, Project};
 use crate::sign::sign_file;
 use crate::verify::{Admitted, admit};
 
 /// Everything a rebuild needs: the project and its keys.
 pub struct DevLoop {
-    project: Project,
+    /// The project as last read: `wzt.toml` is read again before every build.
+    project: Mutex<Project>,
+    /// What the loop was started with and cannot change while it runs (the keys were loaded
+    /// for it, the host was configured from it).
+    started: Started,
     issuer: Key,
     subject: Key,
     /// Trusts exactly the project's issuer.
@@ -32,45 +38,223 @@ pub struct DevLoop {
     signed: PathBuf,
 }
 
+/// The parts of `wzt.toml` a running `wzt dev` was set up from.
+#[derive(Debug, Clone, PartialEq)]
+struct Started {
+    issuer: String,
+    stem: String,
+    dev: Option<toml::Table>,
+}
+
+impl Started {
+    fn of(project: &Project) -> anyhow::Result<Started> {
+        Ok(Started {
+            issuer: project.issuer().to_string(),
+            stem: project.artifact_stem()?.to_string(),
+            dev: project.file.dev.clone(),
+        })
+    }
+}
+
+/// Why a rebuild gave no new actor.
+#[derive(Debug, thiserror::Error)]
+pub enum DevError {
+    /// The build failed (the compiler's output): the last good version may keep running.
+    #[error("{0:#}")]
+    Build(anyhow::Error),
+    /// `wzt.toml` is invalid now, or changed what a running `wzt dev` cannot change: nothing
+    /// may keep running on what the file no longer says; `wzt dev` stops with this error.
+    #[error("{0:#}")]
+    Stop(anyhow::Error),
+}
+
+/// Why a running `wzt dev` stops: nothing may keep running on grants the project file no longer
+/// gives.
+#[derive(Debug)]
+pub enum Stop {
+    /// `wzt.toml` is invalid now, or changed what a running loop cannot apply (an input error).
+    Invalid(anyhow::Error),
+    /// The version with the file's new claims was refused by the host (its code needs a
+    /// capability they no longer grant): a failed check.
+    Refused(anyhow::Error),
+}
+
+/// What a change did to the running actor.
+enum Rebuilt {
+    /// A new version (new code, new claims, or both) to swap in.
+    New(Box<Admitted>),
+    /// The same code and claims as the running one.
+    Same,
+}
+
+/// Whether two actors carry the same claims, but for when they were signed (`iat`) and the
+/// token's id: what the claims grant and say about the actor.
+fn same_claims(a: &Admitted, b: &Admitted) -> bool {
+    match (a.claims(), b.claims()) {
+        (Some(a), Some(b)) => {
+            a.issuer == b.issuer
+                && a.subject == b.subject
+                && a.expires == b.expires
+                && a.not_before == b.not_before
+                && a.metadata == b.metadata
+        }
+        (None, None) => true,
+        _ => false,
+    }
+}
+
 impl DevLoop {
     pub fn new(project: Project, issuer: Key, subject: Key) -> anyhow::Result<DevLoop> {
-        let stem = project.artifact_stem()?.to_string();
+        let started = Started::of(&project)?;
         Ok(DevLoop {
-            signed: project.dir.join(".wzt/dev").join(format!("{stem}_s.wasm")),
+            signed: project
+                .dir
+                .join(".wzt/dev")
+                .join(format!("{}_s.wasm", started.stem)),
             policy: Policy {
                 trusted_issuers: vec![issuer.public_key().to_string()],
                 ..Policy::default()
             },
-            project,
+            project: Mutex::new(project),
+            started,
             issuer,
             subject,
         })
     }
 
-    pub fn project(&self) -> &Project {
-        &self.project
+    /// The project as last read.
+    pub fn project(&self) -> Project {
+        self.project
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
-    /// Builds with the project's build command, signs and admits the artifact. The error is
-    /// what to show the developer (the compiler's output for a failed build).
-    pub fn build(&self) -> anyhow::Result<Admitted> {
-        let artifact = self.project.run_build(Profile::Default)?;
-        let spec = self.project.claims_spec(crate::time::now())?;
-        std::fs::create_dir_all(self.signed.parent().expect("a file in .wzt/dev"))?;
-        sign_file(&artifact, &self.signed, &spec, &self.issuer, &self.subject)
-            .with_context(|| format!("cannot sign {}", artifact.display()))?;
-        let bytes = std::fs::read(&self.signed)?;
+    /// Reads `wzt.toml` again: an invalid file, or one that changed the issuer, the artifact's
+    /// name (so the subject key) or the `[dev]` table, is [`DevError::Stop`].
+    fn reload_project(&self) -> Result<Project, DevError> {
+        let dir = self.project().dir;
+        let project = Project::load(&dir).map_err(|e| DevError::Stop(e.into()))?;
+        let now = Started::of(&project).map_err(DevError::Stop)?;
+        let changed = [
+            (now.issuer != self.started.issuer, "[actor] issuer"),
+            (now.stem != self.started.stem, "the name of build.artifact"),
+            (now.dev != self.started.dev, "the [dev] table"),
+        ];
+        if let Some((_, what)) = changed.iter().find(|(changed, _)| *changed) {
+            return Err(DevError::Stop(anyhow::anyhow!(
+                "{}: {what} changed, which a running `wzt dev` cannot apply (its keys and host were set up from it); start `wzt dev` again",
+                dir.join(crate::project::PROJECT_FILE).display()
+            )));
+        }
+        project
+            .claims_spec(crate::time::now())
+            .map_err(|e| DevError::Stop(anyhow::Error::new(e).context("wzt.toml")))?;
+        *self.project.lock().unwrap_or_else(|e| e.into_inner()) = project.clone();
+        Ok(project)
+    }
+
+    /// Reads `wzt.toml` again, builds with its build command, signs the artifact with its
+    /// claims and admits it. A failed build is [`DevError::Build`] (the compiler's output);
+    /// an invalid `wzt.toml` is [`DevError::Stop`].
+    pub fn build(&self) -> Result<Admitted, DevError> {
+        let project = self.reload_project()?;
+        let artifact = project
+            .run_build(Profile::Default, BuildOutput::Captured)
+            .map_err(|e| DevError::Build(e.into()))?;
+        self.sign_and_admit(&project, |spec, out| {
+            sign_file(
+                &artifact,
+                out,
+                Existing::Replace,
+                spec,
+                &self.issuer,
+                &self.subject,
+            )
+            .map_err(crate::project::explain_sign_error)
+            .with_context(|| format!("cannot sign {}", artifact.path().display()))
+            .map(drop)
+        })
+        .map_err(DevError::Build)
+    }
+
+    /// Signs with the project's claims through `sign` (into the path it is given), reads the
+    /// signed file back and admits it.
+    fn sign_and_admit(
+        &self,
+        project: &Project,
+        sign: impl FnOnce(&crate::sign::ClaimsSpec, &Path) -> anyhow::Result<()>,
+    ) -> anyhow::Result<Admitted> {
+        let spec = project.claims_spec(crate::time::now())?;
+        crate::fsutil::ensure_private_dir(self.signed.parent().expect("a file in .wzt/dev"))?;
+        sign(&spec, &self.signed)?;
+        let bytes = CheckedFile::open(&self.signed, FileRules::own(crate::wasm::MAX_ARTIFACT_LEN))
+            .and_then(|file| file.read_all())?;
         admit(bytes, &self.policy, crate::time::now(), Grants::none())
             .context("the signed actor is not admitted")
     }
 
+    /// After a failed build: the running code signed again with `wzt.toml`'s claims as they
+    /// are now, when they differ from the running ones (a capability removed from the file
+    /// must not stay granted because the code does not compile yet).
+    fn resign_running(&self, running: &Admitted) -> anyhow::Result<Rebuilt> {
+        let project = self.project();
+        let resigned = self.sign_and_admit(&project, |spec, out| {
+            let (bytes, _) =
+                crate::sign::sign_bytes(running.bytes(), spec, &self.issuer, &self.subject)?;
+            crate::fsutil::write_atomically(out, None, Existing::Replace, |w| {
+                std::io::Write::write_all(w, &bytes)
+            })?;
+            Ok(())
+        })?;
+        Ok(if same_claims(&resigned, running) {
+            Rebuilt::Same
+        } else {
+            Rebuilt::New(Box::new(resigned))
+        })
+    }
+
+    /// One round after a change: the new version to swap in, the same one, or why neither.
+    fn rebuild(
+        &self,
+        running: &Admitted,
+        report: &dyn Fn(BuildEvent),
+    ) -> Result<Rebuilt, DevError> {
+        match self.build() {
+            Ok(built) => Ok(
+                if built.module_hash() == running.module_hash() && same_claims(&built, running) {
+                    Rebuilt::Same
+                } else {
+                    Rebuilt::New(Box::new(built))
+                },
+            ),
+            Err(DevError::Build(e)) => {
+                report(BuildEvent::Failed {
+                    output: format!("{e:#}"),
+                });
+                match self.resign_running(running).map_err(DevError::Stop)? {
+                    Rebuilt::Same => Err(DevError::Build(e)),
+                    new => {
+                        report(BuildEvent::Resigned);
+                        Ok(new)
+                    }
+                }
+            }
+            Err(stop) => Err(stop),
+        }
+    }
+
     /// Watches the project directory; after each change to a watched file (and a `debounce`
-    /// quiet period) rebuilds and swaps the actor running in `runner`, running a command
-    /// actor again on `runtime`. Watched: the project's sources (everything not ignored by
-    /// `.gitignore`/`.ignore`, hidden files and `target/`, `.wzt/`, `.git/` aside) plus the
-    /// `[build] watch` globs; never wzt's own output files, the built artifact, or the files
-    /// in `written` (what this run writes: the trace file, the key-value store and its journal
-    /// files, a dump). Watching stops when the returned guard is dropped.
+    /// quiet period) reads `wzt.toml` again, rebuilds and swaps the actor running in `runner`
+    /// when its code or claims changed, running a command actor again on `runtime`. Watched:
+    /// the project's sources (everything not ignored by `.gitignore`/`.ignore`, hidden files
+    /// and `target/`, `.wzt/`, `.git/` aside) plus the `[build] watch` globs; never wzt's own
+    /// output files, the built artifact, or the files in `written` (what this run writes: the
+    /// trace file, the key-value store and its journal files, a dump). An invalid project file,
+    /// or new claims the host refuses, goes to `stop` and ends the watching (the old version
+    /// must not keep serving what the file no longer grants). Watching stops when the returned
+    /// guard is dropped.
+    #[allow(clippy::too_many_arguments)]
     pub fn watch(
         self: &Arc<Self>,
         runner: Arc<Runner>,
@@ -78,27 +262,30 @@ impl DevLoop {
         debounce: Duration,
         runtime: tokio::runtime::Handle,
         events: EventSink,
+        stop: tokio::sync::oneshot::Sender<Stop>,
     ) -> anyhow::Result<Watching> {
-        let mut watched = Watched::new(&self.project)?;
-        watched.written.push(self.project.artifact());
-        watched.written.extend(
-            written
-                .iter()
-                .map(|p| std::path::absolute(p).unwrap_or_else(|_| p.clone())),
-        );
+        let project = self.project();
+        let written: Vec<PathBuf> = std::iter::once(project.artifact())
+            .chain(
+                written
+                    .iter()
+                    .map(|p| std::path::absolute(p).unwrap_or_else(|_| p.clone())),
+            )
+            .collect();
+        let mut watched = Watched::new(&project, written.clone())?;
         let (tx, rx) = std::sync::mpsc::channel();
         let mut debouncer = notify_debouncer_mini::new_debouncer(debounce, tx)
             .context("cannot watch the project directory")?;
         debouncer
             .watcher()
-            .watch(&self.project.dir, RecursiveMode::Recursive)
+            .watch(&project.dir, RecursiveMode::Recursive)
             .context("cannot watch the project directory")?;
         let this = Arc::clone(self);
         let report = move |event: BuildEvent| events(HostEvent::Build(event));
         std::thread::Builder::new()
             .name("wzt-dev-watch".into())
             .spawn(move || {
-                let dir = &this.project.dir;
+                let dir = &project.dir;
                 let mut last = watched.snapshot();
                 for batch in rx {
                     let Ok(batch) = batch else { continue };
@@ -124,28 +311,56 @@ impl DevLoop {
                             .display()
                             .to_string(),
                     });
+                    report(BuildEvent::Started {
+                        command: this.project().file.build.command,
+                    });
                     let started = Instant::now();
-                    let built = match this.build() {
-                        Ok(built) => built,
-                        Err(e) => {
-                            report(BuildEvent::Failed {
-                                output: format!("{e:#}"),
-                            });
+                    let running = runner.admitted();
+                    let rebuilt = this.rebuild(&running, &report);
+                    // `[build] watch` may have changed with the file.
+                    let globs = this.project().file.build.watch;
+                    if globs != watched.globs
+                        && let Ok(rewatched) = Watched::new(&this.project(), written.clone())
+                    {
+                        watched = rewatched;
+                        last = watched.snapshot();
+                    }
+                    let built = match rebuilt {
+                        Ok(Rebuilt::New(built)) => built,
+                        Ok(Rebuilt::Same) => {
+                            report(BuildEvent::Unchanged);
                             continue;
                         }
+                        Err(DevError::Build(_)) => continue,
+                        Err(DevError::Stop(e)) => {
+                            let _ = stop.send(Stop::Invalid(e));
+                            return;
+                        }
                     };
-                    if built.module_hash() == runner.admitted().module_hash() {
-                        report(BuildEvent::Unchanged);
-                        continue;
-                    }
                     report(BuildEvent::Built {
                         elapsed: started.elapsed(),
                     });
-                    match runner.swap(built) {
+                    let new_claims = !same_claims(&built, &running);
+                    match runner.swap(*built) {
                         Ok(actor) if actor.entry_point() != EntryPoint::Http => {
                             report(run_command(&runtime, &runner));
                         }
                         Ok(_) => {}
+                        // The old version holds grants the file no longer gives: it stops too.
+                        Err(e) if new_claims => {
+                            let _ = stop.send(Stop::Refused(
+                                anyhow::Error::new(e)
+                                    .context("the version with wzt.toml's new claims cannot run"),
+                            ));
+                            return;
+                        }
+                        // The grants come from wzt.toml: the fix is there.
+                        Err(LoadError::Refused(refusal)) => report(BuildEvent::Failed {
+                            output: format!(
+                                "refusing to run the new build: {}",
+                                refusal.with_fix(GrantsFrom::Project)
+                            ),
+                        }),
                         Err(e) => report(BuildEvent::Failed {
                             output: format!("{e:#}"),
                         }),
@@ -194,6 +409,8 @@ type Snapshot = BTreeMap<PathBuf, (u64, Option<SystemTime>)>;
 /// Which files the dev loop watches.
 struct Watched {
     dir: PathBuf,
+    /// The `[build] watch` globs as written (to notice a change of them).
+    globs: Vec<String>,
     /// The `[build] watch` globs, as a whitelist walk.
     extra: Option<ignore::overrides::Override>,
     /// Files wzt itself writes to (its stdout and stderr, when redirected into the project),
@@ -204,7 +421,7 @@ struct Watched {
 }
 
 impl Watched {
-    fn new(project: &Project) -> anyhow::Result<Watched> {
+    fn new(project: &Project, written: Vec<PathBuf>) -> anyhow::Result<Watched> {
         let extra = if project.file.build.watch.is_empty() {
             None
         } else {
@@ -218,9 +435,10 @@ impl Watched {
         };
         Ok(Watched {
             dir: project.dir.clone(),
+            globs: project.file.build.watch.clone(),
             extra,
             own_output: own_output_files(),
-            written: Vec::new(),
+            written,
         })
     }
 
@@ -316,6 +534,7 @@ mod tests {
                     call_alias: None,
                     tags: vec![],
                     issuer: None,
+                    scopes: Default::default(),
                 },
                 build: crate::project::BuildSection {
                     command: "true".into(),
@@ -352,14 +571,17 @@ mod tests {
                 .map(|p| p.strip_prefix(root).unwrap().display().to_string())
                 .collect()
         };
-        let plain = Watched::new(&project(root, &[])).unwrap();
+        let plain = Watched::new(&project(root, &[]), Vec::new()).unwrap();
         assert_eq!(names(&plain), ["dev.log", "src/lib.rs", "wzt.toml"]);
-        let mut writing = Watched::new(&project(root, &[])).unwrap();
         std::fs::write(root.join("kv.sqlite-wal"), "x").unwrap();
-        writing.written = vec![root.join("dev.log"), root.join("kv.sqlite")];
+        let writing = Watched::new(
+            &project(root, &[]),
+            vec![root.join("dev.log"), root.join("kv.sqlite")],
+        )
+        .unwrap();
         assert_eq!(names(&writing), ["src/lib.rs", "wzt.toml"]);
         std::fs::remove_file(root.join("kv.sqlite-wal")).unwrap();
-        let with_globs = Watched::new(&project(root, &["gen/*.json"])).unwrap();
+        let with_globs = Watched::new(&project(root, &["gen/*.json"]), Vec::new()).unwrap();
         assert_eq!(
             names(&with_globs),
             ["dev.log", "gen/schema.json", "src/lib.rs", "wzt.toml"]

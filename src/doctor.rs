@@ -177,6 +177,15 @@ fn key_store(store: &KeyStore) -> Vec<Check> {
     let account = keys.iter().find(|k| k.name == "account");
     checks.push(match account {
         Some(k) => match &k.info {
+            Ok(info) if info.public_only => Check::bad(
+                Status::Fail,
+                "key:account",
+                format!(
+                    "the store key `account` is a public key only ({}): signing needs its seed",
+                    info.public_key
+                ),
+                "import its seed (`wzt keys import account - --force`, the seed on standard input), or make a new one (`wzt keys gen account --force`)",
+            ),
             Ok(info) if info.role == KeyRole::Account => Check::ok(
                 "key:account",
                 format!(
@@ -240,7 +249,7 @@ fn project(cwd: &Path) -> Vec<Check> {
             Status::Fail,
             "project",
             e.to_string(),
-            "fix wzt.toml as the message says",
+            project_fix(&e),
         )],
         Ok(Some(project)) => {
             let mut checks = vec![Check::ok(
@@ -267,6 +276,37 @@ fn project(cwd: &Path) -> Vec<Check> {
             }
             checks
         }
+    }
+}
+
+/// What to do about a project file that cannot be used.
+fn project_fix(e: &crate::project::ProjectError) -> String {
+    use crate::project::ProjectError as E;
+    match e {
+        E::Parse { path, message } => {
+            // toml's messages start `TOML parse error at line N, column M`.
+            let at = message
+                .split_once("at line ")
+                .and_then(|(_, rest)| rest.split(|c: char| !c.is_ascii_digit()).next())
+                .filter(|n| !n.is_empty());
+            match at {
+                Some(line) => format!(
+                    "edit line {line} of {path} as the error shows (a value in quotes, a known key: `wzt new` writes a complete wzt.toml to compare with)"
+                ),
+                None => format!(
+                    "edit {path} as the error says (`wzt new` writes a complete wzt.toml to compare with)"
+                ),
+            }
+        }
+        E::Untrusted { fix, .. } | E::UntrustedArtifact { fix, .. } => fix.clone(),
+        E::ArtifactOutside { path, .. } => format!(
+            "set build.artifact in {path} to the built file's path inside the project, e.g. target/wasm32-wasip2/release/NAME.wasm"
+        ),
+        E::DevTable { path, key, .. } => format!(
+            "fix or remove `{key}` in the [dev] table of {path}: its keys are the flags of `wzt run --help` without dashes"
+        ),
+        E::Read { path, .. } => format!("make {path} a readable file of yours, or remove it"),
+        E::CapsNotStated { .. } => "set `caps` in [actor] of wzt.toml".to_string(),
     }
 }
 

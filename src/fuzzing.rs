@@ -19,6 +19,11 @@
 //! - [`policy`]: policy and `wzt.toml` text parse or are refused, never a panic.
 //! - [`nkeys`]: seeds and public keys parse or are refused; a parsed seed round-trips; input
 //!   shaped like a seed never appears in an error message.
+//! - [`challenge`], [`docker_config`], [`lattice`]: what a registry, the docker config file
+//!   and a lattice peer say ([`peers`]).
+//! - [`provenance`]: any bytes as a DSSE envelope parse within the bounds or are refused with
+//!   a printable reason and code; a statement built from hostile strings, signed, reads back
+//!   exactly and checks; an envelope changed in one byte never verifies with other content.
 
 use std::io::Cursor;
 use std::sync::OnceLock;
@@ -34,6 +39,9 @@ use crate::sign::{self, ClaimsSpec, Grant};
 use crate::text::is_unsafe;
 use crate::verify::{self, Seal};
 use crate::wasm::{self, Layout};
+
+pub mod peers;
+pub use peers::{challenge, docker_config, lattice};
 
 /// The fixed keys the targets sign with (fixed, so that a crash input replays exactly).
 struct Keys {
@@ -60,7 +68,7 @@ fn fixed_keys() -> &'static Keys {
 /// The time the targets verify at; generated validity windows are placed around it.
 const NOW: u64 = 1_750_000_000;
 
-fn assert_shown_safely(message: &str) {
+pub(crate) fn assert_shown_safely(message: &str) {
     assert!(
         !message.chars().any(is_unsafe),
         "a raw control character reaches the terminal: {message:?}"
@@ -173,6 +181,7 @@ fn arbitrary_claims(u: &mut Unstructured, hash: String) -> ArbResult<Claims> {
             module_hash: hash,
             tags: u.arbitrary()?,
             caps: u.arbitrary()?,
+            scopes: None,
             rev: u.arbitrary()?,
             ver: u.arbitrary()?,
             call_alias: u.arbitrary()?,
@@ -596,6 +605,7 @@ fn pipeline_inner(u: &mut Unstructured) -> ArbResult<()> {
         ver: u.arbitrary()?,
         rev: u.arbitrary()?,
         tags: u.arbitrary()?,
+        scopes: Default::default(),
         grant: if u.arbitrary()? {
             Grant::Auto
         } else {
@@ -628,6 +638,7 @@ fn pipeline_inner(u: &mut Unstructured) -> ArbResult<()> {
     assert!(failures.is_empty(), "{failures:?}");
     // Re-signing what was signed: still one section, same hash.
     let spec = ClaimsSpec {
+        scopes: Default::default(),
         grant: Grant::List(Grants::none()),
         ..spec
     };
@@ -676,6 +687,53 @@ pub fn policy(data: &[u8]) {
         let _ = Grants::parse(&[line]);
         let _ = sign::Grant::from_words(&[line]);
         let _ = sign::validate_call_alias(line);
+    }
+}
+
+/// Target `scopes`: scope values, flags, token members and trace lines from outside. Never a
+/// panic; a value that parses is written in one form that parses to itself, reaches itself and
+/// lies within itself; an error message shows nothing a terminal would interpret.
+pub fn scopes(data: &[u8]) {
+    use crate::scopes::{self, ScopeKind, Scopes};
+    let text = String::from_utf8_lossy(data);
+    let mut lines = text.lines();
+    let pattern = lines.next().unwrap_or_default();
+    for line in lines.take(8) {
+        match scopes::parse_flag(line) {
+            Ok((kind, value)) => {
+                assert_eq!(kind.parse_value(&value).as_deref(), Ok(value.as_str()));
+                assert!(scopes::within(kind, &value, &value), "{kind}={value}");
+                let mut set = Scopes::new();
+                set.insert(kind, &value).unwrap();
+                assert!(set.check_within(kind, &value).allowed());
+                assert!(set.scoped(kind.capability()));
+                // Against anything else: answers, never panics.
+                let _ = set.check(kind, pattern);
+                let _ = scopes::within(kind, pattern, &value);
+                let _ = scopes::matches(kind, pattern, &value);
+                let wire = set.to_wire();
+                assert_eq!(Scopes::from_wire(&wire).as_ref(), Ok(&set));
+            }
+            Err(e) => assert_shown_safely(&e.to_string()),
+        }
+        for kind in ScopeKind::ALL {
+            if let Err(e) = kind.parse_value(line) {
+                assert_shown_safely(&e.to_string());
+            }
+        }
+    }
+    // A token's member, read as verification reads it.
+    if let Ok(wire) = serde_json::from_str::<std::collections::BTreeMap<String, Vec<String>>>(&text)
+        && let Err(problems) = Scopes::from_wire(&wire)
+    {
+        for p in problems {
+            assert_shown_safely(&p.to_string());
+        }
+    }
+    // A trace file, as `--scopes-from` reads it.
+    let grants = Grants::parse(&["kv", "httpclient", "msg", "config"]).expect("aliases");
+    if let Err(e) = scopes::derive_from_trace(&text, &grants) {
+        let _ = e.len();
     }
 }
 
@@ -749,16 +807,142 @@ pub fn nkeys(data: &[u8]) {
     }
 }
 
+/// Target `provenance`: the DSSE envelope and in-toto statement readers and the provenance
+/// check. The first byte chooses between raw bytes as an envelope file, and a statement built
+/// from the input (hostile strings in every field), signed, then altered in one byte.
+pub fn provenance(data: &[u8]) {
+    let Some((&mode, rest)) = data.split_first() else {
+        return;
+    };
+    if mode % 2 == 0 {
+        raw_envelope(rest);
+    } else {
+        let _ = signed_envelope(&mut Unstructured::new(rest));
+    }
+}
+
+/// A policy with every provenance rule, trusting the fixed issuer.
+fn provenance_policy() -> Policy {
+    Policy {
+        trusted_issuers: vec![fixed_keys().issuer.public_key().to_string()],
+        require_provenance: true,
+        source_repos: vec!["https://example.com/acme/*".into()],
+        require_clean_tree: true,
+        ..Policy::default()
+    }
+}
+
+fn raw_envelope(data: &[u8]) {
+    use crate::provenance::{Envelope, check};
+    match Envelope::parse(data) {
+        Err(e) => assert_shown_safely(&e.to_string()),
+        Ok(envelope) => {
+            assert!(envelope.signatures().len() <= crate::provenance::dsse::MAX_SIGNATURES);
+            assert!(!envelope.signatures().is_empty());
+        }
+    }
+    let digest = "0".repeat(64);
+    if let Err(failures) = check(data, &digest, &provenance_policy()) {
+        for f in failures {
+            assert_shown_safely(&f.to_string());
+            let _ = f.code();
+        }
+    }
+}
+
+fn signed_envelope(u: &mut Unstructured) -> ArbResult<()> {
+    use crate::provenance::facts::{BuildFacts, GitSource};
+    use crate::provenance::statement::Statement;
+    use crate::provenance::{Envelope, Subject, check};
+    let artifact: [u8; 32] = u.arbitrary()?;
+    let artifact = crate::provenance::facts::hex(&artifact);
+    let subjects = vec![Subject {
+        name: u.arbitrary()?,
+        sha256: if u.arbitrary()? {
+            artifact.clone()
+        } else {
+            u.arbitrary()?
+        },
+    }];
+    let source = if u.arbitrary()? {
+        Some(GitSource {
+            repository: u.arbitrary()?,
+            git_ref: u.arbitrary()?,
+            commit: u.arbitrary()?,
+            clean: u.arbitrary()?,
+            top: "/".into(),
+        })
+    } else {
+        None
+    };
+    let facts = BuildFacts {
+        command: u.arbitrary()?,
+        profile: "default",
+        artifact: u.arbitrary()?,
+        project_path: u.arbitrary()?,
+        actor: serde_json::Value::String(u.arbitrary()?),
+        source,
+        cargo_lock: u.arbitrary()?,
+        rustc: u.arbitrary()?,
+        target: u.arbitrary()?,
+        started: u.arbitrary()?,
+        finished: u.arbitrary()?,
+    };
+    let statement = Statement::for_build(&subjects, &facts, &[], None);
+    let envelope = Envelope::sign(statement.to_json(), &fixed_keys().issuer).expect("signs");
+    let json = envelope.to_json();
+    // It reads back as written, and the statement as built.
+    assert_eq!(
+        Envelope::parse(&json).expect("wzt's envelope parses"),
+        envelope
+    );
+    assert_eq!(
+        Statement::parse(envelope.unverified_payload()).expect("wzt's statement parses"),
+        statement
+    );
+    let policy = provenance_policy();
+    match check(&json, &artifact, &policy) {
+        Ok(checked) => {
+            assert_eq!(checked.statement, statement);
+            assert!(subjects[0].sha256.eq_ignore_ascii_case(&artifact));
+            let source = statement.source().unwrap().unwrap();
+            assert_eq!(source.clean, Some(true));
+        }
+        Err(failures) => {
+            for f in failures {
+                assert_shown_safely(&f.to_string());
+                assert_ne!(f.code(), "bad_provenance_signature");
+                assert_ne!(f.code(), "malformed_provenance");
+            }
+        }
+    }
+    // One byte changed: refused, or the signed payload is unchanged.
+    let mut altered = json.clone();
+    let at = u.choose_index(altered.len())?;
+    altered[at] = u.arbitrary()?;
+    if let Ok(parsed) = Envelope::parse(&altered)
+        && parsed.verified_by(&policy.trusted_issuers).is_some()
+    {
+        assert_eq!(parsed.unverified_payload(), envelope.unverified_payload());
+    }
+    Ok(())
+}
+
 /// A fuzz target: what libFuzzer calls with each input.
 pub type Target = fn(&[u8]);
 
 /// The targets by name, as `fuzz/fuzz_targets/` names them.
-pub const TARGETS: [(&str, Target); 5] = [
+pub const TARGETS: [(&str, Target); 10] = [
     ("scan", scan),
     ("token", token),
     ("pipeline", pipeline),
     ("policy", policy),
     ("nkeys", nkeys),
+    ("challenge", challenge),
+    ("docker_config", docker_config),
+    ("lattice", lattice),
+    ("scopes", scopes),
+    ("provenance", provenance),
 ];
 
 #[cfg(test)]
@@ -860,5 +1044,30 @@ mod tests {
     #[test]
     fn fuzz_smoke_nkeys() {
         smoke("nkeys", 5, 96);
+    }
+
+    #[test]
+    fn fuzz_smoke_challenge() {
+        smoke("challenge", 6, 256);
+    }
+
+    #[test]
+    fn fuzz_smoke_docker_config() {
+        smoke("docker_config", 7, 512);
+    }
+
+    #[test]
+    fn fuzz_smoke_lattice() {
+        smoke("lattice", 8, 512);
+    }
+
+    #[test]
+    fn fuzz_smoke_scopes() {
+        smoke("scopes", 9, 256);
+    }
+
+    #[test]
+    fn fuzz_smoke_provenance() {
+        smoke("provenance", 10, 1024);
     }
 }

@@ -13,6 +13,10 @@ fn main() -> ExitCode {
     }
     match wzt::cli::parse().and_then(wzt::cli::run) {
         Ok(outcome) => ExitCode::from(outcome.exit_code()),
+        // Esc at a menu or a confirmation: the person chose to leave, nothing to report.
+        Err(err) if err.downcast_ref::<wzt::cli::prompt::Cancelled>().is_some() => {
+            ExitCode::from(wzt::cli::prompt::CANCELLED_EXIT)
+        }
         Err(err) => {
             // The errors that carry outside text escape it themselves; this catches any other
             // (a wasmtime message quoting a name, say) before it reaches the terminal.

@@ -27,16 +27,35 @@ pub struct PolicyFile {
     pub revoked: Vec<String>,
     #[serde(default)]
     pub require_name_version: bool,
+    /// kv, httpclient, msg and config must be granted with per-resource scopes.
+    #[serde(default)]
+    pub require_scoped: bool,
+    /// Patterns each scope must be inside, by kind: `"httpclient.host" = ["*.example.com"]`
+    /// (`*` in bucket and key patterns stands for any run of characters).
+    #[serde(default)]
+    pub allowed_scopes: toml::Table,
+    /// Artifacts must come with a provenance signed by a trusted issuer (docs/design.md §15).
+    #[serde(default)]
+    pub require_provenance: bool,
+    /// The repositories an artifact's provenance may name as its source (URLs, or a URL
+    /// prefix ending in `/*`); when set, a provenance is required.
+    #[serde(default)]
+    pub source_repos: Vec<String>,
+    /// The provenance must record a clean git working tree; implies a provenance.
+    #[serde(default)]
+    pub require_clean_tree: bool,
+    /// The longest a lattice host's endorsement may be valid (docs/design.md §13).
+    pub max_endorsement: Option<String>,
 }
+
+/// The largest policy file read (real ones are a few hundred bytes).
+pub const MAX_POLICY_FILE: u64 = 1 << 20;
 
 #[derive(Debug, thiserror::Error)]
 pub enum PolicyError {
-    #[error("cannot read policy file {path}: {source}")]
-    Read {
-        path: String,
-        #[source]
-        source: std::io::Error,
-    },
+    /// The file could not be read, or is not one wzt reads (a FIFO, a device, too large).
+    #[error("policy file: {0}")]
+    Read(#[from] crate::fsutil::FileError),
     #[error("policy file {path} is not valid: {message}")]
     Parse { path: String, message: String },
     #[error("policy field {field}: {message}")]
@@ -47,11 +66,10 @@ pub enum PolicyError {
 }
 
 impl PolicyFile {
+    /// Reads a policy file: a regular file (a symbolic link to one is followed) of at most
+    /// [`MAX_POLICY_FILE`], UTF-8 TOML.
     pub fn load(path: &Path) -> Result<PolicyFile, PolicyError> {
-        let text = std::fs::read_to_string(path).map_err(|source| PolicyError::Read {
-            path: path.display().to_string(),
-            source,
-        })?;
+        let text = crate::fsutil::read_named_text(path, MAX_POLICY_FILE)?;
         toml::from_str(&text).map_err(|e| PolicyError::Parse {
             path: path.display().to_string(),
             // The error quotes the offending line, which may hold a pasted seed.
@@ -74,9 +92,25 @@ pub struct Policy {
     pub leeway: u64,
     pub revoked: Vec<String>,
     pub require_name_version: bool,
+    /// kv, httpclient, msg and config must be scoped (`unscoped_grant`).
+    pub require_scoped: bool,
+    /// Per kind, the patterns scopes must be inside (`scope_not_allowed`); a capability with
+    /// a kind here must be scoped.
+    pub allowed_scopes: std::collections::BTreeMap<crate::scopes::ScopeKind, Vec<String>>,
+    pub require_provenance: bool,
+    pub source_repos: Vec<String>,
+    pub require_clean_tree: bool,
+    /// Seconds; `None`: the lattice's default (24 h).
+    pub max_endorsement: Option<u64>,
 }
 
 impl Policy {
+    /// Whether the policy has a provenance rule: then an artifact without provenance fails
+    /// (`no_provenance`).
+    pub fn requires_provenance(&self) -> bool {
+        self.require_provenance || !self.source_repos.is_empty() || self.require_clean_tree
+    }
+
     /// Resolves a policy file. `trusted_issuers` entries go through `resolve_issuer` (key names
     /// become public keys). Default trust, when nobody names an issuer, is the caller's choice.
     pub fn from_file<E: std::fmt::Display>(
@@ -118,6 +152,24 @@ impl Policy {
                 .unwrap_or(0),
             revoked: file.revoked,
             require_name_version: file.require_name_version,
+            require_scoped: file.require_scoped,
+            allowed_scopes: {
+                let scopes =
+                    crate::scopes::Scopes::from_toml(&file.allowed_scopes, "allowed_scopes")
+                        .map_err(|e| field("allowed_scopes")(e.to_string()))?;
+                scopes
+                    .kinds()
+                    .map(|k| (k, scopes.values(k).map(str::to_string).collect()))
+                    .collect()
+            },
+            require_provenance: file.require_provenance,
+            source_repos: file.source_repos,
+            require_clean_tree: file.require_clean_tree,
+            max_endorsement: file
+                .max_endorsement
+                .as_deref()
+                .map(|d| parse_duration(d).map_err(field("max_endorsement")))
+                .transpose()?,
         })
     }
 }
@@ -154,6 +206,31 @@ revoked = []
 
 # Reject artifacts whose claims carry no name or no version.
 require_name_version = false
+
+# Require a provenance (`<stem>.intoto.json` beside the file, or the registry's referrer)
+# signed by a trusted issuer whose subject is the artifact. `wzt build` writes one.
+require_provenance = false
+
+# The repositories a provenance may name as the source (URLs, or a prefix ending in /*).
+# Setting it requires a provenance.
+# source_repos = ["https://github.com/acme/*"]
+
+# The provenance must record a clean git working tree (no uncommitted changes).
+require_clean_tree = false
+
+# On a lattice (wzt run --lattice): refuse hosts whose endorsement is valid longer than this.
+# max_endorsement = "24h"
+
+# Require per-resource scopes on the kv, httpclient, msg and config grants (signed with
+# `wzt sign --scope`): a grant of the whole capability fails with unscoped_grant.
+require_scoped = false
+
+# Patterns each scope must be inside (scope_not_allowed otherwise); a capability listed here
+# must be scoped. `*` in bucket and key patterns stands for any run of characters; subjects
+# take NATS wildcards; hosts `*.example.com`.
+# [allowed_scopes]
+# "httpclient.host" = ["*.example.com"]
+# "kv.bucket" = ["app-*"]
 "#;
 
 #[cfg(test)]
@@ -197,6 +274,24 @@ leeway = "30s"
         );
         assert_eq!(policy.max_age, Some(90 * 86400));
         assert_eq!(policy.leeway, 30);
+    }
+
+    #[test]
+    fn the_provenance_knobs_read_and_any_of_them_requires_provenance() {
+        let file: PolicyFile = toml::from_str(POLICY_TEMPLATE).unwrap();
+        assert!(!Policy::from_file(file, ok).unwrap().requires_provenance());
+        for text in [
+            "require_provenance = true",
+            "source_repos = [\"https://github.com/acme/*\"]",
+            "require_clean_tree = true",
+        ] {
+            let file: PolicyFile = toml::from_str(text).unwrap();
+            assert!(
+                Policy::from_file(file, ok).unwrap().requires_provenance(),
+                "{text}"
+            );
+        }
+        assert!(toml::from_str::<PolicyFile>("require_provenence = true").is_err());
     }
 
     #[test]

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use crate::fsutil::{CheckedFile, FileError, FileRules, Others, Owner, open_beneath};
 use crate::sign::{ClaimsSpec, Grant, SignError};
 
 /// The file name of a project file.
@@ -37,6 +38,10 @@ pub struct ActorSection {
     pub tags: Vec<String>,
     /// The account key (a store key name) that signs the actor; `account` when absent.
     pub issuer: Option<String>,
+    /// Per-resource grants by kind, as lists: `kv.bucket = ["app"]` (a dotted key, so also
+    /// `[actor.scopes.kv] bucket = ["app"]`).
+    #[serde(default)]
+    pub scopes: toml::Table,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -84,12 +89,49 @@ pub enum ProjectError {
         "{path}: build.artifact '{artifact}' is outside the project; name a file inside the project directory"
     )]
     ArtifactOutside { path: String, artifact: String },
+    #[error(
+        "{path} is not signed: {why}. wzt signs the project's artifact with your key only when it is a regular file of yours that nobody else can write, reached through directories of yours that nobody else can write, with no symbolic link below the project directory; {fix}"
+    )]
+    UntrustedArtifact {
+        path: String,
+        why: String,
+        fix: String,
+    },
     #[error("{path}: [dev] {key}: {message}")]
     DevTable {
         path: String,
         key: String,
         message: String,
     },
+    #[error(
+        "{}, which {} capabilities, and `caps` in wzt.toml grants none: signed like this it could not run. Set `caps = [{}]` in [actor] (or `[\"auto\"]`: exactly what it imports; `[\"none\"]`: no grants, on purpose)",
+        needs.iter().map(|n| format!("the actor {}", crate::text::escape(n))).collect::<Vec<_>>().join(", "),
+        if needs.len() == 1 { "needs" } else { "need" },
+        suggested.iter().map(|a| format!("\"{a}\"")).collect::<Vec<_>>().join(", ")
+    )]
+    CapsNotStated {
+        needs: Vec<String>,
+        suggested: Vec<String>,
+    },
+}
+
+/// [`ProjectError::CapsNotStated`]: `sign`'s refusal of a grant-less actor that needs grants,
+/// for a project, whose grants are set in wzt.toml.
+pub fn caps_not_stated(needs: &[String], suggested: &[String]) -> ProjectError {
+    ProjectError::CapsNotStated {
+        needs: needs.to_vec(),
+        suggested: suggested.to_vec(),
+    }
+}
+
+/// A signing error as a project's owner needs it (see [`caps_not_stated`]).
+pub fn explain_sign_error(e: SignError) -> anyhow::Error {
+    match e {
+        SignError::GrantsNotStated { needs, suggested } => {
+            caps_not_stated(&needs, &suggested).into()
+        }
+        other => other.into(),
+    }
 }
 
 /// A failed build: the command could not start, or it exited unsuccessfully (with its output,
@@ -102,19 +144,43 @@ pub enum BuildError {
         #[source]
         source: std::io::Error,
     },
-    #[error("the build failed (`{command}`, {status}):\n{output}")]
+    #[error(
+        "the build failed (`{command}`, {status}){}",
+        match output {
+            Some(output) => format!(":\n{output}"),
+            None => "; its output is above".to_string(),
+        }
+    )]
     Failed {
         command: String,
         status: std::process::ExitStatus,
-        /// The command's stdout then stderr, lossily decoded.
-        output: String,
+        /// The command's stdout then stderr, lossily decoded, when it was captured
+        /// ([`BuildOutput::Captured`]); shown escaped.
+        output: Option<String>,
     },
     #[error(
         "the build succeeded but did not write the artifact {artifact}; check build.artifact in wzt.toml"
     )]
     NoArtifact { artifact: String },
+    #[error("the build wrote {artifact}, but it cannot be read: {source}")]
+    ArtifactUnreadable {
+        artifact: String,
+        #[source]
+        source: std::io::Error,
+    },
     #[error(transparent)]
     Project(#[from] ProjectError),
+}
+
+/// Where the build command's output goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BuildOutput {
+    /// To wzt's standard error as it runs (the command's stdout too, so wzt's stdout keeps its
+    /// own results): the compiler's progress, warnings and colors as it shows them on a
+    /// terminal. `color: false` asks cargo for none (`CARGO_TERM_COLOR=never`).
+    Live { color: bool },
+    /// Captured; a failed build's error carries it.
+    Captured,
 }
 
 /// Which of the project's builds to run.
@@ -132,8 +198,8 @@ const MAX_PROJECT_FILE: u64 = 1 << 20;
 /// Opens and reads a project file, refusing one (or its directory) that another user owns or
 /// that group or others can write: it names a build command to run and what to sign.
 fn read_trusted(path: &Path) -> Result<Vec<u8>, ProjectError> {
-    use crate::fsutil::{CheckedFile, FileError, FileRules, Owner};
-    let untrusted = |what: &str, e: FileError| match e {
+    let untrusted = |what: &str, e: FileError| {
+        match e {
         FileError::ForeignOwner { .. } => ProjectError::Untrusted {
             path: path.display().to_string(),
             why: format!("{what} is {}", e.problem()),
@@ -152,6 +218,7 @@ fn read_trusted(path: &Path) -> Result<Vec<u8>, ProjectError> {
             path: other.path().display().to_string(),
             source: std::io::Error::other(other.problem()),
         },
+    }
     };
     let dir = path.parent().unwrap_or(Path::new("."));
     crate::fsutil::check_dir(dir, Owner::Me, true).map_err(|e| untrusted("its directory", e))?;
@@ -246,11 +313,78 @@ impl Project {
         self.dir.join(&self.file.build.artifact)
     }
 
+    /// Opens the artifact to sign it, once: beneath the project directory with no symbolic
+    /// link on the way, through directories this user owns that group and others cannot write
+    /// (the project directory too), a regular file of this user's that they cannot write, of at
+    /// most [`crate::wasm::MAX_ARTIFACT_LEN`]. (Hard links are allowed: cargo links its
+    /// artifacts from `deps/`.) Whatever is signed is read from the returned file.
+    pub fn open_artifact(&self) -> Result<CheckedFile, ProjectError> {
+        self.check_artifact_inside()?;
+        let rules = FileRules {
+            follow_symlinks: false,
+            owner: Owner::Me,
+            others: Others::Read,
+            single_link: false,
+            max_len: crate::wasm::MAX_ARTIFACT_LEN,
+            create: None,
+        };
+        let artifact = &self.file.build.artifact;
+        open_beneath(&self.dir, artifact, Owner::Me, rules).map_err(|e| {
+            let at = e.path().display().to_string();
+            let (why, fix) = match &e {
+                FileError::Missing { .. } => {
+                    return ProjectError::Read {
+                        path: at,
+                        source: std::io::Error::from(std::io::ErrorKind::NotFound),
+                    };
+                }
+                FileError::Io { source, .. } => {
+                    return ProjectError::Read {
+                        path: at,
+                        source: std::io::Error::new(source.kind(), source.to_string()),
+                    };
+                }
+                FileError::ForeignOwner { .. } => (
+                    format!("{at} is {}", e.problem()),
+                    "remove it if you did not put it there, and build again".to_string(),
+                ),
+                FileError::WritableByOthers { .. } => (
+                    format!("{at} is {}", e.problem()),
+                    format!("fix it with `chmod go-w {at}` if it is yours, and build again"),
+                ),
+                FileError::Symlink { .. } => (
+                    format!("{at} is a symbolic link"),
+                    "build into the project itself, and name the file itself in build.artifact"
+                        .to_string(),
+                ),
+                FileError::TooLarge { .. } => (
+                    format!("{at} is {}", e.problem()),
+                    "a WebAssembly artifact is never that large: check build.artifact".to_string(),
+                ),
+                _ => (
+                    format!("{at} is {}", e.problem()),
+                    "check build.artifact in wzt.toml".to_string(),
+                ),
+            };
+            ProjectError::UntrustedArtifact {
+                path: self.artifact().display().to_string(),
+                why,
+                fix,
+            }
+        })
+    }
+
     /// The `[dev]` table as command-line flags (`--key=value`, repeated for a list, `--key`
     /// for `true`, `--key=K=V` per entry of a table), for the flags in `allowed` (long names
-    /// without dashes) and not in `given` (flags the command line sets itself). An unknown key
-    /// or a value of the wrong shape is an error naming the key.
-    pub fn dev_args(&self, allowed: &[&str], given: &[&str]) -> Result<Vec<String>, ProjectError> {
+    /// without dashes) and not in `given` (flags the command line sets itself) nor in
+    /// `skipped` (keys of the table that this command does not take: the lattice's for `wzt
+    /// dev`). An unknown key or a value of the wrong shape is an error naming the key.
+    pub fn dev_args(
+        &self,
+        allowed: &[&str],
+        given: &[&str],
+        skipped: &[&str],
+    ) -> Result<Vec<String>, ProjectError> {
         let Some(table) = &self.file.dev else {
             return Ok(Vec::new());
         };
@@ -272,16 +406,32 @@ impl Project {
             }
         };
         let mut args = Vec::new();
-        for (key, value) in table {
+        let mut seen: Vec<String> = Vec::new();
+        for (written, value) in table {
+            // `mock_caps` is `mock-caps`, as `[actor]` keys are snake_case.
+            let key = &written.replace('_', "-");
+            if skipped.contains(&key.as_str()) {
+                continue;
+            }
             if !allowed.contains(&key.as_str()) {
                 return Err(bad(
-                    key,
+                    written,
                     format!(
-                        "not a host option; the keys are the flags of `wzt run`/`wzt dev` without dashes: {}",
+                        "not a host option; the keys are the flags of `wzt run`/`wzt dev` without dashes (`-` or `_` between words): {}",
                         allowed.join(", ")
                     ),
                 ));
             }
+            if seen.contains(key) {
+                return Err(bad(
+                    written,
+                    format!(
+                        "`{key}` is given twice (as `{}` and with `-`/`_` swapped)",
+                        written
+                    ),
+                ));
+            }
+            seen.push(key.clone());
             if given.contains(&key.as_str()) {
                 continue;
             }
@@ -313,41 +463,77 @@ impl Project {
         }
     }
 
-    /// Runs the build command of `profile` with `sh -c` in the project directory, output
-    /// captured, the key passphrase variable removed from its environment; then checks that the
-    /// artifact is where the project says, inside the project. Returns the artifact's path.
-    pub fn run_build(&self, profile: Profile) -> Result<PathBuf, BuildError> {
+    /// The process that runs `command` (`sh -c` in the project directory), with none of the
+    /// secrets wzt reads from the environment (`keys::SECRET_ENVS`: seeds, the passphrase):
+    /// every build script and proc-macro of the build runs inside it.
+    pub fn build_process(&self, command: &str) -> std::process::Command {
+        let mut process = std::process::Command::new("sh");
+        process.args(["-c", command]).current_dir(&self.dir);
+        for name in crate::keys::SECRET_ENVS {
+            process.env_remove(name);
+        }
+        process
+    }
+
+    /// Runs the build command of `profile` ([`Project::build_process`]), its output where
+    /// `output` says; then opens the artifact with [`Project::open_artifact`] (so a symbolic
+    /// link the build put where the artifact goes, or a file another user could write, is
+    /// refused).
+    pub fn run_build(
+        &self,
+        profile: Profile,
+        output: BuildOutput,
+    ) -> Result<CheckedFile, BuildError> {
         let (command, _) = self.build_command(profile);
-        let output = std::process::Command::new("sh")
-            .args(["-c", command])
-            .current_dir(&self.dir)
-            .env_remove(crate::keys::PASSPHRASE_ENV)
-            .stdin(std::process::Stdio::null())
-            .output()
-            .map_err(|source| BuildError::Spawn {
-                command: command.to_string(),
-                source,
-            })?;
-        if !output.status.success() {
+        let spawn_error = |source| BuildError::Spawn {
+            command: command.to_string(),
+            source,
+        };
+        let mut child = self.build_process(command);
+        child.stdin(std::process::Stdio::null());
+        let (status, captured) = match output {
+            BuildOutput::Live { color } => {
+                use std::os::fd::AsFd as _;
+                let stderr = std::io::stderr().as_fd().try_clone_to_owned();
+                child.stdout(stderr.map_err(spawn_error)?);
+                if !color {
+                    child.env("CARGO_TERM_COLOR", "never");
+                }
+                (child.status().map_err(spawn_error)?, None)
+            }
+            BuildOutput::Captured => {
+                let out = child.output().map_err(spawn_error)?;
+                let text = format!(
+                    "{}{}",
+                    String::from_utf8_lossy(&out.stdout),
+                    String::from_utf8_lossy(&out.stderr)
+                );
+                (out.status, Some(text))
+            }
+        };
+        if !status.success() {
             return Err(BuildError::Failed {
                 command: command.to_string(),
-                status: output.status,
-                output: format!(
-                    "{}{}",
-                    String::from_utf8_lossy(&output.stdout),
-                    String::from_utf8_lossy(&output.stderr)
-                ),
+                status,
+                output: captured,
             });
         }
-        // The build may have put a symlink where the artifact goes: check again before use.
-        self.check_artifact_inside()?;
-        let artifact = self.artifact();
-        if !artifact.is_file() {
-            return Err(BuildError::NoArtifact {
-                artifact: artifact.display().to_string(),
-            });
+        // The build may have put a symlink where the artifact goes: opened without following.
+        match self.open_artifact() {
+            Ok(file) => Ok(file),
+            Err(ProjectError::Read { source, .. })
+                if source.kind() == std::io::ErrorKind::NotFound =>
+            {
+                Err(BuildError::NoArtifact {
+                    artifact: self.artifact().display().to_string(),
+                })
+            }
+            Err(ProjectError::Read { path, source }) => Err(BuildError::ArtifactUnreadable {
+                artifact: path,
+                source,
+            }),
+            Err(e) => Err(e.into()),
         }
-        Ok(artifact)
     }
 
     /// The issuer key name: the project's, else `account`.
@@ -393,6 +579,7 @@ impl Project {
             rev: actor.revision,
             tags: actor.tags.clone(),
             grant: Grant::from_words(&actor.caps)?,
+            scopes: crate::scopes::Scopes::from_toml(&actor.scopes, "[actor.scopes]")?,
             call_alias: actor.call_alias.clone(),
             expires: None,
             not_before: None,
@@ -452,6 +639,38 @@ pub const TEMPLATES: &[Template] = &[
         ],
     },
     Template {
+        name: "msg-greeter",
+        description: "a messaging actor that answers requests on `greet` (host B of the lattice example)",
+        files: &[
+            template_file!("msg-greeter", "Cargo.toml"),
+            template_file!("msg-greeter", "src/lib.rs"),
+            template_file!("msg-greeter", "wit/world.wit"),
+            template_file!("msg-greeter", "wzt.toml"),
+            template_file!("msg-greeter", "README.md"),
+            template_file!("msg-greeter", ".gitignore"),
+            (
+                "wit/deps/messaging/messaging.wit",
+                include_str!("../wit/messaging/messaging.wit"),
+            ),
+        ],
+    },
+    Template {
+        name: "msg-front",
+        description: "an HTTP actor that asks `greet` over messaging (host A of the lattice example)",
+        files: &[
+            template_file!("msg-front", "Cargo.toml"),
+            template_file!("msg-front", "src/lib.rs"),
+            template_file!("msg-front", "wit/world.wit"),
+            template_file!("msg-front", "wzt.toml"),
+            template_file!("msg-front", "README.md"),
+            template_file!("msg-front", ".gitignore"),
+            (
+                "wit/deps/messaging/messaging.wit",
+                include_str!("../wit/messaging/messaging.wit"),
+            ),
+        ],
+    },
+    Template {
         name: "command",
         description: "a command actor (wasi:cli) that greets its arguments",
         files: &[
@@ -466,6 +685,30 @@ pub const TEMPLATES: &[Template] = &[
 
 pub fn template(name: &str) -> Option<&'static Template> {
     TEMPLATES.iter().find(|t| t.name == name)
+}
+
+/// The templates someone probably meant by `word`: those whose name starts with it or has it
+/// as a part (`kv`, `msg`), else the nearest within a few typos.
+pub fn suggest_template(word: &str) -> Vec<&'static str> {
+    let word = word.trim().to_ascii_lowercase();
+    if word.is_empty() {
+        return Vec::new();
+    }
+    let containing: Vec<&'static str> = TEMPLATES
+        .iter()
+        .filter(|t| t.name.split('-').any(|part| part == word) || t.name.starts_with(&word))
+        .map(|t| t.name)
+        .collect();
+    if !containing.is_empty() {
+        return containing;
+    }
+    TEMPLATES
+        .iter()
+        .map(|t| (strsim::levenshtein(&word, t.name), t.name))
+        .filter(|(distance, _)| *distance <= 3)
+        .min_by_key(|(distance, _)| *distance)
+        .map(|(_, name)| vec![name])
+        .unwrap_or_default()
 }
 
 /// Checks a new project's name: it becomes the crate name, so lower-case ASCII letters, digits,

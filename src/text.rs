@@ -102,6 +102,27 @@ pub fn escape_lines(text: &str, indent: &str) -> String {
     out
 }
 
+/// Shows a body that came from outside (an HTTP response, a lattice reply) on a terminal:
+/// line breaks and tabs kept, every other character [`is_unsafe`] calls unsafe escaped as
+/// [`Untrusted`] does, and bytes that are not UTF-8 as `\xNN`. (Piped, the body is written as
+/// it is: this is for a person's screen only.)
+pub fn escape_body(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len());
+    for chunk in bytes.utf8_chunks() {
+        for c in chunk.valid().chars() {
+            if matches!(c, '\n' | '\t') || !is_unsafe(c) {
+                out.push(c);
+            } else {
+                out.extend(c.escape_default());
+            }
+        }
+        for b in chunk.invalid() {
+            let _ = write!(out, "\\x{b:02x}");
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -129,6 +150,23 @@ mod tests {
         assert_eq!(escape("del\x7f"), "del\\u{7f}");
         assert_eq!(escape("ünïcode ✓"), "ünïcode ✓");
         assert_eq!(escape(""), "");
+    }
+
+    #[test]
+    fn bodies_keep_their_lines_and_lose_their_escapes() {
+        assert_eq!(escape_body(b"line 1\n\tline 2\n"), "line 1\n\tline 2\n");
+        assert_eq!(
+            escape_body(b"\x1b]0;owned\x07\x1b[2J\rPASS"),
+            "\\u{1b}]0;owned\\u{7}\\u{1b}[2J\\rPASS"
+        );
+        assert_eq!(escape_body("c1 \u{9b}2J".as_bytes()), "c1 \\u{9b}2J");
+        assert_eq!(escape_body(b"bad \xff\xfe utf-8"), "bad \\xff\\xfe utf-8");
+        let shown = escape_body("\u{202e}txt.exe".as_bytes());
+        assert!(
+            !shown
+                .chars()
+                .any(|c| c != '\n' && c != '\t' && is_unsafe(c))
+        );
     }
 
     #[test]

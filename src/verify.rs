@@ -11,9 +11,10 @@ use std::io::{Cursor, Read, Seek};
 
 use bytes::Bytes;
 
-use crate::caps::{CapabilityId, Grants};
+use crate::caps::{Capability, CapabilityId, Grants};
 use crate::claims::{Claims, Token, TokenError};
 use crate::policy::Policy;
+use crate::scopes::{ScopeError, ScopeKind, Scopes};
 use crate::text::Untrusted;
 use crate::wasm::{ArtifactKind, Layout, WasmError};
 
@@ -182,7 +183,7 @@ pub fn examine<R: Read + Seek>(src: &mut R, len: u64) -> Result<Examined, WasmEr
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Failure {
     #[error(
-        "the artifact is not signed; sign it with `wzt sign`, or accept unsigned artifacts with `--allow-unsigned` or `allow_unsigned = true` in the policy"
+        "the artifact is not signed; sign it with `wzt sign FILE --caps auto`, or accept unsigned artifacts with `--allow-unsigned` or `allow_unsigned = true` in the policy"
     )]
     Unsigned,
     #[error(
@@ -207,9 +208,15 @@ pub enum Failure {
         /// The token's `wascap_revision` (absent in the oldest tokens).
         revision: Option<u32>,
     },
-    #[error("the token is not valid yet: not before {}", crate::time::describe(*not_before, *now))]
+    #[error(
+        "the token is not valid yet: not before {}; wait, re-sign it with an earlier `--not-before`, or, if a clock is off, allow for the skew with `--leeway` (e.g. `--leeway 5m`)",
+        crate::time::describe(*not_before, *now)
+    )]
     NotYetValid { not_before: u64, now: u64 },
-    #[error("the token expired {}", crate::time::describe(*expires, *now))]
+    #[error(
+        "the token expired {}; re-sign it with a later expiry (`wzt sign --expires 90d`), or, if a clock is off, allow for the skew with `--leeway` (e.g. `--leeway 5m`)",
+        crate::time::describe(*expires, *now)
+    )]
     Expired { expires: u64, now: u64 },
     #[error(
         "the token claims to be issued {}, in the future: its age cannot be checked (a clock is wrong, or the token was made to never age)",
@@ -217,7 +224,8 @@ pub enum Failure {
     )]
     IssuedInFuture { issued_at: u64, now: u64 },
     #[error(
-        "issuer {} is not trusted; trust it with `--trusted-issuer {}` or add it to trusted_issuers in the policy file",
+        "issuer {} is not trusted; trust it with `--trusted-issuer {}`, import it into the key store (`wzt keys import NAME {}`), or add it to trusted_issuers in the policy file",
+        Untrusted(issuer),
         Untrusted(issuer),
         Untrusted(issuer)
     )]
@@ -243,6 +251,37 @@ pub enum Failure {
         "the claims carry no {0}, and the policy requires a name and a version; sign with `--name` and `--ver`"
     )]
     MissingNameVersion(&'static str),
+    /// A scope kind this version does not know (`unknown_scope`), a value that does not parse
+    /// or a scope of a capability not granted (`bad_scope`).
+    #[error("{0}")]
+    Scope(ScopeError),
+    #[error(
+        "{} ({}) is granted without scopes, and the policy requires per-resource scopes (re-sign with --scope, e.g. {})",
+        .0.friendly_name(),
+        .0.alias(),
+        scope_example(*.0)
+    )]
+    UnscopedGrant(Capability),
+    #[error(
+        "the scope {kind}={} is outside what the policy allows (allowed_scopes)",
+        crate::text::Untrusted(.value)
+    )]
+    ScopeNotAllowed { kind: ScopeKind, value: String },
+    /// A provenance rule (docs/design.md §15), checked by `provenance::check` beside the
+    /// artifact's own rules.
+    #[error(transparent)]
+    Provenance(#[from] crate::provenance::ProvenanceFailure),
+}
+
+/// An example `--scope` for a capability, for messages.
+fn scope_example(cap: Capability) -> &'static str {
+    match cap {
+        Capability::KeyValue => "--scope kv.bucket=app",
+        Capability::HttpClient => "--scope httpclient.host=api.example.com:443",
+        Capability::Messaging => "--scope msg.publish='orders.>'",
+        Capability::Config => "--scope config.key=greeting",
+        _ => "--scope KIND=VALUE",
+    }
 }
 
 fn hash_mismatch(claimed: &str, actual: &str, revision: Option<u32>) -> String {
@@ -277,6 +316,37 @@ fn missing_required_cap(cap: &CapabilityId, signed: bool) -> String {
 }
 
 impl Failure {
+    /// The codes of failures other than token errors, in the order of the rules.
+    const OWN_CODES: [&'static str; 18] = [
+        "unsigned",
+        "duplicate_signature",
+        "nested_signature",
+        "hash_mismatch",
+        "not_yet_valid",
+        "expired",
+        "issued_in_future",
+        "untrusted_issuer",
+        "revoked",
+        "missing_required_cap",
+        "cap_not_allowed",
+        "too_old",
+        "no_expiry",
+        "missing_name_version",
+        "unknown_scope",
+        "bad_scope",
+        "unscoped_grant",
+        "scope_not_allowed",
+    ];
+
+    /// Every code a failure can carry: the one list that README and docs/design.md document
+    /// (a test compares them).
+    pub fn codes() -> Vec<&'static str> {
+        let mut codes = Self::OWN_CODES.to_vec();
+        codes.splice(3..3, TokenError::CODES);
+        codes.extend(crate::provenance::ProvenanceFailure::CODES);
+        codes
+    }
+
     pub fn code(&self) -> &'static str {
         match self {
             Failure::Unsigned => "unsigned",
@@ -294,6 +364,10 @@ impl Failure {
             Failure::TooOld { .. } => "too_old",
             Failure::NoExpiry => "no_expiry",
             Failure::MissingNameVersion(_) => "missing_name_version",
+            Failure::Scope(e) => e.code(),
+            Failure::UnscopedGrant(_) => "unscoped_grant",
+            Failure::ScopeNotAllowed { .. } => "scope_not_allowed",
+            Failure::Provenance(p) => p.code(),
         }
     }
 }
@@ -315,6 +389,7 @@ pub fn evaluate(
             failures.push(Failure::Unsigned);
         }
         check_caps(policy, unsigned_grants, false, &mut failures);
+        check_scopes(policy, unsigned_grants, &Scopes::new(), &mut failures);
         return failures;
     }
     let count = examined.layout.signature_count();
@@ -389,6 +464,10 @@ pub fn evaluate(
         });
     }
     check_caps(policy, &claims.grants(), true, &mut failures);
+    match scopes_of(claims) {
+        Ok(scopes) => check_scopes(policy, &claims.grants(), &scopes, &mut failures),
+        Err(problems) => failures.extend(problems.into_iter().map(Failure::Scope)),
+    }
     if let Some(max_age) = policy.max_age
         && now.saturating_sub(claims.issued_at) > max_age
     {
@@ -427,6 +506,42 @@ fn check_caps(policy: &Policy, grants: &Grants, signed: bool, failures: &mut Vec
             if !allowed.contains_id(cap) {
                 failures.push(Failure::CapNotAllowed(cap.clone()));
             }
+        }
+    }
+}
+
+/// The scopes the claims carry, every value checked.
+fn scopes_of(claims: &Claims) -> Result<Scopes, Vec<ScopeError>> {
+    match &claims.metadata.scopes {
+        None => Ok(Scopes::new()),
+        Some(wire) => Scopes::from_wire(wire),
+    }
+}
+
+/// Scopes of capabilities the grants lack, and the policy's scope rules: `require_scoped`
+/// (kv, httpclient, msg and config must be scoped) and `allowed_scopes` (each scope inside one
+/// of the policy's patterns; a capability the policy has patterns for must be scoped).
+fn check_scopes(policy: &Policy, grants: &Grants, scopes: &Scopes, failures: &mut Vec<Failure>) {
+    failures.extend(scopes.not_granted(grants).into_iter().map(Failure::Scope));
+    for cap in grants.known() {
+        let mut kinds = ScopeKind::of(cap).peekable();
+        if kinds.peek().is_none() || scopes.scoped(cap) {
+            continue;
+        }
+        if policy.require_scoped || kinds.any(|k| policy.allowed_scopes.contains_key(&k)) {
+            failures.push(Failure::UnscopedGrant(cap));
+        }
+    }
+    for (kind, value) in scopes.iter() {
+        if let Some(allowed) = policy.allowed_scopes.get(&kind)
+            && !allowed
+                .iter()
+                .any(|p| crate::scopes::within(kind, value, p))
+        {
+            failures.push(Failure::ScopeNotAllowed {
+                kind,
+                value: value.to_string(),
+            });
         }
     }
 }
@@ -471,6 +586,7 @@ pub enum Rejection {
 ///     kind: wzt::wasm::ArtifactKind::Module,
 ///     claims: None,
 ///     grants: wzt::caps::Grants::none(),
+///     scopes: wzt::scopes::Scopes::new(),
 /// };
 /// ```
 #[derive(Debug, Clone)]
@@ -480,6 +596,7 @@ pub struct Admitted {
     kind: ArtifactKind,
     claims: Option<Claims>,
     grants: Grants,
+    scopes: Scopes,
 }
 
 impl Admitted {
@@ -511,6 +628,11 @@ impl Admitted {
     pub fn grants(&self) -> &Grants {
         &self.grants
     }
+
+    /// The per-resource scopes of the grants (checked; empty for an unsigned actor).
+    pub fn scopes(&self) -> &Scopes {
+        &self.scopes
+    }
 }
 
 /// Verifies `bytes` under `policy` at `now` and, when every rule holds, admits them.
@@ -530,11 +652,13 @@ pub fn admit(
     if !failures.is_empty() {
         return Err(Rejection::Failed(failures));
     }
-    let (claims, grants) = match examined.seal {
-        Seal::Unsigned => (None, unsigned_grants),
+    let (claims, grants, scopes) = match examined.seal {
+        Seal::Unsigned => (None, unsigned_grants, Scopes::new()),
         Seal::Valid(token) if unsigned_grants.is_empty() => {
             let grants = token.claims().grants();
-            (Some(token.token.claims), grants)
+            // `evaluate` reported any scope that does not parse as a failure.
+            let scopes = scopes_of(token.claims()).unwrap_or_default();
+            (Some(token.token.claims), grants, scopes)
         }
         Seal::Valid(_) => return Err(Rejection::GrantsForSignedActor),
         // `evaluate` reports both as failures; never admitted.
@@ -551,6 +675,7 @@ pub fn admit(
         kind: examined.layout.kind,
         claims,
         grants,
+        scopes,
     })
 }
 
@@ -568,6 +693,94 @@ mod tests {
 
     fn empty_module() -> Vec<u8> {
         b"\0asm\x01\0\0\0".to_vec()
+    }
+
+    /// Every variant's code is in [`Failure::codes`], and every listed code is some variant's.
+    #[test]
+    fn the_list_of_codes_is_every_code() {
+        use crate::claims::TokenError as T;
+        use crate::keys::KeyRole;
+        let cap = CapabilityId::Known(Capability::KeyValue);
+        let failures = [
+            Failure::Unsigned,
+            Failure::DuplicateSignature {
+                count: 2,
+                complete: true,
+            },
+            Failure::NestedSignature { offset: 0 },
+            Failure::Token(T::Malformed(String::new())),
+            Failure::Token(T::BadHeader(String::new())),
+            Failure::Token(T::UnsupportedHeader(String::new())),
+            Failure::Token(T::BadAlgorithm(String::new())),
+            Failure::Token(T::MalformedClaims(String::new())),
+            Failure::Token(T::InvalidIssuer(String::new())),
+            Failure::Token(T::IssuerNotAccount(KeyRole::Module)),
+            Failure::Token(T::SubjectNotModule(String::new())),
+            Failure::Token(T::BadSignature),
+            Failure::HashMismatch {
+                claimed: String::new(),
+                actual: String::new(),
+                revision: None,
+            },
+            Failure::NotYetValid {
+                not_before: 0,
+                now: 0,
+            },
+            Failure::Expired { expires: 0, now: 0 },
+            Failure::IssuedInFuture {
+                issued_at: 0,
+                now: 0,
+            },
+            Failure::UntrustedIssuer {
+                issuer: String::new(),
+            },
+            Failure::Revoked {
+                what: "jti",
+                value: String::new(),
+            },
+            Failure::MissingRequiredCap {
+                cap: cap.clone(),
+                signed: true,
+            },
+            Failure::CapNotAllowed(cap),
+            Failure::TooOld {
+                issued_at: 0,
+                max_age: 0,
+                now: 0,
+            },
+            Failure::NoExpiry,
+            Failure::MissingNameVersion("name"),
+            Failure::Scope(crate::scopes::ScopeError::UnknownKind(String::new())),
+            Failure::Scope(crate::scopes::ScopeError::NotKindValue),
+            Failure::UnscopedGrant(Capability::KeyValue),
+            Failure::ScopeNotAllowed {
+                kind: ScopeKind::KvBucket,
+                value: String::new(),
+            },
+        ];
+        use crate::provenance::ProvenanceFailure as P;
+        let failures: Vec<Failure> = failures
+            .into_iter()
+            .chain(
+                [
+                    P::Missing(String::new()),
+                    P::Malformed(String::new()),
+                    P::BadSignature {
+                        signers: vec![],
+                        trusted: 0,
+                    },
+                    P::Mismatch {
+                        subjects: vec![],
+                        actual: String::new(),
+                    },
+                    P::UntrustedSource { repository: None },
+                    P::DirtyTree { clean: None },
+                ]
+                .map(Failure::Provenance),
+            )
+            .collect();
+        let produced: Vec<&str> = failures.iter().map(Failure::code).collect();
+        assert_eq!(produced, Failure::codes());
     }
 
     #[test]

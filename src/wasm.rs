@@ -35,6 +35,9 @@ const COMPONENT_EXPORT_SECTION: u8 = 11;
 const MODULE_IMPORT_SECTION: u8 = 2;
 const MODULE_EXPORT_SECTION: u8 = 7;
 
+/// The largest artifact wzt reads (signs, verifies, runs, pushes, pulls): 1 GiB, the largest
+/// module a browser engine compiles (V8). Running or pushing holds the whole artifact in memory.
+pub const MAX_ARTIFACT_LEN: u64 = 1 << 30;
 /// The largest signature section read into memory; real tokens are well under 4 KiB.
 pub const MAX_TOKEN_LEN: u64 = 1 << 20;
 /// How deep modules and components may nest inside a component (the top level is depth 0).
@@ -140,6 +143,23 @@ pub struct SignatureSection {
     pub data: Range<u64>,
 }
 
+/// A `.dep-v0` custom section (cargo-auditable's dependency list) found anywhere in the
+/// artifact: where its data is. Read by `provenance::deps`.
+#[derive(Debug, Clone)]
+pub struct DependencySection {
+    /// 0 for the top level, 1 inside a nested module or component, and so on.
+    pub depth: u32,
+    /// File offset of the section's id byte.
+    pub offset: u64,
+    /// File range of the section's data.
+    pub data: Range<u64>,
+}
+
+/// The name of cargo-auditable's dependency section.
+const DEPENDENCY_SECTION: &str = ".dep-v0";
+/// How many dependency sections a layout records (cargo auditable writes one).
+pub const MAX_RECORDED_DEPENDENCY_SECTIONS: usize = 4;
+
 /// A piece of the artifact as re-encoded without signature sections.
 #[derive(Debug, Clone)]
 enum Piece {
@@ -162,6 +182,10 @@ pub struct Layout {
     /// Top-level import sections (a component may have several).
     pub import_sections: Vec<Range<u64>>,
     pub export_sections: Vec<Range<u64>>,
+    /// cargo-auditable's `.dep-v0` sections, at any depth (at most
+    /// [`MAX_RECORDED_DEPENDENCY_SECTIONS`]); they are part of the module hash like any other
+    /// custom section.
+    pub dependency_sections: Vec<DependencySection>,
     signature_count: usize,
     complete: bool,
     stripped: Vec<Piece>,
@@ -289,6 +313,22 @@ impl Layout {
             });
         }
         read_range(src, section.data.clone())
+    }
+
+    /// Reads the bytes of `range` of the artifact (a section's data the scan recorded).
+    pub fn read_range<R: Read + Seek>(
+        &self,
+        src: &mut R,
+        range: Range<u64>,
+    ) -> Result<Vec<u8>, WasmError> {
+        if range.end > self.len || range.start > range.end {
+            return Err(WasmError::Truncated {
+                offset: range.start,
+                declared: range.end.saturating_sub(range.start),
+                available: self.len.saturating_sub(range.start),
+            });
+        }
+        read_range(src, range)
     }
 
     /// The top-level imports and exports, as the host will see them.
@@ -441,6 +481,7 @@ struct Scanner<'a, R> {
     signature_count: usize,
     import_sections: Vec<Range<u64>>,
     export_sections: Vec<Range<u64>>,
+    dependency_sections: Vec<DependencySection>,
 }
 
 impl<'a, R: Read + Seek> Scanner<'a, R> {
@@ -454,6 +495,7 @@ impl<'a, R: Read + Seek> Scanner<'a, R> {
             signature_count: 0,
             import_sections: Vec::new(),
             export_sections: Vec::new(),
+            dependency_sections: Vec::new(),
         }
     }
 
@@ -486,6 +528,7 @@ impl<'a, R: Read + Seek> Scanner<'a, R> {
             signatures: self.signatures,
             import_sections: self.import_sections,
             export_sections: self.export_sections,
+            dependency_sections: self.dependency_sections,
             signature_count: self.signature_count,
             complete,
             stripped,
@@ -587,9 +630,22 @@ impl<'a, R: Read + Seek> Scanner<'a, R> {
                     reason: "its name is longer than the section",
                 });
             }
-            // Only names of the two signature lengths need reading.
+            // Only names of the two signature lengths and the dependency section's need
+            // reading.
             let mut name = [0u8; SIGNATURE_SECTION.len()];
             let name = &mut name[..name_len.min(SIGNATURE_SECTION.len() as u32) as usize];
+            if name_len as usize == DEPENDENCY_SECTION.len()
+                && self.dependency_sections.len() < MAX_RECORDED_DEPENDENCY_SECTIONS
+            {
+                self.src.read_exact_at(name_start, name)?;
+                if name == DEPENDENCY_SECTION.as_bytes() {
+                    self.dependency_sections.push(DependencySection {
+                        depth: frame.depth,
+                        offset: pos,
+                        data: name_start + u64::from(name_len)..content.end,
+                    });
+                }
+            }
             if name_len as usize == SIGNATURE_SECTION.len()
                 || name_len as usize == LEGACY_SIGNATURE_SECTION.len()
             {

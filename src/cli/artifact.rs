@@ -9,6 +9,7 @@ use anyhow::{Context as _, bail};
 
 use super::Ctx;
 use super::registry_args::{FetchFailure, RegistryOpts, oci_reference};
+use crate::fsutil::{CheckedFile, FileRules};
 use crate::project::Project;
 use crate::verify::{Examined, examine};
 
@@ -16,11 +17,26 @@ use crate::verify::{Examined, examine};
 pub trait Source: Read + Seek {}
 impl<T: Read + Seek> Source for T {}
 
+/// Opens an artifact named on the command line: a regular file (a symbolic link to one is
+/// followed), opened without waiting on a FIFO, of at most `wasm::MAX_ARTIFACT_LEN`.
+pub fn open_artifact(path: &Path) -> anyhow::Result<CheckedFile> {
+    Ok(CheckedFile::open(
+        path,
+        FileRules::named(crate::wasm::MAX_ARTIFACT_LEN),
+    )?)
+}
+
+/// Reads a whole artifact named on the command line (see [`open_artifact`]): what `run` and
+/// `push` verify and use.
+pub fn read_artifact(path: &Path) -> anyhow::Result<Vec<u8>> {
+    Ok(open_artifact(path)?.read_all()?)
+}
+
 /// Opens and examines one artifact; errors here are input errors (exit 2).
 fn examine_path(path: &Path) -> anyhow::Result<(Examined, BufReader<File>)> {
-    let file = File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
-    let len = file.metadata()?.len();
-    let mut reader = BufReader::with_capacity(64 << 10, file);
+    let file = open_artifact(path)?;
+    let len = file.len();
+    let mut reader = BufReader::with_capacity(64 << 10, file.into_file());
     let examined =
         examine(&mut reader, len).with_context(|| format!("cannot read {}", path.display()))?;
     Ok((examined, reader))
@@ -58,6 +74,21 @@ pub fn project_signed_artifact(verb: &str) -> anyhow::Result<std::path::PathBuf>
             "no FILE given and no wzt.toml in this directory or above: name the .wasm to {verb}, or run inside a project (`wzt new`)"
         )
     })?;
+    signed_artifact_of(&project, verb)
+}
+
+/// The signed artifact of the project in `dir` (`wzt run DIR`).
+pub fn project_signed_artifact_in(dir: &Path, verb: &str) -> anyhow::Result<std::path::PathBuf> {
+    let project = Project::find(dir)?.with_context(|| {
+        format!(
+            "{} is a directory without a wzt.toml (here or above): name an actor file, or a project directory (`wzt new` makes one)",
+            dir.display()
+        )
+    })?;
+    signed_artifact_of(&project, verb)
+}
+
+fn signed_artifact_of(project: &Project, verb: &str) -> anyhow::Result<std::path::PathBuf> {
     let signed = project.signed_artifact()?;
     if !signed.is_file() {
         let artifact = project.artifact();

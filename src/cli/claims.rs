@@ -21,6 +21,14 @@ enum ClaimsCommand {
 }
 
 impl Opts {
+    /// `-o json|text` of `claims inspect` (`claims sign`'s `-o` names its output file).
+    pub(super) fn format(&self) -> Option<super::output::Format> {
+        match &self.command {
+            ClaimsCommand::Sign(_) => None,
+            ClaimsCommand::Inspect(opts) => opts.format.output,
+        }
+    }
+
     pub fn run(self, ctx: &Ctx) -> anyhow::Result<Outcome> {
         match self.command {
             ClaimsCommand::Sign(opts) => opts.run(ctx),

@@ -1,6 +1,6 @@
 //! The console flags of `wzt run` and `wzt dev` (also the `[dev]` keys `console` and
 //! `console-listen`) and the steps both take to run one beside the actor (docs/design.md
-//! §14).
+//! §16).
 
 use std::net::SocketAddr;
 use std::sync::Arc;

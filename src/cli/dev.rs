@@ -11,12 +11,12 @@ use serde::Serialize;
 
 use super::console_args;
 use super::host_args::{self, RunnerArgs};
+use super::keysource::KeyOpts;
 use super::output::{self, escape};
-use super::{Ctx, Outcome, keysource};
+use super::{Ctx, Outcome};
 use crate::devloop::{self, DevLoop};
 use crate::host::runner::{Runner, RunnerConfig};
-use crate::host::{self, BuildEvent, EntryPoint, HostEvent, LoadError};
-use crate::keys::KeyRole;
+use crate::host::{BuildEvent, EntryPoint, HostEvent, LoadError};
 use crate::project::Project;
 
 /// Build, sign and serve the project in this directory, and reload it when its sources change.
@@ -27,17 +27,22 @@ use crate::project::Project;
 /// target/ and .wzt/) rebuild, re-sign and swap the running actor; if a build fails, the last
 /// good version keeps serving and the compiler's output is shown. Commands are run again after
 /// each good build. Host options come from the project's `[dev]` table; flags override them.
-/// Ctrl-C stops. Also `wzt watch`.
+/// Builds show a spinner with the time elapsed on a terminal; each served request is one line,
+/// `METHOD PATH STATUS MS`. Ctrl-C stops. Also `wzt watch`.
 #[derive(Debug, Args)]
 pub struct Opts {
     /// The project directory (or one inside it) [default: the current directory].
     #[arg(value_name = "DIR")]
     dir: Option<std::path::PathBuf>,
-    #[command(flatten)]
-    runner: RunnerArgs,
     /// How long changes must settle before a rebuild starts.
     #[arg(long, default_value = "300ms", value_name = "DURATION", value_parser = crate::time::parse_std_duration)]
     debounce: Duration,
+    #[command(flatten)]
+    keys: KeyOpts,
+    #[command(flatten)]
+    runner: RunnerArgs,
+    #[command(flatten)]
+    pub(super) format: super::output::FormatOpt,
 }
 
 /// `wzt dev --json`'s startup object (field names are stable: README).
@@ -69,9 +74,8 @@ impl Opts {
             )
         })?;
         let store = ctx.store()?;
-        let issuer = keysource::default_key(&store, project.issuer(), KeyRole::Account, false)?;
-        let subject =
-            keysource::default_key(&store, &project.subject_key_name()?, KeyRole::Module, false)?;
+        let issuer = self.keys.dev_issuer(ctx, &store, project.issuer())?;
+        let subject = self.keys.subject(&store, &project.subject_key_name()?)?;
         let name = project.file.actor.name.clone();
         let mut providers = self.runner.providers.settings()?;
         // `--dir` passes the preopen checks here; whether the actor may have it (`fs`) is
@@ -85,22 +89,27 @@ impl Opts {
             .console
             .prepare(false, &mut options, &mut providers);
         let written = providers.written();
-        let printer = host_args::Printer {
+        let view = super::dev_view::DevView {
+            terminal: ctx.stderr_is_terminal,
             trace_caps: self.runner.providers.trace.trace_caps,
-            requests: true,
-        };
-        let sink = console_args::sink(console.as_ref(), printer.sink());
+        }
+        .sink();
+        let sink = console_args::sink(console.as_ref(), view);
         let dev = Arc::new(DevLoop::new(project, issuer, subject)?);
 
-        let command = dev.project().file.build.command.clone();
-        eprintln!("wzt dev: building {}: {}", escape(&name), escape(&command));
+        let command = dev.project().file.build.command;
+        sink(HostEvent::Build(BuildEvent::Started { command }));
         let started = Instant::now();
         let built = match dev.build() {
             Ok(built) => built,
-            Err(e) => {
-                eprintln!("wzt dev: {e:#}");
+            Err(devloop::DevError::Build(e)) => {
+                // The compiler's captured output: its lines kept, each escaped.
+                sink(HostEvent::Build(BuildEvent::Failed {
+                    output: format!("{e:#}"),
+                }));
                 return Ok(Outcome::CheckFailed);
             }
+            Err(devloop::DevError::Stop(e)) => return Err(e),
         };
         sink(HostEvent::Build(BuildEvent::Built {
             elapsed: started.elapsed(),
@@ -116,7 +125,11 @@ impl Opts {
         let runner = match runtime.block_on(Runner::start(built, config, Arc::clone(&sink))) {
             Ok(runner) => Arc::new(runner),
             Err(LoadError::Refused(refusal)) => {
-                eprintln!("wzt dev: {}", escape(&refusal.to_string()));
+                eprintln!(
+                    "wzt dev: refusing to run {}: {}",
+                    escape(&name),
+                    super::fixes::refusal(&refusal, super::fixes::GrantsFrom::Project)
+                );
                 return Ok(Outcome::CheckFailed);
             }
             Err(LoadError::Unusable(e)) => return Err(e),
@@ -138,18 +151,32 @@ impl Opts {
                 &runner,
             )));
         }
+        // An invalid or incompatible wzt.toml stops the loop with its error (exit 2).
+        let (stop, mut stopped) = tokio::sync::oneshot::channel();
         let _watching = dev.watch(
             Arc::clone(&runner),
             &written,
             self.debounce,
             runtime.handle().clone(),
             sink,
+            stop,
         )?;
+        let mut stop_error = None;
+        let until_stopped = async {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => eprintln!("wzt dev: stopping"),
+                // (A watcher that ended without a word disables this branch.)
+                Ok(stop) = &mut stopped => {
+                    eprintln!("wzt dev: stopping: the running version no longer matches wzt.toml");
+                    stop_error = Some(stop);
+                }
+            }
+        };
 
         let dir = dev.project().dir.display().to_string();
         if entry == EntryPoint::Http {
             runtime.block_on(async {
-                let listener = host::http::bind(self.runner.host.listen).await?;
+                let listener = host_args::bind(self.runner.host.listen).await?;
                 let addr = listener.local_addr()?;
                 if ctx.json {
                     output::print_json(&DevJson {
@@ -164,25 +191,28 @@ impl Opts {
                     "wzt dev: serving {} on http://{addr}; watching {dir} (Ctrl-C stops)",
                     escape(&name),
                 );
-                for (label, text) in &startup.providers {
-                    eprintln!("  {label:<9} {text}");
+                if !self.runner.quiet {
+                    for (label, text) in &startup.providers {
+                        eprintln!("  {label:<9} {text}");
+                    }
                 }
-                let shutdown = async {
-                    let _ = tokio::signal::ctrl_c().await;
-                    eprintln!("wzt dev: stopping");
-                };
-                runner.serve_http(listener, shutdown).await?;
+                runner.serve_http(listener, until_stopped).await?;
                 anyhow::Ok(())
             })?;
         } else {
             eprintln!(
                 "wzt dev: watching {dir}; the command runs again after each good build (Ctrl-C stops)"
             );
-            runtime.block_on(async {
-                let _ = tokio::signal::ctrl_c().await;
-            });
+            runtime.block_on(until_stopped);
         }
         runner.finish()?;
-        Ok(Outcome::Success)
+        match stop_error {
+            Some(devloop::Stop::Invalid(e)) => Err(e),
+            Some(devloop::Stop::Refused(e)) => {
+                eprintln!("wzt dev: {}", escape(&format!("{e:#}")));
+                Ok(Outcome::CheckFailed)
+            }
+            None => Ok(Outcome::Success),
+        }
     }
 }

@@ -24,6 +24,10 @@ pub fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
 /// of a project's `[dev]` table.
 #[derive(Debug, Clone, Args)]
 pub struct RunnerArgs {
+    /// Print no startup block (what runs, the policy and trust it passed, its grants and
+    /// limits); what the actor does and errors are still printed.
+    #[arg(long, short = 'q', help_heading = "Output")]
+    pub quiet: bool,
     #[command(flatten)]
     pub host: HostArgs,
     #[command(flatten)]
@@ -36,12 +40,14 @@ pub struct RunnerArgs {
 #[derive(Debug, Clone, Args)]
 #[command(next_help_heading = "Host")]
 pub struct HostArgs {
-    /// Address to serve an HTTP actor on (also --addr).
+    /// Where to serve an HTTP actor: PORT (on 127.0.0.1), IP:PORT, or localhost:PORT; port 0
+    /// picks a free one (also --addr).
     #[arg(
         long,
         alias = "addr",
         default_value = "127.0.0.1:8080",
-        value_name = "ADDR"
+        value_name = "[HOST:]PORT",
+        value_parser = parse_listen
     )]
     pub listen: SocketAddr,
     /// An environment variable for the actor, K=V (repeatable).
@@ -51,19 +57,19 @@ pub struct HostArgs {
     #[arg(long = "dir", value_name = "HOST[::GUEST]")]
     pub dirs: Vec<PreopenRequest>,
     /// Linear memory per instance, e.g. 512MiB.
-    #[arg(long, default_value = "512MiB", value_name = "SIZE", value_parser = host::parse_size)]
+    #[arg(long, help_heading = "Limits", default_value = "512MiB", value_name = "SIZE", value_parser = host::parse_size)]
     pub max_memory: u64,
     /// Wall-clock deadline per invocation, e.g. 30s or 500ms.
-    #[arg(long, default_value = "30s", value_name = "DURATION", value_parser = parse_timeout)]
+    #[arg(long, help_heading = "Limits", default_value = "30s", value_name = "DURATION", value_parser = parse_timeout)]
     pub timeout: std::time::Duration,
     /// Invocations running at once; more wait.
-    #[arg(long, default_value_t = 64, value_name = "N")]
+    #[arg(long, help_heading = "Limits", default_value_t = 64, value_name = "N")]
     pub max_concurrent: usize,
     /// Memory kept resident per instance slot between invocations and reset in place (only
     /// the pages an invocation touched); 0 returns it all to the kernel after each invocation
     /// (slower: page faults and TLB shootdowns on every request). More is faster for actors
     /// that touch more memory, and holds more while idle.
-    #[arg(long, default_value = "16MiB", value_name = "SIZE", value_parser = host::parse_size)]
+    #[arg(long, help_heading = "Limits", default_value = "16MiB", value_name = "SIZE", value_parser = host::parse_size)]
     pub keep_resident: u64,
     /// Compile without reading or writing the compile cache ($XDG_CACHE_HOME/wzt).
     #[arg(long)]
@@ -125,6 +131,60 @@ pub fn protected_paths(
     }
     protected.extend(providers.protected());
     protected
+}
+
+/// `--listen`: `PORT` (on 127.0.0.1), `IP:PORT` (`[::1]:PORT` for IPv6), `localhost:PORT`.
+/// Other names are refused rather than looked up: what a server listens on should be plain.
+pub fn parse_listen(text: &str) -> Result<SocketAddr, String> {
+    let text = text.trim();
+    let loopback = |port| SocketAddr::from(([127, 0, 0, 1], port));
+    if let Ok(port) = text.parse::<u16>() {
+        return Ok(loopback(port));
+    }
+    if let Ok(addr) = text.parse::<SocketAddr>() {
+        return Ok(addr);
+    }
+    let Some((host, port)) = text.rsplit_once(':') else {
+        return Err(format!(
+            "'{}' is not PORT, IP:PORT or localhost:PORT (e.g. 8080, 127.0.0.1:8080)",
+            crate::text::escape(text)
+        ));
+    };
+    let port: u16 = port
+        .parse()
+        .map_err(|_| format!("'{}' is not a port (0 to 65535)", crate::text::escape(port)))?;
+    if host.eq_ignore_ascii_case("localhost") {
+        return Ok(loopback(port));
+    }
+    if host.is_empty() {
+        return Err(format!(
+            "':{port}' names no address: use {port} or 127.0.0.1:{port} for this machine only, 0.0.0.0:{port} for every interface"
+        ));
+    }
+    Err(format!(
+        "'{}' is not an IP address: give PORT, IP:PORT or localhost:PORT (wzt does not look up names to listen on)",
+        crate::text::escape(host)
+    ))
+}
+
+/// Binds the HTTP listener; a port in use, or not allowed, is said with the fix.
+pub async fn bind(addr: SocketAddr) -> anyhow::Result<tokio::net::TcpListener> {
+    host::http::bind(addr).await.map_err(|e| {
+        let fix = match e.root_cause().downcast_ref::<std::io::Error>().map(|e| e.kind()) {
+            Some(std::io::ErrorKind::AddrInUse) => format!(
+                "cannot listen on {addr}: the address is in use (another server, or another wzt, listens there). Choose another port with `--listen PORT` (`--listen 0` picks a free one), or `listen` in the [dev] table of wzt.toml"
+            ),
+            Some(std::io::ErrorKind::PermissionDenied) => format!(
+                "cannot listen on {addr}: permission denied (ports below 1024 need privileges); choose a port of 1024 or more with `--listen PORT`, or `listen` in the [dev] table of wzt.toml"
+            ),
+            Some(std::io::ErrorKind::AddrNotAvailable) => format!(
+                "cannot listen on {addr}: this machine has no such address; use 127.0.0.1 (`--listen {}`), or one of its own addresses",
+                addr.port()
+            ),
+            _ => return e,
+        };
+        anyhow::anyhow!(fix)
+    })
 }
 
 /// A positive duration.

@@ -15,24 +15,31 @@ use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 use crate::keys::KeyStore;
 
 mod artifact;
+pub mod attest;
 pub mod build;
 pub mod claims;
 pub mod completions;
 mod console_args;
+mod dependencies;
 pub mod dev;
+mod dev_view;
 pub mod docs;
 pub mod doctor;
+mod fixes;
 pub mod host_args;
 pub mod inspect;
 pub mod keys;
 mod keysource;
 pub mod lattice;
 mod lattice_args;
+mod nats_args;
 pub mod new;
 mod output;
 mod passphrase;
 pub mod policy;
 mod policy_args;
+pub mod prompt;
+mod provenance_args;
 pub mod pull;
 pub mod push;
 mod registry_args;
@@ -57,8 +64,10 @@ pub struct Cli {
 
 /// Options every command takes.
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Global options")]
 pub struct GlobalOpts {
-    /// Print machine-readable JSON on stdout (field names are stable, see the README).
+    /// Print machine-readable JSON on stdout (field names are stable, see the README); `-o
+    /// json` too, where a command writes no output file.
     #[arg(long, global = true)]
     pub json: bool,
     /// The key store directory [default: $WZT_KEYS_DIR, else $XDG_DATA_HOME/wzt/keys or
@@ -91,6 +100,7 @@ pub enum Command {
     #[command(alias = "watch")]
     Dev(Box<dev::Opts>),
     Build(build::Opts),
+    Attest(attest::Opts),
     Doctor(doctor::Opts),
     Lattice(Box<lattice::Opts>),
     Completions(completions::Opts),
@@ -138,7 +148,10 @@ const KEYS_DIR_ENV: &str = "WZT_KEYS_DIR";
 /// What every command needs to know about its environment.
 pub struct Ctx {
     pub json: bool,
+    /// Color on stdout: a terminal, and neither `--no-color` nor `NO_COLOR`.
     pub color: bool,
+    /// `--no-color` or `NO_COLOR`: no color anywhere, the build command's included.
+    pub no_color: bool,
     pub stdin_is_terminal: bool,
     pub stderr_is_terminal: bool,
     keys_dir: Option<PathBuf>,
@@ -152,6 +165,7 @@ impl Ctx {
         Ctx {
             json: global.json,
             color: !global.no_color && !no_color_env && std::io::stdout().is_terminal(),
+            no_color: global.no_color || no_color_env,
             stdin_is_terminal,
             stderr_is_terminal: std::io::stderr().is_terminal(),
             keys_dir: global.keys_dir.clone().or_else(|| {
@@ -192,7 +206,10 @@ pub fn parse() -> anyhow::Result<Cli> {
     let matches = Cli::command().get_matches_from(&argv);
     let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     let start = match &cli.command {
-        Command::Run(opts) if opts.uses_project() => std::env::current_dir()?,
+        Command::Run(opts) => match opts.project_dir()? {
+            Some(dir) => dir,
+            None => return Ok(cli),
+        },
         Command::Dev(opts) => opts.project_dir()?,
         _ => return Ok(cli),
     };
@@ -203,17 +220,31 @@ pub fn parse() -> anyhow::Result<Cli> {
         return Ok(cli);
     };
     let host = host_args::RunnerArgs::augment_args(clap::Command::new("host"));
-    let names: Vec<(&str, &str)> = host
-        .get_arguments()
-        .filter_map(|a| Some((a.get_id().as_str(), a.get_long()?)))
-        .collect();
-    let allowed: Vec<&str> = names.iter().map(|(_, long)| *long).collect();
+    // The lattice's flags apply to `wzt run` of the project; `wzt dev` joins no lattice.
+    let lattice = lattice_args::LatticeArgs::augment_args(clap::Command::new("lattice"));
+    let long_names = |cmd: &clap::Command| -> Vec<(String, String)> {
+        cmd.get_arguments()
+            .filter_map(|a| Some((a.get_id().to_string(), a.get_long()?.to_string())))
+            .collect()
+    };
+    let lattice_names = long_names(&lattice);
+    let mut names = long_names(&host);
+    let skipped: Vec<&str> = if matches!(cli.command, Command::Run(_)) {
+        names.extend(lattice_names.iter().cloned());
+        Vec::new()
+    } else {
+        lattice_names
+            .iter()
+            .map(|(_, long)| long.as_str())
+            .collect()
+    };
+    let allowed: Vec<&str> = names.iter().map(|(_, long)| long.as_str()).collect();
     let given: Vec<&str> = names
         .iter()
         .filter(|(id, _)| sub.value_source(id) == Some(ValueSource::CommandLine))
-        .map(|(_, long)| *long)
+        .map(|(_, long)| long.as_str())
         .collect();
-    let extra = project.dev_args(&allowed, &given)?;
+    let extra = project.dev_args(&allowed, &given, &skipped)?;
     if extra.is_empty() {
         return Ok(cli);
     }
@@ -254,7 +285,14 @@ fn subcommand_position(argv: &[OsString]) -> Option<usize> {
 }
 
 /// Runs the parsed command line.
-pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
+pub fn run(mut cli: Cli) -> anyhow::Result<Outcome> {
+    match cli.command.output_format() {
+        Some(output::Format::Json) => cli.global.json = true,
+        Some(output::Format::Text) if cli.global.json => {
+            anyhow::bail!("--json and -o text ask for different output; give one of them")
+        }
+        _ => {}
+    }
     let ctx = Ctx::new(&cli.global);
     match cli.command {
         Command::New(opts) => opts.run(&ctx),
@@ -268,6 +306,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Run(opts) => opts.run(&ctx),
         Command::Dev(opts) => opts.run(&ctx),
         Command::Build(opts) => opts.run(&ctx),
+        Command::Attest(opts) => opts.run(&ctx),
         Command::Doctor(opts) => opts.run(&ctx),
         Command::Claims(opts) => opts.run(&ctx),
         Command::Lattice(opts) => opts.run(&ctx),

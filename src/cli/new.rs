@@ -4,12 +4,12 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, bail};
 use clap::Args;
-use serde_json::json;
 
 use super::{Ctx, Outcome, output};
 use crate::project::{self, TEMPLATES};
 
-/// Create an actor project from a template: http-hello, kv-counter or command.
+/// Create an actor project from a template: http-hello, kv-counter, msg-greeter, msg-front or
+/// command.
 ///
 /// The project builds to a component with `cargo build --target wasm32-wasip2 --release` and
 /// has a wzt.toml, so `wzt build` and `wzt dev` work in it at once. wash's grammar,
@@ -28,6 +28,8 @@ pub struct Opts {
     /// List the templates, one line each, and create nothing.
     #[arg(long, conflicts_with_all = ["path", "template"])]
     list: bool,
+    #[command(flatten)]
+    pub(super) format: super::output::FormatOpt,
 }
 
 impl Opts {
@@ -62,7 +64,19 @@ impl Opts {
         let template = match &self.template {
             Some(t) => project::template(t).with_context(|| {
                 format!(
-                    "unknown template '{t}'; choose one of: {}",
+                    "unknown template '{}'{}; choose one of: {} (`wzt new --list` describes them)",
+                    output::escape(t),
+                    match project::suggest_template(t).as_slice() {
+                        [] => String::new(),
+                        names => format!(
+                            " (did you mean {}?)",
+                            names
+                                .iter()
+                                .map(|n| format!("`{n}`"))
+                                .collect::<Vec<_>>()
+                                .join(" or ")
+                        ),
+                    },
                     TEMPLATES
                         .iter()
                         .map(|t| t.name)
@@ -75,12 +89,7 @@ impl Opts {
                     .iter()
                     .map(|t| format!("{:<11} {}", t.name, t.description))
                     .collect();
-                let chosen = dialoguer::Select::new()
-                    .with_prompt("Template")
-                    .items(&items)
-                    .default(0)
-                    .interact()?;
-                &TEMPLATES[chosen]
+                &TEMPLATES[super::prompt::select("Template", &items, 0)?]
             }
             None => &TEMPLATES[0],
         };
@@ -98,17 +107,18 @@ impl Opts {
             let path = dir.join(relative);
             std::fs::create_dir_all(path.parent().expect("a file in the project"))
                 .with_context(|| format!("cannot create {}", dir.display()))?;
-            crate::fsutil::write_atomically(&path, None, |w| {
+            // Never over a file that appeared since the directory was found empty.
+            crate::fsutil::write_atomically(&path, None, crate::fsutil::Existing::Refuse, |w| {
                 std::io::Write::write_all(w, text.as_bytes())
             })
             .with_context(|| format!("cannot write {}", path.display()))?;
         }
         if ctx.json {
-            output::print_json(&json!({
-                "path": dir,
-                "name": name,
-                "template": template.name,
-            }));
+            output::print_json(&CreatedJson {
+                path: &dir,
+                name: &name,
+                template: template.name,
+            });
         } else {
             println!(
                 "Created {} from the {} template: {}",
@@ -122,15 +132,32 @@ impl Opts {
     }
 }
 
+/// `wzt new --json`.
+#[derive(serde::Serialize)]
+struct CreatedJson<'a> {
+    path: &'a std::path::Path,
+    name: &'a str,
+    template: &'a str,
+}
+
+/// One template of `wzt new --list --json`.
+#[derive(serde::Serialize)]
+struct TemplateJson {
+    name: &'static str,
+    description: &'static str,
+}
+
 /// `wzt new --list`: one line per template.
 fn list(ctx: &Ctx) -> anyhow::Result<Outcome> {
     if ctx.json {
-        output::print_json(&serde_json::Value::Array(
-            TEMPLATES
-                .iter()
-                .map(|t| json!({ "name": t.name, "description": t.description }))
-                .collect(),
-        ));
+        let templates: Vec<TemplateJson> = TEMPLATES
+            .iter()
+            .map(|t| TemplateJson {
+                name: t.name,
+                description: t.description,
+            })
+            .collect();
+        output::print_json(&templates);
     } else {
         for t in TEMPLATES {
             println!("{:<11} {}", t.name, t.description);

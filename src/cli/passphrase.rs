@@ -21,7 +21,7 @@ impl CliPassphrases {
     /// The passphrase given without asking: the file's, else the environment's.
     fn given(&self) -> Result<Option<SecretString>, PassphraseError> {
         if let Some(path) = &self.file {
-            let text = Zeroizing::new(read_passphrase_file(path)?);
+            let text = read_passphrase_file(path)?;
             // One trailing line ending is not part of the passphrase.
             let line = text
                 .strip_suffix(b"\n")
@@ -67,6 +67,9 @@ fn prompt_error(e: dialoguer::Error) -> PassphraseError {
     PassphraseError(format!("cannot read a passphrase from the terminal: {e}"))
 }
 
+/// How many times a passphrase is asked at the prompt before a wrong one is final.
+const PROMPT_ATTEMPTS: u32 = 3;
+
 impl PassphraseSource for CliPassphrases {
     fn passphrase(&self, what: &str) -> Result<SecretString, PassphraseError> {
         if let Some(given) = self.given()? {
@@ -75,11 +78,39 @@ impl PassphraseSource for CliPassphrases {
         if !self.terminal {
             return Err(self.not_given(&format!("{what} is passphrase-encrypted; opening it")));
         }
-        let text = dialoguer::Password::new()
-            .with_prompt(format!("Passphrase for {what}"))
-            .interact()
-            .map_err(prompt_error)?;
+        let text =
+            super::prompt::hidden(&format!("Passphrase for {what}"), None).map_err(prompt_error)?;
         Ok(SecretString::from(text))
+    }
+
+    fn attempts(&self) -> u32 {
+        if self.file.is_none() && std::env::var_os(PASSPHRASE_ENV).is_none() && self.terminal {
+            PROMPT_ATTEMPTS
+        } else {
+            1
+        }
+    }
+
+    fn origin(&self) -> String {
+        if let Some(path) = &self.file {
+            format!(
+                "it was read from {} (--passphrase-file); put the key's passphrase there",
+                path.display()
+            )
+        } else if std::env::var_os(PASSPHRASE_ENV).is_some() {
+            format!(
+                "it came from {PASSPHRASE_ENV}; set that to the key's passphrase, or unset it to be asked on a terminal"
+            )
+        } else {
+            format!("typed {PROMPT_ATTEMPTS} times at the prompt")
+        }
+    }
+
+    fn rejected(&self, _what: &str, left: u32) {
+        eprintln!(
+            "wrong passphrase; try again ({left} {} left)",
+            if left == 1 { "try" } else { "tries" }
+        );
     }
 
     fn new_passphrase(&self, what: &str) -> Result<SecretString, PassphraseError> {
@@ -89,43 +120,32 @@ impl PassphraseSource for CliPassphrases {
         if !self.terminal {
             return Err(self.not_given(&format!("encrypting {what}")));
         }
-        let text = dialoguer::Password::new()
-            .with_prompt(format!("New passphrase for {what}"))
-            .with_confirmation("Repeat the passphrase", "the passphrases differ; try again")
-            .interact()
-            .map_err(prompt_error)?;
+        let text = super::prompt::hidden(
+            &format!("New passphrase for {what}"),
+            Some(("Repeat the passphrase", "the passphrases differ; try again")),
+        )
+        .map_err(prompt_error)?;
         Ok(SecretString::from(text))
     }
 }
 
 /// Reads a passphrase file: a regular file (a FIFO or a device is refused at once, never waited
-/// on or read without end), at most 64 KiB.
-fn read_passphrase_file(path: &std::path::Path) -> Result<Vec<u8>, PassphraseError> {
-    use std::io::Read as _;
+/// on or read without end), at most 64 KiB; the buffer is wiped on drop.
+fn read_passphrase_file(
+    path: &std::path::Path,
+) -> Result<zeroize::Zeroizing<Vec<u8>>, PassphraseError> {
     let fail = |why: String| {
         PassphraseError(format!(
             "cannot read the passphrase file {}: {why}",
             path.display()
         ))
     };
-    let mut options = std::fs::OpenOptions::new();
-    options.read(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.custom_flags(libc::O_NONBLOCK);
-    }
-    let file = options.open(path).map_err(|e| fail(e.to_string()))?;
-    let meta = file.metadata().map_err(|e| fail(e.to_string()))?;
-    if !meta.is_file() {
-        return Err(fail("it is not a regular file".into()));
-    }
-    let mut bytes = Vec::new();
-    file.take(64 << 10 | 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| fail(e.to_string()))?;
-    if bytes.len() > 64 << 10 {
-        return Err(fail("it is larger than 64 KiB".into()));
-    }
+    let mut bytes = zeroize::Zeroizing::new(Vec::new());
+    crate::fsutil::CheckedFile::open(path, crate::fsutil::FileRules::named(64 << 10))
+        .and_then(|file| file.read_into(&mut bytes))
+        .map_err(|e| match e {
+            crate::fsutil::FileError::Io { source, .. } => fail(source.to_string()),
+            other => fail(format!("it is {}", other.problem())),
+        })?;
     Ok(bytes)
 }

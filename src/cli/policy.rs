@@ -2,9 +2,8 @@
 
 use std::path::PathBuf;
 
-use anyhow::{Context as _, bail};
+use anyhow::bail;
 use clap::{Args, Subcommand};
-use serde_json::json;
 
 use super::{Ctx, Outcome, output};
 use crate::policy::POLICY_TEMPLATE;
@@ -14,6 +13,15 @@ use crate::policy::POLICY_TEMPLATE;
 pub struct Opts {
     #[command(subcommand)]
     command: PolicyCommand,
+    /// The output format: json (the same as --json) or text.
+    #[arg(
+        short = 'o',
+        long = "output",
+        value_name = "FORMAT",
+        value_enum,
+        global = true
+    )]
+    pub(super) output: Option<super::output::Format>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -32,6 +40,12 @@ struct InitOpts {
     force: bool,
 }
 
+/// `wzt policy init --json`.
+#[derive(serde::Serialize)]
+struct WrittenJson<'a> {
+    path: &'a std::path::Path,
+}
+
 impl Opts {
     pub fn run(self, ctx: &Ctx) -> anyhow::Result<Outcome> {
         let PolicyCommand::Init(o) = self.command;
@@ -45,12 +59,21 @@ impl Opts {
                 o.path.display()
             );
         }
-        crate::fsutil::write_atomically(&o.path, None, |w| {
+        // Decided when the file is placed, not by the check above: a file that appears
+        // meanwhile is not replaced without --force.
+        let existing = crate::fsutil::Existing::replace_if(o.force);
+        crate::fsutil::write_atomically(&o.path, None, existing, |w| {
             std::io::Write::write_all(w, POLICY_TEMPLATE.as_bytes())
         })
-        .with_context(|| format!("cannot write {}", o.path.display()))?;
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::AlreadyExists => anyhow::anyhow!(
+                "{} already exists; pass --force to replace it",
+                o.path.display()
+            ),
+            _ => anyhow::Error::new(e).context(format!("cannot write {}", o.path.display())),
+        })?;
         if ctx.json {
-            output::print_json(&json!({ "path": o.path }));
+            output::print_json(&WrittenJson { path: &o.path });
         } else {
             println!("Wrote {}", o.path.display());
         }

@@ -4,16 +4,38 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, bail};
 use clap::Args;
-use serde_json::json;
 
 use super::output::{self, escape};
 use super::policy_args::PolicyOpts;
+use super::provenance_args::ProvenanceOpts;
 use super::registry_args::{self, RegistryOpts, size_text};
 use super::{Ctx, Outcome};
 use crate::caps::Grants;
 use crate::project::Project;
 use crate::registry::Layer;
 use crate::verify::{Admitted, Rejection, admit};
+
+/// `wzt push --json` (field names are stable: README).
+#[derive(serde::Serialize)]
+struct PushedJson<'a> {
+    #[serde(rename = "ref")]
+    reference: &'a str,
+    digest: &'a crate::registry::Digest,
+    size: u64,
+    layer_digest: &'a crate::registry::Digest,
+    manifest_size: u64,
+    blobs_reused: usize,
+    /// The provenance pushed as a referrer of the manifest, when there is one.
+    provenance: Option<ReferrerJson<'a>>,
+}
+
+/// The provenance referrer `wzt push` uploaded.
+#[derive(serde::Serialize)]
+struct ReferrerJson<'a> {
+    digest: &'a crate::registry::Digest,
+    /// The OCI 1.1 referrers tag it is listed under, where the registry has no referrers API.
+    referrers_tag: Option<&'a str>,
+}
 
 /// Verify an actor, then push it to an OCI registry.
 ///
@@ -22,8 +44,12 @@ use crate::verify::{Admitted, Rejection, admit};
 /// a config of type application/vnd.wasm.config.v0+json (os wasip1 for a module, wasip2 with
 /// the WIT imports and exports for a component), one application/wasm layer, and annotations
 /// repeating the title, version and the claims' issuer, subject and capabilities. Prints the
-/// manifest digest. Exit 1 when verification fails or a pinned digest is not the one pushed,
-/// 2 for a bad reference or a registry error.
+/// manifest digest. The provenance (--provenance FILE, else <stem>.intoto.json beside the
+/// file, as `wzt build` writes it) is checked under the policy and pushed as an OCI referrer of
+/// the manifest (artifact type application/vnd.in-toto+json; listed at the referrers tag
+/// sha256-<hex> where the registry has no referrers API). Exit 1 when verification fails, the
+/// provenance fails or a pinned digest is not the one pushed, 2 for a bad reference or a
+/// registry error.
 #[derive(Debug, Args)]
 pub struct Opts {
     /// Where to push: REGISTRY/REPOSITORY:TAG (`oci://` prefix allowed); a tag or a digest is
@@ -42,12 +68,17 @@ pub struct Opts {
     registry: RegistryOpts,
     #[command(flatten)]
     policy: PolicyOpts,
+    #[command(flatten)]
+    pub(super) format: super::output::FormatOpt,
+    #[command(flatten)]
+    provenance: ProvenanceOpts,
 }
 
 impl Opts {
     pub fn run(self, ctx: &Ctx) -> anyhow::Result<Outcome> {
         let file = self.file_to_push()?;
         let now = crate::time::now();
+        let policy = self.policy.build(ctx)?;
         // Verification decides. Meanwhile, on other threads, the reference is parsed (its
         // grammar is a large regex, compiled on first use), the client set up (it loads the
         // system's TLS roots) and the layer hashed; nothing touches the network before `admit`
@@ -64,7 +95,7 @@ impl Opts {
                 let registry = self.registry.connect(&reference);
                 Ok((reference, registry))
             });
-            let prepared = self.verify(ctx, &file, now);
+            let prepared = self.verify(&policy, &file, now);
             (client.join(), prepared)
         });
         let panicked = || anyhow::anyhow!("a worker thread of wzt push failed");
@@ -83,6 +114,20 @@ impl Opts {
                 );
             }
         };
+        // The provenance, checked before anything reaches the network.
+        let verdict = self.provenance.find_and_check(
+            &file,
+            &self.registry,
+            &crate::provenance::sha256_hex(admitted.bytes()),
+            &policy,
+        )?;
+        if !verdict.failures.is_empty() {
+            output::print_failures(
+                &format!("refusing to push {}:", file.display()),
+                &verdict.failures,
+            );
+            return Ok(Outcome::CheckFailed);
+        }
         let registry = registry?;
         let pushed = match registry_args::runtime()?
             .block_on(registry.push(&reference, &admitted, layer, now))
@@ -94,15 +139,41 @@ impl Opts {
             }
             Err(e) => return Err(registry_args::registry_error(e)),
         };
+        let referrer = match &verdict.envelope {
+            Some(envelope) => {
+                let created = pushed
+                    .annotations
+                    .get(crate::registry::layout::ANNOTATION_CREATED)
+                    .cloned()
+                    .unwrap_or_else(|| crate::time::rfc3339(now));
+                let pushing = registry.push_provenance(
+                    &reference,
+                    &pushed.manifest_digest,
+                    pushed.manifest_size,
+                    envelope,
+                    &created,
+                );
+                Some(
+                    registry_args::runtime()?
+                        .block_on(pushing)
+                        .map_err(registry_args::registry_error)?,
+                )
+            }
+            None => None,
+        };
         if ctx.json {
-            output::print_json(&json!({
-                "ref": pushed.reference,
-                "digest": pushed.manifest_digest,
-                "size": pushed.layer_size,
-                "layer_digest": pushed.layer_digest,
-                "manifest_size": pushed.manifest_size,
-                "blobs_reused": pushed.blobs_reused,
-            }));
+            output::print_json(&PushedJson {
+                reference: &pushed.reference,
+                digest: &pushed.manifest_digest,
+                size: pushed.layer_size,
+                layer_digest: &pushed.layer_digest,
+                manifest_size: pushed.manifest_size,
+                blobs_reused: pushed.blobs_reused,
+                provenance: referrer.as_ref().map(|r| ReferrerJson {
+                    digest: &r.digest,
+                    referrers_tag: r.fallback_tag.as_deref(),
+                }),
+            });
         } else {
             let claims = admitted.claims();
             let name = claims
@@ -120,6 +191,16 @@ impl Opts {
                 escape(&pushed.reference)
             );
             println!("digest: {}", pushed.manifest_digest);
+            if let Some(r) = &referrer {
+                println!(
+                    "provenance: {} (a referrer of the manifest{})",
+                    r.digest,
+                    r.fallback_tag
+                        .as_deref()
+                        .map(|t| format!(", listed at the tag {t}"))
+                        .unwrap_or_default()
+                );
+            }
         }
         Ok(Outcome::Success)
     }
@@ -147,17 +228,14 @@ impl Opts {
     /// meanwhile (`None` when that thread failed: the push hashes it again).
     fn verify(
         &self,
-        ctx: &Ctx,
+        policy: &crate::policy::Policy,
         file: &Path,
         now: u64,
     ) -> anyhow::Result<(Result<Admitted, Rejection>, Option<Layer>)> {
-        let policy = self.policy.build(ctx)?;
-        let bytes = bytes::Bytes::from(
-            std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?,
-        );
+        let bytes = bytes::Bytes::from(super::artifact::read_artifact(file)?);
         Ok(std::thread::scope(|s| {
             let layer = s.spawn(|| Layer::new(bytes.clone()));
-            let admission = admit(bytes.clone(), &policy, now, Grants::none());
+            let admission = admit(bytes.clone(), policy, now, Grants::none());
             (admission, layer.join().ok())
         }))
     }

@@ -2,7 +2,6 @@
 //! `run`, `inspect`, `verify` for `oci://` references), credentials, the blob cache, the
 //! progress bar, and turning registry errors into escaped messages and exit codes.
 
-use std::io::Read as _;
 use std::path::Path;
 
 use anyhow::Context as _;
@@ -10,12 +9,14 @@ use clap::Args;
 
 use super::Ctx;
 use super::output::escape;
+use super::provenance_args::LastFetch;
 use crate::registry::{
     self, BlobCache, Credentials, Fetched, ImageRef, LayerSource, Progress, Registry, auth,
 };
 
 /// Registry connection flags.
 #[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Registry")]
 pub struct RegistryOpts {
     /// Speak plain HTTP to the registry (a loopback registry gets plain HTTP without it; any
     /// other gets HTTPS).
@@ -36,6 +37,10 @@ pub struct RegistryOpts {
     /// The password, once read, with the registry it is for (standard input is read once).
     #[arg(skip)]
     password: ReadOnce,
+    /// What [`RegistryOpts::fetch`] fetched last: the provenance of `oci://REF` is the
+    /// referrer of that very manifest.
+    #[arg(skip)]
+    pub(super) fetched: LastFetch,
 }
 
 impl Default for RegistryOpts {
@@ -46,6 +51,7 @@ impl Default for RegistryOpts {
             password_stdin: false,
             registry_timeout: registry::DEFAULT_DEADLINE,
             password: ReadOnce::default(),
+            fetched: LastFetch::default(),
         }
     }
 }
@@ -89,14 +95,14 @@ impl RegistryOpts {
                 ),
                 Some((_, password)) => password.clone(),
                 None => {
-                    let mut text = String::new();
-                    std::io::stdin()
-                        .read_to_string(&mut text)
-                        .context("--password-stdin: cannot read standard input")?;
+                    let bytes = super::keysource::secret_from_stdin("the password")
+                        .context("--password-stdin")?;
+                    let text = std::str::from_utf8(&bytes)
+                        .map_err(|_| anyhow::anyhow!("--password-stdin: it is not UTF-8 text"))?;
                     let password = text
                         .strip_suffix('\n')
                         .map(|p| p.strip_suffix('\r').unwrap_or(p))
-                        .unwrap_or(&text)
+                        .unwrap_or(text)
                         .to_string();
                     anyhow::ensure!(
                         !password.is_empty(),
@@ -150,6 +156,8 @@ impl RegistryOpts {
         match fetched {
             Ok(fetched) => {
                 report_fetch(&fetched.info);
+                self.fetched
+                    .record(text, reference, fetched.info.manifest_digest.clone());
                 Ok(fetched)
             }
             Err(e) if e.is_check_failure() => Err(FetchFailure::Check(registry_error(e))),
@@ -188,9 +196,14 @@ pub fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
 }
 
 /// A registry error as a message for the terminal: the whole chain, escaped (it may hold what
-/// the registry sent).
+/// the registry sent); a registry that cannot be reached is said once, with its address and
+/// what to check.
 pub fn registry_error(e: impl Into<anyhow::Error>) -> anyhow::Error {
-    anyhow::anyhow!(escape(&format!("{:#}", e.into())))
+    let e = e.into();
+    if let Some(message) = super::fixes::unreachable_registry(&e) {
+        return anyhow::anyhow!(escape(&message));
+    }
+    anyhow::anyhow!(escape(&format!("{e:#}")))
 }
 
 /// One line on stderr saying what was fetched and from where.

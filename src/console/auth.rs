@@ -1,4 +1,4 @@
-//! Who may talk to the console (docs/design.md §14): the `Host` a request names, where a
+//! Who may talk to the console (docs/design.md §16): the `Host` a request names, where a
 //! browser says it comes from, and the token or cookie it carries.
 
 use std::net::{IpAddr, SocketAddr};

@@ -1,5 +1,5 @@
 //! What to change when a provider denied a capability call: the flag, the `wzt.toml` line or
-//! the fixture entry that would have let it through, ready to paste (docs/design.md §14).
+//! the fixture entry that would have let it through, ready to paste (docs/design.md §16).
 //!
 //! Worked out from the traced call (`CapCall`): its `call` names the provider's function, and
 //! its `args` and `result` are the ones the providers write (`host/providers/`). A denial this

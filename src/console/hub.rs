@@ -1,6 +1,6 @@
 //! The console's end of the event stream: every [`HostEvent`] as a JSON entry with a sequence
 //! number, in a history bounded in count and bytes, and what the actor used of each grant so
-//! far (docs/design.md §14).
+//! far (docs/design.md §16).
 //!
 //! [`Hub::record`] runs on the thread that reports the event (a serving thread, the dev
 //! watcher): it serializes outside the lock, and under it only appends and counts. Readers

@@ -1,4 +1,4 @@
-//! The console (docs/design.md §14): a web page served beside a running actor that shows,
+//! The console (docs/design.md §16): a web page served beside a running actor that shows,
 //! live, what the actor was asked and what it asked of its host: requests with their headers
 //! and capability calls, denials with their fix, logs and guest output, traps and timeouts,
 //! `wzt dev`'s builds and reloads, the claims and grants with what was used of them, the

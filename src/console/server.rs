@@ -1,4 +1,4 @@
-//! The console's HTTP server (docs/design.md §14): the page and its assets, the session
+//! The console's HTTP server (docs/design.md §16): the page and its assets, the session
 //! exchange, and the data under the console's random prefix: the actor's state, the event
 //! stream (server-sent events, history first) and the key-value store. Read-only: nothing
 //! here changes the actor, its store or the run.

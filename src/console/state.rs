@@ -1,4 +1,4 @@
-//! What the console's page asks for besides events (docs/design.md §14): the running actor
+//! What the console's page asks for besides events (docs/design.md §16): the running actor
 //! (its startup summary and claims), its grants each marked by what the run saw of them, the
 //! grants observed as `wzt.toml` and `wzt sign` would take them, and the key-value store.
 

@@ -107,7 +107,7 @@ pub enum FileError {
     ReadableByOthers { path: PathBuf, mode: u32 },
     #[error("{} has other hard links", .path.display())]
     HardLinked { path: PathBuf },
-    #[error("{} is larger than {max} bytes, the most wzt reads there", .path.display())]
+    #[error("{} is larger than {}, the most wzt reads there", .path.display(), size_text(*.max))]
     TooLarge { path: PathBuf, max: u64 },
     #[error("cannot read {}: {source}", .path.display())]
     Io {
@@ -166,7 +166,7 @@ impl FileError {
 pub struct CheckedFile {
     file: File,
     path: PathBuf,
-    len: u64,
+    meta: fs::Metadata,
     max_len: u64,
 }
 
@@ -211,6 +211,12 @@ impl CheckedFile {
             }
             FileError::io(path, e)
         })?;
+        CheckedFile::check(file, path, rules)
+    }
+
+    /// Checks a file just opened (without following a link when the rules say so, and with
+    /// `O_NONBLOCK`) against `rules`, through its descriptor.
+    fn check(file: File, path: &Path, rules: FileRules) -> Result<CheckedFile, FileError> {
         let meta = file.metadata().map_err(|e| FileError::io(path, e))?;
         if !meta.is_file() {
             return Err(FileError::NotRegular {
@@ -236,21 +242,11 @@ impl CheckedFile {
         }
         // Back to blocking reads: the file is a regular file.
         #[cfg(unix)]
-        {
-            use std::os::fd::AsRawFd;
-            // SAFETY: F_GETFL/F_SETFL on a descriptor this function owns.
-            unsafe {
-                let fd = file.as_raw_fd();
-                let flags = libc::fcntl(fd, libc::F_GETFL);
-                if flags >= 0 {
-                    libc::fcntl(fd, libc::F_SETFL, flags & !libc::O_NONBLOCK);
-                }
-            }
-        }
+        set_blocking(&file);
         Ok(CheckedFile {
             file,
             path: path.to_path_buf(),
-            len: meta.len(),
+            meta,
             max_len: rules.max_len,
         })
     }
@@ -278,17 +274,27 @@ impl CheckedFile {
 
     /// The size when it was checked.
     pub fn len(&self) -> u64 {
-        self.len
+        self.meta.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.len == 0
+        self.meta.len() == 0
+    }
+
+    /// The permissions when it was checked (a signed copy gets the same).
+    pub fn permissions(&self) -> fs::Permissions {
+        self.meta.permissions()
+    }
+
+    /// The most bytes read from it.
+    pub fn max_len(&self) -> u64 {
+        self.max_len
     }
 
     /// Reads the whole file into `buf` (reserved up front, so a buffer that is wiped on drop
     /// never leaves a copy behind by growing), up to the rules' cap.
     pub fn read_into(&self, buf: &mut Vec<u8>) -> Result<(), FileError> {
-        buf.reserve(self.len.min(self.max_len) as usize + 64);
+        buf.reserve(self.len().min(self.max_len) as usize + 64);
         (&self.file)
             .take(self.max_len.saturating_add(1))
             .read_to_end(buf)
@@ -305,7 +311,7 @@ impl CheckedFile {
     /// Reads the whole file, up to the rules' cap (a file that grew past it since the check
     /// is refused, not truncated).
     pub fn read_all(&self) -> Result<Vec<u8>, FileError> {
-        let mut bytes = Vec::with_capacity(self.len.min(self.max_len) as usize);
+        let mut bytes = Vec::with_capacity(self.len().min(self.max_len) as usize);
         (&self.file)
             .take(self.max_len.saturating_add(1))
             .read_to_end(&mut bytes)
@@ -331,6 +337,181 @@ pub fn read_named_text(path: &Path, max_len: u64) -> Result<String, FileError> {
         path: path.to_path_buf(),
         source: io::Error::new(io::ErrorKind::InvalidData, "it is not UTF-8 text"),
     })
+}
+
+/// Reads at most `max` bytes from `reader` into `buf` (a stream: standard input); more is an
+/// error of kind [`io::ErrorKind::FileTooLarge`] saying how much is allowed.
+pub fn read_capped(reader: impl io::Read, max: u64, buf: &mut Vec<u8>) -> io::Result<()> {
+    buf.reserve(max.min(64 << 10) as usize);
+    reader.take(max.saturating_add(1)).read_to_end(buf)?;
+    if buf.len() as u64 > max {
+        return Err(io::Error::new(
+            io::ErrorKind::FileTooLarge,
+            format!("more than {}, the most wzt reads there", size_text(max)),
+        ));
+    }
+    Ok(())
+}
+
+/// A size for a message: `64 KiB`, `1 MiB`, `1 GiB` when exact, else bytes.
+pub fn size_text(bytes: u64) -> String {
+    for (shift, unit) in [(30, "GiB"), (20, "MiB"), (10, "KiB")] {
+        if bytes >= 1 << shift && bytes.is_multiple_of(1 << shift) {
+            return format!("{} {unit}", bytes >> shift);
+        }
+    }
+    format!("{bytes} bytes")
+}
+
+/// Opens `relative` beneath the directory `root` and checks it, without following a symbolic
+/// link anywhere below `root`: each directory on the way is opened from the one before with
+/// `O_NOFOLLOW` and checked through its descriptor (a directory, owned by `dir_owner`, that
+/// group and others cannot write; `root` itself too), then the file is opened from the last
+/// one and checked under `rules` (whose `follow_symlinks` is ignored). Nothing can be swapped
+/// in between: a directory that only its owner can write holds only what its owner put there.
+/// `relative` is resolved lexically (`a/../b` is `b`); climbing above `root` or an absolute
+/// path is `Io` with `InvalidInput`.
+#[cfg(unix)]
+pub fn open_beneath(
+    root: &Path,
+    relative: &Path,
+    dir_owner: Owner,
+    rules: FileRules,
+) -> Result<CheckedFile, FileError> {
+    use std::ffi::CString;
+    use std::os::fd::{AsRawFd, FromRawFd};
+    use std::os::unix::ffi::OsStrExt;
+    use std::path::Component;
+
+    let mut parts: Vec<&std::ffi::OsStr> = Vec::new();
+    for part in relative.components() {
+        match part {
+            Component::Normal(name) => parts.push(name),
+            Component::CurDir => {}
+            Component::ParentDir if parts.pop().is_some() => {}
+            _ => {
+                return Err(FileError::Io {
+                    path: root.join(relative),
+                    source: io::Error::new(
+                        io::ErrorKind::InvalidInput,
+                        "the path leaves the directory it must be in",
+                    ),
+                });
+            }
+        }
+    }
+    let Some(name) = parts.pop() else {
+        return Err(FileError::NotRegular {
+            path: root.to_path_buf(),
+            kind: "a directory",
+        });
+    };
+    let check_dir_fd = |dir: &File, path: &Path| -> Result<(), FileError> {
+        let meta = dir.metadata().map_err(|e| FileError::io(path, e))?;
+        if !meta.is_dir() {
+            return Err(FileError::NotDirectory {
+                path: path.to_path_buf(),
+                kind: file_kind(&meta.file_type()),
+            });
+        }
+        check_owner_and_mode(path, &meta, dir_owner, Others::Read)
+    };
+    let mut path = root.to_path_buf();
+    let mut dir = {
+        use std::os::unix::fs::OpenOptionsExt;
+        fs::OpenOptions::new()
+            .read(true)
+            .custom_flags(libc::O_DIRECTORY | libc::O_CLOEXEC)
+            .open(root)
+            .map_err(|e| FileError::io(root, e))?
+    };
+    check_dir_fd(&dir, &path)?;
+    // Opens `name` in `dir` without following a link; on failure, says what is there.
+    let open_at = |dir: &File, name: &std::ffi::OsStr, path: &Path, flags: libc::c_int| {
+        let c_name = CString::new(name.as_bytes()).map_err(|_| FileError::Io {
+            path: path.to_path_buf(),
+            source: io::Error::new(io::ErrorKind::InvalidInput, "a NUL in the path"),
+        })?;
+        // SAFETY: a valid descriptor and C string; openat returns a new descriptor or -1.
+        let fd = unsafe {
+            libc::openat(
+                dir.as_raw_fd(),
+                c_name.as_ptr(),
+                flags | libc::O_NOFOLLOW | libc::O_CLOEXEC | libc::O_NONBLOCK,
+            )
+        };
+        if fd >= 0 {
+            // SAFETY: a descriptor openat just returned, owned by nothing else.
+            return Ok(unsafe { File::from_raw_fd(fd) });
+        }
+        let error = io::Error::last_os_error();
+        let mut stat = std::mem::MaybeUninit::<libc::stat>::uninit();
+        // SAFETY: as above; fstatat fills `stat` when it returns 0.
+        let what = unsafe {
+            libc::fstatat(
+                dir.as_raw_fd(),
+                c_name.as_ptr(),
+                stat.as_mut_ptr(),
+                libc::AT_SYMLINK_NOFOLLOW,
+            )
+        };
+        // SAFETY: fstatat returned 0, so `stat` is filled.
+        let kind = (what == 0).then(|| kind_of_mode(unsafe { stat.assume_init() }.st_mode));
+        Err(match (kind, error.raw_os_error()) {
+            (Some("a symbolic link"), _) => FileError::Symlink {
+                path: path.to_path_buf(),
+            },
+            (Some(kind), Some(libc::ENOTDIR)) if flags & libc::O_DIRECTORY != 0 => {
+                FileError::NotDirectory {
+                    path: path.to_path_buf(),
+                    kind,
+                }
+            }
+            (Some(kind), Some(libc::ENXIO)) => FileError::NotRegular {
+                path: path.to_path_buf(),
+                kind,
+            },
+            _ => FileError::io(path, error),
+        })
+    };
+    for part in parts {
+        path.push(part);
+        let next = open_at(&dir, part, &path, libc::O_RDONLY | libc::O_DIRECTORY)?;
+        check_dir_fd(&next, &path)?;
+        dir = next;
+    }
+    path.push(name);
+    let file = open_at(&dir, name, &path, libc::O_RDONLY)?;
+    CheckedFile::check(file, &path, rules)
+}
+
+/// What a file of this `st_mode` is, for messages.
+#[cfg(unix)]
+fn kind_of_mode(mode: libc::mode_t) -> &'static str {
+    match mode & libc::S_IFMT {
+        libc::S_IFLNK => "a symbolic link",
+        libc::S_IFIFO => "a FIFO (named pipe)",
+        libc::S_IFSOCK => "a socket",
+        libc::S_IFCHR => "a character device",
+        libc::S_IFBLK => "a block device",
+        libc::S_IFDIR => "a directory",
+        libc::S_IFREG => "a regular file",
+        _ => "something else",
+    }
+}
+
+/// Clears `O_NONBLOCK` on a file opened with it (once it is known to be a regular file).
+#[cfg(unix)]
+pub(crate) fn set_blocking(file: &File) {
+    use std::os::fd::AsRawFd;
+    // SAFETY: F_GETFL/F_SETFL on a descriptor the caller owns.
+    unsafe {
+        let fd = file.as_raw_fd();
+        let flags = libc::fcntl(fd, libc::F_GETFL);
+        if flags >= 0 {
+            libc::fcntl(fd, libc::F_SETFL, flags & !libc::O_NONBLOCK);
+        }
+    }
 }
 
 /// Checks an existing directory wzt keeps things in: a directory (a symbolic link to one is
@@ -497,12 +678,32 @@ mod tests {
         let ok: Expect = |r| r.is_ok();
         let symlink: Expect = |r| matches!(r, Err(FileError::Symlink { .. }));
         let not_regular: Expect = |r| {
-            matches!(r, Err(FileError::NotRegular { kind: "a FIFO (named pipe)", .. }))
+            matches!(
+                r,
+                Err(FileError::NotRegular {
+                    kind: "a FIFO (named pipe)",
+                    ..
+                })
+            )
         };
-        let directory: Expect =
-            |r| matches!(r, Err(FileError::NotRegular { kind: "a directory", .. }));
-        let device: Expect =
-            |r| matches!(r, Err(FileError::NotRegular { kind: "a character device", .. }));
+        let directory: Expect = |r| {
+            matches!(
+                r,
+                Err(FileError::NotRegular {
+                    kind: "a directory",
+                    ..
+                })
+            )
+        };
+        let device: Expect = |r| {
+            matches!(
+                r,
+                Err(FileError::NotRegular {
+                    kind: "a character device",
+                    ..
+                })
+            )
+        };
         let hard_linked: Expect = |r| matches!(r, Err(FileError::HardLinked { .. }));
         let missing: Expect = |r| matches!(r, Err(FileError::Missing { .. }));
         let too_large: Expect = |r| matches!(r, Err(FileError::TooLarge { max: 4, .. }));
@@ -511,8 +712,18 @@ mod tests {
             ("named link", &link, FileRules::named(64), ok),
             ("named fifo", &fifo, FileRules::named(64), not_regular),
             ("named directory", &sub, FileRules::named(64), directory),
-            ("named /dev/zero", Path::new("/dev/zero"), FileRules::named(64), device),
-            ("named missing", &d.join("nope"), FileRules::named(64), missing),
+            (
+                "named /dev/zero",
+                Path::new("/dev/zero"),
+                FileRules::named(64),
+                device,
+            ),
+            (
+                "named missing",
+                &d.join("nope"),
+                FileRules::named(64),
+                missing,
+            ),
             ("named too large", &file, FileRules::named(4), too_large),
             ("secret file", &file, FileRules::secret(64), hard_linked),
             ("secret link", &link, FileRules::secret(64), symlink),
@@ -536,7 +747,10 @@ mod tests {
         assert!(CheckedFile::open(&file, FileRules::own(64)).is_ok());
         mode(&file, 0o666);
         let err = CheckedFile::open(&file, FileRules::own(64)).unwrap_err();
-        assert!(matches!(err, FileError::WritableByOthers { mode: 0o666, .. }));
+        assert!(matches!(
+            err,
+            FileError::WritableByOthers { mode: 0o666, .. }
+        ));
         assert_eq!(err.problem(), "writable by other users (mode 666)");
         assert!(CheckedFile::open(&file, FileRules::named(64)).is_ok());
         assert_eq!(read_named(&file, 64).unwrap(), b"0123456789");
@@ -550,6 +764,108 @@ mod tests {
         }
     }
 
+    /// `open_beneath` follows no link below the root and checks every directory on the way.
+    #[test]
+    fn files_beneath_a_directory_are_reached_without_links() {
+        let root = tempfile::tempdir().unwrap();
+        let r = root.path();
+        mode(r, 0o755);
+        fs::create_dir_all(r.join("target/release")).unwrap();
+        fs::write(r.join("target/release/a.wasm"), b"wasm").unwrap();
+        let rules = FileRules::own(64);
+        let open = |rel: &str| open_beneath(r, Path::new(rel), Owner::Me, rules);
+        assert_eq!(
+            open("target/release/a.wasm").unwrap().read_all().unwrap(),
+            b"wasm"
+        );
+        assert!(open("target/../target/release/./a.wasm").is_ok());
+        assert!(matches!(
+            open("../x/a.wasm"),
+            Err(FileError::Io { source, .. }) if source.kind() == io::ErrorKind::InvalidInput
+        ));
+        assert!(matches!(
+            open("target/release/none.wasm"),
+            Err(FileError::Missing { .. })
+        ));
+
+        // A link anywhere below the root: the file, or a directory on the way.
+        std::os::unix::fs::symlink(r.join("target/release/a.wasm"), r.join("link.wasm")).unwrap();
+        assert!(matches!(open("link.wasm"), Err(FileError::Symlink { .. })));
+        std::os::unix::fs::symlink(r.join("target"), r.join("out")).unwrap();
+        let err = open("out/release/a.wasm").unwrap_err();
+        assert!(
+            matches!(err, FileError::Symlink { ref path } if path == &r.join("out")),
+            "{err}"
+        );
+        // A FIFO is refused at once; a file where a directory belongs is named.
+        mkfifo(&r.join("fifo.wasm"));
+        assert!(matches!(
+            open("fifo.wasm"),
+            Err(FileError::NotRegular {
+                kind: "a FIFO (named pipe)",
+                ..
+            })
+        ));
+        assert!(matches!(
+            open("target/release/a.wasm/x"),
+            Err(FileError::NotDirectory {
+                kind: "a regular file",
+                ..
+            })
+        ));
+
+        // A directory others can write, at any level (the root too), or the file itself.
+        mode(&r.join("target/release"), 0o775);
+        let err = open("target/release/a.wasm").unwrap_err();
+        assert!(
+            matches!(err, FileError::WritableByOthers { ref path, mode: 0o775 } if path == &r.join("target/release")),
+            "{err}"
+        );
+        mode(&r.join("target/release"), 0o755);
+        mode(r, 0o777);
+        assert!(matches!(
+            open("target/release/a.wasm"),
+            Err(FileError::WritableByOthers { .. })
+        ));
+        mode(r, 0o755);
+        mode(&r.join("target/release/a.wasm"), 0o664);
+        assert!(matches!(
+            open("target/release/a.wasm"),
+            Err(FileError::WritableByOthers { .. })
+        ));
+        mode(&r.join("target/release/a.wasm"), 0o644);
+        if euid() == 0 {
+            std::os::unix::fs::chown(r.join("target"), Some(65534), None).unwrap();
+            let err = open("target/release/a.wasm").unwrap_err();
+            assert!(
+                matches!(err, FileError::ForeignOwner { owner: 65534, .. }),
+                "{err}"
+            );
+            std::os::unix::fs::chown(r.join("target"), Some(0), None).unwrap();
+            std::os::unix::fs::chown(r.join("target/release/a.wasm"), Some(65534), None).unwrap();
+            assert!(matches!(
+                open("target/release/a.wasm"),
+                Err(FileError::ForeignOwner { owner: 65534, .. })
+            ));
+        }
+    }
+
+    #[test]
+    fn streams_are_read_up_to_their_cap() {
+        let mut buf = Vec::new();
+        read_capped(&b"0123456789"[..], 10, &mut buf).unwrap();
+        assert_eq!(buf, b"0123456789");
+        let mut buf = Vec::new();
+        let err = read_capped(std::io::repeat(0), 64 << 10, &mut buf).unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::FileTooLarge);
+        assert_eq!(
+            err.to_string(),
+            "more than 64 KiB, the most wzt reads there"
+        );
+        assert_eq!(size_text(1 << 30), "1 GiB");
+        assert_eq!(size_text(1500), "1500 bytes");
+    }
+
     #[test]
     fn created_files_get_their_mode_and_directories_are_checked() {
         let dir = tempfile::tempdir().unwrap();
@@ -560,7 +876,10 @@ mod tests {
         };
         let created = CheckedFile::open(&path, rules).unwrap();
         assert!(created.is_empty());
-        assert_eq!(fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+        assert_eq!(
+            fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
 
         let private = dir.path().join("a/b");
         ensure_private_dir(&private).unwrap();

@@ -17,11 +17,11 @@ use wasmtime_wasi_http::p2::bindings::ProxyPre;
 use super::cache::{EntryName, Lookup};
 use super::engine::Host;
 use super::link;
+use super::link::EnforcementError;
 use super::providers::Providers;
 use super::providers::http_client::HttpClientHooks;
 use super::providers::messaging::IncomingRequest;
 use super::state::{ComponentState, ModuleState};
-use super::link::EnforcementError;
 use super::{EventSink, HostEvent, RequestRecord};
 use crate::caps::Grants;
 use crate::verify::Admitted;
@@ -84,6 +84,10 @@ pub struct Actor {
     providers: Arc<Providers>,
     /// The `wasmcloud:messaging/handler` export, when the actor has one.
     messaging: Option<MessagingPre>,
+    /// The signed per-resource scopes; every provider call checks them.
+    scopes: Arc<crate::scopes::Scopes>,
+    /// Where outgoing HTTP may go (the flags inside the scopes).
+    http_allow: Arc<Vec<crate::scopes::HostScope>>,
     /// Where the compiled code came from.
     pub cache: CacheStatus,
     /// Program name given to commands as argv[0].
@@ -106,6 +110,11 @@ impl Actor {
         let granted = admitted.grants();
         let events = Arc::clone(&providers.events);
         let name = providers.actor.clone();
+        let scopes = Arc::new(admitted.scopes().clone());
+        let http_allow = Arc::new(
+            super::providers::http_client::effective_allow(&providers.http_client, &scopes)
+                .map_err(|e| LoadError::Unusable(anyhow!(e)))?,
+        );
         let (prepared, messaging, cache) = if admitted.kind() == ArtifactKind::Component {
             let (component, cache) = compile(
                 &host,
@@ -148,6 +157,8 @@ impl Actor {
             events,
             providers,
             messaging,
+            scopes,
+            http_allow,
             cache,
             name,
         })
@@ -167,9 +178,9 @@ impl Actor {
         self.messaging.is_some()
     }
 
-    /// Delivers one message to the actor's handler in a fresh store. `Ok(Err(_))` is the
-    /// handler's own error; `Err(_)` a trap or timeout (reported as an event too).
-    pub async fn deliver(&self, subject: &str, body: &[u8]) -> anyhow::Result<Result<(), String>> {
+    /// Delivers one message to the actor's handler in a fresh store. `Err(_)` is a trap or
+    /// timeout (reported as an event too).
+    pub async fn deliver(&self, subject: &str, body: &[u8]) -> anyhow::Result<Delivery> {
         self.deliver_message(subject, body, None).await
     }
 
@@ -178,7 +189,7 @@ impl Actor {
     pub async fn deliver_checked(
         &self,
         message: &crate::lattice::CheckedInvocation,
-    ) -> anyhow::Result<Result<(), String>> {
+    ) -> anyhow::Result<Delivery> {
         let incoming = message.reply().map(|reply_to| IncomingRequest {
             reply_to: reply_to.to_string(),
             request_jti: message.jti().to_string(),
@@ -192,10 +203,24 @@ impl Actor {
         subject: &str,
         body: &[u8],
         incoming: Option<IncomingRequest>,
-    ) -> anyhow::Result<Result<(), String>> {
+    ) -> anyhow::Result<Delivery> {
         let Some(pre) = &self.messaging else {
             bail!("the actor does not export wasmcloud:messaging/handler");
         };
+        let kind = crate::scopes::ScopeKind::MsgSubscribe;
+        if !self.scopes.check(kind, subject).allowed() {
+            super::providers::deny_outside_scope(
+                &self.providers,
+                &self.scopes,
+                None,
+                kind,
+                subject,
+                "wasmcloud:messaging/handler.handle-message",
+                short_subject(subject),
+                format!("message on {subject}"),
+            );
+            return Ok(Delivery::Denied);
+        }
         let _slot = self.slots.acquire().await?;
         let stdout = MemoryOutputPipe::new(CAPTURE_LIMIT);
         let stderr = MemoryOutputPipe::new(CAPTURE_LIMIT);
@@ -223,14 +248,52 @@ impl Actor {
             Err(_) => Err(wasmtime::Error::new(DeadlineExceeded)),
         };
         let invocation = format!("message on {subject}");
+        if self.providers.tracer.enabled() {
+            self.providers.tracer.record(
+                &self.events,
+                super::providers::CapCall {
+                    actor: self.name.clone(),
+                    invocation: Some(id),
+                    call: "wasmcloud:messaging/handler.handle-message".into(),
+                    resource: Some(crate::scopes::Resource::new(kind, subject)),
+                    args: short_subject(subject),
+                    result: match &result {
+                        Ok(Ok(())) => "handled".into(),
+                        Ok(Err(e)) => format!("error: {e}"),
+                        Err(_) => "trapped".into(),
+                    },
+                    duration_us: started.elapsed().as_micros().min(u64::MAX as u128) as u64,
+                    denied: false,
+                },
+            );
+        }
         match result {
             Ok(handled) => {
-                self.finish(id, &invocation, started, false, Ok(Ok(())), &stdout, &stderr);
-                Ok(handled)
+                self.finish(
+                    id,
+                    &invocation,
+                    started,
+                    false,
+                    Ok(Ok(())),
+                    &stdout,
+                    &stderr,
+                );
+                Ok(match handled {
+                    Ok(()) => Delivery::Handled,
+                    Err(e) => Delivery::HandlerFailed(e),
+                })
             }
             Err(e) => {
                 let summary = self
-                    .finish(id, &invocation, started, false, Ok(Err(e)), &stdout, &stderr)
+                    .finish(
+                        id,
+                        &invocation,
+                        started,
+                        false,
+                        Ok(Err(e)),
+                        &stdout,
+                        &stderr,
+                    )
                     .unwrap_or_default();
                 bail!("{summary}")
             }
@@ -259,9 +322,12 @@ impl Actor {
                 hooks: HttpClientHooks {
                     providers: Arc::clone(&self.providers),
                     invocation: Some(invocation),
+                    scopes: Arc::clone(&self.scopes),
+                    allow: Arc::clone(&self.http_allow),
                 },
                 open_buckets: 0,
                 invocation: Some(invocation),
+                scopes: Arc::clone(&self.scopes),
                 incoming: None,
             },
         );
@@ -605,6 +671,23 @@ impl Actor {
     }
 }
 
+/// How a delivered message ended (a trap or timeout is an error of its own).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Delivery {
+    /// The handler took it.
+    Handled,
+    /// The handler returned this error.
+    HandlerFailed(String),
+    /// Its subject is outside the actor's signed `msg.subscribe` scope: not delivered (the
+    /// denial was reported).
+    Denied,
+}
+
+/// A subject for a trace's arguments.
+fn short_subject(subject: &str) -> String {
+    subject.chars().take(200).collect()
+}
+
 /// Header names and values as text (values that are not UTF-8 lossily).
 fn header_pairs(headers: &hyper::HeaderMap) -> Vec<(String, String)> {
     headers
@@ -787,9 +870,9 @@ fn prepare_component(
             .cloned()
     };
     let linker = link::component_linker(engine, granted, providers).map_err(unusable)?;
-    let pre = linker.instantiate_pre(component).map_err(|e| {
-        LoadError::Unusable(anyhow!("{e:?}").context("the actor cannot be linked"))
-    })?;
+    let pre = linker
+        .instantiate_pre(component)
+        .map_err(|e| LoadError::Unusable(anyhow!("{e:?}").context("the actor cannot be linked")))?;
     let messaging = match is("wasmcloud:messaging/handler") {
         Some(export) => {
             link::check_export(&export, granted)?;

@@ -157,13 +157,10 @@ impl CompileCache {
     /// Writes the entry for `name` atomically (a file there, or a symlink, is replaced).
     pub fn write(&self, name: &EntryName, compiled: &[u8]) -> io::Result<()> {
         let tag = self.tag(name, compiled).finalize().into_bytes();
-        let mut tmp = tempfile::Builder::new()
-            .prefix(".wzt-cache-")
-            .tempfile_in(&self.dir)?;
-        tmp.write_all(&tag)?;
-        tmp.write_all(compiled)?;
-        tmp.persist(self.path(name)).map_err(|e| e.error)?;
-        Ok(())
+        let mut file = crate::fsutil::NewFile::create_in(&self.dir, 0o600)?;
+        file.write_all(&tag)?;
+        file.write_all(compiled)?;
+        file.place(&self.path(name), crate::fsutil::Existing::Replace)
     }
 }
 
@@ -232,25 +229,20 @@ fn load_or_create_secret(path: &Path) -> Result<[u8; SECRET_LEN], CacheError> {
     }
     builder.create(dir).map_err(io_err)?;
     let secret: [u8; SECRET_LEN] = rand::random();
-    // tempfile creates the file 0600 with O_EXCL; persist_noclobber never replaces a secret
-    // another wzt created at the same moment (then that one is used).
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".cache.key.")
-        .tempfile_in(dir)
-        .map_err(io_err)?;
-    tmp.write_all(&secret)
-        .and_then(|_| tmp.as_file().sync_all())
-        .map_err(io_err)?;
-    match tmp.persist_noclobber(path) {
-        Ok(_) => Ok(secret),
-        Err(e) if e.error.kind() == io::ErrorKind::AlreadyExists => {
+    // Created 0600 and unnamed until placed; placing never replaces a secret another wzt
+    // created at the same moment (then that one is used).
+    let mut file = crate::fsutil::NewFile::create_in(dir, 0o600).map_err(io_err)?;
+    file.write_all(&secret).map_err(io_err)?;
+    match file.place(path, crate::fsutil::Existing::Refuse) {
+        Ok(()) => Ok(secret),
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
             match CheckedFile::open_if_exists(path, secret_rules) {
                 Ok(Some(file)) => read(file.into_file()),
-                Ok(None) => Err(io_err(e.error)),
+                Ok(None) => Err(io_err(e)),
                 Err(e) => Err(unsafe_secret(e.problem())),
             }
         }
-        Err(e) => Err(io_err(e.error)),
+        Err(e) => Err(io_err(e)),
     }
 }
 

@@ -124,6 +124,9 @@ pub enum BuildEvent {
     Failed { output: String },
     /// The rebuilt code and claims are what is running already: nothing was swapped.
     Unchanged,
+    /// The build failed, but `wzt.toml`'s claims changed: the running code was signed again
+    /// with them and is swapped in (a capability the file no longer grants is not kept).
+    Resigned,
     /// A command actor ran after a good build and exited with this code.
     CommandExited { code: i32 },
     /// A command actor trapped or ran past its deadline.
@@ -167,6 +170,39 @@ fn lattice_event<S: serde::Serializer>(
             map.serialize_entry("event", "client")?;
             map.serialize_entry("url", url)?;
             map.serialize_entry("what", what)?;
+        }
+        L::Revoked {
+            revocation,
+            this_host,
+        } => {
+            map.serialize_entry("event", "revoked")?;
+            map.serialize_entry("kind", revocation.kind.as_str())?;
+            map.serialize_entry("subject", &revocation.subject)?;
+            map.serialize_entry("jti", &revocation.jti)?;
+            map.serialize_entry("cluster", &revocation.cluster)?;
+            map.serialize_entry("reason", &revocation.reason)?;
+            map.serialize_entry("this_host", this_host)?;
+        }
+        L::Renewal(crate::lattice::Renewal::Renewed { source, until }) => {
+            map.serialize_entry("event", "renewed")?;
+            map.serialize_entry("source", source)?;
+            map.serialize_entry("until", until)?;
+        }
+        L::Renewal(crate::lattice::Renewal::NotRenewed {
+            source,
+            why,
+            expires,
+        }) => {
+            map.serialize_entry("event", "not_renewed")?;
+            map.serialize_entry("source", source)?;
+            map.serialize_entry("why", why)?;
+            map.serialize_entry("expires", expires)?;
+        }
+        L::RevocationIgnored { key, why, count } => {
+            map.serialize_entry("event", "revocation_ignored")?;
+            map.serialize_entry("key", key)?;
+            map.serialize_entry("why", why)?;
+            map.serialize_entry("count", count)?;
         }
     }
     map.end()
@@ -318,6 +354,10 @@ impl std::fmt::Display for BuildEvent {
             BuildEvent::Unchanged => {
                 write!(f, "wzt dev: the rebuilt code is unchanged; kept running")
             }
+            BuildEvent::Resigned => write!(
+                f,
+                "wzt dev: wzt.toml's claims changed: the last good code is signed again with them and swapped in"
+            ),
             BuildEvent::CommandExited { code } => {
                 write!(f, "wzt dev: the command exited with {code}")
             }

@@ -40,6 +40,52 @@ pub enum EnforcementError {
     },
 }
 
+/// Where the grants of the actor being started come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GrantsFrom {
+    /// Its signed claims: re-sign it.
+    Claims,
+    /// `--caps` of an unsigned actor run with `--allow-unsigned`.
+    UnsignedCaps,
+    /// The `caps` of the project's wzt.toml (`wzt dev`).
+    Project,
+}
+
+impl EnforcementError {
+    /// The refusal with the fix for where the grants come from (import and export names are
+    /// the artifact's: escaped).
+    pub fn with_fix(&self, from: GrantsFrom) -> String {
+        let (what, alias, name) = match self {
+            EnforcementError::NotGranted {
+                import,
+                name,
+                alias,
+            } => (format!("imports {import}"), *alias, *name),
+            EnforcementError::ExportNotGranted {
+                export,
+                name,
+                alias,
+            } => (format!("exports {export}"), *alias, *name),
+            other => return crate::text::escape(&other.to_string()),
+        };
+        let fix = match from {
+            GrantsFrom::Claims => format!(
+                "it is not granted: re-sign it with `wzt sign --caps {alias}` (or `--caps auto`: exactly what it imports)"
+            ),
+            GrantsFrom::UnsignedCaps => format!(
+                "an unsigned actor gets only what --caps grants: add `--caps {alias}` (or `--caps auto`: exactly what it imports)"
+            ),
+            GrantsFrom::Project => format!(
+                "wzt.toml does not grant it: add \"{alias}\" to `caps` in [actor] (or set `caps = [\"auto\"]`: exactly what it imports); the next build picks it up"
+            ),
+        };
+        format!(
+            "the actor {}, which needs the {name} capability ({alias}); {fix}",
+            crate::text::escape(&what)
+        )
+    }
+}
+
 fn not_granted(import: &str, any_of: &[Capability]) -> EnforcementError {
     EnforcementError::NotGranted {
         import: import.to_string(),
@@ -152,6 +198,31 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_refusal_names_the_fix_where_the_grants_come_from() {
+        let refusal = not_granted("wasi:http/types@0.2.0", &[Capability::HttpServer]);
+        let said = |from| refusal.with_fix(from);
+        let start = "the actor imports wasi:http/types@0.2.0, which needs the HTTP Server capability (http); ";
+        assert_eq!(
+            said(GrantsFrom::Claims),
+            format!(
+                "{start}it is not granted: re-sign it with `wzt sign --caps http` (or `--caps auto`: exactly what it imports)"
+            )
+        );
+        assert_eq!(
+            said(GrantsFrom::UnsignedCaps),
+            format!(
+                "{start}an unsigned actor gets only what --caps grants: add `--caps http` (or `--caps auto`: exactly what it imports)"
+            )
+        );
+        assert_eq!(
+            said(GrantsFrom::Project),
+            format!(
+                "{start}wzt.toml does not grant it: add \"http\" to `caps` in [actor] (or set `caps = [\"auto\"]`: exactly what it imports); the next build picks it up"
+            )
+        );
+    }
+
+    #[test]
     fn imports_need_a_grant_and_a_provider() {
         let none = Grants::none();
         let only = |cap: Capability| -> Grants { [cap].into_iter().collect() };
@@ -203,7 +274,10 @@ mod tests {
     fn defines(mut linker: Linker<ComponentState>, name: &str) -> bool {
         linker
             .root()
-            .func_wrap(name, |_: wasmtime::StoreContextMut<'_, ComponentState>, (): ()| Ok(()))
+            .func_wrap(
+                name,
+                |_: wasmtime::StoreContextMut<'_, ComponentState>, (): ()| Ok(()),
+            )
             .is_err()
     }
 
@@ -232,9 +306,15 @@ mod tests {
             assert_eq!(names, table, "{cap:?}: the linker and the table disagree");
             for name in &linked {
                 let granted = component_linker(&engine, &grants, &providers).unwrap();
-                assert!(defines(granted, name), "{cap:?} does not really link {name}");
+                assert!(
+                    defines(granted, name),
+                    "{cap:?} does not really link {name}"
+                );
                 let bare = component_linker(&engine, &Grants::none(), &providers).unwrap();
-                assert!(!defines(bare, name), "{name} is linked without the {cap:?} grant");
+                assert!(
+                    !defines(bare, name),
+                    "{name} is linked without the {cap:?} grant"
+                );
                 assert!(caps::is_linked(name, &grants), "{name}");
             }
         }

@@ -20,11 +20,11 @@ pub mod providers;
 pub mod runner;
 mod state;
 
-pub use actor::{Actor, CacheStatus, EntryPoint, LoadError};
+pub use actor::{Actor, CacheStatus, Delivery, EntryPoint, LoadError};
 pub use cache::CacheLocation;
 pub use engine::Host;
 pub use events::{BuildEvent, EventSink, HostEvent, RequestRecord};
-pub use link::EnforcementError;
+pub use link::{EnforcementError, GrantsFrom};
 pub use preopen::{PreopenError, PreopenRequest, Preopens, Protected};
 pub use runner::Runner;
 

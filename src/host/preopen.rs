@@ -237,7 +237,10 @@ mod tests {
         }];
         assert!(matches!(
             Preopens::check(&[request(root.path())], &protected, true),
-            Err(PreopenError::Protected { what: "the key store", .. })
+            Err(PreopenError::Protected {
+                what: "the key store",
+                ..
+            })
         ));
         assert!(matches!(
             Preopens::check(&[request(&data)], &protected, false),

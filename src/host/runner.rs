@@ -14,7 +14,7 @@ use super::http::{ActorSlot, CollectedResponse};
 use super::providers::messaging::LatticeLink;
 use super::providers::{ActorIdentity, ProviderSettings, Providers, Tracer, keyvalue};
 use super::{
-    Actor, CacheStatus, EntryPoint, EventSink, Host, HostEvent, HostOptions, LoadError,
+    Actor, CacheStatus, Delivery, EntryPoint, EventSink, Host, HostEvent, HostOptions, LoadError,
 };
 use crate::caps::{Capability, Grants};
 use crate::lattice::{Lattice, LatticeConfig, LatticeEvent, Subscription};
@@ -61,6 +61,10 @@ pub struct Startup {
     pub subject: Option<String>,
     pub module_hash: String,
     pub caps: Grants,
+    /// The signed per-resource scopes, as a token carries them.
+    pub scopes: std::collections::BTreeMap<String, Vec<String>>,
+    /// One line per scopeable grant (`Scopes::summary`).
+    pub scope_lines: Vec<String>,
     pub pooling: bool,
     pub cache: CacheStatus,
     /// Why the configured compile cache is not used, if it is not.
@@ -102,7 +106,11 @@ impl Runner {
                     Arc::clone(&tracer),
                     Arc::clone(&events),
                 );
-                Some(Lattice::connect(lattice).await.map_err(LoadError::Unusable)?)
+                Some(
+                    Lattice::connect(lattice)
+                        .await
+                        .map_err(LoadError::Unusable)?,
+                )
             }
             _ => None,
         };
@@ -196,6 +204,8 @@ impl Runner {
             subject: claims.map(|c| c.subject.clone()),
             module_hash: admitted.module_hash().to_string(),
             caps: admitted.grants().clone(),
+            scopes: admitted.scopes().to_wire(),
+            scope_lines: admitted.scopes().summary(admitted.grants()),
             pooling: self.host.pooling(),
             cache: actor.cache.clone(),
             cache_error: self.host.cache_error().map(|e| e.to_string()),
@@ -235,11 +245,7 @@ impl Runner {
 
     /// Delivers one message to the actor's `wasmcloud:messaging/handler`. `Ok(Err(_))` is the
     /// handler's own error; `Err(_)` a trap or timeout (reported as an event too).
-    pub async fn deliver(
-        &self,
-        subject: &str,
-        body: &[u8],
-    ) -> anyhow::Result<Result<(), String>> {
+    pub async fn deliver(&self, subject: &str, body: &[u8]) -> anyhow::Result<Delivery> {
         self.actor().deliver(subject, body).await
     }
 
@@ -256,6 +262,18 @@ impl Runner {
         };
         if subjects.is_empty() {
             return Ok(None);
+        }
+        let scopes = self.admitted().scopes().clone();
+        let kind = crate::scopes::ScopeKind::MsgSubscribe;
+        for subject in subjects {
+            if !scopes.check_within(kind, subject).allowed() {
+                anyhow::bail!(
+                    "--subscribe {} is outside the actor's signed scope msg.subscribe ({}): flags can only narrow what was signed; re-sign with --scope msg.subscribe={}",
+                    crate::text::escape(subject),
+                    scopes.describe(kind),
+                    crate::text::escape(subject)
+                );
+            }
         }
         let queue = self.queue_group().expect("joined");
         let mut subscriptions = Vec::new();
@@ -335,8 +353,8 @@ impl Drop for LatticeServing {
     }
 }
 
-/// Lattice events as host events: rejections of one code reported in full up to
-/// [`REPORTED_PER_CODE`], then one per 1000; each rejection also traced as a denied
+/// Lattice events as host events: rejections of one code (and ignored revocations) reported
+/// in full up to [`REPORTED_PER_CODE`], then one per 1000; each rejection also traced as a denied
 /// `lattice.<kind>` call.
 fn lattice_events(
     actor: String,
@@ -358,6 +376,7 @@ fn lattice_events(
                         actor: actor.clone(),
                         invocation: None,
                         call: format!("lattice.{kind}"),
+                        resource: None,
                         args: subject.clone(),
                         result: format!("{}: {rejection}", rejection.code()),
                         duration_us: 0,
@@ -368,6 +387,13 @@ fn lattice_events(
             if *count > REPORTED_PER_CODE && count % 1000 != 0 {
                 return;
             }
+        }
+        // Revocations not signed by a trusted cluster key: counted the same way.
+        if let LatticeEvent::RevocationIgnored { count, .. } = &event
+            && *count > REPORTED_PER_CODE
+            && count % 1000 != 0
+        {
+            return;
         }
         events(HostEvent::Lattice(event));
     })
@@ -415,14 +441,12 @@ async fn deliver_subscriptions(
     while tasks.join_next().await.is_some() {}
 }
 
-/// The event of a delivery the handler did not take (`None` when it did).
-pub fn delivery_event(
-    subject: &str,
-    outcome: &anyhow::Result<Result<(), String>>,
-) -> Option<HostEvent> {
+/// The event of a delivery the handler did not take (`None` when it did, or when it was denied:
+/// the denial was reported already).
+pub fn delivery_event(subject: &str, outcome: &anyhow::Result<Delivery>) -> Option<HostEvent> {
     let (why, handler_error) = match outcome {
-        Ok(Ok(())) => return None,
-        Ok(Err(handler_error)) => (handler_error.clone(), true),
+        Ok(Delivery::Handled | Delivery::Denied) => return None,
+        Ok(Delivery::HandlerFailed(handler_error)) => (handler_error.clone(), true),
         Err(e) => (format!("{e:#}"), false),
     };
     Some(HostEvent::DeliveryFailed {

@@ -20,6 +20,8 @@ pub struct ComponentState {
     pub open_buckets: usize,
     /// This invocation's id (for traces and events).
     pub invocation: Option<u64>,
+    /// The actor's signed per-resource scopes (the providers check them).
+    pub scopes: Arc<crate::scopes::Scopes>,
     /// The lattice request this invocation handles, when it handles one: a publish on its
     /// reply subject is signed as the reply to it.
     pub incoming: Option<super::providers::messaging::IncomingRequest>,
@@ -31,6 +33,7 @@ impl ComponentState {
             table: &mut self.table,
             providers: &self.providers,
             invocation: self.invocation,
+            scopes: &self.scopes,
             open_buckets: &mut self.open_buckets,
             incoming: self.incoming.as_ref(),
         }

@@ -9,8 +9,8 @@ use age::armor::{ArmoredReader, ArmoredWriter, Format};
 use age::secrecy::{ExposeSecret, SecretString};
 use zeroize::Zeroizing;
 
-use super::store::{MAX_KEY_FILE_LEN, StoreError, parse_plain};
 use super::Key;
+use super::store::{MAX_KEY_FILE_LEN, StoreError, parse_plain};
 
 /// The environment variable that may hold the passphrase of encrypted keys (read by the CLI;
 /// `wzt dev` keeps it from the build command).
@@ -24,6 +24,46 @@ pub trait PassphraseSource: Send + Sync {
     fn passphrase(&self, what: &str) -> Result<SecretString, PassphraseError>;
     /// A new passphrase to encrypt `what` with (on a terminal, asked twice).
     fn new_passphrase(&self, what: &str) -> Result<SecretString, PassphraseError>;
+    /// How many passphrases may be tried before a wrong one is final: more than one only when
+    /// a person types it (a file or a variable gives the same answer again).
+    fn attempts(&self) -> u32 {
+        1
+    }
+    /// Where the passphrase came from and how to give the right one, for the error that ends
+    /// the attempts (empty when there is nothing to say).
+    fn origin(&self) -> String {
+        String::new()
+    }
+    /// Told that the passphrase for `what` was wrong and `left` more attempts follow.
+    fn rejected(&self, _what: &str, _left: u32) {}
+}
+
+/// Opens the age file `bytes` (at `path`, called `what`) with passphrases from `source`,
+/// asking again after a wrong one as long as the source allows; the last wrong one is
+/// `StoreError::WrongPassphrase`, saying where the passphrase came from.
+pub(super) fn decrypt_with(
+    source: &dyn PassphraseSource,
+    path: &Path,
+    what: &str,
+    bytes: &[u8],
+) -> Result<Key, StoreError> {
+    let attempts = source.attempts().max(1);
+    for attempt in 1..=attempts {
+        let passphrase = source.passphrase(what)?;
+        match decrypt_seed(path, what, bytes, &passphrase) {
+            Err(StoreError::WrongPassphrase { .. }) if attempt < attempts => {
+                source.rejected(what, attempts - attempt);
+            }
+            Err(StoreError::WrongPassphrase { what, .. }) => {
+                return Err(StoreError::WrongPassphrase {
+                    what,
+                    origin: source.origin(),
+                });
+            }
+            other => return other,
+        }
+    }
+    unreachable!("the last attempt returns")
 }
 
 /// Why no passphrase could be had; the message says how to give one.
@@ -43,9 +83,20 @@ pub(super) const AGE_ARMOR_BEGIN: &str = "-----BEGIN AGE ENCRYPTED FILE-----";
 /// implementation, about a second. Fixed rather than calibrated to the machine at hand (what the
 /// age crate does by default), so a key encrypted on a fast machine opens on a slow or busy one.
 const SCRYPT_WORK_FACTOR: u8 = 18;
-/// The largest work factor accepted on decryption (N = 2^22: 4 GiB of memory for scrypt), so a
-/// seed that `age -p` encrypted on a fast machine opens, but a file cannot demand unbounded work.
-const SCRYPT_MAX_WORK_FACTOR: u8 = 22;
+/// The largest work factor accepted on decryption: N = 2^20, 1 GiB of memory and about four
+/// times the work of the factor wzt writes (BENCHMARKS.md measures 18, 20 and 22), so a seed
+/// that `age -p` encrypted on a fast machine (its calibration aims at one second: 18 to 19
+/// on current machines) opens, but a file cannot make each passphrase guess cost 4 GiB and
+/// most of a minute (22, the age CLI's own limit). Checked before any work is done.
+pub const SCRYPT_MAX_WORK_FACTOR: u8 = 20;
+
+/// The memory scrypt needs at work factor `factor` (r = 8: 1 KiB × 2^factor), for messages.
+pub(super) fn scrypt_memory(factor: u8) -> String {
+    match 1u64.checked_shl(u32::from(factor) + 10) {
+        Some(bytes) => crate::fsutil::checked::size_text(bytes),
+        None => format!("2^{} bytes", u32::from(factor) + 10),
+    }
+}
 
 /// Encrypts `key`'s seed file contents (the seed and a newline, as a plain key file holds) to
 /// `passphrase`: an armored age file with one scrypt stanza, what `age --passphrase --armor`
@@ -103,8 +154,15 @@ pub(super) fn decrypt_seed(
             age::DecryptError::DecryptionFailed | age::DecryptError::NoMatchingKeys => {
                 StoreError::WrongPassphrase {
                     what: what.to_string(),
+                    origin: String::new(),
                 }
             }
+            // Refused before any scrypt work is done.
+            age::DecryptError::ExcessiveWork { required, .. } => StoreError::ExcessiveWork {
+                path: path.to_path_buf(),
+                factor: required,
+                max: SCRYPT_MAX_WORK_FACTOR,
+            },
             other => bad(other.to_string()),
         })?;
     let mut plain = Zeroizing::new(Vec::with_capacity(1024));

@@ -24,9 +24,26 @@ pub use codec::{
 pub use encryption::{PASSPHRASE_ENV, PassphraseError, PassphraseSource, encrypt_seed};
 pub use role::KeyRole;
 pub use store::{
-    KeyInfo, KeyStore, LoadedKey, StoreError, StoredKey, module_key_name, read_key_file,
-    read_seed_file,
+    KeyInfo, KeyStore, KeysOfRole, LoadedKey, StoreError, StoredKey, module_key_name,
+    read_key_file, read_seed_file,
 };
+
+/// Environment variables that may hold the issuer's seed, for CI: wzt's own first, then wash's
+/// name for the same seed (so a pipeline moving from wash keeps its secrets).
+pub const ISSUER_SEED_ENVS: [&str; 2] = ["WZT_ISSUER_SEED", "WASH_ISSUER_KEY"];
+/// The same for the subject's seed.
+pub const SUBJECT_SEED_ENVS: [&str; 2] = ["WZT_SUBJECT_SEED", "WASH_SUBJECT_KEY"];
+
+/// Every environment variable wzt reads a secret from (seeds, the key passphrase): the one
+/// list of what no process wzt starts may inherit (`Project::build_process`). A secret read
+/// from a new variable is added here.
+pub const SECRET_ENVS: [&str; 5] = [
+    ISSUER_SEED_ENVS[0],
+    ISSUER_SEED_ENVS[1],
+    SUBJECT_SEED_ENVS[0],
+    SUBJECT_SEED_ENVS[1],
+    PASSPHRASE_ENV,
+];
 
 /// Length of an encoded public key.
 pub const PUBLIC_KEY_LEN: usize = 56;

@@ -10,9 +10,12 @@ use std::sync::Arc;
 use age::secrecy::SecretString;
 use zeroize::Zeroizing;
 
-use super::encryption::{PassphraseError, PassphraseSource, decrypt_seed, encrypt_seed, is_age_file};
+use super::encryption::{
+    PassphraseError, PassphraseSource, decrypt_with, encrypt_seed, is_age_file,
+};
 use super::{Key, KeyRole, SEED_LEN, SeedError, looks_like_seed, parse_public_key};
-use crate::fsutil::{CheckedFile, FileError, FileRules, Others, Owner};
+use crate::fsutil::output::sync_dir;
+use crate::fsutil::{CheckedFile, Existing, FileError, FileRules, NewFile, Others, Owner};
 
 /// Errors of the key store. Callers branch on `Exists` (offer `--force`) and `NotFound`.
 /// No message ever holds a seed or a passphrase.
@@ -54,7 +57,11 @@ pub enum StoreError {
         path.display()
     )]
     ForeignOwner { path: PathBuf, owner: u32, you: u32 },
-    #[error("{} is larger than {MAX_KEY_FILE_LEN} bytes: not a key file", path.display())]
+    #[error(
+        "{} is larger than {}: not a key file",
+        path.display(),
+        crate::fsutil::checked::size_text(MAX_KEY_FILE_LEN)
+    )]
     TooLarge { path: PathBuf },
     #[error(
         "the key store {} is writable by other users (mode {mode:03o}): run `chmod 700 {}`",
@@ -83,14 +90,36 @@ pub enum StoreError {
     Passphrase(#[from] PassphraseError),
     #[error("the passphrase is empty; an encrypted key needs one")]
     EmptyPassphrase,
-    #[error("wrong passphrase for {what}")]
-    WrongPassphrase { what: String },
+    #[error(
+        "wrong passphrase for {what}{}",
+        if origin.is_empty() { String::new() } else { format!(": {origin}") }
+    )]
+    WrongPassphrase {
+        what: String,
+        /// Where the passphrase came from and how to give the right one.
+        origin: String,
+    },
     #[error("{}: cannot decrypt: {reason}", path.display())]
     BadEncryptedFile { path: PathBuf, reason: String },
+    #[error(
+        "{}: its scrypt work factor is {factor} ({} of memory for each passphrase tried, and time to match), over the {max} wzt accepts; decrypt it with `age --decrypt` and import the seed again with `wzt keys import NAME --encrypt`",
+        path.display(),
+        super::encryption::scrypt_memory(*factor)
+    )]
+    ExcessiveWork { path: PathBuf, factor: u8, max: u8 },
     #[error("cannot encrypt the seed: {0}")]
     Encrypt(String),
     #[error("key '{name}' is not encrypted")]
     NotEncrypted { name: String },
+    #[error(
+        "key '{name}' is {} public key only ({public_key}), imported to be trusted: there is no seed for it here, so it cannot sign or be encrypted",
+        role.with_article()
+    )]
+    PublicOnly {
+        name: String,
+        role: KeyRole,
+        public_key: String,
+    },
     #[error(
         "{} is missing: the public key of the encrypted key '{name}' is kept there so that listing \
          needs no passphrase; write it again with `wzt keys encrypt {name}`",
@@ -219,7 +248,6 @@ pub(super) fn parse_plain(path: &Path, bytes: &[u8]) -> Result<Key, StoreError> 
     Key::from_seed(text).map_err(invalid)
 }
 
-
 /// Reads a key file outside the store (a symbolic link to it is followed): a bare seed, or a
 /// passphrase-encrypted one opened with `passphrases`. Refuses anything but a regular file of
 /// this user that group and others cannot read.
@@ -235,8 +263,7 @@ pub fn read_key_file(
         path: path.to_path_buf(),
     })?;
     let what = path.display().to_string();
-    let passphrase = source.passphrase(&what)?;
-    decrypt_seed(path, &what, &bytes, &passphrase)
+    decrypt_with(source, path, &what, &bytes)
 }
 
 /// Reads a plain seed file, refusing one that group or others can read (an encrypted one is
@@ -276,24 +303,43 @@ pub struct KeyInfo {
     pub public_key: String,
     /// The seed file is passphrase-encrypted (the public key then comes from `<name>.pub`).
     pub encrypted: bool,
+    /// Only the public key is stored (`<name>.pub` without a seed file): someone else's key,
+    /// imported to be trusted. It cannot sign.
+    pub public_only: bool,
+}
+
+/// The public keys of one role in the store, and the entries that could not be read.
+#[derive(Debug)]
+pub struct KeysOfRole {
+    pub public_keys: Vec<String>,
+    /// Entries that are not valid keys (a link, a FIFO, a `.pub` that does not read), by
+    /// name: a command that reads the store reports them.
+    pub invalid: Vec<(String, StoreError)>,
 }
 
 /// One entry of [`KeyStore::list`]: a stored key, or the reason a file is not one.
 pub struct StoredKey {
     pub name: String,
+    /// The seed file, or for a public-only key its `<name>.pub`.
     pub path: PathBuf,
     /// The seed file holds an age file.
     pub encrypted: bool,
     pub info: Result<KeyInfo, StoreError>,
 }
 
-/// What `<name>.nk` holds.
+/// What the store holds under a name: `<name>.nk` (a seed, plain or encrypted), or only
+/// `<name>.pub` (a public key).
 // Short-lived; boxing the key would only add one more (unwiped) move of the secret.
 #[allow(clippy::large_enum_variant)]
 enum Entry {
     Plain(Key),
     /// An age file, not yet opened.
     Encrypted(Zeroizing<Vec<u8>>),
+    /// No seed file: `<name>.pub` alone.
+    PublicOnly {
+        role: KeyRole,
+        public_key: String,
+    },
 }
 
 /// A directory of `<name>.nk` files, each holding one bare seed or an age file encrypting it
@@ -358,10 +404,11 @@ impl KeyStore {
         Ok(self.dir.join(format!("{name}.{PUB_EXT}")))
     }
 
-    /// Whether `<name>.nk` exists (as anything: a symbolic link or a FIFO counts, and is
-    /// refused when read).
+    /// Whether `<name>.nk` or a public-only `<name>.pub` exists (as anything: a symbolic
+    /// link or a FIFO counts, and is refused when read).
     pub fn contains(&self, name: &str) -> Result<bool, StoreError> {
-        Ok(fs::symlink_metadata(self.path_of(name)?).is_ok())
+        Ok(fs::symlink_metadata(self.path_of(name)?).is_ok()
+            || fs::symlink_metadata(self.public_key_path_of(name)?).is_ok())
     }
 
     /// Checks the store directory, when it exists: a directory owned by this user (or root) that
@@ -391,9 +438,11 @@ impl KeyStore {
         self.check_dir().map(|_| ())
     }
 
-    /// Writes `bytes` to `path` through a private temporary file (created 0600 with `O_EXCL`),
-    /// synced and moved into place: without `replace` the move fails if `path` exists (so two
-    /// concurrent saves leave exactly one file), with `replace` it atomically swaps the old out.
+    /// Writes `bytes` to `path` through `fsutil`'s new file (unnamed until placed, created
+    /// 0600: a seed is never readable by others, and a killed write leaves no file behind),
+    /// synced and named in one step: without `replace` that step fails if `path` exists (so
+    /// two concurrent saves leave exactly one file), with `replace` it atomically swaps the
+    /// old one out.
     fn write_file(
         &self,
         name: &str,
@@ -401,31 +450,18 @@ impl KeyStore {
         bytes: &[u8],
         replace: bool,
     ) -> Result<(), StoreError> {
-        let mut tmp = tempfile::Builder::new()
-            .prefix(&format!(".{name}."))
-            .suffix(".tmp")
-            .tempfile_in(&self.dir)
+        let mut file =
+            NewFile::create_in(&self.dir, 0o600).map_err(|e| StoreError::io(&self.dir, e))?;
+        file.write_all(bytes)
             .map_err(|e| StoreError::io(&self.dir, e))?;
-        tmp.write_all(bytes)
-            .and_then(|_| tmp.as_file().sync_all())
-            .map_err(|e| StoreError::io(tmp.path(), e))?;
-        let persisted = if replace {
-            tmp.persist(path).map(|_| ())
-        } else {
-            tmp.persist_noclobber(path).map(|_| ())
-        };
-        match persisted {
-            Ok(()) => {}
-            Err(e) if e.error.kind() == io::ErrorKind::AlreadyExists => {
-                return Err(StoreError::Exists {
-                    name: name.to_string(),
-                    path: path.to_path_buf(),
-                });
-            }
-            Err(e) => return Err(StoreError::io(path, e.error)),
+        match file.place(path, Existing::replace_if(replace)) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Err(StoreError::Exists {
+                name: name.to_string(),
+                path: path.to_path_buf(),
+            }),
+            Err(e) => Err(StoreError::io(path, e)),
         }
-        sync_dir(&self.dir);
-        Ok(())
     }
 
     /// Removes `<name>.pub` if it is there.
@@ -433,7 +469,7 @@ impl KeyStore {
         let path = self.public_key_path_of(name)?;
         match fs::remove_file(&path) {
             Ok(()) => {
-                sync_dir(&self.dir);
+                crate::fsutil::output::sync_dir(&self.dir);
                 Ok(())
             }
             Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
@@ -486,7 +522,42 @@ impl KeyStore {
         Ok(path)
     }
 
-    /// Opens `<name>.nk` after checking the directory and the file.
+    /// Saves someone else's public key as `<name>.pub`, with no seed file: a public-only key
+    /// that the default trust counts by its role (accounts as issuers, clusters for the
+    /// lattice). Replacing removes a seed file of that name.
+    pub fn save_public(
+        &self,
+        name: &str,
+        public_key: &str,
+        replace: bool,
+    ) -> Result<PathBuf, StoreError> {
+        let path = self.public_key_path_of(name)?;
+        parse_public_key(public_key).map_err(|_| StoreError::BadPublicKeyFile {
+            name: name.to_string(),
+            path: path.clone(),
+        })?;
+        self.ensure_dir()?;
+        if !replace && self.contains(name)? {
+            return Err(StoreError::Exists {
+                name: name.to_string(),
+                path: self.path_of(name)?,
+            });
+        }
+        let public = format!("{public_key}\n");
+        self.write_file(name, &path, public.as_bytes(), replace)?;
+        if replace {
+            let seed = self.path_of(name)?;
+            match fs::remove_file(&seed) {
+                Ok(()) => sync_dir(&self.dir),
+                Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+                Err(e) => return Err(StoreError::io(&seed, e)),
+            }
+        }
+        Ok(path)
+    }
+
+    /// Opens `<name>.nk` (or, when there is none, a public-only `<name>.pub`) after checking
+    /// the directory and the file.
     fn open_entry(&self, name: &str) -> Result<(PathBuf, Entry), StoreError> {
         let path = self.path_of(name)?;
         let not_found = || StoreError::NotFound {
@@ -499,7 +570,13 @@ impl KeyStore {
         let bytes = match read_checked(&path, Open::InStore, Privacy::Secret) {
             Ok(b) => b,
             Err(StoreError::Io { source, .. }) if source.kind() == io::ErrorKind::NotFound => {
-                return Err(not_found());
+                return match self.read_public_key_file(name)? {
+                    Some((role, public_key)) => Ok((
+                        self.public_key_path_of(name)?,
+                        Entry::PublicOnly { role, public_key },
+                    )),
+                    None => Err(not_found()),
+                };
             }
             Err(e) => return Err(e),
         };
@@ -536,12 +613,20 @@ impl KeyStore {
                 role: key.role(),
                 public_key: key.public_key().to_string(),
                 encrypted: false,
+                public_only: false,
+            }),
+            Entry::PublicOnly { role, public_key } => Ok(KeyInfo {
+                role: *role,
+                public_key: public_key.clone(),
+                encrypted: false,
+                public_only: true,
             }),
             Entry::Encrypted(_) => match self.read_public_key_file(name)? {
                 Some((role, public_key)) => Ok(KeyInfo {
                     role,
                     public_key,
                     encrypted: true,
+                    public_only: false,
                 }),
                 None => Err(StoreError::MissingPublicKey {
                     name: name.to_string(),
@@ -567,8 +652,7 @@ impl KeyStore {
                 path: path.to_path_buf(),
             })?;
         let what = format!("key '{name}'");
-        let passphrase = source.passphrase(&what)?;
-        decrypt_seed(path, &what, bytes, &passphrase)
+        decrypt_with(source.as_ref(), path, &what, bytes)
     }
 
     /// Loads the key `name`, asking the store's passphrase source when it is encrypted. An
@@ -584,6 +668,13 @@ impl KeyStore {
         let bytes = match entry {
             Entry::Plain(key) => return Ok((key, false)),
             Entry::Encrypted(bytes) => bytes,
+            Entry::PublicOnly { role, public_key } => {
+                return Err(StoreError::PublicOnly {
+                    name: name.to_string(),
+                    role,
+                    public_key,
+                });
+            }
         };
         let key = self.unlock(name, &path, &bytes)?;
         if let Some((_, stored)) = self.read_public_key_file(name)?
@@ -614,6 +705,13 @@ impl KeyStore {
         let (key, was_encrypted) = match entry {
             Entry::Plain(key) => (key, false),
             Entry::Encrypted(bytes) => (self.unlock(name, &path, &bytes)?, true),
+            Entry::PublicOnly { role, public_key } => {
+                return Err(StoreError::PublicOnly {
+                    name: name.to_string(),
+                    role,
+                    public_key,
+                });
+            }
         };
         let source = self
             .passphrases
@@ -628,10 +726,20 @@ impl KeyStore {
     /// replaced atomically) and `<name>.pub` is removed. A wrong passphrase changes nothing.
     pub fn decrypt(&self, name: &str) -> Result<Key, StoreError> {
         let (path, entry) = self.open_entry(name)?;
-        let Entry::Encrypted(bytes) = entry else {
-            return Err(StoreError::NotEncrypted {
-                name: name.to_string(),
-            });
+        let bytes = match entry {
+            Entry::Encrypted(bytes) => bytes,
+            Entry::PublicOnly { role, public_key } => {
+                return Err(StoreError::PublicOnly {
+                    name: name.to_string(),
+                    role,
+                    public_key,
+                });
+            }
+            Entry::Plain(_) => {
+                return Err(StoreError::NotEncrypted {
+                    name: name.to_string(),
+                });
+            }
         };
         let key = self.unlock(name, &path, &bytes)?;
         self.save(name, &key, true)?;
@@ -663,37 +771,50 @@ impl KeyStore {
         }
     }
 
-    /// Removes `<name>.nk` (and `<name>.pub`, when the key was encrypted).
+    /// Removes `<name>.nk` (and `<name>.pub`, when the key was encrypted), or a public-only
+    /// key's `<name>.pub` (which untrusts it). Returns the path removed.
     pub fn remove(&self, name: &str) -> Result<PathBuf, StoreError> {
         let path = self.path_of(name)?;
         self.check_dir()?;
         match fs::remove_file(&path) {
             Ok(()) => {
-                sync_dir(&self.dir);
+                crate::fsutil::output::sync_dir(&self.dir);
                 self.remove_public_key_file(name)?;
                 Ok(path)
             }
-            Err(e) if e.kind() == io::ErrorKind::NotFound => Err(StoreError::NotFound {
-                name: name.to_string(),
-                dir: self.dir.clone(),
-            }),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                let public = self.public_key_path_of(name)?;
+                match fs::remove_file(&public) {
+                    Ok(()) => {
+                        sync_dir(&self.dir);
+                        Ok(public)
+                    }
+                    Err(e) if e.kind() == io::ErrorKind::NotFound => Err(StoreError::NotFound {
+                        name: name.to_string(),
+                        dir: self.dir.clone(),
+                    }),
+                    Err(e) => Err(StoreError::io(&public, e)),
+                }
+            }
             Err(e) => Err(StoreError::io(&path, e)),
         }
     }
 
-    /// Every `*.nk` entry, sorted by name, with what can be known of it without a passphrase;
-    /// entries that are not valid keys come with the reason (a FIFO or a symbolic link is
-    /// reported, never opened or followed). A missing directory is an empty store.
+    /// Every `*.nk` entry and every public-only `*.pub` (one without a seed file beside it),
+    /// sorted by name, with what can be known of it without a passphrase; entries that are not
+    /// valid keys come with the reason (a FIFO or a symbolic link is reported, never opened or
+    /// followed). A missing directory is an empty store.
     pub fn list(&self) -> Result<Vec<StoredKey>, StoreError> {
         if !self.check_dir()? {
             return Ok(Vec::new());
         }
         let entries = fs::read_dir(&self.dir).map_err(|e| StoreError::io(&self.dir, e))?;
-        let mut keys = Vec::new();
+        let mut names = std::collections::BTreeSet::new();
         for entry in entries {
             let entry = entry.map_err(|e| StoreError::io(&self.dir, e))?;
             let path = entry.path();
-            if path.extension().and_then(|e| e.to_str()) != Some(KEY_EXT) {
+            let ext = path.extension().and_then(|e| e.to_str());
+            if ext != Some(KEY_EXT) && ext != Some(PUB_EXT) {
                 continue;
             }
             let Some(name) = path.file_stem().and_then(|s| s.to_str()) else {
@@ -702,30 +823,53 @@ impl KeyStore {
             if name.starts_with('.') || validate_name(name).is_err() {
                 continue;
             }
-            let opened = self.open_entry(name);
+            names.insert(name.to_string());
+        }
+        let mut keys = Vec::new();
+        for name in names {
+            let opened = self.open_entry(&name);
             let encrypted = matches!(opened, Ok((_, Entry::Encrypted(_))));
-            let info = opened.and_then(|(_, entry)| self.info_of(name, &entry));
+            let path = match &opened {
+                Ok((path, _)) => path.clone(),
+                // The seed file, unless there is none (then the `.pub` that was refused).
+                Err(_) if fs::symlink_metadata(self.path_of(&name)?).is_err() => {
+                    self.public_key_path_of(&name)?
+                }
+                Err(_) => self.path_of(&name)?,
+            };
+            let info = opened.and_then(|(_, entry)| self.info_of(&name, &entry));
             keys.push(StoredKey {
-                name: name.to_string(),
+                name,
                 encrypted,
                 info,
                 path,
             });
         }
-        keys.sort_by(|a, b| a.name.cmp(&b.name));
         Ok(keys)
     }
 
-    /// Public keys of the valid account keys in the store (encrypted ones from their `.pub`):
-    /// the default trust set.
-    pub fn account_public_keys(&self) -> Result<Vec<String>, StoreError> {
-        Ok(self
-            .list()?
-            .into_iter()
-            .filter_map(|k| k.info.ok())
-            .filter(|k| k.role == KeyRole::Account)
-            .map(|k| k.public_key)
-            .collect())
+    /// Public keys of the valid keys of `role` in the store, public-only ones included
+    /// (encrypted ones from their `.pub`), with every entry that is not a valid key (its role unknown: it may have been
+    /// one of them), for the caller to report.
+    pub fn public_keys_of(&self, role: KeyRole) -> Result<KeysOfRole, StoreError> {
+        let mut keys = KeysOfRole {
+            public_keys: Vec::new(),
+            invalid: Vec::new(),
+        };
+        for entry in self.list()? {
+            match entry.info {
+                Ok(info) if info.role == role => keys.public_keys.push(info.public_key),
+                Ok(_) => {}
+                Err(error) => keys.invalid.push((entry.name, error)),
+            }
+        }
+        Ok(keys)
+    }
+
+    /// [`KeyStore::public_keys_of`] the account keys, with or without a seed: the default
+    /// trust in issuers (docs/design.md §4).
+    pub fn account_public_keys(&self) -> Result<KeysOfRole, StoreError> {
+        self.public_keys_of(KeyRole::Account)
     }
 }
 
@@ -743,12 +887,5 @@ fn validate_name(name: &str) -> Result<(), StoreError> {
         Ok(())
     } else {
         Err(StoreError::InvalidName(name.to_string()))
-    }
-}
-
-/// Makes a rename or unlink durable. Best effort: not every filesystem supports syncing a directory.
-fn sync_dir(dir: &Path) {
-    if let Ok(d) = fs::File::open(dir) {
-        let _ = d.sync_all();
     }
 }

@@ -85,7 +85,7 @@ fn an_encrypted_seed_is_an_armored_age_file_without_the_seed_text() {
     let wrong = SecretString::from("wrong".to_string());
     assert!(matches!(
         decrypt_seed(path, "key 'k'", &file, &wrong),
-        Err(StoreError::WrongPassphrase { what }) if what == "key 'k'"
+        Err(StoreError::WrongPassphrase { what, .. }) if what == "key 'k'"
     ));
     assert!(matches!(
         encrypt_seed(&key, &SecretString::from(String::new())),
@@ -107,12 +107,16 @@ fn the_store_keeps_encrypted_keys_with_their_public_key_beside() {
         KeyInfo {
             role: KeyRole::Account,
             public_key: key.public_key().to_string(),
-            encrypted: true
+            encrypted: true,
+            public_only: false,
         }
     );
     // Listing and the default trust need no passphrase.
     let bare = KeyStore::new(store.dir());
-    assert_eq!(bare.account_public_keys().unwrap(), vec![key.public_key()]);
+    assert_eq!(
+        bare.account_public_keys().unwrap().public_keys,
+        vec![key.public_key()]
+    );
     assert!(matches!(
         bare.load("plain"),
         Err(StoreError::Encrypted { .. })
@@ -288,3 +292,131 @@ fn curve_keys_cannot_sign() {
     assert!(Key::generate(KeyRole::Account).sign(b"x").is_ok());
 }
 
+#[test]
+fn a_public_only_key_is_listed_trusted_by_role_and_removed_but_never_signs() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = KeyStore::new(tmp.path().join("keys"));
+    let own = Key::generate(KeyRole::Account);
+    store.save("account", &own, false).unwrap();
+    let teammate = Key::generate(KeyRole::Account);
+    let cluster = Key::generate(KeyRole::Cluster);
+    let path = store
+        .save_public("teammate", teammate.public_key(), false)
+        .unwrap();
+    assert_eq!(path, store.public_key_path_of("teammate").unwrap());
+    store
+        .save_public("cluster", cluster.public_key(), false)
+        .unwrap();
+    assert_eq!(
+        fs::read_to_string(&path).unwrap(),
+        format!("{}\n", teammate.public_key())
+    );
+    // Counted by the default trust of its role, listed as public only.
+    let mut accounts = store.account_public_keys().unwrap();
+    accounts.public_keys.sort();
+    let mut expected = vec![
+        own.public_key().to_string(),
+        teammate.public_key().to_string(),
+    ];
+    expected.sort();
+    assert_eq!(accounts.public_keys, expected);
+    assert_eq!(
+        store.public_keys_of(KeyRole::Cluster).unwrap().public_keys,
+        vec![cluster.public_key()]
+    );
+    let listed = store.list().unwrap();
+    let names: Vec<&str> = listed.iter().map(|k| k.name.as_str()).collect();
+    assert_eq!(names, ["account", "cluster", "teammate"]);
+    let info = listed[2].info.as_ref().unwrap();
+    assert!(info.public_only && !info.encrypted);
+    assert_eq!(listed[2].path, path);
+    // It holds no seed: loading, encrypting and generating over it all refuse.
+    assert!(matches!(
+        store.load("teammate"),
+        Err(StoreError::PublicOnly {
+            role: KeyRole::Account,
+            ..
+        })
+    ));
+    assert!(matches!(
+        store.load_or_generate("cluster", KeyRole::Cluster),
+        Err(StoreError::PublicOnly { .. })
+    ));
+    assert!(matches!(
+        store.save_public("teammate", own.public_key(), false),
+        Err(StoreError::Exists { .. })
+    ));
+    assert!(matches!(
+        store.save("teammate", &own, false),
+        Err(StoreError::Exists { .. })
+    ));
+    // Removing untrusts it.
+    assert_eq!(store.remove("teammate").unwrap(), path);
+    assert_eq!(
+        store.account_public_keys().unwrap().public_keys,
+        vec![own.public_key()]
+    );
+    assert!(matches!(
+        store.remove("teammate"),
+        Err(StoreError::NotFound { .. })
+    ));
+    // Replacing a seed with a public key removes the seed file.
+    store
+        .save_public("account", teammate.public_key(), true)
+        .unwrap();
+    assert!(!store.path_of("account").unwrap().exists());
+    assert!(store.info("account").unwrap().public_only);
+}
+
+/// A person at a prompt: answers from a list in turn, and says where they came from.
+struct Typed {
+    answers: std::sync::Mutex<Vec<&'static str>>,
+    attempts: u32,
+    rejected: std::sync::Mutex<Vec<u32>>,
+}
+
+impl PassphraseSource for Typed {
+    fn passphrase(&self, _: &str) -> Result<SecretString, PassphraseError> {
+        let answer = self.answers.lock().unwrap().remove(0);
+        Ok(SecretString::from(answer.to_string()))
+    }
+    fn new_passphrase(&self, _: &str) -> Result<SecretString, PassphraseError> {
+        unreachable!("not asked")
+    }
+    fn attempts(&self) -> u32 {
+        self.attempts
+    }
+    fn origin(&self) -> String {
+        "typed at the prompt".into()
+    }
+    fn rejected(&self, _: &str, left: u32) {
+        self.rejected.lock().unwrap().push(left);
+    }
+}
+
+#[test]
+fn a_prompt_is_asked_again_after_a_wrong_passphrase_and_the_last_says_where_it_came_from() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = store_in(tmp.path(), "right");
+    let key = Key::generate(KeyRole::Account);
+    store.save("k", &key, false).unwrap();
+    store.encrypt("k").unwrap();
+    let typed = |answers: Vec<&'static str>, attempts| {
+        Arc::new(Typed {
+            answers: std::sync::Mutex::new(answers),
+            attempts,
+            rejected: Default::default(),
+        })
+    };
+    let third_time = typed(vec!["no", "nope", "right"], 3);
+    let store = KeyStore::new(store.dir()).with_passphrases(third_time.clone());
+    assert_eq!(store.load("k").unwrap().seed(), key.seed());
+    assert_eq!(*third_time.rejected.lock().unwrap(), [2, 1]);
+    let never = typed(vec!["no", "nope", "still no"], 3);
+    let store = KeyStore::new(store.dir()).with_passphrases(never);
+    let err = store.load("k").unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "wrong passphrase for key 'k': typed at the prompt"
+    );
+}

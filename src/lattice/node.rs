@@ -16,6 +16,7 @@ use bytes::Bytes;
 use futures_util::StreamExt;
 use tokio::sync::oneshot;
 
+use super::connection::NatsConnection;
 use super::token::INVOCATION_HEADER;
 use super::{
     AwaitedReply, CheckedInvocation, Incoming, LatticeError, LatticeRejection, Outgoing,
@@ -44,6 +45,22 @@ pub enum LatticeEvent {
     Reconnected { url: String },
     /// The NATS client reported something else (a server error, a slow consumer).
     Client { url: String, what: String },
+    /// A revocation was applied: the messages of this host key or endorsement are dropped
+    /// from now on (`revoked`).
+    Revoked {
+        revocation: super::revocation::CheckedRevocation,
+        /// It revokes this host itself.
+        this_host: bool,
+    },
+    /// A host without the cluster key read its endorsement's source again.
+    Renewal(super::Renewal),
+    /// Something on the revocation bucket's subjects failed a check and was ignored; `count`
+    /// is how many so far.
+    RevocationIgnored {
+        key: String,
+        why: String,
+        count: u64,
+    },
 }
 
 impl std::fmt::Display for LatticeEvent {
@@ -70,6 +87,56 @@ impl std::fmt::Display for LatticeEvent {
             LatticeEvent::Client { url, what } => {
                 write!(f, "wzt: lattice: {url}: {}", Untrusted(what))
             }
+            LatticeEvent::Revoked {
+                revocation,
+                this_host,
+            } => {
+                let reason = revocation
+                    .reason
+                    .as_deref()
+                    .map(|r| format!(" ({})", Untrusted(r)))
+                    .unwrap_or_default();
+                if *this_host {
+                    write!(
+                        f,
+                        "wzt: lattice: this host's {} {} was revoked by the cluster key {}{reason}: every host drops its messages",
+                        revocation.kind.as_str(),
+                        revocation.subject,
+                        revocation.cluster
+                    )
+                } else {
+                    write!(
+                        f,
+                        "wzt: lattice: revoked {} {} by the cluster key {}{reason}: its messages are dropped from now on",
+                        revocation.kind.as_str(),
+                        revocation.subject,
+                        revocation.cluster
+                    )
+                }
+            }
+            LatticeEvent::Renewal(super::Renewal::Renewed { source, until }) => write!(
+                f,
+                "wzt: lattice: endorsement renewed from {}: valid until {}",
+                Untrusted(source),
+                crate::time::rfc3339(*until)
+            ),
+            LatticeEvent::Renewal(super::Renewal::NotRenewed {
+                source,
+                why,
+                expires,
+            }) => write!(
+                f,
+                "wzt: warning: lattice: the endorsement was not renewed from {}: {}; it expires at {}",
+                Untrusted(source),
+                Untrusted(why),
+                crate::time::rfc3339(*expires)
+            ),
+            LatticeEvent::RevocationIgnored { key, why, count } => write!(
+                f,
+                "wzt: lattice: ignored a revocation ({}) (#{count}): {}",
+                Untrusted(key),
+                Untrusted(why)
+            ),
         }
     }
 }
@@ -89,8 +156,8 @@ pub enum ReplayScope {
 
 /// How to join a lattice.
 pub struct LatticeConfig {
-    /// `nats://HOST:PORT`.
-    pub url: String,
+    /// Where the NATS server is, TLS and authentication.
+    pub connection: NatsConnection,
     /// `None` for an observer that only receives (`wzt lattice sub`).
     pub signer: Option<Signer>,
     pub trust: Trust,
@@ -128,6 +195,9 @@ struct Pending {
 pub struct Lattice {
     client: async_nats::Client,
     url: String,
+    connection_note: String,
+    tls_required: bool,
+    auth_kind: String,
     signer: Option<Signer>,
     trust: Trust,
     replay: ReplayGuard,
@@ -137,6 +207,11 @@ pub struct Lattice {
     pending: Mutex<HashMap<u64, Pending>>,
     counts: Mutex<BTreeMap<&'static str, u64>>,
     events: LatticeEvents,
+    /// The revocation bucket, and whether JetStream keeps it (else revocations arrive only
+    /// while connected).
+    revocation_bucket: String,
+    revocations_stored: bool,
+    ignored_revocations: AtomicU64,
 }
 
 /// Removes a request's pending entry when the request ends, however it ends (answered, timed
@@ -182,19 +257,27 @@ impl Lattice {
     /// this host's reply inbox.
     pub async fn connect(config: LatticeConfig) -> anyhow::Result<Arc<Lattice>> {
         let LatticeConfig {
-            url,
+            connection,
             signer,
             trust,
             replay,
             client_name,
             events,
         } = config;
+        let url = connection.url().to_string();
+        let connection_note = connection.describe();
+        let tls_required = connection.requires_tls();
+        let auth_kind = connection.auth_kind();
         let callback_events = Arc::clone(&events);
         let callback_url = url.clone();
         // The client reports "connected" for the first connection too (sometimes more than
         // once): only a connection after a loss is news.
         let lost = Arc::new(std::sync::atomic::AtomicBool::new(false));
-        let options = async_nats::ConnectOptions::new()
+        // Revocations made while the connection was down are read again once it is back.
+        let reconnected = Arc::new(tokio::sync::Notify::new());
+        let callback_reconnected = Arc::clone(&reconnected);
+        let options = connection
+            .options()?
             .name(client_name)
             .connection_timeout(Duration::from_secs(5))
             .max_reconnects(None)
@@ -202,12 +285,14 @@ impl Lattice {
                 let events = Arc::clone(&callback_events);
                 let url = callback_url.clone();
                 let lost = Arc::clone(&lost);
+                let reconnected = Arc::clone(&callback_reconnected);
                 async move {
                     let event = match event {
                         async_nats::Event::Connected => {
                             if !lost.swap(false, Ordering::SeqCst) {
                                 return;
                             }
+                            reconnected.notify_one();
                             LatticeEvent::Reconnected { url }
                         }
                         async_nats::Event::Disconnected => {
@@ -229,22 +314,50 @@ impl Lattice {
                     "cannot connect to the lattice at {url}: no answer in {CONNECT_TIMEOUT:?}"
                 )
             })?
-            .map_err(|e| anyhow::anyhow!("cannot connect to the lattice at {url}: {e}"))?;
-        let (replay, replay_note) = match replay {
+            .map_err(|e| anyhow::anyhow!(connection.connect_failed(&e)))?;
+        let no_jetstream = |why: &str, replays: bool| {
+            format!(
+                "the NATS server offers no JetStream key-value store ({why}): {}revocations are not stored, so this host learns only those made while it is connected; run nats-server with -js",
+                if replays {
+                    "replays are checked on this host only, so a replay delivered to another host of the same queue group is not caught, and "
+                } else {
+                    ""
+                }
+            )
+        };
+        let (replay, mut replay_note) = match replay {
             ReplayScope::Local => (ReplayGuard::local(), None),
             ReplayScope::Lattice => match ReplayGuard::jetstream(&client, trust.lattice()).await {
                 Ok(guard) => (guard, None),
                 Err(super::replay::ReplaySetupError::Refused(why)) => {
                     anyhow::bail!("cannot check replays on the lattice: {why}")
                 }
-                Err(super::replay::ReplaySetupError::NoJetStream(why)) => (
-                    ReplayGuard::local(),
-                    Some(format!(
-                        "the NATS server offers no JetStream key-value store ({why}): replays are checked on this host only, so a replay delivered to another host of the same queue group is not caught; run nats-server with -js"
-                    )),
-                ),
+                Err(super::replay::ReplaySetupError::NoJetStream(why)) => {
+                    (ReplayGuard::local(), Some(no_jetstream(&why, true)))
+                }
             },
         };
+        let revocation_bucket = super::revocation::bucket_name(trust.lattice());
+        let revocations_stored = match super::kv::ensure_bucket(
+            &client,
+            &super::revocation::bucket_spec(&revocation_bucket),
+        )
+        .await
+        {
+            Ok(()) => true,
+            Err(super::kv::BucketSetupError::Refused(why)) => {
+                anyhow::bail!("cannot keep the lattice's revocations: {why}")
+            }
+            Err(super::kv::BucketSetupError::NoJetStream(why)) => {
+                replay_note.get_or_insert_with(|| no_jetstream(&why, false));
+                false
+            }
+        };
+        // Subscribed before the stored ones are read: none published meanwhile is missed.
+        let revocation_feed = client
+            .subscribe(format!("$KV.{revocation_bucket}.>"))
+            .await
+            .map_err(|e| anyhow::anyhow!("cannot subscribe to the lattice's revocations: {e}"))?;
         let inbox_prefix = client.new_inbox();
         let inbox = client
             .subscribe(format!("{inbox_prefix}.*"))
@@ -253,6 +366,9 @@ impl Lattice {
         let lattice = Arc::new(Lattice {
             client,
             url,
+            connection_note,
+            tls_required,
+            auth_kind,
             signer,
             trust,
             replay,
@@ -262,13 +378,38 @@ impl Lattice {
             pending: Mutex::new(HashMap::new()),
             counts: Mutex::new(BTreeMap::new()),
             events,
+            revocation_bucket,
+            revocations_stored,
+            ignored_revocations: AtomicU64::new(0),
         });
+        if lattice.revocations_stored {
+            lattice
+                .load_revocations()
+                .await
+                .map_err(|why| anyhow::anyhow!("cannot read the lattice's revocations: {why}"))?;
+        }
         tokio::spawn(Arc::clone(&lattice).receive_replies(inbox));
+        tokio::spawn(Arc::clone(&lattice).watch_revocations(revocation_feed, reconnected));
         Ok(lattice)
     }
 
     pub fn url(&self) -> &str {
         &self.url
+    }
+
+    /// TLS and authentication, for the startup block.
+    pub fn connection_note(&self) -> &str {
+        &self.connection_note
+    }
+
+    /// Whether the connection is TLS, required (`tls://` or a CA given).
+    pub fn tls_required(&self) -> bool {
+        self.tls_required
+    }
+
+    /// How this host authenticated: `none`, `nkey U…` or `creds`.
+    pub fn auth_kind(&self) -> &str {
+        &self.auth_kind
     }
 
     pub fn signer(&self) -> Option<&Signer> {
@@ -287,9 +428,102 @@ impl Lattice {
         &self.replay
     }
 
-    /// Why the replay check is only per host, when it is.
+    /// What the server's lack of JetStream costs (replays checked per host, revocations not
+    /// stored), when it has none.
     pub fn replay_note(&self) -> Option<&str> {
         self.replay_note.as_deref()
+    }
+
+    /// Where revocations are kept, for the startup block.
+    pub fn describe_revocations(&self) -> String {
+        if self.revocations_stored {
+            format!(
+                "watched, lattice-wide (JetStream key-value bucket {}; {} known)",
+                self.revocation_bucket,
+                self.trust.revocations().len()
+            )
+        } else {
+            "received while connected only (no JetStream)".to_string()
+        }
+    }
+
+    /// How many revocations were ignored (not signed by a trusted cluster key, or malformed).
+    pub fn ignored_revocations(&self) -> u64 {
+        self.ignored_revocations.load(Ordering::Relaxed)
+    }
+
+    /// Checks and applies one revocation found under `key` (stored, or published live).
+    fn apply_revocation(&self, key: &str, value: &[u8]) {
+        match super::revocation::check_revocation(
+            value,
+            key,
+            self.trust.clusters(),
+            self.trust.lattice(),
+        ) {
+            Ok(revocation) => {
+                if self.trust.revocations().insert(&revocation) {
+                    let this_host = self
+                        .signer
+                        .as_ref()
+                        .is_some_and(|s| s.is_revoked_by(&revocation));
+                    (self.events)(LatticeEvent::Revoked {
+                        revocation,
+                        this_host,
+                    });
+                }
+            }
+            Err(why) => {
+                let count = self.ignored_revocations.fetch_add(1, Ordering::Relaxed) + 1;
+                (self.events)(LatticeEvent::RevocationIgnored {
+                    key: key.to_string(),
+                    why,
+                    count,
+                });
+            }
+        }
+    }
+
+    /// Reads every stored revocation and applies it.
+    async fn load_revocations(&self) -> Result<(), String> {
+        let entries = super::kv::entries(
+            &self.client,
+            &self.revocation_bucket,
+            super::revocation::MAX_STORED,
+        )
+        .await?;
+        for entry in entries {
+            self.apply_revocation(&entry.key, &entry.value);
+        }
+        Ok(())
+    }
+
+    /// Applies revocations as they are published, and reads the stored ones again after a
+    /// reconnect (those made while the connection was down reached no subscription).
+    async fn watch_revocations(
+        self: Arc<Self>,
+        mut feed: async_nats::Subscriber,
+        reconnected: Arc<tokio::sync::Notify>,
+    ) {
+        let prefix = format!("$KV.{}.", self.revocation_bucket);
+        loop {
+            tokio::select! {
+                message = feed.next() => {
+                    let Some(message) = message else { break };
+                    let key = message.subject.as_str().strip_prefix(&prefix).unwrap_or_default();
+                    self.apply_revocation(key, &message.payload);
+                }
+                _ = reconnected.notified() => {
+                    if self.revocations_stored
+                        && let Err(why) = self.load_revocations().await
+                    {
+                        (self.events)(LatticeEvent::Client {
+                            url: self.url.clone(),
+                            what: format!("cannot read the lattice's revocations again: {why}"),
+                        });
+                    }
+                }
+            }
+        }
     }
 
     /// How many messages were rejected, per code (codes with none are absent).
@@ -354,6 +588,9 @@ impl Lattice {
             },
             crate::time::now(),
         )?;
+        if let Some(renewal) = signed.renewal {
+            (self.events)(LatticeEvent::Renewal(renewal));
+        }
         self.client
             .publish_with_headers(
                 subject.to_string(),
@@ -389,6 +626,9 @@ impl Lattice {
             },
             crate::time::now(),
         )?;
+        if let Some(renewal) = signed.renewal {
+            (self.events)(LatticeEvent::Renewal(renewal));
+        }
         let (tx, rx) = oneshot::channel();
         self.pending
             .lock()
@@ -552,6 +792,27 @@ impl Lattice {
             }),
         }
     }
+}
+
+/// Connects a client for a one-shot command (`wzt lattice revoke`): no lattice node, the same
+/// connection settings and errors.
+pub(super) async fn connect_client(
+    connection: &NatsConnection,
+    name: &str,
+) -> anyhow::Result<async_nats::Client> {
+    let url = connection.url();
+    let options = connection
+        .options()?
+        .name(name)
+        .connection_timeout(Duration::from_secs(5));
+    tokio::time::timeout(CONNECT_TIMEOUT, options.connect(url))
+        .await
+        .map_err(|_| {
+            anyhow::anyhow!(
+                "cannot connect to the lattice at {url}: no answer in {CONNECT_TIMEOUT:?}"
+            )
+        })?
+        .map_err(|e| anyhow::anyhow!(connection.connect_failed(&e)))
 }
 
 /// Every value of the invocation header.

@@ -466,3 +466,191 @@ fn lattice_names_are_checked() {
     assert!(validate_lattice_name("a.b").is_err());
     assert!(validate_lattice_name(&"x".repeat(65)).is_err());
 }
+
+#[test]
+fn endorsements_longer_than_the_maximum_are_refused() {
+    let s = setup();
+    // A host endorsed for two days: receivers (24 h by default) refuse it, `bad_lifetime`.
+    let long = Signer::with_cluster_key(
+        Key::generate(KeyRole::Server),
+        Key::from_seed(s.cluster.seed()).unwrap(),
+        "default",
+        NOW,
+        2 * 86400,
+    )
+    .unwrap();
+    let signed = long.sign(outgoing("greet", None, b""), NOW).unwrap();
+    let rejection = verify(&s, &signed.token, "greet", b"", NOW).unwrap_err();
+    assert_eq!(rejection.code(), "bad_lifetime");
+    assert!(
+        rejection
+            .to_string()
+            .starts_with("the endorsement is valid from"),
+        "{rejection}"
+    );
+    // A receiver allowing three days accepts it.
+    let trust = Trust::new("default", vec![s.cluster.public_key().to_string()])
+        .unwrap()
+        .with_max_endorsement(3 * 86400);
+    let tokens = [signed.token.as_str()];
+    let incoming = Incoming {
+        subject: "greet",
+        reply: None,
+        tokens: &tokens,
+        body: b"",
+    };
+    block_on(verify_invocation(&incoming, &trust, &s.replay, NOW)).unwrap();
+    // A host given a too-long endorsement does not start.
+    let host = Key::generate(KeyRole::Server);
+    let endorsement = endorse(&s.cluster, host.public_key(), "default", NOW, 2 * 86400).unwrap();
+    assert!(matches!(
+        Signer::with_endorsement(host, &endorsement, "default", NOW),
+        Err(LatticeError::EndorsementTooLong {
+            lifetime: 172_800,
+            max: DEFAULT_MAX_ENDORSEMENT_SECS
+        })
+    ));
+}
+
+#[test]
+fn a_host_endorsed_elsewhere_reads_its_source_again_after_half_its_life() {
+    let s = setup();
+    let host = Key::generate(KeyRole::Server);
+    let host_key = host.public_key().to_string();
+    let current = std::sync::Arc::new(Mutex::new(
+        endorse(&s.cluster, &host_key, "default", NOW, 600).unwrap(),
+    ));
+    let source = std::sync::Arc::clone(&current);
+    let signer = Signer::with_endorsement_source(
+        host,
+        "test",
+        Box::new(move || Ok(source.lock().unwrap().clone())),
+        "default",
+        NOW,
+        DEFAULT_MAX_ENDORSEMENT_SECS,
+    )
+    .unwrap();
+    assert_eq!(
+        signer.describe_renewal(),
+        "read again from test after half its life"
+    );
+    // Before half its life: not read again.
+    let signed = signer
+        .sign(outgoing("greet", None, b""), NOW + 100)
+        .unwrap();
+    assert_eq!(signed.renewal, None);
+    // After: read, nothing newer there, said so (and not read again for a while).
+    let signed = signer
+        .sign(outgoing("greet", None, b""), NOW + 301)
+        .unwrap();
+    assert!(
+        matches!(&signed.renewal, Some(Renewal::NotRenewed { why, expires, .. }) if why == "it holds no newer endorsement" && *expires == NOW + 600),
+        "{:?}",
+        signed.renewal
+    );
+    let signed = signer
+        .sign(outgoing("greet", None, b""), NOW + 305)
+        .unwrap();
+    assert_eq!(signed.renewal, None);
+    // A newer one appears: taken, and the host signs past the first one's expiry.
+    *current.lock().unwrap() = endorse(&s.cluster, &host_key, "default", NOW + 310, 600).unwrap();
+    let signed = signer
+        .sign(outgoing("greet", None, b""), NOW + 320)
+        .unwrap();
+    assert_eq!(
+        signed.renewal,
+        Some(Renewal::Renewed {
+            source: "test".into(),
+            until: NOW + 910
+        })
+    );
+    let signed = signer
+        .sign(outgoing("greet", None, b""), NOW + 700)
+        .unwrap();
+    verify(&s, &signed.token, "greet", b"", NOW + 700).unwrap();
+    // Something that is not an endorsement for this host is not taken.
+    *current.lock().unwrap() = endorse(
+        &s.cluster,
+        Key::generate(KeyRole::Server).public_key(),
+        "default",
+        NOW + 700,
+        600,
+    )
+    .unwrap();
+    let signed = signer
+        .sign(outgoing("greet", None, b""), NOW + 720)
+        .unwrap();
+    assert!(
+        matches!(&signed.renewal, Some(Renewal::NotRenewed { why, .. }) if why.contains("for host")),
+        "{:?}",
+        signed.renewal
+    );
+}
+
+/// `token` with its signature replaced by another one (an attacker's copy).
+fn with_broken_signature(token: &str) -> String {
+    let cut = token.rfind('.').unwrap();
+    let mut signature = data_encoding::BASE64URL_NOPAD
+        .decode(&token.as_bytes()[cut + 1..])
+        .unwrap();
+    signature[10] ^= 1;
+    format!(
+        "{}.{}",
+        &token[..cut],
+        data_encoding::BASE64URL_NOPAD.encode(&signature)
+    )
+}
+
+#[test]
+fn the_cheap_checks_come_before_any_signature() {
+    let s = setup();
+    let signed = s.signer.sign(outgoing("greet", None, b"x"), NOW).unwrap();
+    let broken = with_broken_signature(&signed.token);
+    // A token that fails a cheap check is refused for it, its signature never checked.
+    assert_eq!(
+        code(verify(&s, &broken, "admin", b"x", NOW)),
+        "wrong_target"
+    );
+    assert_eq!(
+        code(verify(&s, &broken, "greet", b"x", NOW + 120)),
+        "expired"
+    );
+    assert_eq!(
+        code(verify(&s, &broken, "greet", b"x", NOW)),
+        "bad_signature"
+    );
+    // Once this host took an id, a copy of it is a replay before any signature or claim.
+    verify(&s, &signed.token, "greet", b"x", NOW).unwrap();
+    assert_eq!(code(verify(&s, &broken, "greet", b"x", NOW)), "replayed");
+    // A request answered takes nothing more: another reply is ignored unchecked, and a
+    // reply for another request is refused before its signature.
+    let awaited = AwaitedReply::new("REQUESTONE".into());
+    let reply = signed_reply(&s, b"hi");
+    let tokens = [reply.as_str()];
+    let incoming = Incoming {
+        subject: "_INBOX.mine.1",
+        reply: None,
+        tokens: &tokens,
+        body: b"hi",
+    };
+    assert!(matches!(
+        verify_reply(&incoming, &awaited, &s.trust, NOW),
+        Ok(ReplyVerdict::Answer(_))
+    ));
+    let forged = with_broken_signature(&signed_reply(&s, b"forged"));
+    let tokens = [forged.as_str()];
+    let forged_reply = Incoming {
+        tokens: &tokens,
+        body: b"forged",
+        ..incoming
+    };
+    assert!(matches!(
+        verify_reply(&forged_reply, &awaited, &s.trust, NOW),
+        Ok(ReplyVerdict::AlreadyAnswered)
+    ));
+    let waiting = AwaitedReply::new("REQUESTONE".into());
+    assert_eq!(
+        code(verify_reply(&forged_reply, &waiting, &s.trust, NOW)),
+        "bad_signature"
+    );
+}

@@ -1,4 +1,4 @@
-//! The lattice's two tokens (docs/design.md §13), compact JWS through [`crate::claims`]'s
+//! The lattice's tokens (docs/design.md §13), compact JWS through [`crate::claims`]'s
 //! layer (wascap's `{"typ":"jwt","alg":"Ed25519"}` header, `verify_strict`):
 //!
 //! - an **endorsement**: a cluster key (`C…`) says that a server key (`N…`) is a host of one
@@ -6,6 +6,9 @@
 //! - an **invocation**: a host key signs one message: who sent it (origin actor and host), the
 //!   subject it is for, where replies go, which request it answers, the SHA-256 of the body,
 //!   the lattice, a short validity, a unique id, and the host's endorsement.
+//!
+//! - a **revocation**: a cluster key says that a host key, or one endorsement, no longer
+//!   speaks for the lattice (docs/design.md §13, "Revocation").
 //!
 //! This module writes and reads them; whether one is acceptable is `super::check`'s business.
 
@@ -70,6 +73,29 @@ pub struct InvocationBody {
     pub endorsement: String,
 }
 
+/// The claims of a revocation, in the order they are written: the cluster key `iss` says
+/// that `sub` (a host's server key `N…`, or an endorsement's `jti`) no longer speaks for the
+/// lattice.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RevocationClaims {
+    pub jti: String,
+    pub iat: u64,
+    /// The cluster key that signs (`C…`).
+    pub iss: String,
+    /// What is revoked: a server key (every endorsement of that host) or an endorsement id.
+    pub sub: String,
+    pub wzt: RevocationScope,
+}
+
+/// What a revocation is for, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RevocationScope {
+    pub lattice: String,
+    pub reason: Option<String>,
+}
+
 /// Who sent a message.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -91,6 +117,14 @@ pub fn encode_endorsement(
     claims: &EndorsementClaims,
     cluster: &Key,
 ) -> Result<String, KeyUseError> {
+    claims::encode_payload(
+        &serde_json::to_vec(claims).expect("claims always serialize"),
+        cluster,
+    )
+}
+
+/// Signs a revocation with `cluster`, whose public key must be `claims.iss`.
+pub fn encode_revocation(claims: &RevocationClaims, cluster: &Key) -> Result<String, KeyUseError> {
     claims::encode_payload(
         &serde_json::to_vec(claims).expect("claims always serialize"),
         cluster,

@@ -41,12 +41,9 @@ pub enum Lookup {
 /// Why the docker config file could not be read.
 #[derive(Debug, thiserror::Error)]
 pub enum AuthError {
-    #[error("cannot read the docker config file {}: {source}", path.display())]
-    Read {
-        path: PathBuf,
-        #[source]
-        source: std::io::Error,
-    },
+    /// Not a file wzt reads (a FIFO, a device, over [`MAX_DOCKER_CONFIG`]), or unreadable.
+    #[error("the docker config file: {0}")]
+    Read(#[from] crate::fsutil::FileError),
     #[error("the docker config file {} is not valid: {message}", path.display())]
     Invalid { path: PathBuf, message: String },
 }
@@ -89,18 +86,23 @@ pub fn from_docker_config(registry: &str) -> Result<Lookup, AuthError> {
     }
 }
 
-/// The same, in the file at `path` (a missing file holds nothing).
+/// The largest docker config file read (one holding many registries is a few KiB).
+pub const MAX_DOCKER_CONFIG: u64 = 1 << 20;
+
+/// The same, in the file at `path` (a missing file holds nothing): a regular file (a symbolic
+/// link to one is followed) of at most [`MAX_DOCKER_CONFIG`].
 pub fn lookup_in(path: &Path, registry: &str) -> Result<Lookup, AuthError> {
-    let text = match std::fs::read(path) {
-        Ok(text) => text,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Lookup::None),
-        Err(source) => {
-            return Err(AuthError::Read {
-                path: path.to_path_buf(),
-                source,
-            });
-        }
+    use crate::fsutil::{CheckedFile, FileRules};
+    let text = match CheckedFile::open_if_exists(path, FileRules::named(MAX_DOCKER_CONFIG))? {
+        Some(file) => file.read_all()?,
+        None => return Ok(Lookup::None),
     };
+    lookup_text(path, &text, registry)
+}
+
+/// [`lookup_in`] on the file's bytes (`path` names it in messages). Never puts a value of the
+/// file (a password, an `auth` string) in an error.
+pub fn lookup_text(path: &Path, text: &[u8], registry: &str) -> Result<Lookup, AuthError> {
     let invalid = |message: String| AuthError::Invalid {
         path: path.to_path_buf(),
         message,
@@ -108,7 +110,7 @@ pub fn lookup_in(path: &Path, registry: &str) -> Result<Lookup, AuthError> {
     // serde's messages can quote the value they choke on (a password, an auth string): only
     // where, never what.
     let where_ = |e: serde_json::Error| format!("line {}, column {}", e.line(), e.column());
-    let config: DockerConfig = serde_json::from_slice(&text).map_err(|e| {
+    let config: DockerConfig = serde_json::from_slice(text).map_err(|e| {
         invalid(format!(
             "it is not JSON of the docker config's shape ({})",
             where_(e)

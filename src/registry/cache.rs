@@ -12,7 +12,7 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use super::reference::Digest;
-use crate::fsutil::{self, CheckedFile, FileError, FileRules};
+use crate::fsutil::{self, CheckedFile, Existing, FileError, FileRules, NewFile};
 
 /// Why the blob cache cannot be used (pulls then go without it).
 #[derive(Debug, thiserror::Error)]
@@ -127,12 +127,7 @@ impl BlobCache {
 
     /// A writer for a blob being downloaded; [`BlobWriter::commit`] puts it in place.
     pub fn writer(&self) -> io::Result<BlobWriter> {
-        let file = tempfile::Builder::new()
-            .prefix(".wzt-blob-")
-            .tempfile_in(&self.dir)?;
-        Ok(BlobWriter {
-            file: io::BufWriter::with_capacity(1 << 20, file),
-        })
+        BlobWriter::in_dir(&self.dir)
     }
 
     /// Stores `data` as the blob `digest`, which the caller has checked.
@@ -168,20 +163,74 @@ fn remove_stale_temporaries(dir: &Path) {
 }
 
 pub struct BlobWriter {
-    file: io::BufWriter<tempfile::NamedTempFile>,
+    file: io::BufWriter<NewFile>,
 }
 
 impl BlobWriter {
+    /// A private (0600, unnamed where the filesystem allows) file in `dir`, removed unless
+    /// committed: for a download with no cache to go to, in the temporary directory.
+    pub fn in_dir(dir: &Path) -> io::Result<BlobWriter> {
+        Ok(BlobWriter {
+            file: io::BufWriter::with_capacity(1 << 20, NewFile::create_in(dir, 0o600)?),
+        })
+    }
+
+    /// Fails when the filesystem under the file has less than `len` bytes free: a layer that
+    /// cannot be kept is not downloaded.
+    pub fn check_room(&self, dir: &Path, len: u64) -> io::Result<()> {
+        #[cfg(unix)]
+        {
+            use std::os::fd::AsRawFd;
+            let mut stat = std::mem::MaybeUninit::<libc::statvfs>::uninit();
+            let fd = self.file.get_ref().file().as_raw_fd();
+            // SAFETY: a valid descriptor; fstatvfs fills `stat` when it returns 0.
+            if unsafe { libc::fstatvfs(fd, stat.as_mut_ptr()) } == 0 {
+                // SAFETY: filled, as fstatvfs returned 0.
+                let stat = unsafe { stat.assume_init() };
+                let free = stat.f_bavail.saturating_mul(stat.f_frsize);
+                if free < len {
+                    return Err(io::Error::new(
+                        io::ErrorKind::StorageFull,
+                        format!(
+                            "the layer is {len} bytes, and {} has {free} bytes free",
+                            dir.display()
+                        ),
+                    ));
+                }
+            }
+        }
+        #[cfg(not(unix))]
+        let _ = (dir, len);
+        Ok(())
+    }
+
     pub fn write_all(&mut self, data: &[u8]) -> io::Result<()> {
         self.file.write_all(data)
     }
 
-    /// Renames the finished file into place as `digest` (the caller checked the digest of what
-    /// it wrote).
+    /// Reads back what was written (after the caller checked its size and digest), from the
+    /// file itself: the download is never held in memory twice, nor before it is checked.
+    pub fn read_back(&mut self, len: u64) -> io::Result<Vec<u8>> {
+        use std::io::{Read as _, Seek as _};
+        self.file.flush()?;
+        let mut file = self.file.get_ref().file();
+        file.seek(io::SeekFrom::Start(0))?;
+        let mut bytes = Vec::with_capacity(len as usize);
+        file.take(len).read_to_end(&mut bytes)?;
+        if bytes.len() as u64 != len {
+            return Err(io::Error::new(
+                io::ErrorKind::UnexpectedEof,
+                "the downloaded file is shorter than what was written to it",
+            ));
+        }
+        Ok(bytes)
+    }
+
+    /// Names the finished file `digest` in the cache (the caller checked the digest of what it
+    /// wrote).
     pub fn commit(self, cache: &BlobCache, digest: &Digest) -> io::Result<()> {
         let file = self.file.into_inner().map_err(|e| e.into_error())?;
-        file.persist(cache.path(digest)).map_err(|e| e.error)?;
-        Ok(())
+        file.place(&cache.path(digest), Existing::Replace)
     }
 }
 

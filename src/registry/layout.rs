@@ -1,4 +1,4 @@
-//! The CNCF wasm OCI artifact layout (DESIGN.md §10): an OCI image manifest whose config is
+//! The CNCF wasm OCI artifact layout (docs/design.md §12): an OCI image manifest whose config is
 //! `application/vnd.wasm.config.v0+json` and whose one layer is the wasm, `application/wasm`.
 //!
 //! The config is written field for field as the `oci-wasm` crate (which `wkg` uses) writes its

@@ -1,4 +1,4 @@
-//! Distribution through OCI registries (docs/design.md §12, DESIGN.md §10): pushing an
+//! Distribution through OCI registries (docs/design.md §12): pushing an
 //! admitted actor as a CNCF wasm OCI artifact, and fetching one back with every digest checked.
 //!
 //! References and manifest types are `oci-client`'s (the crate `wkg` uses); the requests go
@@ -25,17 +25,19 @@ use sha2::Digest as _;
 
 use crate::caps::Grants;
 use crate::policy::Policy;
-use crate::verify::{Admitted, Rejection, admit};
+use crate::verify::{Admitted, Failure, Rejection, admit};
 use layout::DOCKER_MANIFEST_MEDIA_TYPE;
 
 pub mod auth;
 pub mod cache;
+pub mod challenge;
 pub mod layout;
 mod reference;
+pub mod referrers;
 pub mod transport;
 
 pub use auth::Credentials;
-pub use cache::{BlobCache, BlobCacheError, Cached};
+pub use cache::{BlobCache, BlobCacheError, BlobWriter, Cached};
 pub use layout::{
     LEGACY_WASM_LAYER_MEDIA_TYPE, Layer, OCI_MANIFEST_MEDIA_TYPE, WASM_CONFIG_MEDIA_TYPE,
     WASM_LAYER_MEDIA_TYPE,
@@ -43,8 +45,9 @@ pub use layout::{
 pub use reference::{Digest, ImageRef, RefError};
 use transport::{MAX_MANIFEST_SIZE, Transport, TransportError};
 
-/// The largest wasm layer wzt fetches (it is held in memory to be verified and run).
-pub const MAX_LAYER_SIZE: u64 = 1 << 30;
+/// The largest wasm layer wzt fetches (it is held in memory to be verified and run): the
+/// largest artifact wzt reads at all.
+pub const MAX_LAYER_SIZE: u64 = crate::wasm::MAX_ARTIFACT_LEN;
 /// How long a push or a fetch may take in all, by default.
 pub const DEFAULT_DEADLINE: Duration = Duration::from_secs(600);
 
@@ -106,6 +109,9 @@ pub enum RegistryError {
     Layout(#[from] crate::wasm::WasmError),
     #[error("cannot write to the blob cache")]
     Cache(#[source] std::io::Error),
+    /// The private file a layer is downloaded into could not be made, written or read.
+    #[error("cannot keep the download in a temporary file")]
+    Spool(#[source] std::io::Error),
 }
 
 impl RegistryError {
@@ -192,6 +198,9 @@ pub struct Fetched {
 pub struct Pulled {
     pub info: FetchInfo,
     pub admitted: Admitted,
+    /// The provenance envelope that passed the policy's provenance rules, when the policy
+    /// has any (it was fetched only then).
+    pub provenance: Option<Vec<u8>>,
 }
 
 /// A client for one registry.
@@ -482,8 +491,10 @@ impl Registry {
         })
     }
 
-    /// Downloads the layer, hashing as it comes and stopping at the declared size; it enters
-    /// the cache only when size and digest match.
+    /// Downloads the layer into a private file (the cache's, else an unnamed one in the
+    /// temporary directory), hashing as it comes and stopping at the declared size; only when
+    /// size and digest match is it read into memory (and named in the cache). Memory holds at
+    /// most a write buffer until then, whatever size the registry announces or sends.
     async fn download(
         &self,
         reference: &ImageRef,
@@ -508,13 +519,20 @@ impl Registry {
             });
         }
         let mut stream = declared.bytes_stream();
-        let mut writer = match cache {
-            Some(cache) => Some(cache.writer().map_err(RegistryError::Cache)?),
-            None => None,
+        let spool_dir = match cache {
+            Some(cache) => cache.dir().to_path_buf(),
+            None => std::env::temp_dir(),
         };
+        let mut writer = match cache {
+            Some(cache) => cache.writer(),
+            None => BlobWriter::in_dir(&spool_dir),
+        }
+        .map_err(RegistryError::Spool)?;
+        writer
+            .check_room(&spool_dir, size)
+            .map_err(RegistryError::Spool)?;
         let mut hasher = sha2::Sha256::new();
-        // Grown as bytes arrive (at most `size`), not reserved up front on the manifest's word.
-        let mut bytes = Vec::with_capacity(size.min(8 << 20) as usize);
+        let mut received = 0u64;
         progress.start(size);
         let mut stream_error = None;
         while let Some(chunk) = stream.next().await {
@@ -525,7 +543,7 @@ impl Registry {
                     break;
                 }
             };
-            if bytes.len() as u64 + chunk.len() as u64 > size {
+            if received + chunk.len() as u64 > size {
                 progress.finish();
                 return Err(RegistryError::SizeMismatch {
                     reference: reference.to_string(),
@@ -534,15 +552,13 @@ impl Registry {
                 });
             }
             hasher.update(&chunk);
-            bytes.extend_from_slice(&chunk);
-            if let Some(w) = &mut writer {
-                w.write_all(&chunk).map_err(RegistryError::Cache)?;
-            }
+            received += chunk.len() as u64;
+            writer.write_all(&chunk).map_err(RegistryError::Spool)?;
             progress.advance(chunk.len() as u64);
         }
         progress.finish();
         let actual = Digest::from_hasher(hasher);
-        let complete = bytes.len() as u64 == size;
+        let complete = received == size;
         if complete && actual != *digest {
             return Err(RegistryError::DigestMismatch {
                 what: "layer",
@@ -562,10 +578,11 @@ impl Registry {
             return Err(RegistryError::SizeMismatch {
                 reference: reference.to_string(),
                 declared: size,
-                why: format!("the registry sent {} bytes", bytes.len()),
+                why: format!("the registry sent {received} bytes"),
             });
         }
-        if let (Some(writer), Some(cache)) = (writer, cache) {
+        let bytes = writer.read_back(size).map_err(RegistryError::Spool)?;
+        if let Some(cache) = cache {
             writer.commit(cache, digest).map_err(RegistryError::Cache)?;
         }
         Ok(bytes)
@@ -583,9 +600,33 @@ impl Registry {
     ) -> Result<Pulled, PullError> {
         let fetched = self.fetch(reference, cache, progress).await?;
         let admitted = admit(fetched.bytes, policy, now, unsigned_grants)?;
+        let provenance = if policy.requires_provenance() {
+            let found = self
+                .fetch_provenance(reference, &fetched.info.manifest_digest)
+                .await?;
+            let looked = format!(
+                "no {} referrer of {}",
+                referrers::IN_TOTO_ARTIFACT_TYPE,
+                fetched.info.pinned
+            );
+            let chosen = crate::provenance::evaluate_candidates(
+                found.envelopes.iter().map(|(_, e)| e.as_slice()),
+                &looked,
+                &found.refused,
+                fetched.info.layer_digest.hex(),
+                policy,
+            )
+            .map_err(|failures| {
+                Rejection::Failed(failures.into_iter().map(Failure::Provenance).collect())
+            })?;
+            found.envelopes.into_iter().nth(chosen).map(|(_, e)| e)
+        } else {
+            None
+        };
         Ok(Pulled {
             info: fetched.info,
             admitted,
+            provenance,
         })
     }
 }

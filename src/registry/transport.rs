@@ -32,6 +32,7 @@ use reqwest::header::{
 use reqwest::{Method, RequestBuilder, Response, StatusCode, Url};
 
 use super::auth::Credentials;
+use super::challenge::parse_challenge;
 use super::reference::ImageRef;
 
 /// The largest manifest wzt reads.
@@ -75,6 +76,12 @@ pub struct Transport {
     /// The `Authorization` value that worked, per scope (`pull`, `pull,push`).
     authorization: Mutex<HashMap<String, HeaderValue>>,
 }
+
+/// Where `localhost` is, whatever `/etc/hosts` or a DNS server says (the port is the URL's).
+const LOCALHOST_ADDRESSES: [std::net::SocketAddr; 2] = [
+    std::net::SocketAddr::new(IpAddr::V4(std::net::Ipv4Addr::LOCALHOST), 0),
+    std::net::SocketAddr::new(IpAddr::V6(std::net::Ipv6Addr::LOCALHOST), 0),
+];
 
 /// Whether `host` (as in a URL) names this machine by a loopback address or `localhost`.
 fn is_loopback_host(host: &str) -> bool {
@@ -140,7 +147,9 @@ impl Transport {
                 // off this machine.
                 builder = builder.no_proxy();
             }
-            builder
+            // `localhost` is trusted as this machine by its name (plain HTTP, no proxy): it is
+            // reached at the loopback addresses, never where a resolver says it is.
+            builder.resolve_to_addrs("localhost", &LOCALHOST_ADDRESSES)
         };
         Ok(Transport {
             http: builder(redirects).build()?,
@@ -313,6 +322,48 @@ impl Transport {
         ))
     }
 
+    /// GET the referrers of the manifest `digest` (the OCI 1.1 referrers API), filtered by
+    /// `artifact_type`: an image index of at most [`MAX_MANIFEST_SIZE`] bytes, or `None` when
+    /// the registry answers 404 (it has no such API: the caller falls back to the referrers
+    /// tag). Only the first page is read.
+    pub async fn referrers(
+        &self,
+        repository: &str,
+        digest: &str,
+        artifact_type: &str,
+    ) -> Result<Option<Bytes>, TransportError> {
+        let mut url = self.url(&format!("v2/{repository}/referrers/{digest}"))?;
+        url.query_pairs_mut()
+            .append_pair("artifactType", artifact_type);
+        let response = self
+            .send(&pull_scope(repository), false, &|http| {
+                http.get(url.clone())
+                    .header(ACCEPT, "application/vnd.oci.image.index.v1+json")
+            })
+            .await?;
+        if response.status() == StatusCode::NOT_FOUND {
+            return Ok(None);
+        }
+        if !response.status().is_success() {
+            return Err(status_error(response).await);
+        }
+        Ok(Some(
+            read_capped(response, MAX_MANIFEST_SIZE, "a referrers list").await?,
+        ))
+    }
+
+    /// GET a blob of known `size` whole (at most `limit` bytes), e.g. a provenance envelope;
+    /// the caller checks its digest.
+    pub async fn small_blob(
+        &self,
+        repository: &str,
+        digest: &str,
+        limit: u64,
+    ) -> Result<Bytes, TransportError> {
+        let response = self.blob(repository, digest).await?;
+        read_capped(response, limit, "a blob").await
+    }
+
     /// GET a blob, streamed (the caller counts and hashes).
     pub async fn blob(&self, repository: &str, digest: &str) -> Result<Response, TransportError> {
         let url = self.url(&format!("v2/{repository}/blobs/{digest}"))?;
@@ -390,14 +441,15 @@ impl Transport {
         Ok(())
     }
 
-    /// PUTs a manifest.
+    /// PUTs a manifest. Returns the `OCI-Subject` header of the answer: a registry with the
+    /// referrers API sends it for a manifest with a `subject`.
     pub async fn push_manifest(
         &self,
         repository: &str,
         reference: &str,
         media_type: &str,
         manifest: Bytes,
-    ) -> Result<(), TransportError> {
+    ) -> Result<Option<String>, TransportError> {
         let url = self.url(&format!("v2/{repository}/manifests/{reference}"))?;
         let response = self
             .send(&push_scope(repository), true, &|http| {
@@ -409,7 +461,11 @@ impl Transport {
         if !response.status().is_success() {
             return Err(status_error(response).await);
         }
-        Ok(())
+        Ok(response
+            .headers()
+            .get("oci-subject")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string))
     }
 }
 
@@ -427,39 +483,6 @@ fn basic(username: &str, password: &str) -> Result<HeaderValue, TransportError> 
         .map_err(|_| TransportError::Auth("the credentials cannot be sent as a header".into()))?;
     value.set_sensitive(true);
     Ok(value)
-}
-
-/// `scheme k="v", k2=v2` into the scheme and its parameters (keys lower-cased).
-fn parse_challenge(header: &str) -> (String, HashMap<String, String>) {
-    let header = header.trim();
-    let (scheme, rest) = header.split_once(' ').unwrap_or((header, ""));
-    let mut params = HashMap::new();
-    let mut rest = rest.trim();
-    while !rest.is_empty() {
-        let Some((key, after)) = rest.split_once('=') else {
-            break;
-        };
-        let key = key
-            .trim()
-            .trim_start_matches(',')
-            .trim()
-            .to_ascii_lowercase();
-        let after = after.trim_start();
-        let (value, remaining) = if let Some(quoted) = after.strip_prefix('"') {
-            match quoted.find('"') {
-                Some(end) => (&quoted[..end], &quoted[end + 1..]),
-                None => (quoted, ""),
-            }
-        } else {
-            match after.find(',') {
-                Some(end) => (&after[..end], &after[end..]),
-                None => (after, ""),
-            }
-        };
-        params.insert(key, value.trim().to_string());
-        rest = remaining.trim_start().trim_start_matches(',').trim_start();
-    }
-    (scheme.to_string(), params)
 }
 
 /// Reads a whole body, refusing one over `limit` bytes (declared or sent).
@@ -531,20 +554,6 @@ async fn status_error(response: Response) -> TransportError {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn challenges_parse_with_quotes_commas_and_bare_values() {
-        let (scheme, params) = parse_challenge(
-            r#"Bearer realm="https://auth.example/token",service="registry.example",scope="repository:a/b:pull,push""#,
-        );
-        assert_eq!(scheme, "Bearer");
-        assert_eq!(params["realm"], "https://auth.example/token");
-        assert_eq!(params["service"], "registry.example");
-        assert_eq!(params["scope"], "repository:a/b:pull,push");
-        let (scheme, params) = parse_challenge("Basic realm=Registry");
-        assert_eq!(scheme, "Basic");
-        assert_eq!(params["realm"], "Registry");
-    }
 
     #[test]
     fn plain_http_only_to_the_loopback_registrys_own_host_unless_insecure() {

@@ -8,9 +8,10 @@ use tempfile::TempDir;
 
 pub mod browser;
 mod nats;
+pub mod pty;
 mod registry;
 mod server;
-pub use nats::Nats;
+pub use nats::{Nats, TestCa};
 pub use registry::Registry;
 pub use server::Server;
 
@@ -51,6 +52,8 @@ impl Env {
         cmd.current_dir(self.work())
             .env("WZT_KEYS_DIR", self.keys_dir())
             .env("XDG_CACHE_HOME", self.root.path().join("cache"))
+            .env("XDG_CONFIG_HOME", self.root.path().join("config"))
+            .env_remove("WZT_POLICY")
             .env("DOCKER_CONFIG", self.root.path().join("docker"))
             .env_remove("WZT_ISSUER_SEED")
             .env_remove("WZT_SUBJECT_SEED")
@@ -301,4 +304,28 @@ pub fn assert_snapshot(
         .normalize_paths(false)
         .redact_with(redact)
         .eq(actual.to_string(), expected);
+}
+
+/// A one-shot HTTP server on loopback answering `body`; returns its port.
+pub fn local_server(body: &'static str) -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().take(4) {
+            let Ok(mut stream) = stream else { continue };
+            let mut reader = std::io::BufReader::new(stream.try_clone().unwrap());
+            let mut line = String::new();
+            while std::io::BufRead::read_line(&mut reader, &mut line).is_ok_and(|n| n > 2) {
+                line.clear();
+            }
+            let _ = std::io::Write::write_fmt(
+                &mut stream,
+                format_args!(
+                    "HTTP/1.1 200 OK\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                    body.len()
+                ),
+            );
+        }
+    });
+    port
 }

@@ -48,3 +48,40 @@ fn completions_and_man_pages_are_up_to_date() {
         "stale generated files: {stale:?}; run `WZT_BLESS=1 cargo test --test testsuite generated::`"
     );
 }
+
+/// The codes listed in the first Markdown table after the line containing `heading` in `text`
+/// (the first column, as `` `code` ``).
+fn table_codes(text: &str, heading: &str) -> Vec<String> {
+    let start = text
+        .find(heading)
+        .unwrap_or_else(|| panic!("no `{heading}`"));
+    text[start..]
+        .lines()
+        .skip_while(|l| !l.starts_with('|'))
+        .take_while(|l| l.starts_with('|'))
+        .filter_map(|row| {
+            let first = row.trim_start_matches('|').split('|').next()?.trim();
+            Some(first.strip_prefix('`')?.strip_suffix('`')?.to_string())
+        })
+        .collect()
+}
+
+/// README and docs/design.md list exactly the failure codes verification gives.
+#[test]
+fn failure_codes_are_documented_exactly() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut codes: Vec<String> = wzt::verify::Failure::codes()
+        .into_iter()
+        .map(String::from)
+        .collect();
+    codes.sort();
+    for (file, heading) in [
+        ("README.md", "Failure codes (stable"),
+        ("docs/design.md", "The codes, from"),
+    ] {
+        let text = std::fs::read_to_string(root.join(file)).unwrap();
+        let mut documented = table_codes(&text, heading);
+        documented.sort();
+        assert_eq!(documented, codes, "{file}'s table of failure codes");
+    }
+}

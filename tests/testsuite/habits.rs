@@ -299,7 +299,7 @@ fn peer_commands_and_flags_map_to_wzt_ones() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr_of(&out).contains("invalid value 'nope' for '--listen <ADDR>'"));
+    assert!(stderr_of(&out).contains("invalid value 'nope' for '--listen <[HOST:]PORT>'"));
 
     // wash's `new component NAME`; a bare `new component` names nothing.
     let out = env
@@ -319,6 +319,8 @@ fn peer_commands_and_flags_map_to_wzt_ones() {
         stdout_of(&out),
         "http-hello  an HTTP actor that answers with a greeting (wasi:http)\n\
          kv-counter  an HTTP actor that counts visits in key-value storage and logs them\n\
+         msg-greeter a messaging actor that answers requests on `greet` (host B of the lattice example)\n\
+         msg-front   an HTTP actor that asks `greet` over messaging (host A of the lattice example)\n\
          command     a command actor (wasi:cli) that greets its arguments\n"
     );
 }

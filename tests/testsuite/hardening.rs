@@ -432,3 +432,237 @@ fn preopens_cannot_nest_and_a_swapped_preopen_is_refused() {
     assert!(!response.body.contains("keys"), "{}", response.body);
     server.stderr_containing(&["changed since the start"]);
 }
+
+/// A project around a prebuilt fixture: the build command copies it into place.
+fn fixture_project(env: &Env, fixture: &str, caps: &str, extra: &str) {
+    let built = common::fixture(fixture, P2);
+    env.write(
+        "wzt.toml",
+        format!(
+            "[actor]\nname = \"live\"\nversion = \"1.0.0\"\ncaps = [{caps}]\n{extra}[build]\ncommand = \"cp {} actor.wasm\"\nartifact = \"actor.wasm\"\n",
+            built.display()
+        )
+        .as_bytes(),
+    );
+}
+
+fn dev(env: &Env) -> Server {
+    let mut cmd = env.command();
+    cmd.args(["dev", "--listen", "127.0.0.1:0", "--debounce", "200ms"]);
+    Server::dev(cmd)
+}
+
+/// The claims of the actor `wzt dev` signed last.
+fn dev_claims(env: &Env) -> serde_json::Value {
+    env.json(&["inspect", ".wzt/dev/actor_s.wasm"], 0)
+}
+
+fn edit(env: &Env, from: &str, to: &str) {
+    let text = String::from_utf8(env.read("wzt.toml")).unwrap();
+    assert!(text.contains(from), "{text}");
+    env.write("wzt.toml", text.replace(from, to).as_bytes());
+}
+
+fn granted(claims: &serde_json::Value) -> Vec<String> {
+    claims["caps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// `wzt dev` reads wzt.toml again on every change: new claims with the same code are signed
+/// and swapped in; a capability dropped while the build is broken is dropped from the running
+/// version too; an invalid file, or a change it cannot apply live, stops it with the error.
+#[test]
+fn dev_follows_every_edit_of_its_project_file() {
+    let env = setup();
+    fixture_project(&env, "http-actor", "\"http\", \"log\"", "");
+    let server = dev(&env);
+    assert_eq!(server.get("/").body, "hello from wzt\n");
+    assert_eq!(dev_claims(&env)["claims"]["wascap"]["ver"], "1.0.0");
+
+    // The same code, another version: swapped, not "unchanged".
+    edit(&env, "version = \"1.0.0\"", "version = \"1.1.0\"");
+    server.wait_for_line(Duration::from_secs(60), |l| {
+        l.contains("wzt dev: reloaded in")
+    });
+    assert_eq!(dev_claims(&env)["claims"]["wascap"]["ver"], "1.1.0");
+    assert!(
+        !server.stderr().contains("unchanged"),
+        "{}",
+        server.stderr()
+    );
+
+    // A capability dropped while the build fails: the last good code runs without it.
+    let text = String::from_utf8(env.read("wzt.toml")).unwrap();
+    let broken = text
+        .replace("\"http\", \"log\"", "\"http\"")
+        .replace("command = \"cp ", "command = \"exit 3; cp ");
+    env.write("wzt.toml", broken.as_bytes());
+    server.wait_for_line(Duration::from_secs(60), |l| {
+        l.contains("wzt.toml's claims changed: the last good code is signed again")
+    });
+    server.wait_for_line(Duration::from_secs(30), |l| {
+        l.contains("wzt dev: reloaded in")
+    });
+    assert_eq!(granted(&dev_claims(&env)), ["wasmcloud:httpserver"]);
+    assert_eq!(server.get("/").body, "hello from wzt\n");
+
+    // An invalid project file stops it: nothing keeps serving what the file no longer says.
+    edit(&env, "name = \"live\"", "name = \"live\"\nbogus = 1");
+    let addr = server.client();
+    server.wait_for_line(Duration::from_secs(60), |l| {
+        l.contains("unknown field `bogus`")
+    });
+    let err = server.stderr();
+    assert!(
+        err.contains("wzt.toml is not a valid project file"),
+        "{err}"
+    );
+    let status = server.wait(Duration::from_secs(60));
+    assert_eq!(status.code(), Some(2));
+    assert!(addr.request("GET", "/", "").is_err(), "still serving");
+
+    // A change of the [dev] table cannot be applied live: it stops with the way out.
+    edit(&env, "name = \"live\"\nbogus = 1", "name = \"live\"");
+    edit(&env, "exit 3; ", "");
+    let server = dev(&env);
+    let text = String::from_utf8(env.read("wzt.toml")).unwrap();
+    env.write(
+        "wzt.toml",
+        format!("{text}[dev]\nmock-caps = true\n").as_bytes(),
+    );
+    let line = server.wait_for_line(Duration::from_secs(60), |l| l.starts_with("error:"));
+    assert!(
+        line.contains("the [dev] table changed, which a running `wzt dev` cannot apply"),
+        "{line}"
+    );
+    assert!(line.contains("start `wzt dev` again"), "{line}");
+    let status = server.wait(Duration::from_secs(60));
+    assert_eq!(status.code(), Some(2));
+}
+
+/// A capability the code needs, removed from wzt.toml: the new version is refused, and the
+/// old one, which holds the grant, stops too (exit 1) instead of serving on.
+#[test]
+fn dev_stops_when_its_project_file_takes_away_what_the_code_needs() {
+    let env = setup();
+    fixture_project(&env, "kv-actor", "\"http\", \"kv\", \"log\"", "");
+    let server = dev(&env);
+    assert_eq!(server.get("/incr").body, "counter=1\n");
+    edit(&env, "\"http\", \"kv\", \"log\"", "\"http\", \"log\"");
+    let addr = server.client();
+    let line = server.wait_for_line(Duration::from_secs(60), |l| {
+        l.starts_with("wzt dev: the version with wzt.toml's new claims cannot run")
+    });
+    assert!(line.contains("wasi:keyvalue"), "{line}");
+    let status = server.wait(Duration::from_secs(60));
+    assert_eq!(status.code(), Some(1));
+    assert!(addr.request("GET", "/", "").is_err(), "still serving");
+}
+
+/// Runs the shell command `line` under a pseudo-terminal (`script`), with this env's key
+/// store and caches, and returns what the terminal showed.
+fn on_a_terminal(env: &Env, line: &str, vars: &[(&str, &str)]) -> Vec<u8> {
+    let mut cmd = std::process::Command::new("script");
+    cmd.args(["-qec", line, "/dev/null"])
+        .current_dir(env.work())
+        .env("SHELL", "/bin/sh")
+        .env("WZT", assert_cmd::cargo::cargo_bin("wzt"))
+        .env("WZT_KEYS_DIR", env.keys_dir())
+        .env("XDG_CACHE_HOME", env.root.path().join("cache"))
+        .env_remove("NO_COLOR")
+        .stdin(std::process::Stdio::null());
+    for (k, v) in vars {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().expect("script (util-linux) runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+}
+
+/// What an actor or a peer sends is escaped on a terminal (no escape sequence reaches it) and
+/// byte for byte when piped.
+#[test]
+fn bodies_are_escaped_on_a_terminal_and_exact_in_a_pipe() {
+    let env = setup();
+    let actor = signed(&env, "http-actor", "http", "a_s.wasm", &[]);
+    let payload = "\x1b]0;owned\x07\x1b[2J\rPASS \u{9b}1m";
+    let piped = env
+        .wzt()
+        .args(["run", &actor, "--request", "POST /echo", "--data", payload])
+        .output()
+        .unwrap();
+    assert_eq!(
+        piped.stdout,
+        format!("POST /echo x-fixture=\n{payload}").as_bytes(),
+        "piped: byte for byte"
+    );
+
+    let shown = on_a_terminal(
+        &env,
+        "\"$WZT\" run a_s.wasm --request 'POST /echo' --data \"$PAYLOAD\" --include",
+        &[("PAYLOAD", payload)],
+    );
+    let text = String::from_utf8_lossy(&shown);
+    assert!(
+        !shown.contains(&0x1b),
+        "an escape reached the terminal: {text:?}"
+    );
+    assert!(!text.contains('\u{9b}'), "{text:?}");
+    assert!(text.contains("HTTP/1.1 200 OK"), "{text:?}");
+    assert!(
+        text.contains("\\u{1b}]0;owned\\u{7}\\u{1b}[2J\\rPASS \\u{9b}1m"),
+        "{text:?}"
+    );
+}
+
+/// The same for the reply `wzt lattice request` prints.
+#[test]
+fn a_lattice_reply_is_escaped_on_a_terminal() {
+    let env = setup();
+    env.wzt()
+        .args(["keys", "gen", "cluster"])
+        .assert()
+        .success();
+    common::sign_fixture(&env, "msg-actor", P2, "msg", "greeter_s.wasm", &[]);
+    let nats = common::Nats::start();
+    let url = nats.url();
+    let _greeter = Server::subscriber(
+        &env,
+        "greeter_s.wasm",
+        &["--lattice", &url, "--subscribe", "greet"],
+    );
+    let payload = "\x1b[31mred\x1b]8;;http://evil\x07";
+    let piped = env
+        .wzt()
+        .args([
+            "lattice",
+            "request",
+            "greet",
+            "--data",
+            payload,
+            "--lattice",
+            &url,
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(piped.stdout, format!("hello, {payload}").as_bytes());
+    let shown = on_a_terminal(
+        &env,
+        "\"$WZT\" lattice request greet --data \"$PAYLOAD\" --lattice \"$URL\"",
+        &[("PAYLOAD", payload), ("URL", &url)],
+    );
+    let text = String::from_utf8_lossy(&shown);
+    assert!(!shown.contains(&0x1b), "{text:?}");
+    assert!(
+        text.contains("hello, \\u{1b}[31mred\\u{1b}]8;;http://evil\\u{7}"),
+        "{text:?}"
+    );
+}

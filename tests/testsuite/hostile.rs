@@ -1,4 +1,4 @@
-//! Hostile artifacts: one for each verification rule (DESIGN.md §3) and each policy field (§4).
+//! Hostile artifacts: one for each verification rule (docs/design.md §3) and each policy field (§4).
 //! Each must be rejected by `wzt verify` with its own failure code (exit 1), or, when the file
 //! itself is unreadable, with exit 2, and never with a panic.
 
@@ -41,11 +41,18 @@ fn rejected(env: &Env, bytes: &[u8], extra: &[&str], expected: &[&str]) {
     assert_eq!(code, 1);
 }
 
-/// Signs `bytes` through the CLI with the store's keys and returns the signed artifact.
+/// Signs `bytes` through the CLI with the store's keys (granting what it imports unless
+/// `args` say otherwise) and returns the signed artifact.
 fn signed(env: &Env, bytes: &[u8], args: &[&str]) -> Vec<u8> {
     env.write("input.wasm", bytes);
+    let grants: &[&str] = if args.contains(&"--caps") {
+        &[]
+    } else {
+        &["--caps", "auto"]
+    };
     env.wzt()
         .args(["sign", "input.wasm", "-o", "signed.wasm"])
+        .args(grants)
         .args(args)
         .assert()
         .success();
@@ -342,9 +349,16 @@ fn expiry_and_not_before_are_enforced_with_leeway() {
     let (code, _) = verify(&env, &early, &["--leeway", "2h"]);
     assert_eq!(code, 0);
 
-    // Through the CLI: --expires in the past.
-    let past = signed(&env, &bytes, &["--expires", "2001-01-01T00:00:00Z"]);
-    rejected(&env, &past, &[], &["expired"]);
+    // Through the CLI, an expiry in the past is refused before anything is signed.
+    env.write("past.wasm", &bytes);
+    let out = env
+        .wzt()
+        .args(["sign", "past.wasm", "--expires", "2001-01-01T00:00:00Z"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr_of(&out).contains("is not in the future"));
+    assert!(!env.path("past_s.wasm").exists());
 }
 
 #[test]
@@ -361,7 +375,7 @@ fn an_untrusted_issuer_is_rejected_with_how_to_trust_it() {
         &String::from_utf8(out.stdout).unwrap(),
         str![[r#"
 FAIL hostile.wasm
-  [untrusted_issuer] issuer [STRANGER] is not trusted; trust it with `--trusted-issuer [STRANGER]` or add it to trusted_issuers in the policy file
+  [untrusted_issuer] issuer [STRANGER] is not trusted; trust it with `--trusted-issuer [STRANGER]`, import it into the key store (`wzt keys import NAME [STRANGER]`), or add it to trusted_issuers in the policy file
 
 "#]],
         &[("[STRANGER]", key)],

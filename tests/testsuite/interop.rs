@@ -120,7 +120,15 @@ fn wzt_verifies_what_wascap_signs() {
         // Re-signing a wascap artifact with wzt leaves exactly one signature, and wascap
         // still reads it.
         env.wzt()
-            .args(["sign", name, "-o", "resigned.wasm", "--generate-keys"])
+            .args([
+                "sign",
+                name,
+                "-o",
+                "resigned.wasm",
+                "--generate-keys",
+                "--caps",
+                "auto",
+            ])
             .assert()
             .success();
         let resigned = env.read("resigned.wasm");
@@ -157,4 +165,48 @@ fn wzt_tokens_carry_the_header_wascap_writes() {
     );
     let theirs = claims.encode(&account).unwrap();
     assert_eq!(ours.split('.').next(), theirs.split('.').next());
+}
+
+/// A token with per-resource scopes is still one wascap 0.16 reads and validates (it ignores
+/// the member), and the hash it recomputes agrees.
+#[test]
+fn wascap_accepts_scoped_tokens() {
+    let env = Env::new();
+    let account = common::store_account(&env);
+    let bytes = common::http_component();
+    env.write("actor.wasm", &bytes);
+    env.wzt()
+        .args([
+            "sign",
+            "actor.wasm",
+            "-o",
+            "scoped.wasm",
+            "--caps",
+            "http,kv,msg",
+        ])
+        .args([
+            "--scope",
+            "kv.bucket=app",
+            "--scope",
+            "msg.publish=orders.>",
+        ])
+        .assert()
+        .success();
+    let signed = env.read("scoped.wasm");
+    let token = extract_claims(&signed)
+        .expect("wascap reads the scoped token")
+        .expect("wascap finds the claims");
+    let validation = validate_token::<Component>(&token.jwt).unwrap();
+    assert!(validation.signature_valid);
+    assert_eq!(token.claims.issuer, account.public_key());
+    assert_eq!(
+        token.claims.metadata.as_ref().unwrap().module_hash,
+        common::module_hash(&bytes)
+    );
+    // wzt reads the scopes back from the same bytes.
+    let json = env.json(&["inspect", "scoped.wasm"], 0);
+    assert_eq!(
+        json["claims"]["wascap"]["scopes"],
+        serde_json::json!({"kv.bucket": ["app"], "msg.publish": ["orders.>"]})
+    );
 }

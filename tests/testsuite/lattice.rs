@@ -15,7 +15,7 @@ const WASIP2: &str = "wasm32-wasip2";
 
 /// An env with an account key and the store's `cluster` key, the handler actor (`greeter_s.wasm`,
 /// msg) and the HTTP actor that asks the lattice (`front_s.wasm`, http and msg) signed.
-fn setup() -> Env {
+pub(crate) fn setup() -> Env {
     let env = Env::new();
     store_account(&env);
     env.wzt()
@@ -34,12 +34,12 @@ fn setup() -> Env {
     env
 }
 
-fn cluster_of(env: &Env) -> Key {
+pub(crate) fn cluster_of(env: &Env) -> Key {
     wzt::keys::read_seed_file(&env.keys_dir().join("cluster.nk")).unwrap()
 }
 
 /// A host answering `greet`.
-fn greeter(env: &Env, nats: &Nats, extra: &[&str]) -> Server {
+pub(crate) fn greeter(env: &Env, nats: &Nats, extra: &[&str]) -> Server {
     let url = nats.url();
     let mut args = vec!["--lattice", url.as_str(), "--subscribe", "greet"];
     args.extend_from_slice(extra);
@@ -48,10 +48,18 @@ fn greeter(env: &Env, nats: &Nats, extra: &[&str]) -> Server {
 
 /// A host serving the HTTP actor that asks the lattice.
 fn front(env: &Env, nats: &Nats) -> Server {
-    Server::run(env, "front_s.wasm", &["--lattice", &nats.url()])
+    front_with(env, nats, &[])
 }
 
-fn runtime() -> tokio::runtime::Runtime {
+/// The same, with more flags.
+pub(crate) fn front_with(env: &Env, nats: &Nats, extra: &[&str]) -> Server {
+    let url = nats.url();
+    let mut args = vec!["--lattice", url.as_str()];
+    args.extend_from_slice(extra);
+    Server::run(env, "front_s.wasm", &args)
+}
+
+pub(crate) fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -60,7 +68,7 @@ fn runtime() -> tokio::runtime::Runtime {
 }
 
 /// A signer for a host trusted by `env` (endorsed by its cluster key).
-fn trusted_signer(env: &Env, lattice: &str) -> Signer {
+pub(crate) fn trusted_signer(env: &Env, lattice: &str) -> Signer {
     Signer::with_cluster_key(
         Key::generate(KeyRole::Server),
         cluster_of(env),
@@ -71,13 +79,13 @@ fn trusted_signer(env: &Env, lattice: &str) -> Signer {
     .unwrap()
 }
 
-fn headers(token: &str) -> async_nats::HeaderMap {
+pub(crate) fn headers(token: &str) -> async_nats::HeaderMap {
     let mut h = async_nats::HeaderMap::new();
     h.insert(token::INVOCATION_HEADER, token);
     h
 }
 
-fn outgoing<'a>(target: &'a str, body: &'a [u8]) -> Outgoing<'a> {
+pub(crate) fn outgoing<'a>(target: &'a str, body: &'a [u8]) -> Outgoing<'a> {
     Outgoing {
         origin_actor: None,
         target,

@@ -384,3 +384,133 @@ fn oci_an_upload_location_with_a_user_name_is_refused() {
         registry.seen()
     );
 }
+
+/// The manifest of a one-layer wasm artifact whose layer is `digest` (`sha256:…`) of `size`.
+fn wasm_manifest(digest: &str, size: u64) -> String {
+    format!(
+        r#"{{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{{"mediaType":"application/vnd.wasm.config.v0+json","digest":"sha256:{0}","size":2}},"layers":[{{"mediaType":"application/wasm","digest":"{digest}","size":{size}}}]}}"#,
+        "c".repeat(64)
+    )
+}
+
+/// The peak memory of process `pid` (VmHWM), in KiB.
+fn peak_memory_kib(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap()
+}
+
+#[test]
+fn oci_a_registry_sending_a_huge_layer_gets_no_memory_before_the_digest_check() {
+    // 256 MiB announced and sent, none of it the digest's: before the fix it was all held in
+    // memory (and a second copy written to disk) until the digest failed at the end.
+    const SIZE: u64 = 256 << 20;
+    let digest = format!("sha256:{}", "d".repeat(64));
+    let manifest = wasm_manifest(&digest, SIZE);
+    let (sent_all_but_one, go_on) = (
+        Arc::new(Mutex::new(None::<std::sync::mpsc::Sender<()>>)),
+        Arc::new(Mutex::new(None::<std::sync::mpsc::Receiver<()>>)),
+    );
+    let (tell, told) = std::sync::mpsc::channel();
+    let (release, released) = std::sync::mpsc::channel();
+    *sent_all_but_one.lock().unwrap() = Some(tell);
+    *go_on.lock().unwrap() = Some(released);
+    let registry = Hostile::start(Box::new(move |seen, s| {
+        if seen.path.contains("/manifests/") {
+            reply(
+                s,
+                "200 OK",
+                &[("Content-Type", "application/vnd.oci.image.manifest.v1+json")],
+                manifest.as_bytes(),
+            );
+            return;
+        }
+        let _ =
+            s.write_all(format!("HTTP/1.1 200 OK\r\nContent-Length: {SIZE}\r\n\r\n").as_bytes());
+        let chunk = vec![0u8; 1 << 20];
+        for _ in 0..SIZE / chunk.len() as u64 - 1 {
+            if s.write_all(&chunk).is_err() {
+                return;
+            }
+        }
+        let _ = s.write_all(&chunk[1..]);
+        let _ = s.flush();
+        // All but the last byte is with wzt: the test reads its peak memory now.
+        if let Some(tell) = sent_all_but_one.lock().unwrap().take() {
+            let _ = tell.send(());
+            if let Some(go_on) = go_on.lock().unwrap().take() {
+                let _ = go_on.recv_timeout(Duration::from_secs(60));
+            }
+        }
+        let _ = s.write_all(&[0]);
+    }));
+    let env = env();
+    let child = env
+        .command()
+        .args(["pull", &format!("{}/big/layer:1", registry.addr)])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    told.recv_timeout(Duration::from_secs(120))
+        .expect("the registry sent the layer");
+    // Let wzt take in what is in flight.
+    std::thread::sleep(Duration::from_millis(500));
+    let peak = peak_memory_kib(child.id());
+    release.send(()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    let err = stderr_of(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("does not match its digest"), "{err}");
+    assert!(
+        peak < 96 << 10,
+        "wzt held {peak} KiB while a {SIZE}-byte layer downloaded"
+    );
+    assert!(!env.path("layer.wasm").exists());
+    // Nothing of it is left in the cache, under any name.
+    let blobs = env.root.path().join("cache/wzt/blobs/sha256");
+    let left: Vec<_> = std::fs::read_dir(&blobs).unwrap().flatten().collect();
+    assert!(left.is_empty(), "{left:?}");
+}
+
+#[test]
+fn oci_a_file_that_appears_during_a_pull_is_not_replaced_without_force() {
+    let env = env();
+    signed(&env);
+    let layer = env.read("actor_s.wasm");
+    let digest = common::layer_digest(&layer);
+    let manifest = wasm_manifest(&digest, layer.len() as u64);
+    let output = env.path("racer.wasm");
+    let racer = output.clone();
+    let registry = Hostile::start(Box::new(move |seen, s| {
+        if seen.path.contains("/manifests/") {
+            reply(
+                s,
+                "200 OK",
+                &[("Content-Type", "application/vnd.oci.image.manifest.v1+json")],
+                manifest.as_bytes(),
+            );
+        } else {
+            // Another writer takes the name while the layer is on its way.
+            if !racer.exists() {
+                std::fs::write(&racer, b"mine").unwrap();
+            }
+            reply(s, "200 OK", &[], &layer);
+        }
+    }));
+    let reference = format!("{}/x/racer:1", registry.addr);
+    let (code, err) = run(&env, &["pull", &reference]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("racer.wasm appeared while pulling; nothing was written"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read(&output).unwrap(), b"mine");
+    // With --force, the new file takes the name (the racer wrote it before the check).
+    let (code, err) = run(&env, &["pull", &reference, "--force"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(std::fs::read(&output).unwrap(), env.read("actor_s.wasm"));
+}

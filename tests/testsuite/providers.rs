@@ -1,13 +1,11 @@
 //! Capability providers under `wzt run --request`, in local and mock mode, with fixture actors
 //! built from `tests/fixtures`.
 
-use std::io::{BufRead, BufReader, Write};
-use std::net::TcpListener;
 use std::time::{Duration, Instant};
 
 use snapbox::str;
 
-use crate::common::{self, Env, Server, assert_snapshot, run_request as request};
+use crate::common::{self, Env, Server, assert_snapshot, local_server, run_request as request};
 
 const P2: &str = "wasm32-wasip2";
 
@@ -33,6 +31,7 @@ fn a_kv_counter_persists_locally_and_not_in_mock_mode() {
         str![[r#"
 wzt: running kv_actor (HTTP component)
   issuer    [ACCOUNT]
+  policy    none; trusting the key store's account keys: account
   grants    HTTP Server, K/V Store, Logging
   engine    [..] allocator, compiled (now cached); limits: 512 MiB memory, 30s per invocation, 1 concurrent
   kv        sqlite .wzt/kv.sqlite (persists across runs), namespace [ACCOUNT].[SUBJECT]
@@ -180,28 +179,6 @@ fn config_values_arrive_under_both_versions() {
     assert_eq!(out, "greeting=flag\nretries=3\n");
 }
 
-/// A one-shot HTTP server on loopback answering `body`; returns its port.
-fn local_server(body: &'static str) -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    std::thread::spawn(move || {
-        for stream in listener.incoming().take(4) {
-            let Ok(mut stream) = stream else { continue };
-            let mut reader = BufReader::new(stream.try_clone().unwrap());
-            let mut line = String::new();
-            while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
-                line.clear();
-            }
-            let _ = write!(
-                stream,
-                "HTTP/1.1 200 OK\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-                body.len()
-            );
-        }
-    });
-    port
-}
-
 #[test]
 fn outbound_http_reaches_allowed_hosts_only_and_mocks_never_touch_the_network() {
     let env = setup();
@@ -297,6 +274,7 @@ fn messages_reach_the_handler_and_publishes_are_recorded() {
         str![[r#"
 wzt: running msg_actor (messaging component)
   issuer    [ACCOUNT]
+  policy    none; trusting the key store's account keys: account
   grants    Messaging
   engine    [..] allocator, compiled (now cached); limits: 512 MiB memory, 30s per invocation, 64 concurrent
 [msg] msg_actor published on greetings: hello, Ada
@@ -371,7 +349,7 @@ fn providers_are_linked_only_when_granted() {
     let actor = signed(&env, "kv-actor", "http,log");
     let (code, _, err) = request(&env, &actor, "/incr", &[]);
     assert_eq!(code, 1);
-    assert!(err.contains("the actor imports wasi:keyvalue/store@0.2.0-draft, which needs the K/V Store capability (kv); it is not granted: re-sign with `wzt sign --caps kv`"), "{err}");
+    assert!(err.contains("the actor imports wasi:keyvalue/store@0.2.0-draft, which needs the K/V Store capability (kv); it is not granted: re-sign it with `wzt sign --caps kv`"), "{err}");
     assert!(
         !env.path(".wzt").exists(),
         "no store is created for an actor that may not use it"
@@ -406,4 +384,29 @@ fn concurrent_increments_give_the_exact_total() {
         let total = server.get(&format!("/get?key={key}"));
         assert_eq!((total.status, total.body.as_str()), (200, "50"), "{mode:?}");
     }
+}
+
+#[test]
+fn the_key_value_file_is_created_on_first_use_not_when_kv_is_granted() {
+    let env = setup();
+    let actor = signed(&env, "kv-actor", "http,kv,log");
+    let (code, _, err) = request(&env, &actor, "/log", &[]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("  kv        sqlite .wzt/kv.sqlite"), "{err}");
+    assert!(
+        !env.path(".wzt").exists(),
+        "nothing made before a key-value call"
+    );
+    let (code, out, err) = request(&env, &actor, "/incr?key=n", &[]);
+    assert_eq!((code, out.as_str()), (0, "n=1\n"), "{err}");
+    assert!(env.path(".wzt/kv.sqlite").is_file());
+    // An existing store that is not safe is still refused at start.
+    std::fs::remove_file(env.path(".wzt/kv.sqlite")).unwrap();
+    std::os::unix::fs::symlink("/etc/hostname", env.path(".wzt/kv.sqlite")).unwrap();
+    let (code, _, err) = request(&env, &actor, "/log", &[]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("is a symbolic link; wzt does not follow one for its key-value store"),
+        "{err}"
+    );
 }

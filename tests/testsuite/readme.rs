@@ -65,6 +65,8 @@ fn readme_console_examples_run_as_documented() {
                 .env("PATH", &path)
                 .env("WZT_KEYS_DIR", env.keys_dir())
                 .env("XDG_CACHE_HOME", env.root.path().join("cache"))
+                .env("XDG_CONFIG_HOME", env.root.path().join("config"))
+                .env_remove("WZT_POLICY")
                 .env("DOCKER_CONFIG", env.root.path().join("docker"))
                 .env_remove("WZT_ISSUER_SEED")
                 .env_remove("WZT_SUBJECT_SEED")

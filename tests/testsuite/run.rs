@@ -47,6 +47,7 @@ fn an_http_actor_answers_one_request_in_process() {
         str![[r#"
 wzt: running http_actor (HTTP component)
   issuer    [ACCOUNT]
+  policy    none; trusting the key store's account keys: account
   grants    HTTP Server
   engine    [..] allocator, compiled (now cached); limits: 512 MiB memory, 30s per invocation, 1 concurrent
 
@@ -64,7 +65,7 @@ wzt: running http_actor (HTTP component)
             "-H",
             "x-fixture: abc",
         ])
-        .args(["--data", "the body", "-i"])
+        .args(["--data", "the body", "--include"])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0));
@@ -118,7 +119,7 @@ fn refusals_say_why_in_verify_words() {
         &stderr_of(&out),
         str![[r#"
 refusing to run [FIXTURE]:
-  [unsigned] the artifact is not signed; sign it with `wzt sign`, or accept unsigned artifacts with `--allow-unsigned` or `allow_unsigned = true` in the policy
+  [unsigned] [FIXTURE] is not signed: sign it (`wzt sign [FIXTURE] --caps auto`, then `wzt run [..]http_actor_s.wasm`), or run it unsigned with exactly the capabilities it imports: `wzt run [FIXTURE] --allow-unsigned --caps auto`
 
 "#]],
         &[("[FIXTURE]", &unsigned_path)],
@@ -134,7 +135,7 @@ refusing to run [FIXTURE]:
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr_of(&out).contains("the actor imports wasi:http/types@0.2.12, which needs the HTTP Server capability (http); it is not granted"));
+    assert!(stderr_of(&out).contains("the actor imports wasi:http/types@0.2.12, which needs the HTTP Server capability (http); an unsigned actor gets only what --caps grants: add `--caps http`"));
     let out = env
         .wzt()
         .arg("run")
@@ -194,7 +195,7 @@ refusing to run tampered.wasm:
         &stderr_of(&out),
         str![[r#"
 refusing to run foreign.wasm:
-  [untrusted_issuer] issuer [STRANGER] is not trusted; trust it with `--trusted-issuer [STRANGER]` or add it to trusted_issuers in the policy file
+  [untrusted_issuer] issuer [STRANGER] is not trusted; trust it with `--trusted-issuer [STRANGER]`, import it into the key store (`wzt keys import NAME [STRANGER]`), or add it to trusted_issuers in the policy file
 
 "#]],
         &[("[STRANGER]", key)],
@@ -224,7 +225,7 @@ refusing to run foreign.wasm:
     assert_eq!(
         stderr_of(&out),
         format!(
-            "refusing to run {fs_actor}: the actor imports wasi:filesystem/types@0.2.12, which needs the Filesystem capability (fs); it is not granted: re-sign with `wzt sign --caps fs` (or, for an unsigned actor, `--caps fs`)\n"
+            "refusing to run {fs_actor}: the actor imports wasi:filesystem/types@0.2.12, which needs the Filesystem capability (fs); it is not granted: re-sign it with `wzt sign --caps fs` (or `--caps auto`: exactly what it imports)\n"
         )
     );
     // Granted, it runs, and sees exactly the directories given with --dir.
@@ -364,6 +365,7 @@ fn the_host_survives_trap_timeout_and_memory_exhaustion() {
         str![[r#"
 wzt: running http_actor (HTTP component)
   issuer    [ACCOUNT]
+  policy    none; trusting the key store's account keys: account
   grants    HTTP Server
   engine    [..] allocator, compiled (now cached); limits: 32 MiB memory, 1s per invocation, 64 concurrent
   listening on http://[ADDR]

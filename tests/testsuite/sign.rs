@@ -175,7 +175,9 @@ fn caps_auto_grants_exactly_what_is_imported() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr_of(&out).contains("--caps auto grants exactly what the artifact imports"));
+    assert!(stderr_of(&out).contains(
+        "--caps auto stands alone (`auto`: exactly what the artifact imports; `none`: no grants)"
+    ));
 }
 
 #[test]
@@ -191,7 +193,7 @@ fn unknown_capabilities_are_refused_and_contract_ids_kept() {
     assert_eq!(out.status.code(), Some(2));
     assert!(
         stderr_of(&out).starts_with(
-            "error: unknown capability 'keyvalue': use an alias (http, httpclient, kv,"
+            "error: unknown capability 'keyvalue' (did you mean `kv`, K/V Store?): use an alias (http, httpclient, kv,"
         )
     );
     let out = env.json(
@@ -224,7 +226,7 @@ fn claims_carry_the_validity_window_and_metadata() {
             "-4",
             "--tag",
             "a",
-            "-t",
+            "--tag",
             "b c",
             "--call-alias",
             "team/echo_1",
@@ -538,22 +540,24 @@ fn inspect_shows_the_token_grants_and_escapes_artifact_strings() {
         &text,
         str![[r#"
 c_s.wasm: component, signed
-+------------------+----------------------------------------------------------------------------+
-| Name             | evil\u{1b}]0;pwned\u{7}\nname                                              |
-| Issuer (account) | [ACCOUNT]                   |
-| Subject (module) | [MODULE]                   |
-| Module hash      | [HASH] (matches) |
-| Signature        | valid                                                                      |
++------------------+----------------------------------------------------------+
+| Name             | evil\u{1b}]0;pwned\u{7}\nname                            |
+| Issuer (account) | [ACCOUNT] |
+| Subject (module) | [MODULE] |
+| Module hash      | matches the artifact (below)                             |
+| Signature        | valid                                                    |
 | Issued           | [..] |
-| Expires          | never                                                                      |
-| Not before       | immediately                                                                |
-| Version          | -                                                                          |
-| Revision         | -                                                                          |
-| Call alias       | -                                                                          |
-| Capabilities     | HTTP Server, Messaging                                                     |
-| Tags             | \u{202e}gnp.exe                                                            |
+| Expires          | never                                                    |
+| Not before       | immediately                                              |
+| Version          | -                                                        |
+| Revision         | -                                                        |
+| Call alias       | -                                                        |
+| Capabilities     | HTTP Server, Messaging                                   |
+| Scopes           | msg: unscoped (every subject)                            |
+| Tags             | \u{202e}gnp.exe                                          |
 | Token id         | [..] |
-+------------------+----------------------------------------------------------------------------+
++------------------+----------------------------------------------------------+
+Module hash:  [HASH]
 +----------------------------------+-----------+----------------------------+---------+
 | Interface                        | Direction | Needs                      | Status  |
 +=====================================================================================+
@@ -584,7 +588,7 @@ unused grants: Messaging (granted but never imported)
     );
     assert_eq!(
         json["caps"][1],
-        serde_json::json!({"id": "wasmcloud:messaging", "name": "Messaging"})
+        serde_json::json!({"id": "wasmcloud:messaging", "name": "Messaging", "scoped": false})
     );
 
     let out = env
@@ -619,7 +623,7 @@ fn verify_reports_each_file_and_the_worst_exit_code() {
         str![[r#"
 PASS p_s.wasm (p, issuer [ACCOUNT])
 FAIL p.wasm
-  [unsigned] the artifact is not signed; sign it with `wzt sign`, or accept unsigned artifacts with `--allow-unsigned` or `allow_unsigned = true` in the policy
+  [unsigned] the artifact is not signed; sign it with `wzt sign FILE --caps auto`, or accept unsigned artifacts with `--allow-unsigned` or `allow_unsigned = true` in the policy
 
 "#]],
         &[("[ACCOUNT]", &account)],

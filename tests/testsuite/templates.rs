@@ -139,7 +139,7 @@ fn new_refuses_what_it_cannot_do_cleanly() {
     assert_eq!(out.status.code(), Some(2));
     assert!(
         stderr_of(&out).contains(
-            "unknown template 'rust-web'; choose one of: http-hello, kv-counter, command"
+            "unknown template 'rust-web'; choose one of: http-hello, kv-counter, msg-greeter, msg-front, command"
         )
     );
     let out = env.wzt().args(["new", "Bad Name"]).output().unwrap();
@@ -306,4 +306,108 @@ impl Drop for KillOnDrop {
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
+}
+
+/// The README's two-host lattice example, line by line as written, after `wzt new`: its
+/// NATS server is a test one (`common::Nats`) and its port 8080 a free one.
+#[test]
+fn the_readme_lattice_example_runs_from_the_templates() {
+    use std::io::{Read, Write};
+    let readme = include_str!("../../README.md");
+    let block: Vec<&str> = readme
+        .split("```sh\n")
+        .find(|b| b.contains("--template msg-greeter"))
+        .and_then(|b| b.split("```").next())
+        .expect("the README's lattice example")
+        .lines()
+        .collect();
+    let env = Env::new();
+    crate::common::store_account(&env);
+    let nats = crate::common::Nats::start();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let bin_dir = assert_cmd::cargo::cargo_bin("wzt")
+        .parent()
+        .unwrap()
+        .to_path_buf();
+    let path = format!(
+        "{}:{}",
+        bin_dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    // As a reader's shell runs them, with this test's key store, caches and config.
+    let sh = |line: &str| {
+        let mut sh = std::process::Command::new("sh");
+        sh.current_dir(env.work())
+            .env("PATH", &path)
+            .env("WZT_KEYS_DIR", env.keys_dir())
+            .env("XDG_CACHE_HOME", env.root.path().join("cache"))
+            .env("XDG_CONFIG_HOME", env.root.path().join("config"))
+            .env_remove("WZT_POLICY")
+            .env_remove("CARGO_TARGET_DIR")
+            .stdin(std::process::Stdio::null())
+            .args(["-c", line]);
+        sh
+    };
+    let mut hosts = Vec::new();
+    for raw in block {
+        let (line, comment) = raw.split_once("  #").unwrap_or((raw, ""));
+        let line = line
+            .trim()
+            .replace("nats://127.0.0.1:4222", &nats.url())
+            .replace("8080", &port.to_string());
+        if line.starts_with("nats-server") {
+            continue; // the test's own server stands for it
+        }
+        if let Some(url) = line.strip_prefix("curl ") {
+            let url = url.trim().strip_prefix("http://").unwrap();
+            let (addr, path) = url.split_at(url.find('/').unwrap());
+            let mut stream = std::net::TcpStream::connect(addr).unwrap();
+            write!(
+                stream,
+                "GET {path} HTTP/1.1\r\nhost: {addr}\r\nconnection: close\r\n\r\n"
+            )
+            .unwrap();
+            let mut answer = String::new();
+            stream.read_to_string(&mut answer).unwrap();
+            let expected = comment.split("prints: ").nth(1).unwrap().trim();
+            assert!(
+                answer.starts_with("HTTP/1.1 200")
+                    && answer.contains(&format!("\r\n{expected}\r\n")),
+                "`{raw}`: {answer}"
+            );
+            continue;
+        }
+        if let Some(background) = line.strip_suffix('&') {
+            let log = env.path(&format!("host{}.log", hosts.len()));
+            let mut cmd = sh(&format!("exec {background}"));
+            cmd.stdout(std::process::Stdio::null())
+                .stderr(std::fs::File::create(&log).unwrap());
+            hosts.push(KillOnDrop(cmd.spawn().unwrap()));
+            // Ready once subscribed or listening (it verifies and compiles first).
+            assert!(
+                eventually(Duration::from_secs(300), || {
+                    let text = std::fs::read_to_string(&log).unwrap_or_default();
+                    text.contains("  subscribed ") || text.contains("  listening on ")
+                }),
+                "`{raw}` never started:\n{}",
+                std::fs::read_to_string(&log).unwrap_or_default()
+            );
+            continue;
+        }
+        let out = sh(&line).output().unwrap();
+        assert!(
+            out.status.success(),
+            "`{raw}` failed:\n{}{}",
+            stdout_of(&out),
+            stderr_of(&out)
+        );
+        if let Some(expected) = comment.split("prints: ").nth(1) {
+            assert_eq!(stdout_of(&out).trim(), expected.trim(), "`{raw}`");
+        }
+    }
+    assert_eq!(hosts.len(), 2, "both hosts ran");
 }

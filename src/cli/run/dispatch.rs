@@ -4,10 +4,11 @@
 use anyhow::bail;
 
 use super::super::output::escape;
+use super::super::policy_args::TrustUsed;
 use super::super::{Ctx, Outcome};
 use super::{Message, Opts};
 use crate::host::runner::{Runner, delivery_event};
-use crate::host::{EntryPoint, http};
+use crate::host::{Delivery, EntryPoint, http};
 use crate::text::escape_lines;
 
 pub(super) fn dispatch(
@@ -16,10 +17,11 @@ pub(super) fn dispatch(
     runtime: &tokio::runtime::Runtime,
     runner: &Runner,
     console: Option<&str>,
+    used: &TrustUsed,
 ) -> anyhow::Result<Outcome> {
     let actor = runner.actor();
     let entry = actor.entry_point();
-    let startup = |listening| super::startup::print(opts, ctx, runner, listening, console);
+    let startup = |listening| super::startup::print(opts, ctx, runner, listening, console, used);
     if !opts.messages.is_empty() && !actor.handles_messages() {
         bail!("--message needs an actor that exports wasmcloud:messaging/handler");
     }
@@ -39,6 +41,7 @@ pub(super) fn dispatch(
         for Message { subject, payload } in &opts.messages {
             let outcome = runtime.block_on(runner.deliver(subject, payload.as_bytes()));
             match delivery_event(subject, &outcome) {
+                None if matches!(outcome, Ok(Delivery::Denied)) => delivered_ok = false,
                 None => eprintln!("wzt: delivered message on {}", escape(subject)),
                 Some(failed) => {
                     delivered_ok = false;
@@ -71,7 +74,7 @@ pub(super) fn dispatch(
             runtime.block_on(super::request::one_request(opts, ctx, runner, request))
         }
         (EntryPoint::Http, None) => runtime.block_on(async {
-            let listener = http::bind(opts.runner.host.listen).await?;
+            let listener = super::super::host_args::bind(opts.runner.host.listen).await?;
             startup(Some(listener.local_addr()?));
             let shutdown = async {
                 let _ = tokio::signal::ctrl_c().await;

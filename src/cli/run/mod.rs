@@ -8,6 +8,7 @@ use anyhow::{Context as _, bail};
 use clap::Args;
 
 use super::console_args;
+use super::fixes::GrantsFrom;
 use super::host_args::{self, RunnerArgs};
 use super::lattice_args::LatticeArgs;
 use super::output::{self, escape};
@@ -15,9 +16,9 @@ use super::policy_args::PolicyOpts;
 use super::registry_args::{self, FetchFailure, RegistryOpts};
 use super::{Ctx, Outcome};
 use crate::caps::{Capability, Grants};
-use crate::host::runner::{Runner, RunnerConfig};
 use crate::host::LoadError;
-use crate::verify::{Rejection, admit};
+use crate::host::runner::{Runner, RunnerConfig};
+use crate::verify::{Failure, Rejection, admit};
 
 mod dispatch;
 mod request;
@@ -34,29 +35,44 @@ use request::{Header, Message, RequestLine};
 /// preview 1 module's _start) runs once and its exit code is wzt's. An oci://REF is fetched
 /// from the registry through the blob cache (digests checked), then verified the same way.
 /// Without ACTOR, inside a project, its signed artifact (`--build` builds and signs it first),
-/// with the host options of the project's `[dev]` table (flags override them). Also `wzt serve`
-/// and `wzt up`.
+/// with the host options of the project's `[dev]` table (flags override them); `wzt run DIR`
+/// does the same for the project in DIR. The startup block (on stderr; -q drops it) says what
+/// runs, the policy and trust it passed, its grants and limits. Also `wzt serve` and `wzt up`.
 #[derive(Debug, Args)]
 pub struct Opts {
-    /// The actor (.wasm component or preview 1 module), or oci://REGISTRY/REPOSITORY:TAG
-    /// [default: the signed artifact of the wzt.toml project here].
-    #[arg(value_name = "ACTOR|oci://REF")]
+    /// The actor (.wasm component or preview 1 module), oci://REGISTRY/REPOSITORY:TAG, or a
+    /// project directory (its signed artifact) [default: the signed artifact of the wzt.toml
+    /// project here].
+    #[arg(value_name = "ACTOR|oci://REF|DIR")]
     actor: Option<PathBuf>,
-    /// Without ACTOR: build and sign the project first, as `wzt build` does.
-    #[arg(long, conflicts_with = "actor")]
+    /// For a project (no ACTOR, or DIR): build and sign it first, as `wzt build` does.
+    #[arg(long)]
     build: bool,
     /// Send one request in-process instead of listening, e.g. 'GET /' or 'POST /items';
     /// print the response body; exit 0 for 2xx/3xx, 1 otherwise.
-    #[arg(long, value_name = "'METHOD /PATH'")]
+    #[arg(long, value_name = "'METHOD /PATH'", help_heading = "Request")]
     request: Option<RequestLine>,
     /// A request header, K:V (repeatable).
-    #[arg(long = "header", short = 'H', value_name = "K:V", requires = "request")]
+    #[arg(
+        long = "header",
+        short = 'H',
+        value_name = "K:V",
+        requires = "request",
+        help_heading = "Request"
+    )]
     headers: Vec<Header>,
     /// The request body: text, or @FILE to read it from a file.
-    #[arg(long, short = 'd', value_name = "TEXT|@FILE", requires = "request")]
+    #[arg(
+        long,
+        short = 'd',
+        value_name = "TEXT|@FILE",
+        requires = "request",
+        help_heading = "Request"
+    )]
     data: Option<String>,
-    /// Print the response status line and headers before the body.
-    #[arg(long, short = 'i', requires = "request")]
+    /// Print the response status line and headers before the body (curl's -i; in wzt, -i is
+    /// --issuer).
+    #[arg(long, requires = "request", help_heading = "Request")]
     include: bool,
     /// Capabilities granted to an unsigned actor run with --allow-unsigned (none by default),
     /// or `auto` for exactly what it imports (still checked against the policy's
@@ -70,7 +86,7 @@ pub struct Opts {
     /// With --lattice: deliver messages on SUBJECT (NATS wildcards allowed) to the actor's
     /// wasmcloud:messaging handler once they pass every check, through a queue group named
     /// after the actor, so hosts running the same actor share them (repeatable).
-    #[arg(long = "subscribe", value_name = "SUBJECT")]
+    #[arg(long = "subscribe", value_name = "SUBJECT", help_heading = "Lattice")]
     subscribe: Vec<String>,
     #[command(flatten)]
     lattice: LatticeArgs,
@@ -79,7 +95,11 @@ pub struct Opts {
     #[command(flatten)]
     policy: PolicyOpts,
     #[command(flatten)]
+    provenance: super::provenance_args::ProvenanceOpts,
+    #[command(flatten)]
     registry: RegistryOpts,
+    #[command(flatten)]
+    pub(super) format: super::output::FormatOpt,
     /// Words after ACTOR that are not options: an error with a hint to put them after `--`
     /// (clap alone would only say "unexpected argument").
     #[arg(hide = true, value_name = "STRAY")]
@@ -93,6 +113,7 @@ pub struct Opts {
 fn unsigned_grants(words: &[String], bytes: &[u8]) -> anyhow::Result<Grants> {
     match crate::sign::Grant::from_words(words)? {
         crate::sign::Grant::List(grants) => Ok(grants),
+        crate::sign::Grant::Unstated => Ok(Grants::none()),
         crate::sign::Grant::Auto => {
             let mut src = std::io::Cursor::new(bytes);
             let layout = crate::wasm::Layout::scan(&mut src, bytes.len() as u64)?;
@@ -102,23 +123,35 @@ fn unsigned_grants(words: &[String], bytes: &[u8]) -> anyhow::Result<Grants> {
 }
 
 impl Opts {
-    /// Whether this run is of the project here (no ACTOR given): its `[dev]` table applies.
-    pub fn uses_project(&self) -> bool {
-        self.actor.is_none()
+    /// The directory of the project this run is of (no ACTOR: here; ACTOR a directory: that
+    /// one), whose `[dev]` table applies; `None` for an actor file or `oci://` reference.
+    pub fn project_dir(&self) -> anyhow::Result<Option<PathBuf>> {
+        match &self.actor {
+            None => Ok(Some(std::env::current_dir()?)),
+            Some(dir) if dir.is_dir() => Ok(Some(dir.clone())),
+            Some(_) => Ok(None),
+        }
     }
 
     pub fn run(mut self, ctx: &Ctx) -> anyhow::Result<Outcome> {
-        let actor = match self.actor.take() {
-            Some(actor) => actor,
-            None => {
+        let actor = match self.project_dir()? {
+            Some(dir) => {
                 if self.build {
-                    let outcome = super::build::build_for_run(ctx)?;
+                    let outcome = super::build::build_for_run(ctx, &dir)?;
                     if outcome != Outcome::Success {
                         return Ok(outcome);
                     }
                 }
-                super::artifact::project_signed_artifact("run")?
+                super::artifact::project_signed_artifact_in(&dir, "run")?
             }
+            None if self.build => bail!(
+                "--build builds a project: run it in the project, or name the project directory (`wzt run DIR --build`); {} is a file",
+                self.actor
+                    .as_deref()
+                    .unwrap_or(std::path::Path::new(""))
+                    .display()
+            ),
+            None => self.actor.take().expect("an actor file"),
         };
         self.run_actor(ctx, actor)
     }
@@ -133,11 +166,13 @@ impl Opts {
                 shown.join(" ")
             );
         }
-        let policy = self.policy.build(ctx)?;
+        let (policy, used) = self.policy.build_telling(ctx)?;
         let (bytes, default_name) = match registry_args::oci_reference(&actor) {
             Some(reference) => match self.registry.fetch(ctx, reference) {
                 Ok(fetched) => {
-                    let name = registry_args::parse_ref(reference)?.short_name().to_string();
+                    let name = registry_args::parse_ref(reference)?
+                        .short_name()
+                        .to_string();
                     (fetched.bytes, Some(name))
                 }
                 Err(FetchFailure::Check(e)) => {
@@ -147,8 +182,7 @@ impl Opts {
                 Err(FetchFailure::Error(e)) => return Err(e),
             },
             None => {
-                let bytes = std::fs::read(&actor)
-                    .with_context(|| format!("cannot read {}", actor.display()))?;
+                let bytes = super::artifact::read_artifact(&actor)?;
                 let stem = actor.file_stem().map(|s| s.to_string_lossy().into_owned());
                 (bytes, stem)
             }
@@ -158,7 +192,15 @@ impl Opts {
         let admitted = match admit(bytes, &policy, crate::time::now(), unsigned_grants) {
             Ok(admitted) => admitted,
             Err(Rejection::Failed(failures)) => {
-                output::print_failures(&format!("refusing to run {}:", actor.display()), &failures);
+                let heading = format!("refusing to run {}:", actor.display());
+                if let [Failure::Unsigned] = failures.as_slice() {
+                    eprintln!("{heading}");
+                    for line in super::fixes::unsigned(&actor) {
+                        eprintln!("  {line}");
+                    }
+                } else {
+                    output::print_failures(&heading, &failures);
+                }
                 return Ok(Outcome::CheckFailed);
             }
             Err(e @ Rejection::GrantsForSignedActor) => return Err(e.into()),
@@ -167,6 +209,18 @@ impl Opts {
                     anyhow::Error::new(e).context(format!("cannot read {}", actor.display()))
                 );
             }
+        };
+        // Provenance (docs/design.md §15), when the policy has a rule for it or --provenance.
+        let provenance =
+            self.provenance
+                .refuse_unless_checked(&actor, &self.registry, &admitted, &policy);
+        if let Some(outcome) = provenance? {
+            return Ok(outcome);
+        }
+        let grants_from = if admitted.claims().is_some() {
+            GrantsFrom::Claims
+        } else {
+            GrantsFrom::UnsignedCaps
         };
         let granted = admitted.grants();
         let join_lattice = self.lattice_preflight(granted)?;
@@ -183,7 +237,10 @@ impl Opts {
             options.max_concurrent = 1;
         }
         let lattice = if join_lattice {
-            Some(self.lattice.host_config(ctx, format!("wzt run {name}"))?)
+            Some(
+                self.lattice
+                    .host_config(ctx, Some(&policy), format!("wzt run {name}"))?,
+            )
         } else {
             None
         };
@@ -207,11 +264,10 @@ impl Opts {
         let runner = match runtime.block_on(Runner::start(admitted, config, sink)) {
             Ok(runner) => Arc::new(runner),
             Err(LoadError::Refused(refusal)) => {
-                // Import and export names are the artifact's: shown escaped.
                 eprintln!(
                     "refusing to run {}: {}",
                     actor.display(),
-                    escape(&refusal.to_string())
+                    super::fixes::refusal(&refusal, grants_from)
                 );
                 return Ok(Outcome::CheckFailed);
             }
@@ -223,7 +279,7 @@ impl Opts {
         }
         let serving = console.map(|c| c.start(&runtime, &runner)).transpose()?;
         let console_url = serving.as_ref().map(|s| s.url());
-        let outcome = dispatch::dispatch(&self, ctx, &runtime, &runner, console_url);
+        let outcome = dispatch::dispatch(&self, ctx, &runtime, &runner, console_url, &used);
         let counts = runner.finish()?;
         if !counts.is_empty() {
             let total: u64 = counts.iter().map(|(_, n)| n).sum();

@@ -2,8 +2,6 @@
 
 use std::io::Write as _;
 
-use anyhow::Context as _;
-
 use serde::Serialize;
 
 use super::super::output;
@@ -35,10 +33,7 @@ pub(super) async fn one_request(
         .map(|h| (h.name.clone(), h.value.clone()))
         .collect();
     let body = match opts.data.as_deref() {
-        Some(d) if d.starts_with('@') => std::fs::read(&d[1..])
-            .with_context(|| format!("--data: cannot read {}", &d[1..]))?
-            .into(),
-        Some(d) => bytes::Bytes::from(d.to_string()),
+        Some(d) => bytes::Bytes::from(output::data_arg(d)?),
         None => bytes::Bytes::new(),
     };
     let response = runner
@@ -53,15 +48,17 @@ pub(super) async fn one_request(
             body_error: response.body_error.as_deref(),
         });
     } else {
+        // What the actor sent is escaped on a terminal, and byte for byte when piped.
         let mut out = std::io::stdout().lock();
         if opts.include {
-            writeln!(out, "HTTP/1.1 {}", status_line(response.status))?;
+            let mut head = format!("HTTP/1.1 {}\n", status_line(response.status));
             for (k, v) in &response.headers {
-                writeln!(out, "{k}: {v}")?;
+                head.push_str(&format!("{k}: {v}\n"));
             }
-            writeln!(out)?;
+            head.push('\n');
+            output::write_body(&mut out, head.as_bytes())?;
         }
-        out.write_all(&response.body)?;
+        output::write_body(&mut out, &response.body)?;
         out.flush()?;
         if let Some(e) = &response.body_error {
             eprintln!("wzt: {e}");

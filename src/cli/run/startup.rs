@@ -6,8 +6,9 @@ use std::net::SocketAddr;
 
 use serde::Serialize;
 
-use super::super::output::{self, escape};
 use super::super::Ctx;
+use super::super::output::{self, escape};
+use super::super::policy_args::TrustUsed;
 use super::Opts;
 use crate::caps::Grants;
 use crate::host::CacheStatus;
@@ -22,17 +23,21 @@ struct StartupJson<'a> {
     kind: &'a str,
     issuer: Option<&'a str>,
     caps: &'a Grants,
+    scopes: &'a std::collections::BTreeMap<String, Vec<String>>,
     listen: Option<String>,
     pooling: bool,
     cache_hit: bool,
     lattice: Option<LatticeJson<'a>>,
     /// The console's URL (with its token), with --console.
     console: Option<&'a str>,
+    policy: &'a TrustUsed,
 }
 
 #[derive(Serialize)]
 struct LatticeJson<'a> {
     url: &'a str,
+    tls: bool,
+    auth: &'a str,
     name: &'a str,
     host: Option<&'a str>,
     cluster: Option<String>,
@@ -47,6 +52,8 @@ fn lattice_json<'a>(lattice: &'a Lattice, opts: &'a Opts, runner: &Runner) -> La
     let signer = lattice.signer();
     LatticeJson {
         url: lattice.url(),
+        tls: lattice.tls_required(),
+        auth: lattice.auth_kind(),
         name: lattice.trust().lattice(),
         host: signer.map(|s| s.host_key()),
         cluster: signer.map(|s| s.cluster_key()),
@@ -70,6 +77,7 @@ pub(super) fn print(
     runner: &Runner,
     listening: Option<SocketAddr>,
     console: Option<&str>,
+    used: &TrustUsed,
 ) {
     let startup = runner.startup();
     let lattice = runner.lattice().map(|l| l.as_ref());
@@ -80,13 +88,18 @@ pub(super) fn print(
             kind: startup.kind,
             issuer: startup.issuer.as_deref(),
             caps: &startup.caps,
+            scopes: &startup.scopes,
             listen: listening.map(|a| format!("http://{a}")),
             pooling: startup.pooling,
             cache_hit: startup.cache == CacheStatus::Hit,
             lattice: lattice.map(|l| lattice_json(l, opts, runner)),
             console,
+            policy: used,
         });
         let _ = std::io::stdout().flush();
+    }
+    if opts.runner.quiet {
+        return;
     }
     let version = startup
         .version
@@ -116,6 +129,7 @@ pub(super) fn print(
             .map(escape)
             .unwrap_or_else(|| "unsigned (--allow-unsigned)".into())
     );
+    eprintln!("  policy    {}", used.describe());
     eprintln!(
         "  grants    {}",
         if grants.is_empty() {
@@ -124,6 +138,15 @@ pub(super) fn print(
             grants.join(", ")
         }
     );
+    // Shown for a scoped actor (an unscoped one's block is as it always was).
+    let scope_lines = if startup.scopes.is_empty() {
+        &[][..]
+    } else {
+        &startup.scope_lines[..]
+    };
+    for (i, line) in scope_lines.iter().enumerate() {
+        eprintln!("  {:<9} {line}", if i == 0 { "scopes" } else { "" });
+    }
     eprintln!(
         "  engine    {} allocator, {compile}; limits: {} MiB memory, {:?} per invocation, {} concurrent",
         if startup.pooling {
@@ -139,7 +162,17 @@ pub(super) fn print(
         eprintln!("  {label:<9} {text}");
     }
     if let Some(lattice) = lattice {
-        describe_lattice(lattice, runner.queue_group().as_deref(), &opts.subscribe);
+        let from = if opts.lattice.trusted_clusters.is_empty() {
+            "the key store's cluster keys"
+        } else {
+            "--trusted-cluster"
+        };
+        describe_lattice(
+            lattice,
+            runner.queue_group().as_deref(),
+            &opts.subscribe,
+            from,
+        );
     }
     if let Some(addr) = listening {
         eprintln!("  listening on http://{addr}");
@@ -147,7 +180,7 @@ pub(super) fn print(
 }
 
 /// The lattice lines of the startup block.
-fn describe_lattice(lattice: &Lattice, queue: Option<&str>, subscribed: &[String]) {
+fn describe_lattice(lattice: &Lattice, queue: Option<&str>, subscribed: &[String], from: &str) {
     let trust = lattice.trust();
     if let Some(signer) = lattice.signer() {
         eprintln!(
@@ -157,18 +190,16 @@ fn describe_lattice(lattice: &Lattice, queue: Option<&str>, subscribed: &[String
             signer.host_key()
         );
         eprintln!(
-            "  endorsed  by {} until {}{}",
+            "  endorsed  by {} until {} ({})",
             signer.cluster_key(),
             crate::time::rfc3339(signer.endorsement_expires()),
-            if signer.renews() {
-                " (renewed while running)"
-            } else {
-                " (from --endorsement; not renewed)"
-            }
+            signer.describe_renewal()
         );
     }
-    eprintln!("  trusts    {}", trust.clusters().join(", "));
+    eprintln!("  nats      {}", lattice.connection_note());
+    eprintln!("  trusts    {} ({from})", trust.clusters().join(", "));
     eprintln!("  replays   checked {}", lattice.replay().describe());
+    eprintln!("  revoked   {}", lattice.describe_revocations());
     if let Some(note) = lattice.replay_note() {
         eprintln!("wzt: warning: {note}");
     }

@@ -1,4 +1,4 @@
-// The wzt console's page (docs/design.md §14). Written by hand, no build step, no library.
+// The wzt console's page (docs/design.md §16). Written by hand, no build step, no library.
 //
 // Everything shown that came from the actor, a client or a peer is put in the page as text:
 // elements are made with document.createElement and filled with text nodes (`el` below);

@@ -10,6 +10,7 @@ use super::{Linking, ProviderData, ProviderUnit, ProviderView, Wt, short};
 use crate::caps::Capability;
 use crate::host::preopen::Protected;
 use crate::host::state::ComponentState;
+use crate::scopes::{Resource, ScopeKind};
 
 /// The runtime-config flags of `wzt run` and `wzt dev`.
 #[derive(Debug, Clone, Args)]
@@ -48,10 +49,12 @@ impl ConfigArgs {
     }
 }
 
+/// The largest `--config-file` read.
+pub const MAX_CONFIG_FILE: u64 = 1 << 20;
+
 /// Reads a TOML file of `key = value` lines (strings, numbers and booleans) as config values.
 fn read_config_file(path: &Path) -> anyhow::Result<BTreeMap<String, String>> {
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("--config-file: cannot read {}", path.display()))?;
+    let text = crate::fsutil::read_named_text(path, MAX_CONFIG_FILE).context("--config-file")?;
     let table: toml::Table = toml::from_str(&text)
         .with_context(|| format!("--config-file {} is not valid TOML", path.display()))?;
     table
@@ -121,9 +124,20 @@ macro_rules! config_host {
         impl $module::Host for ProviderView<'_> {
             fn get(&mut self, key: String) -> Wt<Result<Option<String>, $module::Error>> {
                 let p = self.providers;
+                // A key outside the signed scope reads as absent.
+                if !self.in_scope(
+                    ScopeKind::ConfigKey,
+                    &key,
+                    concat!($interface, ".get"),
+                    || format!("{key:?}"),
+                    || format!("config key {key}"),
+                ) {
+                    return Ok(Ok(None));
+                }
                 let value = p.traced(
                     self.invocation,
                     concat!($interface, ".get"),
+                    Some(Resource::new(ScopeKind::ConfigKey, key.as_str())),
                     || format!("{key:?}"),
                     || p.config.get(&key).cloned(),
                     |v| {
@@ -140,13 +154,17 @@ macro_rules! config_host {
 
             fn get_all(&mut self) -> Wt<Result<Vec<(String, String)>, $module::Error>> {
                 let p = self.providers;
+                let scopes = self.scopes;
                 let all = p.traced(
                     self.invocation,
                     concat!($interface, ".get-all"),
+                    None,
                     String::new,
                     || {
+                        // Only the keys inside the signed scope.
                         p.config
                             .iter()
+                            .filter(|(k, _)| scopes.check(ScopeKind::ConfigKey, k).allowed())
                             .map(|(k, v)| (k.clone(), v.clone()))
                             .collect::<Vec<_>>()
                     },

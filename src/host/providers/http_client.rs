@@ -19,6 +19,7 @@ use crate::caps::Capability;
 use crate::host::HostEvent;
 use crate::host::preopen::Protected;
 use crate::host::state::ComponentState;
+use crate::scopes::{HostScope, Resource, ScopeKind, Scopes};
 
 /// The outgoing-HTTP flags of `wzt run` and `wzt dev`.
 #[derive(Debug, Clone, Args)]
@@ -132,10 +133,13 @@ impl std::str::FromStr for HostPattern {
 }
 
 impl HostPattern {
-    /// Whether this pattern is the IP address `ip` itself (with a matching port, if it has one).
-    pub fn names_address(&self, ip: IpAddr, port: u16) -> bool {
-        let literal = self.host.trim_start_matches('[').trim_end_matches(']');
-        literal.parse::<IpAddr>() == Ok(ip) && self.port.is_none_or(|p| p == port)
+    /// The destinations this pattern allows, as a scope (any scheme).
+    pub fn to_scope(&self) -> HostScope {
+        HostScope {
+            scheme: None,
+            host: self.host.clone(),
+            port: self.port,
+        }
     }
 
     pub fn matches(&self, host: &str, port: u16) -> bool {
@@ -192,11 +196,7 @@ fn special_range(ip: IpAddr) -> Option<&'static str> {
 
 /// Resolves `host` and returns the first address the allow-list admits: any public address,
 /// and a loopback, link-local or private one only when a pattern names that very address.
-async fn checked_address(
-    host: &str,
-    port: u16,
-    allow: &[HostPattern],
-) -> Result<SocketAddr, String> {
+async fn checked_address(host: &str, port: u16, allow: &[HostScope]) -> Result<SocketAddr, String> {
     let addresses: Vec<SocketAddr> = tokio::net::lookup_host((host, port))
         .await
         .map_err(|e| format!("{host} does not resolve: {e}"))?
@@ -335,9 +335,12 @@ struct FixtureFile {
     response: Vec<Fixture>,
 }
 
+/// The largest `--http-fixtures` file read (bodies included).
+pub const MAX_FIXTURES_FILE: u64 = 64 << 20;
+
 /// Reads `[[response]]` entries from a TOML fixtures file.
 pub fn load_fixtures(path: &Path) -> anyhow::Result<Vec<Fixture>> {
-    let text = std::fs::read_to_string(path)?;
+    let text = crate::fsutil::read_named_text(path, MAX_FIXTURES_FILE)?;
     let file: FixtureFile = toml::from_str(&text)?;
     Ok(file.response)
 }
@@ -373,11 +376,44 @@ pub enum HttpClientMode {
     Mock { fixtures: Vec<Fixture> },
 }
 
+/// The destinations an actor may reach in local mode: the `--allow-host` patterns, each of which
+/// must be inside the actor's signed `httpclient.host` scope (flags only narrow what was
+/// signed), or, with a scope and no pattern, the scope itself.
+pub fn effective_allow(mode: &HttpClientMode, scopes: &Scopes) -> Result<Vec<HostScope>, String> {
+    let HttpClientMode::Local { allow } = mode else {
+        return Ok(Vec::new());
+    };
+    let kind = ScopeKind::HttpClientHost;
+    if !scopes.scoped(kind.capability()) {
+        return Ok(allow.iter().map(HostPattern::to_scope).collect());
+    }
+    if allow.is_empty() {
+        return scopes
+            .values(kind)
+            .map(HostScope::parse)
+            .collect::<Result<_, _>>();
+    }
+    for pattern in allow {
+        let scope = pattern.to_scope();
+        if !scopes.check_within(kind, &scope.to_string()).allowed() {
+            return Err(format!(
+                "--allow-host {scope} is outside the actor's signed scope httpclient.host ({}): flags can only narrow what was signed; drop it, or re-sign with --scope httpclient.host={scope}",
+                scopes.describe(kind)
+            ));
+        }
+    }
+    Ok(allow.iter().map(HostPattern::to_scope).collect())
+}
+
 /// The `WasiHttpHooks` of a store: decides what happens to each outgoing request.
 pub struct HttpClientHooks {
     pub providers: Arc<Providers>,
     /// The invocation whose guest sends the requests (for traces).
     pub invocation: Option<u64>,
+    /// The actor's signed scopes.
+    pub scopes: Arc<Scopes>,
+    /// Where local mode may connect ([`effective_allow`]).
+    pub allow: Arc<Vec<HostScope>>,
 }
 
 type ResponseFuture = Box<
@@ -411,6 +447,26 @@ impl WasiHttpHooks for HttpClientHooks {
             .unwrap_or(if https { 443 } else { 80 });
         let started = Instant::now();
         let invocation = self.invocation;
+        let scheme = if https { "https" } else { "http" };
+        let destination = format!("{scheme}://{}:{port}", host.to_ascii_lowercase());
+        if !self
+            .scopes
+            .check(ScopeKind::HttpClientHost, &destination)
+            .allowed()
+        {
+            super::deny_outside_scope(
+                &providers,
+                &self.scopes,
+                invocation,
+                ScopeKind::HttpClientHost,
+                &destination,
+                "wasi:http/outgoing-handler.handle",
+                format!("{method} {url}"),
+                format!("outgoing HTTP request {method} {url}"),
+            );
+            return Box::new(async { Err(Error::HttpRequestDenied) });
+        }
+        let resource = Resource::new(ScopeKind::HttpClientHost, destination);
         let trace = move |result: String, denied: bool| {
             if providers.tracer.enabled() {
                 providers.tracer.record(
@@ -419,6 +475,7 @@ impl WasiHttpHooks for HttpClientHooks {
                         actor: providers.actor.clone(),
                         invocation,
                         call: "wasi:http/outgoing-handler.handle".into(),
+                        resource: Some(resource.clone()),
                         args: format!("{method} {url}"),
                         result: result.clone(),
                         duration_us: started.elapsed().as_micros().min(u64::MAX as u128) as u64,
@@ -435,15 +492,16 @@ impl WasiHttpHooks for HttpClientHooks {
             }
         };
         match &self.providers.http_client {
-            HttpClientMode::Local { allow } => {
-                if !allow.iter().any(|p| p.matches(&host, port)) {
+            HttpClientMode::Local { .. } => {
+                let allow = &self.allow;
+                if !allow.iter().any(|p| p.admits(scheme, &host, port)) {
                     trace(
                         format!("{host}:{port} is not allowed; allow it with --allow-host {host}"),
                         true,
                     );
                     return Box::new(async { Err(Error::HttpRequestDenied) });
                 }
-                let allow = allow.clone();
+                let allow = Arc::clone(allow);
                 Box::new(async move {
                     // Resolve once, check the addresses, connect to the one checked: a name
                     // the allow-list admits cannot be pointed at loopback or the metadata
@@ -545,16 +603,16 @@ mod tests {
             let ip: IpAddr = ip.parse().unwrap();
             assert_eq!(special_range(ip).is_some(), special, "{ip}");
         }
-        let by_address: HostPattern = "127.0.0.1:8080".parse().unwrap();
+        let by_address = "127.0.0.1:8080".parse::<HostPattern>().unwrap().to_scope();
         assert!(by_address.names_address("127.0.0.1".parse().unwrap(), 8080));
         assert!(!by_address.names_address("127.0.0.1".parse().unwrap(), 9090));
-        let by_name: HostPattern = "localhost".parse().unwrap();
+        let by_name = "localhost".parse::<HostPattern>().unwrap().to_scope();
         assert!(!by_name.names_address("127.0.0.1".parse().unwrap(), 80));
     }
 
     #[tokio::test]
     async fn a_name_resolving_to_loopback_is_refused() {
-        let allow = vec!["localhost".parse::<HostPattern>().unwrap()];
+        let allow = vec!["localhost".parse::<HostPattern>().unwrap().to_scope()];
         let why = checked_address("localhost", 8080, &allow)
             .await
             .unwrap_err();
@@ -563,11 +621,40 @@ mod tests {
             why.contains("--allow-host 127.0.0.1:8080") || why.contains("--allow-host [::1]:8080"),
             "{why}"
         );
-        let allow = vec!["127.0.0.1:8080".parse::<HostPattern>().unwrap()];
+        let allow = vec!["127.0.0.1:8080".parse::<HostPattern>().unwrap().to_scope()];
         assert_eq!(
             checked_address("127.0.0.1", 8080, &allow).await.unwrap(),
             "127.0.0.1:8080".parse().unwrap()
         );
+    }
+
+    #[test]
+    fn flags_only_narrow_the_signed_scope() {
+        let mode = |hosts: &[&str]| HttpClientMode::Local {
+            allow: hosts.iter().map(|h| h.parse().unwrap()).collect(),
+        };
+        let mut scopes = Scopes::new();
+        // Unscoped: the flags decide.
+        assert_eq!(
+            effective_allow(&mode(&["a.example.com"]), &scopes)
+                .unwrap()
+                .len(),
+            1
+        );
+        scopes
+            .insert(ScopeKind::HttpClientHost, "*.example.com:443")
+            .unwrap();
+        // Scoped without flags: the scope is the allow-list.
+        let allow = effective_allow(&mode(&[]), &scopes).unwrap();
+        assert!(allow[0].admits("https", "api.example.com", 443));
+        assert!(effective_allow(&mode(&["api.example.com:443"]), &scopes).is_ok());
+        let err = effective_allow(&mode(&["evil.net"]), &scopes).unwrap_err();
+        assert!(
+            err.contains("outside the actor's signed scope httpclient.host (*.example.com:443)"),
+            "{err}"
+        );
+        // A wider pattern than the scope (any port) is refused too.
+        assert!(effective_allow(&mode(&["api.example.com"]), &scopes).is_err());
     }
 
     #[test]

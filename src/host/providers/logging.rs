@@ -122,6 +122,7 @@ impl logging::Host for ProviderView<'_> {
         p.traced(
             self.invocation,
             "wasi:logging/logging.log",
+            None,
             || {
                 format!(
                     "{} {context:?} {}",

@@ -16,6 +16,7 @@ use crate::caps::Capability;
 use crate::host::HostEvent;
 use crate::host::preopen::Protected;
 use crate::host::state::ComponentState;
+use crate::scopes::ScopeKind;
 
 pub(crate) mod bindings {
     wasmtime::component::bindgen!({
@@ -74,10 +75,7 @@ impl ProviderUnit for MessagingSettings {
     fn link(&self, linking: &mut Linking<'_>) -> wasmtime::Result<()> {
         type T = ComponentState;
         linking.add("wasmcloud:messaging/types@0.2.0", |l| {
-            bindings::wasmcloud::messaging::types::add_to_linker::<T, ProviderData>(
-                l,
-                T::providers,
-            )
+            bindings::wasmcloud::messaging::types::add_to_linker::<T, ProviderData>(l, T::providers)
         })?;
         linking.add("wasmcloud:messaging/consumer@0.2.0", |l| {
             consumer::add_to_linker::<T, ProviderData>(l, T::providers)
@@ -101,25 +99,17 @@ struct ReplyFile {
     reply: Vec<Reply>,
 }
 
+/// The largest `--msg-replies` file read (bodies included).
+pub const MAX_REPLIES_FILE: u64 = 64 << 20;
+
 /// Reads `[[reply]]` entries (subject, body) from a TOML file.
 pub fn load_replies(path: &Path) -> anyhow::Result<Vec<Reply>> {
-    let file: ReplyFile = toml::from_str(&std::fs::read_to_string(path)?)?;
+    let text = crate::fsutil::read_named_text(path, MAX_REPLIES_FILE)?;
+    let file: ReplyFile = toml::from_str(&text)?;
     Ok(file.reply)
 }
 
-/// NATS-style subject matching: `*` is one token, `>` the remaining tokens.
-fn subject_matches(pattern: &str, subject: &str) -> bool {
-    let mut s = subject.split('.');
-    for p in pattern.split('.') {
-        match (p, s.next()) {
-            (">", Some(_)) => return true,
-            ("*", Some(_)) => {}
-            (p, Some(t)) if p == t => {}
-            _ => return false,
-        }
-    }
-    s.next().is_none()
-}
+use crate::scopes::subject_matches;
 
 /// The messaging state of a run.
 #[derive(Default)]
@@ -167,7 +157,15 @@ impl Recorded {
 
 impl ProviderView<'_> {
     /// Records a traced call that ran from `started`.
-    fn trace_call(&self, call: &str, args: String, started: Instant, result: String, denied: bool) {
+    fn trace_call(
+        &self,
+        call: &str,
+        subject: Option<&str>,
+        args: String,
+        started: Instant,
+        result: String,
+        denied: bool,
+    ) {
         let p = self.providers;
         if p.tracer.enabled() {
             p.tracer.record(
@@ -176,6 +174,8 @@ impl ProviderView<'_> {
                     actor: p.actor.clone(),
                     invocation: self.invocation,
                     call: call.to_string(),
+                    resource: subject
+                        .map(|s| crate::scopes::Resource::new(ScopeKind::MsgPublish, s)),
                     args,
                     result,
                     duration_us: started.elapsed().as_micros().min(u64::MAX as u128) as u64,
@@ -223,6 +223,17 @@ impl consumer::Host for ProviderView<'_> {
         timeout_ms: u32,
     ) -> wasmtime::Result<Result<BrokerMessage, String>> {
         let p = self.providers;
+        if !self.in_scope(
+            ScopeKind::MsgPublish,
+            &subject,
+            "wasmcloud:messaging/consumer.request",
+            || format!("{subject} {}", short(&body)),
+            || format!("messaging request on {subject}"),
+        ) {
+            return Ok(Err(format!(
+                "{subject} is outside the actor's signed msg.publish scope"
+            )));
+        }
         let started = Instant::now();
         let result = match &p.messaging.lattice {
             None => self.local_request(&subject),
@@ -248,6 +259,7 @@ impl consumer::Host for ProviderView<'_> {
         };
         self.trace_call(
             "wasmcloud:messaging/consumer.request",
+            Some(&subject),
             format!("{subject} {} (timeout {timeout_ms} ms)", short(&body)),
             started,
             summary,
@@ -265,6 +277,22 @@ impl consumer::Host for ProviderView<'_> {
 
     async fn publish(&mut self, msg: BrokerMessage) -> wasmtime::Result<Result<(), String>> {
         let p = self.providers;
+        // A reply to the request being handled goes to its reply subject, whatever the scope.
+        let is_reply = self.incoming.is_some_and(|r| r.reply_to == msg.subject);
+        if !is_reply
+            && !self.in_scope(
+                ScopeKind::MsgPublish,
+                &msg.subject,
+                "wasmcloud:messaging/consumer.publish",
+                || format!("{} {}", msg.subject, short(&msg.body)),
+                || format!("messaging publish on {}", msg.subject),
+            )
+        {
+            return Ok(Err(format!(
+                "{} is outside the actor's signed msg.publish scope",
+                msg.subject
+            )));
+        }
         let started = Instant::now();
         let args = format!("{} {}", msg.subject, short(&msg.body));
         let result = match &p.messaging.lattice {
@@ -302,6 +330,8 @@ impl consumer::Host for ProviderView<'_> {
         };
         self.trace_call(
             "wasmcloud:messaging/consumer.publish",
+            // A reply's subject is the requester's inbox, not a scope to learn.
+            (!is_reply).then_some(msg.subject.as_str()),
             args,
             started,
             summary,

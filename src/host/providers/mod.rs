@@ -18,6 +18,7 @@ use super::EventSink;
 use super::preopen::Protected;
 use super::state::ComponentState;
 use crate::caps::{Capability, Grants};
+use crate::scopes::{Resource, ScopeKind, Scopes};
 
 pub mod config;
 pub mod http_client;
@@ -307,6 +308,7 @@ impl Providers {
         &self,
         invocation: Option<u64>,
         call: &str,
+        resource: Option<Resource>,
         args: impl FnOnce() -> String,
         f: impl FnOnce() -> T,
         summary: impl FnOnce(&T) -> (String, bool),
@@ -324,6 +326,7 @@ impl Providers {
                 actor: self.actor.clone(),
                 invocation,
                 call: call.to_string(),
+                resource,
                 args: args(),
                 result,
                 duration_us: duration.as_micros().min(u64::MAX as u128) as u64,
@@ -331,6 +334,72 @@ impl Providers {
             },
         );
         value
+    }
+}
+
+/// A resource outside the actor's signed scopes: traces the call as denied and reports it
+/// with the `--scope` that would grant it (one line on stderr).
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn deny_outside_scope(
+    providers: &Providers,
+    scopes: &Scopes,
+    invocation: Option<u64>,
+    kind: ScopeKind,
+    resource: &str,
+    call: &str,
+    args: String,
+    what: String,
+) {
+    if providers.tracer.enabled() {
+        providers.tracer.record(
+            &providers.events,
+            CapCall {
+                actor: providers.actor.clone(),
+                invocation,
+                call: call.to_string(),
+                resource: Some(Resource::new(kind, resource)),
+                args,
+                result: format!("denied: outside the signed scope {kind}"),
+                duration_us: 0,
+                denied: true,
+            },
+        );
+    }
+    (providers.events)(super::HostEvent::Denied {
+        actor: providers.actor.clone(),
+        what,
+        why: format!(
+            "outside the signed scope {kind} ({}); grant it with --scope {kind}={resource} (in a project: {kind} in [actor.scopes] of wzt.toml)",
+            scopes.describe(kind)
+        ),
+    });
+}
+
+impl ProviderView<'_> {
+    /// Whether the actor's signed scopes of `kind` reach `resource` (`what` says it for a
+    /// person); a denial is traced as `call` and reported.
+    fn in_scope(
+        &self,
+        kind: ScopeKind,
+        resource: &str,
+        call: &str,
+        args: impl FnOnce() -> String,
+        what: impl FnOnce() -> String,
+    ) -> bool {
+        if self.scopes.check(kind, resource).allowed() {
+            return true;
+        }
+        deny_outside_scope(
+            self.providers,
+            self.scopes,
+            self.invocation,
+            kind,
+            resource,
+            call,
+            args(),
+            what(),
+        );
+        false
     }
 }
 
@@ -352,6 +421,8 @@ pub struct ProviderView<'a> {
     pub providers: &'a Providers,
     /// The invocation this store runs (for traces).
     pub invocation: Option<u64>,
+    /// The running actor's signed per-resource scopes.
+    pub scopes: &'a Scopes,
     /// Key-value buckets this invocation holds open (bounded: each keeps its name).
     pub open_buckets: &'a mut usize,
     /// The lattice request this invocation handles, if any.

@@ -18,6 +18,10 @@ pub struct CapCall {
     pub invocation: Option<u64>,
     /// `interface.function`, e.g. `wasi:keyvalue/atomics.increment`.
     pub call: String,
+    /// The bucket, destination, subject or key the call reached or tried to (what
+    /// `wzt sign --scopes-from` reads).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resource: Option<crate::scopes::Resource>,
     pub args: String,
     pub result: String,
     pub duration_us: u64,
@@ -59,9 +63,9 @@ impl TraceSettings {
     /// The tracer of a run: creates the trace file.
     pub fn tracer(&self) -> anyhow::Result<Tracer> {
         let file = match &self.file {
+            // A regular file only: never through a symbolic link, never a FIFO.
             Some(path) => Some(Mutex::new(std::io::BufWriter::new(
-                std::fs::File::create(path)
-                    .with_context(|| format!("--trace-file: cannot create {}", path.display()))?,
+                crate::fsutil::create_stream(path).context("--trace-file")?,
             ))),
             None => None,
         };

@@ -95,6 +95,9 @@ fn add(current: Option<&[u8]>, delta: u64) -> Result<u64, KvError> {
         .ok_or_else(|| KvError::Other("the counter would overflow u64".into()))
 }
 
+/// The largest `--kv-seed` file read.
+pub const MAX_SEED_FILE: u64 = 64 << 20;
+
 /// In-memory store for `--mock-caps`: seeded from JSON, dumped to JSON, never persisted.
 pub struct MemoryKv {
     data: Mutex<BTreeMap<String, BTreeMap<String, Vec<u8>>>>,
@@ -110,9 +113,10 @@ impl MemoryKv {
         }
     }
 
-    /// Loads `{"bucket": {"key": "text" | {"base64": "..."}}}`.
+    /// Loads `{"bucket": {"key": "text" | {"base64": "..."}}}` from a regular file of at
+    /// most [`MAX_SEED_FILE`].
     pub fn seeded(path: &Path) -> anyhow::Result<MemoryKv> {
-        let text = std::fs::read_to_string(path)?;
+        let text = crate::fsutil::read_named_text(path, MAX_SEED_FILE)?;
         let json: Value = serde_json::from_str(&text)?;
         let Value::Object(buckets) = json else {
             anyhow::bail!(
@@ -270,9 +274,11 @@ fn page<T>(mut keys: Vec<T>, cursor: u64) -> (Vec<T>, Option<u64>) {
 
 /// The local store: an embedded SQLite file that persists across runs. Every actor sees only
 /// its own namespace (by default its subject key), so actors run from one directory do not
-/// read each other's data.
+/// read each other's data. The file is created on the first key-value call, not when the
+/// capability is granted.
 pub struct SqliteKv {
-    conn: Mutex<rusqlite::Connection>,
+    /// `None` until the first call opens (or creates) the file.
+    conn: Mutex<Option<rusqlite::Connection>>,
     pub path: PathBuf,
     namespace: String,
     /// Bytes of keys and values the namespace may hold.
@@ -308,14 +314,32 @@ pub fn validate_namespace(name: &str) -> Result<(), String> {
 }
 
 impl SqliteKv {
-    /// Opens (or creates, 0600) the store at `path` for `namespace`. The file is opened without
-    /// following a symlink and must be a regular file owned by this user.
+    /// The store at `path` for `namespace`, checked now but created only by the first call
+    /// that uses it: an existing file (and its directory and SQLite's journal files beside it)
+    /// must be a regular file owned by this user that nobody else can reach, never a symlink.
     pub fn open(path: &Path, namespace: &str, quota: Option<u64>) -> anyhow::Result<SqliteKv> {
         validate_namespace(namespace).map_err(anyhow::Error::msg)?;
-        let dir = path
-            .parent()
-            .filter(|d| !d.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
+        let dir = store_dir(path);
+        if std::fs::symlink_metadata(dir).is_ok() {
+            check_private_dir(dir)?;
+        }
+        if std::fs::symlink_metadata(path).is_ok() {
+            check_private_file(path, false)?;
+        }
+        check_journal_files(path)?;
+        Ok(SqliteKv {
+            conn: Mutex::new(None),
+            path: path.to_path_buf(),
+            namespace: namespace.to_string(),
+            quota,
+        })
+    }
+
+    /// Opens the file, creating it (0600, in a directory created 0700) when missing, with
+    /// every check of [`SqliteKv::open`] made again.
+    fn connect(&self) -> anyhow::Result<rusqlite::Connection> {
+        let path = &self.path;
+        let dir = store_dir(path);
         let mut builder = std::fs::DirBuilder::new();
         builder.recursive(true);
         #[cfg(unix)]
@@ -326,13 +350,7 @@ impl SqliteKv {
         builder.create(dir)?;
         check_private_dir(dir)?;
         check_private_file(path, true)?;
-        // SQLite's journal files beside it must be ours too (a planted one would be reused).
-        for suffix in ["-wal", "-shm", "-journal"] {
-            let side = PathBuf::from(format!("{}{suffix}", path.display()));
-            if std::fs::symlink_metadata(&side).is_ok() {
-                check_private_file(&side, false)?;
-            }
-        }
+        check_journal_files(path)?;
         let conn = rusqlite::Connection::open_with_flags(
             path,
             rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE
@@ -351,12 +369,24 @@ impl SqliteKv {
             )",
             [],
         )?;
-        Ok(SqliteKv {
-            conn: Mutex::new(conn),
-            path: path.to_path_buf(),
-            namespace: namespace.to_string(),
-            quota,
-        })
+        Ok(conn)
+    }
+
+    /// The connection, opened by the first call.
+    fn connection(
+        &self,
+    ) -> Result<std::sync::MutexGuard<'_, Option<rusqlite::Connection>>, KvError> {
+        let mut conn = self.conn.lock().unwrap_or_else(|e| e.into_inner());
+        if conn.is_none() {
+            let opened = self.connect().map_err(|e| {
+                KvError::Other(format!(
+                    "cannot open the key-value store {}: {e:#}",
+                    self.path.display()
+                ))
+            })?;
+            *conn = Some(opened);
+        }
+        Ok(conn)
     }
 
     pub fn namespace(&self) -> &str {
@@ -405,8 +435,9 @@ impl SqliteKv {
         &self,
         f: impl FnOnce(&mut rusqlite::Connection) -> rusqlite::Result<T>,
     ) -> Result<T, KvError> {
-        let mut conn = self.conn.lock().unwrap_or_else(|e| e.into_inner());
-        f(&mut conn).map_err(|e| KvError::Other(format!("sqlite: {e}")))
+        let mut conn = self.connection()?;
+        let conn = conn.as_mut().expect("connected");
+        f(conn).map_err(|e| KvError::Other(format!("sqlite: {e}")))
     }
 }
 
@@ -432,7 +463,8 @@ impl KvBackend for SqliteKv {
         if self.quota.is_some() {
             // The check and the write in one write transaction: concurrent writers (other
             // processes too) cannot both pass the check.
-            let mut conn = self.conn.lock().unwrap_or_else(|e| e.into_inner());
+            let mut conn = self.connection()?;
+            let conn = conn.as_mut().expect("connected");
             let sql = |e: rusqlite::Error| KvError::Other(format!("sqlite: {e}"));
             let tx = conn
                 .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
@@ -487,7 +519,8 @@ impl KvBackend for SqliteKv {
 
     fn increment(&self, bucket: &str, key: &str, delta: u64) -> Result<u64, KvError> {
         let bucket = &self.ns(bucket);
-        let mut conn = self.conn.lock().unwrap_or_else(|e| e.into_inner());
+        let mut conn = self.connection()?;
+        let conn = conn.as_mut().expect("connected");
         let sql = |e: rusqlite::Error| KvError::Other(format!("sqlite: {e}"));
         // IMMEDIATE takes the write lock up front: concurrent wzt processes serialise here too.
         let tx = conn
@@ -558,6 +591,24 @@ impl KvBackend for SqliteKv {
         })?;
         Ok(page(entries, cursor))
     }
+}
+
+/// The directory holding the store file.
+fn store_dir(path: &Path) -> &Path {
+    path.parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+}
+
+/// SQLite's journal files beside the store must be ours too (a planted one would be reused).
+fn check_journal_files(path: &Path) -> anyhow::Result<()> {
+    for suffix in ["-wal", "-shm", "-journal"] {
+        let side = PathBuf::from(format!("{}{suffix}", path.display()));
+        if std::fs::symlink_metadata(&side).is_ok() {
+            check_private_file(&side, false)?;
+        }
+    }
+    Ok(())
 }
 
 /// Refuses a store directory that another user owns or that group or others can write (they
@@ -649,6 +700,23 @@ mod tests {
             std::os::unix::fs::symlink(&path, &link).unwrap();
             let err = SqliteKv::open(&link, "MA", None).err().unwrap().to_string();
             assert!(err.contains("symbolic link"), "{err}");
+        }
+    }
+
+    #[test]
+    fn the_file_is_made_by_the_first_call_not_by_opening() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(".wzt/kv.sqlite");
+        let kv = SqliteKv::open(&path, "MA", None).unwrap();
+        assert!(!path.exists() && !path.parent().unwrap().exists());
+        assert_eq!(kv.get("b", "k").unwrap(), None);
+        assert!(path.is_file());
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode(&path), 0o600);
+            assert_eq!(mode(path.parent().unwrap()), 0o700);
         }
     }
 

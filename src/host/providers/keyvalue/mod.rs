@@ -4,6 +4,7 @@ use wasmtime::component::Resource;
 
 use super::{Linking, ProviderData, ProviderView, Wt, short};
 use crate::host::state::ComponentState;
+use crate::scopes::{Resource as Reached, ScopeKind};
 
 pub mod backends;
 mod settings;
@@ -74,9 +75,19 @@ impl store::Host for ProviderView<'_> {
                 "too many open buckets (the limit is {MAX_OPEN_BUCKETS} per invocation): drop buckets before opening more"
             ))));
         }
+        if !self.in_scope(
+            ScopeKind::KvBucket,
+            &identifier,
+            "wasi:keyvalue/store.open",
+            || format!("bucket {identifier:?}"),
+            || format!("key-value bucket {identifier}"),
+        ) {
+            return Ok(Err(store::Error::AccessDenied));
+        }
         let opened = p.traced(
             self.invocation,
             "wasi:keyvalue/store.open",
+            Some(Reached::new(ScopeKind::KvBucket, identifier.as_str())),
             || format!("bucket {identifier:?}"),
             || blocking(|| p.kv.open(&identifier)),
             |r| kv_summary(r, |_| "ok".into()),
@@ -102,6 +113,7 @@ impl store::HostBucket for ProviderView<'_> {
         let r = p.traced(
             self.invocation,
             "wasi:keyvalue/store.get",
+            Some(Reached::new(ScopeKind::KvBucket, bucket.as_str())),
             || format!("{bucket}/{key}"),
             || blocking(|| p.kv.get(&bucket, &key)),
             |r| {
@@ -123,6 +135,7 @@ impl store::HostBucket for ProviderView<'_> {
         let r = p.traced(
             self.invocation,
             "wasi:keyvalue/store.set",
+            Some(Reached::new(ScopeKind::KvBucket, bucket.as_str())),
             || format!("{bucket}/{key} = {}", short(&value)),
             || blocking(|| p.kv.set(&bucket, &key, &value)),
             |r| kv_summary(r, |_| "ok".into()),
@@ -135,6 +148,7 @@ impl store::HostBucket for ProviderView<'_> {
         let r = p.traced(
             self.invocation,
             "wasi:keyvalue/store.delete",
+            Some(Reached::new(ScopeKind::KvBucket, bucket.as_str())),
             || format!("{bucket}/{key}"),
             || blocking(|| p.kv.delete(&bucket, &key)),
             |r| kv_summary(r, |_| "ok".into()),
@@ -147,6 +161,7 @@ impl store::HostBucket for ProviderView<'_> {
         let r = p.traced(
             self.invocation,
             "wasi:keyvalue/store.exists",
+            Some(Reached::new(ScopeKind::KvBucket, bucket.as_str())),
             || format!("{bucket}/{key}"),
             || blocking(|| p.kv.get(&bucket, &key).map(|v| v.is_some())),
             |r| kv_summary(r, |v| v.to_string()),
@@ -163,6 +178,7 @@ impl store::HostBucket for ProviderView<'_> {
         let r = p.traced(
             self.invocation,
             "wasi:keyvalue/store.list-keys",
+            Some(Reached::new(ScopeKind::KvBucket, bucket.as_str())),
             || format!("{bucket} from {}", cursor.unwrap_or(0)),
             || blocking(|| p.kv.list_keys(&bucket, cursor.unwrap_or(0))),
             |r| kv_summary(r, |(keys, _)| format!("{} keys", keys.len())),
@@ -189,6 +205,7 @@ impl atomics::Host for ProviderView<'_> {
         let r = p.traced(
             self.invocation,
             "wasi:keyvalue/atomics.increment",
+            Some(Reached::new(ScopeKind::KvBucket, bucket.as_str())),
             || format!("{bucket}/{key} by {delta}"),
             || blocking(|| p.kv.increment(&bucket, &key, delta)),
             |r| kv_summary(r, |v| v.to_string()),
@@ -207,6 +224,7 @@ impl batch::Host for ProviderView<'_> {
         let r = p.traced(
             self.invocation,
             "wasi:keyvalue/batch.get-many",
+            Some(Reached::new(ScopeKind::KvBucket, bucket.as_str())),
             || format!("{bucket}: {} keys", keys.len()),
             || {
                 blocking(|| {
@@ -229,6 +247,7 @@ impl batch::Host for ProviderView<'_> {
         let r = p.traced(
             self.invocation,
             "wasi:keyvalue/batch.set-many",
+            Some(Reached::new(ScopeKind::KvBucket, bucket.as_str())),
             || format!("{bucket}: {} keys", key_values.len()),
             || {
                 blocking(|| {
@@ -251,6 +270,7 @@ impl batch::Host for ProviderView<'_> {
         let r = p.traced(
             self.invocation,
             "wasi:keyvalue/batch.delete-many",
+            Some(Reached::new(ScopeKind::KvBucket, bucket.as_str())),
             || format!("{bucket}: {} keys", keys.len()),
             || blocking(|| keys.iter().try_for_each(|k| p.kv.delete(&bucket, k))),
             |r| kv_summary(r, |_| "ok".into()),

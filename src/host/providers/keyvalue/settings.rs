@@ -132,8 +132,11 @@ impl KvStore {
     pub fn dump(&self, settings: &KvSettings) -> anyhow::Result<()> {
         if let (Some(path), KvStore::Memory(memory)) = (&settings.dump, self) {
             let dump = serde_json::to_vec_pretty(&memory.dump())?;
-            crate::fsutil::write_atomically(path, None, |w| std::io::Write::write_all(w, &dump))
-                .with_context(|| format!("--kv-dump: cannot write {}", path.display()))?;
+            let replace = crate::fsutil::Existing::Replace;
+            crate::fsutil::write_atomically(path, None, replace, |w| {
+                std::io::Write::write_all(w, &dump)
+            })
+            .with_context(|| format!("--kv-dump: cannot write {}", path.display()))?;
         }
         Ok(())
     }

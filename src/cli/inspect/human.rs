@@ -1,118 +1,19 @@
-//! `wzt inspect`: show an artifact's claims and what its imports need.
+//! `wzt inspect`'s human output: the claims table and the interfaces against the grants.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use anyhow::bail;
-use clap::Args;
 use comfy_table::Cell;
-use serde_json::json;
 
-use super::artifact::examine_source;
-use super::output::{self, escape};
-use super::registry_args::{FetchFailure, RegistryOpts};
-use super::{Ctx, Outcome};
-use crate::caps::{self, Capability, Direction, Grants, InterfaceNeed, Need};
+use super::super::Ctx;
+use super::super::output::{self, escape};
+use super::{hash_or_why, signature_text, status_of};
+use crate::caps::{Capability, Direction, Grants, InterfaceNeed, Need};
 use crate::claims::Claims;
 use crate::time;
 use crate::verify::{Examined, Seal};
 
-/// Show the claims of a module or component, and its imports against its grants.
-///
-/// Exit 0 for any readable artifact, signed or not (use `wzt verify` to judge it); 2 when the
-/// file is not readable WebAssembly. An oci://REF is fetched from the registry (through the
-/// blob cache, its digests checked: exit 1 when one does not match) and shown, not judged.
-/// Without FILE, inside a project, the signed artifact that `wzt sign` writes for it
-/// (`<stem>_s.wasm` beside the project's artifact). Also `wzt claims inspect`.
-#[derive(Debug, Args)]
-pub struct Opts {
-    /// The .wasm file, or oci://REGISTRY/REPOSITORY:TAG [default: the signed artifact of the
-    /// wzt.toml project here].
-    #[arg(value_name = "FILE|oci://REF")]
-    file: Option<PathBuf>,
-    /// Print only the raw token (exit 1 when there is none).
-    #[arg(long)]
-    jwt_only: bool,
-    #[command(flatten)]
-    registry: RegistryOpts,
-}
-
-impl Opts {
-    pub fn run(self, ctx: &Ctx) -> anyhow::Result<Outcome> {
-        let file = match &self.file {
-            Some(file) => file.clone(),
-            None => super::artifact::project_signed_artifact("inspect")?,
-        };
-        let (examined, mut reader) = match examine_source(ctx, &file, &self.registry) {
-            Ok(opened) => opened,
-            Err(FetchFailure::Check(e)) => {
-                eprintln!("error: {e:#}");
-                return Ok(Outcome::CheckFailed);
-            }
-            Err(FetchFailure::Error(e)) => return Err(e),
-        };
-        if self.jwt_only {
-            return jwt_only(ctx, &examined);
-        }
-        let interfaces = examined.layout().imports_and_exports(&mut reader)?;
-        let needs = caps::needs_of(&interfaces);
-        // The grants as written, whether or not the signature verifies (`verify` judges).
-        let granted = examined.claims().map(|c| c.grants()).unwrap_or_default();
-        let (missing, unused) = caps::check_grants(&needs, &granted);
-        let now = time::now();
-        if ctx.json {
-            output::print_json(&inspect_json(
-                &file, &examined, &needs, &granted, &missing, &unused,
-            ));
-        } else {
-            print_human(
-                ctx, &file, &examined, &needs, &granted, &missing, &unused, now,
-            );
-        }
-        Ok(Outcome::Success)
-    }
-}
-
-fn jwt_only(ctx: &Ctx, examined: &Examined) -> anyhow::Result<Outcome> {
-    let raw = match examined.seal() {
-        Seal::Valid(token) => token.raw().to_string(),
-        Seal::Invalid(token) => token.raw().to_string(),
-        Seal::Unreadable(e) => bail!("the signature section does not hold a readable token: {e}"),
-        Seal::Unsigned => {
-            eprintln!("the artifact is not signed: there is no token");
-            return Ok(Outcome::CheckFailed);
-        }
-    };
-    if ctx.json {
-        output::print_json(&json!({ "jwt": raw }));
-    } else {
-        // A parsed token is base64url and dots only: nothing to escape.
-        println!("{raw}");
-    }
-    Ok(Outcome::Success)
-}
-
-/// How an interface stands against the grants: `always_linked`, `granted`, `missing` or
-/// `unsupported`.
-fn status_of(need: &Need, granted: &Grants) -> &'static str {
-    match need {
-        Need::AlwaysLinked => "always_linked",
-        Need::Unsupported => "unsupported",
-        Need::Grant { .. } if need.met_by(granted) => "granted",
-        Need::Grant { .. } => "missing",
-    }
-}
-
-fn signature_text(examined: &Examined) -> (String, bool) {
-    match examined.seal() {
-        Seal::Unreadable(e) => (format!("unreadable: {e}"), false),
-        Seal::Invalid(token) => (format!("INVALID: {}", token.error()), false),
-        Seal::Valid(_) => ("valid".to_string(), true),
-        Seal::Unsigned => ("none".to_string(), false),
-    }
-}
-
 #[allow(clippy::too_many_arguments)]
-fn print_human(
+pub(super) fn print(
     ctx: &Ctx,
     file: &Path,
     examined: &Examined,
@@ -150,6 +51,11 @@ fn print_human(
     }
     if let Some(claims) = examined.claims() {
         println!("{}", claims_table(ctx, examined, claims, now));
+        // Below the table, each on a line of its own: never broken at 80 columns.
+        println!("Module hash:  {}", hash_or_why(examined));
+        if examined.hash_matches() != Some(true) {
+            println!("Claimed hash: {}", escape(&claims.metadata.module_hash));
+        }
     } else if let Seal::Unreadable(e) = examined.seal() {
         println!("{}", output::paint(ctx, &format!("token: {e}"), false));
     } else {
@@ -165,6 +71,9 @@ fn print_human(
     } else {
         let mut table = output::table(ctx);
         table.set_header(["Interface", "Direction", "Needs", "Status"]);
+        for column in [0, 1, 3] {
+            output::keep_whole(&mut table, column);
+        }
         for n in gated {
             let status = status_of(&n.need, granted);
             let needs_text = match &n.need {
@@ -237,32 +146,17 @@ fn print_human(
     }
 }
 
-/// The recomputed module hash, or why there is none.
-fn hash_or_why(examined: &Examined) -> String {
-    match examined.module_hash() {
-        Some(hash) => hash.to_string(),
-        None => "not computed (too many signature sections to read further)".to_string(),
-    }
-}
-
 fn claims_table(ctx: &Ctx, examined: &Examined, claims: &Claims, now: u64) -> comfy_table::Table {
     let meta = &claims.metadata;
     let (signature, signature_ok) = signature_text(examined);
     let hash_ok = examined.hash_matches() == Some(true);
+    // The hashes themselves follow the table, one per line.
     let hash = if hash_ok {
-        format!("{} (matches)", hash_or_why(examined))
+        "matches the artifact (below)".to_string()
     } else if examined.module_hash().is_some() {
-        format!(
-            "MISMATCH: claims {}, artifact {}",
-            escape(&meta.module_hash),
-            hash_or_why(examined)
-        )
+        "MISMATCH: the claimed hash is not the artifact's (both below)".to_string()
     } else {
-        format!(
-            "claims {}; {}",
-            escape(&meta.module_hash),
-            hash_or_why(examined)
-        )
+        "not computed (claimed hash below)".to_string()
     };
     let opt = |v: Option<String>| v.unwrap_or_else(|| "-".to_string());
     let grants = claims.grants();
@@ -316,6 +210,9 @@ fn claims_table(ctx: &Ctx, examined: &Examined, claims: &Claims, now: u64) -> co
         Cell::new(opt(meta.call_alias.as_deref().map(escape))),
     );
     row("Capabilities", Cell::new(caps_text));
+    if let Some(scopes) = scopes_text(examined, &grants) {
+        row("Scopes", Cell::new(scopes));
+    }
     row(
         "Tags",
         Cell::new(opt(meta.tags.as_ref().filter(|t| !t.is_empty()).map(|t| {
@@ -323,38 +220,28 @@ fn claims_table(ctx: &Ctx, examined: &Examined, claims: &Claims, now: u64) -> co
         }))),
     );
     row("Token id", Cell::new(escape(&claims.id)));
+    // Wide enough for a public key (56 characters, and the cell's padding) on one line.
+    if let Some(values) = table.column_mut(1) {
+        values.set_constraint(comfy_table::ColumnConstraint::LowerBoundary(
+            comfy_table::Width::Fixed(crate::keys::PUBLIC_KEY_LEN as u16 + 2),
+        ));
+    }
     table
 }
 
-fn inspect_json(
-    file: &Path,
-    examined: &Examined,
-    needs: &[InterfaceNeed],
-    granted: &Grants,
-    missing: &[String],
-    unused: &[Capability],
-) -> serde_json::Value {
-    let claims = examined.claims();
-    let (signature, signature_ok) = signature_text(examined);
-    json!({
-        "file": file,
-        "kind": examined.kind(),
-        "signed": examined.is_signed(),
-        "signature_sections": examined.layout().signature_count(),
-        "nested_signature": examined.layout().signatures.iter().any(|s| s.depth > 0),
-        "module_hash": examined.module_hash(),
-        "hash_matches": examined.hash_matches(),
-        "signature_valid": claims.is_some() && signature_ok,
-        "signature_error": (!signature_ok && examined.is_signed()).then_some(signature),
-        "claims": claims,
-        "caps": granted.iter().map(|c| json!({ "id": c, "name": c.display_name() })).collect::<Vec<_>>(),
-        "interfaces": needs.iter().map(|n| json!({
-            "name": n.name,
-            "direction": n.direction,
-            "status": status_of(&n.need, granted),
-            "needs": match &n.need { Need::Grant { any_of } => any_of.clone(), _ => vec![] },
-        })).collect::<Vec<_>>(),
-        "missing_grants": missing,
-        "unused_grants": unused,
-    })
+/// The per-resource scopes of each granted capability that has scope kinds, one line each;
+/// `None` when no such capability is granted.
+fn scopes_text(examined: &Examined, grants: &Grants) -> Option<String> {
+    let lines = match super::scopes_of(examined) {
+        Ok(scopes) => scopes.summary(grants),
+        Err(problems) => vec![format!(
+            "INVALID: {}",
+            problems
+                .iter()
+                .map(|p| p.to_string())
+                .collect::<Vec<_>>()
+                .join("; ")
+        )],
+    };
+    (!lines.is_empty()).then(|| lines.join("\n"))
 }
