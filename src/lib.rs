@@ -1,7 +1,7 @@
 //! wzt: keys, signed claims, verification and a local host for zero-trust WebAssembly actors.
 //!
 //! The domain modules (`keys`, `claims`, `wasm`, `caps`, `policy`, `verify`, `sign`, `project`,
-//! `devloop`, `doctor`, `host`, `registry`) never print or exit; `cli` is the command-line front end built on them
+//! `devloop`, `doctor`, `host`, `console`, `registry`) never print or exit; `cli` is the command-line front end built on them
 //! and the only place that prints. docs/design.md is the map.
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
@@ -9,6 +9,8 @@ pub mod caps;
 pub mod claims;
 #[cfg(feature = "runtime")]
 pub mod cli;
+#[cfg(feature = "runtime")]
+pub mod console;
 #[cfg(feature = "runtime")]
 pub mod devloop;
 #[cfg(feature = "runtime")]

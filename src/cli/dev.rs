@@ -9,6 +9,7 @@ use anyhow::{Context as _, bail};
 use clap::Args;
 use serde::Serialize;
 
+use super::console_args;
 use super::host_args::{self, RunnerArgs};
 use super::keysource::KeyOpts;
 use super::output::{self, escape};
@@ -50,6 +51,8 @@ struct DevJson<'a> {
     actor: &'a str,
     listen: String,
     project: &'a str,
+    /// The console's URL (with its token), with --console.
+    console: Option<&'a str>,
 }
 
 impl Opts {
@@ -74,19 +77,24 @@ impl Opts {
         let issuer = self.keys.dev_issuer(ctx, &store, project.issuer())?;
         let subject = self.keys.subject(&store, &project.subject_key_name()?)?;
         let name = project.file.actor.name.clone();
-        let providers = self.runner.providers.settings()?;
+        let mut providers = self.runner.providers.settings()?;
         // `--dir` passes the preopen checks here; whether the actor may have it (`fs`) is
         // checked by each build as it is linked (a rebuild may add the grant).
         let all: crate::caps::Grants = crate::caps::Capability::ALL.into_iter().collect();
         let protected = host_args::protected_paths(store.dir(), &providers);
         let mut options = self.runner.host.options(&all, &[], &protected)?;
         options.report_requests = true;
+        let console = self
+            .runner
+            .console
+            .prepare(false, &mut options, &mut providers);
         let written = providers.written();
-        let sink = super::dev_view::DevView {
+        let view = super::dev_view::DevView {
             terminal: ctx.stderr_is_terminal,
             trace_caps: self.runner.providers.trace.trace_caps,
         }
         .sink();
+        let sink = console_args::sink(console.as_ref(), view);
         let dev = Arc::new(DevLoop::new(project, issuer, subject)?);
 
         let command = dev.project().file.build.command;
@@ -128,6 +136,8 @@ impl Opts {
         };
         let startup = runner.startup();
         host_args::report_cache(&startup);
+        let serving = console.map(|c| c.start(&runtime, &runner)).transpose()?;
+        let console_url = serving.as_ref().map(|s| s.url());
         let entry = runner.entry_point();
         if !matches!(
             entry,
@@ -173,6 +183,7 @@ impl Opts {
                         actor: &name,
                         listen: format!("http://{addr}"),
                         project: &dir,
+                        console: console_url,
                     });
                     let _ = std::io::stdout().flush();
                 }

@@ -32,6 +32,8 @@ pub struct RunnerArgs {
     pub host: HostArgs,
     #[command(flatten)]
     pub providers: ProviderArgs,
+    #[command(flatten)]
+    pub console: super::console_args::ConsoleArgs,
 }
 
 /// Options of the embedded host itself.

@@ -19,6 +19,7 @@ pub mod attest;
 pub mod build;
 pub mod claims;
 pub mod completions;
+mod console_args;
 mod dependencies;
 pub mod dev;
 mod dev_view;

@@ -171,6 +171,15 @@ impl Runner {
         &self.host
     }
 
+    /// Read-only access to the key-value store the actor's calls reach (the console); `None`
+    /// when no store is open (`kv` not granted).
+    pub fn key_value(&self) -> Option<keyvalue::KvReader> {
+        match self.providers.kv_store {
+            keyvalue::KvStore::Unused(_) => None,
+            _ => Some(keyvalue::KvReader::new(Arc::clone(&self.providers.kv))),
+        }
+    }
+
     /// The lattice this runner joined, if it did.
     pub fn lattice(&self) -> Option<&Arc<Lattice>> {
         self.lattice.as_ref()

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use assert_cmd::Command;
 use tempfile::TempDir;
 
+pub mod browser;
 mod nats;
 pub mod pty;
 mod registry;

@@ -3,6 +3,7 @@
 //! Run one area with a filter, e.g. `cargo test --test testsuite keys::`.
 
 mod common;
+mod console;
 mod generated;
 mod habits;
 mod hardening;

@@ -16,11 +16,12 @@ pub(super) fn dispatch(
     ctx: &Ctx,
     runtime: &tokio::runtime::Runtime,
     runner: &Runner,
+    console: Option<&str>,
     used: &TrustUsed,
 ) -> anyhow::Result<Outcome> {
     let actor = runner.actor();
     let entry = actor.entry_point();
-    let startup = |listening| super::startup::print(opts, ctx, runner, listening, used);
+    let startup = |listening| super::startup::print(opts, ctx, runner, listening, console, used);
     if !opts.messages.is_empty() && !actor.handles_messages() {
         bail!("--message needs an actor that exports wasmcloud:messaging/handler");
     }

@@ -2,10 +2,12 @@
 //! capabilities linked. The flags are here; the running is `host::Runner`'s.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use anyhow::{Context as _, bail};
 use clap::Args;
 
+use super::console_args;
 use super::fixes::GrantsFrom;
 use super::host_args::{self, RunnerArgs};
 use super::lattice_args::LatticeArgs;
@@ -227,7 +229,7 @@ impl Opts {
             .and_then(|c| c.metadata.name.clone())
             .or(default_name)
             .unwrap_or_else(|| "actor".into());
-        let providers = self.runner.providers.settings()?;
+        let mut providers = self.runner.providers.settings()?;
         let protected = host_args::protected_paths(ctx.store()?.dir(), &providers);
         let mut options = self.runner.host.options(granted, &self.args, &protected)?;
         if self.request.is_some() && !join_lattice {
@@ -242,6 +244,10 @@ impl Opts {
         } else {
             None
         };
+        let console =
+            self.runner
+                .console
+                .prepare(self.request.is_some(), &mut options, &mut providers);
         let config = RunnerConfig {
             name,
             host: options,
@@ -254,8 +260,9 @@ impl Opts {
             requests: false,
         };
         let runtime = host_args::runtime()?;
-        let runner = match runtime.block_on(Runner::start(admitted, config, printer.sink())) {
-            Ok(runner) => runner,
+        let sink = console_args::sink(console.as_ref(), printer.sink());
+        let runner = match runtime.block_on(Runner::start(admitted, config, sink)) {
+            Ok(runner) => Arc::new(runner),
             Err(LoadError::Refused(refusal)) => {
                 eprintln!(
                     "refusing to run {}: {}",
@@ -270,7 +277,9 @@ impl Opts {
         if !self.subscribe.is_empty() && !runner.actor().handles_messages() {
             bail!("--subscribe needs an actor that exports wasmcloud:messaging/handler");
         }
-        let outcome = dispatch::dispatch(&self, ctx, &runtime, &runner, &used);
+        let serving = console.map(|c| c.start(&runtime, &runner)).transpose()?;
+        let console_url = serving.as_ref().map(|s| s.url());
+        let outcome = dispatch::dispatch(&self, ctx, &runtime, &runner, console_url, &used);
         let counts = runner.finish()?;
         if !counts.is_empty() {
             let total: u64 = counts.iter().map(|(_, n)| n).sum();

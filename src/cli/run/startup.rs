@@ -28,6 +28,8 @@ struct StartupJson<'a> {
     pooling: bool,
     cache_hit: bool,
     lattice: Option<LatticeJson<'a>>,
+    /// The console's URL (with its token), with --console.
+    console: Option<&'a str>,
     policy: &'a TrustUsed,
 }
 
@@ -74,6 +76,7 @@ pub(super) fn print(
     ctx: &Ctx,
     runner: &Runner,
     listening: Option<SocketAddr>,
+    console: Option<&str>,
     used: &TrustUsed,
 ) {
     let startup = runner.startup();
@@ -90,6 +93,7 @@ pub(super) fn print(
             pooling: startup.pooling,
             cache_hit: startup.cache == CacheStatus::Hit,
             lattice: lattice.map(|l| lattice_json(l, opts, runner)),
+            console,
             policy: used,
         });
         let _ = std::io::stdout().flush();

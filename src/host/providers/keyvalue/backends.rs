@@ -34,6 +34,52 @@ pub trait KvBackend: Send + Sync {
     fn list_keys(&self, bucket: &str, cursor: u64) -> Result<(Vec<String>, Option<u64>), KvError>;
     /// Adds `delta` to the counter at `key` (0 when absent), atomically; returns the new value.
     fn increment(&self, bucket: &str, key: &str, delta: u64) -> Result<u64, KvError>;
+    /// The buckets there are, in order (SQLite: those holding entries; memory: also those
+    /// seeded or opened empty). Read-only (for the console).
+    fn buckets(&self) -> Result<Vec<String>, KvError>;
+    /// Entries of `bucket` in key order, `PAGE` at a time from offset `cursor`, each value
+    /// cut to its first `preview` bytes; the next cursor when more remain. Read-only (for the
+    /// console): a bucket that does not exist has no entries and is not created.
+    fn peek(
+        &self,
+        bucket: &str,
+        cursor: u64,
+        preview: usize,
+    ) -> Result<(Vec<KvEntry>, Option<u64>), KvError>;
+}
+
+/// An entry as [`KvBackend::peek`] shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KvEntry {
+    pub key: String,
+    /// The value's first bytes.
+    pub value: Vec<u8>,
+    /// The value's whole length in bytes.
+    pub len: u64,
+}
+
+/// Read-only access to the store a run uses (the console): what [`KvBackend::buckets`] and
+/// [`KvBackend::peek`] show, and nothing that writes.
+#[derive(Clone)]
+pub struct KvReader(std::sync::Arc<dyn KvBackend>);
+
+impl KvReader {
+    pub fn new(backend: std::sync::Arc<dyn KvBackend>) -> KvReader {
+        KvReader(backend)
+    }
+
+    pub fn buckets(&self) -> Result<Vec<String>, KvError> {
+        self.0.buckets()
+    }
+
+    pub fn peek(
+        &self,
+        bucket: &str,
+        cursor: u64,
+        preview: usize,
+    ) -> Result<(Vec<KvEntry>, Option<u64>), KvError> {
+        self.0.peek(bucket, cursor, preview)
+    }
 }
 
 fn add(current: Option<&[u8]>, delta: u64) -> Result<u64, KvError> {
@@ -187,10 +233,39 @@ impl KvBackend for MemoryKv {
             Ok(value)
         })
     }
+
+    fn buckets(&self) -> Result<Vec<String>, KvError> {
+        let data = self.data.lock().unwrap_or_else(|e| e.into_inner());
+        Ok(data.keys().cloned().collect())
+    }
+
+    fn peek(
+        &self,
+        bucket: &str,
+        cursor: u64,
+        preview: usize,
+    ) -> Result<(Vec<KvEntry>, Option<u64>), KvError> {
+        let data = self.data.lock().unwrap_or_else(|e| e.into_inner());
+        let Some(entries) = data.get(bucket) else {
+            return Ok((Vec::new(), None));
+        };
+        let start = usize::try_from(cursor).unwrap_or(usize::MAX);
+        let shown = entries
+            .iter()
+            .skip(start)
+            .take(PAGE + 1)
+            .map(|(key, value)| KvEntry {
+                key: key.clone(),
+                value: value[..value.len().min(preview)].to_vec(),
+                len: value.len() as u64,
+            })
+            .collect();
+        Ok(page(shown, cursor))
+    }
 }
 
-/// Up to `PAGE` keys, and the next cursor when a `PAGE + 1`th was found.
-fn page(mut keys: Vec<String>, cursor: u64) -> (Vec<String>, Option<u64>) {
+/// Up to `PAGE` items, and the next cursor when a `PAGE + 1`th was found.
+fn page<T>(mut keys: Vec<T>, cursor: u64) -> (Vec<T>, Option<u64>) {
     let more = keys.len() > PAGE;
     keys.truncate(PAGE);
     let next = more.then(|| cursor + PAGE as u64);
@@ -470,6 +545,52 @@ impl KvBackend for SqliteKv {
         tx.commit().map_err(sql)?;
         Ok(value)
     }
+
+    fn buckets(&self) -> Result<Vec<String>, KvError> {
+        let prefix = format!("{}:", self.namespace);
+        self.with(|c| {
+            let mut stmt = c.prepare(
+                "SELECT DISTINCT substr(bucket, ?2 + 1) FROM kv
+                 WHERE substr(bucket, 1, ?2) = ?1 ORDER BY 1",
+            )?;
+            let rows = stmt.query_map(params![prefix, prefix.chars().count() as i64], |row| {
+                row.get::<_, String>(0)
+            })?;
+            rows.collect()
+        })
+    }
+
+    fn peek(
+        &self,
+        bucket: &str,
+        cursor: u64,
+        preview: usize,
+    ) -> Result<(Vec<KvEntry>, Option<u64>), KvError> {
+        let bucket = &self.ns(bucket);
+        let entries = self.with(|c| {
+            let mut stmt = c.prepare(
+                "SELECT key, substr(value, 1, ?2), length(value) FROM kv WHERE bucket = ?1
+                 ORDER BY key LIMIT ?3 OFFSET ?4",
+            )?;
+            let rows = stmt.query_map(
+                params![
+                    bucket,
+                    i64::try_from(preview).unwrap_or(i64::MAX),
+                    (PAGE + 1) as i64,
+                    i64::try_from(cursor).unwrap_or(i64::MAX)
+                ],
+                |row| {
+                    Ok(KvEntry {
+                        key: row.get(0)?,
+                        value: row.get(1)?,
+                        len: row.get::<_, i64>(2)?.max(0) as u64,
+                    })
+                },
+            )?;
+            rows.collect::<rusqlite::Result<Vec<_>>>()
+        })?;
+        Ok(page(entries, cursor))
+    }
 }
 
 /// The directory holding the store file.
@@ -623,6 +744,34 @@ mod tests {
         assert_eq!(rest[0], "k100");
         kv.delete("b", "k").unwrap();
         assert_eq!(kv.get("b", "k").unwrap(), None);
+        // The console's read-only view.
+        kv.set("b", "long", b"0123456789").unwrap();
+        let buckets = kv.buckets().unwrap();
+        assert!(
+            buckets.starts_with(&["b".to_string(), "many".to_string()]),
+            "{buckets:?}"
+        );
+        let (entries, next) = kv.peek("b", 0, 4).unwrap();
+        assert_eq!(next, None);
+        assert_eq!(
+            entries,
+            [
+                KvEntry {
+                    key: "long".into(),
+                    value: b"0123".to_vec(),
+                    len: 10
+                },
+                KvEntry {
+                    key: "n".into(),
+                    value: b"42".to_vec(),
+                    len: 2
+                }
+            ]
+        );
+        let (page_two, next) = kv.peek("many", 100, 1).unwrap();
+        assert_eq!((page_two.len(), next), (50, None));
+        assert_eq!(kv.peek("absent", 0, 4).unwrap(), (vec![], None));
+        assert_eq!(kv.buckets().unwrap(), buckets, "peeking created nothing");
     }
 
     #[test]

@@ -9,7 +9,9 @@ use crate::scopes::{Resource as Reached, ScopeKind};
 pub mod backends;
 mod settings;
 
-pub use backends::{KvBackend, KvError, MemoryKv, SqliteKv, namespace_of, validate_namespace};
+pub use backends::{
+    KvBackend, KvEntry, KvError, KvReader, MemoryKv, SqliteKv, namespace_of, validate_namespace,
+};
 pub use settings::{KvArgs, KvKind, KvSettings, KvStore};
 
 mod kv_bindings {

@@ -1,0 +1,335 @@
+//! The console's end of the event stream: every [`HostEvent`] as a JSON entry with a sequence
+//! number, in a history bounded in count and bytes, and what the actor used of each grant so
+//! far (docs/design.md §16).
+//!
+//! [`Hub::record`] runs on the thread that reports the event (a serving thread, the dev
+//! watcher): it serializes outside the lock, and under it only appends and counts. Readers
+//! (the event stream of each open page) copy entries out by sequence number and wait on a
+//! `watch` channel for more, so a slow reader holds no queue of its own: it falls behind in
+//! the shared history, and past its start it is told how many it missed.
+
+use std::collections::{BTreeMap, VecDeque};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use serde::Serialize;
+use serde_json::Value;
+
+use super::fix::{self, Fix};
+use crate::caps::{Capability, Need};
+use crate::host::HostEvent;
+
+/// Events kept for pages that open later (the oldest go first).
+pub const MAX_EVENTS: usize = 10_000;
+/// Bytes of JSON kept, all entries together.
+pub const MAX_HISTORY_BYTES: usize = 32 << 20;
+/// One entry's JSON at most: longer strings in it are cut to [`CUT_STRINGS_TO`] bytes.
+pub const MAX_ENTRY_BYTES: usize = 64 << 10;
+/// What a string in an oversized event is cut to.
+pub const CUT_STRINGS_TO: usize = 8 << 10;
+
+/// One event as the page receives it.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub seq: u64,
+    /// `{"seq":N,"at_ms":T,"event":{…},"fix":{…}}`.
+    pub json: Arc<str>,
+}
+
+/// The history and the usage counts, shared by the sink and the console's server.
+pub struct Hub {
+    state: Mutex<State>,
+    /// The sequence number of the newest entry; readers wait on it.
+    latest: tokio::sync::watch::Sender<u64>,
+}
+
+struct State {
+    /// The sequence number the next entry gets (the first is 1).
+    next_seq: u64,
+    history: VecDeque<Entry>,
+    bytes: usize,
+    usage: BTreeMap<Capability, Use>,
+}
+
+/// How the actor used one capability so far.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Use {
+    /// Calls (for `http`: requests answered).
+    pub calls: u64,
+    /// Calls the provider refused.
+    pub denied: u64,
+}
+
+/// Entries read out of the history.
+#[derive(Debug)]
+pub struct Since {
+    pub entries: Vec<Entry>,
+    /// Entries asked for that had already left the history.
+    pub missed: u64,
+}
+
+#[derive(Serialize)]
+struct Envelope<'a> {
+    at_ms: u64,
+    event: &'a HostEvent,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fix: Option<Fix>,
+}
+
+impl Hub {
+    pub fn new() -> Arc<Hub> {
+        Arc::new(Hub {
+            state: Mutex::new(State {
+                next_seq: 1,
+                history: VecDeque::new(),
+                bytes: 0,
+                usage: BTreeMap::new(),
+            }),
+            latest: tokio::sync::watch::Sender::new(0),
+        })
+    }
+
+    fn state(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Adds `event` to the history and the usage counts, and wakes the readers.
+    pub fn record(&self, event: &HostEvent) {
+        let fix = match event {
+            HostEvent::CapCall(call) => fix::for_call(call),
+            _ => None,
+        };
+        let at_ms = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_millis().min(u64::MAX as u128) as u64);
+        let body = bounded_json(&Envelope { at_ms, event, fix });
+        let used = usage_of(event);
+        let seq = {
+            let mut state = self.state();
+            let seq = state.next_seq;
+            state.next_seq += 1;
+            // `{"seq":N,` then the envelope's fields.
+            let json: Arc<str> = format!("{{\"seq\":{seq},{}", &body[1..]).into();
+            state.bytes += json.len();
+            state.history.push_back(Entry { seq, json });
+            while state.history.len() > MAX_EVENTS || state.bytes > MAX_HISTORY_BYTES {
+                let Some(old) = state.history.pop_front() else {
+                    break;
+                };
+                state.bytes -= old.json.len();
+            }
+            if let Some((capability, denied)) = used {
+                let counts = state.usage.entry(capability).or_default();
+                counts.calls += 1;
+                counts.denied += u64::from(denied);
+            }
+            seq
+        };
+        self.latest.send_replace(seq);
+    }
+
+    /// Entries from sequence number `from` on, up to about `max_bytes` of JSON (at least one
+    /// when there is one).
+    pub fn since(&self, from: u64, max_bytes: usize) -> Since {
+        let state = self.state();
+        let oldest = state.history.front().map_or(state.next_seq, |e| e.seq);
+        let missed = oldest.saturating_sub(from.max(1));
+        let start = from.max(oldest) - oldest;
+        let mut entries = Vec::new();
+        let mut bytes = 0;
+        for entry in state.history.iter().skip(start as usize) {
+            if !entries.is_empty() && bytes + entry.json.len() > max_bytes {
+                break;
+            }
+            bytes += entry.json.len();
+            entries.push(entry.clone());
+        }
+        Since { entries, missed }
+    }
+
+    /// The sequence number of the newest entry (0 before the first), to wait on for more.
+    pub fn subscribe(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.latest.subscribe()
+    }
+
+    /// What the actor used of each capability so far.
+    pub fn usage(&self) -> BTreeMap<Capability, Use> {
+        self.state().usage.clone()
+    }
+}
+
+/// The capability an event shows the actor using, and whether the use was denied: a traced
+/// call counts for the capability whose interface it called; an answered request for `http`.
+/// A rejected lattice message is not the actor's doing and counts for nothing.
+fn usage_of(event: &HostEvent) -> Option<(Capability, bool)> {
+    match event {
+        HostEvent::Request(_) => Some((Capability::HttpServer, false)),
+        HostEvent::CapCall(call) => {
+            let (interface, _function) = call.call.rsplit_once('.')?;
+            match crate::caps::need_of_component_import(interface) {
+                Need::Grant { any_of } => Some((*any_of.first()?, call.denied)),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+/// `value` as JSON of at most about [`MAX_ENTRY_BYTES`]: an event with a huge string (a guest
+/// output line, a compiler's output) keeps the first [`CUT_STRINGS_TO`] bytes of each long
+/// string, marked as cut; one still too large (many long strings) is replaced by a note.
+fn bounded_json(value: &impl Serialize) -> String {
+    let json = serde_json::to_string(value).expect("events serialize");
+    if json.len() <= MAX_ENTRY_BYTES {
+        return json;
+    }
+    let mut tree: Value = serde_json::from_str(&json).expect("just serialized");
+    cut_strings(&mut tree);
+    let cut = tree.to_string();
+    if cut.len() <= MAX_ENTRY_BYTES {
+        return cut;
+    }
+    let kind = tree["event"]["kind"].clone();
+    serde_json::json!({
+        "at_ms": tree["at_ms"],
+        "event": { "kind": "oversized", "of": kind, "bytes": json.len() },
+    })
+    .to_string()
+}
+
+fn cut_strings(value: &mut Value) {
+    match value {
+        Value::String(s) if s.len() > CUT_STRINGS_TO => {
+            let mut end = CUT_STRINGS_TO;
+            while !s.is_char_boundary(end) {
+                end -= 1;
+            }
+            let more = s.len() - end;
+            s.truncate(end);
+            s.push_str(&format!("… ({more} more bytes not shown)"));
+        }
+        Value::Array(items) => items.iter_mut().for_each(cut_strings),
+        Value::Object(map) => map.values_mut().for_each(cut_strings),
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::host::providers::CapCall;
+
+    fn output(line: String) -> HostEvent {
+        HostEvent::GuestOutput {
+            invocation_id: Some(7),
+            stream: "stdout",
+            line,
+        }
+    }
+
+    fn call(name: &str, denied: bool) -> HostEvent {
+        HostEvent::CapCall(CapCall {
+            actor: "a".into(),
+            invocation: Some(1),
+            call: name.into(),
+            args: "bucket \"x\"".into(),
+            result: if denied {
+                "error: no such bucket"
+            } else {
+                "ok"
+            }
+            .into(),
+            duration_us: 3,
+            denied,
+        })
+    }
+
+    #[test]
+    fn entries_are_numbered_and_read_from_any_point() {
+        let hub = Hub::new();
+        for n in 0..5 {
+            hub.record(&output(format!("line {n}")));
+        }
+        let all = hub.since(0, usize::MAX);
+        assert_eq!(all.missed, 0);
+        assert_eq!(
+            all.entries.iter().map(|e| e.seq).collect::<Vec<_>>(),
+            [1, 2, 3, 4, 5]
+        );
+        let entry: Value = serde_json::from_str(&all.entries[2].json).unwrap();
+        assert_eq!(entry["seq"], 3);
+        assert_eq!(entry["event"]["kind"], "guest_output");
+        assert_eq!(entry["event"]["line"], "line 2");
+        assert!(entry["at_ms"].as_u64().unwrap() > 1_600_000_000_000);
+        assert_eq!(hub.since(4, usize::MAX).entries.len(), 2);
+        assert!(hub.since(6, usize::MAX).entries.is_empty());
+        // A byte budget still hands out one entry at least.
+        assert_eq!(hub.since(1, 1).entries.len(), 1);
+        assert_eq!(*hub.subscribe().borrow(), 5);
+    }
+
+    #[test]
+    fn the_history_is_bounded_and_a_late_reader_learns_what_it_missed() {
+        let hub = Hub::new();
+        for n in 0..MAX_EVENTS + 10 {
+            hub.record(&output(format!("{n}")));
+        }
+        let read = hub.since(1, usize::MAX);
+        assert_eq!(read.missed, 10);
+        assert_eq!(read.entries.len(), MAX_EVENTS);
+        assert_eq!(read.entries[0].seq, 11);
+        // Bytes bound it too: 600 entries of ~60 KiB exceed 32 MiB.
+        let hub = Hub::new();
+        for _ in 0..600 {
+            hub.record(&output("x".repeat(60 << 10)));
+        }
+        let state = hub.state();
+        assert!(state.bytes <= MAX_HISTORY_BYTES, "{}", state.bytes);
+        assert!(state.history.len() < 600);
+    }
+
+    #[test]
+    fn huge_strings_are_cut_and_huge_events_replaced() {
+        let hub = Hub::new();
+        hub.record(&output("é".repeat(1 << 20)));
+        let entry = &hub.since(1, usize::MAX).entries[0];
+        assert!(entry.json.len() <= MAX_ENTRY_BYTES);
+        let value: Value = serde_json::from_str(&entry.json).unwrap();
+        let line = value["event"]["line"].as_str().unwrap();
+        assert!(
+            line.ends_with(" more bytes not shown)"),
+            "{}",
+            &line[line.len() - 40..]
+        );
+        hub.record(&HostEvent::Trap {
+            invocation_id: None,
+            invocation: "GET /".into(),
+            error: "x".into(),
+            stderr_tail: vec!["y".repeat(CUT_STRINGS_TO + 1); 20],
+        });
+        let value: Value = serde_json::from_str(&hub.since(2, usize::MAX).entries[0].json).unwrap();
+        assert_eq!(value["event"]["kind"], "oversized");
+        assert_eq!(value["event"]["of"], "trap");
+    }
+
+    #[test]
+    fn usage_counts_calls_and_denials_by_capability_and_denials_carry_their_fix() {
+        let hub = Hub::new();
+        hub.record(&call("wasi:keyvalue/store.get", false));
+        hub.record(&call("wasi:keyvalue/store.open", true));
+        hub.record(&call("wasi:logging/logging.log", false));
+        hub.record(&call("lattice.message", true));
+        let usage = hub.usage();
+        assert_eq!(
+            usage[&Capability::KeyValue],
+            Use {
+                calls: 2,
+                denied: 1
+            }
+        );
+        assert_eq!(usage[&Capability::Logging].calls, 1);
+        assert_eq!(usage.len(), 2, "a rejected lattice message is not a use");
+        let value: Value = serde_json::from_str(&hub.since(2, usize::MAX).entries[0].json).unwrap();
+        assert_eq!(value["fix"]["paste"][0]["into"], "--kv-seed file");
+        assert_eq!(value["fix"]["paste"][0]["text"], "\"x\": {}");
+    }
+}
