@@ -646,7 +646,7 @@ _wzt() {
             return 0
             ;;
         wzt__subcmd__dev)
-            opts="-i -s -q -e -o -h -V --debounce --issuer --subject --disable-keygen --generate-keys --quiet --listen --env --dir --max-memory --timeout --max-concurrent --keep-resident --no-cache --mock-caps --provider --kv-path --kv-namespace --kv-quota --kv-seed --kv-dump --log-level --config --config-file --allow-host --http-fixtures --msg-replies --trace-caps --trace-file --output --json --keys-dir --no-color --passphrase-file --help --version"
+            opts="-i -s -q -e -o -h -V --debounce --issuer --subject --disable-keygen --generate-keys --quiet --listen --env --dir --max-memory --timeout --max-concurrent --keep-resident --no-cache --mock-caps --provider --kv-path --kv-namespace --kv-quota --kv-seed --kv-dump --log-level --config --config-file --allow-host --http-fixtures --msg-replies --trace-caps --trace-file --console --console-listen --output --json --keys-dir --no-color --passphrase-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -753,6 +753,10 @@ _wzt() {
                     return 0
                     ;;
                 --trace-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --console-listen)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2430,7 +2434,7 @@ _wzt() {
             return 0
             ;;
         wzt__subcmd__run)
-            opts="-H -d -q -e -o -h -V --build --request --header --data --include --caps --message --subscribe --lattice --nats-creds --nats-nkey --nats-ca --lattice-name --cluster-key --host-key --endorsement --trusted-cluster --max-endorsement --quiet --listen --env --dir --max-memory --timeout --max-concurrent --keep-resident --no-cache --mock-caps --provider --kv-path --kv-namespace --kv-quota --kv-seed --kv-dump --log-level --config --config-file --allow-host --http-fixtures --msg-replies --trace-caps --trace-file --policy --trusted-issuer --leeway --allow-unsigned --require-cap --allow-cap --max-age --require-expiry --revoke --require-name-version --require-scoped --allow-scope --require-provenance --source-repo --require-clean-tree --provenance --insecure --username --password-stdin --registry-timeout --output --json --keys-dir --no-color --passphrase-file --help --version"
+            opts="-H -d -q -e -o -h -V --build --request --header --data --include --caps --message --subscribe --lattice --nats-creds --nats-nkey --nats-ca --lattice-name --cluster-key --host-key --endorsement --trusted-cluster --max-endorsement --quiet --listen --env --dir --max-memory --timeout --max-concurrent --keep-resident --no-cache --mock-caps --provider --kv-path --kv-namespace --kv-quota --kv-seed --kv-dump --log-level --config --config-file --allow-host --http-fixtures --msg-replies --trace-caps --trace-file --console --console-listen --policy --trusted-issuer --leeway --allow-unsigned --require-cap --allow-cap --max-age --require-expiry --revoke --require-name-version --require-scoped --allow-scope --require-provenance --source-repo --require-clean-tree --provenance --insecure --username --password-stdin --registry-timeout --output --json --keys-dir --no-color --passphrase-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2589,6 +2593,10 @@ _wzt() {
                     return 0
                     ;;
                 --trace-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --console-listen)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

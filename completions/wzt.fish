@@ -325,6 +325,7 @@ complete -c wzt -n "__fish_wzt_using_subcommand run" -l allow-host -d 'Allow out
 complete -c wzt -n "__fish_wzt_using_subcommand run" -l http-fixtures -d 'Answer outgoing HTTP from this TOML file of [[response]] entries (method, url with `*`, status, headers, body) instead of the network; implies the mock HTTP client' -r -F
 complete -c wzt -n "__fish_wzt_using_subcommand run" -l msg-replies -d 'Answer the actor\'s messaging requests from this TOML file of [[reply]] entries (subject, with NATS `*` and `>` wildcards, and body)' -r -F
 complete -c wzt -n "__fish_wzt_using_subcommand run" -l trace-file -d 'Write every capability call to this file as JSON lines' -r -F
+complete -c wzt -n "__fish_wzt_using_subcommand run" -l console-listen -d 'Where the console listens (implies --console) [default: 127.0.0.1 on a free port]. An address beyond loopback lets other machines reach it (it says so at startup)' -r
 complete -c wzt -n "__fish_wzt_using_subcommand run" -l policy -d 'A TOML trust policy (`wzt policy init` writes one to start from) [default: WZT_POLICY, else $XDG_CONFIG_HOME/wzt/policy.toml (~/.config/wzt/policy.toml) when it exists]' -r -F
 complete -c wzt -n "__fish_wzt_using_subcommand run" -l trusted-issuer -d 'Trust this issuer: an account public key or a store key name (repeatable)' -r
 complete -c wzt -n "__fish_wzt_using_subcommand run" -l leeway -d 'Clock skew tolerated for expiry and not-before, e.g. 30s [default: 0s]' -r
@@ -347,6 +348,7 @@ complete -c wzt -n "__fish_wzt_using_subcommand run" -s q -l quiet -d 'Print no 
 complete -c wzt -n "__fish_wzt_using_subcommand run" -l no-cache -d 'Compile without reading or writing the compile cache ($XDG_CACHE_HOME/wzt)'
 complete -c wzt -n "__fish_wzt_using_subcommand run" -l mock-caps -d 'Use mock providers: in-memory key-value (seed with --kv-seed, dump with --kv-dump), nothing persisted'
 complete -c wzt -n "__fish_wzt_using_subcommand run" -l trace-caps -d 'Print every capability call on stderr: actor, interface.function, arguments, result, duration'
+complete -c wzt -n "__fish_wzt_using_subcommand run" -l console -d 'Serve a live web console beside the actor: requests with their headers and capability calls, denials with their fix, logs and output, traps, dev builds and reloads, claims and grants, key-value contents, lattice verdicts. Its URL, with a secret token, is printed at startup (`console: http://127.0.0.1:PORT/#token=…`)'
 complete -c wzt -n "__fish_wzt_using_subcommand run" -l allow-unsigned -d 'Accept artifacts that carry no signature'
 complete -c wzt -n "__fish_wzt_using_subcommand run" -l require-expiry -d 'Reject tokens that never expire'
 complete -c wzt -n "__fish_wzt_using_subcommand run" -l require-name-version -d 'Reject claims without a name and a version'
@@ -382,6 +384,7 @@ complete -c wzt -n "__fish_wzt_using_subcommand dev" -l allow-host -d 'Allow out
 complete -c wzt -n "__fish_wzt_using_subcommand dev" -l http-fixtures -d 'Answer outgoing HTTP from this TOML file of [[response]] entries (method, url with `*`, status, headers, body) instead of the network; implies the mock HTTP client' -r -F
 complete -c wzt -n "__fish_wzt_using_subcommand dev" -l msg-replies -d 'Answer the actor\'s messaging requests from this TOML file of [[reply]] entries (subject, with NATS `*` and `>` wildcards, and body)' -r -F
 complete -c wzt -n "__fish_wzt_using_subcommand dev" -l trace-file -d 'Write every capability call to this file as JSON lines' -r -F
+complete -c wzt -n "__fish_wzt_using_subcommand dev" -l console-listen -d 'Where the console listens (implies --console) [default: 127.0.0.1 on a free port]. An address beyond loopback lets other machines reach it (it says so at startup)' -r
 complete -c wzt -n "__fish_wzt_using_subcommand dev" -s o -l output -d 'The output format: json (the same as --json) or text' -r -f -a "json\t'Machine-readable JSON (the same as --json)'
 text\t'Text for a person (the default)'"
 complete -c wzt -n "__fish_wzt_using_subcommand dev" -l keys-dir -d 'The key store directory [default: $WZT_KEYS_DIR, else $XDG_DATA_HOME/wzt/keys or ~/.local/share/wzt/keys]' -r -F
@@ -392,6 +395,7 @@ complete -c wzt -n "__fish_wzt_using_subcommand dev" -s q -l quiet -d 'Print no 
 complete -c wzt -n "__fish_wzt_using_subcommand dev" -l no-cache -d 'Compile without reading or writing the compile cache ($XDG_CACHE_HOME/wzt)'
 complete -c wzt -n "__fish_wzt_using_subcommand dev" -l mock-caps -d 'Use mock providers: in-memory key-value (seed with --kv-seed, dump with --kv-dump), nothing persisted'
 complete -c wzt -n "__fish_wzt_using_subcommand dev" -l trace-caps -d 'Print every capability call on stderr: actor, interface.function, arguments, result, duration'
+complete -c wzt -n "__fish_wzt_using_subcommand dev" -l console -d 'Serve a live web console beside the actor: requests with their headers and capability calls, denials with their fix, logs and output, traps, dev builds and reloads, claims and grants, key-value contents, lattice verdicts. Its URL, with a secret token, is printed at startup (`console: http://127.0.0.1:PORT/#token=…`)'
 complete -c wzt -n "__fish_wzt_using_subcommand dev" -l json -d 'Print machine-readable JSON on stdout (field names are stable, see the README); `-o json` too, where a command writes no output file'
 complete -c wzt -n "__fish_wzt_using_subcommand dev" -l no-color -d 'Never color the output (also when NO_COLOR is set, or stdout is not a terminal)'
 complete -c wzt -n "__fish_wzt_using_subcommand dev" -s h -l help -d 'Print help (see more with \'--help\')'

@@ -127,6 +127,7 @@ mod tests {
             actor: "a".into(),
             invocation: Some(1),
             call: call.into(),
+            resource: None,
             args: args.into(),
             result: result.into(),
             duration_us: 1,

@@ -231,6 +231,7 @@ mod tests {
             actor: "a".into(),
             invocation: Some(1),
             call: name.into(),
+            resource: None,
             args: "bucket \"x\"".into(),
             result: if denied {
                 "error: no such bucket"
