@@ -90,6 +90,18 @@ impl ScopeKind {
         }
     }
 
+    /// Whether `resource` names one resource, not a set: a subject without `*` or `>` tokens,
+    /// a host without `*`. Buckets and config keys match exactly, so any name is one.
+    pub fn is_concrete(self, resource: &str) -> bool {
+        match self {
+            ScopeKind::KvBucket | ScopeKind::ConfigKey => true,
+            ScopeKind::MsgPublish | ScopeKind::MsgSubscribe => {
+                !resource.split('.').any(|t| t == "*" || t == ">")
+            }
+            ScopeKind::HttpClientHost => !resource.contains('*'),
+        }
+    }
+
     /// Checks `value` and returns it in its one written form (a host in lower case).
     pub fn parse_value(self, value: &str) -> Result<String, ScopeError> {
         let bad = |why: String| ScopeError::BadValue {
@@ -211,12 +223,80 @@ struct TraceLine {
     denied: bool,
 }
 
-/// Derives scopes from a trace (JSON lines of capability calls, `--trace-file`): every
-/// resource a call reached and was not denied, for every capability in `grants` that has
-/// scope kinds (a granted capability the trace never used is scoped to nothing). A line that
-/// is not a trace line is an error naming its number.
+/// Learns scopes from capability calls one by one, as a trace file (`derive_from_trace`) or
+/// the console saw them: every resource a call reached and was not denied, for every granted
+/// capability that has scope kinds (a granted capability never used is scoped to nothing).
+#[derive(Debug, Default)]
+pub struct Learner {
+    derived: Derived,
+}
+
+impl Learner {
+    /// Takes one call: `call` as traced (`interface.function`), the resource it reached and
+    /// whether it was denied. A resource of an unknown kind, a pattern (a subject with
+    /// wildcards, a host with `*`: an actor that reached one must not teach it) or a value
+    /// that is no scope is an error.
+    pub fn learn(
+        &mut self,
+        call: &str,
+        resource: Option<&Resource>,
+        denied: bool,
+    ) -> Result<(), String> {
+        self.derived.lines += 1;
+        if denied {
+            return Ok(());
+        }
+        if call.starts_with("wasi:config/") && call.ends_with(".get-all") {
+            self.derived.unscopable.insert(Capability::Config);
+            return Ok(());
+        }
+        let Some(resource) = resource else {
+            return Ok(());
+        };
+        let kind = ScopeKind::by_name(&resource.kind).ok_or_else(|| {
+            format!(
+                "unknown resource kind '{}'",
+                crate::text::escape(&resource.kind)
+            )
+        })?;
+        if !kind.is_concrete(&resource.value) {
+            return Err(format!(
+                "the call reached {kind}={}, a pattern and not one resource; a trace teaches named resources only (give a pattern on purpose with --scope)",
+                crate::text::escape(&resource.value)
+            ));
+        }
+        self.derived
+            .scopes
+            .insert(kind, &resource.value)
+            .map_err(|e| e.to_string())
+    }
+
+    /// The scopes for `grants`: what was learned of the granted capabilities, each granted
+    /// one with scope kinds scoped (to nothing when unused), and those used whole unscoped.
+    pub fn finish(self, grants: &Grants) -> Derived {
+        let mut derived = self.derived;
+        for cap in grants.known() {
+            if derived.unscopable.contains(&cap) {
+                derived.scopes.values.retain(|k, _| k.capability() != cap);
+                continue;
+            }
+            for kind in ScopeKind::of(cap) {
+                derived.scopes.insert_kind(kind);
+            }
+        }
+        derived
+            .scopes
+            .values
+            .retain(|k, _| grants.contains(k.capability()));
+        derived
+    }
+}
+
+/// Derives scopes from a trace (JSON lines of capability calls, `--trace-file`) with a
+/// [`Learner`]. A line that is not a trace line, or that the learner refuses, is an error
+/// naming its number.
 pub fn derive_from_trace(text: &str, grants: &Grants) -> Result<Derived, String> {
-    let mut derived = Derived::default();
+    let mut learner = Learner::default();
     for (number, line) in text.lines().enumerate() {
         if line.trim().is_empty() {
             continue;
@@ -227,45 +307,18 @@ pub fn derive_from_trace(text: &str, grants: &Grants) -> Result<Derived, String>
                 number + 1
             )
         })?;
-        derived.lines += 1;
-        if entry.denied {
-            continue;
-        }
-        if entry.call.starts_with("wasi:config/") && entry.call.ends_with(".get-all") {
-            derived.unscopable.insert(Capability::Config);
-            continue;
-        }
-        if let Some(resource) = entry.resource {
-            let kind = ScopeKind::by_name(&resource.kind).ok_or_else(|| {
-                format!(
-                    "line {}: unknown resource kind '{}'",
-                    number + 1,
-                    resource.kind.escape_debug()
-                )
-            })?;
-            derived
-                .scopes
-                .insert(kind, &resource.value)
-                .map_err(|e| format!("line {}: {e}", number + 1))?;
-        }
+        learner
+            .learn(&entry.call, entry.resource.as_ref(), entry.denied)
+            .map_err(|e| format!("line {}: {e}", number + 1))?;
     }
-    for cap in grants.known() {
-        if derived.unscopable.contains(&cap) {
-            derived.scopes.values.retain(|k, _| k.capability() != cap);
-            continue;
-        }
-        for kind in ScopeKind::of(cap) {
-            derived.scopes.insert_kind(kind);
-        }
-    }
-    derived
-        .scopes
-        .values
-        .retain(|k, _| grants.contains(k.capability()));
-    Ok(derived)
+    Ok(learner.finish(grants))
 }
 
+/// The most values of one kind [`Scopes::describe`] names.
+pub const DESCRIBED_VALUES: usize = 20;
+
 /// Whether a resource is reachable under the scopes.
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Access {
     /// The capability is not scoped: everything it offers.
@@ -421,13 +474,16 @@ impl Scopes {
 
     /// Whether `resource` (a bucket, a subject, a key, or `scheme://host:port`) is reachable
     /// through `kind`.
+    /// A resource that is a pattern (a subject with wildcards, a host with `*`) is never
+    /// inside scopes: a scoped actor reaches named resources only.
     pub fn check(&self, kind: ScopeKind, resource: &str) -> Access {
         if !self.scoped(kind.capability()) {
             return Access::Unscoped;
         }
-        if self
-            .values(kind)
-            .any(|scope| matches(kind, resource, scope))
+        if kind.is_concrete(resource)
+            && self
+                .values(kind)
+                .any(|scope| matches(kind, resource, scope))
         {
             Access::Allowed
         } else {
@@ -473,14 +529,23 @@ impl Scopes {
         lines
     }
 
-    /// The scopes of `kind` as one text for messages: `app, cache`, or `none`.
+    /// The scopes of `kind` as one text for messages: `app, cache`, or `nothing (no value
+    /// signed)` (with spaces, which no value holds: a bucket named `none` is not mistaken for
+    /// it).
+    /// At most [`DESCRIBED_VALUES`] values are named, then how many more (a token may carry
+    /// thousands: a message or a table cell stays readable; `--json` has them all).
     pub fn describe(&self, kind: ScopeKind) -> String {
-        let values: Vec<String> = self
+        let total = self.values(kind).count();
+        let mut values: Vec<String> = self
             .values(kind)
+            .take(DESCRIBED_VALUES)
             .map(|v| Untrusted(v).to_string())
             .collect();
+        if total > DESCRIBED_VALUES {
+            values.push(format!("and {} more", total - DESCRIBED_VALUES));
+        }
         if values.is_empty() {
-            "none".into()
+            "nothing (no value signed)".into()
         } else {
             values.join(", ")
         }
@@ -522,7 +587,7 @@ impl Widening {
             }
             for kind in ScopeKind::of(cap) {
                 for value in new_scopes.values(kind) {
-                    if !old_scopes.values(kind).any(|old| within(kind, value, old)) {
+                    if !old_scopes.values(kind).any(|old| covers(kind, old, value)) {
                         widening
                             .added_scopes
                             .push((kind.name().to_string(), value.to_string()));
@@ -551,7 +616,18 @@ pub fn matches(kind: ScopeKind, resource: &str, scope: &str) -> bool {
     }
 }
 
-/// Whether everything `inner` (a scope value or pattern) reaches, `outer` reaches too.
+/// Whether the signed scope `outer` reaches everything the signed scope `inner` reaches, as
+/// the host matches them ([`matches`]): bucket and key scopes are names, equal or not (a `*`
+/// in one is a character, not a pattern); subjects and hosts are patterns.
+pub fn covers(kind: ScopeKind, outer: &str, inner: &str) -> bool {
+    match kind {
+        ScopeKind::KvBucket | ScopeKind::ConfigKey => outer == inner,
+        _ => within(kind, inner, outer),
+    }
+}
+
+/// Whether everything `inner` (a scope value or pattern) reaches, `outer` (a policy pattern,
+/// where `*` in a bucket or key name stands for any run of characters) reaches too.
 pub fn within(kind: ScopeKind, inner: &str, outer: &str) -> bool {
     match kind {
         ScopeKind::KvBucket | ScopeKind::ConfigKey => glob(outer, inner),
@@ -777,6 +853,101 @@ impl fmt::Display for HostScope {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_pattern_is_never_inside_scopes_and_names_compare_as_names() {
+        let mut scopes = Scopes::new();
+        scopes.insert(ScopeKind::MsgPublish, "orders.*").unwrap();
+        scopes.insert(ScopeKind::KvBucket, "app-*").unwrap();
+        // A subject with wildcards is no subject an actor may publish on.
+        assert_eq!(
+            scopes.check(ScopeKind::MsgPublish, "orders.new"),
+            Access::Allowed
+        );
+        assert_eq!(
+            scopes.check(ScopeKind::MsgPublish, "orders.>"),
+            Access::Denied
+        );
+        assert_eq!(
+            scopes.check(ScopeKind::MsgPublish, "orders.*"),
+            Access::Denied
+        );
+        // A bucket scope is a name: `app-*` is that bucket only.
+        assert_eq!(scopes.check(ScopeKind::KvBucket, "app-*"), Access::Allowed);
+        assert_eq!(scopes.check(ScopeKind::KvBucket, "app-x"), Access::Denied);
+        assert!(!covers(ScopeKind::KvBucket, "app-*", "app-x"));
+        assert!(covers(ScopeKind::KvBucket, "app-*", "app-*"));
+        assert!(covers(ScopeKind::MsgPublish, "orders.*", "orders.new"));
+        // Policy patterns keep their `*`.
+        assert!(within(ScopeKind::KvBucket, "app-x", "app-*"));
+        // An empty kind reads as no value, never as a bucket named `none`.
+        let mut none = Scopes::new();
+        none.insert(ScopeKind::KvBucket, "none").unwrap();
+        none.insert_kind(ScopeKind::ConfigKey);
+        assert_eq!(none.describe(ScopeKind::KvBucket), "none");
+        assert_eq!(
+            none.describe(ScopeKind::ConfigKey),
+            "nothing (no value signed)"
+        );
+        // Thousands of values: the first 20 named, then how many more.
+        let mut many = Scopes::new();
+        for i in 0..25_000 {
+            many.insert(ScopeKind::KvBucket, &format!("b{i:05}"))
+                .unwrap();
+        }
+        let text = many.describe(ScopeKind::KvBucket);
+        assert!(text.starts_with("b00000, b00001, "), "{text}");
+        assert!(text.ends_with(", b00019, and 24980 more"), "{text}");
+    }
+
+    #[test]
+    fn a_learner_takes_names_and_refuses_patterns() {
+        let grants: Grants = [Capability::Messaging, Capability::Config]
+            .into_iter()
+            .collect();
+        let mut learner = Learner::default();
+        let publish = "wasmcloud:messaging/consumer.publish";
+        learner
+            .learn(
+                publish,
+                Some(&Resource::new(ScopeKind::MsgPublish, "a.b")),
+                false,
+            )
+            .unwrap();
+        // Denied calls teach nothing.
+        learner
+            .learn(
+                publish,
+                Some(&Resource::new(ScopeKind::MsgPublish, "c")),
+                true,
+            )
+            .unwrap();
+        for pattern in ["a.*", "a.>", ">"] {
+            let e = learner
+                .learn(
+                    publish,
+                    Some(&Resource::new(ScopeKind::MsgPublish, pattern)),
+                    false,
+                )
+                .unwrap_err();
+            assert!(e.contains("a pattern and not one resource"), "{e}");
+        }
+        let host = Resource::new(ScopeKind::HttpClientHost, "*.example.com");
+        assert!(learner.learn("x", Some(&host), false).is_err());
+        learner
+            .learn("wasi:config/store.get-all", None, false)
+            .unwrap();
+        let derived = learner.finish(&grants);
+        assert_eq!(
+            derived
+                .scopes
+                .values(ScopeKind::MsgPublish)
+                .collect::<Vec<_>>(),
+            ["a.b"]
+        );
+        assert!(derived.unscopable.contains(&Capability::Config));
+        assert!(!derived.scopes.scoped(Capability::Config));
+    }
 
     #[test]
     fn values_are_checked_and_normalized() {

@@ -81,7 +81,14 @@ impl Opts {
         // `--dir` passes the preopen checks here; whether the actor may have it (`fs`) is
         // checked by each build as it is linked (a rebuild may add the grant).
         let all: crate::caps::Grants = crate::caps::Capability::ALL.into_iter().collect();
-        let protected = host_args::protected_paths(store.dir(), &providers);
+        let mut protected =
+            host_args::protected_paths(store.dir(), &self.runner.providers, &providers, None);
+        // What the dev loop builds and signs from: an actor that could write there would run
+        // natively in the next build (a build script) or grant itself more (wzt.toml).
+        protected.push(crate::host::Protected {
+            what: "the project (its sources and wzt.toml, which the next build runs and signs with)",
+            path: project.dir.clone(),
+        });
         let mut options = self.runner.host.options(&all, &[], &protected)?;
         options.report_requests = true;
         let console = self

@@ -109,11 +109,14 @@ impl HostArgs {
     }
 }
 
-/// The paths no preopen may reach: the key store, the compile cache and its secret, and what
-/// the providers of `providers` protect.
+/// What no `--dir` may hold: the key store, the compile cache, what the providers keep and
+/// write (`ProviderSettings::protected`), the files they read (`ProviderArgs::input_files`)
+/// and the policy file the run was judged by.
 pub fn protected_paths(
     key_store: &std::path::Path,
+    args: &host::providers::ProviderArgs,
     providers: &host::providers::ProviderSettings,
+    policy: Option<&std::path::Path>,
 ) -> Vec<Protected> {
     let mut protected = vec![Protected {
         what: "the key store",
@@ -130,6 +133,11 @@ pub fn protected_paths(
         });
     }
     protected.extend(providers.protected());
+    protected.extend(args.input_files());
+    protected.extend(policy.map(|path| Protected {
+        what: "the policy file",
+        path: path.to_path_buf(),
+    }));
     protected
 }
 

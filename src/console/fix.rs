@@ -32,6 +32,11 @@ pub fn for_call(call: &CapCall) -> Option<Fix> {
     if !call.denied {
         return None;
     }
+    if call.result.starts_with("denied: outside the signed scope")
+        && let Some(resource) = &call.resource
+    {
+        return outside_scope(resource);
+    }
     match call.call.as_str() {
         "wasi:http/outgoing-handler.handle" => outgoing_http(&call.args, &call.result),
         "wasi:keyvalue/store.open" if call.result.contains("no such bucket") => {
@@ -59,6 +64,45 @@ pub fn for_call(call: &CapCall) -> Option<Fix> {
             })
         }
         _ => None,
+    }
+}
+
+/// A call on a resource outside the actor's signed scopes: the scope to sign, as a flag and
+/// as the `[actor.scopes]` line. A pattern (a subject with wildcards) gets none: a scoped
+/// actor names its resources.
+fn outside_scope(resource: &crate::scopes::Resource) -> Option<Fix> {
+    let kind = crate::scopes::ScopeKind::by_name(&resource.kind)?;
+    let value = kind.parse_value(&resource.value).ok()?;
+    if !kind.is_concrete(&value) {
+        return None;
+    }
+    Some(Fix {
+        summary: format!(
+            "{kind} {value} is outside the actor's signed scopes: sign it with this scope (it is part of the claims, so the actor is signed again)"
+        ),
+        paste: vec![
+            Paste {
+                into: "command line",
+                text: format!("--scope {}", shell_word(&format!("{kind}={value}"))),
+            },
+            Paste {
+                into: "wzt.toml",
+                text: format!("[actor.scopes]\n{kind} = [{}]", toml_string(&value)),
+            },
+        ],
+    })
+}
+
+/// `word` as one shell word: as is when it holds only characters no shell treats specially,
+/// else in single quotes.
+pub fn shell_word(word: &str) -> String {
+    if word
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || "._-:=/@+,".contains(c))
+    {
+        word.to_string()
+    } else {
+        format!("'{}'", word.replace('\'', "'\\''"))
     }
 }
 
@@ -208,6 +252,41 @@ mod tests {
             reply.paste[0].text,
             "[[reply]]\nsubject = \"orders.get\"\nbody = \"\""
         );
+    }
+
+    #[test]
+    fn a_call_outside_the_scopes_gets_the_scope_to_sign() {
+        let mut call = denied(
+            "wasi:keyvalue/store.open",
+            "bucket \"other\"",
+            "denied: outside the signed scope kv.bucket",
+        );
+        call.resource = Some(crate::scopes::Resource::new(
+            crate::scopes::ScopeKind::KvBucket,
+            "other",
+        ));
+        let fix = for_call(&call).unwrap();
+        assert_eq!(fix.paste[0].text, "--scope kv.bucket=other");
+        assert_eq!(fix.paste[1].text, "[actor.scopes]\nkv.bucket = [\"other\"]");
+        let parsed: toml::Table = toml::from_str(&fix.paste[1].text).unwrap();
+        assert_eq!(
+            parsed["actor"]["scopes"]["kv"]["bucket"][0].as_str(),
+            Some("other")
+        );
+        // A name a shell would read otherwise is quoted; a pattern gets no fix.
+        call.resource = Some(crate::scopes::Resource::new(
+            crate::scopes::ScopeKind::KvBucket,
+            "it's$x",
+        ));
+        assert_eq!(
+            for_call(&call).unwrap().paste[0].text,
+            "--scope 'kv.bucket=it'\\''s$x'"
+        );
+        call.resource = Some(crate::scopes::Resource::new(
+            crate::scopes::ScopeKind::MsgPublish,
+            "orders.>",
+        ));
+        assert_eq!(for_call(&call), None);
     }
 
     #[test]

@@ -8,7 +8,7 @@
 //! `watch` channel for more, so a slow reader holds no queue of its own: it falls behind in
 //! the shared history, and past its start it is told how many it missed.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use serde::Serialize;
@@ -17,6 +17,7 @@ use serde_json::Value;
 use super::fix::{self, Fix};
 use crate::caps::{Capability, Need};
 use crate::host::HostEvent;
+use crate::scopes::ScopeKind;
 
 /// Events kept for pages that open later (the oldest go first).
 pub const MAX_EVENTS: usize = 10_000;
@@ -26,6 +27,9 @@ pub const MAX_HISTORY_BYTES: usize = 32 << 20;
 pub const MAX_ENTRY_BYTES: usize = 64 << 10;
 /// What a string in an oversized event is cut to.
 pub const CUT_STRINGS_TO: usize = 8 << 10;
+/// Distinct resources (buckets, hosts, subjects, keys) counted; later ones are only counted
+/// as [`Reached::dropped`].
+pub const MAX_RESOURCES: usize = 1000;
 
 /// One event as the page receives it.
 #[derive(Debug, Clone)]
@@ -48,6 +52,18 @@ struct State {
     history: VecDeque<Entry>,
     bytes: usize,
     usage: BTreeMap<Capability, Use>,
+    reached: Reached,
+}
+
+/// The resources the actor's calls reached (or tried), by scope kind and value, as the
+/// scopes panel and the observed scopes need them.
+#[derive(Debug, Clone, Default)]
+pub struct Reached {
+    pub resources: BTreeMap<(ScopeKind, String), Use>,
+    /// Calls on resources past [`MAX_RESOURCES`] distinct ones.
+    pub dropped: u64,
+    /// Capabilities read whole (`config` with `get-all`): no scope narrows them.
+    pub whole: BTreeSet<Capability>,
 }
 
 /// How the actor used one capability so far.
@@ -83,6 +99,7 @@ impl Hub {
                 history: VecDeque::new(),
                 bytes: 0,
                 usage: BTreeMap::new(),
+                reached: Reached::default(),
             }),
             latest: tokio::sync::watch::Sender::new(0),
         })
@@ -122,6 +139,9 @@ impl Hub {
                 counts.calls += 1;
                 counts.denied += u64::from(denied);
             }
+            if let HostEvent::CapCall(call) = event {
+                state.reached.count(call);
+            }
             seq
         };
         self.latest.send_replace(seq);
@@ -154,6 +174,34 @@ impl Hub {
     /// What the actor used of each capability so far.
     pub fn usage(&self) -> BTreeMap<Capability, Use> {
         self.state().usage.clone()
+    }
+
+    /// The resources the actor reached so far.
+    pub fn reached(&self) -> Reached {
+        self.state().reached.clone()
+    }
+}
+
+impl Reached {
+    fn count(&mut self, call: &crate::host::providers::CapCall) {
+        if !call.denied && call.call.starts_with("wasi:config/") && call.call.ends_with(".get-all")
+        {
+            self.whole.insert(Capability::Config);
+        }
+        let Some(resource) = &call.resource else {
+            return;
+        };
+        let Some(kind) = ScopeKind::by_name(&resource.kind) else {
+            return;
+        };
+        let key = (kind, resource.value.clone());
+        if !self.resources.contains_key(&key) && self.resources.len() >= MAX_RESOURCES {
+            self.dropped += 1;
+            return;
+        }
+        let counts = self.resources.entry(key).or_default();
+        counts.calls += 1;
+        counts.denied += u64::from(call.denied);
     }
 }
 

@@ -1,15 +1,17 @@
 //! What the console's page asks for besides events (docs/design.md §16): the running actor
-//! (its startup summary and claims), its grants each marked by what the run saw of them, the
-//! grants observed as `wzt.toml` and `wzt sign` would take them, and the key-value store.
+//! (its startup summary and claims), its grants and scopes each marked by what the run saw of
+//! them, the grants and scopes observed as `wzt.toml` and `wzt sign` would take them, and the
+//! key-value store.
 
 use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::hub::{Hub, Use};
+use super::hub::{Hub, Reached, Use};
 use crate::caps::{Capability, CapabilityId};
 use crate::host::Runner;
 use crate::host::runner::Startup;
+use crate::scopes::{Learner, Resource, ScopeKind, Scopes};
 
 /// Bytes of each value the key-value browser shows.
 pub const VALUE_PREVIEW: usize = 4096;
@@ -24,7 +26,39 @@ pub struct State {
     /// `None` for an unsigned actor.
     pub claims: Option<ClaimsView>,
     pub grants: Vec<GrantView>,
+    /// One per scope kind of each granted capability that has them.
+    pub scopes: Vec<ScopeView>,
+    /// Calls on resources past the ones counted (`hub::MAX_RESOURCES`).
+    pub resources_not_counted: u64,
     pub observed: Observed,
+}
+
+/// The per-resource grant of one scope kind, and what the run reached through it.
+#[derive(Serialize)]
+pub struct ScopeView {
+    /// `kv.bucket`.
+    pub kind: &'static str,
+    /// The capability's alias, `kv`.
+    pub capability: &'static str,
+    /// Whether the capability is scoped; unscoped, it reaches every resource.
+    pub scoped: bool,
+    /// The signed values, each `used` (a call inside it went through) or `unused` so far.
+    pub signed: Vec<ScopeValueView>,
+    /// The resources calls reached or tried, the first `hub::MAX_RESOURCES`.
+    pub reached: Vec<ReachedView>,
+}
+
+#[derive(Serialize)]
+pub struct ScopeValueView {
+    pub value: String,
+    pub status: &'static str,
+}
+
+#[derive(Serialize)]
+pub struct ReachedView {
+    pub value: String,
+    pub calls: u64,
+    pub denied: u64,
 }
 
 /// The claims as the page names them.
@@ -71,6 +105,14 @@ pub struct Observed {
     pub sign: String,
     /// Granted and neither needed nor used so far.
     pub unused: Vec<String>,
+    /// The scopes of what the run reached and was not denied, for the capabilities observed
+    /// (as `wzt sign --scopes-from` derives them from a trace): the `[actor.scopes]` table of
+    /// `wzt.toml`, empty when nothing is scoped.
+    pub scopes_toml: String,
+    /// The same as `--scope` flags.
+    pub scope_flags: String,
+    /// Why no scopes could be observed (a resource that is a pattern), if so.
+    pub scopes_error: Option<String>,
 }
 
 /// Capabilities whose every use the host sees (a request, a traced provider call).
@@ -110,12 +152,17 @@ pub fn of(runner: &Runner, hub: &Hub) -> State {
         .iter()
         .map(|id| grant_view(id, &usage))
         .collect();
-    let observed = observed(&startup, &usage);
+    let reached = hub.reached();
+    let scopes = scope_views(&startup, admitted.scopes(), &reached);
+    let mut observed = observed(&startup, &usage);
+    observe_scopes(&mut observed, &reached);
     State {
         wzt: env!("CARGO_PKG_VERSION"),
         startup,
         claims,
         grants,
+        scopes,
+        resources_not_counted: reached.dropped,
         observed,
     }
 }
@@ -187,7 +234,99 @@ fn observed(startup: &Startup, usage: &BTreeMap<Capability, Use>) -> Observed {
         },
         aliases,
         unused,
+        scopes_toml: String::new(),
+        scope_flags: String::new(),
+        scopes_error: None,
     }
+}
+
+fn scope_views(startup: &Startup, signed: &Scopes, reached: &Reached) -> Vec<ScopeView> {
+    let mut views = Vec::new();
+    for capability in startup.caps.known() {
+        for kind in ScopeKind::of(capability) {
+            let scoped = signed.scoped(capability);
+            let on_kind: Vec<(&String, &Use)> = reached
+                .resources
+                .iter()
+                .filter(|((k, _), _)| *k == kind)
+                .map(|((_, value), used)| (value, used))
+                .collect();
+            views.push(ScopeView {
+                kind: kind.name(),
+                capability: capability.alias(),
+                scoped,
+                signed: signed
+                    .values(kind)
+                    .map(|value| ScopeValueView {
+                        value: value.to_string(),
+                        status: if on_kind.iter().any(|(resource, used)| {
+                            used.calls > used.denied
+                                && crate::scopes::matches(kind, resource, value)
+                        }) {
+                            "used"
+                        } else {
+                            "unused"
+                        },
+                    })
+                    .collect(),
+                reached: on_kind
+                    .iter()
+                    .map(|(value, used)| ReachedView {
+                        value: value.to_string(),
+                        calls: used.calls,
+                        denied: used.denied,
+                    })
+                    .collect(),
+            });
+        }
+    }
+    views
+}
+
+/// The scopes of the capabilities `observed` names, learned from what the run reached.
+fn observe_scopes(observed: &mut Observed, reached: &Reached) {
+    let mut learner = Learner::default();
+    let mut error = None;
+    for capability in &reached.whole {
+        if *capability == Capability::Config {
+            let _ = learner.learn("wasi:config/store.get-all", None, false);
+        }
+    }
+    for ((kind, value), used) in &reached.resources {
+        if used.calls > used.denied
+            && let Err(e) = learner.learn("", Some(&Resource::new(*kind, value.clone())), false)
+        {
+            error.get_or_insert(e);
+        }
+    }
+    let grants: crate::caps::Grants = observed
+        .aliases
+        .iter()
+        .filter_map(|alias| Capability::ALL.into_iter().find(|c| c.alias() == *alias))
+        .collect();
+    let scopes = learner.finish(&grants).scopes;
+    let mut table = Vec::new();
+    let mut flags = Vec::new();
+    for kind in scopes.kinds() {
+        let values: Vec<&str> = scopes.values(kind).collect();
+        let quoted: Vec<String> = values
+            .iter()
+            .map(|v| serde_json::to_string(v).expect("a string serializes"))
+            .collect();
+        table.push(format!("{kind} = [{}]", quoted.join(", ")));
+        flags.extend(
+            values
+                .iter()
+                .map(|v| format!("--scope {}", super::fix::shell_word(&format!("{kind}={v}")))),
+        );
+    }
+    observed.scopes_toml = if table.is_empty() {
+        String::new()
+    } else {
+        format!("[actor.scopes]\n{}", table.join("\n"))
+    };
+    observed.scope_flags = flags.join(" ");
+    observed.scopes_error = error;
 }
 
 /// `GET …/api/kv`.

@@ -81,7 +81,7 @@ pub enum PreopenError {
     #[error("--dir needs the fs capability, which this actor is not granted")]
     NotGranted,
     #[error(
-        "--dir {}: it would give the actor {what} ({}); preopen a directory that holds none of the key store, the compile cache or the key-value store",
+        "--dir {}: it would give the actor {what} ({}); preopen a directory that does not hold it (wzt keeps the key store, the compile cache, the key-value store, the policy, the trace file and the providers' files out of the actor's reach), or move that file elsewhere",
         .dir.display(),
         .protected.display()
     )]

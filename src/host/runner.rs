@@ -8,6 +8,7 @@
 use std::sync::{Arc, RwLock};
 use std::time::Instant;
 
+use anyhow::Context as _;
 use serde::Serialize;
 
 use super::http::{ActorSlot, CollectedResponse};
@@ -332,6 +333,19 @@ impl Runner {
 
     /// Ends the run: writes what the providers leave behind (`--kv-dump`), and returns the
     /// lattice's rejection counts by code (empty off the lattice).
+    /// Waits (at most 5 s) until what the actor published on the lattice has left for the
+    /// server: a one-shot run (`--request`, a command) must not exit with its messages still
+    /// in the client's buffer. Nothing to do off the lattice.
+    pub async fn flush_lattice(&self) -> anyhow::Result<()> {
+        if let Some(lattice) = &self.lattice {
+            lattice
+                .flush(std::time::Duration::from_secs(5))
+                .await
+                .context("the lattice did not take the actor's last messages")?;
+        }
+        Ok(())
+    }
+
     pub fn finish(&self) -> anyhow::Result<Vec<(&'static str, u64)>> {
         self.providers.finish()?;
         Ok(self

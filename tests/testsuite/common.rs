@@ -308,7 +308,12 @@ pub fn assert_snapshot(
 
 /// A one-shot HTTP server on loopback answering `body`; returns its port.
 pub fn local_server(body: &'static str) -> u16 {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    local_server_on("127.0.0.1:0", body)
+}
+
+/// [`local_server`] on `address` (`[::1]:0` for IPv6 loopback).
+pub fn local_server_on(address: &str, body: &'static str) -> u16 {
+    let listener = std::net::TcpListener::bind(address).unwrap();
     let port = listener.local_addr().unwrap().port();
     std::thread::spawn(move || {
         for stream in listener.incoming().take(4) {

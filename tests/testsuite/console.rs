@@ -200,6 +200,59 @@ fn the_console_shows_requests_their_calls_denials_logs_grants_and_the_store() {
 }
 
 #[test]
+fn the_console_marks_each_signed_scope_and_gives_a_scope_denial_its_flag() {
+    let env = setup();
+    let actor = common::sign_fixture(
+        &env,
+        "kv-actor",
+        P2,
+        "http,kv,log",
+        "scoped_s.wasm",
+        &["--scope", "kv.bucket=default", "--scope", "kv.bucket=extra"],
+    );
+    env.write("seed.json", br#"{"default": {}}"#);
+    let (server, url) = run_with_console(&env, &actor, &["--mock-caps", "--kv-seed", "seed.json"]);
+    let browser = Browser::start();
+    open(&browser, &url);
+    assert!(server.get("/incr?key=hits").body.contains("hits=1"));
+    assert_eq!(server.get("/incr?key=k&bucket=other").status, 503);
+
+    // The denial names the scope to sign, as a flag and as the wzt.toml line.
+    browser.tab("denials");
+    browser.wait_for("#denials .denial", "outside the signed scope kv.bucket");
+    assert_eq!(
+        browser.texts("#denials .denial .paste"),
+        [
+            "--scope kv.bucket=other",
+            "[actor.scopes]\nkv.bucket = [\"other\"]"
+        ]
+    );
+
+    // Each signed value marked by use; what was reached (open and increment: two calls on
+    // `default`), with its denials.
+    browser.tab("actor");
+    let row = browser.wait_for("#scopes tr[data-kind=\"kv.bucket\"]", "other");
+    assert_eq!(
+        browser.texts("#scopes tr[data-kind=\"kv.bucket\"] .scope-value"),
+        ["default used", "extra unused"]
+    );
+    assert_eq!(
+        browser.texts("#scopes tr[data-kind=\"kv.bucket\"] .reached"),
+        ["default 2 calls", "other 1 call 1 denied"]
+    );
+    assert!(row.contains("kv.bucket"), "{row}");
+    // The least scopes this run needed, ready to paste.
+    assert_eq!(
+        browser.text("#observed .observed-scopes").as_deref(),
+        Some("[actor.scopes]\nkv.bucket = [\"default\"]")
+    );
+    assert_eq!(
+        browser.text("#observed .observed-scope-flags").as_deref(),
+        Some("--scope kv.bucket=default")
+    );
+}
+
+#[test]
 fn outside_text_is_shown_as_text_everywhere() {
     let env = setup();
     let actor = common::sign_fixture(

@@ -304,7 +304,7 @@ fn a_planted_store_entry_is_reported_by_verify() {
         .success();
     env.write("a.wasm", &common::core_module());
     env.wzt()
-        .args(["sign", "a.wasm"])
+        .args(["sign", "a.wasm", "--caps", "auto"])
         .env("WZT_KEY_PASSPHRASE", "correct horse")
         .assert()
         .success();
@@ -337,7 +337,7 @@ fn a_planted_store_entry_is_reported_by_verify() {
 fn project(env: &Env) -> PathBuf {
     env.write(
         "wzt.toml",
-        b"[actor]\nname = \"probe\"\n[build]\ncommand = \"true\"\nartifact = \"target/wasm/actor.wasm\"\n",
+        b"[actor]\nname = \"probe\"\ncaps = [\"auto\"]\n[build]\ncommand = \"true\"\nartifact = \"target/wasm/actor.wasm\"\n",
     );
     let dir = env.path("target/wasm");
     std::fs::create_dir_all(&dir).unwrap();
@@ -429,7 +429,14 @@ fn an_artifact_others_could_have_written_is_not_signed() {
         );
         // Named on the command line, it is the user's choice: signed.
         env.wzt()
-            .args(["sign", "target/wasm/actor.wasm", "-o", "chosen_s.wasm"])
+            .args([
+                "sign",
+                "target/wasm/actor.wasm",
+                "--caps",
+                "auto",
+                "-o",
+                "chosen_s.wasm",
+            ])
             .assert()
             .success();
         std::os::unix::fs::chown(&artifact, Some(0), None).unwrap();
@@ -650,7 +657,11 @@ fn a_fifo_planted_as_an_output_is_never_written_to() {
     common::store_account(&env);
     env.write("a.wasm", &common::core_module());
     mkfifo(&env.path("planted_s.wasm"));
-    let (code, err) = run(&env, &["sign", "a.wasm", "-o", "planted_s.wasm"], None);
+    let (code, err) = run(
+        &env,
+        &["sign", "a.wasm", "--caps", "auto", "-o", "planted_s.wasm"],
+        None,
+    );
     assert_eq!(code, 0, "{err}");
     assert!(
         std::fs::symlink_metadata(env.path("planted_s.wasm"))

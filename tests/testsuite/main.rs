@@ -21,6 +21,7 @@ mod providers;
 mod readme;
 mod run;
 mod scopes;
+mod scopes_hostile;
 mod sign;
 mod templates;
 mod terminal;

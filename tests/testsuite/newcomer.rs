@@ -597,6 +597,7 @@ fn run_help_groups_its_options_under_headings() {
             "Host:",
             "Limits:",
             "Providers:",
+            "Console:",
             "Trust policy:",
             "Registry:",
             "Global options:",

@@ -485,7 +485,7 @@ fn not_an_actor_is_an_input_error() {
 
 /// The helper every serving test uses fails with the server's own words when it cannot start.
 #[test]
-#[should_panic(expected = "error: cannot read missing.wasm")]
+#[should_panic(expected = "error: missing.wasm does not exist")]
 fn a_server_that_cannot_start_fails_the_test_with_its_stderr() {
     let env = setup();
     Server::run(&env, "missing.wasm", &[]);

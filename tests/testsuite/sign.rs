@@ -513,7 +513,7 @@ Interfaces: none need a grant
     );
     let out = env.wzt().args(["inspect", "nope.wasm"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr_of(&out).starts_with("error: cannot open nope.wasm\n"));
+    assert!(stderr_of(&out).starts_with("error: nope.wasm does not exist\n"));
 }
 
 #[test]

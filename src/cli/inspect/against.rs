@@ -17,6 +17,9 @@ use crate::verify::Examined;
 pub(super) struct Against {
     file: PathBuf,
     widens: bool,
+    /// The new artifact carries no claims: what it may do is whatever `--caps` gives it
+    /// where unsigned actors are allowed, so it is counted as reaching more.
+    unsigned: bool,
     #[serde(flatten)]
     pub(super) widening: Widening,
 }
@@ -47,6 +50,12 @@ pub(super) fn compare(
                 .join("; ")
         ),
     };
+    if old_examined.claims().is_none() {
+        bail!(
+            "--against {}: it is unsigned, so it has no grants to compare with; compare with a signed version",
+            old.display()
+        );
+    }
     let grants = |examined: &Examined| examined.claims().map(|c| c.grants()).unwrap_or_default();
     let widening = Widening::between(
         &grants(new),
@@ -54,16 +63,39 @@ pub(super) fn compare(
         &grants(&old_examined),
         &scopes(&old_examined, old)?,
     );
+    let unsigned = new.claims().is_none();
     Ok(Against {
         file: old.to_path_buf(),
-        widens: widening.widens(),
+        widens: widening.widens() || unsigned,
+        unsigned,
         widening,
     })
+}
+
+impl Against {
+    /// Whether the new version reaches more (exit 1).
+    pub(super) fn widens(&self) -> bool {
+        self.widens
+    }
 }
 
 /// The comparison for a person: what is added, or that nothing is.
 pub(super) fn print(ctx: &Ctx, against: &Against) {
     let w = &against.widening;
+    if against.unsigned {
+        println!(
+            "{}",
+            output::paint(
+                ctx,
+                &format!(
+                    "Compared with {}: the new artifact is unsigned, so it may be run with any grant `--caps` gives it (sign it to compare)",
+                    against.file.display()
+                ),
+                false
+            )
+        );
+        return;
+    }
     if !w.widens() {
         println!(
             "Compared with {}: adds no grant and no scope",

@@ -89,7 +89,7 @@ impl Opts {
             }
         }
         Ok(match against {
-            Some(a) if a.widening.widens() => Outcome::CheckFailed,
+            Some(a) if a.widens() => Outcome::CheckFailed,
             _ => Outcome::Success,
         })
     }

@@ -230,7 +230,12 @@ impl Opts {
             .or(default_name)
             .unwrap_or_else(|| "actor".into());
         let mut providers = self.runner.providers.settings()?;
-        let protected = host_args::protected_paths(ctx.store()?.dir(), &providers);
+        let protected = host_args::protected_paths(
+            ctx.store()?.dir(),
+            &self.runner.providers,
+            &providers,
+            used.file.as_deref(),
+        );
         let mut options = self.runner.host.options(granted, &self.args, &protected)?;
         if self.request.is_some() && !join_lattice {
             // One invocation at a time: a pool sized for one starts faster.
@@ -280,6 +285,9 @@ impl Opts {
         let serving = console.map(|c| c.start(&runtime, &runner)).transpose()?;
         let console_url = serving.as_ref().map(|s| s.url());
         let outcome = dispatch::dispatch(&self, ctx, &runtime, &runner, console_url, &used);
+        if let Err(e) = runtime.block_on(runner.flush_lattice()) {
+            eprintln!("wzt: warning: {e:#}");
+        }
         let counts = runner.finish()?;
         if !counts.is_empty() {
             let total: u64 = counts.iter().map(|(_, n)| n).sum();

@@ -162,10 +162,8 @@ impl Opts {
             .files
             .iter()
             .map(|input| {
-                let plan = report::plan_input(input, project.as_ref(), &spec, trace.as_deref());
-                if let (Ok(planned), Some(path)) = (&plan, &self.scopes_from) {
-                    report::print_derived(input, path, &planned.scopes);
-                }
+                let trace = self.scopes_from.as_deref().zip(trace.as_deref());
+                let plan = report::plan_input(input, project.as_ref(), &spec, trace);
                 (input.clone(), plan)
             })
             .collect();

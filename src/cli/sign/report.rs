@@ -36,7 +36,7 @@ pub(super) fn plan_input(
     input: &Path,
     project: Option<&crate::project::Project>,
     spec: &ClaimsSpec,
-    trace: Option<&str>,
+    trace: Option<(&Path, &str)>,
 ) -> anyhow::Result<ClaimsSpec> {
     let file = open_input(input, project)?;
     let mut reader = std::io::BufReader::new(file.file());
@@ -50,10 +50,11 @@ pub(super) fn plan_input(
         Grant::Auto | Grant::Unstated => crate::sign::auto_grants(examined.layout(), &mut reader)?,
     };
     let mut spec = spec.clone();
-    if let Some(trace) = trace {
-        spec.scopes = crate::scopes::derive_from_trace(trace, &grants)
-            .map_err(|e| anyhow::anyhow!("--scopes-from: {e}"))?
-            .scopes;
+    if let Some((trace_path, trace)) = trace {
+        let derived = crate::scopes::derive_from_trace(trace, &grants)
+            .map_err(|e| anyhow::anyhow!("--scopes-from: {e}"))?;
+        print_derived(input, trace_path, &derived);
+        spec.scopes = derived.scopes;
     }
     if unstated {
         return Ok(spec);
@@ -65,18 +66,26 @@ pub(super) fn plan_input(
     Ok(spec)
 }
 
-/// Says on stderr which scopes `--scopes-from` derived for `input`.
-pub(super) fn print_derived(input: &Path, trace: &Path, scopes: &crate::scopes::Scopes) {
-    let shown: Vec<String> = scopes
+/// Says on stderr which scopes `--scopes-from` derived for `input`, and which granted
+/// capabilities stay unscoped because the trace shows them used whole.
+pub(super) fn print_derived(input: &Path, trace: &Path, derived: &crate::scopes::Derived) {
+    let scopes = &derived.scopes;
+    let mut shown: Vec<String> = scopes
         .kinds()
         .map(|kind| format!("{kind}={}", scopes.describe(kind)))
         .collect();
+    shown.extend(derived.unscopable.iter().map(|cap| {
+        format!(
+            "{} unscoped (the trace shows it read whole, which no scope narrows)",
+            cap.alias()
+        )
+    }));
     eprintln!(
         "scopes for {} derived from {}: {}",
         input.display(),
         trace.display(),
         if shown.is_empty() {
-            "none (no scoped capability is granted)".to_string()
+            "nothing to scope (no scoped capability is granted)".to_string()
         } else {
             shown.join("; ")
         }

@@ -355,14 +355,43 @@
     $('#grants tbody').replaceChildren(...state.grants.map((g) =>
       el('tr', { 'data-cap': g.alias, class: 'grant' }, GRANT_COLUMNS.map(([, cell]) => el('td', {}, cell(g))))));
     if (state.grants.length === 0) $('#grants tbody').append(el('tr', {}, el('td', {}, 'no grants')));
+    $('#scopes tbody').replaceChildren(...state.scopes.map((k) =>
+      el('tr', { 'data-kind': k.kind, class: 'scope' },
+        el('td', { class: 'mono' }, k.kind),
+        el('td', {}, k.scoped
+          ? (k.signed.length
+            ? k.signed.map((v) => el('div', { class: 'scope-value' },
+              el('span', { class: 'mono' }, v.value), ' ', el('span', { class: 'badge ' + v.status }, v.status)))
+            : el('span', { class: 'hint' }, 'nothing (no value signed)'))
+          : el('span', { class: 'badge untraced' }, 'unscoped: every ' + k.kind.split('.')[1])),
+        el('td', {}, k.reached.length
+          ? k.reached.map((r) => el('div', { class: 'reached' + (r.denied ? ' denied' : '') },
+            el('span', { class: 'mono' }, r.value), ` ${r.calls} call${r.calls === 1 ? '' : 's'}`,
+            r.denied ? [' ', el('span', { class: 'badge denied' }, `${r.denied} denied`)] : null))
+          : el('span', { class: 'hint' }, 'none')))));
+    if (state.scopes.length === 0) {
+      $('#scopes tbody').append(el('tr', {}, el('td', {}, 'no granted capability has scopes')));
+    }
+    if (state.resources_not_counted) {
+      $('#scopes tbody').append(el('tr', {}, el('td', { class: 'hint' },
+        `${state.resources_not_counted} calls on further resources not listed`)));
+    }
     const o = state.observed;
-    $('#observed').replaceChildren(
+    // One wrapper: `el` flattens the parts and skips the absent ones (replaceChildren would
+    // show them as text).
+    $('#observed').replaceChildren(el('div', {},
       el('p', { class: 'hint' }, 'What this run used so far (and what its entry point needs to be served), ready to paste:'),
       el('div', { class: 'into' }, 'wzt.toml, [actor]'),
       el('pre', { class: 'paste observed-toml' }, o.wzt_toml),
       el('div', { class: 'into' }, 'or signing by hand'),
       el('pre', { class: 'paste observed-sign' }, o.sign),
-      o.unused.length ? el('p', {}, 'Granted but not used so far: ', el('span', { class: 'mono unused' }, o.unused.join(', '))) : null);
+      o.unused.length ? el('p', {}, 'Granted but not used so far: ', el('span', { class: 'mono unused' }, o.unused.join(', '))) : null,
+      o.scopes_toml ? [
+        el('div', { class: 'into' }, 'scopes: wzt.toml'),
+        el('pre', { class: 'paste observed-scopes' }, o.scopes_toml),
+        el('div', { class: 'into' }, 'or as flags of wzt sign'),
+        el('pre', { class: 'paste observed-scope-flags' }, o.scope_flags || '(nothing reached: no --scope)')] : null,
+      o.scopes_error ? el('p', { class: 'why' }, 'No scopes observed: ', o.scopes_error) : null));
   }
 
   async function loadState() {

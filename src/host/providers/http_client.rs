@@ -98,57 +98,34 @@ impl ProviderUnit for HttpClientSettings {
     }
 }
 
-/// An `--allow-host` pattern: `api.example.com`, `*.example.com`, either with `:port`.
+/// An `--allow-host` pattern: `api.example.com`, `*.example.com`, `[::1]`, either with
+/// `:port`, and with `http://` or `https://` to allow that scheme only. Read by the one parser
+/// of destinations, [`HostScope::parse`], as the signed `httpclient.host` scopes are.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct HostPattern {
-    host: String,
-    port: Option<u16>,
-}
+pub struct HostPattern(HostScope);
 
 impl std::str::FromStr for HostPattern {
     type Err = String;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let (host, port) = match s.rsplit_once(':') {
-            Some((h, p)) => (
-                h,
-                Some(
-                    p.parse::<u16>()
-                        .map_err(|_| format!("'{s}': the port is not a number"))?,
-                ),
-            ),
-            None => (s, None),
-        };
-        let bare = host.strip_prefix("*.").unwrap_or(host);
-        if bare.is_empty() || bare.contains(['*', '/']) {
-            return Err(format!(
-                "'{s}' is not a host pattern; use api.example.com, *.example.com or host:port"
-            ));
-        }
-        Ok(HostPattern {
-            host: host.to_ascii_lowercase(),
-            port,
+        HostScope::parse(s.trim()).map(HostPattern).map_err(|e| {
+            format!(
+                "'{}' is not a host pattern ({e}); use api.example.com, *.example.com, host:port or https://host",
+                crate::text::escape(s)
+            )
         })
     }
 }
 
 impl HostPattern {
-    /// The destinations this pattern allows, as a scope (any scheme).
+    /// The destinations this pattern allows, as a scope.
     pub fn to_scope(&self) -> HostScope {
-        HostScope {
-            scheme: None,
-            host: self.host.clone(),
-            port: self.port,
-        }
+        self.0.clone()
     }
 
-    pub fn matches(&self, host: &str, port: u16) -> bool {
-        let host = host.to_ascii_lowercase();
-        let host_ok = match self.host.strip_prefix("*.") {
-            Some(suffix) => host.ends_with(&format!(".{suffix}")),
-            None => host == self.host,
-        };
-        host_ok && self.port.is_none_or(|p| p == port)
+    /// Whether a request to `scheme://host:port` is allowed.
+    pub fn matches(&self, scheme: &str, host: &str, port: u16) -> bool {
+        self.0.admits(scheme, host, port)
     }
 }
 
@@ -197,7 +174,12 @@ fn special_range(ip: IpAddr) -> Option<&'static str> {
 /// Resolves `host` and returns the first address the allow-list admits: any public address,
 /// and a loopback, link-local or private one only when a pattern names that very address.
 async fn checked_address(host: &str, port: u16, allow: &[HostScope]) -> Result<SocketAddr, String> {
-    let addresses: Vec<SocketAddr> = tokio::net::lookup_host((host, port))
+    // A URI writes an IPv6 address in brackets; the resolver takes it bare.
+    let bare = host
+        .strip_prefix('[')
+        .and_then(|h| h.strip_suffix(']'))
+        .unwrap_or(host);
+    let addresses: Vec<SocketAddr> = tokio::net::lookup_host((bare, port))
         .await
         .map_err(|e| format!("{host} does not resolve: {e}"))?
         .collect();
@@ -571,17 +553,25 @@ mod tests {
     #[test]
     fn host_patterns() {
         let exact: HostPattern = "api.example.com".parse().unwrap();
-        assert!(exact.matches("api.example.com", 443));
-        assert!(exact.matches("API.example.com", 80));
-        assert!(!exact.matches("evil.api.example.com", 443));
+        assert!(exact.matches("https", "api.example.com", 443));
+        assert!(exact.matches("http", "API.example.com", 80));
+        assert!(!exact.matches("https", "evil.api.example.com", 443));
         let wild: HostPattern = "*.example.com:443".parse().unwrap();
-        assert!(wild.matches("a.example.com", 443));
-        assert!(wild.matches("a.b.example.com", 443));
-        assert!(!wild.matches("example.com", 443));
-        assert!(!wild.matches("a.example.com", 80));
-        assert!(!wild.matches("a.example.com.evil.net", 443));
+        assert!(wild.matches("https", "a.example.com", 443));
+        assert!(wild.matches("https", "a.b.example.com", 443));
+        assert!(!wild.matches("https", "example.com", 443));
+        assert!(!wild.matches("http", "a.example.com", 80));
+        assert!(!wild.matches("https", "a.example.com.evil.net", 443));
+        // A scheme narrows it; IPv6 addresses in brackets.
+        let tls: HostPattern = "https://api.example.com".parse().unwrap();
+        assert!(tls.matches("https", "api.example.com", 443));
+        assert!(!tls.matches("http", "api.example.com", 80));
+        let v6: HostPattern = "[::1]:8080".parse().unwrap();
+        assert!(v6.to_scope().names_address("::1".parse().unwrap(), 8080));
         assert!("*".parse::<HostPattern>().is_err());
         assert!("host:http".parse::<HostPattern>().is_err());
+        assert!("ftp://host".parse::<HostPattern>().is_err());
+        assert!("host/path".parse::<HostPattern>().is_err());
     }
 
     #[test]

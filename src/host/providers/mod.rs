@@ -70,6 +70,23 @@ pub struct ProviderArgs {
     pub trace: tracer::TraceArgs,
 }
 
+impl ProviderArgs {
+    /// The files the providers read at start (seed, configuration, fixtures, canned
+    /// replies): kept from the actor like the files a run writes, so that an actor given a
+    /// directory cannot change what the next run of it is fed.
+    pub fn input_files(&self) -> Vec<Protected> {
+        [
+            ("the --kv-seed file", &self.kv.kv_seed),
+            ("the --config-file file", &self.config.config_file),
+            ("the --http-fixtures file", &self.http_client.http_fixtures),
+            ("the --msg-replies file", &self.messaging.msg_replies),
+        ]
+        .into_iter()
+        .filter_map(|(what, path)| path.clone().map(|path| Protected { what, path }))
+        .collect()
+    }
+}
+
 /// A `--provider` choice.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ProviderChoice {
@@ -182,8 +199,16 @@ impl ProviderSettings {
     }
 
     /// Paths no preopen may reach, from every provider.
+    /// The trace file among them: an actor that could write it would teach `wzt sign
+    /// --scopes-from` scopes it never used.
     pub fn protected(&self) -> Vec<Protected> {
-        self.units().iter().flat_map(|u| u.protects()).collect()
+        let mut protected: Vec<Protected> =
+            self.units().iter().flat_map(|u| u.protects()).collect();
+        protected.extend(self.trace.file.clone().map(|path| Protected {
+            what: "the trace file",
+            path,
+        }));
+        protected
     }
 
     /// Files this run writes (providers and the trace file).
@@ -368,10 +393,17 @@ pub(crate) fn deny_outside_scope(
     (providers.events)(super::HostEvent::Denied {
         actor: providers.actor.clone(),
         what,
-        why: format!(
-            "outside the signed scope {kind} ({}); grant it with --scope {kind}={resource} (in a project: {kind} in [actor.scopes] of wzt.toml)",
-            scopes.describe(kind)
-        ),
+        why: if kind.is_concrete(resource) {
+            format!(
+                "outside the signed scope {kind} ({}); grant it with --scope {kind}={resource} (in a project: {kind} in [actor.scopes] of wzt.toml)",
+                scopes.describe(kind)
+            )
+        } else {
+            format!(
+                "{resource} is a pattern, not one {kind} resource: a scoped actor names the resources it reaches (its scope: {})",
+                scopes.describe(kind)
+            )
+        },
     });
 }
 

@@ -175,10 +175,15 @@ impl ProviderUnit for KvSettings {
     }
 
     fn protects(&self) -> Vec<Protected> {
-        vec![Protected {
+        let mut protected = vec![Protected {
             what: "the key-value store",
             path: self.path.clone(),
-        }]
+        }];
+        protected.extend(self.dump.clone().map(|path| Protected {
+            what: "the --kv-dump file",
+            path,
+        }));
+        protected
     }
 
     fn link(&self, linking: &mut Linking<'_>) -> wasmtime::Result<()> {
