@@ -321,7 +321,7 @@ complete -c wzt -n "__fish_wzt_using_subcommand run" -l kv-dump -d 'Write the in
 complete -c wzt -n "__fish_wzt_using_subcommand run" -l log-level -d 'Show wasi:logging lines at this level and above: trace, debug, info, warn, error, critical' -r
 complete -c wzt -n "__fish_wzt_using_subcommand run" -l config -d 'A wasi:config value, K=V (repeatable; overrides --config-file)' -r
 complete -c wzt -n "__fish_wzt_using_subcommand run" -l config-file -d 'wasi:config values from a TOML file of `key = "value"` lines' -r -F
-complete -c wzt -n "__fish_wzt_using_subcommand run" -l allow-host -d 'Allow outgoing HTTP to this host: api.example.com, *.example.com, host:port (repeatable)' -r
+complete -c wzt -n "__fish_wzt_using_subcommand run" -l allow-host -d 'Allow outgoing HTTP to this host: api.example.com, *.example.com, host:port, [::1]:port, and https:// or http:// in front for that scheme only (repeatable)' -r
 complete -c wzt -n "__fish_wzt_using_subcommand run" -l http-fixtures -d 'Answer outgoing HTTP from this TOML file of [[response]] entries (method, url with `*`, status, headers, body) instead of the network; implies the mock HTTP client' -r -F
 complete -c wzt -n "__fish_wzt_using_subcommand run" -l msg-replies -d 'Answer the actor\'s messaging requests from this TOML file of [[reply]] entries (subject, with NATS `*` and `>` wildcards, and body)' -r -F
 complete -c wzt -n "__fish_wzt_using_subcommand run" -l trace-file -d 'Write every capability call to this file as JSON lines' -r -F
@@ -380,7 +380,7 @@ complete -c wzt -n "__fish_wzt_using_subcommand dev" -l kv-dump -d 'Write the in
 complete -c wzt -n "__fish_wzt_using_subcommand dev" -l log-level -d 'Show wasi:logging lines at this level and above: trace, debug, info, warn, error, critical' -r
 complete -c wzt -n "__fish_wzt_using_subcommand dev" -l config -d 'A wasi:config value, K=V (repeatable; overrides --config-file)' -r
 complete -c wzt -n "__fish_wzt_using_subcommand dev" -l config-file -d 'wasi:config values from a TOML file of `key = "value"` lines' -r -F
-complete -c wzt -n "__fish_wzt_using_subcommand dev" -l allow-host -d 'Allow outgoing HTTP to this host: api.example.com, *.example.com, host:port (repeatable)' -r
+complete -c wzt -n "__fish_wzt_using_subcommand dev" -l allow-host -d 'Allow outgoing HTTP to this host: api.example.com, *.example.com, host:port, [::1]:port, and https:// or http:// in front for that scheme only (repeatable)' -r
 complete -c wzt -n "__fish_wzt_using_subcommand dev" -l http-fixtures -d 'Answer outgoing HTTP from this TOML file of [[response]] entries (method, url with `*`, status, headers, body) instead of the network; implies the mock HTTP client' -r -F
 complete -c wzt -n "__fish_wzt_using_subcommand dev" -l msg-replies -d 'Answer the actor\'s messaging requests from this TOML file of [[reply]] entries (subject, with NATS `*` and `>` wildcards, and body)' -r -F
 complete -c wzt -n "__fish_wzt_using_subcommand dev" -l trace-file -d 'Write every capability call to this file as JSON lines' -r -F

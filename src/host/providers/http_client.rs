@@ -24,7 +24,8 @@ use crate::scopes::{HostScope, Resource, ScopeKind, Scopes};
 /// The outgoing-HTTP flags of `wzt run` and `wzt dev`.
 #[derive(Debug, Clone, Args)]
 pub struct HttpClientArgs {
-    /// Allow outgoing HTTP to this host: api.example.com, *.example.com, host:port (repeatable).
+    /// Allow outgoing HTTP to this host: api.example.com, *.example.com, host:port, [::1]:port,
+    /// and https:// or http:// in front for that scheme only (repeatable).
     #[arg(long = "allow-host", value_name = "PATTERN")]
     pub allow_hosts: Vec<HostPattern>,
     /// Answer outgoing HTTP from this TOML file of [[response]] entries (method, url with `*`,
