@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use anyhow::{Context as _, bail};
+use anyhow::bail;
 use clap::Args;
 
 use super::console_args;
@@ -15,12 +15,13 @@ use super::output::{self, escape};
 use super::policy_args::PolicyOpts;
 use super::registry_args::{self, FetchFailure, RegistryOpts};
 use super::{Ctx, Outcome};
-use crate::caps::{Capability, Grants};
+
 use crate::host::LoadError;
 use crate::host::runner::{Runner, RunnerConfig};
 use crate::verify::{Failure, Rejection, admit};
 
 mod dispatch;
+mod preflight;
 mod request;
 mod startup;
 
@@ -109,19 +110,6 @@ pub struct Opts {
     args: Vec<String>,
 }
 
-/// `--caps` for an unsigned actor: the words as given, or `auto` resolved from `bytes`.
-fn unsigned_grants(words: &[String], bytes: &[u8]) -> anyhow::Result<Grants> {
-    match crate::sign::Grant::from_words(words)? {
-        crate::sign::Grant::List(grants) => Ok(grants),
-        crate::sign::Grant::Unstated => Ok(Grants::none()),
-        crate::sign::Grant::Auto => {
-            let mut src = std::io::Cursor::new(bytes);
-            let layout = crate::wasm::Layout::scan(&mut src, bytes.len() as u64)?;
-            Ok(crate::sign::auto_grants(&layout, &mut src).context("--caps auto")?)
-        }
-    }
-}
-
 impl Opts {
     /// The directory of the project this run is of (no ACTOR: here; ACTOR a directory: that
     /// one), whose `[dev]` table applies; `None` for an actor file or `oci://` reference.
@@ -187,7 +175,7 @@ impl Opts {
                 (bytes, stem)
             }
         };
-        let unsigned_grants = unsigned_grants(&self.caps, &bytes)?;
+        let unsigned_grants = preflight::unsigned_grants(&self.caps, &bytes)?;
         // Admission verifies the very bytes the host compiles: no window to swap the file.
         let admitted = match admit(bytes, &policy, crate::time::now(), unsigned_grants) {
             Ok(admitted) => admitted,
@@ -298,28 +286,5 @@ impl Opts {
             );
         }
         outcome
-    }
-
-    /// Whether to join the lattice: only with --lattice, and only for an actor granted `msg`
-    /// (one without it neither sends nor receives anything, so nothing is connected).
-    fn lattice_preflight(&self, granted: &Grants) -> anyhow::Result<bool> {
-        if self.lattice.lattice.is_none() {
-            if !self.subscribe.is_empty() || self.lattice.any_key_flag() {
-                bail!("--subscribe and the other lattice flags need --lattice nats://HOST:PORT");
-            }
-            return Ok(false);
-        }
-        if !granted.contains(Capability::Messaging) {
-            if !self.subscribe.is_empty() {
-                bail!(
-                    "--subscribe needs the msg capability, which this actor is not granted (`wzt sign --caps msg`)"
-                );
-            }
-            eprintln!(
-                "wzt: note: the actor is not granted msg, so it neither sends nor receives on the lattice; not connecting"
-            );
-            return Ok(false);
-        }
-        Ok(true)
     }
 }

@@ -12,10 +12,11 @@ use crate::fsutil::Existing;
 use crate::keys::{self, Key, KeyRole, KeyStore};
 use crate::project::Project;
 use crate::scopes::ScopeKind;
-use crate::sign::{ClaimsSpec, Grant, Signed, sign_file};
+use crate::sign::{ClaimsSpec, Signed, sign_file};
 
 mod batch;
 pub(super) mod report;
+mod spec;
 
 /// A signing error as the person needs it: inside a project without `--caps`, the grants
 /// missing are set in wzt.toml's `caps`.
@@ -212,54 +213,6 @@ impl Opts {
             output::print_json(&results);
         }
         Ok(outcome)
-    }
-
-    /// The claims the flags ask for, on top of the project's when there is one.
-    fn claims_spec(&self, now: u64, base: Option<ClaimsSpec>) -> anyhow::Result<ClaimsSpec> {
-        let mut spec = base.unwrap_or(ClaimsSpec {
-            name: None,
-            ver: None,
-            rev: None,
-            tags: Vec::new(),
-            grant: Grant::Unstated,
-            scopes: Default::default(),
-            call_alias: None,
-            expires: None,
-            not_before: None,
-            issued_at: now,
-        });
-        if !self.caps.is_empty() {
-            spec.grant = Grant::from_words(&self.caps)?;
-        }
-        let time = |flag: &str, value: &Option<String>| {
-            value
-                .as_deref()
-                .map(|v| crate::time::parse_time(v, now))
-                .transpose()
-                .map_err(|e| anyhow::anyhow!("{flag}: {e}"))
-        };
-        if let Some(alias) = &self.call_alias {
-            crate::sign::validate_call_alias(alias)?;
-            spec.call_alias = Some(alias.clone());
-        }
-        if self.tags.iter().any(|t| t.is_empty()) {
-            bail!("--tag: a tag cannot be empty");
-        }
-        if !self.tags.is_empty() {
-            spec.tags = self.tags.clone();
-        }
-        if !self.scopes.is_empty() {
-            spec.scopes = crate::scopes::Scopes::new();
-            for (kind, value) in &self.scopes {
-                spec.scopes.insert(*kind, value)?;
-            }
-        }
-        spec.name = self.name.clone().or(spec.name);
-        spec.ver = self.ver.clone().or(spec.ver);
-        spec.rev = self.rev.or(spec.rev);
-        spec.expires = time("--expires", &self.expires)?;
-        spec.not_before = time("--not-before", &self.not_before)?;
-        Ok(spec)
     }
 
     /// The default subject of `input`: the store key `<stem>_module`, generated when missing
