@@ -409,7 +409,12 @@ mock-caps = true
     browser.wait_for("#builds .card", "built and signed");
 
     // A new build: reloaded, old and new module hashes shown.
-    std::fs::write(project.join("which"), second.display().to_string()).unwrap();
+    // Each edit lands whole (a rename): the watcher must not build from a truncated file.
+    let edit = |text: &str| {
+        std::fs::write(project.join("which.tmp"), text).unwrap();
+        std::fs::rename(project.join("which.tmp"), project.join("which")).unwrap();
+    };
+    edit(&second.display().to_string());
     let reload = browser.wait_for("#builds .reload", "reloaded");
     let old = common::module_hash(&std::fs::read(&first).unwrap());
     let new = common::module_hash(&std::fs::read(&second).unwrap());
@@ -432,7 +437,7 @@ mock-caps = true
     );
 
     // A failed build: its output shown, the last good version kept.
-    std::fs::write(project.join("which"), "/nonexistent/actor.wasm").unwrap();
+    edit("/nonexistent/actor.wasm");
     let failed = browser.wait_for("#builds .failed", "the build failed");
     assert!(failed.contains("/nonexistent/actor.wasm"), "{failed}");
     assert!(server.get("/incr?key=k").body.contains("k=1"));
