@@ -90,15 +90,22 @@ impl ScopeKind {
         }
     }
 
-    /// Whether `resource` names one resource, not a set: a subject without `*` or `>` tokens,
-    /// a host without `*`. Buckets and config keys match exactly, so any name is one.
+    /// Whether `resource` names one resource, not a set: a well-formed subject without `*` or
+    /// `>` tokens (`svc.` is no subject), a destination as the host writes it,
+    /// `scheme://host:port` without `*` (a bare host would stand for every scheme and port).
+    /// Buckets and config keys match exactly, so any name is one.
     pub fn is_concrete(self, resource: &str) -> bool {
         match self {
             ScopeKind::KvBucket | ScopeKind::ConfigKey => true,
             ScopeKind::MsgPublish | ScopeKind::MsgSubscribe => {
-                !resource.split('.').any(|t| t == "*" || t == ">")
+                check_subject(resource).is_ok()
+                    && !resource.split('.').any(|t| t == "*" || t == ">")
             }
-            ScopeKind::HttpClientHost => !resource.contains('*'),
+            ScopeKind::HttpClientHost => {
+                !resource.contains('*')
+                    && HostScope::parse(resource)
+                        .is_ok_and(|h| h.scheme.is_some() && h.port.is_some())
+            }
         }
     }
 
@@ -898,6 +905,30 @@ mod tests {
         let text = many.describe(ScopeKind::KvBucket);
         assert!(text.starts_with("b00000, b00001, "), "{text}");
         assert!(text.ends_with(", b00019, and 24980 more"), "{text}");
+    }
+
+    #[test]
+    fn only_well_formed_single_resources_are_concrete() {
+        let subject = ScopeKind::MsgPublish;
+        assert!(subject.is_concrete("orders.new"));
+        for not_one in ["orders.*", "orders.>", ">", "svc.", ".svc", "a..b", ""] {
+            assert!(!subject.is_concrete(not_one), "{not_one:?}");
+        }
+        let host = ScopeKind::HttpClientHost;
+        assert!(host.is_concrete("https://api.example.com:443"));
+        assert!(host.is_concrete("http://[::1]:8080"));
+        // A bare host stands for every scheme and port; a `*` for many hosts.
+        for not_one in [
+            "api.example.com",
+            "https://api.example.com",
+            "https://*.example.com:443",
+        ] {
+            assert!(!host.is_concrete(not_one), "{not_one:?}");
+        }
+        let mut scopes = Scopes::new();
+        scopes.insert(ScopeKind::MsgPublish, "svc.*").unwrap();
+        assert_eq!(scopes.check(subject, "svc.x"), Access::Allowed);
+        assert_eq!(scopes.check(subject, "svc."), Access::Denied);
     }
 
     #[test]

@@ -81,6 +81,22 @@ impl fmt::Display for Untrusted<'_> {
     }
 }
 
+/// `word` as one shell word to paste after a command: as is when it holds only characters no
+/// shell treats specially, else in single quotes (a `'` inside written `'\''`). A hint that
+/// shows a flag with a value from outside (a bucket an actor named, a host a client sent)
+/// goes through this, so pasting it cannot run anything.
+pub fn shell_word(word: &str) -> String {
+    if !word.is_empty()
+        && word
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "._-:=/@+,".contains(c))
+    {
+        word.to_string()
+    } else {
+        format!("'{}'", word.replace('\'', "'\\''"))
+    }
+}
+
 /// [`Untrusted`] as a `String`.
 pub fn escape(text: &str) -> String {
     Untrusted(text).to_string()

@@ -85,10 +85,7 @@ impl Opts {
             host_args::protected_paths(store.dir(), &self.runner.providers, &providers, None);
         // What the dev loop builds and signs from: an actor that could write there would run
         // natively in the next build (a build script) or grant itself more (wzt.toml).
-        protected.push(crate::host::Protected {
-            what: "the project (its sources and wzt.toml, which the next build runs and signs with)",
-            path: project.dir.clone(),
-        });
+        protected.extend(host_args::project_build_inputs(&project.dir));
         let mut options = self.runner.host.options(&all, &[], &protected)?;
         options.report_requests = true;
         let console = self

@@ -109,9 +109,31 @@ impl HostArgs {
     }
 }
 
+/// What of a project no `--dir` may hold: what its build reads and signs with (`wzt.toml`,
+/// `Cargo.toml`, `Cargo.lock`, `build.rs`, `src/`, `.cargo/`) and `.wzt/` (its dev builds and
+/// key-value store). An actor that wrote there would run natively in the next build (a build
+/// script) or be signed with more (`wzt.toml`); a data directory beside them stays possible.
+pub fn project_build_inputs(dir: &std::path::Path) -> Vec<Protected> {
+    [
+        crate::project::PROJECT_FILE,
+        "Cargo.toml",
+        "Cargo.lock",
+        "build.rs",
+        "src",
+        ".cargo",
+        ".wzt",
+    ]
+    .into_iter()
+    .map(|name| Protected {
+        what: "a build input of the project (wzt.toml, Cargo.toml, Cargo.lock, build.rs, src/, .cargo/ or .wzt/)",
+        path: dir.join(name),
+    })
+    .collect()
+}
+
 /// What no `--dir` may hold: the key store, the compile cache, what the providers keep and
-/// write (`ProviderSettings::protected`), the files they read (`ProviderArgs::input_files`)
-/// and the policy file the run was judged by.
+/// write (`ProviderSettings::protected`), the files they read (`ProviderArgs::input_files`),
+/// the policy file the run was judged by and where the default one is read from.
 pub fn protected_paths(
     key_store: &std::path::Path,
     args: &host::providers::ProviderArgs,
@@ -138,6 +160,23 @@ pub fn protected_paths(
         what: "the policy file",
         path: path.to_path_buf(),
     }));
+    // Where the default policy file is read from, whether or not it exists yet: an actor that
+    // wrote one there would set the policy of the next run.
+    if let Some(dir) = super::policy_args::default_policy_path()
+        .as_deref()
+        .and_then(std::path::Path::parent)
+    {
+        protected.push(Protected {
+            what: "wzt's configuration directory (the default policy file)",
+            path: dir.to_path_buf(),
+        });
+    }
+    if let Some(path) = std::env::var_os("WZT_POLICY").filter(|p| !p.is_empty()) {
+        protected.push(Protected {
+            what: "the policy file WZT_POLICY names",
+            path: path.into(),
+        });
+    }
     protected
 }
 

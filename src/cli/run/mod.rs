@@ -122,7 +122,8 @@ impl Opts {
     }
 
     pub fn run(mut self, ctx: &Ctx) -> anyhow::Result<Outcome> {
-        let actor = match self.project_dir()? {
+        let project = self.project_dir()?;
+        let actor = match project.clone() {
             Some(dir) => {
                 if self.build {
                     let outcome = super::build::build_for_run(ctx, &dir)?;
@@ -141,10 +142,15 @@ impl Opts {
             ),
             None => self.actor.take().expect("an actor file"),
         };
-        self.run_actor(ctx, actor)
+        self.run_actor(ctx, actor, project)
     }
 
-    fn run_actor(self, ctx: &Ctx, actor: PathBuf) -> anyhow::Result<Outcome> {
+    fn run_actor(
+        self,
+        ctx: &Ctx,
+        actor: PathBuf,
+        project: Option<PathBuf>,
+    ) -> anyhow::Result<Outcome> {
         if let Some(first) = self.stray.first() {
             let shown: Vec<String> = self.stray.iter().map(|w| escape(w)).collect();
             bail!(
@@ -218,12 +224,13 @@ impl Opts {
             .or(default_name)
             .unwrap_or_else(|| "actor".into());
         let mut providers = self.runner.providers.settings()?;
-        let protected = host_args::protected_paths(
+        let mut protected = host_args::protected_paths(
             ctx.store()?.dir(),
             &self.runner.providers,
             &providers,
             used.file.as_deref(),
         );
+        protected.extend(self.own_files(project.as_deref()));
         let mut options = self.runner.host.options(granted, &self.args, &protected)?;
         if self.request.is_some() && !join_lattice {
             // One invocation at a time: a pool sized for one starts faster.

@@ -3,8 +3,11 @@
 
 use anyhow::{Context as _, bail};
 
+use std::path::{Path, PathBuf};
+
 use super::Opts;
 use crate::caps::{Capability, Grants};
+use crate::host::Protected;
 
 /// `--caps` for an unsigned actor: the words as given, or `auto` resolved from `bytes`.
 pub(super) fn unsigned_grants(words: &[String], bytes: &[u8]) -> anyhow::Result<Grants> {
@@ -20,6 +23,39 @@ pub(super) fn unsigned_grants(words: &[String], bytes: &[u8]) -> anyhow::Result<
 }
 
 impl Opts {
+    /// The files of this run, beyond the providers', that no `--dir` may hold (docs/design.md
+    /// §14): the build inputs of the project it is of (`host_args::project_build_inputs`),
+    /// the lattice's credentials, CA and endorsement, and `--provenance`.
+    pub(super) fn own_files(&self, project: Option<&Path>) -> Vec<Protected> {
+        let mut files: Vec<Protected> = project
+            .map(super::super::host_args::project_build_inputs)
+            .unwrap_or_default();
+        let named = [
+            (
+                "the --nats-creds file",
+                self.lattice.nats.nats_creds.clone(),
+            ),
+            ("the --nats-ca file", self.lattice.nats.nats_ca.clone()),
+            ("the --endorsement file", self.lattice.endorsement.clone()),
+            ("the --provenance file", self.provenance.provenance.clone()),
+            (
+                "the --nats-nkey file",
+                self.lattice
+                    .nats
+                    .nats_nkey
+                    .as_ref()
+                    .map(PathBuf::from)
+                    .filter(|p| p.exists()),
+            ),
+        ];
+        files.extend(
+            named
+                .into_iter()
+                .filter_map(|(what, path)| path.map(|path| Protected { what, path })),
+        );
+        files
+    }
+
     /// Whether to join the lattice: only with --lattice, and only for an actor granted `msg`
     /// (one without it neither sends nor receives anything, so nothing is connected).
     pub(super) fn lattice_preflight(&self, granted: &Grants) -> anyhow::Result<bool> {

@@ -197,7 +197,7 @@ async fn checked_address(host: &str, port: u16, allow: &[HostScope]) -> Result<S
     Err(match refused {
         Some((ip, why)) => format!(
             "{host} resolves to {ip}, {why}; a host name never reaches such an address: allow it by address with --allow-host {}",
-            SocketAddr::new(ip, port)
+            crate::text::shell_word(&SocketAddr::new(ip, port).to_string())
         ),
         None => format!("{host} resolves to no address"),
     })
@@ -478,10 +478,16 @@ impl WasiHttpHooks for HttpClientHooks {
             HttpClientMode::Local { .. } => {
                 let allow = &self.allow;
                 if !allow.iter().any(|p| p.admits(scheme, &host, port)) {
-                    trace(
-                        format!("{host}:{port} is not allowed; allow it with --allow-host {host}"),
-                        true,
-                    );
+                    // The hint names the flag only for a host the flag accepts, quoted for a
+                    // shell: the host came from the actor, maybe from a client.
+                    let hint = match HostScope::parse(&host) {
+                        Ok(scope) if !host.contains('*') => format!(
+                            "allow it with --allow-host {}",
+                            crate::text::shell_word(&scope.to_string())
+                        ),
+                        _ => "no allow-host pattern names such a host".to_string(),
+                    };
+                    trace(format!("{host}:{port} is not allowed; {hint}"), true);
                     return Box::new(async { Err(Error::HttpRequestDenied) });
                 }
                 let allow = Arc::clone(allow);

@@ -393,10 +393,20 @@ pub(crate) fn deny_outside_scope(
     (providers.events)(super::HostEvent::Denied {
         actor: providers.actor.clone(),
         what,
-        why: if kind.is_concrete(resource) {
+        why: if kind.is_concrete(resource) && kind.parse_value(resource).is_ok() {
             format!(
-                "outside the signed scope {kind} ({}); grant it with --scope {kind}={resource} (in a project: {kind} in [actor.scopes] of wzt.toml)",
-                scopes.describe(kind)
+                "outside the signed scope {kind} ({}); grant it with --scope {} (in a project: {kind} in [actor.scopes] of wzt.toml)",
+                scopes.describe(kind),
+                crate::text::shell_word(&format!("{kind}={resource}"))
+            )
+        } else if kind.is_concrete(resource) {
+            format!(
+                "outside the signed scope {kind} ({}); no scope can name it ({})",
+                scopes.describe(kind),
+                kind.parse_value(resource)
+                    .err()
+                    .map(|e| e.to_string())
+                    .unwrap_or_default()
             )
         } else {
             format!(
