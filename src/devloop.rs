@@ -273,20 +273,31 @@ impl DevLoop {
             )
             .collect();
         let mut watched = Watched::new(&project, written.clone())?;
+        // The state changes are measured against, taken here, before the watch is armed and
+        // before the caller says it is watching: an edit made once that is said is either seen
+        // by the watch or, made before it was armed, caught by the comparison just after.
+        let first = watched.snapshot();
         let (tx, rx) = std::sync::mpsc::channel();
+        let early = tx.clone();
         let mut debouncer = notify_debouncer_mini::new_debouncer(debounce, tx)
             .context("cannot watch the project directory")?;
         debouncer
             .watcher()
             .watch(&project.dir, RecursiveMode::Recursive)
             .context("cannot watch the project directory")?;
+        if watched.snapshot() != first {
+            let _ = early.send(Ok(vec![notify_debouncer_mini::DebouncedEvent {
+                path: project.dir.join(crate::project::PROJECT_FILE),
+                kind: notify_debouncer_mini::DebouncedEventKind::Any,
+            }]));
+        }
         let this = Arc::clone(self);
         let report = move |event: BuildEvent| events(HostEvent::Build(event));
         std::thread::Builder::new()
             .name("wzt-dev-watch".into())
             .spawn(move || {
                 let dir = &project.dir;
-                let mut last = watched.snapshot();
+                let mut last = first;
                 for batch in rx {
                     let Ok(batch) = batch else { continue };
                     if !batch.iter().any(|e| is_candidate(dir, &e.path)) {
