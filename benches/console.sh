@@ -6,7 +6,8 @@
 # (`/incr`: a key-value open and increment and a log line, four events each, --mock-caps).
 # Usage: bash benches/console.sh [SECONDS] [ROUNDS] [CONNECTIONS]
 #   e.g. bash benches/console.sh 10 3 32        (summary on stdout)
-# WZT_BENCH_PROFILE=dev measures the debug build (target/debug/wzt) instead of a release one.
+# WZT_BENCH_PROFILE=dev measures the debug build (target/debug/wzt) instead of a release one;
+# WZT_BIN=PATH measures that prebuilt binary (nothing of wzt is built).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-10}
@@ -18,7 +19,9 @@ need wrk wrk
 need curl curl
 
 rustup target list --installed | grep -qx wasm32-wasip2 || rustup target add wasm32-wasip2
-if [ "${WZT_BENCH_PROFILE:-release}" = dev ]; then
+if [ -n "${WZT_BIN:-}" ]; then
+  wzt=$(realpath "$WZT_BIN")
+elif [ "${WZT_BENCH_PROFILE:-release}" = dev ]; then
   cargo build --quiet
   wzt=target/debug/wzt
 else
