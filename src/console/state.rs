@@ -304,6 +304,11 @@ fn observe_scopes(observed: &mut Observed, reached: &Reached) {
         .iter()
         .filter_map(|alias| Capability::ALL.into_iter().find(|c| c.alias() == *alias))
         .collect();
+    // A pattern reached: nothing to offer (what was learned before it would look complete).
+    if let Some(e) = error {
+        observed.scopes_error = Some(e);
+        return;
+    }
     let scopes = learner.finish(&grants).scopes;
     let mut table = Vec::new();
     let mut flags = Vec::new();
@@ -327,7 +332,6 @@ fn observe_scopes(observed: &mut Observed, reached: &Reached) {
         format!("[actor.scopes]\n{}", table.join("\n"))
     };
     observed.scope_flags = flags.join(" ");
-    observed.scopes_error = error;
 }
 
 /// `GET …/api/kv`.

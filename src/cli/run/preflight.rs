@@ -1,9 +1,9 @@
-//! What `wzt run` settles before it starts a runner: the grants of an unsigned actor, and
-//! whether to join the lattice.
-
-use anyhow::{Context as _, bail};
+//! What `wzt run` settles before it starts a runner: the grants of an unsigned actor, the
+//! files no `--dir` may hold, and whether to join the lattice.
 
 use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, bail};
 
 use super::Opts;
 use crate::caps::{Capability, Grants};
