@@ -152,7 +152,8 @@ pub fn write_atomically<T>(
 ) -> io::Result<T> {
     let mut new = NewFile::create_in(parent_dir(path), 0o666)?;
     let value = {
-        let mut writer = BufWriter::with_capacity(1 << 20, &mut new);
+        // No larger than `wasm::Layout`'s chunks, which then go straight to the file.
+        let mut writer = BufWriter::with_capacity(64 << 10, &mut new);
         let value = fill(&mut writer)?;
         writer.flush()?;
         value

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::super::Ctx;
 use super::super::output::escape;
-use crate::fsutil::{CheckedFile, FileError, FileRules};
+use crate::fsutil::{CheckedFile, FileError};
 use crate::sign::{ClaimsSpec, Grant, Signed};
 
 /// Opens an input to sign: the project's artifact through its checks (`Project::open_artifact`),
@@ -19,13 +19,15 @@ pub(super) fn open_input(
 ) -> anyhow::Result<CheckedFile> {
     Ok(match project {
         Some(project) => project.open_artifact()?,
-        None => CheckedFile::open(input, FileRules::named(crate::wasm::MAX_ARTIFACT_LEN)).map_err(
-            |e| match e {
-                FileError::Missing { .. } => anyhow::anyhow!("no such file"),
-                FileError::Io { source, .. } => anyhow::anyhow!("cannot read it: {source}"),
-                refused => anyhow::anyhow!("it is {}", refused.problem()),
-            },
-        )?,
+        // The batch report names the file: the reasons here say only what is wrong with it.
+        None => super::super::artifact::open_artifact(input).map_err(|e| {
+            match e.downcast::<FileError>() {
+                Ok(FileError::Missing { .. }) => anyhow::anyhow!("no such file"),
+                Ok(FileError::Io { source, .. }) => anyhow::anyhow!("cannot read it: {source}"),
+                Ok(refused) => anyhow::anyhow!("it is {}", refused.problem()),
+                Err(other) => other,
+            }
+        })?,
     })
 }
 
@@ -40,14 +42,16 @@ pub(super) fn plan_input(
 ) -> anyhow::Result<ClaimsSpec> {
     let file = open_input(input, project)?;
     let mut reader = std::io::BufReader::new(file.file());
-    let examined = crate::verify::examine(&mut reader, file.len())?;
+    // The framing only (section headers, not the bytes between them): the file is read whole
+    // once, when it is signed (docs/design.md §9).
+    let layout = crate::wasm::Layout::scan(&mut reader, file.len())?;
     // Without stated grants the signing refuses (or grants nothing) later, naming what the
     // artifact needs; a trace is read against what it would need.
     let unstated = matches!(spec.grant, Grant::Unstated);
     let grants = match &spec.grant {
         Grant::List(grants) => grants.clone(),
         Grant::Unstated if trace.is_none() => return Ok(spec.clone()),
-        Grant::Auto | Grant::Unstated => crate::sign::auto_grants(examined.layout(), &mut reader)?,
+        Grant::Auto | Grant::Unstated => crate::sign::auto_grants(&layout, &mut reader)?,
     };
     let mut spec = spec.clone();
     if let Some((trace_path, trace)) = trace {
