@@ -2,6 +2,11 @@ use std::process::ExitCode;
 
 use wzt::text::escape_lines;
 
+/// mimalloc rather than glibc's allocator: a request served allocates and frees many small
+/// objects across wasmtime, hyper and tokio (docs/design.md §6, BENCHMARKS.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     // `wzt inspect x.wasm | head -1`: a closed stdout ends wzt quietly, as it does any
     // command-line tool, instead of a panic in `println!`. (Sockets are written with
