@@ -413,6 +413,36 @@ wzt: running http_actor (HTTP component)
     ]);
 }
 
+/// Every request gets a fresh instance: what one request leaves in linear memory (a static, a
+/// heap allocation) or in a global (the stack pointer, left lowered by a trap, which never
+/// unwinds) is not there for the next, one after another or many at once.
+#[test]
+fn request_two_sees_nothing_of_request_one() {
+    let env = setup();
+    let actor = signed_fixture(&env, "http-actor", P2, "http");
+    let server = Server::run(&env, &actor, &[]);
+    let first = server.get("/state");
+    assert_eq!(first.status, 200);
+    let fresh = first.body.clone();
+    assert!(
+        fresh.starts_with("calls_before=0 heap_before=none stack=0x"),
+        "{fresh}"
+    );
+    assert_eq!(server.get("/state").body, fresh);
+    assert_eq!(server.get("/trap").status, 500);
+    assert_eq!(server.get("/state").body, fresh);
+    let at_once: Vec<_> = (0..16)
+        .map(|_| {
+            let client = server.client();
+            std::thread::spawn(move || client.get("/state"))
+        })
+        .collect();
+    for request in at_once {
+        let response = request.join().unwrap();
+        assert_eq!((response.status, response.body), (200, fresh.clone()));
+    }
+}
+
 /// Connections are served by one thread per CPU; a guest that spins yields its thread at every
 /// epoch tick, so while every serving thread runs a spinning request, another request is still
 /// answered (and long before the spinners' deadline).
