@@ -230,6 +230,12 @@ struct TraceLine {
     denied: bool,
 }
 
+/// The capability a call (`interface.function`, as traced) reads whole, so that no scope can
+/// narrow it: `config` read with `get-all`.
+pub fn read_whole(call: &str) -> Option<Capability> {
+    (call.starts_with("wasi:config/") && call.ends_with(".get-all")).then_some(Capability::Config)
+}
+
 /// Learns scopes from capability calls one by one, as a trace file (`derive_from_trace`) or
 /// the console saw them: every resource a call reached and was not denied, for every granted
 /// capability that has scope kinds (a granted capability never used is scoped to nothing).
@@ -253,8 +259,8 @@ impl Learner {
         if denied {
             return Ok(());
         }
-        if call.starts_with("wasi:config/") && call.ends_with(".get-all") {
-            self.derived.unscopable.insert(Capability::Config);
+        if let Some(cap) = read_whole(call) {
+            self.derived.unscopable.insert(cap);
             return Ok(());
         }
         let Some(resource) = resource else {

@@ -151,7 +151,7 @@ fn quoted(text: &str) -> Option<String> {
 
 /// `text` as a one-line TOML basic string: JSON's escapes are TOML's, and TOML also wants
 /// DEL escaped.
-fn toml_string(text: &str) -> String {
+pub(super) fn toml_string(text: &str) -> String {
     serde_json::to_string(text)
         .expect("a string serializes")
         .replace('\u{7f}', "\\u007F")

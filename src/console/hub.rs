@@ -184,9 +184,10 @@ impl Hub {
 
 impl Reached {
     fn count(&mut self, call: &crate::host::providers::CapCall) {
-        if !call.denied && call.call.starts_with("wasi:config/") && call.call.ends_with(".get-all")
+        if !call.denied
+            && let Some(cap) = crate::scopes::read_whole(&call.call)
         {
-            self.whole.insert(Capability::Config);
+            self.whole.insert(cap);
         }
         let Some(resource) = &call.resource else {
             return;

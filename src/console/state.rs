@@ -314,10 +314,7 @@ fn observe_scopes(observed: &mut Observed, reached: &Reached) {
     let mut flags = Vec::new();
     for kind in scopes.kinds() {
         let values: Vec<&str> = scopes.values(kind).collect();
-        let quoted: Vec<String> = values
-            .iter()
-            .map(|v| serde_json::to_string(v).expect("a string serializes"))
-            .collect();
+        let quoted: Vec<String> = values.iter().map(|v| super::fix::toml_string(v)).collect();
         table.push(format!("{kind} = [{}]", quoted.join(", ")));
         flags.extend(values.iter().map(|v| {
             format!(
