@@ -9,7 +9,7 @@ use anyhow::{Context as _, bail};
 
 use super::Ctx;
 use super::registry_args::{FetchFailure, RegistryOpts, oci_reference};
-use crate::fsutil::{CheckedFile, FileRules};
+use crate::fsutil::{CheckedFile, FileError, FileRules};
 use crate::project::Project;
 use crate::verify::{Examined, examine};
 
@@ -19,11 +19,8 @@ impl<T: Read + Seek> Source for T {}
 
 /// Opens an artifact named on the command line: a regular file (a symbolic link to one is
 /// followed), opened without waiting on a FIFO, of at most `wasm::MAX_ARTIFACT_LEN`.
-pub fn open_artifact(path: &Path) -> anyhow::Result<CheckedFile> {
-    Ok(CheckedFile::open(
-        path,
-        FileRules::named(crate::wasm::MAX_ARTIFACT_LEN),
-    )?)
+pub fn open_artifact(path: &Path) -> Result<CheckedFile, FileError> {
+    CheckedFile::open(path, FileRules::named(crate::wasm::MAX_ARTIFACT_LEN))
 }
 
 /// Reads a whole artifact named on the command line (see [`open_artifact`]): what `run` and

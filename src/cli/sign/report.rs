@@ -20,13 +20,10 @@ pub(super) fn open_input(
     Ok(match project {
         Some(project) => project.open_artifact()?,
         // The batch report names the file: the reasons here say only what is wrong with it.
-        None => super::super::artifact::open_artifact(input).map_err(|e| {
-            match e.downcast::<FileError>() {
-                Ok(FileError::Missing { .. }) => anyhow::anyhow!("no such file"),
-                Ok(FileError::Io { source, .. }) => anyhow::anyhow!("cannot read it: {source}"),
-                Ok(refused) => anyhow::anyhow!("it is {}", refused.problem()),
-                Err(other) => other,
-            }
+        None => super::super::artifact::open_artifact(input).map_err(|e| match e {
+            FileError::Missing { .. } => anyhow::anyhow!("no such file"),
+            FileError::Io { source, .. } => anyhow::anyhow!("cannot read it: {source}"),
+            refused => anyhow::anyhow!("it is {}", refused.problem()),
         })?,
     })
 }
