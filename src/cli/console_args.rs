@@ -9,7 +9,7 @@ use clap::Args;
 
 use crate::console::{Console, Serving};
 use crate::host::providers::ProviderSettings;
-use crate::host::{EventSink, HostOptions, Runner};
+use crate::host::{EventSink, HostEvent, HostOptions, Runner};
 
 /// The console flags.
 #[derive(Debug, Clone, Args)]
@@ -62,11 +62,14 @@ impl ConsoleArgs {
     }
 }
 
-/// The run's event sink: the console's (when there is one) beside `printer`.
-pub fn sink(console: Option<&ConsoleRun>, printer: EventSink) -> EventSink {
+/// The run's event sink: `printer`, and the console (when there is one) beside it.
+pub fn sink(
+    console: Option<&ConsoleRun>,
+    printer: impl Fn(&HostEvent) + Send + Sync + 'static,
+) -> EventSink {
     match console {
         Some(run) => run.console.beside(printer),
-        None => printer,
+        None => Arc::new(move |event| printer(&event)),
     }
 }
 

@@ -97,7 +97,7 @@ impl Opts {
             terminal: ctx.stderr_is_terminal,
             trace_caps: self.runner.providers.trace.trace_caps,
         }
-        .sink();
+        .show();
         let sink = console_args::sink(console.as_ref(), view);
         let dev = Arc::new(DevLoop::new(project, issuer, subject)?);
 

@@ -5,7 +5,8 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use crate::host::{self, BuildEvent, HostEvent};
+use super::host_args::eprint_event;
+use crate::host::{BuildEvent, HostEvent};
 use crate::text::Untrusted;
 
 /// How `wzt dev` prints the runner's events.
@@ -17,11 +18,12 @@ pub struct DevView {
 }
 
 impl DevView {
-    pub fn sink(self) -> host::EventSink {
+    /// Prints `event` on stderr (or draws the spinner for a build).
+    pub fn show(self) -> impl Fn(&HostEvent) + Send + Sync + 'static {
         let spinner: Arc<Mutex<Option<indicatif::ProgressBar>>> = Arc::default();
-        Arc::new(move |event: HostEvent| {
+        move |event: &HostEvent| {
             let mut spinning = spinner.lock().unwrap_or_else(|e| e.into_inner());
-            match &event {
+            match event {
                 HostEvent::CapCall(_) if !self.trace_caps => return,
                 HostEvent::Build(BuildEvent::Started { command }) if self.terminal => {
                     let bar = indicatif::ProgressBar::new_spinner();
@@ -48,9 +50,9 @@ impl DevView {
                 _ => {}
             }
             match spinning.as_ref() {
-                Some(bar) => bar.suspend(|| eprintln!("{event}")),
-                None => eprintln!("{event}"),
+                Some(bar) => bar.suspend(|| eprint_event(event)),
+                None => eprint_event(event),
             }
-        })
+        }
     }
 }

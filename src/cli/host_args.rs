@@ -2,7 +2,6 @@
 //! providers' own flag groups), and how host events are printed.
 
 use std::net::SocketAddr;
-use std::sync::Arc;
 
 use anyhow::Context as _;
 use clap::Args;
@@ -265,16 +264,25 @@ pub struct Printer {
 }
 
 impl Printer {
-    pub fn sink(self) -> host::EventSink {
-        Arc::new(move |event: HostEvent| {
-            let shown = match &event {
+    /// Prints `event` on stderr when it is one of those asked for.
+    pub fn show(self) -> impl Fn(&HostEvent) + Send + Sync + 'static {
+        move |event: &HostEvent| {
+            let shown = match event {
                 HostEvent::CapCall(_) => self.trace_caps,
                 HostEvent::Request(_) => self.requests,
                 _ => true,
             };
             if shown {
-                eprintln!("{event}");
+                eprint_event(event);
             }
-        })
+        }
     }
+}
+
+/// Prints `event` as one line on stderr in one write (stderr is unbuffered: `eprintln!` would
+/// write each piece of the line on its own). A failed write is not an error of the run.
+pub fn eprint_event(event: &HostEvent) {
+    let mut line = event.to_string();
+    line.push('\n');
+    let _ = std::io::Write::write_all(&mut std::io::stderr().lock(), line.as_bytes());
 }

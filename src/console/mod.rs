@@ -21,7 +21,7 @@ use std::sync::Arc;
 
 use anyhow::Context as _;
 
-use crate::host::{EventSink, Runner};
+use crate::host::{EventSink, HostEvent, Runner};
 
 mod auth;
 mod fix;
@@ -53,13 +53,13 @@ impl Console {
         Console { hub: Hub::new() }
     }
 
-    /// The sink that records every event for the page, then hands it on to `next` (the
-    /// caller's own: the stderr printer).
-    pub fn beside(&self, next: EventSink) -> EventSink {
+    /// The sink that shows every event to `show` (the caller's own: the stderr printer), then
+    /// records it for the page (which keeps it: no copy is made on the serving thread).
+    pub fn beside(&self, show: impl Fn(&HostEvent) + Send + Sync + 'static) -> EventSink {
         let hub = Arc::clone(&self.hub);
         Arc::new(move |event| {
-            hub.record(&event);
-            next(event)
+            show(&event);
+            hub.record(event)
         })
     }
 

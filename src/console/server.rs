@@ -4,6 +4,7 @@
 //! here changes the actor, its store or the run.
 
 use std::convert::Infallible;
+use std::io::Write as _;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -278,22 +279,27 @@ impl EventStream {
     /// The next bytes to send: a batch of entries, a note of entries missed, or a keep-alive
     /// comment after [`KEEPALIVE`] without events.
     async fn next_chunk(&mut self) -> Bytes {
-        let mut out = String::new();
+        let mut out = Vec::new();
         if !self.started {
             self.started = true;
-            out.push_str("retry: 2000\n\n");
+            out.extend_from_slice(b"retry: 2000\n\n");
         }
         loop {
             self.latest.borrow_and_update();
             let since = self.shared.hub.since(self.next, STREAM_BATCH_BYTES);
             if since.missed > 0 {
-                out.push_str(&format!(
+                write!(
+                    out,
                     "event: missed\ndata: {{\"missed\":{}}}\n\n",
                     since.missed
-                ));
+                )
+                .expect("a Vec takes every write");
             }
             for entry in &since.entries {
-                out.push_str(&format!("id: {}\ndata: {}\n\n", entry.seq, entry.json));
+                // The JSON has no line break in it: one `data:` line.
+                write!(out, "id: {}\ndata: ", entry.seq).expect("a Vec takes every write");
+                entry.write_json(&mut out);
+                out.extend_from_slice(b"\n\n");
                 self.next = entry.seq + 1;
             }
             if !out.is_empty() {

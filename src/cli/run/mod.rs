@@ -260,7 +260,7 @@ impl Opts {
             requests: false,
         };
         let runtime = host_args::runtime()?;
-        let sink = console_args::sink(console.as_ref(), printer.sink());
+        let sink = console_args::sink(console.as_ref(), printer.show());
         let runner = match runtime.block_on(Runner::start(admitted, config, sink)) {
             Ok(runner) => Arc::new(runner),
             Err(LoadError::Refused(refusal)) => {
