@@ -5,7 +5,7 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use super::host_args::eprint_event;
+use super::output::eprint_line;
 use crate::host::{BuildEvent, HostEvent};
 use crate::text::Untrusted;
 
@@ -50,8 +50,8 @@ impl DevView {
                 _ => {}
             }
             match spinning.as_ref() {
-                Some(bar) => bar.suspend(|| eprint_event(event)),
-                None => eprint_event(event),
+                Some(bar) => bar.suspend(|| eprint_line(event)),
+                None => eprint_line(event),
             }
         }
     }

@@ -273,16 +273,8 @@ impl Printer {
                 _ => true,
             };
             if shown {
-                eprint_event(event);
+                super::output::eprint_line(event);
             }
         }
     }
-}
-
-/// Prints `event` as one line on stderr in one write (stderr is unbuffered: `eprintln!` would
-/// write each piece of the line on its own). A failed write is not an error of the run.
-pub fn eprint_event(event: &HostEvent) {
-    let mut line = event.to_string();
-    line.push('\n');
-    let _ = std::io::Write::write_all(&mut std::io::stderr().lock(), line.as_bytes());
 }

@@ -34,6 +34,16 @@ pub fn write_body(out: &mut impl std::io::Write, body: &[u8]) -> std::io::Result
     }
 }
 
+/// Prints `line` and a newline on stderr in one write (stderr is unbuffered: `eprintln!`
+/// writes each piece of a formatted line on its own, a cost on every served request that
+/// logs). A failed write to stderr is not an error of the run.
+pub fn eprint_line(line: &impl std::fmt::Display) {
+    use std::io::Write as _;
+    let mut text = line.to_string();
+    text.push('\n');
+    let _ = std::io::stderr().lock().write_all(text.as_bytes());
+}
+
 /// A table styled for where it goes: box drawing on a terminal, plain ASCII otherwise.
 pub fn table(ctx: &Ctx) -> Table {
     let mut table = Table::new();

@@ -12,6 +12,7 @@
 //! shared history, and past its start it is told how many it missed.
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::io::Write as _;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use serde::Serialize;
@@ -136,7 +137,7 @@ impl Entry {
             }
             Body::Json(json) => {
                 // `{"seq":N,` then the envelope's fields.
-                out.extend_from_slice(format!("{{\"seq\":{},", self.seq).as_bytes());
+                let _ = write!(out, "{{\"seq\":{},", self.seq);
                 out.extend_from_slice(&json.as_bytes()[1..]);
             }
         }
@@ -178,9 +179,21 @@ impl Hub {
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_millis().min(u64::MAX as u128) as u64);
         let used = usage_of(&event);
-        // `serialized`: the event whose JSON is kept, still to be counted under the lock.
-        let (body, bytes, serialized) = match kept_size(&event, fix.as_ref()) {
-            Some(bytes) => (Body::Event { event, fix }, bytes, None),
+        match kept_size(&event, fix.as_ref()) {
+            Some(bytes) => {
+                let recorded = Arc::new(Recorded {
+                    at_ms,
+                    body: Body::Event { event, fix },
+                });
+                let call = match &recorded.body {
+                    Body::Event {
+                        event: HostEvent::CapCall(call),
+                        ..
+                    } => Some(call),
+                    _ => None,
+                };
+                self.push(&recorded, bytes, used, call);
+            }
             None => {
                 let json = bounded_json(&Envelope {
                     seq: None,
@@ -189,11 +202,29 @@ impl Hub {
                     fix: fix.as_ref(),
                 });
                 let bytes = json.len() + EVENT_ALLOWANCE;
-                (Body::Json(json.into_boxed_str()), bytes, Some(event))
+                let recorded = Arc::new(Recorded {
+                    at_ms,
+                    body: Body::Json(json.into_boxed_str()),
+                });
+                let call = match &event {
+                    HostEvent::CapCall(call) => Some(call),
+                    _ => None,
+                };
+                self.push(&recorded, bytes, used, call);
             }
-        };
-        let recorded = Arc::new(Recorded { at_ms, body });
-        // Entries pushed out of the history are freed after the lock is let go.
+        }
+    }
+
+    /// Appends `recorded` (counting `bytes`) under the lock, counts its use and the resource
+    /// its `call` reached, and wakes the readers. Entries pushed out of the history are freed
+    /// after the lock is let go.
+    fn push(
+        &self,
+        recorded: &Arc<Recorded>,
+        bytes: usize,
+        used: Option<(Capability, bool)>,
+        call: Option<&crate::host::providers::CapCall>,
+    ) {
         let mut evicted = Vec::new();
         let seq = {
             let mut state = self.state();
@@ -204,18 +235,14 @@ impl Hub {
                 counts.calls += 1;
                 counts.denied += u64::from(denied);
             }
-            let event = match &recorded.body {
-                Body::Event { event, .. } => Some(event),
-                Body::Json(_) => serialized.as_ref(),
-            };
-            if let Some(HostEvent::CapCall(call)) = event {
+            if let Some(call) = call {
                 state.reached.count(call);
             }
             state.bytes += bytes;
             state.history.push_back((
                 Entry {
                     seq,
-                    recorded: Arc::clone(&recorded),
+                    recorded: Arc::clone(recorded),
                 },
                 bytes,
             ));
@@ -228,7 +255,7 @@ impl Hub {
             }
             seq
         };
-        drop((evicted, serialized));
+        drop(evicted);
         self.latest.send_replace(seq);
     }
 

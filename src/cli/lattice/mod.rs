@@ -135,7 +135,7 @@ fn body_of(data: &str) -> anyhow::Result<Vec<u8>> {
 /// Prints lattice events other than rejections (the commands report those themselves).
 fn print_connection_events(event: LatticeEvent) {
     if !matches!(event, LatticeEvent::Rejected { .. }) {
-        eprintln!("{event}");
+        crate::cli::output::eprint_line(&event);
     }
 }
 
